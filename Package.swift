@@ -1,0 +1,49 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "seqlens",
+    platforms: [.macOS(.v13)],
+    products: [
+        .executable(name: "seqlens", targets: ["seqlens"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+    ],
+    targets: [
+        // System libraries and generated code.
+        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(
+            name: "ONNXProto",
+            dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
+        ),
+
+        // The engine, bottom up (see DESIGN.md).
+        .target(name: "Genomics"),
+        .target(
+            name: "Inference",
+            dependencies: [
+                "ONNXProto",
+                .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+            ]
+        ),
+        .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
+
+        .executableTarget(
+            name: "seqlens",
+            dependencies: [
+                "Genomics", "Inference", "Interpretation",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+
+        // Tests mirror modules; fixtures live in Tests/Fixtures (found through #filePath).
+        .target(name: "TestSupport", dependencies: ["Inference"], path: "Tests/TestSupport"),
+        .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "TestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
+        .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
+        .testTarget(name: "seqlensTests", dependencies: ["TestSupport"]),
+    ]
+)
