@@ -1,0 +1,30 @@
+#if canImport(Accelerate)
+import Accelerate
+#else
+import CBLAS
+#endif
+
+/// The engine's one door to BLAS: every matrix product goes through here
+/// (OpenBLAS on Linux, Accelerate on macOS).
+enum BLAS {
+    /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C, all row-major.
+    /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
+    static func sgemm(
+        transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
+        a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
+        guard m > 0, n > 0 else { return }
+        cblas_sgemm(
+            CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)
+        )
+    }
+
+    /// Threads BLAS may use for one call.
+    static func setThreads(_ count: Int) {
+        #if !canImport(Accelerate)
+        openblas_set_num_threads(Int32(max(1, count)))
+        #endif
+    }
+}

@@ -1,0 +1,148 @@
+/// A graph compiled for fixed input shapes: every shape inferred, every computation that
+/// depends only on constants (weights, shape arithmetic) done once, values numbered into
+/// slots, and each intermediate released after its last use.
+public struct ExecutionPlan: Sendable {
+    struct Step: Sendable {
+        var node: Node
+        var inputSlots: [Int?]
+        /// Aligned with the node's outputs; nil for unused optional outputs.
+        var outputSlots: [Int?]
+        var outputShapes: [[Int]]
+        /// Slots whose last reader is this step.
+        var releases: [Int]
+    }
+
+    public let graph: Graph
+    /// Shapes of every input and output, by name.
+    public let inputShapes: [String: [Int]]
+    public let outputShapes: [String: [Int]]
+    let steps: [Step]
+    /// Slot contents known before running (initializers and folded values).
+    let constants: [Value?]
+    let inputSlots: [String: Int]
+    let outputSlots: [(name: String, slot: Int)]
+
+    /// - Parameters:
+    ///   - inputShapes: a shape for every float graph input.
+    ///   - integerInputs: values for integer graph inputs (they usually size things, so they
+    ///     must be known while planning).
+    public init(graph: Graph, inputShapes: [String: [Int]], integerInputs: [String: Tensor<Int64>] = [:]) throws {
+        self.graph = graph
+        var slotOf: [String: Int] = [:]
+        var known: [AbstractValue] = []
+        func newSlot(_ name: String, _ value: AbstractValue) -> Int {
+            let slot = known.count
+            known.append(value)
+            slotOf[name] = slot
+            return slot
+        }
+
+        var inputSlots: [String: Int] = [:]
+        var resolvedInputShapes: [String: [Int]] = [:]
+        for input in graph.inputs {
+            if let tensor = integerInputs[input.name] {
+                _ = newSlot(input.name, AbstractValue(shape: tensor.shape, type: .int, constant: .int(tensor)))
+                resolvedInputShapes[input.name] = tensor.shape
+                continue
+            }
+            guard let shape = inputShapes[input.name] else {
+                throw InferenceError("no shape given for model input '\(input.name)' \(input.shapeDescription)")
+            }
+            try Self.check(shape, against: input)
+            inputSlots[input.name] = newSlot(input.name, AbstractValue(shape: shape, type: .float, constant: nil))
+            resolvedInputShapes[input.name] = shape
+        }
+        for (name, value) in graph.initializers where slotOf[name] == nil {
+            _ = newSlot(name, AbstractValue(shape: value.shape, type: value.elementType, constant: value))
+        }
+
+        var steps: [Step] = []
+        let context = ExecutionContext(threads: 1)
+        for node in graph.nodes {
+            let inputs: [AbstractValue?] = node.inputs.map { $0.isEmpty ? nil : slotOf[$0].map { known[$0] } }
+            let inferred = try node.op.inferOutputs(inputs, node: node)
+            guard inferred.count >= node.outputs.filter({ !$0.isEmpty }).count else {
+                throw InferenceError("node '\(node.name)' (\(node.opType)) declares \(node.outputs.count) outputs but computes \(inferred.count)")
+            }
+            for (shape, _) in inferred where shape.contains(where: { $0 < 0 }) || shape.reduce(1, { $0.multipliedReportingOverflow(by: $1).partialValue }) > ONNXTensorDecoding.maximumScalarCount {
+                throw InferenceError("node '\(node.name)' (\(node.opType)) would produce an absurd shape \(shape)")
+            }
+            let foldable = inputs.allSatisfy { $0 == nil || $0?.constant != nil }
+            var folded: [Value]? = nil
+            if foldable {
+                folded = try node.op.forward(inputs.map { $0?.constant }, outputShapes: inferred.map(\.shape), node: node, context: context)
+            } else if case .shape(let start, let end) = node.op, let source = inputs.first ?? nil {
+                // Shapes are known while planning, so Shape never runs.
+                let dims = ShapeOps.shapeSlice(source.shape, start: start, end: end)
+                folded = [.int(Tensor(shape: [dims.count], scalars: dims.map(Int64.init)))]
+            }
+            let outputSlots: [Int?] = node.outputs.enumerated().map { index, name in
+                guard !name.isEmpty, index < inferred.count else { return nil }
+                let (shape, type) = inferred[index]
+                return newSlot(name, AbstractValue(shape: shape, type: type, constant: folded?[index]))
+            }
+            if folded == nil {
+                steps.append(Step(node: node, inputSlots: node.inputs.map { $0.isEmpty ? nil : slotOf[$0] }, outputSlots: outputSlots, outputShapes: inferred.map(\.shape), releases: []))
+            }
+        }
+
+        var outputSlots: [(name: String, slot: Int)] = []
+        var outputShapes: [String: [Int]] = [:]
+        for output in graph.outputs {
+            guard let slot = slotOf[output.name] else { throw InferenceError("graph output '\(output.name)' is never computed") }
+            outputSlots.append((output.name, slot))
+            outputShapes[output.name] = known[slot].shape
+        }
+
+        // Release each computed slot after its last reader, unless it is an output.
+        let kept = Set(outputSlots.map(\.slot))
+        var lastReader: [Int: Int] = [:]
+        for (index, step) in steps.enumerated() {
+            for case let slot? in step.inputSlots where known[slot].constant == nil { lastReader[slot] = index }
+        }
+        for (slot, index) in lastReader where !kept.contains(slot) && !inputSlots.values.contains(slot) {
+            steps[index].releases.append(slot)
+        }
+
+        self.steps = steps
+        self.constants = known.map(\.constant)
+        self.inputSlots = inputSlots
+        self.outputSlots = outputSlots
+        self.inputShapes = resolvedInputShapes
+        self.outputShapes = outputShapes
+    }
+
+    private static func check(_ shape: [Int], against input: ValueInfo) throws {
+        guard input.dimensions.isEmpty || shape.count == input.dimensions.count else {
+            throw InferenceError("model input '\(input.name)' has shape \(input.shapeDescription) but was given rank-\(shape.count) data \(shape)")
+        }
+        for (given, declared) in zip(shape, input.dimensions) {
+            if let fixed = declared.fixedValue, fixed > 0, fixed != given {
+                throw InferenceError("model input '\(input.name)' has shape \(input.shapeDescription) but was given \(shape)")
+            }
+        }
+    }
+
+    /// Runs the plan on float inputs of the planned shapes; returns every graph output.
+    public func run(_ inputs: [String: Tensor<Float>], threads: Int = 1) throws -> [String: Value] {
+        var slots = constants
+        for (name, slot) in inputSlots {
+            guard let tensor = inputs[name] else { throw InferenceError("missing value for model input '\(name)'") }
+            guard tensor.shape == inputShapes[name] else {
+                throw InferenceError("model input '\(name)' was planned for shape \(inputShapes[name] ?? []) but got \(tensor.shape)")
+            }
+            slots[slot] = .float(tensor)
+        }
+        BLAS.setThreads(threads)
+        let context = ExecutionContext(threads: threads)
+        for step in steps {
+            let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
+            let results = try step.node.op.forward(arguments, outputShapes: step.outputShapes, node: step.node, context: context)
+            for (slot, value) in zip(step.outputSlots, results) { if let slot { slots[slot] = value } }
+            for slot in step.releases { slots[slot] = nil }
+        }
+        var outputs: [String: Value] = [:]
+        for (name, slot) in outputSlots { outputs[name] = slots[slot] }
+        return outputs
+    }
+}

@@ -1,0 +1,273 @@
+import Foundation
+import ONNXProto
+
+/// Parses one ONNX node into an `Op`, applying the defaults of the model's opset and
+/// turning legacy attributes into constant inputs (see `Op`).
+struct ONNXNodeParser {
+    /// ONNX op types seqlens runs, as users see them in error messages and `inspect`.
+    static let supportedOpTypes: [String] = [
+        "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
+        "ConstantOfShape", "Conv", "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten",
+        "Gather", "Gelu", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "Identity",
+        "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "MaxPool", "Mul", "Neg",
+        "Pad", "Pow", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Selu", "Shape",
+        "Sigmoid", "Slice", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh",
+        "Transpose", "Unsqueeze",
+    ]
+
+    let opset: Int
+    let modelDirectory: URL?
+    /// Constant inputs synthesised from legacy attributes, to be added to the initializers.
+    private(set) var syntheticInitializers: [String: Value] = [:]
+
+    init(opset: Int, modelDirectory: URL?) {
+        self.opset = opset
+        self.modelDirectory = modelDirectory
+    }
+
+    /// A parsed node, or a constant value for `Constant` nodes.
+    enum Parsed {
+        case node(Node)
+        case constant(name: String, value: Value)
+    }
+
+    mutating func parse(_ proto: Onnx_NodeProto, index: Int) throws -> Parsed {
+        let name = proto.name.isEmpty ? "\(proto.opType)_\(index)" : proto.name
+        guard proto.domain.isEmpty || proto.domain == "ai.onnx" else {
+            throw InferenceError("node '\(name)' uses op '\(proto.opType)' from domain '\(proto.domain)', which seqlens does not support; only standard ONNX ops are (supported: \(Self.supportedOpTypes.joined(separator: ", ")))")
+        }
+        let attributes = Attributes(proto.attribute, node: name, modelDirectory: modelDirectory)
+        var inputs = proto.input
+        let outputs = proto.output
+
+        /// Makes an attribute-borne value an input at `position` (legacy opsets).
+        func attributeAsInput(_ value: Value?, at position: Int, label: String) {
+            guard let value else { return }
+            let constantName = "\(name)::\(label)"
+            syntheticInitializers[constantName] = value
+            while inputs.count < position { inputs.append("") }
+            if inputs.count == position { inputs.append(constantName) } else { inputs[position] = constantName }
+        }
+        func requireInputs(_ range: ClosedRange<Int>) throws {
+            guard range.contains(inputs.count) else {
+                throw InferenceError("node '\(name)' (\(proto.opType)) has \(inputs.count) inputs; expected \(range.lowerBound == range.upperBound ? "\(range.lowerBound)" : "\(range.lowerBound) to \(range.upperBound)")")
+            }
+        }
+        func onlyFirstOutput() throws {
+            guard outputs.dropFirst().allSatisfy(\.isEmpty) else {
+                throw InferenceError("node '\(name)' (\(proto.opType)) asks for optional outputs (\(outputs.dropFirst().joined(separator: ", "))) that only training graphs use; export the model in eval mode")
+            }
+        }
+        func spatial() throws -> SpatialAttributes {
+            SpatialAttributes(
+                kernelShape: try attributes.ints("kernel_shape") ?? [],
+                strides: try attributes.ints("strides") ?? [],
+                dilations: try attributes.ints("dilations") ?? [],
+                pads: try attributes.ints("pads") ?? [],
+                autoPad: try attributes.autoPad()
+            )
+        }
+
+        let op: Op
+        switch proto.opType {
+        case "Constant":
+            return .constant(name: outputs.first ?? name, value: try attributes.constantValue())
+        case "Conv":
+            try requireInputs(2...3)
+            op = .conv(ConvAttributes(spatial: try spatial(), group: try attributes.int("group") ?? 1))
+        case "BatchNormalization":
+            try requireInputs(5...5)
+            try onlyFirstOutput()
+            if (try attributes.int("training_mode") ?? 0) != 0 {
+                throw InferenceError("node '\(name)' runs BatchNormalization in training mode; export the model after model.eval()")
+            }
+            op = .batchNormalization(epsilon: try attributes.float("epsilon") ?? 1e-5)
+        case "LayerNormalization":
+            try requireInputs(2...3)
+            try onlyFirstOutput()
+            op = .layerNormalization(axis: try attributes.int("axis") ?? -1, epsilon: try attributes.float("epsilon") ?? 1e-5)
+        case "Relu": op = .unary(.relu)
+        case "Exp": op = .unary(.exp)
+        case "Log": op = .unary(.log)
+        case "Sigmoid": op = .unary(.sigmoid)
+        case "Tanh": op = .unary(.tanh)
+        case "Softplus": op = .unary(.softplus)
+        case "Erf": op = .unary(.erf)
+        case "Sqrt": op = .unary(.sqrt)
+        case "Neg": op = .unary(.neg)
+        case "Abs": op = .unary(.abs)
+        case "LeakyRelu": op = .unary(.leakyRelu(alpha: try attributes.float("alpha") ?? 0.01))
+        case "Elu": op = .unary(.elu(alpha: try attributes.float("alpha") ?? 1))
+        case "Selu":
+            op = .unary(.selu(alpha: try attributes.float("alpha") ?? 1.67326319217681884765625,
+                              gamma: try attributes.float("gamma") ?? 1.05070102214813232421875))
+        case "Gelu":
+            let approximate = try attributes.string("approximate") ?? "none"
+            guard approximate == "none" || approximate == "tanh" else {
+                throw InferenceError("node '\(name)': Gelu approximate='\(approximate)' is not an ONNX value (none or tanh)")
+            }
+            op = .unary(.gelu(tanhApproximation: approximate == "tanh"))
+        case "Clip":
+            if opset < 11 {
+                attributeAsInput(.float(Tensor(shape: [], scalars: [try attributes.float("min") ?? -.greatestFiniteMagnitude])), at: 1, label: "min")
+                attributeAsInput(.float(Tensor(shape: [], scalars: [try attributes.float("max") ?? .greatestFiniteMagnitude])), at: 2, label: "max")
+            }
+            try requireInputs(1...3)
+            op = .clip
+        case "Add", "Sub", "Mul", "Div", "Pow":
+            try requireInputs(2...2)
+            op = .binary(BinaryFunction(rawValue: proto.opType.lowercased())!)
+        case "Softmax", "LogSoftmax":
+            // Before opset 13 these flattened the input to 2-D at `axis` (default 1).
+            let legacy = opset < 13
+            let axis = try attributes.int("axis") ?? (legacy ? 1 : -1)
+            op = proto.opType == "Softmax" ? .softmax(axis: axis, coercedTo2D: legacy) : .logSoftmax(axis: axis, coercedTo2D: legacy)
+        case "MaxPool", "AveragePool":
+            try onlyFirstOutput()
+            let pool = PoolAttributes(
+                spatial: try spatial(),
+                ceilMode: (try attributes.int("ceil_mode") ?? 0) != 0,
+                countIncludePad: (try attributes.int("count_include_pad") ?? 0) != 0
+            )
+            guard !pool.spatial.kernelShape.isEmpty else {
+                throw InferenceError("node '\(name)' (\(proto.opType)) has no kernel_shape")
+            }
+            op = proto.opType == "MaxPool" ? .maxPool(pool) : .averagePool(pool)
+        case "GlobalAveragePool": op = .globalAveragePool
+        case "GlobalMaxPool": op = .globalMaxPool
+        case "Gemm":
+            try requireInputs(2...3)
+            op = .gemm(alpha: try attributes.float("alpha") ?? 1, beta: try attributes.float("beta") ?? 1,
+                       transA: (try attributes.int("transA") ?? 0) != 0, transB: (try attributes.int("transB") ?? 0) != 0)
+        case "MatMul":
+            try requireInputs(2...2)
+            op = .matMul
+        case "Flatten": op = .flatten(axis: try attributes.int("axis") ?? 1)
+        case "Reshape":
+            if opset < 5 { attributeAsInput(try attributes.ints("shape").map(Self.intVector), at: 1, label: "shape") }
+            try requireInputs(2...2)
+            op = .reshape(allowZero: (try attributes.int("allowzero") ?? 0) != 0)
+        case "Transpose": op = .transpose(permutation: try attributes.ints("perm"))
+        case "Squeeze", "Unsqueeze":
+            if opset < 13 { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
+            if proto.opType == "Squeeze" { op = .squeeze } else { try requireInputs(2...2); op = .unsqueeze }
+        case "Concat":
+            guard let axis = try attributes.int("axis") else { throw InferenceError("node '\(name)' (Concat) has no axis") }
+            op = .concat(axis: axis)
+        case "Split":
+            if opset < 13 { attributeAsInput(try attributes.ints("split").map(Self.intVector), at: 1, label: "split") }
+            op = .split(axis: try attributes.int("axis") ?? 0, outputCount: try attributes.int("num_outputs") ?? outputs.count)
+        case "Slice":
+            if opset < 10 {
+                attributeAsInput(try attributes.ints("starts").map(Self.intVector), at: 1, label: "starts")
+                attributeAsInput(try attributes.ints("ends").map(Self.intVector), at: 2, label: "ends")
+                attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 3, label: "axes")
+            }
+            try requireInputs(3...5)
+            op = .slice
+        case "Gather":
+            try requireInputs(2...2)
+            op = .gather(axis: try attributes.int("axis") ?? 0)
+        case "Expand":
+            try requireInputs(2...2)
+            op = .expand
+        case "Shape": op = .shape(start: try attributes.int("start") ?? 0, end: try attributes.int("end"))
+        case "ConstantOfShape":
+            op = .constantOfShape(fill: try attributes.tensor("value") ?? .float(Tensor(shape: [1], scalars: [0])))
+        case "Identity": op = .identity
+        case "Dropout":
+            try onlyFirstOutput()
+            inputs = Array(inputs.prefix(1))  // ratio and training_mode do not matter at inference
+            op = .identity
+        case "Pad":
+            let mode = try attributes.string("mode") ?? "constant"
+            guard let padMode = PadMode(rawValue: mode) else {
+                throw InferenceError("node '\(name)': Pad mode '\(mode)' is not supported (constant, reflect and edge are)")
+            }
+            if opset < 11 {
+                attributeAsInput(try attributes.ints("pads").map(Self.intVector), at: 1, label: "pads")
+                attributeAsInput(.float(Tensor(shape: [], scalars: [try attributes.float("value") ?? 0])), at: 2, label: "value")
+            }
+            try requireInputs(2...4)
+            op = .pad(mode: padMode)
+        case "ReduceMean", "ReduceSum", "ReduceMax":
+            let function: ReduceFunction = proto.opType == "ReduceMean" ? .mean : (proto.opType == "ReduceSum" ? .sum : .max)
+            let axesBecameInput = function == .sum ? 13 : 18
+            if opset < axesBecameInput { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
+            op = .reduce(function, keepDims: (try attributes.int("keepdims") ?? 1) != 0,
+                         noopWithEmptyAxes: (try attributes.int("noop_with_empty_axes") ?? 0) != 0)
+        case "Cast":
+            guard let to = try attributes.int("to") else { throw InferenceError("node '\(name)' (Cast) has no 'to' type") }
+            guard let type = Self.elementType(onnxDataType: Int(to)) else {
+                throw InferenceError("node '\(name)' casts to ONNX data type \(to), which seqlens does not support (float and integer types are)")
+            }
+            op = .cast(to: type)
+        default:
+            throw InferenceError("node '\(name)' uses op '\(proto.opType)', which seqlens does not support; supported ops: \(Self.supportedOpTypes.joined(separator: ", "))")
+        }
+        return .node(Node(name: name, opType: proto.opType, op: op, inputs: inputs, outputs: outputs))
+    }
+
+    static func intVector(_ values: [Int]) -> Value {
+        .int(Tensor(shape: [values.count], scalars: values.map(Int64.init)))
+    }
+
+    /// The engine type an ONNX data type computes in, nil when unsupported.
+    static func elementType(onnxDataType: Int) -> ElementType? {
+        switch Onnx_TensorProto.DataType(rawValue: onnxDataType) {
+        case .float, .double, .float16, .bfloat16: .float
+        case .int64, .int32, .int16, .int8, .uint8, .uint16, .uint32, .uint64, .bool: .int
+        default: nil
+        }
+    }
+}
+
+/// Typed access to a node's attributes, with errors naming the node.
+private struct Attributes {
+    let byName: [String: Onnx_AttributeProto]
+    let node: String
+    let modelDirectory: URL?
+
+    init(_ list: [Onnx_AttributeProto], node: String, modelDirectory: URL?) {
+        var byName: [String: Onnx_AttributeProto] = [:]
+        for attribute in list { byName[attribute.name] = attribute }
+        self.byName = byName
+        self.node = node
+        self.modelDirectory = modelDirectory
+    }
+
+    private func attribute(_ name: String, _ type: Onnx_AttributeProto.AttributeType) throws -> Onnx_AttributeProto? {
+        guard let attribute = byName[name] else { return nil }
+        guard !attribute.refAttrName.isEmpty || attribute.type == type || attribute.type == .undefined else {
+            throw InferenceError("node '\(node)': attribute '\(name)' should be \(type) but is \(attribute.type)")
+        }
+        return attribute
+    }
+
+    func int(_ name: String) throws -> Int? { try attribute(name, .int).map { Int($0.i) } }
+    func float(_ name: String) throws -> Float? { try attribute(name, .float).map(\.f) }
+    func ints(_ name: String) throws -> [Int]? { try attribute(name, .ints).map { $0.ints.map(Int.init) } }
+    func string(_ name: String) throws -> String? {
+        try attribute(name, .string).map { String(decoding: $0.s, as: UTF8.self) }
+    }
+    func tensor(_ name: String) throws -> Value? {
+        try attribute(name, .tensor).map { try ONNXTensorDecoding.value(from: $0.t, modelDirectory: modelDirectory) }
+    }
+    func autoPad() throws -> AutoPad {
+        let text = try string("auto_pad") ?? "NOTSET"
+        guard let value = AutoPad(rawValue: text) else {
+            throw InferenceError("node '\(node)': auto_pad '\(text)' is not an ONNX value (NOTSET, SAME_UPPER, SAME_LOWER, VALID)")
+        }
+        return value
+    }
+
+    /// The value of a Constant node, in whichever attribute it is given.
+    func constantValue() throws -> Value {
+        if let tensor = try tensor("value") { return tensor }
+        if let f = try float("value_float") { return .float(Tensor(shape: [], scalars: [f])) }
+        if let fs = try attribute("value_floats", .floats)?.floats { return .float(Tensor(shape: [fs.count], scalars: fs)) }
+        if let i = try attribute("value_int", .int)?.i { return .int(Tensor(shape: [], scalars: [i])) }
+        if let ints = try attribute("value_ints", .ints)?.ints { return .int(Tensor(shape: [ints.count], scalars: ints)) }
+        throw InferenceError("node '\(node)' (Constant) has no value seqlens can read (sparse and string constants are not supported)")
+    }
+}

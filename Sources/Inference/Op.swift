@@ -1,0 +1,105 @@
+/// Every operation the engine runs, with its attributes parsed and opset defaults applied.
+/// Kernels dispatch on it with one exhaustive `switch` (Kernels.swift), so adding a case
+/// makes the compiler point at every place that must handle it.
+///
+/// Attributes that later opsets turned into inputs (Squeeze axes, Clip bounds, Pad pads,
+/// Split sizes, Reduce axes, Slice starts...) are always inputs here: the importer turns
+/// legacy attributes into constant initializers, so each kernel has one code path.
+public enum Op: Sendable {
+    case conv(ConvAttributes)
+    case batchNormalization(epsilon: Float)
+    case layerNormalization(axis: Int, epsilon: Float)
+    case unary(UnaryFunction)
+    /// Inputs: x, min (optional), max (optional).
+    case clip
+    case binary(BinaryFunction)
+    case softmax(axis: Int, coercedTo2D: Bool)
+    case logSoftmax(axis: Int, coercedTo2D: Bool)
+    case maxPool(PoolAttributes)
+    case averagePool(PoolAttributes)
+    case globalAveragePool
+    case globalMaxPool
+    case gemm(alpha: Float, beta: Float, transA: Bool, transB: Bool)
+    case matMul
+    case flatten(axis: Int)
+    /// Inputs: data, shape.
+    case reshape(allowZero: Bool)
+    case transpose(permutation: [Int]?)
+    /// Inputs: data, axes (optional).
+    case squeeze
+    /// Inputs: data, axes.
+    case unsqueeze
+    case concat(axis: Int)
+    /// Inputs: data, split sizes (optional). Without sizes, `outputCount` equal parts.
+    case split(axis: Int, outputCount: Int)
+    /// Inputs: data, starts, ends, axes (optional), steps (optional).
+    case slice
+    case gather(axis: Int)
+    /// Inputs: data, shape.
+    case expand
+    case shape(start: Int, end: Int?)
+    /// Input: shape. The fill value is a one-element tensor.
+    case constantOfShape(fill: Value)
+    /// Identity, and Dropout in inference mode.
+    case identity
+    /// Inputs: data, pads, constant value (optional), axes (optional).
+    case pad(mode: PadMode)
+    /// Inputs: data, axes (optional).
+    case reduce(ReduceFunction, keepDims: Bool, noopWithEmptyAxes: Bool)
+    case cast(to: ElementType)
+}
+
+public enum UnaryFunction: Sendable, Equatable {
+    case relu, exp, log, sigmoid, tanh, softplus, erf, sqrt, neg, abs
+    case leakyRelu(alpha: Float)
+    case elu(alpha: Float)
+    case selu(alpha: Float, gamma: Float)
+    case gelu(tanhApproximation: Bool)
+}
+
+public enum BinaryFunction: String, Sendable {
+    case add, sub, mul, div, pow
+}
+
+public enum ReduceFunction: String, Sendable {
+    case mean, sum, max
+}
+
+public enum PadMode: String, Sendable {
+    case constant, reflect, edge
+}
+
+public enum AutoPad: String, Sendable {
+    case notSet = "NOTSET", sameUpper = "SAME_UPPER", sameLower = "SAME_LOWER", valid = "VALID"
+}
+
+/// Spatial attributes shared by Conv and the pools. Empty arrays mean "ONNX default"
+/// (ones for strides/dilations, zeros for pads); the kernel shape may come from the weights.
+public struct SpatialAttributes: Sendable, Equatable {
+    public var kernelShape: [Int]
+    public var strides: [Int]
+    public var dilations: [Int]
+    /// ONNX order: all begins, then all ends.
+    public var pads: [Int]
+    public var autoPad: AutoPad
+
+    public init(kernelShape: [Int] = [], strides: [Int] = [], dilations: [Int] = [], pads: [Int] = [], autoPad: AutoPad = .notSet) {
+        self.kernelShape = kernelShape
+        self.strides = strides
+        self.dilations = dilations
+        self.pads = pads
+        self.autoPad = autoPad
+    }
+}
+
+public struct ConvAttributes: Sendable, Equatable {
+    public var spatial: SpatialAttributes
+    public var group: Int
+}
+
+public struct PoolAttributes: Sendable, Equatable {
+    public var spatial: SpatialAttributes
+    public var ceilMode: Bool
+    /// AveragePool only.
+    public var countIncludePad: Bool
+}

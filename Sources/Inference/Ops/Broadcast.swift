@@ -1,0 +1,132 @@
+import Foundation
+
+/// Numpy-style broadcasting: Add, Sub, Mul, Div, Pow, and Expand.
+enum Broadcast {
+    /// The broadcast shape of two shapes, right-aligned.
+    static func shape(_ a: [Int], _ b: [Int], node: Node) throws -> [Int] {
+        let rank = max(a.count, b.count)
+        var result = Array(repeating: 1, count: rank)
+        for axis in 0..<rank {
+            let da = axis < rank - a.count ? 1 : a[axis - (rank - a.count)]
+            let db = axis < rank - b.count ? 1 : b[axis - (rank - b.count)]
+            guard da == db || da == 1 || db == 1 else {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): shapes \(a) and \(b) do not broadcast")
+            }
+            result[axis] = da == 1 ? db : da
+        }
+        return result
+    }
+
+    static func apply(_ function: BinaryFunction, _ a: Value, _ b: Value, outputShape: [Int], node: Node) throws -> Value {
+        switch (a, b) {
+        case (.float(let x), .float(let y)):
+            return .float(combine(x, y, outputShape: outputShape, floatOperation(function)))
+        case (.float(let x), .int(let y)) where function == .pow:
+            return .float(combine(x, Tensor(shape: y.shape, scalars: y.scalars.map { Float($0) }), outputShape: outputShape, floatOperation(function)))
+        case (.int(let x), .int(let y)):
+            if function == .div, y.scalars.contains(0) {
+                throw InferenceError("node '\(node.name)' (Div): integer division by zero")
+            }
+            return .int(combine(x, y, outputShape: outputShape, intOperation(function)))
+        default:
+            throw InferenceError("node '\(node.name)' (\(node.opType)): inputs have different element types (\(a.elementType) and \(b.elementType))")
+        }
+    }
+
+    private static func floatOperation(_ function: BinaryFunction) -> (Float, Float) -> Float {
+        switch function {
+        case .add: { $0 + $1 }
+        case .sub: { $0 - $1 }
+        case .mul: { $0 * $1 }
+        case .div: { $0 / $1 }
+        case .pow: { Foundation.pow($0, $1) }
+        }
+    }
+
+    private static func intOperation(_ function: BinaryFunction) -> (Int64, Int64) -> Int64 {
+        switch function {
+        case .add: { $0 &+ $1 }
+        case .sub: { $0 &- $1 }
+        case .mul: { $0 &* $1 }
+        case .div: { $0 / $1 }
+        case .pow: { base, exponent in exponent < 0 ? 0 : (0..<exponent).reduce(Int64(1)) { product, _ in product &* base } }
+        }
+    }
+
+    /// Strides of `shape` seen through the broadcast `outputShape` (0 along broadcast axes).
+    static func broadcastStrides(_ shape: [Int], to outputShape: [Int]) -> [Int] {
+        let own = strides(of: shape)
+        let offset = outputShape.count - shape.count
+        return outputShape.indices.map { axis in
+            axis < offset || shape[axis - offset] == 1 ? 0 : own[axis - offset]
+        }
+    }
+
+    /// Elementwise `operation` over the broadcast of `a` and `b`; the innermost axis is a tight loop.
+    @inline(__always)
+    static func combine<S>(_ a: Tensor<S>, _ b: Tensor<S>, outputShape: [Int], _ operation: (S, S) -> S) -> Tensor<S> {
+        let count = outputShape.reduce(1, *)
+        if a.shape == b.shape {
+            return Tensor(shape: outputShape, scalars: zip(a.scalars, b.scalars).map(operation))
+        }
+        if b.count == 1 {
+            let v = b.scalars[0]
+            return Tensor(shape: outputShape, scalars: a.scalars.map { operation($0, v) }).broadcastIfNeeded(to: outputShape)
+        }
+        guard count > 0 else { return Tensor(shape: outputShape, scalars: []) }
+        let rank = outputShape.count
+        let sa = broadcastStrides(a.shape, to: outputShape)
+        let sb = broadcastStrides(b.shape, to: outputShape)
+        let inner = rank == 0 ? 1 : outputShape[rank - 1]
+        let ia = rank == 0 ? 0 : sa[rank - 1], ib = rank == 0 ? 0 : sb[rank - 1]
+        var index = Array(repeating: 0, count: max(0, rank - 1))
+        var result = [S]()
+        result.reserveCapacity(count)
+        a.scalars.withUnsafeBufferPointer { ap in
+        b.scalars.withUnsafeBufferPointer { bp in
+            var offsetA = 0, offsetB = 0
+            for _ in 0..<(count / inner) {
+                for i in 0..<inner { result.append(operation(ap[offsetA + i * ia], bp[offsetB + i * ib])) }
+                // Advance the outer multi-index (odometer), updating offsets incrementally.
+                var axis = rank - 2
+                while axis >= 0 {
+                    index[axis] += 1
+                    offsetA += sa[axis]
+                    offsetB += sb[axis]
+                    if index[axis] < outputShape[axis] { break }
+                    offsetA -= sa[axis] * index[axis]
+                    offsetB -= sb[axis] * index[axis]
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }}
+        return Tensor(shape: outputShape, scalars: result)
+    }
+
+    /// Expand: broadcast `x` against `shape` (the result may be larger than `shape` too).
+    static func expand(_ x: Value, to outputShape: [Int]) throws -> Value {
+        switch x {
+        case .float(let t): .float(t.broadcastIfNeeded(to: outputShape))
+        case .int(let t): .int(t.broadcastIfNeeded(to: outputShape))
+        }
+    }
+}
+
+extension Tensor {
+    /// This tensor repeated along broadcast axes to fill `outputShape`.
+    func broadcastIfNeeded(to outputShape: [Int]) -> Tensor {
+        if shape == outputShape { return self }
+        let count = outputShape.reduce(1, *)
+        let source = Broadcast.broadcastStrides(shape, to: outputShape)
+        let target = strides(of: outputShape)
+        var result = [Scalar]()
+        result.reserveCapacity(count)
+        for flat in 0..<count {
+            var offset = 0
+            for axis in outputShape.indices { offset += (flat / target[axis]) % outputShape[axis] * source[axis] }
+            result.append(scalars[offset])
+        }
+        return Tensor(shape: outputShape, scalars: result)
+    }
+}

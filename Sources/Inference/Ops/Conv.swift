@@ -1,0 +1,122 @@
+/// Conv (1-D, and 2-D such as Keras's unit-height convolutions): im2col + sgemm per group,
+/// several samples per product so that BLAS sees wide matrices.
+enum Conv {
+    /// Floats of im2col buffer per chunk of samples: large enough for wide products, small
+    /// enough to stay in cache-friendly territory (16 MiB).
+    static let columnBudget = 4 << 20
+
+    static func geometry(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node) throws -> WindowGeometry {
+        guard input.count == 3 || input.count == 4, weights.count == input.count else {
+            throw InferenceError("node '\(node.name)' (Conv): input \(input) and weights \(weights) must both be 3-D (1-D conv) or 4-D (2-D conv)")
+        }
+        let group = attributes.group
+        guard group > 0, input[1] % group == 0, weights[0] % group == 0, weights[1] * group == input[1] else {
+            throw InferenceError("node '\(node.name)' (Conv): input has \(input[1]) channels but weights \(weights) with group \(group) expect \(weights[1] * group)")
+        }
+        let kernel = Array(weights.dropFirst(2))
+        if !attributes.spatial.kernelShape.isEmpty, attributes.spatial.kernelShape != kernel {
+            throw InferenceError("node '\(node.name)' (Conv): kernel_shape \(attributes.spatial.kernelShape) does not match weights \(weights)")
+        }
+        return try WindowGeometry(attributes.spatial, inputSpatial: Array(input.dropFirst(2)), kernel: kernel, node: node)
+    }
+
+    static func outputShape(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node) throws -> [Int] {
+        let geometry = try geometry(attributes, input: input, weights: weights, node: node)
+        return [input[0], weights[0]] + geometry.output
+    }
+
+    static func forward(
+        _ attributes: ConvAttributes, input x: Tensor<Float>, weights w: Tensor<Float>, bias: Tensor<Float>?,
+        outputShape: [Int], node: Node, context: ExecutionContext
+    ) throws -> Tensor<Float> {
+        let g = try geometry(attributes, input: x.shape, weights: w.shape, node: node).asTwoDimensional
+        let batch = x.shape[0], channels = x.shape[1], filters = w.shape[0]
+        let group = attributes.group
+        let groupChannels = channels / group, groupFilters = filters / group
+        let (inH, inW) = (g.input[0], g.input[1])
+        let (outH, outW) = (g.output[0], g.output[1])
+        let (kH, kW) = (g.kernel[0], g.kernel[1])
+        let inPlane = inH * inW, outPlane = outH * outW
+        let rows = groupChannels * kH * kW
+        if let bias, bias.count != filters {
+            throw InferenceError("node '\(node.name)' (Conv): bias has \(bias.count) values for \(filters) filters")
+        }
+
+        let chunk = max(1, min(batch, columnBudget / max(1, rows * outPlane)))
+        var columns = [Float](repeating: 0, count: rows * chunk * outPlane)
+        var product = [Float](repeating: 0, count: groupFilters * chunk * outPlane)
+        var y = [Float](repeating: 0, count: batch * filters * outPlane)
+
+        x.scalars.withUnsafeBufferPointer { xp in
+        w.scalars.withUnsafeBufferPointer { wp in
+        columns.withUnsafeMutableBufferPointer { cp in
+        product.withUnsafeMutableBufferPointer { pp in
+        y.withUnsafeMutableBufferPointer { yp in
+            let xBase = xp.baseAddress!, cBase = cp.baseAddress!, pBase = pp.baseAddress!, yBase = yp.baseAddress!
+            for groupIndex in 0..<group {
+                var first = 0
+                while first < batch {
+                    let count = min(chunk, batch - first)
+                    let width = count * outPlane
+                    // im2col: row (c, kh, kw), column (sample, oh, ow).
+                    parallelFor(rows, threads: context.threads) { row in
+                        let kw = row % kW, kh = (row / kW) % kH, c = row / (kW * kH)
+                        for sample in 0..<count {
+                            let source = xBase + ((first + sample) * channels + groupIndex * groupChannels + c) * inPlane
+                            let target = cBase + row * width + sample * outPlane
+                            fillColumnRow(source: source, target: target, kh: kh, kw: kw, geometry: g, inH: inH, inW: inW, outH: outH, outW: outW)
+                        }
+                    }
+                    BLAS.sgemm(
+                        transA: false, transB: false, m: groupFilters, n: width, k: rows,
+                        a: wp.baseAddress! + groupIndex * groupFilters * rows, lda: rows,
+                        b: cBase, ldb: width, c: pBase, ldc: width
+                    )
+                    // Scatter (filter, sample, position) into (sample, filter, position), adding bias.
+                    for sample in 0..<count {
+                        for filter in 0..<groupFilters {
+                            let outChannel = groupIndex * groupFilters + filter
+                            let b = bias?.scalars[outChannel] ?? 0
+                            let source = pBase + filter * width + sample * outPlane
+                            let target = yBase + ((first + sample) * filters + outChannel) * outPlane
+                            for position in 0..<outPlane { target[position] = source[position] + b }
+                        }
+                    }
+                    first += count
+                }
+            }
+        }}}}}
+        return Tensor(shape: outputShape, scalars: y)
+    }
+
+    /// One im2col row for one sample: the input values that kernel tap (kh, kw) meets at
+    /// every output position, zero where the tap falls in the padding.
+    @inline(__always)
+    private static func fillColumnRow(
+        source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>, kh: Int, kw: Int,
+        geometry g: WindowGeometry, inH: Int, inW: Int, outH: Int, outW: Int
+    ) {
+        let (strideH, strideW) = (g.strides[0], g.strides[1])
+        let offsetH = kh * g.dilations[0] - g.padBegin[0]
+        let offsetW = kw * g.dilations[1] - g.padBegin[1]
+        // Output columns whose input column lies inside [0, inW).
+        let firstW = offsetW >= 0 ? 0 : (-offsetW + strideW - 1) / strideW
+        let lastW = offsetW >= inW ? -1 : min(outW - 1, (inW - 1 - offsetW) / strideW)
+        for oh in 0..<outH {
+            let row = target + oh * outW
+            let ih = oh * strideH + offsetH
+            guard ih >= 0, ih < inH, firstW <= lastW else {
+                row.update(repeating: 0, count: outW)
+                continue
+            }
+            if firstW > 0 { row.update(repeating: 0, count: firstW) }
+            if lastW < outW - 1 { (row + lastW + 1).update(repeating: 0, count: outW - 1 - lastW) }
+            let line = source + ih * inW + offsetW
+            if strideW == 1 {
+                (row + firstW).update(from: line + firstW, count: lastW - firstW + 1)
+            } else {
+                for ow in firstW...lastW { row[ow] = line[ow * strideW] }
+            }
+        }
+    }
+}

@@ -1,0 +1,59 @@
+/// BatchNormalization (inference form) and LayerNormalization.
+enum Normalization {
+    /// y = scale · (x − mean) / √(variance + ε) + bias, per channel (axis 1).
+    static func batchNorm(
+        _ x: Tensor<Float>, scale: Tensor<Float>, bias: Tensor<Float>, mean: Tensor<Float>, variance: Tensor<Float>,
+        epsilon: Float, node: Node
+    ) throws -> Tensor<Float> {
+        guard x.rank >= 2 else { throw InferenceError("node '\(node.name)' (BatchNormalization): input \(x.shape) has no channel axis") }
+        let channels = x.shape[1]
+        guard [scale, bias, mean, variance].allSatisfy({ $0.count == channels }) else {
+            throw InferenceError("node '\(node.name)' (BatchNormalization): parameters must have \(channels) values, one per channel")
+        }
+        let spatial = x.shape.dropFirst(2).reduce(1, *)
+        var multiplier = [Float](repeating: 0, count: channels), shift = multiplier
+        for c in 0..<channels {
+            multiplier[c] = scale.scalars[c] / (variance.scalars[c] + epsilon).squareRoot()
+            shift[c] = bias.scalars[c] - mean.scalars[c] * multiplier[c]
+        }
+        var y = x
+        y.scalars.withUnsafeMutableBufferPointer { buffer in
+            for plane in 0..<(x.shape[0] * channels) {
+                let c = plane % channels, a = multiplier[c], b = shift[c]
+                for i in plane * spatial ..< (plane + 1) * spatial { buffer[i] = buffer[i] * a + b }
+            }
+        }
+        return y
+    }
+
+    /// Normalises over axes [axis, rank), then scales and shifts (both broadcast over those axes).
+    static func layerNorm(_ x: Tensor<Float>, scale: Tensor<Float>, bias: Tensor<Float>?, axis: Int, epsilon: Float, node: Node) throws -> Tensor<Float> {
+        let first = axis < 0 ? axis + x.rank : axis
+        guard first >= 0, first < x.rank else {
+            throw InferenceError("node '\(node.name)' (LayerNormalization): axis \(axis) is outside rank \(x.rank)")
+        }
+        let normalizedShape = Array(x.shape[first...])
+        let size = normalizedShape.reduce(1, *)
+        let gamma = scale.broadcastIfNeeded(to: normalizedShape).scalars
+        let beta = bias?.broadcastIfNeeded(to: normalizedShape).scalars
+        guard gamma.count == size, beta.map({ $0.count == size }) ?? true else {
+            throw InferenceError("node '\(node.name)' (LayerNormalization): scale/bias do not match normalized shape \(normalizedShape)")
+        }
+        var y = x
+        y.scalars.withUnsafeMutableBufferPointer { buffer in
+            for row in 0..<(size == 0 ? 0 : x.count / size) {
+                let start = row * size
+                var mean: Float = 0
+                for i in 0..<size { mean += buffer[start + i] }
+                mean /= Float(size)
+                var variance: Float = 0
+                for i in 0..<size { let d = buffer[start + i] - mean; variance += d * d }
+                let inverse = 1 / (variance / Float(size) + epsilon).squareRoot()
+                for i in 0..<size {
+                    buffer[start + i] = (buffer[start + i] - mean) * inverse * gamma[i] + (beta?[i] ?? 0)
+                }
+            }
+        }
+        return y
+    }
+}

@@ -1,0 +1,78 @@
+/// MaxPool, AveragePool (1-D and 2-D, with pads, strides, dilations, ceil_mode,
+/// count_include_pad) and the global pools.
+enum Pool {
+    static func geometry(_ attributes: PoolAttributes, input: [Int], node: Node) throws -> WindowGeometry {
+        guard input.count == 3 || input.count == 4 else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(input) must be 3-D (N, C, L) or 4-D (N, C, H, W)")
+        }
+        return try WindowGeometry(attributes.spatial, inputSpatial: Array(input.dropFirst(2)), kernel: attributes.spatial.kernelShape, ceilMode: attributes.ceilMode, node: node)
+    }
+
+    static func outputShape(_ attributes: PoolAttributes, input: [Int], node: Node) throws -> [Int] {
+        Array(input.prefix(2)) + (try geometry(attributes, input: input, node: node).output)
+    }
+
+    static func forward(
+        _ attributes: PoolAttributes, maximum: Bool, input x: Tensor<Float>, outputShape: [Int], node: Node, context: ExecutionContext
+    ) throws -> Tensor<Float> {
+        let g = try geometry(attributes, input: x.shape, node: node).asTwoDimensional
+        let planes = x.shape[0] * x.shape[1]
+        let (inH, inW) = (g.input[0], g.input[1])
+        let (outH, outW) = (g.output[0], g.output[1])
+        let (kH, kW) = (g.kernel[0], g.kernel[1])
+        let (sH, sW) = (g.strides[0], g.strides[1])
+        let (dH, dW) = (g.dilations[0], g.dilations[1])
+        let (pH, pW) = (g.padBegin[0], g.padBegin[1])
+        // The padded extent: count_include_pad counts padding cells but not cells beyond it (ceil mode).
+        let (paddedH, paddedW) = (inH + g.padEnd[0], inW + g.padEnd[1])
+        var y = [Float](repeating: 0, count: planes * outH * outW)
+        x.scalars.withUnsafeBufferPointer { xp in
+        y.withUnsafeMutableBufferPointer { yp in
+            let xBase = xp.baseAddress!, yBase = yp.baseAddress!
+            parallelFor(planes, threads: planes * outH * outW * kH * kW > 1 << 16 ? context.threads : 1) { plane in
+                let source = xBase + plane * inH * inW
+                let target = yBase + plane * outH * outW
+                for oh in 0..<outH {
+                    let h0 = oh * sH - pH
+                    for ow in 0..<outW {
+                        let w0 = ow * sW - pW
+                        var best = -Float.infinity, sum: Float = 0, inside = 0, padded = 0
+                        for kh in 0..<kH {
+                            let h = h0 + kh * dH
+                            for kw in 0..<kW {
+                                let w = w0 + kw * dW
+                                if h >= 0 && h < inH && w >= 0 && w < inW {
+                                    let v = source[h * inW + w]
+                                    if v > best || v.isNaN { best = v }
+                                    sum += v
+                                    inside += 1
+                                } else if h >= -pH && h < paddedH && w >= -pW && w < paddedW {
+                                    padded += 1
+                                }
+                            }
+                        }
+                        if maximum {
+                            target[oh * outW + ow] = best
+                        } else {
+                            let divisor = attributes.countIncludePad ? inside + padded : inside
+                            target[oh * outW + ow] = divisor > 0 ? sum / Float(divisor) : 0
+                        }
+                    }
+                }
+            }
+        }}
+        return Tensor(shape: outputShape, scalars: y)
+    }
+
+    /// GlobalAveragePool / GlobalMaxPool: one value per (sample, channel).
+    static func global(_ x: Tensor<Float>, maximum: Bool) -> Tensor<Float> {
+        let planes = x.shape.prefix(2).reduce(1, *)
+        let size = planes == 0 ? 0 : x.count / planes
+        var y = [Float](repeating: 0, count: planes)
+        for plane in 0..<planes {
+            let slice = x.scalars[plane * size ..< (plane + 1) * size]
+            y[plane] = maximum ? (slice.max() ?? 0) : slice.reduce(0, +) / Float(size)
+        }
+        return Tensor(shape: Array(x.shape.prefix(2)) + Array(repeating: 1, count: max(0, x.rank - 2)), scalars: y)
+    }
+}

@@ -1,0 +1,47 @@
+/// ReduceMean, ReduceSum, ReduceMax.
+enum Reduce {
+    /// Axes to reduce, normalised; nil/empty means all axes unless `noopWithEmptyAxes`.
+    static func axes(_ raw: [Int64]?, rank: Int, noopWithEmptyAxes: Bool, node: Node) throws -> Set<Int> {
+        guard let raw, !raw.isEmpty else { return noopWithEmptyAxes ? [] : Set(0..<rank) }
+        return Set(try raw.map { try ShapeOps.normalizedAxis(Int($0), rank: rank, node: node) })
+    }
+
+    static func outputShape(_ shape: [Int], axes raw: [Int64]?, keepDims: Bool, noopWithEmptyAxes: Bool, node: Node) throws -> [Int] {
+        let reduced = try axes(raw, rank: shape.count, noopWithEmptyAxes: noopWithEmptyAxes, node: node)
+        return shape.indices.compactMap { axis in
+            reduced.contains(axis) ? (keepDims ? 1 : nil) : shape[axis]
+        }
+    }
+
+    static func apply(_ function: ReduceFunction, _ x: Value, axes raw: [Int64]?, keepDims: Bool, noopWithEmptyAxes: Bool, outputShape: [Int], node: Node) throws -> Value {
+        let reduced = try axes(raw, rank: x.shape.count, noopWithEmptyAxes: noopWithEmptyAxes, node: node)
+        switch x {
+        case .float(let t):
+            return .float(reduce(t, axes: reduced, outputShape: outputShape, function: function))
+        case .int(let t):
+            let result = reduce(Tensor(shape: t.shape, scalars: t.scalars.map { Double($0) }), axes: reduced, outputShape: outputShape, function: function)
+            return .int(Tensor(shape: outputShape, scalars: result.scalars.map { Int64($0) }))
+        }
+    }
+
+    private static func reduce<S: BinaryFloatingPoint>(_ x: Tensor<S>, axes: Set<Int>, outputShape: [Int], function: ReduceFunction) -> Tensor<S> {
+        let keptShape = x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] }
+        let keptStrides = strides(of: keptShape)
+        let inputStrides = strides(of: x.shape)
+        let outputCount = keptShape.reduce(1, *)
+        var accumulator = [S](repeating: function == .max ? -S.infinity : 0, count: outputCount)
+        let groupSize = outputCount == 0 ? 0 : x.count / outputCount
+        for flat in 0..<x.count {
+            var target = 0
+            for axis in x.shape.indices where !axes.contains(axis) {
+                target += (flat / inputStrides[axis]) % x.shape[axis] * keptStrides[axis]
+            }
+            let v = x.scalars[flat]
+            accumulator[target] = function == .max ? max(accumulator[target], v) : accumulator[target] + v
+        }
+        if function == .mean, groupSize > 0 {
+            for i in accumulator.indices { accumulator[i] /= S(groupSize) }
+        }
+        return Tensor(shape: outputShape, scalars: accumulator)
+    }
+}
