@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+"""Export benchmark CNNs (random seeded weights) to bench/models/.
+
+  multitask-deep-L200.onnx, multitask-deep-L1000.onnx
+      conv 32x19 -> conv 48x7 -> maxpool 4 -> conv 96x7 -> maxpool 4 -> conv 128x3 ->
+      maxpool 3 -> dense 512 -> 12 sigmoid; 'same' padding, BatchNorm + ReLU after every
+      conv (BatchNorm is folded by the exporter); the input length is fixed by the
+      dense layer, hence one model per length.
+  basset-L1000.onnx
+      Basset-sized: conv 300x19 / pool 3, conv 200x11 / pool 4, conv 200x7 / pool 4
+      ('valid' convs, BatchNorm + ReLU), dense 1000 + ReLU, 164 sigmoid; L = 1000.
+
+Legacy exporter (dynamo=False), opset 17, dynamic batch axis, input "input" (N, 4, L),
+output "output" (N, tasks). The directory is git-ignored; regenerate with
+
+  .venv/bin/python bench/make-bench-models.py
+"""
+from __future__ import annotations
+
+import argparse
+import math
+import os
+import sys
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import torch
+import torch.nn as nn
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+
+def conv_block(cin, cout, k, same, pool=None):
+    layers = [nn.Conv1d(cin, cout, k, padding=k // 2 if same else 0), nn.BatchNorm1d(cout), nn.ReLU()]
+    if pool:
+        layers.append(nn.MaxPool1d(pool))
+    return layers
+
+
+def conv_out_len(model: nn.Sequential, length: int) -> int:
+    with torch.no_grad():
+        return model(torch.zeros(1, 4, length)).shape[-1]
+
+
+def multitask_deep(length: int) -> nn.Module:
+    convs = nn.Sequential(
+        *conv_block(4, 32, 19, True),
+        *conv_block(32, 48, 7, True, pool=4),
+        *conv_block(48, 96, 7, True, pool=4),
+        *conv_block(96, 128, 3, True, pool=3),
+    )
+    flat = 128 * conv_out_len(convs, length)
+    return nn.Sequential(convs, nn.Flatten(), nn.Linear(flat, 512), nn.ReLU(), nn.Linear(512, 12), nn.Sigmoid())
+
+
+def basset(length: int = 1000) -> nn.Module:
+    convs = nn.Sequential(
+        *conv_block(4, 300, 19, False, pool=3),
+        *conv_block(300, 200, 11, False, pool=4),
+        *conv_block(200, 200, 7, False, pool=4),
+    )
+    flat = 200 * conv_out_len(convs, length)
+    return nn.Sequential(convs, nn.Flatten(), nn.Linear(flat, 1000), nn.ReLU(), nn.Linear(1000, 164), nn.Sigmoid())
+
+
+def randomize(model: nn.Module, seed: int) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    for m in model.modules():
+        with torch.no_grad():
+            if isinstance(m, (nn.Conv1d, nn.Linear)):
+                m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * math.sqrt(2.0 / m.weight[0].numel()))
+                m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.1)
+            elif isinstance(m, nn.BatchNorm1d):
+                c = m.num_features
+                m.running_mean.copy_(torch.randn(c, generator=gen) * 0.2)
+                m.running_var.copy_(torch.rand(c, generator=gen) + 0.5)
+                m.weight.copy_(torch.rand(c, generator=gen) + 0.5)
+                m.bias.copy_(torch.randn(c, generator=gen) * 0.1)
+
+
+MODELS = {
+    "multitask-deep-L200": (lambda: multitask_deep(200), 200, 1),
+    "multitask-deep-L1000": (lambda: multitask_deep(1000), 1000, 2),
+    "basset-L1000": (lambda: basset(1000), 1000, 3),
+}
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--out", default=os.path.join(HERE, "models"))
+    ap.add_argument("--only", nargs="*", choices=sorted(MODELS))
+    args = ap.parse_args()
+    torch.set_num_threads(2)
+    os.makedirs(args.out, exist_ok=True)
+    for name, (build, length, seed) in MODELS.items():
+        if args.only and name not in args.only:
+            continue
+        torch.manual_seed(seed)
+        model = build()
+        randomize(model, seed)
+        model.eval()
+        path = os.path.join(args.out, name + ".onnx")
+        x = torch.zeros(2, 4, length)
+        x[:, 0, :] = 1.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17,
+                              input_names=["input"], output_names=["output"],
+                              dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+        m = onnx.load(path)
+        m.metadata_props.append(onnx.StringStringEntryProto(
+            key="tasks", value=",".join(f"task_{i + 1}" for i in range(m.graph.output[0].type.tensor_type.shape.dim[1].dim_value))))
+        m.metadata_props.append(onnx.StringStringEntryProto(key="alphabet", value="DNA"))
+        m.metadata_props.append(onnx.StringStringEntryProto(key="description", value=f"benchmark model {name}, random weights"))
+        onnx.save(m, path)
+        # sanity: onnxruntime agrees with torch on a random one-hot batch
+        rng = np.random.default_rng(seed)
+        xs = np.eye(4, dtype=np.float32)[rng.integers(0, 4, size=(3, length))].transpose(0, 2, 1).copy()
+        with torch.no_grad():
+            ref = model(torch.from_numpy(xs)).numpy()
+        got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"input": xs})[0]
+        params = sum(p.numel() for p in model.parameters())
+        ops = sorted({n.op_type for n in m.graph.node})
+        print(f"{name:<22} L={length:<5} params {params:>9,}  {os.path.getsize(path) / 1e6:6.2f} MB  "
+              f"|torch-ort| {np.abs(ref - got).max():.1e}  ops {','.join(ops)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
