@@ -24,11 +24,20 @@ extension Op {
         switch self {
         case .conv(let attributes):
             return [(try Conv.outputShape(attributes, input: io.shape(0), weights: io.shape(1), node: node), .float)]
-        case .batchNormalization, .layerNormalization, .unary, .clip, .softmax, .logSoftmax, .identity:
+        case .batchNormalization, .unary, .clip, .softmax, .logSoftmax, .identity:
             return [(try io.shape(0), try io.type(0))]
+        case .layerNormalization(let axis, _):
+            // Optional Mean and InvStdDev outputs keep the normalised axes as 1s.
+            let shape = try io.shape(0)
+            let first = try ShapeOps.normalizedAxis(axis, rank: shape.count, node: node)
+            let statistics = shape.indices.map { $0 < first ? shape[$0] : 1 }
+            return [(shape, .float), (statistics, .float), (statistics, .float)]
         case .binary:
             return [(try Broadcast.shape(try io.shape(0), try io.shape(1), node: node), try io.type(0))]
-        case .maxPool(let attributes), .averagePool(let attributes):
+        case .maxPool(let attributes):
+            let shape = try Pool.outputShape(attributes, input: io.shape(0), node: node)
+            return [(shape, .float), (shape, .int)]
+        case .averagePool(let attributes):
             return [(try Pool.outputShape(attributes, input: io.shape(0), node: node), .float)]
         case .globalAveragePool, .globalMaxPool:
             let shape = try io.shape(0)
@@ -81,7 +90,8 @@ extension Op {
         case .batchNormalization(let epsilon):
             return [.float(try Normalization.batchNorm(io.float(0), scale: io.float(1), bias: io.float(2), mean: io.float(3), variance: io.float(4), epsilon: epsilon, node: node))]
         case .layerNormalization(let axis, let epsilon):
-            return [.float(try Normalization.layerNorm(io.float(0), scale: io.float(1), bias: io.optionalFloat(2), axis: axis, epsilon: epsilon, node: node))]
+            let (y, mean, inverseDeviation) = try Normalization.layerNorm(io.float(0), scale: io.float(1), bias: io.optionalFloat(2), axis: axis, epsilon: epsilon, statisticsShape: outputShapes[1], node: node)
+            return [.float(y), .float(mean), .float(inverseDeviation)]
         case .unary(let function):
             return [.float(Elementwise.apply(function, to: try io.float(0)))]
         case .clip:
@@ -93,9 +103,10 @@ extension Op {
         case .logSoftmax(let axis, let coercedTo2D):
             return [.float(try Softmax.forward(io.float(0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, node: node))]
         case .maxPool(let attributes):
-            return [.float(try Pool.forward(attributes, maximum: true, input: io.float(0), outputShape: outputShapes[0], node: node, context: context))]
+            let (y, indices) = try Pool.maxPool(attributes, input: io.float(0), outputShape: outputShapes[0], wantsIndices: node.outputs.count > 1 && !node.outputs[1].isEmpty, node: node, context: context)
+            return [.float(y), .int(indices)]
         case .averagePool(let attributes):
-            return [.float(try Pool.forward(attributes, maximum: false, input: io.float(0), outputShape: outputShapes[0], node: node, context: context))]
+            return [.float(try Pool.averagePool(attributes, input: io.float(0), outputShape: outputShapes[0], node: node, context: context))]
         case .globalAveragePool:
             return [.float(Pool.global(try io.float(0), maximum: false))]
         case .globalMaxPool:

@@ -5,9 +5,9 @@ import SwiftProtobuf
 /// Loads an ONNX model into a `Graph`. ONNX files are pure data: loading one cannot run
 /// code, unlike pickled PyTorch checkpoints.
 public enum ONNXImporter {
-    /// The oldest default-domain opset accepted: older files use broadcast semantics
-    /// (the `broadcast` attribute) that no current exporter writes.
-    static let minimumOpset = 7
+    /// The oldest default-domain opset accepted (ONNX 1.1, 2017; PyTorch's own conformance
+    /// cases use it). Opset 6's legacy `broadcast`/`axis` attributes are checked by the parser.
+    static let minimumOpset = 6
 
     public static func load(contentsOf url: URL) throws -> Graph {
         let data: Data

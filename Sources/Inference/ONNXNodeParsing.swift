@@ -84,7 +84,6 @@ struct ONNXNodeParser {
             op = .batchNormalization(epsilon: try attributes.float("epsilon") ?? 1e-5)
         case "LayerNormalization":
             try requireInputs(2...3)
-            try onlyFirstOutput()
             op = .layerNormalization(axis: try attributes.int("axis") ?? -1, epsilon: try attributes.float("epsilon") ?? 1e-5)
         case "Relu": op = .unary(.relu)
         case "Exp": op = .unary(.exp)
@@ -116,6 +115,10 @@ struct ONNXNodeParser {
             op = .clip
         case "Add", "Sub", "Mul", "Div", "Pow":
             try requireInputs(2...2)
+            // Opset 6 broadcast right-aligned like numpy unless an explicit axis was given.
+            if opset < 7, try attributes.int("broadcast") == 1, try attributes.int("axis") != nil {
+                throw InferenceError("node '\(name)' (\(proto.opType)) uses opset-6 broadcasting along an explicit axis, which seqlens does not support; re-export the model with opset_version=17")
+            }
             op = .binary(BinaryFunction(rawValue: proto.opType.lowercased())!)
         case "Softmax", "LogSoftmax":
             // Before opset 13 these flattened the input to 2-D at `axis` (default 1).
@@ -123,11 +126,12 @@ struct ONNXNodeParser {
             let axis = try attributes.int("axis") ?? (legacy ? 1 : -1)
             op = proto.opType == "Softmax" ? .softmax(axis: axis, coercedTo2D: legacy) : .logSoftmax(axis: axis, coercedTo2D: legacy)
         case "MaxPool", "AveragePool":
-            try onlyFirstOutput()
+            if proto.opType == "AveragePool" { try onlyFirstOutput() }
             let pool = PoolAttributes(
                 spatial: try spatial(),
                 ceilMode: (try attributes.int("ceil_mode") ?? 0) != 0,
-                countIncludePad: (try attributes.int("count_include_pad") ?? 0) != 0
+                countIncludePad: (try attributes.int("count_include_pad") ?? 0) != 0,
+                columnMajorIndices: (try attributes.int("storage_order") ?? 0) != 0
             )
             guard !pool.spatial.kernelShape.isEmpty else {
                 throw InferenceError("node '\(name)' (\(proto.opType)) has no kernel_shape")

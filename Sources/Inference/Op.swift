@@ -102,4 +102,6 @@ public struct PoolAttributes: Sendable, Equatable {
     public var ceilMode: Bool
     /// AveragePool only.
     public var countIncludePad: Bool
+    /// MaxPool's optional Indices output: flatten (h, w) column-major (storage_order = 1).
+    public var columnMajorIndices: Bool
 }

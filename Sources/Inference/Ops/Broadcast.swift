@@ -23,6 +23,10 @@ enum Broadcast {
             return .float(combine(x, y, outputShape: outputShape, floatOperation(function)))
         case (.float(let x), .int(let y)) where function == .pow:
             return .float(combine(x, Tensor(shape: y.shape, scalars: y.scalars.map { Float($0) }), outputShape: outputShape, floatOperation(function)))
+        case (.int(let x), .float(let y)) where function == .pow:
+            let base = Tensor(shape: x.shape, scalars: x.scalars.map { Float($0) })
+            let result = combine(base, y, outputShape: outputShape, floatOperation(function))
+            return .int(Tensor(shape: outputShape, scalars: result.scalars.map { Int64($0.rounded(.towardZero)) }))
         case (.int(let x), .int(let y)):
             if function == .div, y.scalars.contains(0) {
                 throw InferenceError("node '\(node.name)' (Div): integer division by zero")

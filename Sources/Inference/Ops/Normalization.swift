@@ -27,7 +27,10 @@ enum Normalization {
     }
 
     /// Normalises over axes [axis, rank), then scales and shifts (both broadcast over those axes).
-    static func layerNorm(_ x: Tensor<Float>, scale: Tensor<Float>, bias: Tensor<Float>?, axis: Int, epsilon: Float, node: Node) throws -> Tensor<Float> {
+    /// Also returns the mean and 1/√(variance + ε) of each normalised row (optional outputs).
+    static func layerNorm(
+        _ x: Tensor<Float>, scale: Tensor<Float>, bias: Tensor<Float>?, axis: Int, epsilon: Float, statisticsShape: [Int], node: Node
+    ) throws -> (Tensor<Float>, mean: Tensor<Float>, inverseDeviation: Tensor<Float>) {
         let first = axis < 0 ? axis + x.rank : axis
         guard first >= 0, first < x.rank else {
             throw InferenceError("node '\(node.name)' (LayerNormalization): axis \(axis) is outside rank \(x.rank)")
@@ -39,9 +42,11 @@ enum Normalization {
         guard gamma.count == size, beta.map({ $0.count == size }) ?? true else {
             throw InferenceError("node '\(node.name)' (LayerNormalization): scale/bias do not match normalized shape \(normalizedShape)")
         }
+        let rows = size == 0 ? 0 : x.count / size
+        var means = [Float](repeating: 0, count: rows), inverses = means
         var y = x
         y.scalars.withUnsafeMutableBufferPointer { buffer in
-            for row in 0..<(size == 0 ? 0 : x.count / size) {
+            for row in 0..<rows {
                 let start = row * size
                 var mean: Float = 0
                 for i in 0..<size { mean += buffer[start + i] }
@@ -49,11 +54,13 @@ enum Normalization {
                 var variance: Float = 0
                 for i in 0..<size { let d = buffer[start + i] - mean; variance += d * d }
                 let inverse = 1 / (variance / Float(size) + epsilon).squareRoot()
+                means[row] = mean
+                inverses[row] = inverse
                 for i in 0..<size {
                     buffer[start + i] = (buffer[start + i] - mean) * inverse * gamma[i] + (beta?[i] ?? 0)
                 }
             }
         }
-        return y
+        return (y, Tensor(shape: statisticsShape, scalars: means), Tensor(shape: statisticsShape, scalars: inverses))
     }
 }

@@ -12,9 +12,24 @@ enum Pool {
         Array(input.prefix(2)) + (try geometry(attributes, input: input, node: node).output)
     }
 
-    static func forward(
-        _ attributes: PoolAttributes, maximum: Bool, input x: Tensor<Float>, outputShape: [Int], node: Node, context: ExecutionContext
+    static func maxPool(
+        _ attributes: PoolAttributes, input x: Tensor<Float>, outputShape: [Int], wantsIndices: Bool, node: Node, context: ExecutionContext
+    ) throws -> (Tensor<Float>, indices: Tensor<Int64>) {
+        let (y, indices) = try windows(attributes, maximum: true, wantsIndices: wantsIndices, input: x, outputShape: outputShape, node: node, context: context)
+        return (y, Tensor(shape: wantsIndices ? outputShape : [0], scalars: indices))
+    }
+
+    static func averagePool(
+        _ attributes: PoolAttributes, input x: Tensor<Float>, outputShape: [Int], node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
+        try windows(attributes, maximum: false, wantsIndices: false, input: x, outputShape: outputShape, node: node, context: context).0
+    }
+
+    /// One pass over every window: maximum (and, if asked, its flat input index as ONNX
+    /// defines it) or average.
+    private static func windows(
+        _ attributes: PoolAttributes, maximum: Bool, wantsIndices: Bool, input x: Tensor<Float>, outputShape: [Int], node: Node, context: ExecutionContext
+    ) throws -> (Tensor<Float>, [Int64]) {
         let g = try geometry(attributes, input: x.shape, node: node).asTwoDimensional
         let planes = x.shape[0] * x.shape[1]
         let (inH, inW) = (g.input[0], g.input[1])
@@ -26,9 +41,11 @@ enum Pool {
         // The padded extent: count_include_pad counts padding cells but not cells beyond it (ceil mode).
         let (paddedH, paddedW) = (inH + g.padEnd[0], inW + g.padEnd[1])
         var y = [Float](repeating: 0, count: planes * outH * outW)
+        var indices = [Int64](repeating: 0, count: wantsIndices ? y.count : 0)
         x.scalars.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
-            let xBase = xp.baseAddress!, yBase = yp.baseAddress!
+        indices.withUnsafeMutableBufferPointer { ip in
+            let xBase = xp.baseAddress!, yBase = yp.baseAddress!, iBase = wantsIndices ? ip.baseAddress : nil
             parallelFor(planes, threads: planes * outH * outW * kH * kW > 1 << 16 ? context.threads : 1) { plane in
                 let source = xBase + plane * inH * inW
                 let target = yBase + plane * outH * outW
@@ -36,14 +53,17 @@ enum Pool {
                     let h0 = oh * sH - pH
                     for ow in 0..<outW {
                         let w0 = ow * sW - pW
-                        var best = -Float.infinity, sum: Float = 0, inside = 0, padded = 0
+                        var best = -Float.infinity, bestIndex = 0, sum: Float = 0, inside = 0, padded = 0
                         for kh in 0..<kH {
                             let h = h0 + kh * dH
                             for kw in 0..<kW {
                                 let w = w0 + kw * dW
                                 if h >= 0 && h < inH && w >= 0 && w < inW {
                                     let v = source[h * inW + w]
-                                    if v > best || v.isNaN { best = v }
+                                    if v > best || v.isNaN {
+                                        best = v
+                                        bestIndex = attributes.columnMajorIndices ? w * inH + h : h * inW + w
+                                    }
                                     sum += v
                                     inside += 1
                                 } else if h >= -pH && h < paddedH && w >= -pW && w < paddedW {
@@ -51,17 +71,19 @@ enum Pool {
                                 }
                             }
                         }
+                        let position = oh * outW + ow
                         if maximum {
-                            target[oh * outW + ow] = best
+                            target[position] = best
+                            iBase?[plane * outH * outW + position] = Int64(plane * inH * inW + bestIndex)
                         } else {
                             let divisor = attributes.countIncludePad ? inside + padded : inside
-                            target[oh * outW + ow] = divisor > 0 ? sum / Float(divisor) : 0
+                            target[position] = divisor > 0 ? sum / Float(divisor) : 0
                         }
                     }
                 }
             }
-        }}
-        return Tensor(shape: outputShape, scalars: y)
+        }}}
+        return (Tensor(shape: outputShape, scalars: y), indices)
     }
 
     /// GlobalAveragePool / GlobalMaxPool: one value per (sample, channel).

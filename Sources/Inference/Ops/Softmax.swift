@@ -22,8 +22,9 @@ enum Softmax {
                     var sum: Float = 0
                     for j in 0..<length { sum += exp(buffer[base + j * inner] - maximum) }
                     if logarithmic {
-                        let logSum = log(sum) + maximum
-                        for j in 0..<length { buffer[base + j * inner] -= logSum }
+                        // (x − max) − log Σ keeps precision when |x| is large.
+                        let logSum = log(sum)
+                        for j in 0..<length { buffer[base + j * inner] = (buffer[base + j * inner] - maximum) - logSum }
                     } else {
                         for j in 0..<length { buffer[base + j * inner] = exp(buffer[base + j * inner] - maximum) / sum }
                     }

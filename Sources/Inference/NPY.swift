@@ -1,0 +1,108 @@
+import Foundation
+
+/// NumPy's .npy format (version 1.0/2.0, little-endian, C order): the array files
+/// numpy, tangermeme and friends read and write.
+public enum NPY {
+    /// Reads float32/float64 (as Float) or int32/int64 (as Int64) arrays.
+    public static func read(contentsOf url: URL) throws -> Value {
+        let data: Data
+        do { data = try Data(contentsOf: url) } catch {
+            throw InferenceError("\(url.path): cannot read (\((error as NSError).localizedDescription))")
+        }
+        do { return try decode(data) } catch let error as InferenceError {
+            throw InferenceError("\(url.lastPathComponent): \(error.description)")
+        }
+    }
+
+    public static func decode(_ data: Data) throws -> Value {
+        let bytes = [UInt8](data)
+        guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
+            throw InferenceError("not a .npy file (missing the \\x93NUMPY magic)")
+        }
+        let major = bytes[6]
+        let headerLength: Int, headerStart: Int
+        if major == 1 {
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            headerStart = 10
+        } else {
+            guard bytes.count >= 12 else { throw InferenceError("truncated .npy header") }
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            headerStart = 12
+        }
+        guard headerStart + headerLength <= bytes.count else { throw InferenceError("truncated .npy header") }
+        let header = String(decoding: bytes[headerStart ..< headerStart + headerLength], as: UTF8.self)
+        guard let descr = field("descr", in: header), let shapeText = field("shape", in: header) else {
+            throw InferenceError("unreadable .npy header: \(header)")
+        }
+        if field("fortran_order", in: header) == "True" {
+            throw InferenceError(".npy array is in Fortran order; save it with numpy.ascontiguousarray")
+        }
+        let shape = try shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
+            .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+            .map { text -> Int in
+                guard let n = Int(text), n >= 0 else { throw InferenceError("bad .npy shape \(shapeText)") }
+                return n
+            }
+        var count = 1
+        for dim in shape {
+            let (product, overflow) = count.multipliedReportingOverflow(by: dim)
+            guard !overflow, product <= ONNXTensorDecoding.maximumScalarCount else { throw InferenceError("absurd .npy shape \(shape)") }
+            count = product
+        }
+        let body = data.dropFirst(headerStart + headerLength)
+        func load<T: FixedWidthInteger>(_: T.Type) throws -> [T] {
+            let width = MemoryLayout<T>.size
+            guard body.count >= count * width else {
+                throw InferenceError(".npy data is \(body.count) bytes, expected \(count * width) for shape \(shape) (\(descr)); the file is truncated")
+            }
+            return body.withUnsafeBytes { raw in
+                (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * width, as: T.self)) }
+            }
+        }
+        switch descr {
+        case "<f4", "|f4": return .float(Tensor(shape: shape, scalars: try load(UInt32.self).map { Float(bitPattern: $0) }))
+        case "<f8", "|f8": return .float(Tensor(shape: shape, scalars: try load(UInt64.self).map { Float(Double(bitPattern: $0)) }))
+        case "<i8": return .int(Tensor(shape: shape, scalars: try load(UInt64.self).map { Int64(bitPattern: $0) }))
+        case "<i4": return .int(Tensor(shape: shape, scalars: try load(UInt32.self).map { Int64(Int32(bitPattern: $0)) }))
+        default:
+            throw InferenceError(".npy element type '\(descr)' is not supported (float32, float64, int32 and int64 are)")
+        }
+    }
+
+    /// A float32 .npy file's bytes.
+    public static func encode(_ tensor: Tensor<Float>) -> Data {
+        let shapeText = tensor.shape.isEmpty ? "()" : (tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")")
+        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        // Magic (6) + version (2) + length (2) + header + newline is padded to a multiple of 64.
+        let unpadded = 10 + header.utf8.count + 1
+        header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
+        var data = Data([0x93] + Array("NUMPY".utf8) + [1, 0])
+        let length = UInt16(header.utf8.count)
+        data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
+        data.append(contentsOf: Array(header.utf8))
+        tensor.scalars.withUnsafeBufferPointer { buffer in
+            for value in buffer {
+                let bits = value.bitPattern.littleEndian
+                withUnsafeBytes(of: bits) { data.append(contentsOf: $0) }
+            }
+        }
+        return data
+    }
+
+    /// The value of `key` in a .npy header dictionary (a Python literal).
+    private static func field(_ key: String, in header: String) -> String? {
+        guard let range = header.range(of: "'\(key)':") else { return nil }
+        let rest = header[range.upperBound...].drop { $0 == " " }
+        if rest.first == "(" {
+            guard let close = rest.firstIndex(of: ")") else { return nil }
+            return String(rest[...close])
+        }
+        if rest.first == "'" {
+            let inner = rest.dropFirst()
+            guard let close = inner.firstIndex(of: "'") else { return nil }
+            return String(inner[..<close])
+        }
+        let end = rest.firstIndex { $0 == "," || $0 == "}" } ?? rest.endIndex
+        return rest[..<end].trimmingCharacters(in: .whitespaces)
+    }
+}
