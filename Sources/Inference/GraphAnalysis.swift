@@ -1,0 +1,62 @@
+/// Facts about a graph that `seqlens inspect` reports: op counts and receptive field.
+extension Graph {
+    /// How many nodes of each ONNX op type the model has (Constant nodes excluded: they load as values).
+    public var opHistogram: [(opType: String, count: Int)] {
+        var counts: [String: Int] = [:]
+        for node in nodes { counts[node.opType, default: 0] += 1 }
+        return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
+    }
+
+    /// ONNX op types seqlens runs.
+    public static var supportedOpTypes: [String] { ONNXNodeParser.supportedOpTypes }
+}
+
+/// How many input positions can influence one output, traced through the positional
+/// layers (Conv and pools) from the graph's first input.
+public struct ReceptiveField: Sendable, Equatable {
+    /// Positions seen by one unit of the deepest positional layer.
+    public var positional: Int
+    /// True when a later layer (dense, global pooling, attention) mixes all positions, so
+    /// every output depends on the whole input.
+    public var mixesAllPositions: Bool
+
+    public init(graph: Graph) {
+        // Per value: (window size, jump between neighbouring units in input positions).
+        var window: [String: (size: Int, jump: Int)] = [:]
+        var mixed: Set<String> = []
+        if let input = graph.inputs.first { window[input.name] = (1, 1) }
+        var deepest = 1
+        var mixes = false
+        for node in graph.nodes {
+            let sources = node.inputs.filter { window[$0] != nil }
+            guard !sources.isEmpty else { continue }
+            var size = sources.map { window[$0]!.size }.max()!
+            var jump = sources.map { window[$0]!.jump }.max()!
+            var mixesHere = sources.contains { mixed.contains($0) }
+            switch node.op {
+            case .conv(let a):
+                // Kernel extent comes from the weights; kernel_shape may be absent.
+                let kernel = a.spatial.kernelShape.last ?? graph.initializers[node.inputs[1]]?.shape.last ?? 1
+                let dilation = a.spatial.dilations.last ?? 1
+                size += (kernel - 1) * dilation * jump
+                jump *= a.spatial.strides.last ?? 1
+            case .maxPool(let a), .averagePool(let a):
+                size += ((a.spatial.kernelShape.last ?? 1) - 1) * (a.spatial.dilations.last ?? 1) * jump
+                jump *= a.spatial.strides.last ?? 1
+            case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax:
+                mixesHere = true
+            default:
+                break
+            }
+            deepest = max(deepest, size)
+            for output in node.outputs where !output.isEmpty {
+                window[output] = (size, jump)
+                if mixesHere { mixed.insert(output) }
+            }
+            if mixesHere, node.outputs.contains(where: { name in graph.outputs.contains { $0.name == name } }) { mixes = true }
+        }
+        if graph.outputs.contains(where: { mixed.contains($0.name) }) { mixes = true }
+        positional = deepest
+        mixesAllPositions = mixes
+    }
+}

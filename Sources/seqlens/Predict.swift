@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import Genomics
+import Inference
+import Interpretation
+
+struct Predict: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Predict every task for every FASTA record.",
+        discussion: """
+        Writes one row per record and one column per task: a TSV with a header (id, then the \
+        task names or task_0, task_1, ...) to stdout, or to --output. The output file's \
+        extension picks the format: .tsv, or .npy (float32, shape (N, T), loads with numpy.load).
+        """
+    )
+
+    @Argument(help: "An ONNX model file.")
+    var model: String
+
+    @Argument(help: "A FASTA file of sequences.")
+    var fasta: String
+
+    @Option(name: .shortAndLong, help: "Write to this file (.tsv or .npy) instead of stdout.")
+    var output: String?
+
+    @Option(help: "The model output to report, for multi-output models (default: the first).")
+    var outputName: String?
+
+    @OptionGroup var fit: FitOptions
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if let output, PredictionTable.Format(path: output) == nil {
+            throw ValidationError("--output must end in .tsv or .npy")
+        }
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let model = try loadModel(self.model, outputName: outputName)
+            let records = try readRecords(fasta, alphabet: model.alphabet)
+            let fitted = try model.fixedLength.map { length in try fit.lengthFit.fit(records, to: length).map(\.record) } ?? records
+            let progress = ProgressBar(total: fitted.count, label: "predicting")
+            let table = try PredictionTable.predict(model: model, records: fitted, batchSize: compute.batch, threads: compute.threads) {
+                progress.update($0)
+            }
+            progress.finish()
+            if let output {
+                try table.write(to: URL(fileURLWithPath: output))
+            } else {
+                FileHandle.standardOutput.write(table.tsv)
+            }
+        }
+    }
+}
