@@ -1,0 +1,56 @@
+# seqlens — the two set-up commands on a fresh Debian/Ubuntu machine are `make run` and `make test`.
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+SYSTEM_PACKAGES := libopenblas-dev libncurses-dev pkg-config
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+SAMPLE_MODEL := sample-models/tiny-motifs.onnx
+SAMPLE_FASTA := sample-models/tiny-motifs.fa
+
+.PHONY: run test build deps parity sample-models bench proto clean
+
+## run: install system packages, build (release) and run seqlens on a bundled sample model
+run: deps build
+	.build/release/seqlens predict $(SAMPLE_MODEL) $(SAMPLE_FASTA)
+
+## test: install system packages and run the whole test suite
+test: deps
+	$(SWIFT) build -c release -Xswiftc -enable-testing --build-tests
+	$(SWIFT) test -c release -Xswiftc -enable-testing --skip-build
+
+build:
+	$(SWIFT) build -c release --product seqlens
+
+## deps: apt-get install the system libraries that are missing (skipped when present)
+deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:$$missing"; \
+	  $(SUDO) apt-get update -qq && $(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing; \
+	fi
+
+$(VENV)/bin/python: tools/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q -r tools/requirements.txt
+	touch $@
+
+## parity: re-check the committed parity fixtures against onnxruntime live (installs a venv)
+parity: deps $(VENV)/bin/python
+	$(VENV)/bin/python tools/check-parity.py
+	$(SWIFT) test -c release -Xswiftc -enable-testing --filter ParityTests
+
+## sample-models: regenerate motifs, datasets and the bundled models (PyTorch; slow)
+sample-models: $(VENV)/bin/python
+	$(VENV)/bin/python tools/make-tiny-model.py
+
+## bench: forward-pass throughput of seqlens vs onnxruntime (writes bench/out/)
+bench: deps build $(VENV)/bin/python
+	$(VENV)/bin/python bench/make-bench-models.py
+	$(VENV)/bin/python bench/forward.py --markdown-out bench/out/forward.md
+
+## proto: regenerate Sources/ONNXProto from the onnx package's onnx.proto
+proto: $(VENV)/bin/python
+	tools/gen-onnx-proto.sh
+
+clean:
+	rm -rf .build
