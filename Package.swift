@@ -40,8 +40,12 @@ let package = Package(
         ),
 
         // Tests mirror modules; fixtures live in Tests/Fixtures (found through #filePath).
-        .target(name: "TestSupport", dependencies: ["Inference"], path: "Tests/TestSupport"),
-        .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "TestSupport"]),
+        .target(
+            name: "TestSupport",
+            dependencies: ["Inference", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            path: "Tests/TestSupport"
+        ),
+        .testTarget(name: "GenomicsTests", dependencies: ["Genomics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
         .testTarget(name: "seqlensTests", dependencies: ["TestSupport"]),
