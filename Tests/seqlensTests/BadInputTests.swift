@@ -1,0 +1,97 @@
+import Foundation
+import ONNXProto
+import TestSupport
+import XCTest
+
+/// Bad input never crashes: one clear line on stderr and exit status 2, no partial output.
+final class BadInputTests: XCTestCase {
+    let fasta = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.fa").path
+    let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx").path
+    private var directory: URL!
+
+    override func setUpWithError() throws { directory = try temporaryDirectory() }
+    override func tearDownWithError() throws { try? FileManager.default.removeItem(at: directory) }
+
+    private func assertRefused(_ arguments: [String], mentioning fragment: String, file: StaticString = #filePath, line: UInt = #line) throws {
+        let result = try runSeqlens(arguments)
+        XCTAssertEqual(result.status, 2, "exit status; stderr: \(result.stderr)", file: file, line: line)
+        XCTAssert(result.stderr.contains(fragment), "stderr '\(result.stderr)' should mention '\(fragment)'", file: file, line: line)
+        XCTAssertEqual(result.stderr.split(separator: "\n").count, 1, "one line: \(result.stderr)", file: file, line: line)
+        XCTAssertEqual(result.stdout, "", file: file, line: line)
+    }
+
+    private func write(_ data: Data, _ name: String) throws -> String {
+        let url = directory.appendingPathComponent(name)
+        try data.write(to: url)
+        return url.path
+    }
+
+    func testTruncatedModel() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: model))
+        try assertRefused(["predict", write(bytes.prefix(bytes.count / 3), "cut.onnx"), fasta], mentioning: "cut.onnx: not a valid ONNX model (truncated or corrupt")
+    }
+
+    func testCorruptModel() throws {
+        try assertRefused(["predict", write(Data("this is not a model\n".utf8), "text.onnx"), fasta], mentioning: "text.onnx: not a valid ONNX model")
+    }
+
+    func testMissingModel() throws {
+        try assertRefused(["predict", directory.appendingPathComponent("nope.onnx").path, fasta], mentioning: "cannot read the model file (no such file)")
+    }
+
+    func testModelWithIntegerInput() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.input = [ModelBuilder.valueInfo("x", type: .int64, dims: [nil, 4, nil])]
+        try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "input 'x' is int64, but seqlens feeds one-hot float32 sequences")
+    }
+
+    func testAbsurdTensorSize() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.initializer[0] = ModelBuilder.floatTensor("w", dims: [1 << 40, 1 << 30], values: [1])
+        try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "declares an absurd size")
+    }
+
+    func testExternalDataEscapingTheModelFolder() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        var tensor = Onnx_TensorProto()
+        tensor.name = "b"
+        tensor.dims = [2]
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.dataLocation = .external
+        var location = Onnx_StringStringEntryProto()
+        location.key = "location"
+        location.value = "../../etc/passwd"
+        tensor.externalData = [location]
+        builder.model.graph.initializer[1] = tensor
+        try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "leaves the model's folder")
+    }
+
+    func testUnsupportedOp() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.node[3] = ModelBuilder.node("GRU", inputs: ["f"], outputs: ["y"], name: "recurrent")
+        try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "node 'recurrent' uses op 'GRU'")
+    }
+
+    func testEmptyFASTA() throws {
+        try assertRefused(["predict", model, write(Data(), "empty.fa")], mentioning: "no FASTA records found")
+    }
+
+    func testBinaryFASTA() throws {
+        try assertRefused(["predict", model, write(Data([0x1F, 0x8B, 0, 0] + (0..<200).map { UInt8($0) }), "reads.fa")], mentioning: "reads.fa")
+        try assertRefused(["predict", model, write(Data((0..<300).map { UInt8(($0 * 37) % 256) }), "blob.fa")], mentioning: "does not look like FASTA")
+    }
+
+    func testFailedRunLeavesNoOutputFile() throws {
+        let output = directory.appendingPathComponent("out.tsv")
+        try assertRefused(["predict", model, write(Data(">a\nACGT\n".utf8), "short.fa"), "--output", output.path], mentioning: "has 4 nt")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output.path))
+    }
+
+    func testInspectReportsUnsupportedOpsAndExits2() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.node[3] = ModelBuilder.node("LSTM", inputs: ["f"], outputs: ["y"], name: "rnn")
+        let result = try runSeqlens(["inspect", builder.write(to: directory).path])
+        XCTAssertEqual(result.status, 2)
+        XCTAssert(result.stdout.contains("supported    no: LSTM not supported"), result.stdout)
+    }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import XCTest
+
+/// Runs the built `seqlens` binary (it sits next to the test bundle) and captures its output.
+struct CommandResult {
+    var status: Int32
+    var stdout: String
+    var stderr: String
+}
+
+func seqlensBinary() -> URL {
+    // The xctest bundle and the executable share the build products directory.
+    var directory = Bundle.main.bundleURL
+    if directory.pathExtension == "xctest" { directory = directory.deletingLastPathComponent() }
+    for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+        directory = bundle.bundleURL.deletingLastPathComponent()
+    }
+    return directory.appendingPathComponent("seqlens")
+}
+
+func runSeqlens(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
+    let process = Process()
+    process.executableURL = seqlensBinary()
+    process.arguments = arguments
+    let out = Pipe(), err = Pipe()
+    process.standardOutput = out
+    process.standardError = err
+    if let stdin {
+        let input = Pipe()
+        process.standardInput = input
+        try process.run()
+        input.fileHandleForWriting.write(stdin)
+        try input.fileHandleForWriting.close()
+    } else {
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+    }
+    // Read before waiting so a large output cannot fill the pipe and block the child.
+    let stdoutData = out.fileHandleForReading.readDataToEndOfFile()
+    let stderrData = err.fileHandleForReading.readDataToEndOfFile()
+    process.waitUntilExit()
+    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+}
