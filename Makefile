@@ -16,7 +16,7 @@ run: deps build
 ## test: install system packages and run the whole test suite
 test: deps
 	$(SWIFT) build -c release -Xswiftc -enable-testing --build-tests
-	$(SWIFT) test -c release -Xswiftc -enable-testing --skip-build
+	$(SWIFT) test -c release -Xswiftc -enable-testing --skip-build --disable-swift-testing
 
 build:
 	$(SWIFT) build -c release --product seqlens
