@@ -1,3 +1,5 @@
+import Dispatch
+
 /// A graph compiled for fixed input shapes: every shape inferred, every computation that
 /// depends only on constants (weights, shape arithmetic) done once, values numbered into
 /// slots, and each intermediate released after its last use.
@@ -21,6 +23,8 @@ public struct ExecutionPlan: Sendable {
     let constants: [Value?]
     let inputSlots: [String: Int]
     let outputSlots: [(name: String, slot: Int)]
+    /// Large buffers reused across the steps of a run and across runs.
+    let buffers = BufferPool()
 
     /// - Parameters:
     ///   - inputShapes: a shape for every float graph input.
@@ -57,7 +61,7 @@ public struct ExecutionPlan: Sendable {
         }
 
         var steps: [Step] = []
-        let context = ExecutionContext(threads: 1)
+        let context = ExecutionContext(threads: 1, buffers: BufferPool())
         for node in graph.nodes {
             let inputs: [AbstractValue?] = node.inputs.map { $0.isEmpty ? nil : slotOf[$0].map { known[$0] } }
             let inferred = try node.op.inferOutputs(inputs, node: node)
@@ -112,6 +116,12 @@ public struct ExecutionPlan: Sendable {
         self.outputShapes = outputShapes
     }
 
+    /// Runs one step. Its arguments die on return, so released inputs can be recycled.
+    private func execute(_ step: Step, slots: [Value?], context: ExecutionContext) throws -> [Value] {
+        let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
+        return try step.node.op.forward(arguments, outputShapes: step.outputShapes, node: step.node, context: context)
+    }
+
     private static func check(_ shape: [Int], against input: ValueInfo) throws {
         guard input.dimensions.isEmpty || shape.count == input.dimensions.count else {
             throw InferenceError("model input '\(input.name)' has shape \(input.shapeDescription) but was given rank-\(shape.count) data \(shape)")
@@ -124,7 +134,8 @@ public struct ExecutionPlan: Sendable {
     }
 
     /// Runs the plan on float inputs of the planned shapes; returns every graph output.
-    public func run(_ inputs: [String: Tensor<Float>], threads: Int = 1) throws -> [String: Value] {
+    /// - Parameter timing: called after each node with its wall time in seconds (profiling).
+    public func run(_ inputs: [String: Tensor<Float>], threads: Int = 1, timing: ((Node, Double) -> Void)? = nil) throws -> [String: Value] {
         var slots = constants
         for (name, slot) in inputSlots {
             guard let tensor = inputs[name] else { throw InferenceError("missing value for model input '\(name)'") }
@@ -134,12 +145,20 @@ public struct ExecutionPlan: Sendable {
             slots[slot] = .float(tensor)
         }
         BLAS.setThreads(threads)
-        let context = ExecutionContext(threads: threads)
+        let context = ExecutionContext(threads: threads, buffers: buffers)
         for step in steps {
-            let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
-            let results = try step.node.op.forward(arguments, outputShapes: step.outputShapes, node: step.node, context: context)
+            let started = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
+            let results = try execute(step, slots: slots, context: context)
+            if let timing { timing(step.node, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
             for (slot, value) in zip(step.outputSlots, results) { if let slot { slots[slot] = value } }
-            for slot in step.releases { slots[slot] = nil }
+            for slot in step.releases {
+                if case .float(let tensor)? = slots[slot] {
+                    slots[slot] = nil
+                    buffers.recycle(tensor.scalars)
+                } else {
+                    slots[slot] = nil
+                }
+            }
         }
         var outputs: [String: Value] = [:]
         for (name, slot) in outputSlots { outputs[name] = slots[slot] }

@@ -13,6 +13,8 @@ struct AbstractValue {
 struct ExecutionContext: Sendable {
     /// Threads kernels may use for their own loops (BLAS threads are set separately).
     var threads: Int
+    /// Where large outputs and scratch buffers come from.
+    var buffers: BufferPool
 }
 
 extension Op {
@@ -88,16 +90,16 @@ extension Op {
         case .conv(let attributes):
             return [.float(try Conv.forward(attributes, input: io.float(0), weights: io.float(1), bias: io.optionalFloat(2), outputShape: outputShapes[0], node: node, context: context))]
         case .batchNormalization(let epsilon):
-            return [.float(try Normalization.batchNorm(io.float(0), scale: io.float(1), bias: io.float(2), mean: io.float(3), variance: io.float(4), epsilon: epsilon, node: node))]
+            return [.float(try Normalization.batchNorm(io.float(0), scale: io.float(1), bias: io.float(2), mean: io.float(3), variance: io.float(4), epsilon: epsilon, node: node, context: context))]
         case .layerNormalization(let axis, let epsilon):
             let (y, mean, inverseDeviation) = try Normalization.layerNorm(io.float(0), scale: io.float(1), bias: io.optionalFloat(2), axis: axis, epsilon: epsilon, statisticsShape: outputShapes[1], node: node)
             return [.float(y), .float(mean), .float(inverseDeviation)]
         case .unary(let function):
-            return [.float(Elementwise.apply(function, to: try io.float(0)))]
+            return [.float(Elementwise.apply(function, to: try io.float(0), context: context))]
         case .clip:
             return [try Elementwise.clip(io.value(0), min: io.optionalValue(1), max: io.optionalValue(2))]
         case .binary(let function):
-            return [try Broadcast.apply(function, io.value(0), io.value(1), outputShape: outputShapes[0], node: node)]
+            return [try Broadcast.apply(function, io.value(0), io.value(1), outputShape: outputShapes[0], node: node, context: context)]
         case .softmax(let axis, let coercedTo2D):
             return [.float(try Softmax.forward(io.float(0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, node: node))]
         case .logSoftmax(let axis, let coercedTo2D):

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Inference
+import Genomics
 import Interpretation
 
 /// Forward-pass throughput, for bench/forward.py (which times onnxruntime the same way).
@@ -18,6 +19,9 @@ struct Benchmark: ParsableCommand {
 
     @Option(help: "Minimum seconds to keep timing.")
     var seconds: Double = 3
+
+    @Flag(help: "Also print the time spent per op type (to stderr).")
+    var profile = false
 
     @OptionGroup var compute: ComputeOptions
 
@@ -39,6 +43,7 @@ struct Benchmark: ParsableCommand {
                 passes += 1
             } while Date().timeIntervalSince(start) < seconds
             let elapsed = Date().timeIntervalSince(start)
+            if profile { try printProfile(model: model, sequences: sequences) }
             let result: [String: Any] = [
                 "sequences_per_second": Double(passes * compute.batch) / elapsed,
                 "best_pass_seconds": best,
@@ -48,6 +53,19 @@ struct Benchmark: ParsableCommand {
                 "threads": compute.threads,
             ]
             print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
+        }
+    }
+
+    /// One more pass, timing every node; totals per op type, largest first.
+    private func printProfile(model: SequenceModel, sequences: [[UInt8]]) throws {
+        let plan = try model.plan(batch: sequences.count, length: sequences[0].count)
+        let input = Tensor(shape: model.inputShape(batch: sequences.count, length: sequences[0].count),
+                           scalars: try OneHot.encode(sequences, alphabet: model.alphabet, layout: model.layout))
+        var totals: [String: Double] = [:]
+        _ = try plan.run([model.inputName: input], threads: compute.threads) { node, seconds in totals["\(node.opType) \(node.name)", default: 0] += seconds }
+        let sum = totals.values.reduce(0, +)
+        for (op, seconds) in totals.sorted(by: { $0.value > $1.value }) {
+            warn(String(format: "%-20@ %8.2f ms  %5.1f%%", op as NSString, seconds * 1000, 100 * seconds / sum))
         }
     }
 }

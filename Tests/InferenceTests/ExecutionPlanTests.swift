@@ -51,3 +51,27 @@ final class ExecutionPlanTests: XCTestCase {
         XCTAssertThrowsError(try plan.run(["x": Tensor(shape: [1, 4, 11], repeating: 0)]))
     }
 }
+
+/// Buffers are recycled between runs: a plan run many times must give what a fresh plan gives.
+final class BufferReuseTests: XCTestCase {
+    func testRepeatedRunsOfOnePlanMatchFreshPlans() throws {
+        for name in ["residual_dilated_b16_L200", "basset_bn_unfolded_b16_L200", "transformer_b16_L41"] {
+            let folder = Fixtures.url("parity/\(name)")
+            let graph = try ONNXImporter.load(contentsOf: folder.appendingPathComponent("model.onnx"))
+            guard case .float(let input) = try NPY.read(contentsOf: folder.appendingPathComponent("input.npy")) else { return XCTFail() }
+            let inputName = graph.inputs[0].name, outputName = graph.outputs[0].name
+            let shuffled = Tensor(shape: input.shape, scalars: input.scalars.reversed())
+            let plan = try ExecutionPlan(graph: graph, inputShapes: [inputName: input.shape])
+            func run(_ plan: ExecutionPlan, _ x: Tensor<Float>) throws -> [Float] {
+                guard case .float(let y)? = try plan.run([inputName: x], threads: 2)[outputName] else { throw InferenceError("no output") }
+                return y.scalars
+            }
+            let first = try run(plan, input)
+            let other = try run(plan, shuffled)
+            let again = try run(plan, input)
+            XCTAssertEqual(first, again, name)
+            XCTAssertNotEqual(first, other, name)
+            XCTAssertEqual(other, try run(ExecutionPlan(graph: graph, inputShapes: [inputName: input.shape]), shuffled), name)
+        }
+    }
+}

@@ -17,8 +17,22 @@ enum Broadcast {
         return result
     }
 
-    static func apply(_ function: BinaryFunction, _ a: Value, _ b: Value, outputShape: [Int], node: Node) throws -> Value {
+    static func apply(_ function: BinaryFunction, _ a: Value, _ b: Value, outputShape: [Int], node: Node, context: ExecutionContext) throws -> Value {
         switch (a, b) {
+        case (.float(let x), .float(let y)) where x.shape == y.shape && function != .pow:
+            // The common large case (residual additions): one tight loop into a pooled buffer.
+            var result = context.buffers.take(count: x.count)
+            result.withUnsafeMutableBufferPointer { out in
+            x.scalars.withUnsafeBufferPointer { p in
+            y.scalars.withUnsafeBufferPointer { q in
+                switch function {
+                case .add: for i in out.indices { out[i] = p[i] + q[i] }
+                case .sub: for i in out.indices { out[i] = p[i] - q[i] }
+                case .mul: for i in out.indices { out[i] = p[i] * q[i] }
+                case .div, .pow: for i in out.indices { out[i] = p[i] / q[i] }
+                }
+            }}}
+            return .float(Tensor(shape: outputShape, scalars: result))
         case (.float(let x), .float(let y)):
             return .float(combine(x, y, outputShape: outputShape, floatOperation(function)))
         case (.float(let x), .int(let y)) where function == .pow:

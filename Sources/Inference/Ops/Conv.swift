@@ -4,6 +4,8 @@ enum Conv {
     /// Floats of im2col buffer per chunk of samples: large enough for wide products, small
     /// enough to stay in cache-friendly territory (16 MiB).
     static let columnBudget = 4 << 20
+    /// Output lengths from which one product per sample is wide enough for BLAS.
+    static let directOutputWidth = 32
 
     static func geometry(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node) throws -> WindowGeometry {
         guard input.count == 3 || input.count == 4, weights.count == input.count else {
@@ -42,17 +44,25 @@ enum Conv {
             throw InferenceError("node '\(node.name)' (Conv): bias has \(bias.count) values for \(filters) filters")
         }
 
-        let chunk = max(1, min(batch, columnBudget / max(1, rows * outPlane)))
-        var columns = [Float](repeating: 0, count: rows * chunk * outPlane)
-        var product = [Float](repeating: 0, count: groupFilters * chunk * outPlane)
-        var y = [Float](repeating: 0, count: batch * filters * outPlane)
+        // Long outputs: one product per sample, written straight into y. Short outputs
+        // (deep layers): several samples per product, so BLAS sees wide matrices, then a scatter.
+        let direct = outPlane >= directOutputWidth
+        let chunk = direct ? 1 : max(1, min(batch, columnBudget / max(1, rows * outPlane)))
+        var columns = context.buffers.take(count: rows * chunk * outPlane)
+        var product = context.buffers.take(count: direct ? 0 : groupFilters * chunk * outPlane)
+        var y = context.buffers.take(count: batch * filters * outPlane)
+        defer {
+            context.buffers.recycle(columns)
+            context.buffers.recycle(product)
+        }
 
         x.scalars.withUnsafeBufferPointer { xp in
         w.scalars.withUnsafeBufferPointer { wp in
         columns.withUnsafeMutableBufferPointer { cp in
         product.withUnsafeMutableBufferPointer { pp in
         y.withUnsafeMutableBufferPointer { yp in
-            let xBase = xp.baseAddress!, cBase = cp.baseAddress!, pBase = pp.baseAddress!, yBase = yp.baseAddress!
+            let xBase = xp.baseAddress!, cBase = cp.baseAddress!, yBase = yp.baseAddress!
+            let pBase = pp.baseAddress ?? cBase  // unused when direct
             for groupIndex in 0..<group {
                 var first = 0
                 while first < batch {
@@ -67,11 +77,22 @@ enum Conv {
                             fillColumnRow(source: source, target: target, kh: kh, kw: kw, geometry: g, inH: inH, inW: inW, outH: outH, outW: outW)
                         }
                     }
-                    BLAS.sgemm(
-                        transA: false, transB: false, m: groupFilters, n: width, k: rows,
-                        a: wp.baseAddress! + groupIndex * groupFilters * rows, lda: rows,
-                        b: cBase, ldb: width, c: pBase, ldc: width
-                    )
+                    let weights = wp.baseAddress! + groupIndex * groupFilters * rows
+                    if direct {
+                        let target = yBase + (first * filters + groupIndex * groupFilters) * outPlane
+                        BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
+                                   a: weights, lda: rows, b: cBase, ldb: width, c: target, ldc: outPlane)
+                        if let bias {
+                            for filter in 0..<groupFilters {
+                                let b = bias.scalars[groupIndex * groupFilters + filter], row = target + filter * outPlane
+                                for position in 0..<outPlane { row[position] += b }
+                            }
+                        }
+                        first += count
+                        continue
+                    }
+                    BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
+                               a: weights, lda: rows, b: cBase, ldb: width, c: pBase, ldc: width)
                     // Scatter (filter, sample, position) into (sample, filter, position), adding bias.
                     for sample in 0..<count {
                         for filter in 0..<groupFilters {

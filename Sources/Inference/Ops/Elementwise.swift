@@ -2,33 +2,35 @@ import Foundation
 
 /// Unary activations and Clip.
 enum Elementwise {
-    static func apply(_ function: UnaryFunction, to x: Tensor<Float>) -> Tensor<Float> {
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { buffer in
-            switch function {
-            case .relu: for i in buffer.indices { buffer[i] = max(buffer[i], 0) }
-            case .exp: for i in buffer.indices { buffer[i] = Foundation.exp(buffer[i]) }
-            case .log: for i in buffer.indices { buffer[i] = Foundation.log(buffer[i]) }
-            case .sigmoid: for i in buffer.indices { buffer[i] = sigmoid(buffer[i]) }
-            case .tanh: for i in buffer.indices { buffer[i] = Foundation.tanh(buffer[i]) }
-            case .softplus: for i in buffer.indices { buffer[i] = softplus(buffer[i]) }
-            case .erf: for i in buffer.indices { buffer[i] = Foundation.erf(buffer[i]) }
-            case .sqrt: for i in buffer.indices { buffer[i] = buffer[i].squareRoot() }
-            case .neg: for i in buffer.indices { buffer[i] = -buffer[i] }
-            case .abs: for i in buffer.indices { buffer[i] = Swift.abs(buffer[i]) }
-            case .leakyRelu(let alpha): for i in buffer.indices where buffer[i] < 0 { buffer[i] *= alpha }
-            case .elu(let alpha):
-                for i in buffer.indices where buffer[i] < 0 { buffer[i] = alpha * (Foundation.exp(buffer[i]) - 1) }
-            case .selu(let alpha, let gamma):
-                for i in buffer.indices {
-                    let v = buffer[i]
-                    buffer[i] = v > 0 ? gamma * v : gamma * alpha * (Foundation.exp(v) - 1)
-                }
-            case .gelu(let tanhApproximation):
-                for i in buffer.indices { buffer[i] = gelu(buffer[i], tanhApproximation: tanhApproximation) }
+    static func apply(_ function: UnaryFunction, to x: Tensor<Float>, context: ExecutionContext) -> Tensor<Float> {
+        var y = context.buffers.take(count: x.count)
+        switch function {
+        case .relu: map(x, into: &y) { $0 > 0 ? $0 : 0 }
+        case .exp: map(x, into: &y) { Foundation.exp($0) }
+        case .log: map(x, into: &y) { Foundation.log($0) }
+        case .sigmoid: map(x, into: &y, sigmoid)
+        case .tanh: map(x, into: &y) { Foundation.tanh($0) }
+        case .softplus: map(x, into: &y, softplus)
+        case .erf: map(x, into: &y) { Foundation.erf($0) }
+        case .sqrt: map(x, into: &y) { $0.squareRoot() }
+        case .neg: map(x, into: &y) { -$0 }
+        case .abs: map(x, into: &y) { Swift.abs($0) }
+        case .leakyRelu(let alpha): map(x, into: &y) { $0 < 0 ? $0 * alpha : $0 }
+        case .elu(let alpha): map(x, into: &y) { $0 < 0 ? alpha * (Foundation.exp($0) - 1) : $0 }
+        case .selu(let alpha, let gamma): map(x, into: &y) { $0 > 0 ? gamma * $0 : gamma * alpha * (Foundation.exp($0) - 1) }
+        case .gelu(let tanhApproximation): map(x, into: &y) { gelu($0, tanhApproximation: tanhApproximation) }
+        }
+        return Tensor(shape: x.shape, scalars: y)
+    }
+
+    /// y[i] = f(x[i]) in one pass (read once, write once).
+    @inline(__always)
+    private static func map(_ x: Tensor<Float>, into y: inout [Float], _ f: (Float) -> Float) {
+        x.scalars.withUnsafeBufferPointer { source in
+            y.withUnsafeMutableBufferPointer { target in
+                for i in source.indices { target[i] = f(source[i]) }
             }
         }
-        return y
     }
 
     @inline(__always)

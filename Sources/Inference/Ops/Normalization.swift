@@ -3,7 +3,7 @@ enum Normalization {
     /// y = scale · (x − mean) / √(variance + ε) + bias, per channel (axis 1).
     static func batchNorm(
         _ x: Tensor<Float>, scale: Tensor<Float>, bias: Tensor<Float>, mean: Tensor<Float>, variance: Tensor<Float>,
-        epsilon: Float, node: Node
+        epsilon: Float, node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
         guard x.rank >= 2 else { throw InferenceError("node '\(node.name)' (BatchNormalization): input \(x.shape) has no channel axis") }
         let channels = x.shape[1]
@@ -16,11 +16,13 @@ enum Normalization {
             multiplier[c] = scale.scalars[c] / (variance.scalars[c] + epsilon).squareRoot()
             shift[c] = bias.scalars[c] - mean.scalars[c] * multiplier[c]
         }
-        var y = x
+        var y = Tensor(shape: x.shape, scalars: context.buffers.take(count: x.count))
         y.scalars.withUnsafeMutableBufferPointer { buffer in
-            for plane in 0..<(x.shape[0] * channels) {
-                let c = plane % channels, a = multiplier[c], b = shift[c]
-                for i in plane * spatial ..< (plane + 1) * spatial { buffer[i] = buffer[i] * a + b }
+            x.scalars.withUnsafeBufferPointer { source in
+                for plane in 0..<(x.shape[0] * channels) {
+                    let c = plane % channels, a = multiplier[c], b = shift[c]
+                    for i in plane * spatial ..< (plane + 1) * spatial { buffer[i] = source[i] * a + b }
+                }
             }
         }
         return y

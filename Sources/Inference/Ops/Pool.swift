@@ -40,7 +40,12 @@ enum Pool {
         let (pH, pW) = (g.padBegin[0], g.padBegin[1])
         // The padded extent: count_include_pad counts padding cells but not cells beyond it (ceil mode).
         let (paddedH, paddedW) = (inH + g.padEnd[0], inW + g.padEnd[1])
-        var y = [Float](repeating: 0, count: planes * outH * outW)
+        var y = context.buffers.take(count: planes * outH * outW)
+        if maximum, !wantsIndices, inH == 1, kH == 1, dW == 1, pW == 0, (outW - 1) * sW + kW <= inW {
+            // The shape of every 1-D CNN's pooling: windows inside the input, no padding.
+            maxPoolRows(x, into: &y, planes: planes, inW: inW, outW: outW, kernel: kW, stride: sW, context: context)
+            return (Tensor(shape: outputShape, scalars: y), [])
+        }
         var indices = [Int64](repeating: 0, count: wantsIndices ? y.count : 0)
         x.scalars.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
@@ -84,6 +89,24 @@ enum Pool {
             }
         }}}
         return (Tensor(shape: outputShape, scalars: y), indices)
+    }
+
+    private static func maxPoolRows(
+        _ x: Tensor<Float>, into y: inout [Float], planes: Int, inW: Int, outW: Int, kernel: Int, stride: Int, context: ExecutionContext
+    ) {
+        x.scalars.withUnsafeBufferPointer { xp in
+        y.withUnsafeMutableBufferPointer { yp in
+            let xBase = xp.baseAddress!, yBase = yp.baseAddress!
+            parallelFor(planes, threads: planes * inW > 1 << 16 ? context.threads : 1) { plane in
+                let source = xBase + plane * inW, target = yBase + plane * outW
+                for ow in 0..<outW {
+                    let window = source + ow * stride
+                    var best = window[0]
+                    for k in 1..<kernel where !(window[k] <= best) { best = window[k] }
+                    target[ow] = best
+                }
+            }
+        }}
     }
 
     /// GlobalAveragePool / GlobalMaxPool: one value per (sample, channel).
