@@ -2,7 +2,7 @@
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
-SYSTEM_PACKAGES := libopenblas-dev libncurses-dev pkg-config
+SYSTEM_PACKAGES := libopenblas-dev libncurses-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLE_MODEL := sample-models/tiny-motifs.onnx
 SAMPLE_FASTA := sample-models/tiny-motifs.fa

@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-protobuf", exact: "1.39.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
     ],
     targets: [
         // System libraries and generated code.
@@ -26,15 +27,17 @@ let package = Package(
             dependencies: [
                 "ONNXProto",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
         .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
+        .target(name: "Rendering", dependencies: ["Genomics"]),
 
         .executableTarget(
             name: "seqlens",
             dependencies: [
-                "Genomics", "Inference", "Interpretation",
+                "Genomics", "Inference", "Interpretation", "Rendering",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -48,6 +51,7 @@ let package = Package(
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
+        .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),
         .testTarget(name: "seqlensTests", dependencies: ["TestSupport"]),
     ]
 )
