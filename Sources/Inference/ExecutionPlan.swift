@@ -25,6 +25,9 @@ public struct ExecutionPlan: Sendable {
     let outputSlots: [(name: String, slot: Int)]
     /// Large buffers reused across the steps of a run and across runs.
     let buffers = BufferPool()
+    /// Every value's slot and planned shape, by name.
+    let slotOf: [String: Int]
+    let slotShapes: [[Int]]
 
     /// - Parameters:
     ///   - inputShapes: a shape for every float graph input.
@@ -109,11 +112,88 @@ public struct ExecutionPlan: Sendable {
         }
 
         self.steps = steps
+        self.slotOf = slotOf
+        self.slotShapes = known.map(\.shape)
         self.constants = known.map(\.constant)
         self.inputSlots = inputSlots
         self.outputSlots = outputSlots
         self.inputShapes = resolvedInputShapes
         self.outputShapes = outputShapes
+    }
+
+    /// The planned shape of any value of the graph (nil for unknown names).
+    public func shape(of name: String) -> [Int]? {
+        slotOf[name].map { slotShapes[$0] }
+    }
+
+    /// The pre-activation value behind a graph output produced by a final Sigmoid, Softmax
+    /// or LogSoftmax (what `--logits` attributes), nil when the output has no such node.
+    public func logitsName(for output: String) -> String? {
+        guard let producer = steps.last(where: { $0.node.outputs.first == output }) else { return nil }
+        switch producer.node.op {
+        case .unary(.sigmoid), .softmax, .logSoftmax: return producer.node.inputs.first
+        default: return nil
+        }
+    }
+
+    /// Reverse mode: the gradient of Σ outputGradient ⊙ value(`of`) with respect to the float
+    /// input `respectTo`, and the value itself. Batched: with one seed per sample, each
+    /// sample's gradient is its own (no supported op mixes the batch axis).
+    public func gradient(
+        of name: String, outputGradient: Tensor<Float>, inputs: [String: Tensor<Float>], respectTo inputName: String, threads: Int = 1
+    ) throws -> (value: Tensor<Float>, gradient: Tensor<Float>) {
+        guard let target = slotOf[name], let source = inputSlots[inputName] else {
+            throw InferenceError("no value named '\(name)' or input named '\(inputName)' in the graph")
+        }
+        guard outputGradient.shape == slotShapes[target] else {
+            throw InferenceError("gradient seed has shape \(outputGradient.shape) but '\(name)' has \(slotShapes[target])")
+        }
+        var slots = constants
+        for (inputName, slot) in inputSlots {
+            guard let tensor = inputs[inputName], tensor.shape == inputShapes[inputName] else {
+                throw InferenceError("model input '\(inputName)' missing or not of the planned shape \(inputShapes[inputName] ?? [])")
+            }
+            slots[slot] = .float(tensor)
+        }
+        BLAS.setThreads(threads)
+        let context = ExecutionContext(threads: threads, buffers: buffers)
+        // Forward, keeping every value; note which depend on the input.
+        var dependsOnInput = Array(repeating: false, count: slots.count)
+        dependsOnInput[source] = true
+        var lastStep = -1
+        for (index, step) in steps.enumerated() {
+            let results = try execute(step, slots: slots, context: context)
+            let flows = step.inputSlots.contains { $0.map { dependsOnInput[$0] } ?? false }
+            for (slot, value) in zip(step.outputSlots, results) {
+                guard let slot else { continue }
+                slots[slot] = value
+                if flows, case .float = value { dependsOnInput[slot] = true }
+                if slot == target { lastStep = index }
+            }
+            if lastStep >= 0 { break }
+        }
+        guard case .float(let value)? = slots[target] else {
+            throw InferenceError("'\(name)' is not a float value computed from the input")
+        }
+        // Backward from `target`, accumulating gradients per slot.
+        var gradients: [Int: Tensor<Float>] = [target: outputGradient]
+        for step in steps[...max(lastStep, 0)].reversed() where lastStep >= 0 {
+            let outputGradients = step.outputSlots.map { $0.flatMap { gradients[$0] } }
+            let wanted = step.inputSlots.map { $0.map { dependsOnInput[$0] } ?? false }
+            guard outputGradients.contains(where: { $0 != nil }), wanted.contains(true) else { continue }
+            if let index = wanted.indices.first(where: { wanted[$0] && !step.node.op.isDifferentiable(input: $0) }) {
+                throw InferenceError("node '\(step.node.name)' (\(step.node.opType)): its input \(index + 1) depends on the sequence, and seqlens has no gradient for that input; gradient methods cannot run on this model (ISM can)")
+            }
+            let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
+            let outputs = step.outputSlots.map { $0.flatMap { slots[$0] } }
+            let inputGradients = try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: context)
+            for (slot, gradient) in zip(step.inputSlots, inputGradients) {
+                guard let slot, let gradient, dependsOnInput[slot] else { continue }
+                gradients[slot] = gradients[slot].map { $0.adding(gradient) } ?? gradient
+            }
+            for slot in step.outputSlots.compactMap({ $0 }) where slot != target { gradients[slot] = nil }
+        }
+        return (value, gradients[source] ?? Tensor(shape: slotShapes[source], repeating: 0))
     }
 
     /// Runs one step. Its arguments die on return, so released inputs can be recycled.

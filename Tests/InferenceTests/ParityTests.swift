@@ -7,7 +7,7 @@ import XCTest
 /// unfolded BatchNorm, external data, channels-last, residual dilated, transformer block),
 /// against onnxruntime's outputs (tools/make-parity-fixtures.py).
 final class ParityTests: XCTestCase {
-    struct Meta: Decodable {
+    struct Meta: Decodable, Sendable {
         var description: String
         var input_name: String
         var output_name: String

@@ -148,3 +148,52 @@ extension Tensor {
         return Tensor(shape: outputShape, scalars: result)
     }
 }
+
+extension Broadcast {
+    /// Sums a gradient over the axes along which `shape` was broadcast, giving `shape`.
+    static func reduceToShape(_ gradient: Tensor<Float>, _ shape: [Int]) -> Tensor<Float> {
+        if gradient.shape == shape { return gradient }
+        let outputShape = gradient.shape
+        let target = broadcastStrides(shape, to: outputShape)
+        let source = strides(of: outputShape)
+        var result = [Float](repeating: 0, count: shape.reduce(1, *))
+        for flat in 0..<gradient.count {
+            var offset = 0
+            for axis in outputShape.indices { offset += (flat / source[axis]) % outputShape[axis] * target[axis] }
+            result[offset] += gradient.scalars[flat]
+        }
+        return Tensor(shape: shape, scalars: result)
+    }
+
+    /// Gradients of a broadcast binary op with respect to each operand.
+    static func backward(
+        _ function: BinaryFunction, outputGradient dy: Tensor<Float>, _ a: Tensor<Float>, _ b: Tensor<Float>, wanted: (Bool, Bool)
+    ) throws -> (Tensor<Float>?, Tensor<Float>?) {
+        let shape = dy.shape
+        let wideA = a.broadcastIfNeeded(to: shape), wideB = b.broadcastIfNeeded(to: shape)
+        func gradient(_ partial: (Float, Float) -> Float, to target: [Int]) -> Tensor<Float> {
+            var values = [Float](repeating: 0, count: dy.count)
+            for i in values.indices { values[i] = dy.scalars[i] * partial(wideA.scalars[i], wideB.scalars[i]) }
+            return reduceToShape(Tensor(shape: shape, scalars: values), target)
+        }
+        var da: Tensor<Float>?, db: Tensor<Float>?
+        switch function {
+        case .add:
+            if wanted.0 { da = reduceToShape(dy, a.shape) }
+            if wanted.1 { db = reduceToShape(dy, b.shape) }
+        case .sub:
+            if wanted.0 { da = reduceToShape(dy, a.shape) }
+            if wanted.1 { db = reduceToShape(dy, b.shape).scaled(by: -1) }
+        case .mul:
+            if wanted.0 { da = gradient({ _, y in y }, to: a.shape) }
+            if wanted.1 { db = gradient({ x, _ in x }, to: b.shape) }
+        case .div:
+            if wanted.0 { da = gradient({ _, y in 1 / y }, to: a.shape) }
+            if wanted.1 { db = gradient({ x, y in -x / (y * y) }, to: b.shape) }
+        case .pow:
+            if wanted.0 { da = gradient({ x, y in y * Foundation.pow(x, y - 1) }, to: a.shape) }
+            if wanted.1 { db = gradient({ x, y in x > 0 ? Foundation.pow(x, y) * Foundation.log(x) : 0 }, to: b.shape) }
+        }
+        return (da, db)
+    }
+}

@@ -141,3 +141,59 @@ enum Conv {
         }
     }
 }
+
+extension Conv {
+    /// dX: per sample and group, dColumns = Wᵀ · dY, then col2im adds each column entry back
+    /// to the input position it was copied from.
+    static func backward(
+        _ attributes: ConvAttributes, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, weights w: Tensor<Float>,
+        node: Node, context: ExecutionContext
+    ) throws -> Tensor<Float> {
+        let g = try geometry(attributes, input: x.shape, weights: w.shape, node: node).asTwoDimensional
+        let batch = x.shape[0], channels = x.shape[1], filters = w.shape[0]
+        let group = attributes.group
+        let groupChannels = channels / group, groupFilters = filters / group
+        let (inH, inW) = (g.input[0], g.input[1])
+        let (outH, outW) = (g.output[0], g.output[1])
+        let (kH, kW) = (g.kernel[0], g.kernel[1])
+        let inPlane = inH * inW, outPlane = outH * outW
+        let rows = groupChannels * kH * kW
+        var columns = context.buffers.take(count: rows * outPlane)
+        defer { context.buffers.recycle(columns) }
+        var dx = [Float](repeating: 0, count: x.count)
+        dy.scalars.withUnsafeBufferPointer { dyp in
+        w.scalars.withUnsafeBufferPointer { wp in
+        columns.withUnsafeMutableBufferPointer { cp in
+        dx.withUnsafeMutableBufferPointer { dxp in
+            let cBase = cp.baseAddress!
+            for sample in 0..<batch {
+                for groupIndex in 0..<group {
+                    BLAS.sgemm(transA: true, transB: false, m: rows, n: outPlane, k: groupFilters,
+                               a: wp.baseAddress! + groupIndex * groupFilters * rows, lda: rows,
+                               b: dyp.baseAddress! + (sample * filters + groupIndex * groupFilters) * outPlane, ldb: outPlane,
+                               c: cBase, ldc: outPlane)
+                    // Rows of one input channel touch only that channel's plane: parallel over channels.
+                    parallelFor(groupChannels, threads: context.threads) { c in
+                        let target = dxp.baseAddress! + (sample * channels + groupIndex * groupChannels + c) * inPlane
+                        for kh in 0..<kH {
+                            for kw in 0..<kW {
+                                let row = cBase + ((c * kH + kh) * kW + kw) * outPlane
+                                let offsetH = kh * g.dilations[0] - g.padBegin[0]
+                                let offsetW = kw * g.dilations[1] - g.padBegin[1]
+                                for oh in 0..<outH {
+                                    let ih = oh * g.strides[0] + offsetH
+                                    guard ih >= 0, ih < inH else { continue }
+                                    for ow in 0..<outW {
+                                        let iw = ow * g.strides[1] + offsetW
+                                        if iw >= 0 && iw < inW { target[ih * inW + iw] += row[oh * outW + ow] }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }}}}
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+}

@@ -72,12 +72,53 @@ enum Elementwise {
         }
     }
 
-    private static func scalar<T>(_ value: Value?, as type: T.Type) throws -> T? {
+    static func scalar<T>(_ value: Value?, as type: T.Type) throws -> T? {
         switch value {
         case nil: return nil
         case .float(let t)? where t.count == 1 && T.self == Float.self: return t.scalars[0] as? T
         case .int(let t)? where t.count == 1 && T.self == Int64.self: return t.scalars[0] as? T
         default: throw InferenceError("Clip bounds must be one-element tensors of the input's type")
         }
+    }
+}
+
+extension Elementwise {
+    /// dX = dY · f′(x), using the forward output y where that is cheaper.
+    static func backward(_ function: UnaryFunction, outputGradient dy: Tensor<Float>, x: Tensor<Float>, y: Tensor<Float>) throws -> Tensor<Float> {
+        let derivative: (Float, Float) -> Float  // (x, y) -> f′(x)
+        switch function {
+        case .relu: derivative = { x, _ in x > 0 ? 1 : 0 }
+        case .exp: derivative = { _, y in y }
+        case .log: derivative = { x, _ in 1 / x }
+        case .sigmoid: derivative = { _, y in y * (1 - y) }
+        case .tanh: derivative = { _, y in 1 - y * y }
+        case .softplus: derivative = { x, _ in sigmoid(x) }
+        case .erf: derivative = { x, _ in 2 / Float.pi.squareRoot() * Foundation.exp(-x * x) }
+        case .sqrt: derivative = { _, y in 0.5 / y }
+        case .neg: derivative = { _, _ in -1 }
+        case .abs: derivative = { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+        case .leakyRelu(let alpha): derivative = { x, _ in x < 0 ? alpha : 1 }
+        case .elu(let alpha): derivative = { x, y in x < 0 ? y + alpha : 1 }
+        case .selu(let alpha, let gamma): derivative = { x, y in x > 0 ? gamma : y + gamma * alpha }
+        case .gelu(let tanhApproximation):
+            derivative = { x, _ in
+                if tanhApproximation {
+                    let inner = sqrtTwoOverPi * (x + 0.044715 * x * x * x)
+                    let t = Foundation.tanh(inner)
+                    return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * sqrtTwoOverPi * (1 + 3 * 0.044715 * x * x)
+                }
+                return 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot())) + x * Foundation.exp(-0.5 * x * x) / (2 * Float.pi).squareRoot()
+            }
+        }
+        var dx = [Float](repeating: 0, count: x.count)
+        for i in dx.indices { dx[i] = dy.scalars[i] * derivative(x.scalars[i], y.scalars[i]) }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+
+    /// Gradient passes where the input lies within the bounds (inclusive, as PyTorch's clamp).
+    static func clipBackward(_ dy: Tensor<Float>, x: Tensor<Float>, min lower: Value?, max upper: Value?) throws -> Tensor<Float> {
+        let lo = try scalar(lower, as: Float.self) ?? -.infinity
+        let hi = try scalar(upper, as: Float.self) ?? .infinity
+        return Tensor(shape: x.shape, scalars: zip(dy.scalars, x.scalars).map { g, v in v >= lo && v <= hi ? g : 0 })
     }
 }

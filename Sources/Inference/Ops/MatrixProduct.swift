@@ -102,3 +102,81 @@ enum MatrixProduct {
         return Tensor(shape: outputShape, scalars: y)
     }
 }
+
+extension MatrixProduct {
+    /// For Y = α·op(A)·op(B): d op(A) = α·dY·op(B)ᵀ and d op(B) = α·op(A)ᵀ·dY, transposed back
+    /// when A or B was stored transposed.
+    static func gemmBackward(
+        _ dy: Tensor<Float>, _ a: Tensor<Float>, _ b: Tensor<Float>, alpha: Float, transA: Bool, transB: Bool, wanted: (Bool, Bool)
+    ) throws -> (Tensor<Float>?, Tensor<Float>?) {
+        let (m, n) = (dy.shape[0], dy.shape[1])
+        let k = transA ? a.shape[0] : a.shape[1]
+        var da: Tensor<Float>?, db: Tensor<Float>?
+        dy.scalars.withUnsafeBufferPointer { dyp in
+        a.scalars.withUnsafeBufferPointer { ap in
+        b.scalars.withUnsafeBufferPointer { bp in
+            let g = dyp.baseAddress!, aBase = ap.baseAddress!, bBase = bp.baseAddress!
+            if wanted.0 {
+                var out = [Float](repeating: 0, count: a.count)
+                out.withUnsafeMutableBufferPointer { o in
+                    if transA {  // dA (k×m) = α·op(B)·dYᵀ
+                        BLAS.sgemm(transA: transB, transB: true, m: k, n: m, k: n, alpha: alpha, a: bBase, lda: b.shape[1], b: g, ldb: n, c: o.baseAddress!, ldc: m)
+                    } else {  // dA (m×k) = α·dY·op(B)ᵀ
+                        BLAS.sgemm(transA: false, transB: !transB, m: m, n: k, k: n, alpha: alpha, a: g, lda: n, b: bBase, ldb: b.shape[1], c: o.baseAddress!, ldc: k)
+                    }
+                }
+                da = Tensor(shape: a.shape, scalars: out)
+            }
+            if wanted.1 {
+                var out = [Float](repeating: 0, count: b.count)
+                out.withUnsafeMutableBufferPointer { o in
+                    if transB {  // dB (n×k) = α·dYᵀ·op(A)
+                        BLAS.sgemm(transA: true, transB: transA, m: n, n: k, k: m, alpha: alpha, a: g, lda: n, b: aBase, ldb: a.shape[1], c: o.baseAddress!, ldc: k)
+                    } else {  // dB (k×n) = α·op(A)ᵀ·dY
+                        BLAS.sgemm(transA: !transA, transB: false, m: k, n: n, k: m, alpha: alpha, a: aBase, lda: a.shape[1], b: g, ldb: n, c: o.baseAddress!, ldc: n)
+                    }
+                }
+                db = Tensor(shape: b.shape, scalars: out)
+            }
+        }}}
+        return (da, db)
+    }
+
+    /// numpy.matmul backward: per batch pair dA += dY·Bᵀ and dB += Aᵀ·dY, summed over the
+    /// batch axes an operand was broadcast along.
+    static func matMulBackward(_ dy: Tensor<Float>, _ a: Tensor<Float>, _ b: Tensor<Float>, wanted: (Bool, Bool), node: Node) throws -> (Tensor<Float>?, Tensor<Float>?) {
+        let a2 = a.rank == 1 ? [1, a.shape[0]] : a.shape
+        let b2 = b.rank == 1 ? [b.shape[0], 1] : b.shape
+        let (m, k, n) = (a2[a2.count - 2], a2[a2.count - 1], b2[b2.count - 1])
+        let batchShape = try Broadcast.shape(Array(a2.dropLast(2)), Array(b2.dropLast(2)), node: node)
+        let aBatch = Broadcast.broadcastStrides(Array(a2.dropLast(2)), to: batchShape)
+        let bBatch = Broadcast.broadcastStrides(Array(b2.dropLast(2)), to: batchShape)
+        let batchStrides = strides(of: batchShape)
+        var da = [Float](repeating: 0, count: wanted.0 ? a.count : 0)
+        var db = [Float](repeating: 0, count: wanted.1 ? b.count : 0)
+        dy.scalars.withUnsafeBufferPointer { dyp in
+        a.scalars.withUnsafeBufferPointer { ap in
+        b.scalars.withUnsafeBufferPointer { bp in
+        da.withUnsafeMutableBufferPointer { dap in
+        db.withUnsafeMutableBufferPointer { dbp in
+            for batch in 0..<batchShape.reduce(1, *) {
+                var offsetA = 0, offsetB = 0
+                for axis in batchShape.indices {
+                    let i = (batch / batchStrides[axis]) % batchShape[axis]
+                    offsetA += i * aBatch[axis]
+                    offsetB += i * bBatch[axis]
+                }
+                let g = dyp.baseAddress! + batch * m * n
+                if wanted.0 {  // beta 1: broadcast batches accumulate
+                    BLAS.sgemm(transA: false, transB: true, m: m, n: k, k: n, a: g, lda: n,
+                               b: bp.baseAddress! + offsetB * k * n, ldb: n, beta: 1, c: dap.baseAddress! + offsetA * m * k, ldc: k)
+                }
+                if wanted.1 {
+                    BLAS.sgemm(transA: true, transB: false, m: k, n: n, k: m, a: ap.baseAddress! + offsetA * m * k, lda: k,
+                               b: g, ldb: n, beta: 1, c: dbp.baseAddress! + offsetB * k * n, ldc: n)
+                }
+            }
+        }}}}}
+        return (wanted.0 ? Tensor(shape: a.shape, scalars: da) : nil, wanted.1 ? Tensor(shape: b.shape, scalars: db) : nil)
+    }
+}

@@ -66,3 +66,49 @@ enum Normalization {
         return (y, Tensor(shape: statisticsShape, scalars: means), Tensor(shape: statisticsShape, scalars: inverses))
     }
 }
+
+extension Normalization {
+    /// Inference-mode BatchNorm is a per-channel affine map: dX = dY · scale / √(var + ε).
+    static func batchNormBackward(_ dy: Tensor<Float>, scale: Tensor<Float>, variance: Tensor<Float>, epsilon: Float) throws -> Tensor<Float> {
+        let channels = dy.shape[1]
+        let spatial = dy.shape.dropFirst(2).reduce(1, *)
+        var dx = dy.scalars
+        for plane in 0..<(dy.shape[0] * channels) {
+            let c = plane % channels
+            let factor = scale.scalars[c] / (variance.scalars[c] + epsilon).squareRoot()
+            for i in plane * spatial ..< (plane + 1) * spatial { dx[i] *= factor }
+        }
+        return Tensor(shape: dy.shape, scalars: dx)
+    }
+
+    /// With x̂ = (x − μ)·s and g = dY·γ over each normalised row of n values:
+    /// dX = s · (g − mean(g) − x̂ · mean(g · x̂)).
+    static func layerNormBackward(_ dy: Tensor<Float>, x: Tensor<Float>, scale: Tensor<Float>, axis: Int, epsilon: Float) throws -> Tensor<Float> {
+        let first = axis < 0 ? axis + x.rank : axis
+        let normalizedShape = Array(x.shape[first...])
+        let size = normalizedShape.reduce(1, *)
+        let gamma = scale.broadcastIfNeeded(to: normalizedShape).scalars
+        var dx = [Float](repeating: 0, count: x.count)
+        var xhat = [Float](repeating: 0, count: size), g = xhat
+        for row in 0..<(size == 0 ? 0 : x.count / size) {
+            let start = row * size
+            var mean: Float = 0
+            for i in 0..<size { mean += x.scalars[start + i] }
+            mean /= Float(size)
+            var variance: Float = 0
+            for i in 0..<size { let d = x.scalars[start + i] - mean; variance += d * d }
+            let s = 1 / (variance / Float(size) + epsilon).squareRoot()
+            var meanG: Float = 0, meanGX: Float = 0
+            for i in 0..<size {
+                xhat[i] = (x.scalars[start + i] - mean) * s
+                g[i] = dy.scalars[start + i] * gamma[i]
+                meanG += g[i]
+                meanGX += g[i] * xhat[i]
+            }
+            meanG /= Float(size)
+            meanGX /= Float(size)
+            for i in 0..<size { dx[start + i] = s * (g[i] - meanG - xhat[i] * meanGX) }
+        }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+}

@@ -121,3 +121,63 @@ enum Pool {
         return Tensor(shape: Array(x.shape.prefix(2)) + Array(repeating: 1, count: max(0, x.rank - 2)), scalars: y)
     }
 }
+
+extension Pool {
+    /// MaxPool routes each output's gradient to its window's maximum (the first, on ties,
+    /// as the forward pass picks it); AveragePool spreads it over the window's divisor.
+    static func backward(_ attributes: PoolAttributes, maximum: Bool, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, node: Node) throws -> Tensor<Float> {
+        let g = try geometry(attributes, input: x.shape, node: node).asTwoDimensional
+        let planes = x.shape[0] * x.shape[1]
+        let (inH, inW) = (g.input[0], g.input[1])
+        let (outH, outW) = (g.output[0], g.output[1])
+        let (kH, kW) = (g.kernel[0], g.kernel[1])
+        let (pH, pW) = (g.padBegin[0], g.padBegin[1])
+        let (paddedH, paddedW) = (inH + g.padEnd[0], inW + g.padEnd[1])
+        var dx = [Float](repeating: 0, count: x.count)
+        for plane in 0..<planes {
+            let source = plane * inH * inW
+            for oh in 0..<outH {
+                for ow in 0..<outW {
+                    let gradient = dy.scalars[(plane * outH + oh) * outW + ow]
+                    var best = -Float.infinity, bestIndex = -1, inside: [Int] = [], padded = 0
+                    for kh in 0..<kH {
+                        let h = oh * g.strides[0] - pH + kh * g.dilations[0]
+                        for kw in 0..<kW {
+                            let w = ow * g.strides[1] - pW + kw * g.dilations[1]
+                            if h >= 0 && h < inH && w >= 0 && w < inW {
+                                let index = source + h * inW + w
+                                if x.scalars[index] > best || bestIndex < 0 { best = x.scalars[index]; bestIndex = index }
+                                inside.append(index)
+                            } else if h >= -pH && h < paddedH && w >= -pW && w < paddedW {
+                                padded += 1
+                            }
+                        }
+                    }
+                    if maximum {
+                        if bestIndex >= 0 { dx[bestIndex] += gradient }
+                    } else {
+                        let divisor = attributes.countIncludePad ? inside.count + padded : inside.count
+                        guard divisor > 0 else { continue }
+                        for index in inside { dx[index] += gradient / Float(divisor) }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+
+    static func globalBackward(_ dy: Tensor<Float>, input x: Tensor<Float>, maximum: Bool) -> Tensor<Float> {
+        let planes = x.shape.prefix(2).reduce(1, *)
+        let size = planes == 0 ? 0 : x.count / planes
+        var dx = [Float](repeating: 0, count: x.count)
+        for plane in 0..<planes {
+            let range = plane * size ..< (plane + 1) * size
+            if maximum {
+                if let best = x.scalars[range].indices.max(by: { x.scalars[$0] < x.scalars[$1] }) { dx[best] = dy.scalars[plane] }
+            } else {
+                for i in range { dx[i] = dy.scalars[plane] / Float(size) }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+}

@@ -45,3 +45,30 @@ enum Reduce {
         return Tensor(shape: outputShape, scalars: accumulator)
     }
 }
+
+extension Reduce {
+    /// Sum: the gradient broadcast back; mean: divided by the group size; max: shared evenly
+    /// among the elements equal to the maximum (as torch.amax does).
+    static func backward(_ function: ReduceFunction, outputGradient dy: Tensor<Float>, x: Tensor<Float>, y: Tensor<Float>, axes: Set<Int>) -> Tensor<Float> {
+        let keptShape = x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] }
+        let keptStrides = strides(of: keptShape), inputStrides = strides(of: x.shape)
+        let groupSize = max(1, x.count / max(1, keptShape.reduce(1, *)))
+        func target(_ flat: Int) -> Int {
+            var offset = 0
+            for axis in x.shape.indices where !axes.contains(axis) { offset += (flat / inputStrides[axis]) % x.shape[axis] * keptStrides[axis] }
+            return offset
+        }
+        var ties = [Float](repeating: 0, count: function == .max ? y.count : 0)
+        if function == .max { for flat in 0..<x.count where x.scalars[flat] == y.scalars[target(flat)] { ties[target(flat)] += 1 } }
+        var dx = [Float](repeating: 0, count: x.count)
+        for flat in 0..<x.count {
+            let t = target(flat)
+            switch function {
+            case .sum: dx[flat] = dy.scalars[t]
+            case .mean: dx[flat] = dy.scalars[t] / Float(groupSize)
+            case .max: dx[flat] = x.scalars[flat] == y.scalars[t] ? dy.scalars[t] / ties[t] : 0
+            }
+        }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+}

@@ -352,37 +352,12 @@ enum ShapeOps {
     }
 
     private static func padded<S>(_ x: Tensor<S>, _ amounts: PadAmounts, mode: PadMode, fill: S) -> Tensor<S> {
-        let shape = amounts.outputShape
-        let count = shape.reduce(1, *)
-        let outputStrides = strides(of: shape)
-        let inputStrides = strides(of: x.shape)
-        var result = [S]()
-        result.reserveCapacity(count)
-        for flat in 0..<count {
-            var offset = 0
-            var inside = true
-            for axis in shape.indices {
-                var i = (flat / outputStrides[axis]) % shape[axis] - amounts.begin[axis]
-                let n = x.shape[axis]
-                if i < 0 || i >= n {
-                    switch mode {
-                    case .constant: inside = false
-                    case .edge: i = min(max(i, 0), n - 1)
-                    case .reflect:
-                        // Mirror without repeating the edge: period 2(n-1).
-                        if n == 1 { i = 0 } else {
-                            let period = 2 * (n - 1)
-                            i = ((i % period) + period) % period
-                            if i >= n { i = period - i }
-                        }
-                    }
-                }
-                if !inside { break }
-                offset += i * inputStrides[axis]
-            }
-            result.append(inside ? x.scalars[offset] : fill)
-        }
-        return Tensor(shape: shape, scalars: result)
+        let count = amounts.outputShape.reduce(1, *)
+        let outputStrides = strides(of: amounts.outputShape), inputStrides = strides(of: x.shape)
+        return Tensor(shape: amounts.outputShape, scalars: (0..<count).map { flat in
+            paddedSource(flat, amounts: amounts, inputShape: x.shape, mode: mode, outputStrides: outputStrides, inputStrides: inputStrides)
+                .map { x.scalars[$0] } ?? fill
+        })
     }
 }
 
@@ -393,5 +368,101 @@ extension Value {
         case .float(let t): .float(Tensor(shape: shape, scalars: t.scalars))
         case .int(let t): .int(Tensor(shape: shape, scalars: t.scalars))
         }
+    }
+}
+
+// MARK: Gradients of the data-movement ops: move the gradient back where the data came from.
+
+extension ShapeOps {
+    static func transposeBackward(_ dy: Tensor<Float>, permutation: [Int]?) -> Tensor<Float> {
+        let perm = permutation ?? Array(dy.shape.indices.reversed())
+        var inverse = Array(repeating: 0, count: perm.count)
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        let shape = inverse.map { dy.shape[$0] }
+        return transposed(dy, inverse, shape)
+    }
+
+    static func concatBackward(_ dy: Tensor<Float>, inputShapes: [[Int]], axis: Int, node: Node) throws -> [Tensor<Float>] {
+        let a = try normalizedAxis(axis, rank: dy.rank, node: node)
+        var start = 0
+        return inputShapes.map { shape in
+            var region = SliceRegion(inputShape: dy.shape)
+            region.starts[a] = start
+            region.outputShape = shape
+            start += shape[a]
+            return sliced(dy, region)
+        }
+    }
+
+    static func splitBackward(_ gradients: [Tensor<Float>?], outputs: [Value?], input: Tensor<Float>, axis: Int) throws -> Tensor<Float> {
+        let a = axis < 0 ? axis + input.rank : axis
+        let parts = zip(gradients, outputs).map { gradient, output in gradient ?? Tensor.zeros(output?.shape ?? []) }
+        return concatenated(parts, axis: a, outputShape: input.shape)
+    }
+
+    static func sliceBackward(_ dy: Tensor<Float>, inputShape: [Int], region: SliceRegion) -> Tensor<Float> {
+        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        let inputStrides = strides(of: inputShape), outputStrides = strides(of: region.outputShape)
+        let base = zip(region.starts, inputStrides).reduce(0) { $0 + $1.0 * $1.1 }
+        for flat in 0..<dy.count {
+            var offset = base
+            for axis in region.outputShape.indices {
+                offset += (flat / outputStrides[axis]) % region.outputShape[axis] * region.steps[axis] * inputStrides[axis]
+            }
+            dx[offset] += dy.scalars[flat]
+        }
+        return Tensor(shape: inputShape, scalars: dx)
+    }
+
+    static func gatherBackward(_ dy: Tensor<Float>, inputShape: [Int], indices: Tensor<Int64>, axis: Int, node: Node) throws -> Tensor<Float> {
+        let a = try normalizedAxis(axis, rank: inputShape.count, node: node)
+        let outer = inputShape[..<a].reduce(1, *), inner = inputShape[(a + 1)...].reduce(1, *), dim = inputShape[a]
+        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        var source = 0
+        for o in 0..<outer {
+            for raw in indices.scalars {
+                let i = raw < 0 ? Int(raw) + dim : Int(raw)
+                let start = (o * dim + i) * inner
+                for j in 0..<inner { dx[start + j] += dy.scalars[source + j] }
+                source += inner
+            }
+        }
+        return Tensor(shape: inputShape, scalars: dx)
+    }
+
+    /// Each output cell adds its gradient to the input cell it copied (none for constant padding).
+    static func padBackward(_ dy: Tensor<Float>, inputShape: [Int], amounts: PadAmounts, mode: PadMode) -> Tensor<Float> {
+        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        let outputStrides = strides(of: amounts.outputShape), inputStrides = strides(of: inputShape)
+        for flat in 0..<dy.count {
+            if let offset = paddedSource(flat, amounts: amounts, inputShape: inputShape, mode: mode, outputStrides: outputStrides, inputStrides: inputStrides) {
+                dx[offset] += dy.scalars[flat]
+            }
+        }
+        return Tensor(shape: inputShape, scalars: dx)
+    }
+
+    /// The input offset an output cell of Pad copies, nil for constant padding.
+    static func paddedSource(_ flat: Int, amounts: PadAmounts, inputShape: [Int], mode: PadMode, outputStrides: [Int], inputStrides: [Int]) -> Int? {
+        var offset = 0
+        for axis in amounts.outputShape.indices {
+            var i = (flat / outputStrides[axis]) % amounts.outputShape[axis] - amounts.begin[axis]
+            let n = inputShape[axis]
+            if i < 0 || i >= n {
+                switch mode {
+                case .constant: return nil
+                case .edge: i = min(max(i, 0), n - 1)
+                case .reflect:
+                    // Mirror without repeating the edge: period 2(n-1).
+                    if n == 1 { i = 0 } else {
+                        let period = 2 * (n - 1)
+                        i = ((i % period) + period) % period
+                        if i >= n { i = period - i }
+                    }
+                }
+            }
+            offset += i * inputStrides[axis]
+        }
+        return offset
     }
 }

@@ -34,3 +34,29 @@ enum Softmax {
         return y
     }
 }
+
+extension Softmax {
+    /// Softmax: dX = y ⊙ (dY − Σ dY·y); LogSoftmax: dX = dY − softmax · Σ dY (sums along the axis).
+    static func backward(_ dy: Tensor<Float>, y: Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool) throws -> Tensor<Float> {
+        let a = axis < 0 ? axis + y.rank : axis
+        let outer = y.shape[..<a].reduce(1, *)
+        let length = coercedTo2D ? y.shape[a...].reduce(1, *) : (y.rank == 0 ? 1 : y.shape[a])
+        let inner = coercedTo2D ? 1 : y.shape[(a + 1)...].reduce(1, *)
+        var dx = [Float](repeating: 0, count: y.count)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                let base = o * length * inner + i
+                var sum: Float = 0
+                for j in 0..<length {
+                    let k = base + j * inner
+                    sum += logarithmic ? dy.scalars[k] : dy.scalars[k] * y.scalars[k]
+                }
+                for j in 0..<length {
+                    let k = base + j * inner
+                    dx[k] = logarithmic ? dy.scalars[k] - exp(y.scalars[k]) * sum : y.scalars[k] * (dy.scalars[k] - sum)
+                }
+            }
+        }
+        return Tensor(shape: y.shape, scalars: dx)
+    }
+}
