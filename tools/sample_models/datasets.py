@@ -362,9 +362,12 @@ def write_test_split(ds: Dataset, out_root: str = DATASET_DIR) -> dict:
         rows = [[rid, f"{ds.y[i, 0]:.4f}"] for rid, i in zip(ids, idx)]
     write_tsv(os.path.join(out, "test-labels.tsv"), header, rows)
     write_tsv(os.path.join(out, "test-motifs.tsv"), GROUND_TRUTH_HEADER, ds.ground_truth_rows(idx, ids))
-    # float16 keeps the committed test splits under the size budget (IC is 0-2 bits; 3
-    # significant digits are plenty for scoring); the demo arrays in assets/sequences are float32
-    np.save(os.path.join(out, "test-ic.npy"), ds.ic(idx).astype(np.float16))
+    # float32 (N, L) in a deflated .npz: the plain .npy would be 4.8 MB for the multitask split
+    # (mostly zeros), the .npz is ~50 KB. numpy.load(...)["ic"]; seqlens reads .npz too.
+    stale = os.path.join(out, "test-ic.npy")
+    if os.path.exists(stale):
+        os.remove(stale)
+    np.savez_compressed(os.path.join(out, "test-ic.npz"), ic=ds.ic(idx))
     return {"records": len(idx), "dir": out}
 
 
@@ -383,7 +386,7 @@ Files per dataset directory (all for the **test split** only):
 | `test.fa` | the test sequences, one line each; record ids `PREFIX_test_NNNNN` numbered within the split |
 | `test-labels.tsv` | header line, then the record id and the model targets (multitask: one 0/1 column per task; regulatory-code: `label` 0/1; rna-binding: `target`, a float) |
 | `test-motifs.tsv` | ground truth: header `record_id motif jaspar_id strand start end`, one line per embedded motif instance; `start`/`end` 0-based half-open on the given sequence, `strand` + or - (the instance reads as the reverse complement of the motif on -) |
-| `test-ic.npy` | **float16** (`<f2`, to keep the committed total small) `(N, L)`, row order = `test.fa`: information content (bits, uniform background) of the embedded motif's PWM column at each position (reversed for - strand instances), 0 outside embedded motifs; for scoring attribution maps |
+| `test-ic.npz` | array `ic`, float32 `(N, L)`, row order = `test.fa` (`numpy.savez_compressed`: a deflated zip holding `ic.npy`; the plain .npy of the multitask split would be 4.8 MB of mostly zeros): information content (bits, uniform background) of the embedded motif's PWM column at each position (reversed for - strand instances), 0 outside embedded motifs; for scoring attribution maps |
 
 {sections}
 """
