@@ -73,9 +73,15 @@ def select(ds: D.Dataset, p: np.ndarray) -> list[tuple[int | None, str, str]]:
         clear = clear[err[clear] < 0.2]
         for j, t in enumerate(ds.tasks):
             picks += [(k, f"single {t}") for k in _take([k for k in clear if n_inst[k] == 1 and y[k, j] == 1], 1, used)]
+        usage = np.zeros(len(ds.tasks))
         for n, k_n in ((2, 16), (3, 10), (4, 4), (5, 2)):
-            cands = [k for k in clear if n_inst[k] == n]
-            picks += [(k, f"{n} motifs") for k in _take(cands, k_n, used)]
+            cands = [int(k) for k in clear if n_inst[k] == n and int(k) not in used][:400]
+            for _ in range(k_n):       # greedy: spread the motifs shown over all 12 TFs
+                k = min(cands, key=lambda c: (usage[y[c] == 1].sum(), cands.index(c)))
+                cands.remove(k)
+                used.add(k)
+                usage[y[k] == 1] += 1
+                picks.append((k, f"{n} motifs"))
         # borderline: a present motif predicted closest to 0.5
         dist = np.where(y == 1, np.abs(p - 0.5), np.inf).min(axis=1)
         picks += [(k, "borderline") for k in _take(np.argsort(dist, kind="stable"), 3, used)]
