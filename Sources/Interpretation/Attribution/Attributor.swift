@@ -1,0 +1,187 @@
+import Foundation
+import Genomics
+import Inference
+
+/// What to attribute and how: the settings `seqlens attr` exposes.
+public struct AttributionSettings: Sendable {
+    public var method: AttributionMethod
+    /// Output index (task) whose value is attributed.
+    public var target: Int
+    /// Subtract, at each position, the mean gradient over the alphabet (Majdandzic, Rajesh
+    /// & Koo 2023) before the gradient meets the input.
+    public var corrected: Bool
+    /// Attribute the pre-activation output: a final Sigmoid/Softmax is bypassed.
+    public var logits: Bool
+    public var smoothGradSamples: Int
+    public var smoothGradSigma: Float
+    public var seed: UInt64
+    public var steps: Int
+    public var quadrature: Quadrature
+    public var baseline: IntegratedGradientsBaseline
+
+    /// Defaults follow captum: IG from a zero baseline, 50 Gauss–Legendre steps.
+    public init(
+        method: AttributionMethod, target: Int = 0, corrected: Bool = false, logits: Bool = false,
+        smoothGradSamples: Int = 50, smoothGradSigma: Float = 0.1, seed: UInt64 = 0,
+        steps: Int = 50, quadrature: Quadrature = .gaussLegendre, baseline: IntegratedGradientsBaseline = .zeros
+    ) {
+        self.method = method
+        self.target = target
+        self.corrected = corrected
+        self.logits = logits
+        self.smoothGradSamples = smoothGradSamples
+        self.smoothGradSigma = smoothGradSigma
+        self.seed = seed
+        self.steps = steps
+        self.quadrature = quadrature
+        self.baseline = baseline
+    }
+}
+
+/// Computes attribution maps: float32 (N, A, L) in alphabet order, whatever the model's layout.
+public struct Attributor: Sendable {
+    public let model: SequenceModel
+    public var batchSize: Int
+    public var threads: Int
+
+    public init(model: SequenceModel, batchSize: Int = 64, threads: Int = 1) {
+        self.model = model
+        self.batchSize = batchSize
+        self.threads = threads
+    }
+
+    /// Attributions for sequences of one length.
+    /// - Parameter progress: called with the number of sequences done.
+    public func attribute(_ sequences: [[UInt8]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil) throws -> Tensor<Float> {
+        guard let length = sequences.first?.count else { return Tensor(shape: [0, model.alphabet.size, 0], scalars: []) }
+        let tasks = try model.taskNames(length: length).count
+        guard settings.target >= 0, settings.target < tasks else {
+            throw InterpretationError("target \(settings.target) is out of range: the model has \(tasks) tasks (0–\(tasks - 1))")
+        }
+        let a = model.alphabet.size
+        var result: [Float] = []
+        result.reserveCapacity(sequences.count * a * length)
+        for (index, sequence) in sequences.enumerated() {
+            let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
+            let map: [Float]
+            switch settings.method {
+            case .saliency:
+                map = try corrected(meanGradient([x], weights: [1], settings: settings), settings)
+            case .gradInput:
+                map = zip(try corrected(meanGradient([x], weights: [1], settings: settings), settings), x).map(*)
+            case .smoothgrad:
+                var generator = SeededGenerator(seed: settings.seed &+ UInt64(index))
+                let noisy = (0..<settings.smoothGradSamples).map { _ in
+                    x.map { $0 + settings.smoothGradSigma * generator.nextGaussian() }
+                }
+                map = try corrected(meanGradient(noisy, weights: Array(repeating: 1 / Float(noisy.count), count: noisy.count), settings: settings), settings)
+            case .integratedGradients:
+                map = try integratedGradients(x, sequence: sequence, index: index, settings: settings)
+            }
+            result.append(contentsOf: map)
+            progress?(index + 1)
+        }
+        return Tensor(shape: [sequences.count, a, length], scalars: result)
+    }
+
+    /// IG for one sequence: (x − x′) ⊙ Σₖ wₖ ∇f(x′ + αₖ(x − x′)), averaged over baselines.
+    func integratedGradients(_ x: [Float], sequence: [UInt8], index: Int, settings: AttributionSettings) throws -> [Float] {
+        try integratedGradients(x, baselines: baselines(for: sequence, index: index, settings: settings), settings: settings)
+    }
+
+    /// IG from explicit baselines (channels-first, one per entry), averaged over them.
+    package func integratedGradients(_ x: [Float], baselines: [[Float]], settings: AttributionSettings) throws -> [Float] {
+        let (points, weights) = settings.quadrature.pointsAndWeights(steps: settings.steps)
+        var total = [Float](repeating: 0, count: x.count)
+        for baseline in baselines {
+            let path = points.map { alpha in zip(x, baseline).map { xi, bi in bi + Float(alpha) * (xi - bi) } }
+            let gradient = try corrected(meanGradient(path, weights: weights.map(Float.init), settings: settings), settings)
+            for i in total.indices { total[i] += (x[i] - baseline[i]) * gradient[i] / Float(baselines.count) }
+        }
+        return total
+    }
+
+    func baselines(for sequence: [UInt8], index: Int, settings: AttributionSettings) throws -> [[Float]] {
+        let count = model.alphabet.size * sequence.count
+        switch settings.baseline {
+        case .zeros: return [[Float](repeating: 0, count: count)]
+        case .uniform: return [[Float](repeating: 1 / Float(model.alphabet.size), count: count)]
+        case .shuffled(let k, let seed):
+            var generator = SeededGenerator(seed: seed &+ UInt64(index))
+            return try (0..<k).map { _ in
+                try OneHot.encode([DinucleotideShuffle.shuffle(sequence, using: &generator)], alphabet: model.alphabet, layout: .channelsFirst)
+            }
+        }
+    }
+
+    /// Σᵢ wᵢ ∇ f_target(inputᵢ), inputs and result channels-first (A, L), evaluated in batches.
+    package func meanGradient(_ inputs: [[Float]], weights: [Float], settings: AttributionSettings) throws -> [Float] {
+        let a = model.alphabet.size
+        let length = inputs[0].count / a
+        var total = [Float](repeating: 0, count: inputs[0].count)
+        var start = 0
+        while start < inputs.count {
+            let end = min(start + batchSize, inputs.count)
+            let batch = Array(inputs[start..<end])
+            let gradients = try gradient(batch, length: length, settings: settings)
+            for (row, weight) in weights[start..<end].enumerated() {
+                for i in total.indices { total[i] += weight * gradients[row * total.count + i] }
+            }
+            start = end
+        }
+        return total
+    }
+
+    /// Batched ∇ f_target for channels-first inputs; the result is channels-first too.
+    func gradient(_ inputs: [[Float]], length: Int, settings: AttributionSettings) throws -> [Float] {
+        let a = model.alphabet.size
+        let channelsFirst = Tensor(shape: [inputs.count, a, length], scalars: inputs.flatMap { $0 })
+        let input = model.layout == .channelsFirst ? channelsFirst : channelsFirst.swappingLastAxes()
+        let plan = try model.plan(batch: inputs.count, length: length)
+        var name = model.outputName
+        if settings.logits {
+            guard let logits = plan.logitsName(for: name) else {
+                throw InterpretationError("--logits: output '\(name)' does not come from a final Sigmoid or Softmax, so it already is the pre-activation value")
+            }
+            name = logits
+        }
+        guard let shape = plan.shape(of: name) else { throw InterpretationError("no value '\(name)' in the model") }
+        let perSample = shape.dropFirst().reduce(1, *)
+        var seed = Tensor<Float>(shape: shape, repeating: 0)
+        for sample in 0..<inputs.count { seed.scalars[sample * perSample + settings.target] = 1 }
+        let gradient: Tensor<Float>
+        do {
+            gradient = try plan.gradient(of: name, outputGradient: seed, inputs: [model.inputName: input], respectTo: model.inputName, threads: threads).gradient
+        } catch let error as InferenceError {
+            throw InterpretationError("\(model.url.lastPathComponent): \(error.description)")
+        }
+        return (model.layout == .channelsFirst ? gradient : gradient.swappingLastAxes()).scalars
+    }
+
+    /// Gradient correction: subtract the alphabet mean at each position.
+    func corrected(_ gradient: [Float], _ settings: AttributionSettings) -> [Float] {
+        guard settings.corrected else { return gradient }
+        let a = model.alphabet.size, length = gradient.count / a
+        var result = gradient
+        for position in 0..<length {
+            var mean: Float = 0
+            for base in 0..<a { mean += gradient[base * length + position] }
+            mean /= Float(a)
+            for base in 0..<a { result[base * length + position] -= mean }
+        }
+        return result
+    }
+}
+
+extension Tensor where Scalar == Float {
+    /// (N, X, Y) → (N, Y, X): between channels-first (N, A, L) and channels-last (N, L, A).
+    public func swappingLastAxes() -> Tensor {
+        let (n, rows, columns) = (shape[0], shape[1], shape[2])
+        var result = [Float](repeating: 0, count: count)
+        for sample in 0..<n {
+            let base = sample * rows * columns
+            for r in 0..<rows { for c in 0..<columns { result[base + c * rows + r] = scalars[base + r * columns + c] } }
+        }
+        return Tensor(shape: [n, columns, rows], scalars: result)
+    }
+}
