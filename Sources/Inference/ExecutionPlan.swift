@@ -148,29 +148,16 @@ public struct ExecutionPlan: Sendable {
         guard outputGradient.shape == slotShapes[target] else {
             throw InferenceError("gradient seed has shape \(outputGradient.shape) but '\(name)' has \(slotShapes[target])")
         }
-        var slots = constants
-        for (inputName, slot) in inputSlots {
-            guard let tensor = inputs[inputName], tensor.shape == inputShapes[inputName] else {
-                throw InferenceError("model input '\(inputName)' missing or not of the planned shape \(inputShapes[inputName] ?? [])")
-            }
-            slots[slot] = .float(tensor)
-        }
-        BLAS.setThreads(threads)
+        let (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target)
         let context = ExecutionContext(threads: threads, buffers: buffers)
-        // Forward, keeping every value; note which depend on the input.
+        // Which values depend on the input: only those carry gradients.
         var dependsOnInput = Array(repeating: false, count: slots.count)
         dependsOnInput[source] = true
-        var lastStep = -1
-        for (index, step) in steps.enumerated() {
-            let results = try execute(step, slots: slots, context: context)
+        for step in steps[...max(lastStep, 0)] where lastStep >= 0 {
             let flows = step.inputSlots.contains { $0.map { dependsOnInput[$0] } ?? false }
-            for (slot, value) in zip(step.outputSlots, results) {
-                guard let slot else { continue }
-                slots[slot] = value
-                if flows, case .float = value { dependsOnInput[slot] = true }
-                if slot == target { lastStep = index }
+            for case let slot? in step.outputSlots where flows {
+                if case .float? = slots[slot] { dependsOnInput[slot] = true }
             }
-            if lastStep >= 0 { break }
         }
         guard case .float(let value)? = slots[target] else {
             throw InferenceError("'\(name)' is not a float value computed from the input")
@@ -194,6 +181,30 @@ public struct ExecutionPlan: Sendable {
             for slot in step.outputSlots.compactMap({ $0 }) where slot != target { gradients[slot] = nil }
         }
         return (value, gradients[source] ?? Tensor(shape: slotShapes[source], repeating: 0))
+    }
+
+    /// Runs the steps in order, keeping every value, up to the step that computes slot
+    /// `stopAt` (all steps when nil). Returns the slots and the index of the last step run
+    /// (−1 when `stopAt` is an input or constant).
+    func forwardKeepingValues(_ inputs: [String: Tensor<Float>], threads: Int, stopAt: Int? = nil) throws -> (slots: [Value?], lastStep: Int) {
+        var slots = constants
+        for (inputName, slot) in inputSlots {
+            guard let tensor = inputs[inputName], tensor.shape == inputShapes[inputName] else {
+                throw InferenceError("model input '\(inputName)' missing or not of the planned shape \(inputShapes[inputName] ?? [])")
+            }
+            slots[slot] = .float(tensor)
+        }
+        BLAS.setThreads(threads)
+        let context = ExecutionContext(threads: threads, buffers: buffers)
+        var lastStep = -1
+        for (index, step) in steps.enumerated() {
+            if let stopAt, slots[stopAt] != nil { break }
+            let results = try execute(step, slots: slots, context: context)
+            for (slot, value) in zip(step.outputSlots, results) { if let slot { slots[slot] = value } }
+            lastStep = index
+        }
+        if let stopAt, inputSlots.values.contains(stopAt) || constants[stopAt] != nil { lastStep = -1 }
+        return (slots, lastStep)
     }
 
     /// Runs one step. Its arguments die on return, so released inputs can be recycled.
