@@ -1,0 +1,175 @@
+import Foundation
+import Genomics
+import Inference
+
+/// How ISM evaluates its mutants.
+public enum MutagenesisEngine: String, Sendable, CaseIterable {
+    /// Reference activations plus per-window recomputation (IncrementalEvaluator).
+    case incremental
+    /// A full forward pass per mutant, batched: the reference implementation.
+    case naive
+}
+
+/// In-silico saturation mutagenesis: every substitution at every position of a window,
+/// as f(mutant) − f(reference) (exactly 0 at the reference base; at N every base is a substitution).
+public struct SaturationMutagenesis: Sendable {
+    public let model: SequenceModel
+    public var batchSize: Int
+    public var threads: Int
+    public var engine: MutagenesisEngine
+
+    public init(model: SequenceModel, batchSize: Int = 64, threads: Int = 1, engine: MutagenesisEngine = .incremental) {
+        self.model = model
+        self.batchSize = batchSize
+        self.threads = threads
+        self.engine = engine
+    }
+
+    public struct Result: Sendable {
+        /// (N, A, W, T): the effect of every base at every window position on every task.
+        public var deltas: Tensor<Float>
+        /// (N, T): predictions for the unmutated sequences.
+        public var reference: Tensor<Float>
+
+        /// (N, A, W) for one task.
+        public func deltas(task: Int) -> Tensor<Float> {
+            let tasks = deltas.shape[3]
+            let cells = deltas.count / tasks
+            return Tensor(shape: Array(deltas.shape.prefix(3)), scalars: (0..<cells).map { deltas.scalars[$0 * tasks + task] })
+        }
+    }
+
+    /// - Parameter window: positions to mutate (default: all).
+    /// - Parameter progress: called with the number of sequences done.
+    public func run(_ sequences: [[UInt8]], window: Range<Int>? = nil, progress: ((Int) -> Void)? = nil) throws -> Result {
+        guard let length = sequences.first?.count else {
+            return Result(deltas: Tensor(shape: [0, model.alphabet.size, 0, 0], scalars: []), reference: Tensor(shape: [0, 0], scalars: []))
+        }
+        let positions = window ?? 0..<length
+        guard positions.lowerBound >= 0, positions.upperBound <= length, !positions.isEmpty else {
+            throw InterpretationError("window \(positions.lowerBound)–\(positions.upperBound) is outside the sequence (0–\(length))")
+        }
+        let a = model.alphabet.size
+        var deltas: [Float] = []
+        var references: [Float] = []
+        var tasks = 0
+        for (index, sequence) in sequences.enumerated() {
+            let (reference, effects) = try mutate(sequence, positions: positions)
+            tasks = reference.count
+            references += reference
+            deltas += effects
+            progress?(index + 1)
+        }
+        return Result(
+            deltas: Tensor(shape: [sequences.count, a, positions.count, tasks], scalars: deltas),
+            reference: Tensor(shape: [sequences.count, tasks], scalars: references)
+        )
+    }
+
+    /// One sequence: (reference predictions, deltas laid out (A, W, T)).
+    private func mutate(_ sequence: [UInt8], positions: Range<Int>) throws -> ([Float], [Float]) {
+        let a = model.alphabet.size, length = sequence.count
+        let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
+        // Every (position, base) that differs from the sequence.
+        let mutants: [(position: Int, base: Int)] = positions.flatMap { p in
+            let reference = model.alphabet.index(of: sequence[p])
+            return (0..<a).filter { $0 != reference }.map { (p, $0) }
+        }
+        let referenceOutput: [Float]
+        var outputs: [[Float]] = []
+        switch engine {
+        case .naive:
+            referenceOutput = try model.predictEncoded(layoutTensor(x, batch: 1, width: length), threads: threads).scalars
+            var start = 0
+            while start < mutants.count {
+                let chunk = mutants[start ..< min(start + batchSize, mutants.count)]
+                var inputs: [Float] = []
+                for mutant in chunk { inputs += substituted(x, length: length, mutant, window: 0..<length) }
+                let output = try model.predictEncoded(layoutTensor(inputs, batch: chunk.count, width: length), threads: threads)
+                let per = output.count / chunk.count
+                for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
+                start += chunk.count
+            }
+        case .incremental:
+            let plan = try model.plan(batch: 1, length: length)
+            let evaluator = try IncrementalEvaluator(plan: plan, input: model.inputName, output: model.outputName,
+                                                     positionalAxis: model.layout == .channelsFirst ? 2 : 1, threads: threads)
+            referenceOutput = try evaluator.setReference(layoutTensor(x, batch: 1, width: length)).scalars
+            // Consecutive positions share one window, about `batchSize` mutants at a time.
+            let positionsPerChunk = max(1, batchSize / max(1, a - 1))
+            var start = 0
+            while start < mutants.count {
+                let first = mutants[start].position
+                var end = start
+                while end < mutants.count && mutants[end].position < first + positionsPerChunk { end += 1 }
+                let chunk = mutants[start..<end]
+                let window = first ..< chunk.last!.position + 1
+                var patches: [Float] = []
+                for mutant in chunk { patches += substituted(x, length: length, mutant, window: window) }
+                let output = try evaluator.evaluate(start: window.lowerBound, patch: layoutTensor(patches, batch: chunk.count, width: window.count))
+                let per = output.count / chunk.count
+                for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
+                start = end
+            }
+        }
+        let tasks = referenceOutput.count
+        var deltas = [Float](repeating: 0, count: a * positions.count * tasks)
+        for (mutant, output) in zip(mutants, outputs) {
+            let base = (mutant.base * positions.count + (mutant.position - positions.lowerBound)) * tasks
+            for t in 0..<tasks { deltas[base + t] = output[t] - referenceOutput[t] }
+        }
+        return (referenceOutput, deltas)
+    }
+
+    /// Channels-first columns `window` of `x` with one substitution applied.
+    private func substituted(_ x: [Float], length: Int, _ mutant: (position: Int, base: Int), window: Range<Int>) -> [Float] {
+        let a = model.alphabet.size
+        var patch = [Float](repeating: 0, count: a * window.count)
+        for base in 0..<a {
+            for (offset, p) in window.enumerated() { patch[base * window.count + offset] = x[base * length + p] }
+            patch[base * window.count + mutant.position - window.lowerBound] = base == mutant.base ? 1 : 0
+        }
+        return patch
+    }
+
+    /// Channels-first rows (batch, A, width) as the model's input layout.
+    private func layoutTensor(_ channelsFirst: [Float], batch: Int, width: Int) -> Tensor<Float> {
+        let tensor = Tensor(shape: [batch, model.alphabet.size, width], scalars: channelsFirst)
+        return model.layout == .channelsFirst ? tensor : tensor.swappingLastAxes()
+    }
+}
+
+/// Turning ISM effects into attribution maps (N, A, W).
+public enum ISMAttribution {
+    /// tangermeme's convention: the effects mean-centred over the alphabet (the reference's
+    /// 0 included), times the one-hot input — non-zero only at the reference base.
+    public static func centered(_ deltas: Tensor<Float>, oneHot: Tensor<Float>) -> Tensor<Float> {
+        combine(deltas, oneHot) { column in
+            let mean = column.reduce(0, +) / Float(column.count)
+            return column.map { $0 - mean }
+        }
+    }
+
+    /// The Koo-lab convention: the L2 norm of the effects at each position, at the reference base.
+    public static func l2Norm(_ deltas: Tensor<Float>, oneHot: Tensor<Float>) -> Tensor<Float> {
+        combine(deltas, oneHot) { column in
+            let norm = column.reduce(0) { $0 + $1 * $1 }.squareRoot()
+            return column.map { _ in norm }
+        }
+    }
+
+    private static func combine(_ deltas: Tensor<Float>, _ oneHot: Tensor<Float>, _ transform: ([Float]) -> [Float]) -> Tensor<Float> {
+        let (n, a, w) = (deltas.shape[0], deltas.shape[1], deltas.shape[2])
+        var result = [Float](repeating: 0, count: deltas.count)
+        for s in 0..<n {
+            for p in 0..<w {
+                let column = (0..<a).map { deltas.scalars[(s * a + $0) * w + p] }
+                for (base, value) in transform(column).enumerated() {
+                    let index = (s * a + base) * w + p
+                    result[index] = value * oneHot.scalars[index]
+                }
+            }
+        }
+        return Tensor(shape: deltas.shape, scalars: result)
+    }
+}

@@ -1,0 +1,78 @@
+import Foundation
+import Genomics
+import Inference
+import Interpretation
+import TestSupport
+import XCTest
+
+/// ISM against brute force through onnxruntime and tangermeme's attribution convention.
+final class SaturationMutagenesisTests: XCTestCase {
+    private func assertClose(_ actual: Tensor<Float>, _ expected: Tensor<Float>, _ label: String, file: StaticString = #filePath, line: UInt = #line) {
+        XCTAssertEqual(actual.shape, expected.shape, label, file: file, line: line)
+        let scale = expected.scalars.map(abs).max() ?? 0
+        let comparison = compare(actual.scalars, expected.scalars, absolute: max(1e-4 * scale, 2e-6), relative: 0)
+        XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison) (scale \(scale))", file: file, line: line)
+    }
+
+    func testBothEnginesMatchOnnxruntimeBruteForce() throws {
+        for name in AttributorTests.names {
+            let c = try AttributorTests.Case(name)
+            let expectedAll = try c.expected("ism_all")
+            for engine in MutagenesisEngine.allCases {
+                let ism = SaturationMutagenesis(model: c.model, batchSize: 24, threads: 2, engine: engine)
+                let result = try ism.run(c.sequences)
+                assertClose(result.deltas, expectedAll, "\(name) \(engine) all tasks")
+                assertClose(result.deltas(task: c.target), try c.expected("ism"), "\(name) \(engine) target")
+                assertClose(result.reference, try c.expected("predictions"), "\(name) \(engine) predictions")
+            }
+        }
+    }
+
+    func testReferenceBaseIsExactlyZeroAndNColumnsAreAllSubstitutions() throws {
+        let c = try AttributorTests.Case("basset_folded")
+        let deltas = try SaturationMutagenesis(model: c.model).run(c.sequences).deltas(task: c.target)
+        let length = c.length
+        for (s, sequence) in c.sequences.enumerated() {
+            for p in 0..<length {
+                let column = (0..<4).map { deltas.scalars[(s * 4 + $0) * length + p] }
+                if let reference = Alphabet.dna.index(of: sequence[p]) {
+                    XCTAssertEqual(column[reference], 0)
+                } else {
+                    XCTAssertEqual(sequence[p], UInt8(ascii: "N"))
+                    XCTAssert(p >= 192 || column.allSatisfy { $0 != 0 }, "N column \(p): \(column)")
+                }
+            }
+        }
+    }
+
+    func testEnginesAgreeWithinAWindow() throws {
+        let c = try AttributorTests.Case("residual_dilated")
+        let window = 40..<75
+        let incremental = try SaturationMutagenesis(model: c.model, batchSize: 10, engine: .incremental).run(c.sequences, window: window)
+        let naive = try SaturationMutagenesis(model: c.model, batchSize: 10, engine: .naive).run(c.sequences, window: window)
+        XCTAssertEqual(incremental.deltas.shape, [3, 4, 35, 1])
+        let comparison = compare(incremental.deltas.scalars, naive.deltas.scalars, absolute: 1e-6, relative: 1e-5)
+        XCTAssertEqual(comparison.failures, 0, "\(comparison)")
+        // The window's deltas are the full run's, cut.
+        let full = try c.expected("ism")
+        for s in 0..<3 { for b in 0..<4 { for (k, p) in window.enumerated() {
+            XCTAssertEqual(incremental.deltas.scalars[(s * 4 + b) * 35 + k], full.scalars[(s * 4 + b) * c.length + p], accuracy: 2e-5)
+        } } }
+    }
+
+    func testTangermemeAttributionConvention() throws {
+        for name in AttributorTests.names {
+            let c = try AttributorTests.Case(name)
+            let deltas = try SaturationMutagenesis(model: c.model, threads: 2).run(c.sequences).deltas(task: c.target)
+            let x = Tensor(shape: deltas.shape, scalars: try OneHot.encode(c.sequences, alphabet: .dna, layout: .channelsFirst))
+            assertClose(ISMAttribution.centered(deltas, oneHot: x), try c.expected("ism_tangermeme"), "\(name) tangermeme convention")
+        }
+    }
+
+    func testL2NormSitsAtTheReferenceBase() {
+        // One sequence, two positions: effects (0, 3, 4, 0)ᵀ at position 0 (reference A) and N at position 1.
+        let deltas = Tensor<Float>(shape: [1, 4, 2], scalars: [0, 1, 3, 1, 4, 1, 0, 1])
+        let x = Tensor<Float>(shape: [1, 4, 2], scalars: [1, 0, 0, 0, 0, 0, 0, 0])
+        XCTAssertEqual(ISMAttribution.l2Norm(deltas, oneHot: x).scalars, [5, 0, 0, 0, 0, 0, 0, 0])
+    }
+}
