@@ -1,0 +1,231 @@
+import Foundation
+
+extension AttributionFigure {
+    /// The figure as SVG for publication: every position drawn (no zoom), letters as vector glyphs
+    /// stretched to their exact heights (logomaker style; below the baseline flipped and faded),
+    /// heatmap cells as rectangles, a y axis with ticks, a coordinate axis, the sequence, annotations,
+    /// prediction bars and a legend. `positionWidth` is in px (default: about 1,000 px in all,
+    /// 1–24 px per position).
+    public func svg(positionWidth: Double? = nil) -> String {
+        let positions = visible.count
+        let step = positionWidth ?? min(24, max(1, 1000 / Double(max(1, positions))))
+        let left = 72.0
+        let plotWidth = step * Double(positions)
+        let labelWidth = Double(predictions.map(\.label.count).max() ?? 0) * 7 + 16
+        let barWidth = 240.0
+        let width = max(left + plotWidth + 20, predictions.isEmpty ? 0 : labelWidth + barWidth + 230, 420)
+        var svg = SVGDocument(width: width, height: 0)
+        let sequence = visibleSequence
+        let highlights = shiftedHighlights
+        var y = 8.0
+
+        if !title.isEmpty {
+            svg.text(title, x: 10, y: y + 16, size: 16, extra: "font-weight=\"bold\"")
+            y += 24
+        }
+        for note in notes {
+            svg.text(note, x: 10, y: y + 12, size: 11, fill: "#555555")
+            y += 16
+        }
+        y += 8
+        func x(_ position: Int) -> Double { left + Double(position) * step }
+
+        for panel in panels {
+            switch panel {
+            case .logo:
+                y = drawLogo(on: &svg, top: y, height: 180, left: left, step: step, highlights: highlights) + 8
+            case .heatmap:
+                y = drawHeatmap(on: &svg, top: y, left: left, step: step, sequence: sequence) + 8
+            }
+        }
+
+        // Coordinate axis, labels at round positions.
+        let origin = self.origin + visible.lowerBound
+        let digits = String(origin + positions).count
+        let tick = Ruler.roundStep(atLeast: Int(((Double(digits) * 7 + 12) / step).rounded(.up)))
+        svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: "#333333")
+        for position in 0 ..< positions where (origin + position) % tick == 0 {
+            let center = x(position) + step / 2
+            svg.line(x1: center, y1: y, x2: center, y2: y + 4, stroke: "#333333")
+            svg.text(String(origin + position), x: center, y: y + 15, size: 10, anchor: "middle")
+        }
+        y += 22
+        if let sequence, step >= 6 {
+            for (position, base) in sequence.enumerated() {
+                let letter = Character(Unicode.Scalar(base))
+                svg.text(String(letter), x: x(position) + step / 2, y: y + 11, size: min(12, step * 1.1), anchor: "middle",
+                         fill: scheme.color(for: letter).hex ?? "#000000", extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
+            }
+            y += 16
+        }
+        let track = AnnotationTrack(annotations: shiftedAnnotations, spans: .identity(positions))
+        let placements = track.placements()
+        for (annotation, index, columns, lane) in placements {
+            let top = y + Double(lane) * 18
+            let fill = (annotation.color ?? AnnotationTrack.color(index)).hex ?? "#888888"
+            svg.rect(x: x(columns.lowerBound), y: top, width: Double(columns.count) * step, height: 14, fill: fill,
+                     extra: "fill-opacity=\"0.25\" stroke=\"\(fill)\"")
+            svg.text(annotation.label, x: x(columns.lowerBound) + Double(columns.count) * step / 2, y: top + 11, size: 10, anchor: "middle")
+        }
+        y += Double(track.height) * 18 + (placements.isEmpty ? 0 : 6)
+
+        if !predictions.isEmpty {
+            y = drawPredictions(on: &svg, top: y + 6, labelWidth: labelWidth, barWidth: barWidth) + 6
+        }
+        y = drawLegend(on: &svg, top: y, left: left)
+        svg.height = y + 10
+        return svg.rendered
+    }
+
+    /// Writes the SVG to a file atomically.
+    public func writeSVG(to url: URL, positionWidth: Double? = nil) throws {
+        try Data(svg(positionWidth: positionWidth).utf8).write(to: url, options: .atomic)
+    }
+
+    /// Letters stacked per position with exact heights; returns the bottom edge.
+    private func drawLogo(on svg: inout SVGDocument, top: Double, height: Double, left: Double, step: Double, highlights: [Highlight]) -> Double {
+        let heights = self.heights
+        var above: Float = 0, below: Float = 0
+        for position in 0 ..< heights.length {
+            let column = heights.column(position)
+            above = max(above, column.filter { $0 > 0 }.reduce(0, +))
+            below = max(below, -column.filter { $0 < 0 }.reduce(0, +))
+        }
+        let ceiling = Double(logoMaximum ?? kind.fixedMaximum(alphabetSize: matrix.letters.count) ?? max(above, .leastNormalMagnitude))
+        let floor = kind.isSigned ? -Double(below) : 0
+        let perUnit = height / max(ceiling - floor, .leastNormalMagnitude)
+        let zero = top + ceiling * perUnit
+
+        let tints: [(Highlight.Kind, String)] = [(.motif, "#E8EEF8"), (.mutated, "#FFF3C4"), (.cursor, "#E0E0E0")]
+        for (kind, fill) in tints {
+            for highlight in highlights where highlight.kind == kind {
+                for position in highlight.positions.sorted() where position >= 0 && position < heights.length {
+                    svg.rect(x: left + Double(position) * step, y: top, width: step, height: height, fill: fill)
+                }
+            }
+        }
+        for position in 0 ..< heights.length {
+            let column = heights.column(position)
+            let x = left + Double(position) * step
+            var sum = 0.0
+            for letter in column.indices.filter({ column[$0] > 0 }).sorted(by: { (column[$0], $0) < (column[$1], $1) }) {
+                let h = Double(column[letter]) * perUnit
+                svg.letter(heights.letters[letter], x: x, y: zero - sum - h, width: step, height: h, fill: scheme.color(for: heights.letters[letter]).hex!)
+                sum += h
+            }
+            sum = 0
+            for letter in column.indices.filter({ column[$0] < 0 }).sorted(by: { (-column[$0], $0) < (-column[$1], $1) }) {
+                let h = -Double(column[letter]) * perUnit
+                svg.letter(heights.letters[letter], x: x, y: zero + sum, width: step, height: h, fill: scheme.color(for: heights.letters[letter]).hex!, flipped: true, opacity: 0.55)
+                sum += h
+            }
+        }
+        if kind.isSigned { svg.line(x1: left, y1: zero, x2: left + step * Double(heights.length), y2: zero, stroke: "#777777", width: 0.75) }
+
+        // y axis with ticks at round values.
+        let axisX = left - 6
+        svg.line(x1: axisX, y1: top, x2: axisX, y2: top + height, stroke: "#333333")
+        let tickStep = Self.niceStep((ceiling - floor) / 4)
+        var value = (floor / tickStep).rounded(.up) * tickStep
+        while value <= ceiling + tickStep * 1e-6 {
+            let tickY = zero - value * perUnit
+            svg.line(x1: axisX - 4, y1: tickY, x2: axisX, y2: tickY, stroke: "#333333")
+            svg.text(NumberFormat.short(Float(abs(value) < tickStep * 1e-6 ? 0 : value)), x: axisX - 6, y: tickY + 3.5, size: 10, anchor: "end")
+            value += tickStep
+        }
+        svg.text(kind.axisTitle, x: 14, y: top + height / 2, size: 11, anchor: "middle", extra: "transform=\"rotate(-90 14 \(SVGDocument.number(top + height / 2)))\"")
+        return top + height
+    }
+
+    /// One row of rectangles per letter; returns the bottom edge.
+    private func drawHeatmap(on svg: inout SVGDocument, top: Double, left: Double, step: Double, sequence: [UInt8]?) -> Double {
+        let values = heatmapValues
+        let scale = resolvedHeatmapScale
+        let rowHeight = 14.0
+        for letter in values.letters.indices {
+            let rowTop = top + Double(letter) * rowHeight
+            svg.text(String(values.letters[letter]), x: left - 10, y: rowTop + 10.5, size: 11, anchor: "end", extra: "font-weight=\"bold\"")
+            for position in 0 ..< values.length {
+                let t = scale.normalized(values[letter, position])
+                guard abs(t) >= DivergingScale.blankBelow else { continue }
+                svg.rect(x: left + Double(position) * step, y: rowTop, width: step, height: rowHeight, fill: DivergingScale.color(normalized: t).hex!)
+            }
+        }
+        if let sequence {
+            for (position, base) in sequence.enumerated() {
+                guard let letter = letterIndex(base) else { continue }
+                let x = left + Double(position) * step, rowTop = top + Double(letter) * rowHeight
+                if step >= 7 {
+                    let t = scale.normalized(values[letter, position])
+                    let ink = abs(t) < DivergingScale.blankBelow ? "#000000" : textColor(on: DivergingScale.color(normalized: t)).hex!
+                    svg.text(String(values.letters[letter]), x: x + step / 2, y: rowTop + 10.5, size: min(11, step), anchor: "middle", fill: ink, extra: "font-weight=\"bold\"")
+                } else if step >= 3 {
+                    svg.rect(x: x, y: rowTop, width: step, height: rowHeight, fill: "none", extra: "stroke=\"#222222\" stroke-width=\"0.6\"")
+                }
+            }
+        }
+        let bottom = top + Double(values.letters.count) * rowHeight
+        svg.rect(x: left, y: top, width: step * Double(values.length), height: bottom - top, fill: "none", extra: "stroke=\"#999999\" stroke-width=\"0.5\"")
+        return bottom
+    }
+
+    /// Horizontal bars with value, reference tick and Δ; returns the bottom edge.
+    private func drawPredictions(on svg: inout SVGDocument, top: Double, labelWidth: Double, barWidth: Double) -> Double {
+        let domain = Bars.domain(for: predictions)
+        let span = Double(domain.upperBound - domain.lowerBound)
+        func x(_ value: Float) -> Double {
+            let clipped = Double(min(domain.upperBound, max(domain.lowerBound, value)))
+            return labelWidth + (clipped - Double(domain.lowerBound)) / span * barWidth
+        }
+        let text = Bars(items: predictions)
+        for (row, item) in predictions.enumerated() {
+            let rowTop = top + Double(row) * 20
+            svg.text(item.label, x: 10, y: rowTop + 12, size: 11)
+            svg.rect(x: labelWidth, y: rowTop + 2, width: barWidth, height: 12, fill: "#F2F2F2")
+            let start = x(0), end = x(item.value)
+            svg.rect(x: min(start, end), y: rowTop + 2, width: abs(end - start), height: 12, fill: Bars.barColor.hex!)
+            if let reference = item.reference {
+                let referenceX = x(reference)
+                svg.line(x1: referenceX, y1: rowTop, x2: referenceX, y2: rowTop + 16, stroke: "#222222", width: 2)
+            }
+            svg.text(text.text(item), x: labelWidth + barWidth + 8, y: rowTop + 12, size: 11)
+        }
+        return top + Double(predictions.count) * 20
+    }
+
+    /// Letter colours and the heatmap colour bar; returns the bottom edge.
+    private func drawLegend(on svg: inout SVGDocument, top: Double, left: Double) -> Double {
+        var y = top
+        if panels.contains(.logo) {
+            var x = left
+            for letter in matrix.letters {
+                svg.rect(x: x, y: y + 2, width: 12, height: 12, fill: scheme.color(for: letter).hex!)
+                svg.text(String(letter), x: x + 16, y: y + 12, size: 11)
+                x += 34
+            }
+            y += 20
+        }
+        if panels.contains(.heatmap) {
+            let scale = resolvedHeatmapScale
+            let cells = 60, cellWidth = 4.0
+            for i in 0 ..< cells {
+                let t = Float(2 * i + 1 - cells) / Float(cells)
+                svg.rect(x: left + Double(i) * cellWidth, y: y + 2, width: cellWidth, height: 12, fill: DivergingScale.color(normalized: t).hex!)
+            }
+            let barEnd = left + Double(cells) * cellWidth
+            svg.text(NumberFormat.short(-scale.maximum), x: left, y: y + 27, size: 10, anchor: "middle")
+            svg.text("0", x: (left + barEnd) / 2, y: y + 27, size: 10, anchor: "middle")
+            svg.text("+" + NumberFormat.short(scale.maximum), x: barEnd, y: y + 27, size: 10, anchor: "middle")
+            y += 32
+        }
+        return y
+    }
+
+    /// 1, 2 or 5 × a power of ten, at least `raw`.
+    static func niceStep(_ raw: Double) -> Double {
+        guard raw > 0, raw.isFinite else { return 1 }
+        let magnitude = pow(10, (log10(raw)).rounded(.down))
+        for multiple in [1.0, 2, 5, 10] where multiple * magnitude >= raw * 0.999 { return multiple * magnitude }
+        return 10 * magnitude
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+
+/// A symmetric colour scale centred at 0: −maximum is deepest blue, +maximum deepest red
+/// (ColorBrewer's RdBu reversed, as ISM heatmaps are usually drawn), 0 is blank.
+public struct DivergingScale: Hashable, Sendable {
+    /// Values beyond ±maximum get the end colours.
+    public var maximum: Float
+
+    public init(maximum: Float) {
+        self.maximum = maximum > 0 && maximum.isFinite ? maximum : 1
+    }
+
+    /// A scale reaching the largest |value|, or with `percentile` (e.g. 99) the |value| below which
+    /// that share of values lies, so a few outliers do not wash out the rest (they are clipped).
+    public static func fitting(_ values: [Float], percentile: Double? = nil) -> DivergingScale {
+        let magnitudes = values.lazy.filter(\.isFinite).map(abs)
+        guard let percentile, percentile < 100 else { return DivergingScale(maximum: magnitudes.max() ?? 1) }
+        let sorted = magnitudes.sorted()
+        guard !sorted.isEmpty else { return DivergingScale(maximum: 1) }
+        let rank = Int((Double(sorted.count - 1) * max(0, percentile) / 100).rounded())
+        let robust = sorted[rank]
+        return DivergingScale(maximum: robust > 0 ? robust : sorted.last!)
+    }
+
+    /// `value / maximum`, clipped to −1…1.
+    public func normalized(_ value: Float) -> Float {
+        guard value.isFinite else { return 0 }
+        return min(1, max(-1, value / maximum))
+    }
+
+    /// |t| below this is drawn blank: it would not be told from 0 anyway.
+    static let blankBelow: Float = 0.05
+
+    /// RdBu from blue (−1) through near-white to red (+1), in 11 ColorBrewer steps.
+    private static let stops: [UInt32] = [0x053061, 0x2166AC, 0x4393C3, 0x92C5DE, 0xD1E5F0, 0xF7F7F7, 0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B, 0x67001F]
+
+    /// The truecolor colour of a normalised value t in −1…1.
+    public static func color(normalized t: Float) -> Color {
+        let position = Double(min(1, max(-1, t)) + 1) / 2 * Double(stops.count - 1)
+        let index = min(stops.count - 2, Int(position))
+        return Color(hex: stops[index]).mixed(with: Color(hex: stops[index + 1]), position - Double(index))
+    }
+
+    /// The cell for a normalised value at a depth. Colour depths paint the background; 16 colours
+    /// and monochrome use shading for the magnitude (░▒▓█), red or blue for the sign in 16 colours,
+    /// and in monochrome ░▒▓█ for positive and . - = # for negative values.
+    public static func cell(normalized t: Float, depth: ColorDepth) -> Cell {
+        let magnitude = abs(t)
+        guard magnitude >= blankBelow else { return .blank }
+        let level = min(4, Int(magnitude * 4) + 1)
+        switch depth {
+        case .trueColor, .palette256: return Cell(" ", style: Style(background: color(normalized: t)))
+        case .ansi16: return Cell(Glyphs.shades[level], style: Style(foreground: .indexed(t > 0 ? 9 : 12)))
+        case .monochrome: return Cell(t > 0 ? Glyphs.shades[level] : negativeRamp[level])
+        }
+    }
+
+    /// Monochrome glyphs for negative magnitudes, light to heavy.
+    static let negativeRamp: [Character] = [" ", ".", "-", "=", "#"]
+}
+
+/// An (A, L) matrix as a grid of coloured cells, one row per letter (A at the top), centred at 0 on a
+/// `DivergingScale`. The reference base of each column shows as its letter. `halfBlock` packs two
+/// letters into one row (▀ with foreground above and background below) at 256 colours and truecolor;
+/// references are then left to the sequence row, and other depths keep one row per letter.
+public struct Heatmap: Widget {
+    /// Values, one column per screen column (zoom before, see `Zoom.apply(perLetter: true)`).
+    public var matrix: PositionMatrix
+    public var scale: DivergingScale
+    /// The letter index of the reference base per column (nil: unknown or N).
+    public var reference: [Int?]
+    public var halfBlock: Bool
+    public var depth: ColorDepth
+
+    public init(matrix: PositionMatrix, scale: DivergingScale, reference: [Int?] = [], halfBlock: Bool = false, depth: ColorDepth = .trueColor) {
+        self.matrix = matrix
+        self.scale = scale
+        self.reference = reference
+        self.halfBlock = halfBlock
+        self.depth = depth
+    }
+
+    /// Whether rows are packed two per cell at this depth.
+    public var packsRows: Bool { halfBlock && depth >= .palette256 }
+
+    /// Rows the heatmap needs.
+    public var height: Int { packsRows ? (matrix.letters.count + 1) / 2 : matrix.letters.count }
+
+    public func render(in area: Rect, on canvas: inout Canvas) {
+        for column in 0 ..< min(area.width, matrix.length) {
+            let x = area.x + column
+            if packsRows {
+                for row in 0 ..< min(area.height, height) {
+                    let top = color(matrix[2 * row, column])
+                    let bottom = 2 * row + 1 < matrix.letters.count ? color(matrix[2 * row + 1, column]) : .default
+                    switch (top, bottom) {
+                    case (.default, .default): canvas[x, area.y + row] = .blank
+                    case (.default, _): canvas[x, area.y + row] = Cell("▄", style: Style(foreground: bottom))
+                    default: canvas[x, area.y + row] = Cell("▀", style: Style(foreground: top, background: bottom))
+                    }
+                }
+                continue
+            }
+            for letter in 0 ..< min(area.height, matrix.letters.count) {
+                var cell = DivergingScale.cell(normalized: scale.normalized(matrix[letter, column]), depth: depth)
+                if column < reference.count, reference[column] == letter {
+                    cell.character = matrix.letters[letter]
+                    cell.style.attributes = .bold
+                    if depth >= .palette256, cell.style.background != .default { cell.style.foreground = textColor(on: cell.style.background) }
+                }
+                canvas[x, area.y + letter] = cell
+            }
+        }
+    }
+
+    private func color(_ value: Float) -> Color {
+        let t = scale.normalized(value)
+        return abs(t) < DivergingScale.blankBelow ? .default : DivergingScale.color(normalized: t)
+    }
+}
+
+/// A one-row legend of a diverging scale: `-0.52 ▕cells▏ +0.52`, the cells drawn exactly as the
+/// heatmap draws values from −maximum to +maximum.
+public struct ColorBar: Widget {
+    public var scale: DivergingScale
+    public var depth: ColorDepth
+    /// Cells of the bar itself (odd, so 0 sits in the middle).
+    public var cells: Int
+
+    public init(scale: DivergingScale, depth: ColorDepth = .trueColor, cells: Int = 17) {
+        self.scale = scale
+        self.depth = depth
+        self.cells = cells | 1
+    }
+
+    public func render(in area: Rect, on canvas: inout Canvas) {
+        guard !area.isEmpty else { return }
+        let low = NumberFormat.short(-scale.maximum), high = "+" + NumberFormat.short(scale.maximum)
+        var x = area.x
+        x += canvas.write(low + " ", x: x, y: area.y, maxWidth: area.maxX - x)
+        for i in 0 ..< cells where x < area.maxX {
+            let t = Float(2 * i - (cells - 1)) / Float(cells - 1)
+            canvas[x, area.y] = DivergingScale.cell(normalized: t, depth: depth)
+            x += 1
+        }
+        canvas.write(" " + high, x: x, y: area.y, maxWidth: area.maxX - x)
+    }
+
+    /// Columns the bar takes.
+    public var width: Int { NumberFormat.short(-scale.maximum).count + 1 + cells + 2 + NumberFormat.short(scale.maximum).count }
+}
+
+/// Short numbers for axes and legends.
+public enum NumberFormat {
+    /// Three significant digits, no trailing zeros: 0.523, 12.5, 2, 1.2e-05.
+    public static func short(_ value: Float) -> String {
+        guard value != 0, value.isFinite else { return value.isFinite ? "0" : "\(value)" }
+        var text = String(format: "%.3g", Double(value))
+        if text.contains("e") {
+            // 1.2e-05 reads fine; drop the '+' and leading zeros of the exponent.
+            text = text.replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e").replacingOccurrences(of: "e-0", with: "e-")
+        }
+        return text
+    }
+}
