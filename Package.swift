@@ -52,6 +52,6 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),
-        .testTarget(name: "seqlensTests", dependencies: ["TestSupport"]),
+        .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation"]),
     ]
 )

@@ -64,3 +64,30 @@ func readRecords(_ path: String, alphabet: Alphabet) throws -> [SequenceRecord] 
     if let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
     return records
 }
+
+/// Reads the FASTA, fits records to a fixed-length model, and requires one common length
+/// (per-position arrays need it).
+func readEqualLengthRecords(_ path: String, model: SequenceModel, fit: FitOptions) throws -> [SequenceRecord] {
+    let records = try readRecords(path, alphabet: model.alphabet)
+    let fitted = try model.fixedLength.map { try fit.lengthFit.fit(records, to: $0).map(\.record) } ?? records
+    if let first = fitted.first, let other = fitted.first(where: { $0.length != first.length }) {
+        throw InterpretationError("records differ in length ('\(first.id)' has \(first.length) nt, '\(other.id)' has \(other.length) nt); per-position arrays need one length: split the file, or --pad/--crop to a fixed-length model")
+    }
+    return fitted
+}
+
+/// A task given by index or by name; the error lists the tasks.
+func resolveTarget(_ text: String, tasks: [String]) throws -> Int {
+    if let index = Int(text), tasks.indices.contains(index) { return index }
+    if let index = tasks.firstIndex(of: text) { return index }
+    let listing = tasks.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
+    throw InterpretationError("target '\(text)' is not a task of this model; tasks: \(listing)")
+}
+
+/// Checks an output path's extension up front, before any work.
+func validateOutput(_ path: String, formats: [String]) throws {
+    let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
+    guard formats.contains(ext) else {
+        throw ValidationError("--output must end in \(formats.map { ".\($0)" }.joined(separator: ", ")) (got '\(path)')")
+    }
+}

@@ -19,10 +19,11 @@ public struct AttributionSettings: Sendable {
     public var quadrature: Quadrature
     public var baseline: IntegratedGradientsBaseline
 
-    /// Defaults follow captum: IG from a zero baseline, 50 Gauss–Legendre steps.
+    /// Defaults follow captum: IG from a zero baseline, 50 Gauss–Legendre steps; SmoothGrad
+    /// with 5 samples of σ = 1 (NoiseTunnel's defaults).
     public init(
         method: AttributionMethod, target: Int = 0, corrected: Bool = false, logits: Bool = false,
-        smoothGradSamples: Int = 50, smoothGradSigma: Float = 0.1, seed: UInt64 = 0,
+        smoothGradSamples: Int = 5, smoothGradSigma: Float = 1, seed: UInt64 = 0,
         steps: Int = 50, quadrature: Quadrature = .gaussLegendre, baseline: IntegratedGradientsBaseline = .zeros
     ) {
         self.method = method

@@ -1,0 +1,81 @@
+import Foundation
+import Genomics
+import Inference
+
+/// A single-base substitution, written POS:REF>ALT with a 0-based position (e.g. 57:A>G).
+public struct Substitution: Sendable, Equatable, CustomStringConvertible {
+    public var position: Int
+    public var reference: UInt8
+    public var alternative: UInt8
+
+    public init(position: Int, reference: UInt8, alternative: UInt8) {
+        self.position = position
+        self.reference = reference
+        self.alternative = alternative
+    }
+
+    /// Parses POS:REF>ALT (REF and ALT single letters, any case).
+    public init(parsing text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1)
+        let change = parts.count == 2 ? parts[1].split(separator: ">") : []
+        guard parts.count == 2, let position = Int(parts[0]), position >= 0, change.count == 2,
+              change[0].utf8.count == 1, change[1].utf8.count == 1,
+              let reference = change[0].uppercased().utf8.first, let alternative = change[1].uppercased().utf8.first,
+              reference.isLetter, alternative.isLetter else {
+            throw InterpretationError("mutation '\(text)' is not POS:REF>ALT with a 0-based position (e.g. 57:A>G)")
+        }
+        self.init(position: position, reference: reference, alternative: alternative)
+    }
+
+    public var description: String {
+        "\(position):\(Character(UnicodeScalar(reference)))>\(Character(UnicodeScalar(alternative)))"
+    }
+}
+
+private extension UInt8 {
+    var isLetter: Bool { (65...90).contains(self) }
+}
+
+/// Reference and alternative predictions of substitutions, for every task.
+public struct VariantEffect: Sendable {
+    public var record: String
+    public var substitution: Substitution
+    /// Per task.
+    public var reference: [Float]
+    public var alternative: [Float]
+    public var difference: [Float] { zip(alternative, reference).map(-) }
+
+    /// Scores each substitution on each record (REF must match the record's base).
+    public static func score(
+        model: SequenceModel, records: [SequenceRecord], substitutions: [Substitution], batchSize: Int = 64, threads: Int = 1
+    ) throws -> [VariantEffect] {
+        var mutated: [[UInt8]] = []
+        var pairs: [(record: Int, substitution: Substitution)] = []
+        for (index, record) in records.enumerated() {
+            for substitution in substitutions {
+                guard substitution.position < record.length else {
+                    throw InterpretationError("mutation \(substitution) is past the end of record '\(record.id)' (\(record.length) nt)")
+                }
+                let actual = record.sequence[substitution.position]
+                guard actual == substitution.reference else {
+                    throw InterpretationError("mutation \(substitution): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at position \(substitution.position), not \(Character(UnicodeScalar(substitution.reference)))")
+                }
+                var sequence = record.sequence
+                sequence[substitution.position] = substitution.alternative
+                mutated.append(sequence)
+                pairs.append((index, substitution))
+            }
+        }
+        let reference = try PredictionTable.predict(model: model, records: records, batchSize: batchSize, threads: threads)
+        let alternative = try PredictionTable.predict(
+            model: model, records: zip(pairs, mutated).map { SequenceRecord(id: records[$0.record].id, sequence: $1) },
+            batchSize: batchSize, threads: threads)
+        let tasks = reference.tasks.count
+        return pairs.enumerated().map { row, pair in
+            VariantEffect(
+                record: records[pair.record].id, substitution: pair.substitution,
+                reference: Array(reference.values.scalars[pair.record * tasks ..< (pair.record + 1) * tasks]),
+                alternative: Array(alternative.values.scalars[row * tasks ..< (row + 1) * tasks]))
+        }
+    }
+}
