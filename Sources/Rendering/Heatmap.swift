@@ -60,7 +60,8 @@ public struct DivergingScale: Hashable, Sendable {
 }
 
 /// An (A, L) matrix as a grid of coloured cells, one row per letter (A at the top), centred at 0 on a
-/// `DivergingScale`. The reference base of each column shows as its letter. `halfBlock` packs two
+/// `DivergingScale`. The reference base of each column shows as its letter (at 16 colours and in
+/// monochrome only where the value is blank, as for ISM's zero at the reference). `halfBlock` packs two
 /// letters into one row (▀ with foreground above and background below) at 256 colours and truecolor;
 /// references are then left to the sequence row, and other depths keep one row per letter.
 public struct Heatmap: Widget {
@@ -103,7 +104,8 @@ public struct Heatmap: Widget {
             }
             for letter in 0 ..< min(area.height, matrix.letters.count) {
                 var cell = DivergingScale.cell(normalized: scale.normalized(matrix[letter, column]), depth: depth)
-                if column < reference.count, reference[column] == letter {
+                // Colour keeps the value under the letter; shading would lose it, so there only blank cells get the letter.
+                if column < reference.count, reference[column] == letter, depth >= .palette256 || cell.character == " " {
                     cell.character = matrix.letters[letter]
                     cell.style.attributes = .bold
                     if depth >= .palette256, cell.style.background != .default { cell.style.foreground = textColor(on: cell.style.background) }

@@ -165,16 +165,16 @@ public struct Logo: Widget {
     }
 
     /// A letter's part of a stack, in eighths of a row from the baseline outwards.
-    struct Segment: Equatable {
-        var letter: Int
-        var start: Int
-        var end: Int
+    package struct Segment: Equatable {
+        package var letter: Int
+        package var start: Int
+        package var end: Int
     }
 
     /// The segments of one column: positives (smallest first, so the largest ends on top) and
     /// negatives (smallest magnitude first, nearest the baseline). Boundaries are rounded from the
     /// running sum, so every stack is within half an eighth of its exact height.
-    func stacks(_ column: Int) -> (above: [Segment], below: [Segment]) {
+    package func stacks(_ column: Int) -> (above: [Segment], below: [Segment]) {
         let values = heights.column(column)
         let eighth = axis.unitsPerRow / 8
         func segments(_ letters: [Int], limit: Int) -> [Segment] {

@@ -1,0 +1,99 @@
+import Rendering
+import XCTest
+
+final class HeatmapTests: XCTestCase {
+    private func draw(_ heatmap: Heatmap) -> Canvas {
+        var canvas = Canvas(width: heatmap.matrix.length, height: heatmap.height)
+        canvas.render(heatmap, in: canvas.area)
+        return canvas
+    }
+
+    // ISM-like deltas: 0 at the reference base, losses and a gain elsewhere.
+    private let deltas = PositionMatrix(letters: ["A", "C", "G", "T"], length: 3, values: [
+        0, -2, 0.3,  // A
+        -1, 0, 0.05,  // C
+        -0.4, -2, 0,  // G
+        1, -1.6, 2,  // T
+    ])
+
+    func testMonochromeShadesMagnitudeAndMarksTheReference() {
+        let heatmap = Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), reference: [0, 1, 2], depth: .monochrome)
+        // Positive ░▒▓█, negative . - = #; |value| < 5 % of the scale stays blank.
+        assertCanvas(draw(heatmap), lines: ["A#░", "=C", ".#G", "▓#█"], styles: [StyleRegion(row: 0, 0 ... 0, Style(attributes: .bold))])
+    }
+
+    func testColourPaintsTheBackgroundAndReadsTheLetterOnIt() {
+        let heatmap = Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), reference: [0, 1, 3], depth: .trueColor)
+        let canvas = draw(heatmap)
+        assertCanvas(canvas, lines: ["A", " C", "", "  T"], styles: [
+            StyleRegion(row: 0, 0 ... 0, Style(attributes: .bold)),
+            StyleRegion(row: 0, 1 ... 1, Style(background: Color(hex: 0x053061))),
+            StyleRegion(row: 3, 2 ... 2, Style(foreground: .rgb(255, 255, 255), background: Color(hex: 0x67001F), attributes: .bold)),
+        ])
+        XCTAssertEqual(canvas[2, 1].style, .plain, "0.05 of 2 is below the blank threshold")
+    }
+
+    func testSixteenColoursUseShadesInRedAndBlue() {
+        let canvas = draw(Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), depth: .ansi16))
+        XCTAssertEqual(canvas.lines[3], "▓██")
+        XCTAssertEqual(canvas[0, 3].style.foreground, .indexed(9))
+        XCTAssertEqual(canvas[1, 3].style.foreground, .indexed(12))
+    }
+
+    func testHalfBlocksPackTwoLettersPerRow() {
+        let heatmap = Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), reference: [0, 1, 2], halfBlock: true, depth: .palette256)
+        XCTAssertEqual(heatmap.height, 2)
+        let canvas = draw(heatmap)
+        // Reference marks are left to the sequence row in this mode.
+        assertCanvas(canvas, lines: ["▄▀▀", "▀▀▄"])
+        XCTAssertEqual(canvas[0, 0].style, Style(foreground: DivergingScale.color(normalized: -0.5)), "A is 0: only C, below, as ▄")
+        XCTAssertEqual(canvas[1, 0].style, Style(foreground: DivergingScale.color(normalized: -1)))
+        XCTAssertEqual(canvas[0, 1].style, Style(foreground: DivergingScale.color(normalized: -0.2), background: DivergingScale.color(normalized: 0.5)))
+        XCTAssertFalse(Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), halfBlock: true, depth: .ansi16).packsRows, "16 colours keep one row per letter")
+    }
+
+    func testScaleIsSymmetricAndRobust() {
+        var random = SplitMix(state: 7)
+        let values = (0 ..< 500).map { _ in Float.random(in: -3 ... 2, using: &random) }
+        let scale = DivergingScale.fitting(values)
+        XCTAssertEqual(scale.maximum, values.map(abs).max())
+        for value in values {
+            XCTAssertEqual(scale.normalized(-value), -scale.normalized(value))
+            let t = scale.normalized(value)
+            XCTAssertEqual(DivergingScale.color(normalized: t).luminance, DivergingScale.color(normalized: -t).luminance, accuracy: 0.08)
+            XCTAssertEqual(String(DivergingScale.cell(normalized: t, depth: .ansi16).character), String(DivergingScale.cell(normalized: -t, depth: .ansi16).character))
+        }
+        XCTAssertEqual(scale.normalized(100), 1)
+        XCTAssertEqual(DivergingScale.color(normalized: 0), Color(hex: 0xF7F7F7))
+        XCTAssertEqual(DivergingScale.color(normalized: 1), Color(hex: 0x67001F))
+
+        var outliers = [Float](repeating: 1, count: 99)
+        outliers.append(50)
+        XCTAssertEqual(DivergingScale.fitting(outliers, percentile: 99).maximum, 1)
+        XCTAssertEqual(DivergingScale.fitting(outliers).maximum, 50)
+        XCTAssertEqual(DivergingScale.fitting([0, 0]).maximum, 1, "an all-zero map still gets a usable scale")
+    }
+
+    func testColorBarShowsTheRangeSymmetrically() {
+        var canvas = Canvas(width: 30, height: 1)
+        let bar = ColorBar(scale: DivergingScale(maximum: 2), depth: .monochrome)
+        canvas.render(bar, in: canvas.area)
+        assertCanvas(canvas, lines: ["-2 ###==--. ░▒▒▓▓███ +2"])
+        XCTAssertEqual(bar.width, 23)
+        var color = Canvas(width: 30, height: 1)
+        color.render(ColorBar(scale: DivergingScale(maximum: 0.5), depth: .trueColor), in: color.area)
+        XCTAssertEqual(color.line(0).prefix(5), "-0.5 ")
+        XCTAssertEqual(color[5, 0].style.background, DivergingScale.color(normalized: -1))
+        XCTAssertEqual(color[21, 0].style.background, DivergingScale.color(normalized: 1))
+        XCTAssertEqual(color[13, 0], .blank)
+    }
+
+    func testNumberFormat() {
+        XCTAssertEqual(NumberFormat.short(0.52349), "0.523")
+        XCTAssertEqual(NumberFormat.short(-12.5), "-12.5")
+        XCTAssertEqual(NumberFormat.short(2), "2")
+        XCTAssertEqual(NumberFormat.short(0), "0")
+        XCTAssertEqual(NumberFormat.short(0.0000123), "1.23e-5")
+        XCTAssertEqual(NumberFormat.short(123456), "1.23e5")
+    }
+}
