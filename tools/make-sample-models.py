@@ -14,7 +14,8 @@ Stages (default: all, in this order):
              (no retraining; a no-op after a full run)
   demos      assets/sequences/DATASET.{fa,tsv}: ~50 demo test sequences and their motifs
   fixtures   Tests/Fixtures/sample-models/MODEL/{expected.npy,meta.json}: onnxruntime
-             predictions on the demo FASTA of each model
+             predictions on the demo FASTA of each model; then every card's test metrics
+             are recomputed from the committed test split and must match
 
 Everything is seeded; SEQLENS_TRAIN_THREADS (default 1) sets torch/onnxruntime threads.
 Usage:  .venv/bin/python tools/make-sample-models.py [stage ...]
@@ -62,6 +63,7 @@ def main(argv: list[str]) -> int:
             demos.write_demos()
         elif s == "fixtures":
             demos.write_fixtures()
+            demos.verify_cards()
         print(f"[{s}: {time.time() - t:.0f}s]", flush=True)
     print(f"done in {time.time() - t0:.0f}s")
     return 0

@@ -23,11 +23,14 @@ class MultitaskDeep(nn.Module):
     after each layer ('same' padding)."""
 
     def __init__(self, first_activation: str = "relu", tasks: int = 12, length: int = 200,
-                 dropout=(0.1, 0.2, 0.3, 0.4, 0.5)):
+                 dropout=(0.1, 0.2, 0.3, 0.4, 0.5), bn_after_activation: bool = False):
         super().__init__()
         d = dropout
+        first = ([nn.Conv1d(4, 32, 19, padding=9), activation(first_activation), nn.BatchNorm1d(32)]
+                 if bn_after_activation else
+                 [nn.Conv1d(4, 32, 19, padding=9), nn.BatchNorm1d(32), activation(first_activation)])
         self.features = nn.Sequential(
-            nn.Conv1d(4, 32, 19, padding=9), nn.BatchNorm1d(32), activation(first_activation), nn.Dropout(d[0]),
+            *first, nn.Dropout(d[0]),
             nn.Conv1d(32, 48, 7, padding=3), nn.BatchNorm1d(48), nn.ReLU(), nn.MaxPool1d(4), nn.Dropout(d[1]),
             nn.Conv1d(48, 96, 7, padding=3), nn.BatchNorm1d(96), nn.ReLU(), nn.MaxPool1d(4), nn.Dropout(d[2]),
             nn.Conv1d(96, 128, 3, padding=1), nn.BatchNorm1d(128), nn.ReLU(), nn.MaxPool1d(3), nn.Dropout(d[3]),
@@ -49,10 +52,13 @@ class CodeShallow(nn.Module):
     """conv 24x19 (ReLU or exp) -> maxpool 50 -> conv 48x3 -> maxpool 2 -> dense 96 ->
     1 sigmoid output; batch norm and dropout after each layer."""
 
-    def __init__(self, first_activation: str = "relu", length: int = 200):
+    def __init__(self, first_activation: str = "relu", length: int = 200, bn_after_activation: bool = False):
         super().__init__()
+        first = ([nn.Conv1d(4, 24, 19, padding=9), activation(first_activation), nn.BatchNorm1d(24)]
+                 if bn_after_activation else
+                 [nn.Conv1d(4, 24, 19, padding=9), nn.BatchNorm1d(24), activation(first_activation)])
         self.features = nn.Sequential(
-            nn.Conv1d(4, 24, 19, padding=9), nn.BatchNorm1d(24), activation(first_activation), nn.MaxPool1d(50),
+            *first, nn.MaxPool1d(50),
             nn.Dropout(0.1),
             nn.Conv1d(24, 48, 3, padding=1), nn.BatchNorm1d(48), nn.ReLU(), nn.MaxPool1d(2), nn.Dropout(0.2),
         )
@@ -111,8 +117,9 @@ class ResidualBind(nn.Module):
 
 
 def init_exponential(model: nn.Module, std: float = 0.01) -> None:
-    """Small initial first-layer weights for exponential activations (Koo & Ploenzke 2021),
-    so exp() starts near 1 and training does not diverge."""
+    """Small initial first-layer weights for exponential activations (Koo & Ploenzke 2021):
+    the exponential acts on the raw filter scores (batch norm follows it), so exp() starts
+    near 1 and training does not diverge."""
     first = next(m for m in model.modules() if isinstance(m, nn.Conv1d))
     with torch.no_grad():
         first.weight.normal_(0.0, std)
