@@ -51,6 +51,9 @@ extension MotifReader {
                 continue
             }
             guard header != nil else { throw error(number, "counts before the first '>ID NAME' header") }
+            if line.count > 1, line.allSatisfy(\.isLetter) {
+                throw error(number, "a line of letters where counts belong; this looks like FASTA, not a JASPAR motif file")
+            }
             var body = Substring(line)
             var letter: UInt8?
             if let first = body.first, first.isLetter {

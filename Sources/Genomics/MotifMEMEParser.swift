@@ -17,8 +17,9 @@ extension MotifReader {
 
         func error(_ line: Int, _ message: String) -> GenomicsError { GenomicsError("\(source):\(line): \(message)") }
 
-        /// Reads rows of numbers after a matrix header: `expected` rows when the header says, else until a non-numeric line.
-        func numericRows(expected: Int?, columns: Int) throws -> [[Double]] {
+        /// Reads rows of numbers after a matrix header: `expected` rows when the header says, else until a
+        /// non-numeric line. Probabilities must be 0 or more; log-odds may be anything.
+        func numericRows(expected: Int?, columns: Int, probabilities: Bool = true) throws -> [[Double]] {
             var rows: [[Double]] = []
             while index < lines.count, expected.map({ rows.count < $0 }) ?? true {
                 let (number, line) = lines[index]
@@ -29,7 +30,9 @@ extension MotifReader {
                     break
                 }
                 let values = try tokens.map { token -> Double in
-                    guard let value = count(token) else { throw error(number, "'\(token)' is not a probability (a number from 0 to 1)") }
+                    guard let value = probabilities ? count(token) : Double(token) else {
+                        throw error(number, "'\(token)' is not a probability (a number from 0 to 1)")
+                    }
                     return value
                 }
                 guard values.count == columns else {
@@ -110,7 +113,7 @@ extension MotifReader {
                 motifs.append(Motif(id: motif.id, name: motif.name, alphabet: alphabet, columns: rows, background: background, sites: sites))
                 current = nil
             } else if line.hasPrefix("log-odds matrix") {
-                _ = try numericRows(expected: nil, columns: alphabet.size)
+                _ = try numericRows(expected: nil, columns: alphabet.size, probabilities: false)
             }
             // Other lines (strands:, URL, free text) carry nothing a logo needs.
         }

@@ -24,7 +24,7 @@ public struct AttributionFigure: Sendable {
     /// How `matrix` becomes letter heights.
     public var kind: LogoKind
     public var title: String
-    /// Lines under the title (dim), e.g. what was detected about the input.
+    /// Lines under the title (dim, wrapped at word boundaries), e.g. what was detected about the input.
     public var notes: [String] = []
     /// Panels top to bottom.
     public var panels: [Panel] = [.logo]
@@ -143,8 +143,8 @@ public struct AttributionFigure: Sendable {
         if !title.isEmpty {
             parts.append((1, { canvas, y in canvas.write(title, x: 0, y: y, style: Style(attributes: .bold), maxWidth: width) }))
         }
-        for note in notes {
-            parts.append((1, { canvas, y in canvas.write(note, x: 0, y: y, style: Style(attributes: .dim), maxWidth: width) }))
+        for line in notes.flatMap({ Self.wrap($0, width: width) }) {
+            parts.append((1, { canvas, y in canvas.write(line, x: 0, y: y, style: Style(attributes: .dim), maxWidth: width) }))
         }
         for panel in panels {
             switch panel {
@@ -209,6 +209,20 @@ public struct AttributionFigure: Sendable {
             y += part.height
         }
         return canvas
+    }
+
+    /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).
+    static func wrap(_ text: String, width: Int) -> [String] {
+        var lines: [String] = []
+        var line = ""
+        for word in text.split(separator: " ") {
+            if !line.isEmpty, line.count + 1 + word.count > width {
+                lines.append(line)
+                line = ""
+            }
+            line += (line.isEmpty ? "" : " ") + word
+        }
+        return lines + (line.isEmpty ? [] : [line])
     }
 
     /// Zoom, zoomed heights, axis and axis labels for a plot area `columns` wide.

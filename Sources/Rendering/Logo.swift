@@ -89,7 +89,7 @@ public struct LogoAxis: Hashable, Sendable {
     public var bottom: Float { -Float(rowsBelow) * unitsPerRow }
 
     /// An axis of `height` rows for these heights. Signed logos get a baseline row and share the
-    /// other rows between the tallest positive and the deepest negative stack, in proportion;
+    /// other rows between the tallest positive and the deepest negative stack at one scale;
     /// `maximum` fixes the top instead (2 bits, probability 1, or a scale shared between logos).
     public static func fitting(_ heights: PositionMatrix, height: Int, signed: Bool, maximum: Float? = nil) -> LogoAxis {
         var above: Float = 0, below: Float = 0
@@ -110,10 +110,14 @@ public struct LogoAxis: Hashable, Sendable {
             return LogoAxis(rowsAbove: rows, rowsBelow: 0, hasBaseline: baseline, unitsPerRow: above > 0 ? above / Float(rows) : 1)
         }
         guard above > 0 else { return LogoAxis(rowsAbove: 0, rowsBelow: rows, hasBaseline: true, unitsPerRow: below / Float(rows)) }
-        let rowsAbove = min(rows - 1, max(1, Int((Float(rows) * above / (above + below)).rounded())))
-        let rowsBelow = rows - rowsAbove
-        return LogoAxis(rowsAbove: rowsAbove, rowsBelow: rowsBelow, hasBaseline: true,
-                        unitsPerRow: max(above / Float(rowsAbove), below / Float(rowsBelow)))
+        // The split whose row stands for the least (the tallest stacks fill their side best);
+        // ties give the positive side the extra row.
+        let rowsAbove = (1 ..< max(2, rows)).min { a, b in
+            let ua = max(above / Float(a), below / Float(rows - a)), ub = max(above / Float(b), below / Float(rows - b))
+            return ua < ub || (ua == ub && a > b)
+        }!
+        return LogoAxis(rowsAbove: rowsAbove, rowsBelow: rows - rowsAbove, hasBaseline: true,
+                        unitsPerRow: max(above / Float(rowsAbove), below / Float(rows - rowsAbove)))
     }
 }
 
@@ -199,15 +203,17 @@ public struct Logo: Widget {
             let x = area.x + column
             let kinds = highlightKinds(column)
             let (above, below) = stacks(column)
+            // A magnified position is one wide letter in colour: the letter in its middle column only.
+            let center = depth == .monochrome || (spans?.isCenter(column) ?? true)
             for row in 0 ..< axis.rowsAbove {
-                canvas[x, baselineRow - 1 - row] = cell(row: row, segments: above, negative: false) ?? emptyCell(kinds)
+                canvas[x, baselineRow - 1 - row] = cell(row: row, segments: above, negative: false, center: center) ?? emptyCell(kinds)
             }
             if axis.hasBaseline {
                 canvas[x, baselineRow] = Cell("─", style: Style(foreground: .rgb(128, 128, 128)))
             }
             let belowTop = baselineRow + (axis.hasBaseline ? 1 : 0)
             for row in 0 ..< axis.rowsBelow {
-                canvas[x, belowTop + row] = cell(row: row, segments: below, negative: true) ?? emptyCell(kinds)
+                canvas[x, belowTop + row] = cell(row: row, segments: below, negative: true, center: center) ?? emptyCell(kinds)
             }
             // A mutated position gets a star just above its stack, where there is room.
             if kinds.contains(.mutated), spans?.isCenter(column) ?? true {
@@ -220,7 +226,7 @@ public struct Logo: Widget {
     }
 
     /// The cell of row `row` (0 next to the baseline) of a stack, or nil when the stack does not reach it.
-    private func cell(row: Int, segments: [Segment], negative: Bool) -> Cell? {
+    private func cell(row: Int, segments: [Segment], negative: Bool, center: Bool) -> Cell? {
         let low = row * 8, high = low + 8
         let inside = segments.filter { $0.end > low && $0.start < high }
         guard let outermost = inside.last else { return nil }
@@ -235,7 +241,9 @@ public struct Logo: Widget {
             return Cell(Glyphs.lower[n], style: Style(foreground: depth == .monochrome ? .default : color))
         }
         if inside.count == 1 || depth == .monochrome {
-            return letterCell(major.letter, negative: negative)
+            var cell = letterCell(major.letter, negative: negative)
+            if !center { cell.character = " " }
+            return cell
         }
         // Two letters meet inside the cell: split it at their boundary, inner letter below the
         // boundary for positives, above it for negatives.

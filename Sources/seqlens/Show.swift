@@ -17,18 +17,20 @@ struct Show: ParsableCommand {
         records and the bases form the sequence row. Hypothetical contributions (a value for every \
         letter, as DeepLIFT/SHAP and modisco store them) are then projected onto the sequence; \
         --hypothetical draws all four letters instead. Without --fasta, the bases of projected \
-        contributions are the letters with non-zero values.
+        contributions are the letters with non-zero values. Arrays that are 0 at every observed \
+        base (in-silico mutagenesis, f(mutant) − f(reference)) are drawn for every letter, with a \
+        heatmap.
 
         Positions are 1-based and inclusive (--range 101:200 is 100 positions). A range wider than \
         the screen is zoomed out: several positions share a column (--zoom sets how many), showing \
         the position with the largest total |value| (or the mean, --aggregate mean).
 
         Examples:
-          seqlens show attributions.npy
-          seqlens show attributions.npy --fasta peaks.fa --record chr1:1000-1200 --range 80:140
+          seqlens show attr.npy
+          seqlens show attr.npy --fasta peaks.fa --record chr1:1000-1200 --range 80:140
           seqlens show shap.npz --key shap --fasta peaks.fa --record 3 --width 200
-          seqlens show attributions.npy --record 2 --heatmap --color always | less -R
-          seqlens show attributions.npy --fasta peaks.fa --format svg --output logo.svg
+          seqlens show attr.npy --record 2 --heatmap --color always | less -R
+          seqlens show attr.npy --fasta peaks.fa --format svg --output logo.svg
         """
     )
 
@@ -83,17 +85,23 @@ struct Show: ParsableCommand {
                 var notes = ["\(maps.shapeDescription) · positions \(positions.lowerBound + 1)–\(positions.upperBound) of \(maps.length)"]
                 if let note = maps.layoutNote { notes.append(note) }
                 var sequence = bases
-                if matrix.isProjected {
+                var panels: [AttributionFigure.Panel] = heatmap ? [.logo, .heatmap] : [.logo]
+                // ISM deltas are exactly 0 at the observed base: projecting would erase them.
+                let zeroAtBases = bases.map { matrix.projected(onto: $0, alphabet: alphabet).values.allSatisfy { $0 == 0 } } ?? false
+                if !matrix.isProjected, zeroAtBases, !hypothetical {
+                    notes.append("0 at every observed base, as in-silico mutagenesis is: every letter drawn, with a heatmap")
+                    panels = [.logo, .heatmap]
+                } else if matrix.isProjected {
                     if bases == nil {
                         sequence = matrix.dominantLetters.map { $0.map { alphabet.letters[$0] } ?? UInt8(ascii: "N") }
                         notes.append("bases: the letter with a non-zero value at each position (N where all are zero)")
                     }
                 } else if let bases, !hypothetical {
                     matrix = matrix.projected(onto: bases, alphabet: alphabet)
-                    notes.append("hypothetical contributions projected onto the sequence; --hypothetical draws all letters")
+                    notes.append("hypothetical contributions × sequence (--hypothetical draws every letter)")
                 } else {
-                    notes.append(bases == nil ? "hypothetical contributions (every letter); --fasta projects them onto the sequence"
-                                              : "hypothetical contributions (every letter)")
+                    notes.append(bases == nil ? "hypothetical contributions of every letter; --fasta projects them onto the sequence"
+                                              : "hypothetical contributions of every letter")
                 }
 
                 let name = records.map { "record \($0[index].id)" } ?? "map \(index + 1)"
@@ -101,7 +109,7 @@ struct Show: ParsableCommand {
                 figure.notes = notes
                 figure.sequence = sequence
                 figure.range = positions
-                if heatmap { figure.panels = [.logo, .heatmap] }
+                figure.panels = panels
                 try drawing.emit(figure)
             }
         }
@@ -114,6 +122,7 @@ struct Show: ParsableCommand {
         switch url.pathExtension.lowercased() {
         case "npy":
             if key != nil { warn("--key applies to .npz files; \(file) holds one array") }
+            guard FileManager.default.fileExists(atPath: url.path) else { throw RenderingError("\(url.relativePath): no such file; check the path") }
             value = try NPY.read(contentsOf: url)
             label = file
         case "npz":

@@ -47,7 +47,8 @@ final class ANSIWriterTests: XCTestCase {
             XCTAssertEqual(lines.count, canvas.height)
             for line in lines {
                 XCTAssertLessThanOrEqual(line.count, 30, "\(depth): \(line)")
-                XCTAssertFalse(line.hasSuffix(" "), "\(depth): trailing space in '\(line)'")
+                // In colour a trailing space can be a painted cell; plain text never ends in one.
+                if depth == .monochrome { XCTAssertFalse(line.hasSuffix(" "), "trailing space in '\(line)'") }
             }
             XCTAssertTrue(text.hasSuffix("\n"))
             for line in text.split(separator: "\n") where line.contains("\u{1B}") {

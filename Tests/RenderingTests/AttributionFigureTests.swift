@@ -44,7 +44,9 @@ final class AttributionFigureTests: XCTestCase {
 
     func testColourFigureCells() {
         let canvas = Self.figure().canvas(width: 40, logoHeight: 6, depth: .trueColor)
-        XCTAssertEqual(canvas.lines[4].prefix(18), "      │        GGA")
+        // Two columns per position: in colour one wide letter, printed in its first column.
+        XCTAssertEqual(canvas.lines[4].prefix(18), "      │        G A")
+        XCTAssertEqual(canvas[16, 4], Cell(" ", style: Style(foreground: .rgb(0, 0, 0), background: orange, attributes: .bold)))
         XCTAssertEqual(canvas[15, 4].style, Style(foreground: .rgb(0, 0, 0), background: orange, attributes: .bold))
         // The faded T below the baseline at position 2: 0.1 is 2 eighths of a 0.35 row.
         XCTAssertEqual(canvas[9, 7], Cell("▆", style: Style(foreground: Color.rgb(192, 64, 64), attributes: .reverse)))
