@@ -56,18 +56,7 @@ final class ONNXImporterTests: XCTestCase {
 
     private func externalModel(location: String) throws -> Data {
         var builder = ModelBuilder.tinyConvModel()
-        var tensor = Onnx_TensorProto()
-        tensor.name = "b"
-        tensor.dims = [2]
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        tensor.dataLocation = .external
-        tensor.externalData = [("location", location), ("offset", "4"), ("length", "8")].map { key, value in
-            var entry = Onnx_StringStringEntryProto()
-            entry.key = key
-            entry.value = value
-            return entry
-        }
-        builder.model.graph.initializer[1] = tensor
+        builder.model.graph.initializer[1] = ModelBuilder.externalFloatTensor("b", dims: [2], location: location, offset: 4)
         return try builder.serialized()
     }
 

@@ -39,6 +39,23 @@ public struct ModelBuilder {
         return tensor
     }
 
+    /// A float tensor stored in an external file (`location`, relative to the model's folder).
+    public static func externalFloatTensor(_ name: String, dims: [Int64], location: String, offset: Int = 0) -> Onnx_TensorProto {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = dims
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.dataLocation = .external
+        let length = dims.reduce(1, *) * 4
+        tensor.externalData = [("location", location), ("offset", "\(offset)"), ("length", "\(length)")].map { key, value in
+            var entry = Onnx_StringStringEntryProto()
+            entry.key = key
+            entry.value = value
+            return entry
+        }
+        return tensor
+    }
+
     public static func node(_ opType: String, inputs: [String], outputs: [String], name: String = "", attributes: [Onnx_AttributeProto] = []) -> Onnx_NodeProto {
         var node = Onnx_NodeProto()
         node.opType = opType

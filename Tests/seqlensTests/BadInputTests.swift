@@ -1,5 +1,4 @@
 import Foundation
-import ONNXProto
 import TestSupport
 import XCTest
 
@@ -53,16 +52,7 @@ final class BadInputTests: XCTestCase {
 
     func testExternalDataEscapingTheModelFolder() throws {
         var builder = ModelBuilder.tinyConvModel()
-        var tensor = Onnx_TensorProto()
-        tensor.name = "b"
-        tensor.dims = [2]
-        tensor.dataType = Int32(Onnx_TensorProto.DataType.float.rawValue)
-        tensor.dataLocation = .external
-        var location = Onnx_StringStringEntryProto()
-        location.key = "location"
-        location.value = "../../etc/passwd"
-        tensor.externalData = [location]
-        builder.model.graph.initializer[1] = tensor
+        builder.model.graph.initializer[1] = ModelBuilder.externalFloatTensor("b", dims: [2], location: "../../etc/passwd")
         try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "leaves the model's folder")
     }
 

@@ -7,6 +7,26 @@ enum Conv {
     /// Output lengths from which one product per sample is wide enough for BLAS.
     static let directOutputWidth = 32
 
+    /// Sizes of one convolution, in the 2-D view (1-D has unit height): shared by forward and backward.
+    struct Dimensions {
+        let geometry: WindowGeometry
+        let batch, channels, filters, group: Int
+        let groupChannels, groupFilters: Int
+        let inH, inW, outH, outW, kH, kW: Int
+        var inPlane: Int { inH * inW }
+        var outPlane: Int { outH * outW }
+        /// im2col rows: one per (input channel of a group, kernel tap).
+        var rows: Int { groupChannels * kH * kW }
+
+        init(_ attributes: ConvAttributes, input x: Tensor<Float>, weights w: Tensor<Float>, node: Node) throws {
+            geometry = try Conv.geometry(attributes, input: x.shape, weights: w.shape, node: node).asTwoDimensional
+            (batch, channels, filters, group) = (x.shape[0], x.shape[1], w.shape[0], attributes.group)
+            (groupChannels, groupFilters) = (channels / group, filters / group)
+            (inH, inW, outH, outW) = (geometry.input[0], geometry.input[1], geometry.output[0], geometry.output[1])
+            (kH, kW) = (geometry.kernel[0], geometry.kernel[1])
+        }
+    }
+
     static func geometry(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node) throws -> WindowGeometry {
         guard input.count == 3 || input.count == 4, weights.count == input.count else {
             throw InferenceError("node '\(node.name)' (Conv): input \(input) and weights \(weights) must both be 3-D (1-D conv) or 4-D (2-D conv)")
@@ -31,15 +51,12 @@ enum Conv {
         _ attributes: ConvAttributes, input x: Tensor<Float>, weights w: Tensor<Float>, bias: Tensor<Float>?,
         outputShape: [Int], node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
-        let g = try geometry(attributes, input: x.shape, weights: w.shape, node: node).asTwoDimensional
-        let batch = x.shape[0], channels = x.shape[1], filters = w.shape[0]
-        let group = attributes.group
-        let groupChannels = channels / group, groupFilters = filters / group
-        let (inH, inW) = (g.input[0], g.input[1])
-        let (outH, outW) = (g.output[0], g.output[1])
-        let (kH, kW) = (g.kernel[0], g.kernel[1])
-        let inPlane = inH * inW, outPlane = outH * outW
-        let rows = groupChannels * kH * kW
+        let d = try Dimensions(attributes, input: x, weights: w, node: node)
+        let g = d.geometry
+        let (batch, channels, filters, group) = (d.batch, d.channels, d.filters, d.group)
+        let (groupChannels, groupFilters, rows) = (d.groupChannels, d.groupFilters, d.rows)
+        let (inH, inW, outH, outW, kH, kW) = (d.inH, d.inW, d.outH, d.outW, d.kH, d.kW)
+        let (inPlane, outPlane) = (d.inPlane, d.outPlane)
         if let bias, bias.count != filters {
             throw InferenceError("node '\(node.name)' (Conv): bias has \(bias.count) values for \(filters) filters")
         }
@@ -149,15 +166,12 @@ extension Conv {
         _ attributes: ConvAttributes, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, weights w: Tensor<Float>,
         node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
-        let g = try geometry(attributes, input: x.shape, weights: w.shape, node: node).asTwoDimensional
-        let batch = x.shape[0], channels = x.shape[1], filters = w.shape[0]
-        let group = attributes.group
-        let groupChannels = channels / group, groupFilters = filters / group
-        let (inH, inW) = (g.input[0], g.input[1])
-        let (outH, outW) = (g.output[0], g.output[1])
-        let (kH, kW) = (g.kernel[0], g.kernel[1])
-        let inPlane = inH * inW, outPlane = outH * outW
-        let rows = groupChannels * kH * kW
+        let d = try Dimensions(attributes, input: x, weights: w, node: node)
+        let g = d.geometry
+        let (batch, channels, filters, group) = (d.batch, d.channels, d.filters, d.group)
+        let (groupChannels, groupFilters, rows) = (d.groupChannels, d.groupFilters, d.rows)
+        let (inH, inW, outH, outW, kH, kW) = (d.inH, d.inW, d.outH, d.outW, d.kH, d.kW)
+        let (inPlane, outPlane) = (d.inPlane, d.outPlane)
         var columns = context.buffers.take(count: rows * outPlane)
         defer { context.buffers.recycle(columns) }
         var dx = [Float](repeating: 0, count: x.count)
