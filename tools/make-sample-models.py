@@ -42,6 +42,8 @@ def main(argv: list[str]) -> int:
     if unknown:
         print(f"unknown stage(s) {unknown}; stages: {STAGES + list(train.CONFIGS)}", file=sys.stderr)
         return 2
+    import torch
+    torch.set_num_threads(train.threads())   # also for the scans in dataset generation
     t0 = time.time()
     for s in stages:
         t = time.time()

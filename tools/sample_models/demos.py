@@ -158,6 +158,8 @@ def write_demos() -> None:
         np.save(os.path.join(SEQUENCE_DIR, name + ".ic.npy"), np.stack(ic).astype(np.float32))
         write_fasta(os.path.join(SEQUENCE_DIR, name + ".fa"), records, width=60)
         write_tsv(os.path.join(SEQUENCE_DIR, name + ".tsv"), GROUND_TRUTH_HEADER, rows)
+        with open(os.path.join(SEQUENCE_DIR, "README.md"), "w") as f:
+            f.write(SEQUENCES_README)
         print(f"demos: {name}: {len(records)} records, {len(rows)} motif instances -> "
               f"{rel(os.path.join(SEQUENCE_DIR, name + '.fa'))}")
 
@@ -258,3 +260,30 @@ def verify_cards() -> None:
               f"{'== card' if ok else '!= card ' + json.dumps(card['test_metrics'])[:200]}")
         if not ok:
             raise RuntimeError(f"{model}: card metrics not reproduced from the committed test split")
+
+
+SEQUENCES_README = """# Demo sequences
+
+About 50 sequences per sample-model family, written by `make sample-models`
+(tools/make-sample-models.py, stage `demos`) and used by the demos and the Swift tests
+(Tests/Fixtures/sample-models holds onnxruntime's predictions on them).
+
+| files | models | alphabet, length |
+|---|---|---|
+| `multitask.{fa,tsv,ic.npy}` | multitask-deep-relu, multitask-deep-exp | DNA, 200 nt |
+| `regulatory-code.{fa,tsv,ic.npy}` | code-shallow-relu, code-shallow-exp, code-shallow-relu-dynamo | DNA, 200 nt |
+| `rna-binding.{fa,tsv,ic.npy}` | residualbind | RNA (ACGU), 41 nt |
+
+- `NAME.fa`: records taken from the test split of assets/datasets/NAME (ids as there),
+  wrapped at 60. The header says why the record was chosen, in brackets (a single motif of
+  each TF, 2-5 motifs, positives and negatives, negatives that contain core motifs, RBFOX
+  near the 5' or the 3' end, borderline = the family's first model predicts a true label
+  closest to 0.5, hard = largest error), then the labels or target and the embedded motifs as
+  `NAME(strand)start-end` (0-based, half-open). Extra records not in the test split:
+  `*_background_N` (background only, no motif sites) and `*_masked`, a copy of a test
+  record with a 30-nt lowercase stretch and 3 N bases (all-zero one-hot columns).
+- `NAME.tsv`: ground truth of every record, header `record_id motif jaspar_id strand start end`
+  (same format as the dataset's test-motifs.tsv).
+- `NAME.ic.npy`: float32 `(records, length)` in FASTA order: information content (bits) of
+  the embedded motif column at each position, 0 elsewhere.
+"""
