@@ -1,3 +1,5 @@
+import Genomics
+
 /// A stack of attribution maps as tools save them — tangermeme and captum (N, 4, L), DeepLIFT/SHAP
 /// for Keras and modisco (N, L, 4), or one map (4, L) / (L, 4) — with the layout told from the shape.
 public struct AttributionArray: Sendable {
@@ -91,5 +93,48 @@ public struct AttributionArray: Sendable {
                                    values: extract(values, record: record, alphabetSize: alphabetSize, length: length, layout: layout))
             return m.isProjected
         }
+    }
+}
+
+/// What to draw for one attribution map, given the bases behind it when they are known.
+public struct AttributionView: Sendable {
+    /// The map to draw: as given, or projected onto the bases.
+    public let matrix: PositionMatrix
+    /// Bases for the sequence row: the given ones, those read off projected contributions, or nil.
+    public let sequence: [UInt8]?
+    /// One line saying what was decided, for the figure's notes.
+    public let note: String
+    /// ISM-like maps (0 at every observed base) read best as a heatmap.
+    public let wantsHeatmap: Bool
+
+    /// Projected contributions (one non-zero letter per position) are drawn as they are; without
+    /// bases, the non-zero letters are the bases. Hypothetical contributions (every letter) are
+    /// projected onto known bases unless `keepHypothetical`. Maps that are exactly 0 at every
+    /// observed base, as ISM deltas f(mutant) − f(reference) are, would vanish when projected: they
+    /// are drawn for every letter, with a heatmap.
+    public init(_ matrix: PositionMatrix, bases: [UInt8]?, alphabet: Alphabet, keepHypothetical: Bool) {
+        let projected = bases.map { matrix.projected(onto: $0, alphabet: alphabet) }
+        switch (matrix.isProjected, bases, projected) {
+        case (true, nil, _):
+            self.init(matrix, sequence: matrix.dominantLetters.map { $0.map { alphabet.letters[$0] } ?? UInt8(ascii: "N") },
+                      note: "bases: the letter with a non-zero value at each position (N where all are zero)")
+        case (true, let bases?, _):
+            self.init(matrix, sequence: bases, note: "contributions of the observed bases")
+        case (false, nil, _):
+            self.init(matrix, sequence: nil, note: "hypothetical contributions of every letter; --fasta projects them onto the sequence")
+        case (false, let bases?, _) where keepHypothetical:
+            self.init(matrix, sequence: bases, note: "hypothetical contributions of every letter")
+        case (false, let bases?, let projected?) where projected.values.allSatisfy({ $0 == 0 }):
+            self.init(matrix, sequence: bases, note: "0 at every observed base, as in-silico mutagenesis is: every letter drawn, with a heatmap", wantsHeatmap: true)
+        case (false, let bases?, let projected):
+            self.init(projected ?? matrix, sequence: bases, note: "hypothetical contributions × sequence (--hypothetical draws every letter)")
+        }
+    }
+
+    private init(_ matrix: PositionMatrix, sequence: [UInt8]?, note: String, wantsHeatmap: Bool = false) {
+        self.matrix = matrix
+        self.sequence = sequence
+        self.note = note
+        self.wantsHeatmap = wantsHeatmap
     }
 }

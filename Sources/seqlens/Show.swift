@@ -79,37 +79,20 @@ struct Show: ParsableCommand {
                     throw RenderingError("record '\(records![index].id)' has \(bases.count) bases but the maps have \(maps.length) positions; give the FASTA file the array was computed from")
                 }
                 let alphabet: Alphabet = bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna
-                var matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
+                let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
                 let positions = try range?.resolve(length: maps.length) ?? 0 ..< maps.length
 
                 var notes = ["\(maps.shapeDescription) · positions \(positions.lowerBound + 1)–\(positions.upperBound) of \(maps.length)"]
                 if let note = maps.layoutNote { notes.append(note) }
-                var sequence = bases
-                var panels: [AttributionFigure.Panel] = heatmap ? [.logo, .heatmap] : [.logo]
-                // ISM deltas are exactly 0 at the observed base: projecting would erase them.
-                let zeroAtBases = bases.map { matrix.projected(onto: $0, alphabet: alphabet).values.allSatisfy { $0 == 0 } } ?? false
-                if !matrix.isProjected, zeroAtBases, !hypothetical {
-                    notes.append("0 at every observed base, as in-silico mutagenesis is: every letter drawn, with a heatmap")
-                    panels = [.logo, .heatmap]
-                } else if matrix.isProjected {
-                    if bases == nil {
-                        sequence = matrix.dominantLetters.map { $0.map { alphabet.letters[$0] } ?? UInt8(ascii: "N") }
-                        notes.append("bases: the letter with a non-zero value at each position (N where all are zero)")
-                    }
-                } else if let bases, !hypothetical {
-                    matrix = matrix.projected(onto: bases, alphabet: alphabet)
-                    notes.append("hypothetical contributions × sequence (--hypothetical draws every letter)")
-                } else {
-                    notes.append(bases == nil ? "hypothetical contributions of every letter; --fasta projects them onto the sequence"
-                                              : "hypothetical contributions of every letter")
-                }
+                let view = AttributionView(matrix, bases: bases, alphabet: alphabet, keepHypothetical: hypothetical)
+                notes.append(view.note)
 
                 let name = records.map { "record \($0[index].id)" } ?? "map \(index + 1)"
-                var figure = AttributionFigure(matrix: matrix, kind: .attribution, title: "\(name) (\(index + 1) of \(maps.count)) · \(label)")
+                var figure = AttributionFigure(matrix: view.matrix, kind: .attribution, title: "\(name) (\(index + 1) of \(maps.count)) · \(label)")
                 figure.notes = notes
-                figure.sequence = sequence
+                figure.sequence = view.sequence
                 figure.range = positions
-                figure.panels = panels
+                figure.panels = heatmap || view.wantsHeatmap ? [.logo, .heatmap] : [.logo]
                 try drawing.emit(figure)
             }
         }
@@ -165,10 +148,10 @@ struct Show: ParsableCommand {
 
 /// Options of every command that draws a figure, and the drawing itself.
 struct DrawingOptions: ParsableArguments {
-    @Option(help: "Width in columns (default: the terminal's width, or 100 when not a terminal).")
+    @Option(help: "Width of text output in columns (default: the terminal's width, or 100 when not a terminal).")
     var width: Int?
 
-    @Option(help: "Height of the logo in rows.")
+    @Option(help: "Height of the logo in rows of text output.")
     var height = 10
 
     @Option(help: ArgumentHelp("Positions per column (default: as few as fit the width; short ranges are widened).", valueName: "n"))

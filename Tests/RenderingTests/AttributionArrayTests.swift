@@ -65,4 +65,26 @@ final class AttributionArrayTests: XCTestCase {
         XCTAssertEqual(m.slice(1 ..< 3).column(1), [0, 0, 2, 0])
         XCTAssertEqual(PositionMatrix(alphabet: .rna, length: 1, values: [0, 0, 0, 1]).letters, ["A", "C", "G", "U"])
     }
+
+    func testViewDecidesWhatToDraw() {
+        let bases = Array("ACG".utf8)
+        let projected = matrix([[0.5, 0, 0, 0], [0, 0, 0, 0], [0, 0, -1, 0]])
+        let withoutBases = AttributionView(projected, bases: nil, alphabet: .dna, keepHypothetical: false)
+        XCTAssertEqual(withoutBases.sequence, Array("ANG".utf8))
+        XCTAssertEqual(withoutBases.matrix, projected)
+        XCTAssertEqual(AttributionView(projected, bases: bases, alphabet: .dna, keepHypothetical: false).note, "contributions of the observed bases")
+
+        let hypothetical = matrix([[0.5, 0.2, 0, 0], [0.1, 0.3, 0, 0], [0, 0, -1, 0.4]])
+        let onto = AttributionView(hypothetical, bases: bases, alphabet: .dna, keepHypothetical: false)
+        XCTAssertEqual(onto.matrix, matrix([[0.5, 0, 0, 0], [0, 0.3, 0, 0], [0, 0, -1, 0]]))
+        XCTAssertFalse(onto.wantsHeatmap)
+        XCTAssertEqual(AttributionView(hypothetical, bases: bases, alphabet: .dna, keepHypothetical: true).matrix, hypothetical)
+        XCTAssertNil(AttributionView(hypothetical, bases: nil, alphabet: .dna, keepHypothetical: false).sequence)
+
+        let ism = matrix([[0, -1, -2, 0.5], [0.2, 0, -0.1, 0], [-3, -3, 0, -2]])
+        let view = AttributionView(ism, bases: bases, alphabet: .dna, keepHypothetical: false)
+        XCTAssertEqual(view.matrix, ism)
+        XCTAssertTrue(view.wantsHeatmap)
+        XCTAssertEqual(view.sequence, bases)
+    }
 }
