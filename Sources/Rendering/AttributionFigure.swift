@@ -34,8 +34,8 @@ public struct AttributionFigure: Sendable {
     public var sequence: [UInt8]?
     /// The positions drawn; nil: all.
     public var range: Range<Int>?
-    /// Ruler label of position 0 (1: 1-based positions; a genomic start for coordinates).
-    public var origin: Int = 1
+    /// Ruler label of position 0 (0: positions as seqlens counts them; a genomic start for coordinates).
+    public var origin: Int = 0
     public var predictions: [Bars.Item] = []
     public var annotations: [Annotation] = []
     public var highlights: [Highlight] = []

@@ -2,7 +2,7 @@
 /// as far apart as they need to be to stay readable), each starting at its position's column.
 public struct Ruler: Widget {
     public var spans: [ColumnSpan]
-    /// The label of position p is `origin + p`: 1 for 1-based positions, or a genomic start.
+    /// The label of position p is `origin + p`: 0 for seqlens's 0-based positions, or a genomic start.
     public var origin: Int
 
     public init(spans: [ColumnSpan], origin: Int = 1) {

@@ -21,7 +21,8 @@ struct Show: ParsableCommand {
         base (in-silico mutagenesis, f(mutant) − f(reference)) are drawn for every letter, with a \
         heatmap.
 
-        Positions are 1-based and inclusive (--range 101:200 is 100 positions). A range wider than \
+        Positions are 0-based and the end is exclusive, as in Python (--range 100:200 is 100 \
+        positions; the ruler counts from 0), matching ism --start/--end and variant positions. A range wider than \
         the screen is zoomed out: several positions share a column (--zoom sets how many), showing \
         the position with the largest total |value| (or the mean, --aggregate mean).
 
@@ -43,10 +44,10 @@ struct Show: ParsableCommand {
     @Option(help: "The array to draw from a .npz file that holds several.")
     var key: String?
 
-    @Option(help: ArgumentHelp("The map to draw: a record id from --fasta or a 1-based index (default: 1).", valueName: "id|index"))
+    @Option(help: ArgumentHelp("The map to draw: a record id from --fasta or a 0-based index (default: 0).", valueName: "id|index"))
     var record: String?
 
-    @Option(help: ArgumentHelp("Positions to draw, 1-based and inclusive; either end may be left out.", valueName: "start:end"))
+    @Option(help: ArgumentHelp("Positions to draw, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
 
     @Option(help: ArgumentHelp("Which axis holds the letters, when the shape does not say.", valueName: "channels-first|channels-last"))
@@ -82,12 +83,12 @@ struct Show: ParsableCommand {
                 let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
                 let positions = try range?.resolve(length: maps.length) ?? 0 ..< maps.length
 
-                var notes = ["\(maps.shapeDescription) · positions \(positions.lowerBound + 1)–\(positions.upperBound) of \(maps.length)"]
+                var notes = ["\(maps.shapeDescription) · positions \(positions.lowerBound)–\(positions.upperBound) of \(maps.length)"]
                 if let note = maps.layoutNote { notes.append(note) }
                 let view = AttributionView(matrix, bases: bases, alphabet: alphabet, keepHypothetical: hypothetical)
                 notes.append(view.note)
 
-                let name = records.map { "record \($0[index].id)" } ?? "map \(index + 1)"
+                let name = records.map { "record \($0[index].id)" } ?? "map \(index)"
                 var figure = AttributionFigure(matrix: view.matrix, kind: .attribution, title: "\(name) (\(index + 1) of \(maps.count)) · \(label)")
                 figure.notes = notes
                 figure.sequence = view.sequence
@@ -131,16 +132,16 @@ struct Show: ParsableCommand {
         }
     }
 
-    /// The 0-based map index from --record: a FASTA id first, then a 1-based number.
+    /// The 0-based map index from --record: a FASTA id first, then a number.
     static func recordIndex(_ record: String?, records: [SequenceRecord]?, count: Int, source: String) throws -> Int {
         guard let record else { return 0 }
         if let index = records?.firstIndex(where: { $0.id == record }) { return index }
         if let number = Int(record) {
-            guard (1 ... count).contains(number) else { throw RenderingError("--record \(number) is out of range; \(source) holds maps 1 to \(count)") }
-            return number - 1
+            guard (0 ..< count).contains(number) else { throw RenderingError("--record \(number) is out of range; \(source) holds maps 0 to \(count - 1)") }
+            return number
         }
-        throw RenderingError(records == nil ? "--record '\(record)' is not a number; without --fasta, maps are picked by index (1 to \(count))"
-                                            : "no record '\(record)' in \(source)'s FASTA file; give an id or an index from 1 to \(count)")
+        throw RenderingError(records == nil ? "--record '\(record)' is not a number; without --fasta, maps are picked by index (0 to \(count - 1))"
+                                            : "no record '\(record)' in \(source)'s FASTA file; give an id or an index from 0 to \(count - 1)")
     }
 
     private static func shapeText(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
@@ -209,7 +210,7 @@ struct DrawingOptions: ParsableArguments {
     }
 }
 
-/// `--range START:END`: 1-based, inclusive; either end may be left out.
+/// `--range START:END`: 0-based, end excluded; either end may be left out.
 struct PositionRange: ExpressibleByArgument {
     var start: Int?
     var end: Int?
@@ -222,13 +223,14 @@ struct PositionRange: ExpressibleByArgument {
         if (!parts[0].isEmpty && start == nil) || (!parts[1].isEmpty && end == nil) { return nil }
     }
 
-    /// 0-based half-open positions within `length`.
+    /// Positions START:END, 0-based and half-open like a Python slice (the convention of
+    /// `ism --start/--end`, mutations and tangermeme), either end optional.
     func resolve(length: Int) throws -> Range<Int> {
-        let first = start ?? 1, last = end ?? length
-        guard first >= 1, first <= last, last <= length else {
-            throw RenderingError("--range \(start.map(String.init) ?? ""):\(end.map(String.init) ?? "") does not fit positions 1 to \(length) (1-based, inclusive, start ≤ end)")
+        let first = start ?? 0, last = end ?? length
+        guard first >= 0, first < last, last <= length else {
+            throw RenderingError("--range \(start.map(String.init) ?? ""):\(end.map(String.init) ?? "") does not fit positions 0 to \(length) (0-based, end exclusive, start < end)")
         }
-        return first - 1 ..< last
+        return first ..< last
     }
 }
 

@@ -32,7 +32,7 @@ final class AttributionFigureTests: XCTestCase {
             "      │▁▁    ▇▇GGAATTAAAA* ▁▁",
             "    0 ┼────────────────────────",
             "-0.35 ┤  ▔▔              gg",
-            "         2   4   6   8   10  12",
+            "       0   2   4   6   8   10",
             "       C T T A G A T A A g C T",
             "             ├───GATA───┤",
             "",
@@ -82,7 +82,7 @@ final class AttributionFigureTests: XCTestCase {
         XCTAssertEqual(canvas.lines.last, " A  C  G  T   1.67 attribution per row · 4 positions per column (max |value|)   ")
         // Column 37 holds positions 148–151: the peak at 150 survives at full height.
         XCTAssertEqual((0 ..< 3).map { canvas[3 + 37, $0].character }, ["G", "G", "G"])
-        XCTAssertEqual(canvas.lines[4], "       20   40   60   80   100  120  140  160  180  200  220  240  260  280  300")
+        XCTAssertEqual(canvas.lines[4], "   0    20   40   60   80   100  120  140  160  180  200  220  240  260  280    ")
         figure.aggregation = .mean
         let mean = figure.canvas(width: 80, logoHeight: 4, depth: .monochrome)
         XCTAssertTrue(mean.lines.last!.contains("(mean)"))

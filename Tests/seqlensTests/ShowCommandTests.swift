@@ -89,9 +89,9 @@ final class ShowCommandTests: XCTestCase {
         XCTAssertEqual(gata.status, 0, gata.stderr)
         XCTAssertEqual(gata.stderr, "")
         try assertSnapshot(gata.stdout, "show-pos_gata_1-80.txt")
-        let wide = try show([attributions, "--fasta", fasta, "--record", "3", "--width", "200", "--heatmap", "--color", "never"])
+        let wide = try show([attributions, "--fasta", fasta, "--record", "2", "--width", "200", "--heatmap", "--color", "never"])
         try assertSnapshot(wide.stdout, "show-pos_both_1-200-heatmap.txt")
-        let zoomedIn = try show([attributions, "--fasta", fasta, "--record", "2", "--range", "80:110", "--width", "80", "--height", "6", "--color", "never"])
+        let zoomedIn = try show([attributions, "--fasta", fasta, "--record", "1", "--range", "79:110", "--width", "80", "--height", "6", "--color", "never"])
         try assertSnapshot(zoomedIn.stdout, "show-pos_ebox_1-80-range.txt")
         for result in [gata, wide, zoomedIn] {
             XCTAssertFalse(result.stdout.utf8.contains(0x1B), "--color never writes no escape byte")
@@ -125,8 +125,8 @@ final class ShowCommandTests: XCTestCase {
     }
 
     func testChannelsLastNPZDrawsTheSameLogo() throws {
-        let npy = try show([attributions, "--fasta", fasta, "--record", "2", "--width", "100", "--color", "never"])
-        let npz = try show([archive, "--key", "attr", "--fasta", fasta, "--record", "2", "--width", "100", "--color", "never"])
+        let npy = try show([attributions, "--fasta", fasta, "--record", "1", "--width", "100", "--color", "never"])
+        let npz = try show([archive, "--key", "attr", "--fasta", fasta, "--record", "1", "--width", "100", "--color", "never"])
         XCTAssertEqual(npz.status, 0, npz.stderr)
         let body = { (text: String) in Array(text.split(separator: "\n", omittingEmptySubsequences: false).dropFirst(2)) }
         XCTAssertEqual(body(npz.stdout), body(npy.stdout))
@@ -151,7 +151,7 @@ final class ShowCommandTests: XCTestCase {
         XCTAssertTrue(bare.stdout.contains("hypothetical contributions of every letter; --fasta projects them onto the\nsequence\n"), "notes wrap at the width")
         let guessed = try show([attributions, "--width", "80", "--color", "never"])
         XCTAssertTrue(guessed.stdout.contains("bases: the letter with a non-zero value at each position"))
-        XCTAssertTrue(guessed.stdout.hasPrefix("map 1 (1 of 3) · tiny-motifs-attr.npy\n"))
+        XCTAssertTrue(guessed.stdout.hasPrefix("map 0 (1 of 3) · tiny-motifs-attr.npy\n"))
     }
 
     func testAmbiguousShapeIsExplained() throws {
@@ -165,12 +165,12 @@ final class ShowCommandTests: XCTestCase {
 
     func testSVGOutput() throws {
         let url = directory.appendingPathComponent("logo.svg")
-        let result = try show([attributions, "--fasta", fasta, "--range", "50:70", "--output", url.path])
+        let result = try show([attributions, "--fasta", fasta, "--range", "49:70", "--output", url.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         XCTAssertEqual(result.stdout, "")
         let counts = svgElementCounts(try String(contentsOf: url, encoding: .utf8))
         XCTAssertEqual(counts["path"], 21, "one letter per position of 50–70 (projected attributions)")
-        let stdout = try show([attributions, "--range", "1:10", "--format", "svg"])
+        let stdout = try show([attributions, "--range", "0:10", "--format", "svg"])
         XCTAssertTrue(stdout.stdout.hasPrefix("<?xml"))
         XCTAssertEqual(svgElementCounts(stdout.stdout)["svg"], 1)
     }
@@ -178,10 +178,10 @@ final class ShowCommandTests: XCTestCase {
     func testBadInputIsOneLine() throws {
         try assertRefused([archive], "tiny-motifs-attr.npz holds 2 arrays (attr (3, 200, 4), ism (3, 4, 200)); pick one with --key")
         try assertRefused([archive, "--key", "shap"], "tiny-motifs-attr.npz has no array 'shap'; it holds attr (3, 200, 4), ism (3, 4, 200)")
-        try assertRefused([attributions, "--record", "9"], "--record 9 is out of range; tiny-motifs-attr.npy holds maps 1 to 3")
-        try assertRefused([attributions, "--record", "chr1"], "--record 'chr1' is not a number; without --fasta, maps are picked by index (1 to 3)")
-        try assertRefused([attributions, "--fasta", fasta, "--record", "chr1"], "no record 'chr1' in tiny-motifs-attr.npy's FASTA file; give an id or an index from 1 to 3")
-        try assertRefused([attributions, "--range", "150:300"], "--range 150:300 does not fit positions 1 to 200 (1-based, inclusive, start ≤ end)")
+        try assertRefused([attributions, "--record", "9"], "--record 9 is out of range; tiny-motifs-attr.npy holds maps 0 to 2")
+        try assertRefused([attributions, "--record", "chr1"], "--record 'chr1' is not a number; without --fasta, maps are picked by index (0 to 2)")
+        try assertRefused([attributions, "--fasta", fasta, "--record", "chr1"], "no record 'chr1' in tiny-motifs-attr.npy's FASTA file; give an id or an index from 0 to 2")
+        try assertRefused([attributions, "--range", "150:300"], "--range 150:300 does not fit positions 0 to 200 (0-based, end exclusive, start < end)")
         let two = directory.appendingPathComponent("two.fa")
         try Data(">a\nACGT\n>b\nACGT\n".utf8).write(to: two)
         try assertRefused([attributions, "--fasta", two.path], "tiny-motifs-attr.npy holds 3 maps but \(two.path) has 2 records; give the FASTA file the array was computed from")
@@ -199,6 +199,6 @@ final class ShowCommandTests: XCTestCase {
         let help = try show(["--help"])
         XCTAssertTrue(help.stdout.contains("  seqlens show attr.npy --fasta peaks.fa --record chr1:1000-1200 --range 80:140\n"))
         XCTAssertTrue(help.stdout.contains("--color <auto|always|never>"))
-        XCTAssertTrue(help.stdout.contains("1-based and inclusive"))
+        XCTAssertTrue(help.stdout.contains("Positions are 0-based and the end is exclusive"))
     }
 }
