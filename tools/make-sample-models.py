@@ -5,14 +5,15 @@ Stages (default: all, in this order):
   motifs     assets/motifs/: JASPAR CORE vertebrates (newest pyjaspar release) as MEME and
              JASPAR files, the synthetic RNA motifs, README.md
   datasets   assets/datasets/NAME/: test split (20 %) of each synthetic dataset:
-             test.fa, test-labels.tsv, test-motifs.tsv (ground truth), test-ic.npy
+             test.fa, test-labels.tsv, test-motifs.tsv (ground truth), test-ic.npz
   MODEL      train one model (early stopping on validation loss), export ONNX, write
              sample-models/MODEL.{onnx,json} and its TRAINING.md section; models:
              multitask-deep-relu multitask-deep-exp code-shallow-relu (+ code-shallow-relu-dynamo)
              code-shallow-exp residualbind   ('models' = all five)
   cards      re-derive the dataset description in every card and its ONNX metadata
              (no retraining; a no-op after a full run)
-  demos      assets/sequences/DATASET.{fa,tsv}: ~50 demo test sequences and their motifs
+  demos      assets/sequences/DATASET.{fa,tsv,ic.npy}: ~50 demo test sequences, their motifs
+             and information content
   fixtures   Tests/Fixtures/sample-models/MODEL/{expected.npy,meta.json}: onnxruntime
              predictions on the demo FASTA of each model; then every card's test metrics
              are recomputed from the committed test split and must match
