@@ -29,6 +29,39 @@ struct Attr: ParsableCommand {
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop).") var fasta: String
 
+    @OptionGroup var attribution: AttributionOptions
+    @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions and the one-hot input X) or .tsv (long format).")
+    var output: String
+
+    @OptionGroup var fit: FitOptions
+    @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue))
+    }
+
+    func run() throws {
+        try reportingErrors {
+            let model = try loadModel(self.model)
+            let records = try readEqualLengthRecords(fasta, model: model, fit: fit)
+            guard let first = records.first else { return }
+            let tasks = try model.taskNames(length: first.length)
+            let settings = try attribution.settings(tasks: tasks)
+            let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
+            let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
+            let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
+            progress.finish()
+            let predictions = try PredictionTable.predict(model: model, records: records, batchSize: compute.batch, threads: compute.threads)
+            let oneHot = Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst))
+            try ArrayOutput(name: "attributions", values: maps, ids: records.map(\.id), alphabet: model.alphabet,
+                            tasks: tasks, predictions: predictions.values, oneHot: oneHot)
+                .write(to: URL(fileURLWithPath: output))
+        }
+    }
+}
+
+/// The attribution settings `attr` and `logo` share.
+struct AttributionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("saliency, grad-input, smoothgrad or ig.", valueName: "method"))
     var method: String = AttributionMethod.saliency.rawValue
     @Option(help: "The task to attribute: index or name (default: 0, the first).") var target: String = "0"
@@ -43,48 +76,28 @@ struct Attr: ParsableCommand {
     @Option(help: "SmoothGrad: noisy samples per sequence.") var samples: Int = 5
     @Option(help: "SmoothGrad: standard deviation of the Gaussian noise.") var sigma: Float = 1
     @Option(help: "Seed for noise and shuffles.") var seed: UInt64 = 0
-    @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions and the one-hot input X) or .tsv (long format).")
-    var output: String
-
-    @OptionGroup var fit: FitOptions
-    @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
-        try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue))
         guard steps > 0, samples > 0, shuffles > 0, sigma >= 0 else { throw ValidationError("--steps, --samples and --shuffles must be positive, --sigma not negative") }
     }
 
-    func run() throws {
-        try reportingErrors {
-            guard let method = AttributionMethod(rawValue: method) else {
-                throw InterpretationError("unknown method '\(self.method)'; methods: \(AttributionMethod.names)")
-            }
-            guard let quadrature = Quadrature(rawValue: quadrature) else {
-                throw InterpretationError("unknown quadrature '\(self.quadrature)'; choose one of \(Quadrature.allCases.map(\.rawValue).joined(separator: ", "))")
-            }
-            let baseline: IntegratedGradientsBaseline
-            switch self.baseline {
-            case "zeros": baseline = .zeros
-            case "uniform": baseline = .uniform
-            case "shuffled": baseline = .shuffled(count: shuffles, seed: seed)
-            default: throw InterpretationError("unknown baseline '\(self.baseline)'; choose zeros, uniform or shuffled")
-            }
-            let model = try loadModel(self.model)
-            let records = try readEqualLengthRecords(fasta, model: model, fit: fit)
-            guard let first = records.first else { return }
-            let tasks = try model.taskNames(length: first.length)
-            let settings = AttributionSettings(
-                method: method, target: try resolveTarget(target, tasks: tasks), corrected: corrected, logits: logits,
-                smoothGradSamples: samples, smoothGradSigma: sigma, seed: seed, steps: steps, quadrature: quadrature, baseline: baseline)
-            let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
-            let progress = ProgressBar(total: records.count, label: method.rawValue)
-            let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
-            progress.finish()
-            let predictions = try PredictionTable.predict(model: model, records: records, batchSize: compute.batch, threads: compute.threads)
-            let oneHot = Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst))
-            try ArrayOutput(name: "attributions", values: maps, ids: records.map(\.id), alphabet: model.alphabet,
-                            tasks: tasks, predictions: predictions.values, oneHot: oneHot)
-                .write(to: URL(fileURLWithPath: output))
+    /// The settings, with method, quadrature, baseline and target checked (one-line errors).
+    func settings(tasks: [String]) throws -> AttributionSettings {
+        guard let method = AttributionMethod(rawValue: method) else {
+            throw InterpretationError("unknown method '\(self.method)'; methods: \(AttributionMethod.names)")
         }
+        guard let quadrature = Quadrature(rawValue: quadrature) else {
+            throw InterpretationError("unknown quadrature '\(self.quadrature)'; choose one of \(Quadrature.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+        let baseline: IntegratedGradientsBaseline
+        switch self.baseline {
+        case "zeros": baseline = .zeros
+        case "uniform": baseline = .uniform
+        case "shuffled": baseline = .shuffled(count: shuffles, seed: seed)
+        default: throw InterpretationError("unknown baseline '\(self.baseline)'; choose zeros, uniform or shuffled")
+        }
+        return AttributionSettings(
+            method: method, target: try resolveTarget(target, tasks: tasks), corrected: corrected, logits: logits,
+            smoothGradSamples: samples, smoothGradSigma: sigma, seed: seed, steps: steps, quadrature: quadrature, baseline: baseline)
     }
 }

@@ -18,6 +18,6 @@ struct Seqlens: ParsableCommand {
           seqlens predict sample-models/tiny-motifs.onnx sample-models/tiny-motifs.fa
           seqlens predict MODEL.onnx reads.fa --pad center --output predictions.npy
         """,
-        subcommands: [Inspect.self, Predict.self, Attr.self, ISM.self, Variant.self, Benchmark.self, Show.self, MotifCommand.self]
+        subcommands: [Inspect.self, Predict.self, Attr.self, ISM.self, Variant.self, LogoCommand.self, HeatmapCommand.self, Benchmark.self, Show.self, MotifCommand.self]
     )
 }
