@@ -4,13 +4,15 @@ PYTHON ?= python3
 VENV := .venv
 SYSTEM_PACKAGES := libopenblas-dev libncurses-dev zlib1g-dev pkg-config
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
-SAMPLE_MODEL := sample-models/tiny-motifs.onnx
-SAMPLE_FASTA := sample-models/tiny-motifs.fa
+SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
+SAMPLE_FASTA := assets/sequences/multitask.fa
 
 .PHONY: run test build deps parity sample-models bench proto clean
 
 ## run: install system packages, build (release) and run seqlens on a bundled sample model
 run: deps build
+	.build/release/seqlens inspect $(SAMPLE_MODEL)
+	.build/release/seqlens logo $(SAMPLE_MODEL) $(SAMPLE_FASTA) --record mt_test_04056 --target CEBPB --logits --range 20:100
 	.build/release/seqlens predict $(SAMPLE_MODEL) $(SAMPLE_FASTA)
 
 ## test: install system packages and run the whole test suite
@@ -39,9 +41,10 @@ parity: deps $(VENV)/bin/python
 	$(VENV)/bin/python tools/check-parity.py
 	$(SWIFT) test -c release -Xswiftc -enable-testing --filter ParityTests
 
-## sample-models: regenerate motifs, datasets and the bundled models (PyTorch; slow)
-sample-models: $(VENV)/bin/python
-	$(VENV)/bin/python tools/make-tiny-model.py
+## sample-models: retrain the sample models and regenerate motifs, datasets, demo FASTAs and
+## fixtures from fixed seeds (needs PyTorch, about 20 minutes; make test does not need it)
+sample-models:
+	tools/make-sample-models.sh
 
 ## bench: forward-pass throughput of seqlens vs onnxruntime (writes bench/out/)
 bench: deps build $(VENV)/bin/python
