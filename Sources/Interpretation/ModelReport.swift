@@ -85,7 +85,7 @@ public struct ModelReport: Codable, Sendable {
         lines.append("length       \(fixedLength.map { "\($0) nt (fixed)" } ?? "any (within the receptive field)")")
         if let tasks { lines.append("tasks        \(tasks.count): \(tasks.joined(separator: ", "))") }
         if !inputs.isEmpty {
-            lines.append("parameters   \(parameters.formatted())")
+            lines.append("parameters   \(parameters.withThousandsSeparators)")
             lines.append("receptive    \(receptiveField) nt through the convolution and pooling layers\(mixesAllPositions ? "; later layers mix all positions" : "")")
         }
         let histogram = ops.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
@@ -98,7 +98,7 @@ public struct ModelReport: Codable, Sendable {
 }
 
 extension Int {
-    func formatted() -> String {
+    var withThousandsSeparators: String {
         let digits = String(self)
         var result = ""
         for (index, character) in digits.reversed().enumerated() {

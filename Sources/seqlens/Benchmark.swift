@@ -65,7 +65,8 @@ struct Benchmark: ParsableCommand {
         _ = try plan.run([model.inputName: input], threads: compute.threads) { node, seconds in totals["\(node.opType) \(node.name)", default: 0] += seconds }
         let sum = totals.values.reduce(0, +)
         for (op, seconds) in totals.sorted(by: { $0.value > $1.value }) {
-            warn(String(format: "%-20@ %8.2f ms  %5.1f%%", op as NSString, seconds * 1000, 100 * seconds / sum))
+            let name = op.padding(toLength: max(op.count, 40), withPad: " ", startingAt: 0)
+            warn(name + String(format: " %8.2f ms  %5.1f%%", seconds * 1000, 100 * seconds / sum))
         }
     }
 }

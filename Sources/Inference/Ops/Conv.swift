@@ -86,7 +86,7 @@ enum Conv {
                     let count = min(chunk, batch - first)
                     let width = count * outPlane
                     // im2col: row (c, kh, kw), column (sample, oh, ow).
-                    parallelFor(rows, threads: context.threads) { row in
+                    parallelFor(rows, threads: context.threads, work: rows * width) { row in
                         let kw = row % kW, kh = (row / kW) % kH, c = row / (kW * kH)
                         for sample in 0..<count {
                             let source = xBase + ((first + sample) * channels + groupIndex * groupChannels + c) * inPlane
@@ -187,20 +187,23 @@ extension Conv {
                                b: dyp.baseAddress! + (sample * filters + groupIndex * groupFilters) * outPlane, ldb: outPlane,
                                c: cBase, ldc: outPlane)
                     // Rows of one input channel touch only that channel's plane: parallel over channels.
-                    parallelFor(groupChannels, threads: context.threads) { c in
+                    parallelFor(groupChannels, threads: context.threads, work: rows * outPlane) { c in
                         let target = dxp.baseAddress! + (sample * channels + groupIndex * groupChannels + c) * inPlane
                         for kh in 0..<kH {
                             for kw in 0..<kW {
                                 let row = cBase + ((c * kH + kh) * kW + kw) * outPlane
                                 let offsetH = kh * g.dilations[0] - g.padBegin[0]
                                 let offsetW = kw * g.dilations[1] - g.padBegin[1]
+                                // Output columns whose input column lies inside [0, inW) (as in im2col).
+                                let strideW = g.strides[1]
+                                let firstW = offsetW >= 0 ? 0 : (-offsetW + strideW - 1) / strideW
+                                let lastW = offsetW >= inW ? -1 : min(outW - 1, (inW - 1 - offsetW) / strideW)
+                                guard firstW <= lastW else { continue }
                                 for oh in 0..<outH {
                                     let ih = oh * g.strides[0] + offsetH
                                     guard ih >= 0, ih < inH else { continue }
-                                    for ow in 0..<outW {
-                                        let iw = ow * g.strides[1] + offsetW
-                                        if iw >= 0 && iw < inW { target[ih * inW + iw] += row[oh * outW + ow] }
-                                    }
+                                    let line = target + ih * inW + offsetW, source = row + oh * outW
+                                    for ow in firstW...lastW { line[ow * strideW] += source[ow] }
                                 }
                             }
                         }

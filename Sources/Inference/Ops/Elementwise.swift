@@ -85,23 +85,23 @@ enum Elementwise {
 extension Elementwise {
     /// dX = dY · f′(x), using the forward output y where that is cheaper.
     static func backward(_ function: UnaryFunction, outputGradient dy: Tensor<Float>, x: Tensor<Float>, y: Tensor<Float>) throws -> Tensor<Float> {
-        let derivative: (Float, Float) -> Float  // (x, y) -> f′(x)
+        // Each case a closure literal, so the loop specialises and inlines it.
         switch function {
-        case .relu: derivative = { x, _ in x > 0 ? 1 : 0 }
-        case .exp: derivative = { _, y in y }
-        case .log: derivative = { x, _ in 1 / x }
-        case .sigmoid: derivative = { _, y in y * (1 - y) }
-        case .tanh: derivative = { _, y in 1 - y * y }
-        case .softplus: derivative = { x, _ in sigmoid(x) }
-        case .erf: derivative = { x, _ in 2 / Float.pi.squareRoot() * Foundation.exp(-x * x) }
-        case .sqrt: derivative = { _, y in 0.5 / y }
-        case .neg: derivative = { _, _ in -1 }
-        case .abs: derivative = { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
-        case .leakyRelu(let alpha): derivative = { x, _ in x < 0 ? alpha : 1 }
-        case .elu(let alpha): derivative = { x, y in x < 0 ? y + alpha : 1 }
-        case .selu(let alpha, let gamma): derivative = { x, y in x > 0 ? gamma : y + gamma * alpha }
+        case .relu: return chain(dy, x, y) { x, _ in x > 0 ? 1 : 0 }
+        case .exp: return chain(dy, x, y) { _, y in y }
+        case .log: return chain(dy, x, y) { x, _ in 1 / x }
+        case .sigmoid: return chain(dy, x, y) { _, y in y * (1 - y) }
+        case .tanh: return chain(dy, x, y) { _, y in 1 - y * y }
+        case .softplus: return chain(dy, x, y) { x, _ in sigmoid(x) }
+        case .erf: return chain(dy, x, y) { x, _ in 2 / Float.pi.squareRoot() * Foundation.exp(-x * x) }
+        case .sqrt: return chain(dy, x, y) { _, y in 0.5 / y }
+        case .neg: return chain(dy, x, y) { _, _ in -1 }
+        case .abs: return chain(dy, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+        case .leakyRelu(let alpha): return chain(dy, x, y) { x, _ in x < 0 ? alpha : 1 }
+        case .elu(let alpha): return chain(dy, x, y) { x, y in x < 0 ? y + alpha : 1 }
+        case .selu(let alpha, let gamma): return chain(dy, x, y) { x, y in x > 0 ? gamma : y + gamma * alpha }
         case .gelu(let tanhApproximation):
-            derivative = { x, _ in
+            return chain(dy, x, y) { x, _ in
                 if tanhApproximation {
                     let inner = sqrtTwoOverPi * (x + 0.044715 * x * x * x)
                     let t = Foundation.tanh(inner)
@@ -110,8 +110,18 @@ extension Elementwise {
                 return 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot())) + x * Foundation.exp(-0.5 * x * x) / (2 * Float.pi).squareRoot()
             }
         }
-        var dx = [Float](repeating: 0, count: x.count)
-        for i in dx.indices { dx[i] = dy.scalars[i] * derivative(x.scalars[i], y.scalars[i]) }
+    }
+
+    /// dX = dY · f′(x, y), one pass.
+    @inline(__always)
+    private static func chain(_ dy: Tensor<Float>, _ x: Tensor<Float>, _ y: Tensor<Float>, _ derivative: (Float, Float) -> Float) -> Tensor<Float> {
+        var dx = [Float](unsafeUninitializedCapacity: x.count) { _, count in count = x.count }
+        dx.withUnsafeMutableBufferPointer { out in
+        dy.scalars.withUnsafeBufferPointer { g in
+        x.scalars.withUnsafeBufferPointer { xs in
+        y.scalars.withUnsafeBufferPointer { ys in
+            for i in out.indices { out[i] = g[i] * derivative(xs[i], ys[i]) }
+        }}}}
         return Tensor(shape: x.shape, scalars: dx)
     }
 

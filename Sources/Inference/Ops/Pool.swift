@@ -51,7 +51,7 @@ enum Pool {
         y.withUnsafeMutableBufferPointer { yp in
         indices.withUnsafeMutableBufferPointer { ip in
             let xBase = xp.baseAddress!, yBase = yp.baseAddress!, iBase = wantsIndices ? ip.baseAddress : nil
-            parallelFor(planes, threads: planes * outH * outW * kH * kW > 1 << 16 ? context.threads : 1) { plane in
+            parallelFor(planes, threads: context.threads, work: planes * outH * outW * kH * kW) { plane in
                 let source = xBase + plane * inH * inW
                 let target = yBase + plane * outH * outW
                 for oh in 0..<outH {
@@ -97,7 +97,7 @@ enum Pool {
         x.scalars.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
             let xBase = xp.baseAddress!, yBase = yp.baseAddress!
-            parallelFor(planes, threads: planes * inW > 1 << 16 ? context.threads : 1) { plane in
+            parallelFor(planes, threads: context.threads, work: planes * inW) { plane in
                 let source = xBase + plane * inW, target = yBase + plane * outW
                 for ow in 0..<outW {
                     let window = source + ow * stride
@@ -139,7 +139,8 @@ extension Pool {
             for oh in 0..<outH {
                 for ow in 0..<outW {
                     let gradient = dy.scalars[(plane * outH + oh) * outW + ow]
-                    var best = -Float.infinity, bestIndex = -1, inside: [Int] = [], padded = 0
+                    // Two passes over the window: find the maximum (or count the divisor), then route.
+                    var best = -Float.infinity, bestIndex = -1, inside = 0, padded = 0
                     for kh in 0..<kH {
                         let h = oh * g.strides[0] - pH + kh * g.dilations[0]
                         for kw in 0..<kW {
@@ -147,7 +148,7 @@ extension Pool {
                             if h >= 0 && h < inH && w >= 0 && w < inW {
                                 let index = source + h * inW + w
                                 if x.scalars[index] > best || bestIndex < 0 { best = x.scalars[index]; bestIndex = index }
-                                inside.append(index)
+                                inside += 1
                             } else if h >= -pH && h < paddedH && w >= -pW && w < paddedW {
                                 padded += 1
                             }
@@ -155,10 +156,18 @@ extension Pool {
                     }
                     if maximum {
                         if bestIndex >= 0 { dx[bestIndex] += gradient }
-                    } else {
-                        let divisor = attributes.countIncludePad ? inside.count + padded : inside.count
-                        guard divisor > 0 else { continue }
-                        for index in inside { dx[index] += gradient / Float(divisor) }
+                        continue
+                    }
+                    let divisor = attributes.countIncludePad ? inside + padded : inside
+                    guard divisor > 0 else { continue }
+                    let share = gradient / Float(divisor)
+                    for kh in 0..<kH {
+                        let h = oh * g.strides[0] - pH + kh * g.dilations[0]
+                        guard h >= 0 && h < inH else { continue }
+                        for kw in 0..<kW {
+                            let w = ow * g.strides[1] - pW + kw * g.dilations[1]
+                            if w >= 0 && w < inW { dx[source + h * inW + w] += share }
+                        }
                     }
                 }
             }

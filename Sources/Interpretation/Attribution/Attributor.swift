@@ -60,27 +60,37 @@ public struct Attributor: Sendable {
             throw InterpretationError("target \(settings.target) is out of range: the model has \(tasks) tasks (0–\(tasks - 1))")
         }
         let a = model.alphabet.size
+        let xs = try sequences.map { try OneHot.encode([$0], alphabet: model.alphabet, layout: .channelsFirst) }
         var result: [Float] = []
         result.reserveCapacity(sequences.count * a * length)
-        for (index, sequence) in sequences.enumerated() {
-            let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
-            let map: [Float]
-            switch settings.method {
-            case .saliency:
-                map = try corrected(meanGradient([x], weights: [1], settings: settings), settings)
-            case .gradInput:
-                map = zip(try corrected(meanGradient([x], weights: [1], settings: settings), settings), x).map(*)
-            case .smoothgrad:
-                var generator = SeededGenerator(seed: settings.seed &+ UInt64(index))
-                let noisy = (0..<settings.smoothGradSamples).map { _ in
-                    x.map { $0 + settings.smoothGradSigma * generator.nextGaussian() }
-                }
-                map = try corrected(meanGradient(noisy, weights: Array(repeating: 1 / Float(noisy.count), count: noisy.count), settings: settings), settings)
-            case .integratedGradients:
-                map = try integratedGradients(x, sequence: sequence, index: index, settings: settings)
+        switch settings.method {
+        case .saliency, .gradInput:
+            // One gradient per sequence: batch across sequences.
+            let gradients = try self.gradients(xs, settings: settings) { progress?($0) }
+            for (x, gradient) in zip(xs, gradients) {
+                let map = corrected(gradient, settings)
+                result += settings.method == .saliency ? map : zip(map, x).map(*)
             }
-            result.append(contentsOf: map)
-            progress?(index + 1)
+        case .smoothgrad:
+            // Every noisy copy of every sequence in one stream of batches, then averaged per sequence.
+            let n = settings.smoothGradSamples
+            var noisy: [[Float]] = []
+            for (index, x) in xs.enumerated() {
+                var generator = SeededGenerator(seed: settings.seed &+ UInt64(index))
+                for _ in 0..<n { noisy.append(x.map { $0 + settings.smoothGradSigma * generator.nextGaussian() }) }
+            }
+            let gradients = try self.gradients(noisy, settings: settings) { progress?($0 / n) }
+            for index in xs.indices {
+                var mean = [Float](repeating: 0, count: a * length)
+                for gradient in gradients[index * n ..< (index + 1) * n] { for i in mean.indices { mean[i] += gradient[i] / Float(n) } }
+                result += corrected(mean, settings)
+            }
+        case .integratedGradients:
+            // The path's steps fill the batches.
+            for (index, x) in xs.enumerated() {
+                result += try integratedGradients(x, sequence: sequences[index], index: index, settings: settings)
+                progress?(index + 1)
+            }
         }
         return Tensor(shape: [sequences.count, a, length], scalars: result)
     }
@@ -117,20 +127,29 @@ public struct Attributor: Sendable {
 
     /// Σᵢ wᵢ ∇ f_target(inputᵢ), inputs and result channels-first (A, L), evaluated in batches.
     package func meanGradient(_ inputs: [[Float]], weights: [Float], settings: AttributionSettings) throws -> [Float] {
-        let a = model.alphabet.size
-        let length = inputs[0].count / a
         var total = [Float](repeating: 0, count: inputs[0].count)
+        for (gradient, weight) in zip(try gradients(inputs, settings: settings), weights) {
+            for i in total.indices { total[i] += weight * gradient[i] }
+        }
+        return total
+    }
+
+    /// ∇ f_target of each input (channels-first), evaluated `batchSize` inputs at a time.
+    /// - Parameter progress: called with the number of inputs done.
+    func gradients(_ inputs: [[Float]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil) throws -> [[Float]] {
+        let size = inputs[0].count
+        let length = size / model.alphabet.size
+        var result: [[Float]] = []
+        result.reserveCapacity(inputs.count)
         var start = 0
         while start < inputs.count {
             let end = min(start + batchSize, inputs.count)
-            let batch = Array(inputs[start..<end])
-            let gradients = try gradient(batch, length: length, settings: settings)
-            for (row, weight) in weights[start..<end].enumerated() {
-                for i in total.indices { total[i] += weight * gradients[row * total.count + i] }
-            }
+            let batch = try gradient(Array(inputs[start..<end]), length: length, settings: settings)
+            for row in 0..<(end - start) { result.append(Array(batch[row * size ..< (row + 1) * size])) }
             start = end
+            progress?(end)
         }
-        return total
+        return result
     }
 
     /// Batched ∇ f_target for channels-first inputs; the result is channels-first too.

@@ -4,7 +4,8 @@ import Inference
 
 /// How ISM evaluates its mutants.
 public enum MutagenesisEngine: String, Sendable, CaseIterable {
-    /// Reference activations plus per-window recomputation (IncrementalEvaluator).
+    /// Reference activations plus per-window recomputation (IncrementalEvaluator); full
+    /// passes when the receptive field spans the whole sequence.
     case incremental
     /// A full forward pass per mutant, batched: the reference implementation.
     case naive
@@ -77,7 +78,10 @@ public struct SaturationMutagenesis: Sendable {
         }
         let referenceOutput: [Float]
         var outputs: [[Float]] = []
-        switch engine {
+        // Where one substitution reaches every position anyway (the receptive field spans the
+        // sequence, e.g. 41-nt RNA models), windows save nothing: run full passes.
+        let incremental = engine == .incremental && ReceptiveField(graph: model.graph).positional < length
+        switch incremental ? MutagenesisEngine.incremental : .naive {
         case .naive:
             referenceOutput = try model.predictEncoded(layoutTensor(x, batch: 1, width: length), threads: threads).scalars
             var start = 0
