@@ -80,3 +80,19 @@ final class SequenceModelTests: XCTestCase {
         }
     }
 }
+
+extension SequenceModelTests {
+    /// Splitting a batch across threads must not change a single value.
+    func testThreadsSplitTheBatchWithoutChangingResults() throws {
+        let url = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx")
+        let model = try SequenceModel(contentsOf: url)
+        let records = try FASTAReader.read(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa"))
+        let sequences = records.map(\.sequence)
+        let one = try model.predict(sequences, batchSize: 50, threads: 1)
+        let two = try model.predict(sequences, batchSize: 50, threads: 2)
+        let three = try model.predict(sequences, batchSize: 50, threads: 3)
+        XCTAssertEqual(one.shape, [50, 12])
+        XCTAssertEqual(compare(two.scalars, one.scalars, absolute: 1e-6, relative: 1e-6).failures, 0)
+        XCTAssertEqual(compare(three.scalars, one.scalars, absolute: 1e-6, relative: 1e-6).failures, 0)
+    }
+}
