@@ -11,7 +11,11 @@
       ('valid' convs, BatchNorm + ReLU), dense 1000 + ReLU, 164 sigmoid; L = 1000.
 
 Legacy exporter (dynamo=False), opset 17, dynamic batch axis, input "input" (N, 4, L),
-output "output" (N, tasks). The directory is git-ignored; regenerate with
+output "output" (N, tasks). Beside every NAME.onnx the PyTorch weights are saved as NAME.pt
+(state dict of the unfolded module, BatchNorm included), so that torch-based peers
+(tangermeme, captum) run exactly the weights of the ONNX file: other bench scripts call
+`torch_model(name)`, which rebuilds the architecture and loads NAME.pt (or, if it is missing,
+rebuilds the same weights from the fixed seed). The directory is git-ignored; regenerate with
 
   .venv/bin/python bench/make-bench-models.py
 """
@@ -87,6 +91,27 @@ MODELS = {
 }
 
 
+def seeded_model(name: str) -> nn.Module:
+    """The benchmark model `name` with its seeded random weights, in eval mode."""
+    build, _, seed = MODELS[name]
+    torch.manual_seed(seed)
+    model = build()
+    randomize(model, seed)
+    return model.eval()
+
+
+def torch_model(name: str, models_dir: str = os.path.join(HERE, "models")) -> nn.Module:
+    """The PyTorch module behind models_dir/name.onnx: weights from name.pt when present,
+    else rebuilt from the fixed seed (the same numbers)."""
+    build, _, _ = MODELS[name]
+    path = os.path.join(models_dir, name + ".pt")
+    if not os.path.exists(path):
+        return seeded_model(name)
+    model = build()
+    model.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
+    return model.eval()
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(HERE, "models"))
@@ -97,10 +122,8 @@ def main() -> int:
     for name, (build, length, seed) in MODELS.items():
         if args.only and name not in args.only:
             continue
-        torch.manual_seed(seed)
-        model = build()
-        randomize(model, seed)
-        model.eval()
+        model = seeded_model(name)
+        torch.save(model.state_dict(), os.path.join(args.out, name + ".pt"))
         path = os.path.join(args.out, name + ".onnx")
         x = torch.zeros(2, 4, length)
         x[:, 0, :] = 1.0
@@ -118,9 +141,13 @@ def main() -> int:
         # sanity: onnxruntime agrees with torch on a random one-hot batch
         rng = np.random.default_rng(seed)
         xs = np.eye(4, dtype=np.float32)[rng.integers(0, 4, size=(3, length))].transpose(0, 2, 1).copy()
+        reloaded = torch_model(name, args.out)
         with torch.no_grad():
             ref = model(torch.from_numpy(xs)).numpy()
+            assert np.array_equal(ref, reloaded(torch.from_numpy(xs)).numpy()), "state dict round trip"
         got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"input": xs})[0]
+        if np.abs(ref - got).max() >= 1e-4:
+            raise SystemExit(f"{name}: torch and onnxruntime disagree by {np.abs(ref - got).max():.2e}")
         params = sum(p.numel() for p in model.parameters())
         ops = sorted({n.op_type for n in m.graph.node})
         print(f"{name:<22} L={length:<5} params {params:>9,}  {os.path.getsize(path) / 1e6:6.2f} MB  "

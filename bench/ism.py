@@ -1,0 +1,667 @@
+#!/usr/bin/env python3
+"""Full in-silico saturation mutagenesis (ISM): seqlens vs onnxruntime vs tangermeme.
+
+Every substitution (3 per position) at every position, every task, at the SAME thread count:
+
+  * seqlens incremental   `seqlens ism MODEL FASTA --target all --engine incremental`
+                          (reference activations cached, only the window a substitution
+                          reaches is recomputed); wall clock of the whole command, model
+                          load, FASTA parsing and .npy writing included.
+  * seqlens naive         the same command with `--engine naive` (a full forward pass per
+                          mutant, batches of --naive-batch mutants).
+  * onnxruntime naive     all mutants built in numpy, run through an InferenceSession in
+                          batches of 256 (intra_op_num_threads=T, inter_op_num_threads=1,
+                          sequential); session creation included.
+  * tangermeme            `saturation_mutagenesis(model, X, raw_outputs=True)` on the PyTorch
+                          CPU model (torch.set_num_threads(T)), at batch_size 32 (its default)
+                          and 256, with its default fast=True (fastISM, which tangermeme only
+                          attempts when the job would take > 30 s and keeps only when it
+                          verifies and is faster) and with fast=False.
+
+The PyTorch model has the weights of the ONNX file: bench/models/* come from
+bench/make-bench-models.py (its state dict NAME.pt, BatchNorm unfolded as a user would run it);
+for sample-models/*.onnx a small interpreter (_OnnxTorch below: torch.nn.functional ops
+with the ONNX initializers as parameters) rebuilds the network. Either is checked against
+onnxruntime (max abs diff < 1e-4) before timing.
+
+Outputs are compared with onnxruntime: max |Δ seqlens − Δ onnxruntime| over all
+(sequence, base, position, task) entries, and the same for tangermeme.
+
+Each timing is the median of --repeats runs when one run takes < 5 s, else one run.
+Before measuring, the script waits (polling every 30 s, up to --wait-minutes) until no
+model training (sample_models, make-sample-models, train.py), Swift compilation or test run
+is running; if still busy, it runs anyway and says so. Every measurement is also checked
+afterwards: if such a process was seen, or other processes used more than 0.1 core on average
+(from /proc/stat minus this process and its children), the row is marked ⚠.
+
+  .venv/bin/python bench/make-bench-models.py           # once
+  swift build -c release --product seqlens
+  .venv/bin/python bench/ism.py --threads 1 2 --markdown-out bench/out/ism.md
+
+The functions here (header, waiting, FASTA, OnnxTorch, seqlens runner) are also used by
+bench/attribution.py.
+"""
+from __future__ import annotations
+
+import argparse
+import datetime
+import glob
+import importlib.util
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import warnings
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+REPO = os.path.dirname(HERE)
+DEFAULT_BIN = os.path.join(REPO, ".build", "release", "seqlens")
+BUSY_PATTERNS = ["sample_models", "make-sample-models", "train.py", "swift-frontend", "swift-build", "swift-test",
+                 "swiftc", "xctest", "bench/forward.py"]
+FOREIGN_CPU_LIMIT = 0.10  # other processes may use at most this many cores on average during a measurement
+
+
+# ----------------------------------------------------------------------------- environment
+
+def cpu_model() -> str:
+    try:
+        out = subprocess.run(["lscpu"], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            if line.startswith("Model name:"):
+                return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or platform.machine()
+
+
+def _matching_processes() -> dict[int, tuple[str, int]]:
+    """pid -> (command line, CPU ticks so far) of processes matching BUSY_PATTERNS."""
+    found = {}
+    me = os.getpid()
+    for pattern in BUSY_PATTERNS:
+        out = subprocess.run(["pgrep", "-fa", pattern], capture_output=True, text=True).stdout
+        for line in out.splitlines():
+            pid, _, cmd = line.partition(" ")
+            if int(pid) == me or "pgrep" in cmd or "bench/ism.py" in cmd or "bench/attribution.py" in cmd:
+                continue
+            try:
+                with open(f"/proc/{pid}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+                ticks = int(fields[11]) + int(fields[12])  # utime + stime
+            except (OSError, IndexError, ValueError):
+                continue
+            found[int(pid)] = (cmd[:120], ticks)
+    return found
+
+
+def busy_processes(before: dict | None = None) -> list[str]:
+    """Command lines of matching processes that used CPU since `before` (a
+    _matching_processes() snapshot), or, without it, over the next second. Idle leftovers
+    (e.g. an orphaned, sleeping compiler) do not count."""
+    if before is None:
+        before = _matching_processes()
+        time.sleep(1.0)
+    after = _matching_processes()
+    active = [f"{pid} {cmd}" for pid, (cmd, ticks) in after.items() if pid not in before or ticks > before[pid][1]]
+    active += [f"{pid} {cmd}" for pid, (cmd, _) in before.items() if pid not in after]  # ended meanwhile
+    return sorted(set(active))
+
+
+def wait_until_idle(minutes: float, poll: float = 30.0) -> str:
+    """Waits until busy_processes() is empty; returns a note for the output."""
+    deadline = time.time() + minutes * 60
+    start = time.time()
+
+    def check():
+        found = busy_processes()
+        if not found:  # also: nothing else using CPU over 3 s
+            cpu0, own0, t0 = system_busy_seconds(), own_cpu_seconds(), time.perf_counter()
+            time.sleep(3)
+            cores = ((system_busy_seconds() - cpu0) - (own_cpu_seconds() - own0)) / (time.perf_counter() - t0)
+            if cores > 0.3:
+                found = [f"0 other processes use {cores:.2f} cores"]
+        return found
+
+    busy = check()
+    while busy and time.time() < deadline:
+        print(f"waiting for the machine to be idle ({len(busy)} busy: {busy[0][:80]} …)", file=sys.stderr, flush=True)
+        time.sleep(poll)
+        busy = check()
+    waited = time.time() - start
+    if busy:
+        return (f"WARNING: machine still busy after waiting {waited / 60:.0f} min; measured anyway while running: "
+                + "; ".join(b[:80] for b in busy))
+    return (f"machine idle at start (no training, Swift compilation or tests running, other processes "
+            f"< 0.3 cores; waited {waited:.0f} s)")
+
+
+def seqlens_version(binary: str) -> str:
+    commit = subprocess.run(["git", "-C", REPO, "log", "-1", "--format=%h %cs"], capture_output=True, text=True).stdout.strip()
+    dirty = subprocess.run(["git", "-C", REPO, "status", "--porcelain", "Sources"], capture_output=True, text=True).stdout.strip()
+    try:
+        built = datetime.datetime.fromtimestamp(os.path.getmtime(binary)).strftime("%Y-%m-%d %H:%M")
+    except OSError:
+        built = "missing"
+    return f"seqlens {commit}{' (+uncommitted Sources changes)' if dirty else ''}, binary built {built}"
+
+
+def header(binary: str, extra: list[str]) -> str:
+    import torch
+    versions = [f"onnxruntime {ort.__version__}", f"torch {torch.__version__}", f"numpy {np.__version__}"]
+    for mod in extra:
+        try:
+            versions.append(f"{mod} {__import__(mod).__version__}")
+        except ImportError:
+            versions.append(f"{mod} missing")
+    versions.append(f"Python {platform.python_version()}")
+    now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
+    return (f"{now} · {cpu_model()}, {os.cpu_count()} CPUs ({platform.machine()}, {platform.system()}) · "
+            f"{seqlens_version(binary)} · " + ", ".join(versions))
+
+
+# ----------------------------------------------------------------------------- data
+
+def random_sequences(n: int, length: int, seed: int) -> np.ndarray:
+    """(n, length) base indices 0..3 (A, C, G, T)."""
+    return np.random.default_rng(seed).integers(0, 4, size=(n, length))
+
+
+def write_fasta(path: str, seqs: np.ndarray) -> None:
+    with open(path, "w") as f:
+        for i, s in enumerate(seqs):
+            f.write(f">seq{i}\n{''.join('ACGT'[b] for b in s)}\n")
+
+
+def one_hot(seqs: np.ndarray) -> np.ndarray:
+    """(N, 4, L) float32 channels-first."""
+    return np.ascontiguousarray(np.eye(4, dtype=np.float32)[seqs].transpose(0, 2, 1))
+
+
+def model_input(path: str) -> tuple[str, list]:
+    m = onnx.load(path, load_external_data=False)
+    init = {i.name for i in m.graph.initializer}
+    vi = next(i for i in m.graph.input if i.name not in init)
+    return vi.name, [d.dim_value if d.HasField("dim_value") else None for d in vi.type.tensor_type.shape.dim]
+
+
+def forward_flops(path: str) -> float:
+    """FLOPs (2 × multiply-adds) of Conv and Gemm/MatMul for one sequence."""
+    m = onnx.load(path)
+    name, dims = model_input(path)
+    for d, v in zip(m.graph.input[0].type.tensor_type.shape.dim, [1] + dims[1:]):
+        d.Clear()
+        d.dim_value = v
+    m = onnx.shape_inference.infer_shapes(m)
+    shapes = {v.name: [d.dim_value for d in v.type.tensor_type.shape.dim]
+              for v in list(m.graph.value_info) + list(m.graph.input) + list(m.graph.output)}
+    inits = {i.name: list(i.dims) for i in m.graph.initializer}
+    flops = 0.0
+    for n in m.graph.node:
+        if n.op_type == "Conv":
+            w = inits[n.input[1]]
+            out = shapes[n.output[0]]
+            flops += 2.0 * math.prod(out[1:]) * math.prod(w[1:])
+        elif n.op_type in ("Gemm", "MatMul"):
+            w = inits.get(n.input[1]) or shapes.get(n.input[1])
+            out = shapes[n.output[0]]
+            k = w[1] if n.op_type == "Gemm" and any(a.name == "transB" and a.i for a in n.attribute) else w[0]
+            flops += 2.0 * math.prod(out) * k
+    return flops
+
+
+# ----------------------------------------------------------------------------- torch models
+
+def _onnx_torch_class():
+    import torch
+    import torch.nn as nn
+    import torch.nn.functional as F
+    from onnx import numpy_helper
+
+    class _OnnxTorch(nn.Module):
+        """A PyTorch module that runs an ONNX graph of simple CNN ops with F.* kernels.
+
+        Supports the ops of the sample models (Conv, Relu, MaxPool, AveragePool, Flatten,
+        Gemm, BatchNormalization, Sigmoid, Add, Mul, Exp, MatMul, Softplus); the
+        initializers become parameters, so autograd, captum and torch.export see a normal
+        module.
+        """
+
+        def __init__(self, path: str):
+            super().__init__()
+            m = onnx.load(path)
+            self.params = nn.ParameterDict()
+            self.keys = {}
+            for i, init in enumerate(m.graph.initializer):
+                key = f"p{i}"
+                self.keys[init.name] = key
+                self.params[key] = nn.Parameter(torch.from_numpy(numpy_helper.to_array(init).copy()), requires_grad=False)
+            init_names = set(self.keys)
+            self.input_name = next(i.name for i in m.graph.input if i.name not in init_names)
+            self.output_name = m.graph.output[0].name
+            self.nodes = [(n.op_type, list(n.input), list(n.output),
+                           {a.name: onnx.helper.get_attribute_value(a) for a in n.attribute}) for n in m.graph.node]
+            for op, *_ in self.nodes:
+                if op not in self.OPS:
+                    raise NotImplementedError(f"OnnxTorch: op {op} of {path}")
+
+        OPS = {"Conv", "Relu", "MaxPool", "AveragePool", "Flatten", "Gemm", "BatchNormalization", "Sigmoid",
+               "Add", "Mul", "Exp", "MatMul", "Softplus", "Identity", "Dropout"}
+
+        def value(self, env, name):
+            return self.params[self.keys[name]] if name in self.keys else env[name]
+
+        def forward(self, x):
+            env = {self.input_name: x}
+            for op, ins, outs, at in self.nodes:
+                a = [self.value(env, n) for n in ins if n]
+                if op == "Conv":
+                    pads = at.get("pads", [0, 0])
+                    h = a[0]
+                    if pads[0] != pads[1]:
+                        h, pads = F.pad(h, (pads[0], pads[1])), [0, 0]
+                    y = F.conv1d(h, a[1], a[2] if len(a) > 2 else None, stride=at.get("strides", [1])[0],
+                                 padding=pads[0], dilation=at.get("dilations", [1])[0], groups=at.get("group", 1))
+                elif op == "Relu":
+                    y = F.relu(a[0])
+                elif op == "MaxPool":
+                    pads = at.get("pads", [0, 0])
+                    assert pads[0] == pads[1]
+                    y = F.max_pool1d(a[0], at["kernel_shape"][0], at.get("strides", [1])[0], pads[0],
+                                     at.get("dilations", [1])[0], ceil_mode=bool(at.get("ceil_mode", 0)))
+                elif op == "AveragePool":
+                    pads = at.get("pads", [0, 0])
+                    assert pads[0] == pads[1]
+                    y = F.avg_pool1d(a[0], at["kernel_shape"][0], at.get("strides", [1])[0], pads[0],
+                                     ceil_mode=bool(at.get("ceil_mode", 0)),
+                                     count_include_pad=bool(at.get("count_include_pad", 0)))
+                elif op == "Flatten":
+                    y = a[0].flatten(at.get("axis", 1))
+                elif op == "Gemm":
+                    A = a[0].t() if at.get("transA", 0) else a[0]
+                    B = a[1].t() if at.get("transB", 0) else a[1]
+                    y = at.get("alpha", 1.0) * (A @ B)
+                    if len(a) > 2:
+                        y = y + at.get("beta", 1.0) * a[2]
+                elif op == "BatchNormalization":
+                    y = F.batch_norm(a[0], a[3], a[4], a[1], a[2], training=False, eps=at.get("epsilon", 1e-5))
+                elif op == "Sigmoid":
+                    y = torch.sigmoid(a[0])
+                elif op == "Add":
+                    y = a[0] + a[1]
+                elif op == "Mul":
+                    y = a[0] * a[1]
+                elif op == "Exp":
+                    y = torch.exp(a[0])
+                elif op == "Softplus":
+                    y = F.softplus(a[0])
+                elif op == "MatMul":
+                    y = a[0] @ a[1]
+                else:  # Identity, Dropout (inference)
+                    y = a[0]
+                env[outs[0]] = y
+            return env[self.output_name]
+
+    return _OnnxTorch
+
+
+def load_bench_models_module():
+    spec = importlib.util.spec_from_file_location("make_bench_models", os.path.join(HERE, "make-bench-models.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def torch_model_for(path: str):
+    """(PyTorch module with the ONNX file's weights, how it was made)."""
+    name = os.path.splitext(os.path.basename(path))[0]
+    if os.path.dirname(os.path.abspath(path)) == os.path.join(HERE, "models"):
+        mod = load_bench_models_module()
+        if name in mod.MODELS:
+            return mod.torch_model(name), "original nn.Sequential (BatchNorm unfolded), weights from " + name + ".pt"
+    return _onnx_torch_class()(path).eval(), "OnnxTorch interpreter of the ONNX initializers"
+
+
+def check_torch_vs_ort(model, path: str, length: int, seed: int = 7) -> float:
+    import torch
+    x = one_hot(random_sequences(8, length, seed))
+    name, _ = model_input(path)
+    sess = ort.InferenceSession(path, providers=["CPUExecutionProvider"])
+    ref = sess.run(None, {name: x})[0]
+    with torch.no_grad():
+        got = model(torch.from_numpy(x)).numpy()
+    diff = float(np.abs(ref - got).max())
+    if diff >= 1e-4:
+        raise SystemExit(f"{path}: PyTorch module and onnxruntime disagree by {diff:.2e} (>= 1e-4)")
+    return diff
+
+
+# ----------------------------------------------------------------------------- runners
+
+def find_seqlens(binary: str) -> str:
+    if not (os.path.isfile(binary) and os.access(binary, os.X_OK)):
+        raise SystemExit(f"seqlens binary not found at {binary}: run `swift build -c release --product seqlens`")
+    newest = max((os.path.getmtime(p) for p in glob.glob(os.path.join(REPO, "Sources", "**", "*.swift"), recursive=True)), default=0)
+    if os.path.getmtime(binary) < newest:
+        print(f"note: {binary} is older than some files in Sources/ (rebuild for current numbers)", file=sys.stderr)
+    return binary
+
+
+def run_seqlens(cmd: list[str]) -> float:
+    """Wall-clock seconds of one seqlens command (raises on failure)."""
+    t = time.perf_counter()
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    elapsed = time.perf_counter() - t
+    if proc.returncode != 0:
+        raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{proc.stderr.strip()[-500:]}")
+    return elapsed
+
+
+DISTURBED: list[str] = []  # labels of measurements during which other heavy processes ran
+
+
+def timed(fn, repeats: int, long_run: float = 5.0, label: str = ""):
+    """Runs fn() (returning (seconds, result)) once, and up to `repeats` times in all while a run
+    takes < long_run seconds; returns (median seconds, all seconds, last result). Records in
+    DISTURBED when a matching process used CPU during the measurement, or other processes used
+    more than FOREIGN_CPU_LIMIT cores on average."""
+    procs0 = _matching_processes()
+    cpu0, own0, t0 = system_busy_seconds(), own_cpu_seconds(), time.perf_counter()
+    times, result = [], None
+    for i in range(repeats):
+        seconds, result = fn()
+        times.append(seconds)
+        if seconds >= long_run:
+            break
+    foreign = (system_busy_seconds() - cpu0) - (own_cpu_seconds() - own0)
+    cores = foreign / max(time.perf_counter() - t0, 1e-9)
+    busy = busy_processes(procs0)
+    if cores > FOREIGN_CPU_LIMIT:
+        busy.append(f"0 other processes used {cores:.2f} cores on average")
+        label += f" ({cores:.2f} foreign cores)"
+    if busy:
+        DISTURBED.append(f"{label}: {busy[0][:60]}")
+    return statistics.median(times), times, result
+
+
+def system_busy_seconds() -> float:
+    """CPU seconds all processes have spent (user+nice+system+irq+softirq+steal), from /proc/stat."""
+    try:
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+    except OSError:
+        return 0.0
+    return (v[0] + v[1] + v[2] + v[5] + v[6] + v[7]) / os.sysconf("SC_CLK_TCK")
+
+
+def own_cpu_seconds() -> float:
+    """CPU seconds of this process and its waited-for children (seqlens runs)."""
+    import resource
+    a, b = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
+
+
+def disturbed_note() -> str:
+    if not DISTURBED:
+        return "No training, compilation or test run was seen during any measurement."
+    labels = [d.split(": ", 1)[0] for d in DISTURBED]
+    procs = sorted({"CPU use by other processes" if d.split(": ", 1)[1].startswith("0 ")
+                    else " ".join(d.split(": ", 1)[1].split()[1:3]) for d in DISTURBED})
+    return (f"{len(labels)} measurement(s) overlapped other heavy processes ({'; '.join(procs)}) and are marked ⚠: "
+            + "; ".join(labels))
+
+
+def marked(tool: str, busy: bool) -> str:
+    return tool + (" ⚠ machine busy" if busy else "")
+
+
+def ort_naive_ism(path: str, seqs: np.ndarray, threads: int, batch: int):
+    """(seconds, deltas (N, 4, L, T)) with every mutant run through onnxruntime."""
+    t0 = time.perf_counter()
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    sess = ort.InferenceSession(path, so, providers=["CPUExecutionProvider"])
+    name, _ = model_input(path)
+    n, length = seqs.shape
+    x = one_hot(seqs)
+    ref = sess.run(None, {name: x})[0]
+    tasks = ref.shape[1]
+    deltas = np.zeros((n, 4, length, tasks), dtype=np.float32)
+    for i in range(n):
+        # mutants in (position, base) order, reference base skipped
+        pos = np.repeat(np.arange(length), 3)
+        alt = (seqs[i][pos] + np.tile(np.arange(1, 4), length)) % 4
+        for s in range(0, len(pos), batch):
+            p, b = pos[s:s + batch], alt[s:s + batch]
+            xb = np.repeat(x[i:i + 1], len(p), axis=0)
+            rows = np.arange(len(p))
+            xb[rows, :, p] = 0
+            xb[rows, b, p] = 1
+            deltas[i, b, p] = sess.run(None, {name: xb})[0] - ref[i]
+    return time.perf_counter() - t0, deltas
+
+
+def tangermeme_ism(model, seqs: np.ndarray, threads: int, batch: int, fast: bool):
+    """(seconds, deltas (N, 4, L, T), whether tangermeme used its fast path)."""
+    import torch
+    import tangermeme.saturation_mutagenesis as tsm
+    torch.set_num_threads(threads)
+    used = {"fast": False}
+    original = tsm._fast_path
+
+    def spy(*a, **k):
+        result = original(*a, **k)
+        used["fast"] = result[0] is not None
+        return result
+
+    tsm._fast_path = spy
+    X = torch.from_numpy(one_hot(seqs))
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            t0 = time.perf_counter()
+            y0, y_hat = tsm.saturation_mutagenesis(model, X, batch_size=batch, raw_outputs=True,
+                                                   device="cpu", fast=fast)
+            seconds = time.perf_counter() - t0
+    finally:
+        tsm._fast_path = original
+    for w in caught:
+        if "fast" in str(w.message):
+            print(f"    tangermeme: {str(w.message)[:200]}", file=sys.stderr)
+    deltas = (y_hat - y0[:, None, None, :]).numpy()
+    return seconds, deltas, used["fast"]
+
+
+# ----------------------------------------------------------------------------- main
+
+def fmt(v: float) -> str:
+    return f"{v:,.0f}" if v >= 100 else (f"{v:,.1f}" if v >= 10 else f"{v:.2f}")
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("models", nargs="*", help="default: bench/models/basset-L1000.onnx and sample-models/"
+                    "{multitask-deep-relu,code-shallow-relu,residualbind}.onnx")
+    ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--basset-seqs", type=int, default=3, help="sequences for L >= 1000 models")
+    ap.add_argument("--substitutions", type=int, default=12000,
+                    help="smaller models: about this many substitutions (at least 20 sequences)")
+    ap.add_argument("--batch", type=int, default=64, help="seqlens incremental --batch (mutants per pass)")
+    ap.add_argument("--naive-batch", type=int, default=256, help="seqlens naive and onnxruntime mutants per pass")
+    ap.add_argument("--tangermeme-batches", type=int, nargs="*", default=[32, 256])
+    ap.add_argument("--tangermeme-fast", choices=["both", "default", "off"], default="both",
+                    help="tangermeme with fast=True (its default), fast=False, or both")
+    ap.add_argument("--skip-tangermeme", action="store_true")
+    ap.add_argument("--repeats", type=int, default=3, help="runs per timing when a run takes < 5 s (median)")
+    ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--seqlens", default=DEFAULT_BIN)
+    ap.add_argument("--wait-minutes", type=float, default=25.0, help="max wait for an idle machine (0: don't)")
+    ap.add_argument("--markdown-out", metavar="FILE")
+    ap.add_argument("--json-out", metavar="FILE")
+    args = ap.parse_args()
+
+    binary = find_seqlens(args.seqlens)
+    models = args.models or [os.path.join(HERE, "models", "basset-L1000.onnx")] + [
+        os.path.join(REPO, "sample-models", f"{m}.onnx") for m in ("multitask-deep-relu", "code-shallow-relu", "residualbind")]
+    import torch
+    torch.set_num_interop_threads(1)
+    head = header(binary, ["tangermeme"])
+    print(head, file=sys.stderr)
+
+    # models, inputs and torch twins first (not timed)
+    work = []
+    tmp = tempfile.mkdtemp(prefix="seqlens-ism-bench-")
+    for k, path in enumerate(models):
+        name = os.path.splitext(os.path.basename(path))[0]
+        _, dims = model_input(path)
+        length = dims[2]
+        n = args.basset_seqs if length >= 1000 else max(20, math.ceil(args.substitutions / (3 * length)))
+        seqs = random_sequences(n, length, args.seed + k)
+        fasta = os.path.join(tmp, f"{name}.fa")
+        write_fasta(fasta, seqs)
+        tmodel, how = (None, "skipped") if args.skip_tangermeme else torch_model_for(path)
+        diff = None if tmodel is None else check_torch_vs_ort(tmodel, path, length)
+        note = f"{name}: PyTorch twin = {how}" + ("" if diff is None else f", max |torch − onnxruntime| = {diff:.1e}")
+        print(note, file=sys.stderr)
+        work.append(dict(name=name, path=path, length=length, seqs=seqs, fasta=fasta, torch=tmodel,
+                         note=note, flops=forward_flops(path)))
+
+    idle = wait_until_idle(args.wait_minutes) if args.wait_minutes > 0 else "did not wait for an idle machine"
+    print(idle, file=sys.stderr)
+
+    rows, records, agreement = [], [], []
+    for w in work:
+        n, length = w["seqs"].shape
+        subs = 3 * n * length
+        for threads in args.threads:
+            results = []  # (tool, seconds, times, deltas)
+            print(f"{w['name']} L={length} N={n} threads={threads}", file=sys.stderr, flush=True)
+
+            def seqlens_run(engine, batch):
+                out = os.path.join(tmp, f"{w['name']}-{engine}-{threads}.npy")
+                cmd = [binary, "ism", w["path"], w["fasta"], "--target", "all", "--engine", engine,
+                       "--threads", str(threads), "--batch", str(batch), "-o", out]
+                return lambda: (run_seqlens(cmd), out)
+
+            for engine, batch in (("incremental", args.batch), ("naive", args.naive_batch)):
+                n0 = len(DISTURBED)
+                tool = f"seqlens {engine} (batch {batch})"
+                med, times, out = timed(seqlens_run(engine, batch), args.repeats, label=f"{w['name']} T={threads} {tool}")
+                results.append((marked(tool, len(DISTURBED) > n0), med, times, np.load(out)))
+                print(f"  seqlens {engine}: {med:.2f} s {times}", file=sys.stderr, flush=True)
+            n0 = len(DISTURBED)
+            tool = f"onnxruntime naive (batch {args.naive_batch})"
+            med, times, deltas = timed(lambda: ort_naive_ism(w["path"], w["seqs"], threads, args.naive_batch),
+                                       args.repeats, label=f"{w['name']} T={threads} {tool}")
+            results.append((marked(tool, len(DISTURBED) > n0), med, times, deltas))
+            print(f"  onnxruntime: {med:.2f} s {times}", file=sys.stderr, flush=True)
+            if w["torch"] is not None:
+                fasts = {"both": [True, False], "default": [True], "off": [False]}[args.tangermeme_fast]
+                for fast in fasts:
+                    for batch in args.tangermeme_batches:
+                        runs = []  # (seconds, fastISM used) per run
+
+                        def run():
+                            s, d, used = tangermeme_ism(w["torch"], w["seqs"], threads, batch, fast)
+                            runs.append((s, used))
+                            return s, d
+                        n0 = len(DISTURBED)
+                        _, _, deltas = timed(run, args.repeats,
+                                             label=f"{w['name']} T={threads} tangermeme {batch} fast={fast}")
+                        busy = len(DISTURBED) > n0
+                        # tangermeme decides per call whether to use fastISM (only when the job is
+                        # estimated at > 30 s from a timed first batch), so with fast=True the runs
+                        # may differ in kind: one row per kind.
+                        for used in sorted({u for _, u in runs}, reverse=True):
+                            times = [t for t, u in runs if u == used]
+                            label = (f"tangermeme batch {batch}, fast=True (default; fastISM "
+                                     f"{'used' if used else 'not used'}"
+                                     f"{'' if len(times) == len(runs) else f', {len(times)} of {len(runs)} runs'})"
+                                     if fast else f"tangermeme batch {batch}, fast=False")
+                            results.append((marked(label, busy), statistics.median(times), times, deltas))
+                            print(f"  {label}: {statistics.median(times):.2f} s {times}", file=sys.stderr, flush=True)
+
+            ort_d = next(r[3] for r in results if r[0].startswith("onnxruntime"))
+            scale = float(np.abs(ort_d).max())
+            inc = results[0][1]
+            for tool, med, times, deltas in results:
+                diff = None
+                if deltas is not None and not tool.startswith("onnxruntime"):
+                    if deltas.shape != ort_d.shape:
+                        raise SystemExit(f"{tool}: shape {deltas.shape}, onnxruntime {ort_d.shape}")
+                    diff = float(np.abs(deltas - ort_d).max())
+                    agreement.append(f"{w['name']} T={threads} {tool}: max |Δ − Δ_onnxruntime| = {diff:.2e} "
+                                     f"(max |Δ| = {scale:.3g})")
+                rate = subs / med
+                gflops = subs * w["flops"] / med / 1e9
+                rows.append((w["name"], str(length), str(n), f"{subs:,}", str(threads), tool, f"{med:.2f}",
+                             fmt(rate), f"{gflops:,.1f}", f"{med / inc:.1f}×",
+                             "—" if diff is None else f"{diff:.1e}"))
+                records.append(dict(model=w["name"], length=length, sequences=n, substitutions=subs, threads=threads,
+                                    tool=tool, seconds=med, runs=times, substitutions_per_second=rate,
+                                    full_pass_gflops=gflops, incremental_speedup=med / inc, max_abs_diff_vs_ort=diff))
+
+    hdr = ("model", "L", "seqs", "substitutions", "threads", "tool", "seconds", "subst./s",
+           "GFLOP/s (full-pass equiv.)", "seqlens incremental speed-up", "max abs diff vs onnxruntime")
+    lines = ["| " + " | ".join(hdr) + " |", "|" + "|".join(["---"] * 2 + ["---:"] * 3 + ["---"] + ["---:"] * 5) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    table = "\n".join(lines)
+
+    # goals (Basset-sized model)
+    goals = []
+    for threads in args.threads:
+        sel = [r for r in records if r["model"].startswith("basset") and r["threads"] == threads]
+        if not sel:
+            continue
+        inc = next(r for r in sel if "incremental" in r["tool"])
+        ortr = next(r for r in sel if r["tool"].startswith("onnxruntime"))
+        tms = [r for r in sel if r["tool"].startswith("tangermeme")]
+        line = f"Basset-sized, {threads} thread(s): incremental vs onnxruntime naive {ortr['seconds'] / inc['seconds']:.1f}× (goal ≥ 5×: " \
+               f"{'met' if ortr['seconds'] / inc['seconds'] >= 5 else 'NOT met'})"
+        if tms:
+            best = min(tms, key=lambda r: r["seconds"])
+            ratio = best["seconds"] / inc["seconds"]
+            line += f"; vs the fastest tangermeme setting ({best['tool']}) {ratio:.1f}× (goal ≥ 20×: {'met' if ratio >= 20 else 'NOT met'})"
+            for r in tms:
+                if "batch 32, fast=True" in r["tool"]:
+                    line += f"; vs tangermeme defaults ({r['tool']}) {r['seconds'] / inc['seconds']:.1f}×"
+            slow = [r for r in tms if "fast=False" in r["tool"]]
+            if slow:
+                best_slow = min(slow, key=lambda r: r["seconds"])
+                line += f"; vs the fastest tangermeme without fastISM ({best_slow['tool']}) {best_slow['seconds'] / inc['seconds']:.1f}×"
+        goals.append(line)
+
+    notes = [f"Environment: {head}", idle,
+             "Seconds: wall clock of whole seqlens commands (process start, model load, .npy write included); "
+             "onnxruntime includes session creation; tangermeme is the saturation_mutagenesis call. "
+             f"Median of up to {args.repeats} runs (one run when it takes ≥ 5 s). "
+             "GFLOP/s = substitutions × Conv/Gemm FLOPs of one full forward pass / seconds "
+             "(physical for naive engines, effective for incremental ones). "
+             "Speed-up = tool seconds / seqlens incremental seconds, same model and threads.",
+             *[w["note"] for w in work], *agreement,
+             disturbed_note()]
+    text = table + "\n\n" + "\n".join(f"- {g}" for g in goals) + "\n\n" + "\n".join(f"- {x}" for x in notes)
+    print(text)
+    if args.markdown_out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.markdown_out)), exist_ok=True)
+        with open(args.markdown_out, "w") as f:
+            f.write(f"# Full ISM benchmark\n\n{head}\n\n{text}\n")
+    if args.json_out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json_out)), exist_ok=True)
+        with open(args.json_out, "w") as f:
+            json.dump({"environment": head, "idle": idle, "results": records}, f, indent=2)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
