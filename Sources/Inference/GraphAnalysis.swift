@@ -6,9 +6,6 @@ extension Graph {
         for node in nodes { counts[node.opType, default: 0] += 1 }
         return counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map { ($0.key, $0.value) }
     }
-
-    /// ONNX op types seqlens runs.
-    public static var supportedOpTypes: [String] { ONNXNodeParser.supportedOpTypes }
 }
 
 /// How many input positions can influence one output, traced through the positional
