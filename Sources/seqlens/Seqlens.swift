@@ -13,10 +13,17 @@ struct Seqlens: ParsableCommand {
 
         Sequences are FASTA files. Letters other than ACGT (N, IUPAC codes) become all-zero columns.
 
-        Examples:
-          seqlens inspect sample-models/tiny-motifs.onnx
-          seqlens predict sample-models/tiny-motifs.onnx sample-models/tiny-motifs.fa
-          seqlens predict MODEL.onnx reads.fa --pad center --output predictions.npy
+        Positions are 0-based and ranges exclude their end (--range 40:50 is ten bases), as \
+        in Python and tangermeme. Attribution and ISM arrays are float32 (N, A, L) in alphabet \
+        order whatever the model's layout.
+
+        Examples, with a bundled sample model and its demo sequences:
+          M=sample-models/multitask-deep-relu.onnx F=assets/sequences/multitask.fa
+          seqlens inspect $M
+          seqlens predict $M $F -o predictions.tsv
+          seqlens logo $M $F --record mt_test_04056 --target CEBPB --range 20:100
+          seqlens attr $M $F --method ig --target CEBPB -o ig.npy
+          seqlens ism $M $F --target all -o ism.npz
         """,
         subcommands: [Inspect.self, Predict.self, Attr.self, ISM.self, Variant.self, LogoCommand.self, HeatmapCommand.self, Benchmark.self, Show.self, MotifCommand.self]
     )
