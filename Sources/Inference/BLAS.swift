@@ -28,10 +28,12 @@ enum BLAS {
         )
     }
 
-    /// Threads BLAS may use for one call.
+    /// Threads BLAS may use. Changing OpenBLAS's count is not free, so only changes are passed on.
     static func setThreads(_ count: Int) {
         #if !canImport(Accelerate)
-        openblas_set_num_threads(Int32(max(1, count)))
+        let wanted = Int32(max(1, count))
+        guard openblas_get_num_threads() != wanted else { return }
+        openblas_set_num_threads(wanted)
         #endif
     }
 }
