@@ -42,7 +42,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ism import (DEFAULT_BIN, DISTURBED, disturbed_note, marked, HERE, REPO, check_torch_vs_ort, find_seqlens, header, model_input,  # noqa: E402
+from ism import (DEFAULT_BIN, DISTURBED, RETRIES, disturbed_note, marked, HERE, REPO, check_torch_vs_ort, find_seqlens, header, model_input,  # noqa: E402
                  one_hot, random_sequences, run_seqlens, timed, torch_model_for, wait_until_idle, write_fasta)
 
 DEFAULT_MODELS = [
@@ -119,7 +119,8 @@ def main() -> int:
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--seed", type=int, default=7)
     ap.add_argument("--seqlens", default=DEFAULT_BIN)
-    ap.add_argument("--wait-minutes", type=float, default=25.0)
+    ap.add_argument("--wait-minutes", type=float, default=25.0, help="max wait for an idle machine (0: don't)")
+    ap.add_argument("--retries", type=int, default=2, help="re-measure a disturbed measurement up to N times")
     ap.add_argument("--markdown-out", metavar="FILE")
     ap.add_argument("--json-out", metavar="FILE")
     args = ap.parse_args()
@@ -127,6 +128,7 @@ def main() -> int:
     import torch
     torch.set_num_interop_threads(1)
     binary = find_seqlens(args.seqlens)
+    RETRIES.update(count=args.retries, wait_minutes=min(args.wait_minutes, 15.0))
     head = header(binary, ["captum"])
     print(head, file=sys.stderr)
 
