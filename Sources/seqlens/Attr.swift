@@ -51,10 +51,12 @@ struct Attr: ParsableCommand {
             let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
             let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
             progress.finish()
-            let predictions = try PredictionTable.predict(model: model, records: records, batchSize: compute.batch, threads: compute.threads)
-            let oneHot = Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst))
+            // Predictions and the one-hot input go only into .npz files: skip that pass otherwise.
+            let bundled = ArrayOutput.Format(path: output) == .npz
+            let predictions = bundled ? try PredictionTable.predict(model: model, records: records, batchSize: compute.batch, threads: compute.threads) : nil
+            let oneHot = bundled ? Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)) : nil
             try ArrayOutput(name: "attributions", values: maps, ids: records.map(\.id), alphabet: model.alphabet,
-                            tasks: tasks, predictions: predictions.values, oneHot: oneHot)
+                            tasks: tasks, predictions: predictions?.values, oneHot: oneHot)
                 .write(to: URL(fileURLWithPath: output))
         }
     }
