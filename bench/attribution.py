@@ -42,7 +42,7 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from ism import (DEFAULT_BIN, DISTURBED, RETRIES, disturbed_note, marked, HERE, REPO, check_torch_vs_ort, find_seqlens, header, model_input,  # noqa: E402
+from ism import (DEFAULT_BIN, write_report, DISTURBED, RETRIES, disturbed_note, marked, HERE, REPO, check_torch_vs_ort, find_seqlens, header, model_input,  # noqa: E402
                  one_hot, random_sequences, run_seqlens, timed, torch_model_for, wait_until_idle, write_fasta)
 
 DEFAULT_MODELS = [
@@ -228,16 +228,7 @@ def main() -> int:
            f"Saliency batch {args.batch}; IG: captum internal_batch_size {args.ig_batch}.",
            *notes, *agreement,
            disturbed_note()]
-    text = table + "\n\n" + "\n".join(f"- {g}" for g in goals) + "\n\n" + "\n".join(f"- {e}" for e in env)
-    print(text)
-    if args.markdown_out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.markdown_out)), exist_ok=True)
-        with open(args.markdown_out, "w") as f:
-            f.write(f"# Attribution benchmark\n\n{head}\n\n{text}\n")
-    if args.json_out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json_out)), exist_ok=True)
-        with open(args.json_out, "w") as f:
-            json.dump({"environment": head, "idle": idle, "results": records}, f, indent=2)
+    write_report(args, "Attribution benchmark", head, idle, table, goals, env, records)
     return 0
 
 

@@ -515,6 +515,20 @@ def fmt(v: float) -> str:
     return f"{v:,.0f}" if v >= 100 else (f"{v:,.1f}" if v >= 10 else f"{v:.2f}")
 
 
+def write_report(args, title: str, head: str, idle: str, table: str, goals: list, notes: list, records: list) -> None:
+    """Prints the report and writes --markdown-out / --json-out (shared with attribution.py)."""
+    text = table + "\n\n" + "\n".join(f"- {g}" for g in goals) + "\n\n" + "\n".join(f"- {x}" for x in notes)
+    print(text)
+    if args.markdown_out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.markdown_out)), exist_ok=True)
+        with open(args.markdown_out, "w") as f:
+            f.write(f"# {title}\n\n{head}\n\n{text}\n")
+    if args.json_out:
+        os.makedirs(os.path.dirname(os.path.abspath(args.json_out)), exist_ok=True)
+        with open(args.json_out, "w") as f:
+            json.dump({"environment": head, "idle": idle, "results": records}, f, indent=2)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="*", help="default: bench/models/basset-L1000.onnx and sample-models/"
@@ -679,16 +693,7 @@ def main() -> int:
              "Speed-up = tool seconds / seqlens incremental seconds, same model and threads.",
              *[w["note"] for w in work], *agreement,
              disturbed_note()]
-    text = table + "\n\n" + "\n".join(f"- {g}" for g in goals) + "\n\n" + "\n".join(f"- {x}" for x in notes)
-    print(text)
-    if args.markdown_out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.markdown_out)), exist_ok=True)
-        with open(args.markdown_out, "w") as f:
-            f.write(f"# Full ISM benchmark\n\n{head}\n\n{text}\n")
-    if args.json_out:
-        os.makedirs(os.path.dirname(os.path.abspath(args.json_out)), exist_ok=True)
-        with open(args.json_out, "w") as f:
-            json.dump({"environment": head, "idle": idle, "results": records}, f, indent=2)
+    write_report(args, "Full ISM benchmark", head, idle, table, goals, notes, records)
     return 0
 
 
