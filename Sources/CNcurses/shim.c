@@ -1,0 +1,98 @@
+#define _XOPEN_SOURCE 700
+#include "CNcurses.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+SCREEN *seqlens_newterm(void) {
+    return newterm(NULL, stdout, stdin);
+}
+
+attr_t seqlens_attributes(int bold, int dim, int reverse, int underline) {
+    attr_t attributes = A_NORMAL;
+    if (bold) attributes |= A_BOLD;
+    if (dim) attributes |= A_DIM;
+    if (reverse) attributes |= A_REVERSE;
+    if (underline) attributes |= A_UNDERLINE;
+    return attributes;
+}
+
+int seqlens_put(int y, int x, const wchar_t *characters, int count, attr_t attributes, int pair) {
+    wchar_t text[CCHARW_MAX + 1] = {L'?', 0};
+    if (count > 0 && wcwidth(characters[0]) == 1) {
+        if (count > CCHARW_MAX) count = CCHARW_MAX;
+        wmemcpy(text, characters, (size_t)count);
+        text[count] = 0;
+    }
+    cchar_t cell;
+    // The short pair argument cannot hold extended pairs; ncurses takes the int through `opts`.
+    if (setcchar(&cell, text, attributes, 0, &pair) == ERR) return ERR;
+    return mvadd_wch(y, x, &cell);
+}
+
+void seqlens_enable_mouse(void) {
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    mouseinterval(0);
+}
+
+int seqlens_mouse_click(int *x, int *y) {
+    MEVENT event;
+    if (getmouse(&event) != OK) return 0;
+    if (!(event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return 0;
+    *x = event.x;
+    *y = event.y;
+    return 1;
+}
+
+void seqlens_force_repaint(void) {
+    clearok(curscr, TRUE);
+}
+
+static volatile sig_atomic_t wake_descriptor = -1;
+static struct sigaction curses_winch_action;
+
+static void restore_and_exit(int signal_number) {
+    endwin();
+    _exit(128 + signal_number);
+}
+
+static void wake_on_resize(int signal_number, siginfo_t *info, void *context) {
+    // ncurses' own handler records the resize for the next get_wch; the byte wakes poll(2).
+    if (curses_winch_action.sa_flags & SA_SIGINFO) {
+        curses_winch_action.sa_sigaction(signal_number, info, context);
+    } else if (curses_winch_action.sa_handler != SIG_DFL && curses_winch_action.sa_handler != SIG_IGN) {
+        curses_winch_action.sa_handler(signal_number);
+    }
+    int fd = wake_descriptor;
+    if (fd >= 0) {
+        char byte = 'w';
+        ssize_t ignored = write(fd, &byte, 1);
+        (void)ignored;
+    }
+}
+
+void seqlens_install_signal_handlers(int wake_fd) {
+    wake_descriptor = wake_fd;
+
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = restore_and_exit;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_sigaction = wake_on_resize;
+    action.sa_flags = SA_SIGINFO | SA_RESTART;
+    sigaction(SIGWINCH, &action, &curses_winch_action);
+}
+
+void seqlens_restore_signal_handlers(void) {
+    wake_descriptor = -1;
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    sigaction(SIGWINCH, &curses_winch_action, NULL);
+}
