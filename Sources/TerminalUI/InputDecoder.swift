@@ -1,0 +1,97 @@
+@preconcurrency import CNcurses
+import Explorer
+
+/// One thing read from curses, before decoding.
+enum RawInput: Equatable {
+    /// A character from get_wch (OK): a Unicode scalar or a control code.
+    case character(UInt32)
+    /// A KEY_* code from get_wch (KEY_CODE_YES), other than mouse and resize.
+    case keyCode(Int32)
+    /// A button-1 press at a cell.
+    case click(x: Int, y: Int)
+    /// KEY_RESIZE, with the new COLS and LINES.
+    case resize(width: Int, height: Int)
+}
+
+/// Curses input → explorer events.
+enum InputDecoder {
+    /// Decodes one batch of input. Escape sequences curses did not recognise (a TERM that does not
+    /// match the terminal, e.g. Home/End under tmux as ESC [ 1 ~ / ESC [ 4 ~) arrive as separate
+    /// characters within one batch and are decoded here; a lone ESC is Escape.
+    static func events(from inputs: [RawInput]) -> [InputEvent] {
+        var events: [InputEvent] = []
+        var index = 0
+        while index < inputs.count {
+            switch inputs[index] {
+            case .character(27):
+                if let (key, length) = escapeSequence(inputs[(index + 1)...]) {
+                    events.append(.key(key))
+                    index += 1 + length
+                    continue
+                }
+                events.append(.key(.escape))
+            case .character(let code):
+                if let key = key(character: code) { events.append(.key(key)) }
+            case .keyCode(let code):
+                if let key = key(keyCode: code) { events.append(.key(key)) }
+            case .click(let x, let y):
+                events.append(.click(x: x, y: y))
+            case .resize(let width, let height):
+                events.append(.resize(width: width, height: height))
+            }
+            index += 1
+        }
+        return events
+    }
+
+    /// A character code from get_wch.
+    static func key(character code: UInt32) -> Key? {
+        switch code {
+        case 27: return .escape
+        case 10, 13: return .enter
+        case 8, 127: return .backspace
+        case 9: return .tab
+        case 1 ... 26: return .control(Character(Unicode.Scalar(UInt8(code) + 0x60)))
+        case 0 ..< 32: return nil
+        default: return Unicode.Scalar(code).map { .character(Character($0)) }
+        }
+    }
+
+    /// A KEY_* code from get_wch; nil for keys the explorer has no use for (F-keys, Insert, ...).
+    static func key(keyCode code: Int32) -> Key? {
+        switch code {
+        case KEY_UP: return .up
+        case KEY_DOWN: return .down
+        case KEY_LEFT: return .left
+        case KEY_RIGHT: return .right
+        case KEY_PPAGE: return .pageUp
+        case KEY_NPAGE: return .pageDown
+        // ESC [ 1 ~ and ESC [ 4 ~ are Find and Select in vt220 terminfo entries.
+        case KEY_HOME, KEY_FIND: return .home
+        case KEY_END, KEY_SELECT: return .end
+        case KEY_ENTER: return .enter
+        case KEY_BACKSPACE: return .backspace
+        default: return nil
+        }
+    }
+
+    /// The key of `[` or `O` plus parameters and a final byte following an ESC, and how many inputs it used.
+    private static func escapeSequence(_ rest: ArraySlice<RawInput>) -> (Key, Int)? {
+        var characters: [Character] = []
+        for input in rest.prefix(4) {
+            guard case .character(let code) = input, let scalar = Unicode.Scalar(code), scalar.isASCII else { return nil }
+            characters.append(Character(scalar))
+            let sequence = String(characters)
+            if let key = escapeSequences[sequence] { return (key, characters.count) }
+        }
+        return nil
+    }
+
+    private static let escapeSequences: [String: Key] = [
+        "[A": .up, "[B": .down, "[C": .right, "[D": .left,
+        "OA": .up, "OB": .down, "OC": .right, "OD": .left,
+        "[H": .home, "[F": .end, "OH": .home, "OF": .end,
+        "[1~": .home, "[7~": .home, "[4~": .end, "[8~": .end,
+        "[5~": .pageUp, "[6~": .pageDown,
+    ]
+}
