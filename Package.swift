@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         // System libraries and generated code.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // ncursesw plus tiny C wrappers for the curses macros Swift cannot import.
+        .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         .target(
             name: "ONNXProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
@@ -33,11 +35,13 @@ let package = Package(
         ),
         .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
         .target(name: "Rendering", dependencies: ["Genomics"]),
+        .target(name: "Explorer", dependencies: ["Genomics", "Inference", "Interpretation", "Rendering"]),
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "Explorer", "Rendering"]),
 
         .executableTarget(
             name: "seqlens",
             dependencies: [
-                "Genomics", "Inference", "Interpretation", "Rendering",
+                "Genomics", "Inference", "Interpretation", "Rendering", "Explorer", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -52,6 +56,8 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),
+        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Interpretation", "Rendering", "Genomics", "TestSupport"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "Rendering"]),
         .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation"]),
     ]
 )

@@ -42,7 +42,7 @@ public struct Bars: Widget {
     static let lossColor = Color(hex: 0xE41A1C)
 
     /// "0.812" for values that fit, 3 significant digits otherwise.
-    static func number(_ value: Float) -> String {
+    public static func number(_ value: Float) -> String {
         abs(value) < 1000 ? String(format: "%.3f", Double(value)) : NumberFormat.short(value)
     }
 

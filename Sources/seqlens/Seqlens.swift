@@ -19,12 +19,13 @@ struct Seqlens: ParsableCommand {
 
         Examples, with a bundled sample model and its demo sequences:
           M=sample-models/multitask-deep-relu.onnx F=assets/sequences/multitask.fa
+          seqlens explore $M $F --annotations assets/sequences/multitask.tsv
           seqlens inspect $M
           seqlens predict $M $F -o predictions.tsv
           seqlens logo $M $F --record mt_test_04056 --target CEBPB --range 20:100
           seqlens attr $M $F --method ig --target CEBPB -o ig.npy
           seqlens ism $M $F --target all -o ism.npz
         """,
-        subcommands: [Inspect.self, Predict.self, Attr.self, ISM.self, Variant.self, LogoCommand.self, HeatmapCommand.self, Benchmark.self, Show.self, MotifCommand.self]
+        subcommands: [Explore.self, Inspect.self, Predict.self, Attr.self, ISM.self, Variant.self, LogoCommand.self, HeatmapCommand.self, Benchmark.self, Show.self, MotifCommand.self]
     )
 }

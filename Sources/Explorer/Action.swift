@@ -1,0 +1,65 @@
+import Interpretation
+
+/// Everything that can change the explorer's state: what the user asked for (from the key map)
+/// and what background work delivered.
+public enum Action: Sendable, Equatable {
+    // Moving.
+    case move(by: Int)
+    case page(by: Int)
+    case moveToStart, moveToEnd
+    case moveTo(position: Int)
+    /// A click at a screen cell; it moves the cursor when it lands on a track.
+    case click(x: Int, y: Int)
+    case resize(width: Int, height: Int)
+
+    // Editing.
+    /// Puts a base (ASCII, any case) at the cursor; in replace mode, also moves right.
+    case mutate(base: UInt8)
+    case enterReplaceMode
+    /// Backspace in replace mode: restores the base before the cursor.
+    case replaceBackspace
+    case undo, redo, resetRecord
+
+    // Browsing.
+    case nextRecord, previousRecord
+    case nextTask, previousTask
+    case cycleMethod
+    case zoomIn, zoomOut
+    case toggleSort
+    case toggleHelp
+
+    // Prompts and search.
+    case openPrompt(PromptKind)
+    case promptInput(Character)
+    case promptBackspace
+    case promptSubmit
+    /// Esc: leaves replace mode, a prompt, the help or the quit question.
+    case cancel
+    case nextHit, previousHit
+
+    // Saving and quitting.
+    case save
+    case quit
+    /// In the quit question: leave without saving.
+    case discardAndQuit
+    case saved(summary: String)
+
+    // Background results.
+    case referencePredicted(record: Int, values: [Float])
+    case predicted(version: Int, values: [Float], milliseconds: Double)
+    case attributed(version: Int, map: AttributionMap, milliseconds: Double)
+    case mutagenized(version: Int, deltas: [Float], milliseconds: Double)
+    case failed(String)
+    /// Time passes while work is outstanding (animates the progress indicator).
+    case tick
+}
+
+/// Work `update` asks the runtime to do; results come back as actions.
+public enum Effect: Sendable, Equatable {
+    /// Make `sequence` the reference of incremental prediction and report its predictions.
+    case setReference(record: Int, sequence: [UInt8])
+    case predict(version: Int, sequence: [UInt8])
+    case attribute(version: Int, sequence: [UInt8], method: ExplorerMethod, task: Int)
+    case mutagenize(version: Int, sequence: [UInt8])
+    case save(SessionSnapshot)
+}

@@ -1,0 +1,74 @@
+import Foundation
+
+/// One worker thread that runs jobs in order, where a newer job of the same kind replaces a
+/// waiting one and cancels a running one (its `isCancelled` turns true). The explorer has two:
+/// a fast lane for reference, predictions and gradient maps, and a slow lane for ISM and
+/// integrated gradients, so a long ISM never delays the predictions of the next edit.
+final class BackgroundLane: @unchecked Sendable {
+    /// What replaces what: only jobs of one kind supersede each other; reference jobs never do.
+    enum Kind: Hashable { case reference, predictions, attribution, mutagenesis, save }
+
+    struct Job {
+        var kind: Kind
+        var generation: Int
+        var work: (_ isCancelled: @escaping @Sendable () -> Bool) -> Void
+    }
+
+    private let condition = NSCondition()
+    private var queue: [Job] = []
+    /// The newest generation asked for, per kind: a job older than that is cancelled.
+    private var newest: [Kind: Int] = [:]
+    private var nextGeneration = 0
+    private var stopped = false
+
+    init(name: String) {
+        // The thread keeps the lane alive until `stop`.
+        let thread = Thread { self.loop() }
+        thread.name = name
+        thread.stackSize = 8 << 20
+        thread.start()
+    }
+
+    func submit(_ kind: Kind, _ work: @escaping (_ isCancelled: @escaping @Sendable () -> Bool) -> Void) {
+        condition.lock()
+        nextGeneration += 1
+        if kind != .reference && kind != .save {
+            queue.removeAll { $0.kind == kind }
+            newest[kind] = nextGeneration
+        }
+        queue.append(Job(kind: kind, generation: nextGeneration, work: work))
+        condition.signal()
+        condition.unlock()
+    }
+
+    /// Cancels running work and ends the thread after it.
+    func stop() {
+        condition.lock()
+        stopped = true
+        queue = []
+        newest = newest.mapValues { _ in Int.max }
+        condition.signal()
+        condition.unlock()
+    }
+
+    private func isCurrent(_ kind: Kind, _ generation: Int) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !stopped && (newest[kind] ?? generation) <= generation
+    }
+
+    private func loop() {
+        while true {
+            condition.lock()
+            while queue.isEmpty && !stopped { condition.wait() }
+            if stopped {
+                condition.unlock()
+                return
+            }
+            let job = queue.removeFirst()
+            condition.unlock()
+            let kind = job.kind, generation = job.generation
+            job.work { !self.isCurrent(kind, generation) }
+        }
+    }
+}

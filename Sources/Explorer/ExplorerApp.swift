@@ -1,0 +1,227 @@
+import Foundation
+import Genomics
+import Interpretation
+import Rendering
+
+/// The explorer at run time: holds the state, turns input into actions, and carries out the
+/// effects `update` asks for on two background lanes (see `BackgroundLane`). Results come back
+/// as actions through an inbox the run loop drains in `poll`, so the state is only ever touched
+/// on the loop's thread.
+public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
+    public private(set) var state: ExplorerState
+    private let model: SequenceModel
+    private let files: SessionFiles
+    private let fast: BackgroundLane
+    private let slow: BackgroundLane
+    /// Used only on the fast lane.
+    private let fastModel: LiveModel
+    /// Used only on the slow lane.
+    private let slowModel: LiveModel
+    private let inbox = Inbox()
+    private var started = false
+
+    /// Where `s` writes, and what the session file points back to.
+    public struct SessionFiles: Sendable {
+        public var modelPath: String
+        public var sequencesPath: String
+        public var annotationsPath: String?
+        /// Written as PREFIX.fa, PREFIX.mutations.tsv and PREFIX.session.json.
+        public var prefix: String
+
+        public init(modelPath: String, sequencesPath: String, annotationsPath: String?, prefix: String) {
+            self.modelPath = modelPath
+            self.sequencesPath = sequencesPath
+            self.annotationsPath = annotationsPath
+            self.prefix = prefix
+        }
+
+        public var fasta: URL { URL(fileURLWithPath: prefix + ".fa") }
+        public var mutationLog: URL { URL(fileURLWithPath: prefix + ".mutations.tsv") }
+        public var session: URL { URL(fileURLWithPath: prefix + ".session.json") }
+    }
+
+    /// - Parameter threads: 1 runs both lanes on one BLAS thread each (2 cores: one per lane).
+    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1) {
+        self.state = state
+        self.model = model
+        self.files = files
+        fast = BackgroundLane(name: "seqlens.fast")
+        slow = BackgroundLane(name: "seqlens.slow")
+        fastModel = LiveModel(model: model, threads: threads)
+        slowModel = LiveModel(model: model, threads: threads)
+    }
+
+    deinit { stop() }
+
+    /// Ends background work (also done on deinit).
+    public func stop() {
+        fast.stop()
+        slow.stop()
+    }
+
+    // MARK: InteractiveApp
+
+    public func render(width: Int, height: Int, depth: ColorDepth) -> Canvas {
+        Screen.render(state, depth: depth)
+    }
+
+    public func handle(_ event: InputEvent) {
+        if !started {
+            started = true
+            perform(state.start())
+        }
+        if let action = KeyMap.action(for: event, in: state) { send(action) }
+    }
+
+    public func poll() {
+        for action in inbox.drain() { send(action) }
+        if state.isBusy { send(.tick) }
+    }
+
+    public var isFinished: Bool { state.isFinished }
+
+    public var pollInterval: Duration? { state.isBusy ? .milliseconds(120) : nil }
+
+    public func setWakeHandler(_ wake: @escaping @Sendable () -> Void) { inbox.wake = wake }
+
+    /// Applies an action and starts the work it asks for.
+    public func send(_ action: Action) {
+        if !started {
+            started = true
+            perform(state.start())
+        }
+        perform(state.update(action))
+        if state.isFinished { stop() }
+    }
+
+    /// Waits until background work has delivered something (for scripted drivers: tests and the
+    /// latency benchmark), then takes it in. False when nothing arrived within `timeout`.
+    @discardableResult
+    public func waitForResults(timeout: TimeInterval = 60) -> Bool {
+        guard inbox.wait(until: Date(timeIntervalSinceNow: timeout)) else { return false }
+        poll()
+        return true
+    }
+
+    // MARK: Effects
+
+    private func perform(_ effects: [Effect]) {
+        for effect in effects { perform(effect) }
+    }
+
+    private func perform(_ effect: Effect) {
+        let started = DispatchTime.now()
+        let inbox = self.inbox
+        func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 }
+        switch effect {
+        case .setReference(let record, let sequence):
+            let live = fastModel
+            fast.submit(.reference) { _ in
+                inbox.post(Self.attempt("predicting \(record)") { .referencePredicted(record: record, values: try live.setReference(sequence)) })
+            }
+        case .predict(let version, let sequence):
+            let live = fastModel
+            fast.submit(.predictions) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("predicting") { .predicted(version: version, values: try live.predict(sequence), milliseconds: elapsed()) })
+            }
+        case .attribute(let version, let sequence, let method, let task):
+            guard let settings = method.settings(task: task) else { return }
+            let live = method.isSlow ? slowModel : fastModel
+            (method.isSlow ? slow : fast).submit(.attribution) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("computing \(method.title)") {
+                    let values = try live.attribution(sequence, settings: settings, isCancelled: isCancelled)
+                    return .attributed(version: version, map: AttributionMap(method: method, task: task, values: values), milliseconds: elapsed())
+                })
+            }
+        case .mutagenize(let version, let sequence):
+            let live = slowModel
+            slow.submit(.mutagenesis) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("computing ISM") {
+                    .mutagenized(version: version, deltas: try live.mutagenesis(sequence, isCancelled: isCancelled).deltas.scalars, milliseconds: elapsed())
+                })
+            }
+        case .save(let snapshot):
+            let files = self.files, model = self.model, taskNames = state.taskNames
+            slow.submit(.save) { _ in
+                inbox.post(Self.attempt("saving") { try Self.save(snapshot, files: files, model: model, taskNames: taskNames) })
+            }
+        }
+    }
+
+    /// The action `work` produces, `.failed` with one line when it throws, nil when cancelled.
+    private static func attempt(_ what: String, _ work: () throws -> Action) -> Action? {
+        do {
+            return try work()
+        } catch is CancellationError {
+            return nil
+        } catch {
+            return .failed("error \(what): \(error)")
+        }
+    }
+
+    /// Writes the edited FASTA, the mutation log and the session file, each atomically.
+    static func save(_ snapshot: SessionSnapshot, files: SessionFiles, model: SequenceModel, taskNames: [String]) throws -> Action {
+        let chains = SessionExport.editChains(snapshot)
+        let predictions = try chains.map { chain -> [[Float]] in
+            let output = try model.predict(chain.sequences)
+            let tasks = output.count / max(1, chain.sequences.count)
+            return (0 ..< chain.sequences.count).map { Array(output.scalars[$0 * tasks ..< ($0 + 1) * tasks]) }
+        }
+        let session = SessionFile(model: relative(files.modelPath, to: files.session), sequences: relative(files.sequencesPath, to: files.session),
+                                  annotations: files.annotationsPath.map { relative($0, to: files.session) }, snapshot: snapshot)
+        try Data(SessionExport.fasta(snapshot).utf8).write(to: files.fasta, options: .atomic)
+        try Data(SessionExport.mutationLog(snapshot, taskNames: taskNames, predictions: predictions).utf8).write(to: files.mutationLog, options: .atomic)
+        try session.encoded().write(to: files.session, options: .atomic)
+        let edits = chains.reduce(0) { $0 + $1.substitutions.count }
+        return .saved(summary: "saved \(edits) edit\(edits == 1 ? "" : "s") to \(files.fasta.lastPathComponent), \(files.mutationLog.lastPathComponent), \(files.session.lastPathComponent)")
+    }
+
+    /// `path` relative to the folder of `file` when it lies inside it, else absolute.
+    static func relative(_ path: String, to file: URL) -> String {
+        let folder = file.deletingLastPathComponent().standardizedFileURL.path
+        let absolute = URL(fileURLWithPath: path).standardizedFileURL.path
+        return absolute.hasPrefix(folder + "/") ? String(absolute.dropFirst(folder.count + 1)) : absolute
+    }
+}
+
+/// Results waiting for the run loop, posted from the lanes.
+final class Inbox: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var actions: [Action] = []
+    private var _wake: (@Sendable () -> Void)?
+
+    var wake: (@Sendable () -> Void)? {
+        get { condition.lock(); defer { condition.unlock() }; return _wake }
+        set { condition.lock(); _wake = newValue; condition.unlock() }
+    }
+
+    func post(_ action: Action?) {
+        guard let action else { return }
+        condition.lock()
+        actions.append(action)
+        let wake = _wake
+        condition.broadcast()
+        condition.unlock()
+        wake?()
+    }
+
+    func drain() -> [Action] {
+        condition.lock()
+        defer { condition.unlock() }
+        let drained = actions
+        actions = []
+        return drained
+    }
+
+    func wait(until deadline: Date) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        while actions.isEmpty {
+            if !condition.wait(until: deadline) { return !actions.isEmpty }
+        }
+        return true
+    }
+}

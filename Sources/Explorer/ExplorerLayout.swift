@@ -1,0 +1,80 @@
+import Rendering
+
+/// Where each pane goes on a screen of a given size: shared by drawing (Screen.swift) and by
+/// `update`, which needs the number of visible positions to scroll and to map mouse clicks.
+///
+/// Below `ExplorerLayout.minimumWidth` × `minimumHeight` nothing is laid out (the screen says so).
+/// From 140 columns on, predictions get a column on the right; narrower screens stack them on top
+/// in as many columns of bars as fit.
+public struct ExplorerLayout: Equatable, Sendable {
+    public static let minimumWidth = 80
+    public static let minimumHeight = 24
+    /// Columns left of the tracks for axis labels and letter names.
+    public static let gutter = 8
+    /// Width of one column of prediction bars ("label ████▍ 0.812  ref 0.640  Δ +0.172").
+    static let barColumnWidth = 44
+
+    public var header: Rect
+    public var predictions: Rect
+    /// Columns of bars in the predictions pane.
+    public var predictionColumns: Int
+    public var logoTitle: Rect
+    public var logo: Rect
+    public var heatmapTitle: Rect
+    public var heatmap: Rect
+    public var ruler: Rect
+    public var sequence: Rect
+    public var annotations: Rect
+    public var status: Rect
+    /// Key hints, prompts and messages.
+    public var bottom: Rect
+
+    /// nil when the screen is too small.
+    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int) {
+        guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
+        let screen = Rect(x: 0, y: 0, width: width, height: height)
+        header = screen.row(0)
+        status = screen.row(height - 2)
+        bottom = screen.row(height - 1)
+        let body = screen.inset(top: 1, bottom: 2)
+
+        let tracks: Rect
+        let side = width >= 140
+        if side {
+            let parts = body.columns([.fill(1), .fixed(1), .fixed(min(60, width / 3))])
+            tracks = parts[0]
+            predictions = parts[2]
+            predictionColumns = 1
+        } else {
+            predictionColumns = max(1, min(tasks, width / Self.barColumnWidth))
+            let wanted = (tasks + predictionColumns - 1) / predictionColumns + 1  // + a title row
+            // The tracks keep at least 5 logo rows; bars beyond that are scrolled.
+            let fixedTrackRows = 1 + 1 + 4 + 3 + annotationRows
+            let rows = max(2, min(wanted, body.height - fixedTrackRows - 5))
+            let parts = body.rows([.fixed(rows), .fill(1)])
+            predictions = parts[0]
+            tracks = parts[1]
+        }
+        let logoRows = max(3, min(16, tracks.height - (1 + 1 + 4 + 3 + annotationRows)))
+        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(4), .fixed(1), .fixed(1), .fixed(annotationRows), .fill(1)])
+        logoTitle = parts[0]
+        logo = parts[1]
+        heatmapTitle = parts[2]
+        heatmap = parts[3]
+        ruler = parts[4]
+        sequence = parts[5]
+        annotations = parts[6]
+    }
+
+    /// Columns that draw positions (right of the gutter).
+    public var plotWidth: Int { logo.width - Self.gutter }
+    public var plotX: Int { logo.x + Self.gutter }
+
+    /// Positions visible at `zoom`.
+    public func visiblePositions(zoom: Zoom) -> Int {
+        zoom.level > 1 ? plotWidth * zoom.level : plotWidth / zoom.columnsPerPosition
+    }
+
+    /// The track rows a click can pick a position on.
+    public var clickableRows: Range<Int> { logo.y ..< annotations.maxY }
+}

@@ -1,0 +1,204 @@
+import Genomics
+import Interpretation
+import Rendering
+
+/// The attribution maps the explorer cycles through with `m`.
+public enum ExplorerMethod: String, CaseIterable, Codable, Sendable {
+    case saliency
+    case correctedSaliency = "corrected-saliency"
+    case gradientTimesInput = "grad-input"
+    case integratedGradients = "ig"
+    /// tangermeme's ISM attribution: the effects mean-centred over the alphabet, at the present base.
+    case ismDerived = "ism"
+
+    /// As the header shows it.
+    public var title: String {
+        switch self {
+        case .saliency: return "saliency"
+        case .correctedSaliency: return "corrected saliency"
+        case .gradientTimesInput: return "grad×input"
+        case .integratedGradients: return "integrated gradients"
+        case .ismDerived: return "ISM-derived"
+        }
+    }
+
+    /// The gradient settings behind the method; nil for the ISM-derived map.
+    public func settings(task: Int) -> AttributionSettings? {
+        switch self {
+        case .saliency: return AttributionSettings(method: .saliency, target: task)
+        case .correctedSaliency: return AttributionSettings(method: .saliency, target: task, corrected: true)
+        case .gradientTimesInput: return AttributionSettings(method: .gradInput, target: task)
+        case .integratedGradients: return AttributionSettings(method: .integratedGradients, target: task)
+        case .ismDerived: return nil
+        }
+    }
+
+    /// Slow methods run on the background lane with ISM so they never delay predictions.
+    public var isSlow: Bool { self == .integratedGradients }
+}
+
+/// A value computed in the background for one version of the sequence.
+public struct Computed<Value: Sendable & Equatable>: Sendable, Equatable {
+    public var version: Int
+    public var value: Value
+    /// Wall time from the request to the result.
+    public var milliseconds: Double
+
+    public init(version: Int, value: Value, milliseconds: Double) {
+        self.version = version
+        self.value = value
+        self.milliseconds = milliseconds
+    }
+}
+
+/// An attribution map, (A, L) letter-major, and what it was computed for.
+public struct AttributionMap: Sendable, Equatable {
+    public var method: ExplorerMethod
+    public var task: Int
+    public var values: [Float]
+
+    public init(method: ExplorerMethod, task: Int, values: [Float]) {
+        self.method = method
+        self.task = task
+        self.values = values
+    }
+}
+
+/// One record's edits: undo groups in the order applied, and the groups undone since (for redo).
+/// A group is one key press, or one whole replace-mode run (undone at once, as in vim).
+public struct EditHistory: Sendable, Equatable {
+    public var applied: [[Substitution]] = []
+    public var undone: [[Substitution]] = []
+
+    public init(applied: [[Substitution]] = [], undone: [[Substitution]] = []) {
+        self.applied = applied
+        self.undone = undone
+    }
+
+    /// The reference with every applied substitution, in order.
+    public func apply(to reference: [UInt8]) -> [UInt8] {
+        var sequence = reference
+        for substitution in applied.joined() { sequence[substitution.position] = substitution.alternative }
+        return sequence
+    }
+}
+
+/// What the keyboard currently means.
+public enum Mode: Sendable, Equatable {
+    case normal
+    /// vim's `R`: bases overwrite successive positions until Esc.
+    case replace
+    /// A one-line prompt at the bottom: `:` position or `/` pattern.
+    case prompt(PromptKind, text: String)
+    case help
+    /// `q` with unsaved edits: save, discard or stay.
+    case confirmQuit
+}
+
+public enum PromptKind: String, Sendable, Equatable {
+    case jump = ":"
+    case search = "/"
+}
+
+/// The effect of the last edit on the selected task, shown in the status line.
+public struct EditEffect: Sendable, Equatable {
+    public var substitution: Substitution
+    public var task: Int
+    public var before: Float
+    public var after: Float
+}
+
+/// Everything the explorer shows and remembers; changed only by `update` (see Update.swift).
+public struct ExplorerState: Sendable {
+    // What was loaded.
+    public let modelName: String
+    public let alphabet: Alphabet
+    public let taskNames: [String]
+    public let records: [SequenceRecord]
+    /// Intervals per record id, drawn on the annotation row.
+    public let annotations: [String: [Annotation]]
+
+    // Sequence and edits.
+    public internal(set) var histories: [EditHistory]
+    public internal(set) var recordIndex = 0
+    /// The current record with its edits applied.
+    public internal(set) var sequence: [UInt8]
+    /// Increases with every change of `sequence` (edit, undo, redo, reset, another record);
+    /// background results carry the version they were computed for.
+    public internal(set) var version = 0
+    /// Edits since the last save (or since the start).
+    public internal(set) var unsavedEdits = 0
+
+    // View.
+    public internal(set) var cursor = 0
+    /// First position on screen.
+    public internal(set) var viewStart = 0
+    public internal(set) var zoom = Zoom()
+    public internal(set) var task = 0
+    /// Until the user picks a task, each record opens on the task it scores highest.
+    public var followsTopTask = true
+    public internal(set) var method = ExplorerMethod.saliency
+    /// Predictions sorted by |Δ| (largest first) instead of the model's order.
+    public internal(set) var sortsPredictions = false
+    public internal(set) var mode = Mode.normal
+    public internal(set) var screenWidth = 80
+    public internal(set) var screenHeight = 24
+
+    // Results.
+    /// Reference predictions per record index.
+    public internal(set) var referencePredictions: [Int: [Float]] = [:]
+    public internal(set) var predictions: Computed<[Float]>?
+    public internal(set) var attribution: Computed<AttributionMap>?
+    /// Saturation mutagenesis of the current sequence: deltas (A, L, T).
+    public internal(set) var mutagenesis: Computed<[Float]>?
+    public internal(set) var lastEdit: EditEffect?
+    /// The predictions an edit started from, until the new ones arrive.
+    var pendingEdit: (substitution: Substitution, before: [Float])?
+
+    // Search.
+    public internal(set) var searchPattern: IUPACPattern?
+    public internal(set) var searchHits: [Int] = []
+
+    /// A one-line note in the status area (saved files, errors, hints); cleared by the next key.
+    public internal(set) var message: String?
+    public internal(set) var isFinished = false
+    /// Advances while background work is outstanding, to animate the progress indicator.
+    public internal(set) var tick = 0
+
+    public init(modelName: String, alphabet: Alphabet, taskNames: [String], records: [SequenceRecord],
+                annotations: [String: [Annotation]] = [:]) {
+        precondition(!records.isEmpty, "the explorer needs at least one record")
+        self.modelName = modelName
+        self.alphabet = alphabet
+        self.taskNames = taskNames
+        self.records = records
+        self.annotations = annotations
+        histories = Array(repeating: EditHistory(), count: records.count)
+        sequence = records[0].sequence.map(Self.uppercased)
+    }
+
+    public var record: SequenceRecord { records[recordIndex] }
+    public var length: Int { sequence.count }
+    /// The current record's reference bases, upper case.
+    public var reference: [UInt8] { record.sequence.map(Self.uppercased) }
+    public var history: EditHistory { histories[recordIndex] }
+
+    /// Positions whose base differs from the reference.
+    public var mutatedPositions: Set<Int> {
+        let reference = self.reference
+        return Set(sequence.indices.filter { sequence[$0] != reference[$0] })
+    }
+
+    /// True when the shown map or heatmap belongs to an older sequence, method or task.
+    public var isAttributionStale: Bool {
+        if method == .ismDerived { return isMutagenesisStale }
+        guard let attribution else { return true }
+        return attribution.version != version || attribution.value.method != method || attribution.value.task != task
+    }
+
+    public var isMutagenesisStale: Bool { mutagenesis?.version != version }
+    public var arePredictionsStale: Bool { predictions?.version != version }
+    public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale }
+
+    static func uppercased(_ base: UInt8) -> UInt8 { (97 ... 122).contains(base) ? base - 32 : base }
+}

@@ -1,0 +1,321 @@
+import Foundation
+import Genomics
+import Inference
+import Interpretation
+import Rendering
+
+/// Draws the explorer's state into a Canvas (the View of the Elm architecture): a pure function of
+/// the state, so whole screens are tested as values.
+///
+/// ```text
+/// header        model │ record i/N id │ task │ method            progress indicator
+/// predictions   one bar per task: current value, reference and Δ
+/// logo          the attribution map of the current method and task
+/// heatmap       ISM: Δ prediction of every substitution, for the task
+/// ruler, sequence row (cursor, mutated bases), annotation rows
+/// status        cursor, bases, effect of the last edit, timings
+/// bottom        key hints, prompt or message
+/// ```
+/// Maps of an older sequence stay on screen dimmed until the new ones arrive.
+public enum Screen {
+    static let grey = Color.rgb(128, 128, 128)
+    static let spinner: [Character] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"]
+
+    public static func render(_ state: ExplorerState, depth: ColorDepth) -> Canvas {
+        var canvas = Canvas(width: state.screenWidth, height: state.screenHeight)
+        guard let layout = state.layout else {
+            drawTooSmall(state, on: &canvas)
+            return canvas
+        }
+        let view = VisibleWindow(state)
+        drawHeader(state, in: layout.header, on: &canvas)
+        drawPredictions(state, in: layout.predictions, columns: layout.predictionColumns, depth: depth, on: &canvas)
+        drawLogo(state, view: view, layout: layout, depth: depth, on: &canvas)
+        drawHeatmap(state, view: view, layout: layout, depth: depth, on: &canvas)
+        drawSequence(state, view: view, layout: layout, depth: depth, on: &canvas)
+        drawStatus(state, in: layout.status, on: &canvas)
+        drawBottom(state, in: layout.bottom, on: &canvas)
+        if state.mode == .help { drawHelp(on: &canvas) }
+        return canvas
+    }
+
+    /// The positions on screen and the column each draws into.
+    struct VisibleWindow {
+        var positions: Range<Int>
+        var spans: [ColumnSpan]
+
+        init(_ state: ExplorerState) {
+            let end = min(state.length, state.viewStart + state.visibleCount)
+            positions = state.viewStart ..< end
+            spans = state.zoom.spans(length: positions.count)
+        }
+
+        /// Positions given in sequence coordinates, moved into the window's.
+        func shifted(_ positions: Set<Int>) -> Set<Int> {
+            Set(positions.filter(self.positions.contains).map { $0 - self.positions.lowerBound })
+        }
+    }
+
+    // MARK: - Panes
+
+    static func drawTooSmall(_ state: ExplorerState, on canvas: inout Canvas) {
+        let lines = ["seqlens needs a terminal of at least \(ExplorerLayout.minimumWidth)×\(ExplorerLayout.minimumHeight)",
+                     "(this one is \(state.screenWidth)×\(state.screenHeight)): enlarge it, or press q to quit"]
+        for (row, line) in lines.enumerated() {
+            canvas.write(line, x: 0, y: max(0, state.screenHeight / 2 - 1) + row, maxWidth: state.screenWidth)
+        }
+    }
+
+    static func drawHeader(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
+        let style = Style(attributes: .reverse)
+        canvas.fill(area, with: Cell(" ", style: style))
+        let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))"
+        let text = " seqlens │ \(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(task) │ \(state.method.title)"
+        var progress = ""
+        if state.isBusy {
+            let pending = [state.arePredictionsStale ? "predictions" : nil, state.isAttributionStale && state.method != .ismDerived ? "map" : nil,
+                           state.isMutagenesisStale ? "ISM" : nil].compactMap { $0 }
+            progress = "\(spinner[state.tick % spinner.count]) \(pending.joined(separator: ", ")) "
+        }
+        canvas.write(text, x: area.x, y: area.y, style: Style(attributes: [.reverse, .bold]), maxWidth: area.width - progress.count - 1)
+        canvas.write(progress, x: area.maxX - progress.count, y: area.y, style: style)
+    }
+
+    static func drawPredictions(_ state: ExplorerState, in area: Rect, columns: Int, depth: ColorDepth, on canvas: inout Canvas) {
+        guard !area.isEmpty else { return }
+        let edited = !state.mutatedPositions.isEmpty
+        canvas.write("predictions" + (edited ? ": now, reference, Δ" : "") + (state.sortsPredictions ? " · sorted by |Δ| (o)" : ""),
+                     x: area.x, y: area.y, style: Style(attributes: .bold), maxWidth: area.width)
+        guard let predictions = state.predictions?.value ?? state.referencePredictions[state.recordIndex] else {
+            canvas.write("computing…", x: area.x, y: area.y + 1, style: Style(attributes: .dim), maxWidth: area.width)
+            return
+        }
+        let reference = state.referencePredictions[state.recordIndex]
+        var order = Array(state.taskNames.indices.filter { $0 < predictions.count })
+        if state.sortsPredictions, let reference {
+            order.sort { abs(predictions[$0] - reference[$0]) > abs(predictions[$1] - reference[$1]) }
+        }
+        // Scroll so the selected task is in view.
+        let rows = area.height - 1, capacity = rows * columns
+        let selected = order.firstIndex(of: state.task) ?? 0
+        let first = max(0, min(selected - capacity + 1, order.count - capacity))
+        let shown = Array(order.dropFirst(first).prefix(capacity))
+        let items = shown.map { task in
+            Bars.Item(label: (task == state.task ? "▶" : " ") + state.taskNames[task], value: predictions[task],
+                      reference: edited ? reference?[task] : nil)
+        }
+        let domain = Bars.domain(for: items)
+        let width = area.width / columns
+        for column in 0 ..< columns {
+            let slice = Array(items.dropFirst(column * rows).prefix(rows))
+            guard !slice.isEmpty else { break }
+            let rect = Rect(x: area.x + column * width, y: area.y + 1, width: width - 1, height: rows)
+            canvas.render(Bars(items: slice, domain: domain, depth: depth), in: rect)
+            for (row, task) in shown.dropFirst(column * rows).prefix(rows).enumerated() where task == state.task {
+                canvas.setAttributes(.bold, in: rect.row(row).inset(right: rect.width - (state.taskNames[task].count + 1)))
+            }
+        }
+        if state.arePredictionsStale { canvas.setAttributes(.dim, in: area.inset(top: 1)) }
+    }
+
+    /// The map the logo shows: the method's attribution, or the centred ISM effects.
+    static func attributionMatrix(_ state: ExplorerState) -> PositionMatrix? {
+        let a = state.alphabet.size
+        if state.method == .ismDerived {
+            guard let deltas = taskDeltas(state) else { return nil }
+            let oneHot = (try? OneHot.encode([state.sequence], alphabet: state.alphabet, layout: .channelsFirst)) ?? []
+            let centred = ISMAttribution.centered(Tensor(shape: [1, a, state.length], scalars: deltas),
+                                                  oneHot: Tensor(shape: [1, a, state.length], scalars: oneHot))
+            return PositionMatrix(alphabet: state.alphabet, length: state.length, values: centred.scalars)
+        }
+        guard let map = state.attribution?.value, map.values.count == a * state.length else { return nil }
+        return PositionMatrix(alphabet: state.alphabet, length: state.length, values: map.values)
+    }
+
+    /// ISM deltas (A, L) of the current task.
+    static func taskDeltas(_ state: ExplorerState) -> [Float]? {
+        let a = state.alphabet.size, length = state.length, tasks = max(1, state.taskNames.count)
+        guard let deltas = state.mutagenesis?.value, deltas.count == a * length * tasks else { return nil }
+        return (0 ..< a * length).map { deltas[$0 * tasks + state.task] }
+    }
+
+    static func drawLogo(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
+        let stale = state.isAttributionStale
+        let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
+        canvas.write("\(state.method.title)\(task)" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale),
+                     x: layout.logoTitle.x, y: layout.logoTitle.y, style: Style(attributes: .bold), maxWidth: layout.logoTitle.width)
+        guard let matrix = attributionMatrix(state) else {
+            canvas.write("computing \(state.method.title)…", x: layout.plotX, y: layout.logo.y + layout.logo.height / 2, style: Style(attributes: .dim))
+            return
+        }
+        // One scale for the whole sequence, so scrolling does not rescale the letters.
+        let axis = LogoAxis.fitting(matrix, height: layout.logo.height, signed: true)
+        let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions))
+        let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
+                          Highlight(.mutated, positions: view.shifted(state.mutatedPositions))]
+        let logo = Logo(heights: zoomed, axis: axis, spans: spans, highlights: highlights, depth: depth)
+        let plot = Rect(x: layout.plotX, y: layout.logo.y, width: layout.plotWidth, height: layout.logo.height)
+        canvas.render(logo, in: plot)
+        drawAxis(axis, x: layout.logo.x, y: layout.logo.y, on: &canvas)
+        if stale { canvas.setAttributes(.dim, in: plot) }
+    }
+
+    /// Top, zero and bottom labels of a logo axis in the gutter.
+    static func drawAxis(_ axis: LogoAxis, x: Int, y: Int, on canvas: inout Canvas) {
+        let gutter = ExplorerLayout.gutter
+        var marks: [Int: String] = [0: axisLabel(axis.top)]
+        marks[axis.hasBaseline ? axis.rowsAbove : axis.height - 1] = "0"
+        if axis.rowsBelow > 0 { marks[axis.height - 1] = axisLabel(axis.bottom) }
+        for row in 0 ..< axis.height {
+            let label = marks[row] ?? ""
+            canvas.write(label, x: x + max(0, gutter - 1 - label.count), y: y + row, maxWidth: gutter - 1)
+            canvas.put(marks[row] == nil ? "│" : "┤", x: x + gutter - 1, y: y + row, style: Style(foreground: grey))
+        }
+    }
+
+    static func drawHeatmap(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
+        let stale = state.isMutagenesisStale
+        let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
+        let title = "ISM: Δ\(task) for every substitution" + timing(state.mutagenesis?.milliseconds, stale: stale)
+        canvas.write(title, x: layout.heatmapTitle.x, y: layout.heatmapTitle.y, style: Style(attributes: .bold), maxWidth: layout.heatmapTitle.width)
+        let letters = state.alphabet.letters.map { Character(Unicode.Scalar($0)) }
+        for (row, letter) in letters.enumerated() {
+            canvas.write(String(letter), x: layout.heatmap.x + ExplorerLayout.gutter - 3, y: layout.heatmap.y + row)
+            canvas.put("│", x: layout.heatmap.x + ExplorerLayout.gutter - 1, y: layout.heatmap.y + row, style: Style(foreground: grey))
+        }
+        guard let deltas = taskDeltas(state) else {
+            canvas.write("computing ISM…", x: layout.plotX, y: layout.heatmap.y + 1, style: Style(attributes: .dim))
+            return
+        }
+        let matrix = PositionMatrix(alphabet: state.alphabet, length: state.length, values: deltas)
+        let scale = DivergingScale.fitting(deltas)
+        let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions), perLetter: true)
+        let reference = spans.indices.map { column -> Int? in
+            guard spans.isCenter(column) else { return nil }
+            return state.alphabet.index(of: state.sequence[view.positions.lowerBound + spans[column].representative])
+        }
+        let plot = Rect(x: layout.plotX, y: layout.heatmap.y, width: layout.plotWidth, height: layout.heatmap.height)
+        canvas.render(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth), in: plot)
+        let bar = ColorBar(scale: scale, depth: depth, cells: 9)
+        let barArea = Rect(x: layout.heatmapTitle.maxX - bar.width, y: layout.heatmapTitle.y, width: bar.width, height: 1)
+        if barArea.x > layout.heatmapTitle.x + title.count + 1 { canvas.render(bar, in: barArea) }
+        if stale { canvas.setAttributes(.dim, in: plot) }
+    }
+
+    static func drawSequence(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
+        let x = layout.plotX, width = layout.plotWidth
+        canvas.render(Ruler(spans: view.spans, origin: view.positions.lowerBound), in: Rect(x: x, y: layout.ruler.y, width: width, height: 1))
+        let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
+                          Highlight(.mutated, positions: view.shifted(state.mutatedPositions))]
+        let bases = Array(state.sequence[view.positions])
+        canvas.render(SequenceRow(sequence: bases, spans: view.spans, highlights: highlights, depth: depth),
+                      in: Rect(x: x, y: layout.sequence.y, width: width, height: 1))
+        canvas.write("seq", x: layout.sequence.x + ExplorerLayout.gutter - 4, y: layout.sequence.y, style: Style(attributes: .dim))
+        // The cursor: a caret in the gutter column of the ruler row would be lost; mark its column.
+        if let column = view.spans.column(of: state.cursor - view.positions.lowerBound) {
+            canvas[x + column, layout.sequence.y].style.attributes.formUnion([.reverse, .underline])
+        }
+        guard !layout.annotations.isEmpty else { return }
+        let intervals = (state.annotations[state.record.id] ?? []).map {
+            Annotation(positions: $0.positions.lowerBound - view.positions.lowerBound ..< $0.positions.upperBound - view.positions.lowerBound,
+                       label: $0.label, color: $0.color)
+        }
+        canvas.render(AnnotationTrack(annotations: intervals, spans: view.spans, depth: depth),
+                      in: Rect(x: x, y: layout.annotations.y, width: width, height: layout.annotations.height))
+    }
+
+    static func drawStatus(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
+        let reference = state.reference[state.cursor], current = state.sequence[state.cursor]
+        var parts = ["pos \(state.cursor)/\(state.length)",
+                     reference == current ? "base \(letter(current))" : "ref \(letter(reference)) now \(letter(current))"]
+        if let edit = state.lastEdit {
+            let delta = edit.after - edit.before
+            parts.append("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))")
+        }
+        let mutated = state.mutatedPositions.count
+        if mutated > 0 || state.unsavedEdits > 0 {
+            parts.append("\(mutated) mutated" + (state.unsavedEdits > 0 ? ", unsaved" : ", saved"))
+        }
+        // Timings on the right: the last prediction update, map and ISM.
+        let timings = [("update", state.predictions?.milliseconds), ("map", state.method == .ismDerived ? nil : state.attribution?.milliseconds),
+                       ("ISM", state.mutagenesis?.milliseconds)]
+            .compactMap { name, milliseconds in milliseconds.map { "\(name) \(formatMilliseconds($0))" } }
+            .joined(separator: " · ")
+        let style = Style(attributes: .reverse)
+        canvas.fill(area, with: Cell(" ", style: style))
+        let right = timings.isEmpty ? "" : timings + " "
+        canvas.write(" " + parts.joined(separator: " │ "), x: area.x, y: area.y, style: style, maxWidth: area.width - right.count - 1)
+        canvas.write(right, x: area.maxX - right.count, y: area.y, style: style)
+    }
+
+    static func formatMilliseconds(_ value: Double) -> String {
+        value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
+    }
+
+    static func drawBottom(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
+        let text: String
+        var style = Style(attributes: .dim)
+        switch state.mode {
+        case .prompt(let kind, let typed):
+            text = kind.rawValue + typed + "▏" + (kind == .jump ? "   position, Enter jumps, Esc cancels" : "   pattern (IUPAC ok), Enter finds, Esc cancels")
+            style = .plain
+        case .replace:
+            text = "-- REPLACE -- typed bases overwrite and move right; Backspace restores; Esc ends"
+            style = Style(attributes: .bold)
+        case .confirmQuit:
+            text = "\(state.unsavedEdits) unsaved change\(state.unsavedEdits == 1 ? "" : "s"): s save and quit · q quit without saving · Esc stay"
+            style = Style(attributes: .bold)
+        case .normal, .help:
+            if let message = state.message {
+                text = message
+                style = .plain
+            } else {
+                text = "? help · ←→ move · \(state.alphabet.lettersString)N mutate · u undo · [] task · m method · n/p record · s save · q quit"
+            }
+        }
+        canvas.write(text, x: area.x, y: area.y, style: style, maxWidth: area.width)
+    }
+
+    static func drawHelp(on canvas: inout Canvas) {
+        let keysWidth = KeyMap.help.map(\.keys.count).max()! + 2
+        let lines = KeyMap.help.map { $0.keys.padding(toLength: keysWidth, withPad: " ", startingAt: 0) + $0.what }
+        let width = min(canvas.width - 4, (lines.map(\.count).max() ?? 0) + 4)
+        let height = min(canvas.height - 2, lines.count + 4)
+        let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
+        canvas.fill(box, with: .blank)
+        for x in box.x ..< box.maxX {
+            canvas.put("─", x: x, y: box.y)
+            canvas.put("─", x: x, y: box.maxY - 1)
+        }
+        for y in box.y ..< box.maxY {
+            canvas.put("│", x: box.x, y: y)
+            canvas.put("│", x: box.maxX - 1, y: y)
+        }
+        canvas.put("┌", x: box.x, y: box.y); canvas.put("┐", x: box.maxX - 1, y: box.y)
+        canvas.put("└", x: box.x, y: box.maxY - 1); canvas.put("┘", x: box.maxX - 1, y: box.maxY - 1)
+        canvas.write(" keys ", x: box.x + 2, y: box.y, style: Style(attributes: .bold))
+        for (row, line) in lines.enumerated() where row < height - 4 {
+            canvas.write(line, x: box.x + 2, y: box.y + 2 + row, maxWidth: width - 4)
+        }
+        canvas.write(" any key closes ", x: box.maxX - 18, y: box.maxY - 1, style: Style(attributes: .dim))
+    }
+
+    // MARK: - Helpers
+
+    /// Two significant digits fit the gutter: "0.0031", "-12", "2.5e-05".
+    static func axisLabel(_ value: Float) -> String { String(format: "%.2g", Double(value)) }
+
+    static func letter(_ base: UInt8) -> Character { Character(Unicode.Scalar(base)) }
+
+    static func timing(_ milliseconds: Double?, stale: Bool) -> String {
+        if stale { return milliseconds == nil ? "" : " (updating…)" }
+        return milliseconds.map { " (\(formatMilliseconds($0)))" } ?? ""
+    }
+}
+
+extension Canvas {
+    /// Adds attributes to every cell of a rectangle, keeping characters and colours.
+    mutating func setAttributes(_ attributes: CellAttributes, in rect: Rect) {
+        for y in rect.y ..< rect.maxY { for x in rect.x ..< rect.maxX { self[x, y].style.attributes.formUnion(attributes) } }
+    }
+}

@@ -1,0 +1,204 @@
+import Foundation
+import Genomics
+import Interpretation
+import Rendering
+
+/// What `s` saves, taken from the state; the runtime adds file paths and predictions.
+public struct SessionSnapshot: Sendable, Equatable {
+    public var records: [SequenceRecord]
+    public var histories: [EditHistory]
+    public var view: SessionFile.View
+}
+
+/// The session file (JSON): model, inputs, every record's edits (with undo/redo history) and the
+/// view. `seqlens explore --session FILE` restores it exactly. Paths are stored relative to the
+/// session file's folder when they lie inside it, so a folder can be moved as a whole.
+public struct SessionFile: Codable, Sendable, Equatable {
+    public struct View: Codable, Sendable, Equatable {
+        public var record: Int
+        public var cursor: Int
+        public var task: Int
+        public var method: ExplorerMethod
+        public var zoomLevel: Int
+        public var columnsPerPosition: Int
+        public var sortsPredictions: Bool
+    }
+
+    /// Edits of one record as POS:REF>ALT strings, one array per undo group.
+    public struct RecordEdits: Codable, Sendable, Equatable {
+        public var id: String
+        public var applied: [[String]]
+        public var undone: [[String]]
+    }
+
+    public var format = "seqlens-session"
+    public var version = 1
+    public var model: String
+    public var sequences: String
+    public var annotations: String?
+    public var edits: [RecordEdits]
+    public var view: View
+
+    public init(model: String, sequences: String, annotations: String?, snapshot: SessionSnapshot) {
+        self.model = model
+        self.sequences = sequences
+        self.annotations = annotations
+        edits = zip(snapshot.records, snapshot.histories).compactMap { record, history in
+            guard !history.applied.isEmpty || !history.undone.isEmpty else { return nil }
+            return RecordEdits(id: record.id, applied: history.applied.map { $0.map(\.description) },
+                               undone: history.undone.map { $0.map(\.description) })
+        }
+        view = snapshot.view
+    }
+
+    public func encoded() throws -> Data {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        return try encoder.encode(self) + Data("\n".utf8)
+    }
+
+    public static func decode(_ data: Data, source: String) throws -> SessionFile {
+        let file: SessionFile
+        do {
+            file = try JSONDecoder().decode(SessionFile.self, from: data)
+        } catch {
+            throw ExplorerError("\(source) is not a seqlens session file (\(Self.describe(error)))")
+        }
+        guard file.format == "seqlens-session", file.version == 1 else {
+            throw ExplorerError("\(source): unknown session format '\(file.format)' version \(file.version) (this seqlens reads version 1)")
+        }
+        return file
+    }
+
+    private static func describe(_ error: Error) -> String {
+        switch error {
+        case DecodingError.keyNotFound(let key, _): return "no '\(key.stringValue)'"
+        case DecodingError.typeMismatch(_, let context), DecodingError.valueNotFound(_, let context),
+             DecodingError.dataCorrupted(let context):
+            let path = context.codingPath.map(\.stringValue).joined(separator: ".")
+            return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
+        default: return "\(error)"
+        }
+    }
+
+    /// The histories for `records`, checked against their reference bases.
+    public func histories(for records: [SequenceRecord], source: String) throws -> [EditHistory] {
+        let index = Dictionary(records.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        var histories = Array(repeating: EditHistory(), count: records.count)
+        for entry in edits {
+            guard let recordIndex = index[entry.id] else {
+                throw ExplorerError("\(source): record '\(entry.id)' is not in \(sequences); open the session with the FASTA it was saved with")
+            }
+            func parse(_ groups: [[String]]) throws -> [[Substitution]] {
+                try groups.map { try $0.map { text in
+                    let substitution = try Substitution(parsing: text)
+                    guard substitution.position < records[recordIndex].length else {
+                        throw ExplorerError("\(source): edit \(text) lies beyond the end of '\(entry.id)' (\(records[recordIndex].length) nt)")
+                    }
+                    return substitution
+                } }
+            }
+            let history = EditHistory(applied: try parse(entry.applied), undone: try parse(entry.undone))
+            // Each applied edit must find the base it replaced, or the FASTA changed since saving.
+            var sequence = records[recordIndex].sequence.map(ExplorerState.uppercased)
+            for substitution in history.applied.joined() {
+                guard sequence[substitution.position] == substitution.reference else {
+                    throw ExplorerError("\(source): edit \(substitution) of '\(entry.id)' does not match the sequence (found \(Character(Unicode.Scalar(sequence[substitution.position])))); was \(sequences) changed after saving?")
+                }
+                sequence[substitution.position] = substitution.alternative
+            }
+            histories[recordIndex] = history
+        }
+        return histories
+    }
+}
+
+extension ExplorerState {
+    var snapshot: SessionSnapshot {
+        SessionSnapshot(records: records, histories: histories, view: SessionFile.View(
+            record: recordIndex, cursor: cursor, task: task, method: method,
+            zoomLevel: zoom.level, columnsPerPosition: zoom.columnsPerPosition, sortsPredictions: sortsPredictions))
+    }
+
+    /// Puts back the edits and view of a session (after `init`, before `start`).
+    public mutating func restore(histories: [EditHistory], view: SessionFile.View) {
+        self.histories = histories
+        recordIndex = max(0, min(records.count - 1, view.record))
+        sequence = histories[recordIndex].apply(to: reference)
+        cursor = view.cursor
+        task = taskNames.isEmpty ? 0 : max(0, min(taskNames.count - 1, view.task))
+        method = view.method
+        zoom = Zoom(level: view.zoomLevel, columnsPerPosition: view.columnsPerPosition)
+        sortsPredictions = view.sortsPredictions
+        followCursor()
+    }
+
+    /// Changes the view before `start` (command-line choices of record, task, method).
+    public mutating func adjustView(_ change: (inout SessionFile.View) throws -> Void) rethrows {
+        var view = snapshot.view
+        try change(&view)
+        restore(histories: histories, view: view)
+    }
+}
+
+/// The edited sequences and the mutation log `s` writes next to the session file.
+public enum SessionExport {
+    /// Every record with its edits applied; edited headers list the edits (0-based POS:REF>ALT).
+    public static func fasta(_ snapshot: SessionSnapshot, lineWidth: Int = 60) -> String {
+        var text = ""
+        for (record, history) in zip(snapshot.records, snapshot.histories) {
+            let reference = record.sequence.map(ExplorerState.uppercased)
+            let sequence = history.apply(to: reference)
+            let changed = sequence.indices.filter { sequence[$0] != reference[$0] }
+            var header = ">" + record.id
+            if !record.description.isEmpty { header += " " + record.description }
+            if !changed.isEmpty {
+                header += " seqlens_edits=" + changed.map { Substitution(position: $0, reference: reference[$0], alternative: sequence[$0]).description }.joined(separator: ",")
+            }
+            text += header + "\n"
+            for start in stride(from: 0, to: sequence.count, by: lineWidth) {
+                text += String(decoding: sequence[start ..< min(sequence.count, start + lineWidth)], as: UTF8.self) + "\n"
+            }
+        }
+        return text
+    }
+
+    /// For each edited record, the sequence after each applied substitution, in order, starting
+    /// with the reference: what the mutation log's predictions are computed for.
+    public static func editChains(_ snapshot: SessionSnapshot) -> [(record: Int, sequences: [[UInt8]], substitutions: [Substitution])] {
+        zip(snapshot.records, snapshot.histories).enumerated().compactMap { index, pair in
+            let (record, history) = pair
+            let substitutions = Array(history.applied.joined())
+            guard !substitutions.isEmpty else { return nil }
+            var sequence = record.sequence.map(ExplorerState.uppercased)
+            var sequences = [sequence]
+            for substitution in substitutions {
+                sequence[substitution.position] = substitution.alternative
+                sequences.append(sequence)
+            }
+            return (index, sequences, substitutions)
+        }
+    }
+
+    /// The mutation log (TSV): one row per applied substitution with every task's prediction
+    /// before and after it. `predictions[i][j]` belongs to `editChains(snapshot)[i].sequences[j]`.
+    public static func mutationLog(_ snapshot: SessionSnapshot, taskNames: [String], predictions: [[[Float]]]) -> String {
+        var columns = ["record", "position", "ref", "alt"]
+        for task in taskNames { columns += ["\(task)_before", "\(task)_after", "\(task)_delta"] }
+        var text = columns.joined(separator: "\t") + "\n"
+        for (chain, chainPredictions) in zip(editChains(snapshot), predictions) {
+            for (step, substitution) in chain.substitutions.enumerated() {
+                var fields = [snapshot.records[chain.record].id, String(substitution.position),
+                              String(Character(Unicode.Scalar(substitution.reference))), String(Character(Unicode.Scalar(substitution.alternative)))]
+                let before = chainPredictions[step], after = chainPredictions[step + 1]
+                for task in taskNames.indices {
+                    fields += [format(before[task]), format(after[task]), format(after[task] - before[task])]
+                }
+                text += fields.joined(separator: "\t") + "\n"
+            }
+        }
+        return text
+    }
+
+    static func format(_ value: Float) -> String { String(format: "%.6g", Double(value)) }
+}

@@ -1,0 +1,369 @@
+import Foundation
+import Genomics
+import Interpretation
+import Rendering
+
+extension ExplorerState {
+    /// The work to start with: reference, predictions and maps of the first record.
+    public mutating func start() -> [Effect] {
+        followCursor()
+        return [.setReference(record: recordIndex, sequence: reference)] + requestResults()
+    }
+
+    /// Applies one action and returns the work it calls for (the Elm architecture's update).
+    public mutating func update(_ action: Action) -> [Effect] {
+        if action.isUserInput { message = nil }
+        switch action {
+        case .move(let offset): moveCursor(to: cursor + offset)
+        case .page(let pages): page(by: pages)
+        case .moveToStart: moveCursor(to: 0)
+        case .moveToEnd: moveCursor(to: length - 1)
+        case .moveTo(let position): moveCursor(to: position)
+        case .click(let x, let y): click(x: x, y: y)
+        case .resize(let width, let height):
+            screenWidth = width
+            screenHeight = height
+            followCursor()
+
+        case .mutate(let base): return mutate(base)
+        case .enterReplaceMode:
+            mode = .replace
+            histories[recordIndex].applied.append([])
+            histories[recordIndex].undone = []
+        case .replaceBackspace: return replaceBackspace()
+        case .undo: return undo()
+        case .redo: return redo()
+        case .resetRecord: return resetRecord()
+
+        case .nextRecord: return showRecord(recordIndex + 1)
+        case .previousRecord: return showRecord(recordIndex - 1)
+        case .nextTask: return selectTask(task + 1)
+        case .previousTask: return selectTask(task - 1)
+        case .cycleMethod:
+            let methods = ExplorerMethod.allCases
+            method = methods[(methods.firstIndex(of: method)! + 1) % methods.count]
+            return requestAttribution()
+        case .zoomIn: stepZoom(inwards: true)
+        case .zoomOut: stepZoom(inwards: false)
+        case .toggleSort: sortsPredictions.toggle()
+        case .toggleHelp: mode = mode == .help ? .normal : .help
+
+        case .openPrompt(let kind): mode = .prompt(kind, text: "")
+        case .promptInput(let character):
+            if case .prompt(let kind, let text) = mode { mode = .prompt(kind, text: text + String(character)) }
+        case .promptBackspace:
+            if case .prompt(let kind, let text) = mode {
+                mode = text.isEmpty ? .normal : .prompt(kind, text: String(text.dropLast()))
+            }
+        case .promptSubmit: submitPrompt()
+        case .cancel: cancel()
+        case .nextHit: jumpToHit(forward: true)
+        case .previousHit: jumpToHit(forward: false)
+
+        case .save: return [.save(snapshot)]
+        case .quit:
+            if mode == .confirmQuit || unsavedEdits == 0 { isFinished = true } else { mode = .confirmQuit }
+        case .discardAndQuit: isFinished = true
+        case .saved(let summary):
+            unsavedEdits = 0
+            message = summary
+            if mode == .confirmQuit { isFinished = true }
+
+        case .referencePredicted(let record, let values):
+            referencePredictions[record] = values
+            if followsTopTask, record == recordIndex, let top = values.indices.max(by: { values[$0] < values[$1] }), top != task,
+               taskNames.indices.contains(top) {
+                task = top
+                return requestAttribution()
+            }
+        case .predicted(let version, let values, let milliseconds):
+            guard version >= (predictions?.version ?? -1) else { break }
+            predictions = Computed(version: version, value: values, milliseconds: milliseconds)
+            if version == self.version, let pending = pendingEdit, pending.before.indices.contains(task), values.indices.contains(task) {
+                lastEdit = EditEffect(substitution: pending.substitution, task: task, before: pending.before[task], after: values[task])
+                pendingEdit = nil
+            }
+        case .attributed(let version, let map, let milliseconds):
+            guard version >= (attribution?.version ?? -1) else { break }
+            attribution = Computed(version: version, value: map, milliseconds: milliseconds)
+        case .mutagenized(let version, let deltas, let milliseconds):
+            guard version >= (mutagenesis?.version ?? -1) else { break }
+            mutagenesis = Computed(version: version, value: deltas, milliseconds: milliseconds)
+        case .failed(let text):
+            message = text
+            if mode == .confirmQuit { mode = .normal }
+        case .tick:
+            tick += 1
+        }
+        return []
+    }
+
+    // MARK: - Cursor and view
+
+    var layout: ExplorerLayout? {
+        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows)
+    }
+
+    /// Rows the annotation track needs for the current record (at least one when it has any).
+    var annotationRows: Int {
+        guard let intervals = annotations[record.id], !intervals.isEmpty else { return 0 }
+        // Lanes of overlapping intervals, as the track packs them; at most three rows.
+        let track = AnnotationTrack(annotations: intervals, spans: .identity(length))
+        return min(3, max(1, track.height))
+    }
+
+    /// Positions on screen at the current zoom (the whole sequence before the first resize).
+    var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
+
+    mutating func moveCursor(to position: Int) {
+        cursor = max(0, min(length - 1, position))
+        followCursor()
+    }
+
+    /// Scrolls so the cursor is on screen, keeping a margin of a tenth of the view where possible.
+    mutating func followCursor() {
+        cursor = max(0, min(length - 1, cursor))
+        let visible = visibleCount
+        let margin = visible >= 20 ? visible / 10 : 0
+        if cursor < viewStart + margin { viewStart = cursor - margin }
+        if cursor >= viewStart + visible - margin { viewStart = cursor - visible + 1 + margin }
+        viewStart = max(0, min(viewStart, length - visible))
+    }
+
+    mutating func page(by pages: Int) {
+        let visible = visibleCount
+        viewStart = max(0, min(length - visible, viewStart + pages * visible))
+        moveCursor(to: cursor + pages * visible)
+    }
+
+    mutating func click(x: Int, y: Int) {
+        guard mode == .normal || mode == .replace, let layout, layout.clickableRows.contains(y) else { return }
+        let column = x - layout.plotX
+        let spans = zoom.spans(length: min(visibleCount, length - viewStart))
+        guard column >= 0, column < spans.count else { return }
+        moveCursor(to: viewStart + spans[column].positions.lowerBound)
+    }
+
+    /// Zoom levels from 3 columns per position to whole-sequence overview.
+    var zoomLadder: [Zoom] {
+        let plot = layout?.plotWidth ?? length
+        let widest = Zoom.level(fitting: length, in: plot)
+        var levels = [1]
+        while levels.last! < widest { levels.append(min(widest, levels.last! * 2)) }
+        return [Zoom(columnsPerPosition: 3), Zoom(columnsPerPosition: 2)] + levels.map { Zoom(level: $0) }
+    }
+
+    mutating func stepZoom(inwards: Bool) {
+        let ladder = zoomLadder
+        let index = ladder.firstIndex(of: zoom) ?? 2
+        zoom = ladder[max(0, min(ladder.count - 1, index + (inwards ? -1 : 1)))]
+        followCursor()
+    }
+
+    // MARK: - Editing
+
+    /// The letters that mutate in normal mode: the model's alphabet and N.
+    var mutationLetters: Set<UInt8> { Set(alphabet.letters + [UInt8(ascii: "N")]) }
+
+    mutating func mutate(_ base: UInt8) -> [Effect] {
+        let base = Self.uppercased(base)
+        guard mutationLetters.contains(base) else {
+            message = "\(Character(Unicode.Scalar(base))) is not a base of this \(alphabet.displayName) model (use \(alphabet.lettersString) or N)"
+            return []
+        }
+        let substitution = Substitution(position: cursor, reference: sequence[cursor], alternative: base)
+        if mode == .replace {
+            histories[recordIndex].applied[histories[recordIndex].applied.count - 1].append(substitution)
+            defer { moveCursor(to: cursor + 1) }
+            return applyEdit(substitution)
+        }
+        guard substitution.reference != base else {
+            message = "position \(cursor) is already \(Character(Unicode.Scalar(base)))"
+            return []
+        }
+        histories[recordIndex].applied.append([substitution])
+        histories[recordIndex].undone = []
+        return applyEdit(substitution)
+    }
+
+    private mutating func applyEdit(_ substitution: Substitution) -> [Effect] {
+        pendingEdit = (substitution, predictions.map(\.value) ?? referencePredictions[recordIndex] ?? [])
+        sequence[substitution.position] = substitution.alternative
+        unsavedEdits += 1
+        return sequenceChanged()
+    }
+
+    mutating func replaceBackspace() -> [Effect] {
+        guard mode == .replace, let last = histories[recordIndex].applied.last?.last else {
+            moveCursor(to: cursor - 1)
+            return []
+        }
+        histories[recordIndex].applied[histories[recordIndex].applied.count - 1].removeLast()
+        sequence[last.position] = last.reference
+        moveCursor(to: last.position)
+        unsavedEdits += 1
+        return sequenceChanged()
+    }
+
+    mutating func undo() -> [Effect] {
+        guard let group = histories[recordIndex].applied.popLast() else {
+            message = "nothing to undo"
+            return []
+        }
+        histories[recordIndex].undone.append(group)
+        guard !group.isEmpty else { return undo() }
+        for substitution in group.reversed() { sequence[substitution.position] = substitution.reference }
+        moveCursor(to: group[0].position)
+        unsavedEdits += 1
+        message = "undid \(Self.describe(group))"
+        return sequenceChanged()
+    }
+
+    mutating func redo() -> [Effect] {
+        guard let group = histories[recordIndex].undone.popLast() else {
+            message = "nothing to redo"
+            return []
+        }
+        histories[recordIndex].applied.append(group)
+        guard !group.isEmpty else { return redo() }
+        for substitution in group { sequence[substitution.position] = substitution.alternative }
+        moveCursor(to: group[group.count - 1].position)
+        unsavedEdits += 1
+        message = "redid \(Self.describe(group))"
+        return sequenceChanged()
+    }
+
+    /// Back to the reference; the reset is one undo group, so `u` brings the edits back.
+    mutating func resetRecord() -> [Effect] {
+        let reference = self.reference
+        let group = sequence.indices.filter { sequence[$0] != reference[$0] }
+            .map { Substitution(position: $0, reference: sequence[$0], alternative: reference[$0]) }
+        guard !group.isEmpty else {
+            message = "\(record.id) has no edits"
+            return []
+        }
+        histories[recordIndex].applied.append(group)
+        histories[recordIndex].undone = []
+        sequence = reference
+        unsavedEdits += 1
+        message = "reset \(record.id) to its reference (u brings the \(group.count) edits back)"
+        return sequenceChanged()
+    }
+
+    static func describe(_ group: [Substitution]) -> String {
+        group.count == 1 ? group[0].description : "\(group.count) edits"
+    }
+
+    // MARK: - Records, tasks, methods
+
+    mutating func showRecord(_ index: Int) -> [Effect] {
+        guard records.indices.contains(index) else {
+            message = index < 0 ? "this is the first record" : "this is the last record"
+            return []
+        }
+        recordIndex = index
+        sequence = histories[index].apply(to: reference)
+        lastEdit = nil
+        pendingEdit = nil
+        moveCursor(to: min(cursor, length - 1))
+        zoom = zoomLadder.contains(zoom) ? zoom : Zoom()
+        refreshSearchHits()
+        return [.setReference(record: index, sequence: reference)] + sequenceChanged()
+    }
+
+    mutating func selectTask(_ index: Int) -> [Effect] {
+        guard !taskNames.isEmpty else { return [] }
+        followsTopTask = false
+        task = (index + taskNames.count) % taskNames.count
+        lastEdit = nil
+        return requestAttribution()
+    }
+
+    /// A new version of the sequence: everything shown must be recomputed.
+    mutating func sequenceChanged() -> [Effect] {
+        version += 1
+        refreshSearchHits()
+        return requestResults()
+    }
+
+    func requestResults() -> [Effect] {
+        [.predict(version: version, sequence: sequence)] + requestAttribution() + [.mutagenize(version: version, sequence: sequence)]
+    }
+
+    /// The map for the current method and task, unless it is derived from ISM (asked for anyway).
+    func requestAttribution() -> [Effect] {
+        guard method != .ismDerived, isAttributionStale else { return [] }
+        return [.attribute(version: version, sequence: sequence, method: method, task: task)]
+    }
+
+    // MARK: - Prompts and search
+
+    mutating func submitPrompt() {
+        guard case .prompt(let kind, let text) = mode else { return }
+        mode = .normal
+        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        guard !trimmed.isEmpty else { return }
+        switch kind {
+        case .jump:
+            guard let position = Int(trimmed), (0 ..< length).contains(position) else {
+                message = "':\(trimmed)': give a position from 0 to \(length - 1)"
+                return
+            }
+            moveCursor(to: position)
+        case .search:
+            do {
+                searchPattern = try IUPACPattern(trimmed)
+            } catch {
+                message = "/\(trimmed): \(error)"
+                return
+            }
+            refreshSearchHits()
+            jumpToHit(forward: true, includingCursor: true)
+        }
+    }
+
+    mutating func refreshSearchHits() {
+        searchHits = searchPattern.map { pattern in Array(Set(pattern.matchesBothStrands(in: sequence).map(\.start))).sorted() } ?? []
+    }
+
+    mutating func jumpToHit(forward: Bool, includingCursor: Bool = false) {
+        guard let pattern = searchPattern else {
+            message = "no search yet: / then a pattern (IUPAC letters allowed)"
+            return
+        }
+        guard !searchHits.isEmpty else {
+            message = "\(pattern.text) not found in \(record.id) (either strand)"
+            return
+        }
+        let next: Int
+        if forward {
+            next = searchHits.first { includingCursor ? $0 >= cursor : $0 > cursor } ?? searchHits[0]
+        } else {
+            next = searchHits.last { $0 < cursor } ?? searchHits[searchHits.count - 1]
+        }
+        moveCursor(to: next)
+        let index = searchHits.firstIndex(of: next)! + 1
+        message = "\(pattern.text): hit \(index) of \(searchHits.count) at \(next)"
+    }
+
+    mutating func cancel() {
+        switch mode {
+        case .replace:
+            // An empty replace run leaves no undo step behind.
+            if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
+            mode = .normal
+        case .prompt, .help, .confirmQuit: mode = .normal
+        case .normal: searchPattern = nil; searchHits = []
+        }
+    }
+}
+
+extension Action {
+    /// Actions from the user (they clear the last message); results and ticks do not.
+    var isUserInput: Bool {
+        switch self {
+        case .referencePredicted, .predicted, .attributed, .mutagenized, .failed, .saved, .tick, .resize: return false
+        default: return true
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import ArgumentParser
+import Explorer
+import Foundation
+import Genomics
+import Interpretation
+import Rendering
+import TerminalUI
+
+struct Explore: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Browse predictions, attribution maps and ISM interactively, and mutate bases live.",
+        discussion: """
+        A full-screen terminal view (it works over SSH): predictions of every task (current, \
+        reference and Δ), the attribution map of one task as a sequence logo, the ISM heatmap \
+        (Δ prediction of every substitution), the sequence with a cursor, and annotations. Type \
+        an upper-case base (A C G T, U for RNA models, N) to mutate the base under the cursor: \
+        predictions follow at once, the maps as soon as they are recomputed in the background \
+        (stale maps are dimmed meanwhile). Press ? for every key.
+
+        s saves three files: PREFIX.fa (every record with its edits), PREFIX.mutations.tsv (each \
+        edit with every task's prediction before and after) and PREFIX.session.json, which \
+        `seqlens explore --session PREFIX.session.json` reopens exactly (edits, undo history, view). \
+        PREFIX defaults to the FASTA file's name plus ".edited", in the current directory.
+
+        Annotations (--annotations) are BED (record id in the first column, 0-based start, end, \
+        name) or TSV with a header naming record, start, end and motif/name columns, like the \
+        ground-truth files in assets/sequences.
+
+        Needs an interactive terminal of at least 80×24; in scripts use the headless commands \
+        (predict, attr, ism, variant, logo).
+
+        Examples:
+          seqlens explore sample-models/multitask-deep-relu.onnx assets/sequences/multitask.fa \\
+              --annotations assets/sequences/multitask.tsv
+          seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF --method ig
+          seqlens explore --session peaks.edited.session.json
+        """
+    )
+
+    @Argument(help: "An ONNX model (not needed with --session).")
+    var model: String?
+
+    @Argument(help: "A FASTA file of sequences to explore (not needed with --session).")
+    var fasta: String?
+
+    @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv (see below).", valueName: "file"))
+    var annotations: String?
+
+    @Option(help: ArgumentHelp("Reopen a saved session (model, sequences, edits and view).", valueName: "file"))
+    var session: String?
+
+    @Option(help: ArgumentHelp("Where s saves: PREFIX.fa, PREFIX.mutations.tsv, PREFIX.session.json.", valueName: "prefix"))
+    var saveAs: String?
+
+    @Option(help: ArgumentHelp("The record to start on: an id or a 0-based index.", valueName: "id|index"))
+    var record: String?
+
+    @Option(help: ArgumentHelp("The task to start on: a name or a 0-based index.", valueName: "name|index"))
+    var task: String?
+
+    @Option(help: ArgumentHelp("The attribution map to start with.", valueName: ExplorerMethod.allCases.map(\.rawValue).joined(separator: "|")))
+    var method: ExplorerMethod?
+
+    @Option(help: "The model output to explore, when it has several.")
+    var outputName: String?
+
+    @OptionGroup var fit: FitOptions
+
+    @Option(help: ArgumentHelp("auto: colour unless NO_COLOR is set; never: monochrome.", valueName: "auto|always|never"))
+    var color: ColorMode = .auto
+
+    func validate() throws {
+        if session == nil && (model == nil || fasta == nil) {
+            throw ValidationError("give a MODEL and a FASTA file, or --session FILE")
+        }
+        if session != nil && (model != nil || fasta != nil) {
+            throw ValidationError("--session names its own model and sequences; give either --session or MODEL FASTA")
+        }
+    }
+
+    func run() throws {
+        // Check the terminal first: nothing to load when the screen cannot be shown.
+        if let reason = TerminalUI.unavailableReason(environment: ProcessInfo.processInfo.environment,
+                                                      stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1) {
+            fail(reason)
+        }
+        let app = try reportingExplorerErrors { try makeApp() }
+        defer { app.stop() }
+        do {
+            try TerminalUI.run(app, colorMode: color)
+        } catch {
+            fail("\(error)")
+        }
+    }
+
+    /// Loads model, sequences, annotations and session into a ready app.
+    func makeApp() throws -> ExplorerApp {
+        var sessionFile: SessionFile?
+        var modelPath = model ?? "", fastaPath = fasta ?? "", annotationsPath = annotations
+        if let session {
+            let url = URL(fileURLWithPath: session)
+            let data: Data
+            do { data = try Data(contentsOf: url) } catch {
+                throw ExplorerError("cannot read session file \(session): \(error.localizedDescription)")
+            }
+            let file = try SessionFile.decode(data, source: session)
+            let folder = url.deletingLastPathComponent()
+            func resolve(_ path: String) -> String { path.hasPrefix("/") ? path : folder.appendingPathComponent(path).path }
+            modelPath = resolve(file.model)
+            fastaPath = resolve(file.sequences)
+            annotationsPath = annotations ?? file.annotations.map(resolve)
+            sessionFile = file
+        }
+        let sequenceModel = try loadModel(modelPath, outputName: outputName)
+        let loaded = try readRecords(fastaPath, alphabet: sequenceModel.alphabet)
+        guard !loaded.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
+        let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
+        let taskNames = try sequenceModel.taskNames(length: records[0].length)
+        var intervals: [String: [Annotation]] = [:]
+        if let annotationsPath {
+            for interval in try IntervalFile.read(contentsOf: URL(fileURLWithPath: annotationsPath)) {
+                let label = interval.strand.map { "\(interval.label)(\($0))" } ?? interval.label
+                intervals[interval.record, default: []].append(Annotation(positions: interval.positions, label: label))
+            }
+        }
+        var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
+                                  alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals)
+        if let sessionFile, let session {
+            state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
+        }
+        if let record { try state.adjustView { $0.record = try Show.recordIndex(record, records: records, count: records.count, source: fastaPath) } }
+        if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
+        state.followsTopTask = task == nil && session == nil
+        if let method { state.adjustView { $0.method = method } }
+
+        let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
+            ?? URL(fileURLWithPath: fastaPath).deletingPathExtension().lastPathComponent + ".edited"
+        let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath, prefix: prefix)
+        return ExplorerApp(state: state, model: sequenceModel, files: files)
+    }
+
+    /// Loading errors as one line and exit status 2, like every other command.
+    func reportingExplorerErrors<T>(_ body: () throws -> T) throws -> T {
+        var result: T?
+        try reportingErrors {
+            try reportingDrawingErrors {
+                do { result = try body() } catch let error as ExplorerError { fail(error.description) }
+            }
+        }
+        return result!
+    }
+}
+
+extension ExplorerMethod: ExpressibleByArgument {}
