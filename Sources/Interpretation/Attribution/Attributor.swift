@@ -53,7 +53,10 @@ public struct Attributor: Sendable {
 
     /// Attributions for sequences of one length.
     /// - Parameter progress: called with the number of sequences done.
-    public func attribute(_ sequences: [[UInt8]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil) throws -> Tensor<Float> {
+    /// - Parameter isCancelled: polled between batches of gradients (between integration steps
+    ///   for IG); when it returns true the call throws `CancellationError`.
+    public func attribute(_ sequences: [[UInt8]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil,
+                          isCancelled: (() -> Bool)? = nil) throws -> Tensor<Float> {
         guard let length = sequences.first?.count else { return Tensor(shape: [0, model.alphabet.size, 0], scalars: []) }
         let tasks = try model.taskNames(length: length).count
         guard settings.target >= 0, settings.target < tasks else {
@@ -66,7 +69,7 @@ public struct Attributor: Sendable {
         switch settings.method {
         case .saliency, .gradInput:
             // One gradient per sequence: batch across sequences.
-            let gradients = try self.gradients(xs, settings: settings) { progress?($0) }
+            let gradients = try self.gradients(xs, settings: settings, progress: { progress?($0) }, isCancelled: isCancelled)
             for (x, gradient) in zip(xs, gradients) {
                 let map = corrected(gradient, settings)
                 result += settings.method == .saliency ? map : zip(map, x).map(*)
@@ -79,7 +82,7 @@ public struct Attributor: Sendable {
                 var generator = SeededGenerator(seed: settings.seed &+ UInt64(index))
                 for _ in 0..<n { noisy.append(x.map { $0 + settings.smoothGradSigma * generator.nextGaussian() }) }
             }
-            let gradients = try self.gradients(noisy, settings: settings) { progress?($0 / n) }
+            let gradients = try self.gradients(noisy, settings: settings, progress: { progress?($0 / n) }, isCancelled: isCancelled)
             for index in xs.indices {
                 var mean = [Float](repeating: 0, count: a * length)
                 for gradient in gradients[index * n ..< (index + 1) * n] { for i in mean.indices { mean[i] += gradient[i] / Float(n) } }
@@ -88,7 +91,7 @@ public struct Attributor: Sendable {
         case .integratedGradients:
             // The path's steps fill the batches.
             for (index, x) in xs.enumerated() {
-                result += try integratedGradients(x, sequence: sequences[index], index: index, settings: settings)
+                result += try integratedGradients(x, sequence: sequences[index], index: index, settings: settings, isCancelled: isCancelled)
                 progress?(index + 1)
             }
         }
@@ -96,17 +99,17 @@ public struct Attributor: Sendable {
     }
 
     /// IG for one sequence: (x − x′) ⊙ Σₖ wₖ ∇f(x′ + αₖ(x − x′)), averaged over baselines.
-    func integratedGradients(_ x: [Float], sequence: [UInt8], index: Int, settings: AttributionSettings) throws -> [Float] {
-        try integratedGradients(x, baselines: baselines(for: sequence, index: index, settings: settings), settings: settings)
+    func integratedGradients(_ x: [Float], sequence: [UInt8], index: Int, settings: AttributionSettings, isCancelled: (() -> Bool)? = nil) throws -> [Float] {
+        try integratedGradients(x, baselines: baselines(for: sequence, index: index, settings: settings), settings: settings, isCancelled: isCancelled)
     }
 
     /// IG from explicit baselines (channels-first, one per entry), averaged over them.
-    package func integratedGradients(_ x: [Float], baselines: [[Float]], settings: AttributionSettings) throws -> [Float] {
+    package func integratedGradients(_ x: [Float], baselines: [[Float]], settings: AttributionSettings, isCancelled: (() -> Bool)? = nil) throws -> [Float] {
         let (points, weights) = settings.quadrature.pointsAndWeights(steps: settings.steps)
         var total = [Float](repeating: 0, count: x.count)
         for baseline in baselines {
             let path = points.map { alpha in zip(x, baseline).map { xi, bi in bi + Float(alpha) * (xi - bi) } }
-            let gradient = try corrected(meanGradient(path, weights: weights.map(Float.init), settings: settings), settings)
+            let gradient = try corrected(meanGradient(path, weights: weights.map(Float.init), settings: settings, isCancelled: isCancelled), settings)
             for i in total.indices { total[i] += (x[i] - baseline[i]) * gradient[i] / Float(baselines.count) }
         }
         return total
@@ -126,9 +129,9 @@ public struct Attributor: Sendable {
     }
 
     /// Σᵢ wᵢ ∇ f_target(inputᵢ), inputs and result channels-first (A, L), evaluated in batches.
-    package func meanGradient(_ inputs: [[Float]], weights: [Float], settings: AttributionSettings) throws -> [Float] {
+    package func meanGradient(_ inputs: [[Float]], weights: [Float], settings: AttributionSettings, isCancelled: (() -> Bool)? = nil) throws -> [Float] {
         var total = [Float](repeating: 0, count: inputs[0].count)
-        for (gradient, weight) in zip(try gradients(inputs, settings: settings), weights) {
+        for (gradient, weight) in zip(try gradients(inputs, settings: settings, isCancelled: isCancelled), weights) {
             for i in total.indices { total[i] += weight * gradient[i] }
         }
         return total
@@ -136,13 +139,16 @@ public struct Attributor: Sendable {
 
     /// ∇ f_target of each input (channels-first), evaluated `batchSize` inputs at a time.
     /// - Parameter progress: called with the number of inputs done.
-    func gradients(_ inputs: [[Float]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil) throws -> [[Float]] {
+    /// - Parameter isCancelled: polled before each batch; true throws `CancellationError`.
+    func gradients(_ inputs: [[Float]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil,
+                   isCancelled: (() -> Bool)? = nil) throws -> [[Float]] {
         let size = inputs[0].count
         let length = size / model.alphabet.size
         var result: [[Float]] = []
         result.reserveCapacity(inputs.count)
         var start = 0
         while start < inputs.count {
+            if isCancelled?() == true { throw CancellationError() }
             let end = min(start + batchSize, inputs.count)
             let batch = try gradient(Array(inputs[start..<end]), length: length, settings: settings)
             for row in 0..<(end - start) { result.append(Array(batch[row * size ..< (row + 1) * size])) }

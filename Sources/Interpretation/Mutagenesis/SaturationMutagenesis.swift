@@ -42,7 +42,10 @@ public struct SaturationMutagenesis: Sendable {
 
     /// - Parameter window: positions to mutate (default: all).
     /// - Parameter progress: called with the number of sequences done.
-    public func run(_ sequences: [[UInt8]], window: Range<Int>? = nil, progress: ((Int) -> Void)? = nil) throws -> Result {
+    /// - Parameter isCancelled: polled between chunks of mutants; when it returns true the run
+    ///   stops and throws `CancellationError`.
+    public func run(_ sequences: [[UInt8]], window: Range<Int>? = nil, progress: ((Int) -> Void)? = nil,
+                    isCancelled: (() -> Bool)? = nil) throws -> Result {
         guard let length = sequences.first?.count else {
             return Result(deltas: Tensor(shape: [0, model.alphabet.size, 0, 0], scalars: []), reference: Tensor(shape: [0, 0], scalars: []))
         }
@@ -55,7 +58,7 @@ public struct SaturationMutagenesis: Sendable {
         var references: [Float] = []
         var tasks = 0
         for (index, sequence) in sequences.enumerated() {
-            let (reference, effects) = try mutate(sequence, positions: positions)
+            let (reference, effects) = try mutate(sequence, positions: positions, isCancelled: isCancelled)
             tasks = reference.count
             references += reference
             deltas += effects
@@ -68,7 +71,9 @@ public struct SaturationMutagenesis: Sendable {
     }
 
     /// One sequence: (reference predictions, deltas laid out (A, W, T)).
-    private func mutate(_ sequence: [UInt8], positions: Range<Int>) throws -> ([Float], [Float]) {
+    private func mutate(_ sequence: [UInt8], positions: Range<Int>, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
+        func checkCancellation() throws { if isCancelled?() == true { throw CancellationError() } }
+        try checkCancellation()
         let a = model.alphabet.size, length = sequence.count
         let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
         // Every (position, base) that differs from the sequence.
@@ -86,6 +91,7 @@ public struct SaturationMutagenesis: Sendable {
             referenceOutput = try model.predictEncoded(layoutTensor(x, batch: 1, width: length), threads: threads).scalars
             var start = 0
             while start < mutants.count {
+                try checkCancellation()
                 let chunk = mutants[start ..< min(start + batchSize, mutants.count)]
                 var inputs: [Float] = []
                 for mutant in chunk { inputs += substituted(x, length: length, mutant, window: 0..<length) }
@@ -103,6 +109,7 @@ public struct SaturationMutagenesis: Sendable {
             let positionsPerChunk = max(1, batchSize / max(1, a - 1))
             var start = 0
             while start < mutants.count {
+                try checkCancellation()
                 let first = mutants[start].position
                 var end = start
                 while end < mutants.count && mutants[end].position < first + positionsPerChunk { end += 1 }
