@@ -130,10 +130,12 @@ extension ExplorerState {
         viewStart = max(0, min(viewStart, length - visible))
     }
 
+    /// The next or previous screen exactly, the cursor moving along.
     mutating func page(by pages: Int) {
         let visible = visibleCount
         viewStart = max(0, min(length - visible, viewStart + pages * visible))
-        moveCursor(to: cursor + pages * visible)
+        cursor = max(0, min(length - 1, cursor + pages * visible))
+        if !(viewStart ..< viewStart + visible).contains(cursor) { followCursor() }
     }
 
     mutating func click(x: Int, y: Int) {
