@@ -2,18 +2,26 @@
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
-SYSTEM_PACKAGES := libopenblas-dev libncurses-dev zlib1g-dev pkg-config
+# tmux drives the explorer's end-to-end tests.
+SYSTEM_PACKAGES := libopenblas-dev libncurses-dev zlib1g-dev pkg-config tmux
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
 SAMPLE_FASTA := assets/sequences/multitask.fa
+SAMPLE_SITES := assets/sequences/multitask.tsv
 
 .PHONY: run test build deps parity sample-models bench proto clean
 
-## run: install system packages, build (release) and run seqlens on a bundled sample model
+## run: install system packages, build (release) and open the explorer on a bundled sample model
+## (without a terminal, e.g. in a pipe, it shows the headless commands on the same model instead)
 run: deps build
-	.build/release/seqlens inspect $(SAMPLE_MODEL)
-	.build/release/seqlens logo $(SAMPLE_MODEL) $(SAMPLE_FASTA) --record mt_test_04056 --target CEBPB --logits --range 20:100
-	.build/release/seqlens predict $(SAMPLE_MODEL) $(SAMPLE_FASTA)
+	@if [ -t 0 ] && [ -t 1 ]; then \
+	  .build/release/seqlens explore $(SAMPLE_MODEL) $(SAMPLE_FASTA) --annotations $(SAMPLE_SITES) --record mt_test_04056; \
+	else \
+	  echo "make run: not a terminal, so no explorer; the headless commands on the same model:"; \
+	  .build/release/seqlens inspect $(SAMPLE_MODEL) && \
+	  .build/release/seqlens logo $(SAMPLE_MODEL) $(SAMPLE_FASTA) --record mt_test_04056 --target CEBPB --logits --range 20:100 && \
+	  .build/release/seqlens predict $(SAMPLE_MODEL) $(SAMPLE_FASTA); \
+	fi
 
 ## test: install system packages and run the whole test suite
 test: deps
