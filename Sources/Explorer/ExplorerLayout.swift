@@ -55,7 +55,7 @@ public struct ExplorerLayout: Equatable, Sendable {
             predictions = parts[0]
             tracks = parts[1]
         }
-        let logoRows = max(3, min(16, tracks.height - (1 + 1 + 4 + 3 + annotationRows)))
+        let logoRows = max(3, tracks.height - (1 + 1 + 4 + 3 + annotationRows))
         let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(4), .fixed(1), .fixed(1), .fixed(annotationRows), .fill(1)])
         logoTitle = parts[0]
         logo = parts[1]

@@ -69,15 +69,20 @@ public enum Screen {
     static func drawHeader(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
         let style = Style(attributes: .reverse)
         canvas.fill(area, with: Cell(" ", style: style))
-        let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))"
-        let text = " seqlens │ \(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(task) │ \(state.method.title)"
         var progress = ""
         if state.isBusy {
             let pending = [state.arePredictionsStale ? "predictions" : nil, state.isAttributionStale && state.method != .ismDerived ? "map" : nil,
                            state.isMutagenesisStale ? "ISM" : nil].compactMap { $0 }
             progress = "\(spinner[state.tick % spinner.count]) \(pending.joined(separator: ", ")) "
         }
-        canvas.write(text, x: area.x, y: area.y, style: Style(attributes: [.reverse, .bold]), maxWidth: area.width - progress.count - 1)
+        let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))"
+        // "[+]": edits not saved yet, as in vim.
+        let modified = state.unsavedEdits > 0 ? " [+]" : ""
+        let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.method.title)"
+        // The name of the tool goes first when there is room.
+        let room = area.width - progress.count - 1
+        let text = facts.count + 12 <= room ? " seqlens │ " + facts : " " + facts
+        canvas.write(text, x: area.x, y: area.y, style: Style(attributes: [.reverse, .bold]), maxWidth: room)
         canvas.write(progress, x: area.maxX - progress.count, y: area.y, style: style)
     }
 
@@ -224,28 +229,37 @@ public enum Screen {
                       in: Rect(x: x, y: layout.annotations.y, width: width, height: layout.annotations.height))
     }
 
+    /// Facts on the left, timings on the right; on a narrow screen the least important go first.
     static func drawStatus(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
         let reference = state.reference[state.cursor], current = state.sequence[state.cursor]
-        var parts = ["pos \(state.cursor)/\(state.length)",
-                     reference == current ? "base \(letter(current))" : "ref \(letter(reference)) now \(letter(current))"]
+        var left: [(text: String, rank: Int)] = [
+            ("pos \(state.cursor)/\(state.length)", 0),
+            (reference == current ? "base \(letter(current))" : "ref \(letter(reference)) now \(letter(current))", 0),
+        ]
         if let edit = state.lastEdit {
             let delta = edit.after - edit.before
-            parts.append("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))")
+            left.append(("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
         }
         let mutated = state.mutatedPositions.count
-        if mutated > 0 || state.unsavedEdits > 0 {
-            parts.append("\(mutated) mutated" + (state.unsavedEdits > 0 ? ", unsaved" : ", saved"))
+        if mutated > 0 { left.append(("\(mutated) mutated", 3)) }
+        var right: [(text: String, rank: Int)] = []
+        if let predictions = state.predictions { right.append(("update \(formatMilliseconds(predictions.milliseconds))", 2)) }
+        if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(formatMilliseconds(attribution.milliseconds))", 4)) }
+        if let mutagenesis = state.mutagenesis { right.append(("ISM \(formatMilliseconds(mutagenesis.milliseconds))", 4)) }
+
+        func texts(upTo rank: Int) -> (String, String) {
+            (" " + left.filter { $0.rank <= rank }.map(\.text).joined(separator: " │ "),
+             right.filter { $0.rank <= rank }.map(\.text).joined(separator: " · ") + " ")
         }
-        // Timings on the right: the last prediction update, map and ISM.
-        let timings = [("update", state.predictions?.milliseconds), ("map", state.method == .ismDerived ? nil : state.attribution?.milliseconds),
-                       ("ISM", state.mutagenesis?.milliseconds)]
-            .compactMap { name, milliseconds in milliseconds.map { "\(name) \(formatMilliseconds($0))" } }
-            .joined(separator: " · ")
+        var (leftText, rightText) = texts(upTo: 0)
+        for rank in 1 ... 4 {
+            let candidate = texts(upTo: rank)
+            if candidate.0.count + 1 + candidate.1.count <= area.width { (leftText, rightText) = candidate }
+        }
         let style = Style(attributes: .reverse)
         canvas.fill(area, with: Cell(" ", style: style))
-        let right = timings.isEmpty ? "" : timings + " "
-        canvas.write(" " + parts.joined(separator: " │ "), x: area.x, y: area.y, style: style, maxWidth: area.width - right.count - 1)
-        canvas.write(right, x: area.maxX - right.count, y: area.y, style: style)
+        canvas.write(leftText, x: area.x, y: area.y, style: style, maxWidth: area.width - rightText.count - 1)
+        canvas.write(rightText, x: area.maxX - rightText.count, y: area.y, style: style)
     }
 
     static func formatMilliseconds(_ value: Double) -> String {
@@ -270,7 +284,7 @@ public enum Screen {
                 text = message
                 style = .plain
             } else {
-                text = "? help · ←→ move · \(state.alphabet.lettersString)N mutate · u undo · [] task · m method · n/p record · s save · q quit"
+                text = "? help · ←→ move · \(state.alphabet.lettersString)N mutate · u undo · [ ] task · m method · q quit"
             }
         }
         canvas.write(text, x: area.x, y: area.y, style: style, maxWidth: area.width)

@@ -1,0 +1,141 @@
+import Explorer
+import Foundation
+import Genomics
+import Rendering
+import TestSupport
+import XCTest
+
+/// Whole screens as values: snapshots at 80×24 and 160×48, and inline checks of what each
+/// mode adds. Results are injected as actions, so no model runs.
+final class ScreenTests: XCTestCase {
+    static let tasks = ["CEBPB", "GATA1", "CTCF", "MAX", "SP1", "YY1", "NFYB", "SRF", "REST", "TP53", "JUN", "FOS"]
+
+    /// A 120-nt record with one annotated site, every result delivered, the cursor at 44 after
+    /// one edit (C>T) that lowered task 0.
+    func makeState(width: Int, height: Int) -> ExplorerState {
+        var generator = SeededGenerator(seed: 7)
+        let bases = Array("ACGT".utf8)
+        var sequence = (0 ..< 120).map { _ in bases[Int(generator.next() % 4)] }
+        sequence.replaceSubrange(40 ..< 50, with: Array("ATTGCGCAAT".utf8))
+        var state = ExplorerState(modelName: "multitask-deep-relu", alphabet: .dna, taskNames: Self.tasks,
+                                  records: [SequenceRecord(id: "demo_0", sequence: sequence), SequenceRecord(id: "demo_1", sequence: sequence)],
+                                  annotations: ["demo_0": [Annotation(positions: 40 ..< 50, label: "CEBPB(+)")]])
+        state.followsTopTask = false
+        _ = state.start()
+        _ = state.update(.resize(width: width, height: height))
+        let reference = Self.tasks.indices.map { $0 == 0 ? Float(0.97) : Float($0) / 40 }
+        _ = state.update(.referencePredicted(record: 0, values: reference))
+        _ = state.update(.predicted(version: 0, values: reference, milliseconds: 2.4))
+        _ = state.update(.moveTo(position: 44))
+        _ = state.update(.mutate(base: UInt8(ascii: "T")))
+        deliver(to: &state, first: reference[0])
+        return state
+    }
+
+    /// Deterministic results for the current version: a motif-shaped map peaking at 40–50.
+    func deliver(to state: inout ExplorerState, first: Float) {
+        let length = state.length, tasks = Self.tasks.count
+        var predictions = Self.tasks.indices.map { $0 == 0 ? Float(0.97) : Float($0) / 40 }
+        predictions[0] = first - 0.6
+        _ = state.update(.predicted(version: state.version, values: predictions, milliseconds: 1.8))
+        var map = [Float](repeating: 0, count: 4 * length)
+        for p in 0 ..< length {
+            let weight = (40 ..< 50).contains(p) ? Float(1) : 0.1 * Float(sin(Double(p)))
+            if let letter = state.alphabet.index(of: state.sequence[p]) { map[letter * length + p] = weight * (p % 3 == 0 ? -0.5 : 1) }
+        }
+        _ = state.update(.attributed(version: state.version, map: AttributionMap(method: .saliency, task: 0, values: map), milliseconds: 6.2))
+        var deltas = [Float](repeating: 0, count: 4 * length * tasks)
+        for letter in 0 ..< 4 {
+            for p in 0 ..< length where state.alphabet.index(of: state.sequence[p]) != letter {
+                deltas[(letter * length + p) * tasks] = (40 ..< 50).contains(p) ? -0.8 + 0.1 * Float(letter) : 0.05 * Float(cos(Double(p + letter)))
+            }
+        }
+        _ = state.update(.mutagenized(version: state.version, deltas: deltas, milliseconds: 84))
+    }
+
+    func testSnapshot80x24() throws {
+        let canvas = Screen.render(makeState(width: 80, height: 24), depth: .palette256)
+        XCTAssertEqual(canvas.width, 80)
+        XCTAssertEqual(canvas.height, 24)
+        try assertSnapshot(canvas.lines.joined(separator: "\n") + "\n", "explorer-80x24.txt")
+        try assertSnapshot(ANSIWriter.render(canvas, depth: .palette256), "explorer-80x24.ansi")
+    }
+
+    func testSnapshot160x48() throws {
+        let canvas = Screen.render(makeState(width: 160, height: 48), depth: .trueColor)
+        try assertSnapshot(canvas.lines.joined(separator: "\n") + "\n", "explorer-160x48.txt")
+    }
+
+    func testPanesShowWhatTheStateHolds() {
+        let state = makeState(width: 80, height: 24)
+        let lines = Screen.render(state, depth: .monochrome).lines
+        XCTAssertTrue(lines[0].hasPrefix(" multitask-deep-relu │ record 1/2 demo_0 [+] │ task CEBPB (1/12) │ saliency"), lines[0])
+        XCTAssertTrue(lines[1].hasPrefix("predictions: now, reference, Δ"), lines[1])
+        XCTAssertTrue(lines.contains { $0.contains("▶CEBPB") && $0.contains("0.370  ref 0.970  Δ -0.600") }, "the selected task's bar with reference and Δ")
+        XCTAssertTrue(lines[22].contains("pos 44/120 │ ref C now T │ 44:C>T CEBPB 0.970→0.370 Δ -0.600"), lines[22])
+        XCTAssertTrue(lines[22].hasSuffix(" update 1.8 ms "), "80 columns keep the update time: \(lines[22])")
+        let wide = Screen.render(makeState(width: 160, height: 48), depth: .monochrome).lines
+        XCTAssertTrue(wide[0].hasPrefix(" seqlens │ multitask-deep-relu"), wide[0])
+        XCTAssertTrue(wide[46].hasPrefix(" pos 44/120 │ ref C now T │ 44:C>T CEBPB 0.970→0.370 Δ -0.600 │ 1 mutated "), wide[46])
+        XCTAssertTrue(wide[46].hasSuffix(" update 1.8 ms · map 6.2 ms · ISM 84 ms "), wide[46])
+        XCTAssertTrue(lines.contains { $0.contains("├CEBPB(+)┤") }, "the annotation row")
+        // The mutated base is lower case in monochrome, under the cursor.
+        XCTAssertTrue(lines.contains { $0.hasPrefix("    seq ") && $0.contains("ATTGtGCAAT") })
+    }
+
+    func testStaleMapsAreDimmedWithAProgressIndicator() {
+        var state = makeState(width: 80, height: 24)
+        _ = state.update(.move(by: 1))
+        _ = state.update(.mutate(base: UInt8(ascii: "A")))
+        let canvas = Screen.render(state, depth: .palette256)
+        XCTAssertTrue(canvas.line(0).hasSuffix("⠋ predictions, map, ISM "), canvas.line(0))
+        let layout = ExplorerLayout(width: 80, height: 24, tasks: Self.tasks.count, annotationRows: 1)!
+        XCTAssertTrue(canvas[layout.plotX + 44, layout.logo.y + layout.logo.height / 2].style.attributes.contains(.dim))
+        XCTAssertTrue(canvas.line(layout.logoTitle.y).hasSuffix("(updating…)" + String(repeating: " ", count: 80 - canvas.line(layout.logoTitle.y).trimmingCharacters(in: .whitespaces).count)))
+        _ = state.update(.tick)
+        XCTAssertTrue(Screen.render(state, depth: .palette256).line(0).contains("⠙"), "the indicator turns with ticks")
+    }
+
+    func testTooSmallSaysSo() {
+        var state = makeState(width: 80, height: 24)
+        _ = state.update(.resize(width: 60, height: 20))
+        let lines = Screen.render(state, depth: .palette256).lines
+        XCTAssertEqual(lines[9].trimmingCharacters(in: .whitespaces), "seqlens needs a terminal of at least 80×24")
+        XCTAssertEqual(lines[10].trimmingCharacters(in: .whitespaces), "(this one is 60×20): enlarge it, or press q to quit")
+        XCTAssertEqual(lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count, 2)
+    }
+
+    func testHelpOverlayListsEveryKey() {
+        var state = makeState(width: 80, height: 24)
+        _ = state.update(.toggleHelp)
+        let text = Screen.render(state, depth: .palette256).lines.joined(separator: "\n")
+        for (keys, what) in KeyMap.help {
+            XCTAssertTrue(text.contains(keys) && text.contains(what), "help lacks \(keys): \(what)")
+        }
+    }
+
+    func testBottomLineFollowsTheMode() {
+        var state = makeState(width: 80, height: 24)
+        func bottom() -> String { Screen.render(state, depth: .palette256).line(23).trimmingCharacters(in: .whitespaces) }
+        XCTAssertTrue(bottom().hasPrefix("? help · ←→ move · ACGTN mutate"), bottom())
+        _ = state.update(.openPrompt(.jump))
+        _ = state.update(.promptInput("1"))
+        XCTAssertEqual(bottom(), ":1▏   position, Enter jumps, Esc cancels")
+        _ = state.update(.cancel)
+        _ = state.update(.enterReplaceMode)
+        XCTAssertTrue(bottom().hasPrefix("-- REPLACE --"))
+        _ = state.update(.cancel)
+        _ = state.update(.quit)
+        XCTAssertEqual(bottom(), "1 unsaved change: s save and quit · q quit without saving · Esc stay")
+    }
+
+    func testZoomedOutViewShowsTheWholeSequence() {
+        var state = makeState(width: 80, height: 24)
+        _ = state.update(.zoomOut)
+        _ = state.update(.zoomOut)
+        let lines = Screen.render(state, depth: .monochrome).lines
+        let ruler = lines.first { $0.hasPrefix("        0") }
+        XCTAssertNotNil(ruler, "the ruler starts at 0")
+        XCTAssertTrue(ruler?.contains("100") == true, ruler ?? "")
+    }
+}
