@@ -131,12 +131,12 @@ public final class LiveModel: @unchecked Sendable {
     /// - Parameter isCancelled: polled between batches of IG path points / SmoothGrad samples;
     ///   true throws `CancellationError`.
     public func attribution(_ sequence: [UInt8], method: AttributionMethod, task: Int, corrected: Bool = false,
-                            isCancelled: (@Sendable () -> Bool)? = nil) throws -> [Float] {
+                            isCancelled: (() -> Bool)? = nil) throws -> [Float] {
         try attribution(sequence, settings: AttributionSettings(method: method, target: task, corrected: corrected), isCancelled: isCancelled)
     }
 
     /// An attribution map with full control over the settings (see `AttributionSettings`).
-    public func attribution(_ sequence: [UInt8], settings: AttributionSettings, isCancelled: (@Sendable () -> Bool)? = nil) throws -> [Float] {
+    public func attribution(_ sequence: [UInt8], settings: AttributionSettings, isCancelled: (() -> Bool)? = nil) throws -> [Float] {
         let length = try checkedLength(sequence)
         if settings.method == .saliency || settings.method == .gradInput, !settings.logits {
             // One backward pass at batch 1, straight in the model's layout.
@@ -174,7 +174,7 @@ public final class LiveModel: @unchecked Sendable {
     /// Full saturation mutagenesis of `sequence` for all tasks: deltas (1, A, L, T),
     /// f(mutant) − f(sequence), and the sequence's predictions (1, T).
     /// - Parameter isCancelled: polled between chunks of mutants; true throws `CancellationError`.
-    public func mutagenesis(_ sequence: [UInt8], isCancelled: (@Sendable () -> Bool)? = nil) throws -> SaturationMutagenesis.Result {
+    public func mutagenesis(_ sequence: [UInt8], isCancelled: (() -> Bool)? = nil) throws -> SaturationMutagenesis.Result {
         _ = try checkedLength(sequence)
         let ism = SaturationMutagenesis(model: model, batchSize: mutagenesisBatchSize, threads: threads)
         return try ism.run([sequence], isCancelled: isCancelled)
