@@ -54,10 +54,12 @@ parity: deps $(VENV)/bin/python
 sample-models:
 	tools/make-sample-models.sh
 
-## bench: forward-pass throughput of seqlens vs onnxruntime (writes bench/out/)
+## bench: forward-pass throughput of seqlens vs onnxruntime, and the explorer's edit-to-result
+## latency (writes bench/out/)
 bench: deps build $(VENV)/bin/python
 	$(VENV)/bin/python bench/make-bench-models.py
 	$(VENV)/bin/python bench/forward.py --markdown-out bench/out/forward.md
+	$(VENV)/bin/python bench/live.py --markdown-out bench/out/live.md
 
 ## proto: regenerate Sources/ONNXProto from the onnx package's onnx.proto
 proto: $(VENV)/bin/python

@@ -4,11 +4,28 @@ import Inference
 import Genomics
 import Interpretation
 
-/// Forward-pass throughput, for bench/forward.py (which times onnxruntime the same way).
+/// Forward-pass throughput, for bench/forward.py (which times onnxruntime the same way), and
+/// with --live the explorer's edit-to-result latency, for bench/live.py.
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Time batched forward passes on random one-hot input; prints one JSON line.",
-        discussion: "Used by bench/forward.py to compare with onnxruntime at the same thread count."
+        discussion: """
+        Used by bench/forward.py to compare with onnxruntime at the same thread count.
+
+        With --live, times the explorer instead: a scripted session (no terminal) moves the \
+        cursor with h/l and types --edits upper-case bases, and for each edit measures the time \
+        from the key press until the new predictions, the new saliency map and the new ISM \
+        heatmap are in the explorer's state (p50/p90/p99 in ms, one JSON line). The sequence is \
+        a record of --fasta (--record, default the first) or a random one of --length. Like \
+        `seqlens explore`, each of the two background lanes uses one thread (--threads and \
+        --batch are ignored). --interval 0 waits for all three results after every edit, so \
+        every ISM is timed; --interval MS types an edit every MS ms ("typing": stale work is \
+        superseded or cancelled, the final edit's results are waited for).
+
+        Example:
+          seqlens benchmark --live sample-models/multitask-deep-relu.onnx \\
+              --fasta assets/sequences/multitask.fa --edits 100
+        """
     )
 
     @Argument(help: "An ONNX model file.")
@@ -25,7 +42,40 @@ struct Benchmark: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    @Flag(help: "Time the explorer's edit-to-result latency instead (see below).")
+    var live = false
+
+    @Option(help: ArgumentHelp("--live: sequences to edit (default: a random sequence of --length).", valueName: "file"))
+    var fasta: String?
+
+    @Option(help: ArgumentHelp("--live: the record to edit, an id or a 0-based index (default: the first).", valueName: "id|index"))
+    var record: String?
+
+    @Option(help: "--live: number of edits.")
+    var edits: Int = 30
+
+    @Option(help: ArgumentHelp("--live: ms between edits; 0 waits for every result after each edit.", valueName: "ms"))
+    var interval: Double = 0
+
+    @Option(help: "--live: seed of the cursor moves, bases and random sequence.")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("--live: give up when nothing arrives for this many seconds.", valueName: "seconds"))
+    var timeout: Double = 600
+
+    func validate() throws {
+        if live && edits < 1 { throw ValidationError("--edits must be at least 1") }
+        if !live && (fasta != nil || record != nil) { throw ValidationError("--fasta and --record go with --live") }
+    }
+
     func run() throws {
+        if live {
+            try reportingErrors {
+                try LiveBenchmark(modelPath: model, fastaPath: fasta, record: record, length: length, edits: edits,
+                                  interval: interval, seed: seed, timeout: timeout).run()
+            }
+            return
+        }
         try reportingErrors {
             let model = try loadModel(self.model)
             let length = self.length ?? model.fixedLength ?? 1000
