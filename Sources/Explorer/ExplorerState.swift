@@ -126,6 +126,8 @@ public struct ExplorerState: Sendable {
     /// Increases with every change of `sequence` (edit, undo, redo, reset, another record);
     /// background results carry the version they were computed for.
     public internal(set) var version = 0
+    /// The version the current record was shown at: older results belong to another record.
+    var recordVersion = 0
     /// Edits since the last save (or since the start).
     public internal(set) var unsavedEdits = 0
 

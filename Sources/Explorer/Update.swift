@@ -77,17 +77,17 @@ extension ExplorerState {
                 return requestAttribution()
             }
         case .predicted(let version, let values, let milliseconds):
-            guard version >= (predictions?.version ?? -1) else { break }
+            guard version >= max(recordVersion, predictions?.version ?? -1) else { break }
             predictions = Computed(version: version, value: values, milliseconds: milliseconds)
             if version == self.version, let pending = pendingEdit, pending.before.indices.contains(task), values.indices.contains(task) {
                 lastEdit = EditEffect(substitution: pending.substitution, task: task, before: pending.before[task], after: values[task])
                 pendingEdit = nil
             }
         case .attributed(let version, let map, let milliseconds):
-            guard version >= (attribution?.version ?? -1) else { break }
+            guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
         case .mutagenized(let version, let deltas, let milliseconds):
-            guard version >= (mutagenesis?.version ?? -1) else { break }
+            guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
             mutagenesis = Computed(version: version, value: deltas, milliseconds: milliseconds)
         case .failed(let text):
             message = text
@@ -267,6 +267,11 @@ extension ExplorerState {
         sequence = histories[index].apply(to: reference)
         lastEdit = nil
         pendingEdit = nil
+        // The other record's results would be misleading, even dimmed.
+        predictions = nil
+        attribution = nil
+        mutagenesis = nil
+        recordVersion = version + 1
         moveCursor(to: min(cursor, length - 1))
         zoom = zoomLadder.contains(zoom) ? zoom : Zoom()
         refreshSearchHits()

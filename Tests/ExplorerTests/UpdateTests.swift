@@ -200,6 +200,17 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.message, "this is the first record")
     }
 
+    func testAnotherRecordDropsTheResultsOfThePreviousOne() {
+        var state = makeState()
+        _ = state.update(.predicted(version: 0, values: [0.5, 0.5], milliseconds: 1))
+        _ = type("n", &state)
+        XCTAssertNil(state.predictions, "record one's predictions are not shown for record two")
+        _ = state.update(.mutagenized(version: 0, deltas: [], milliseconds: 1))
+        XCTAssertNil(state.mutagenesis, "a late result for record one is dropped")
+        _ = state.update(.predicted(version: 1, values: [0.2, 0.8], milliseconds: 1))
+        XCTAssertEqual(state.predictions?.value, [0.2, 0.8])
+    }
+
     func testTasksWrapAndFollowTheTopTaskUntilChosen() {
         var state = makeState()
         _ = state.update(.referencePredicted(record: 0, values: [0.1, 0.9]))
