@@ -254,7 +254,7 @@ public enum Screen {
         var (leftText, rightText) = texts(upTo: 0)
         for rank in 1 ... 4 {
             let candidate = texts(upTo: rank)
-            if candidate.0.count + 1 + candidate.1.count <= area.width { (leftText, rightText) = candidate }
+            if candidate.0.count + 2 + candidate.1.count <= area.width { (leftText, rightText) = candidate }
         }
         let style = Style(attributes: .reverse)
         canvas.fill(area, with: Cell(" ", style: style))

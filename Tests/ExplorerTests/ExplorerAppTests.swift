@@ -79,6 +79,17 @@ final class ExplorerAppTests: XCTestCase {
         XCTAssertEqual(ismComparison.failures, 0, "\(ismComparison)")
     }
 
+    func testTheISMDerivedMapIsTangermemesCentredISM() throws {
+        let (app, model) = try makeApp()
+        press("mmmm", app)
+        XCTAssertEqual(app.state.method, .ismDerived)
+        let matrix = try XCTUnwrap(Screen.attributionMatrix(app.state))
+        let live = LiveModel(model: model)
+        let expected = try live.ismAttribution(from: live.mutagenesis(app.state.sequence), task: app.state.task, sequence: app.state.sequence)
+        XCTAssertEqual(compare(matrix.values, expected, absolute: 1e-6).failures, 0)
+        XCTAssertGreaterThan(expected.map(abs).max() ?? 0, 0)
+    }
+
     func testRapidEditsEndOnTheLatestVersion() throws {
         let (app, model) = try makeApp()
         // Five edits without waiting: older requests are superseded or cancelled.
