@@ -19,7 +19,8 @@ The sample models are fixed-length (200 nt; residualbind 41 nt RNA), so 1,000 nt
 benchmark CNNs of bench/make-bench-models.py (random seeded weights): the multitask-deep
 architecture at L = 1000 and the Basset-sized CNN, on one random sequence (seeded FASTA in a
 temp dir). Every row also reports how many cores other processes used meanwhile (from
-/proc/stat); a row over --max-foreign cores is run again (--retries) and the quietest run kept.
+/proc/stat); a row over --max-foreign cores is run again (--retries) and the quietest run kept;
+--wait-minutes first waits for a quiet machine before each run.
 
   .venv/bin/python bench/make-bench-models.py        # once (bench/models is git-ignored)
   swift build -c release --product seqlens
@@ -64,6 +65,19 @@ def children_cpu_seconds() -> float:
     return a.ru_utime + a.ru_stime + b.ru_utime + b.ru_stime
 
 
+def wait_for_quiet(limit: float, minutes: float) -> float:
+    """Waits (up to `minutes`) until other processes use at most `limit` cores over 3 s; returns the last reading."""
+    deadline = time.time() + minutes * 60
+    while True:
+        cpu0, t0 = system_busy_seconds(), time.perf_counter()
+        time.sleep(3)
+        cores = (system_busy_seconds() - cpu0) / (time.perf_counter() - t0)
+        if cores <= limit or time.time() >= deadline:
+            return cores
+        print(f"  waiting for a quieter machine ({cores:.2f} cores busy)", file=sys.stderr, flush=True)
+        time.sleep(10)
+
+
 def run_once(binary: str, model: str, fasta: str, edits: int, interval: float, seed: int) -> dict:
     cmd = [binary, "benchmark", "--live", model, "--fasta", fasta, "--edits", str(edits),
            "--interval", str(interval), "--seed", str(seed)]
@@ -99,6 +113,7 @@ def main() -> None:
     ap.add_argument("--only", nargs="*", help="run only rows whose label or model contains one of these words")
     ap.add_argument("--max-foreign", type=float, default=0.3, help="re-run a row when other processes used more cores than this")
     ap.add_argument("--retries", type=int, default=1)
+    ap.add_argument("--wait-minutes", type=float, default=0, help="before each run, wait up to this long for other load <= --max-foreign")
     ap.add_argument("--json-out", default=os.path.join(HERE, "out", "live.json"))
     ap.add_argument("--markdown-out", default=os.path.join(HERE, "out", "live.md"))
     args = ap.parse_args()
@@ -121,6 +136,8 @@ def main() -> None:
             n = edits if scenario == "wait" else args.typing_edits
             best = None
             for attempt in range(args.retries + 1):
+                if args.wait_minutes > 0:
+                    wait_for_quiet(args.max_foreign, args.wait_minutes)
                 r = run_once(args.binary, model, fasta or random_fasta, n, interval, args.seed)
                 print(f"{label:40s} L={length:<5d} {scenario:6s} pred {fmt(stat(r, 'predictions_ms', 'p50'))}/"
                       f"{fmt(stat(r, 'predictions_ms', 'p99'))} ms  map {fmt(stat(r, 'saliency_ms', 'p50'))}/"

@@ -70,6 +70,7 @@ struct LiveBenchmark {
         var supersededPredictions = 0, supersededMaps = 0, cancelledMutagenesis = 0
         var keyTimes: [Int: Double] = [:]
         var finalISM: Double?
+        var sessionSequences: [[UInt8]] = []
         var seen = (predictions: 0, map: 0, ism: 0)
         /// Takes in results and books each new version's latency from its key press.
         func collect() {
@@ -108,6 +109,7 @@ struct LiveBenchmark {
             keyTimes[version] = t0
             app.handle(.key(.character(Character(Unicode.Scalar(base)))))
             guard app.state.version == version else { throw InterpretationError("edit \(edit) did not change the sequence (\(app.state.message ?? ""))") }
+            sessionSequences.append(app.state.sequence)
             if interval > 0 && edit < edits - 1 {
                 // Typing: the next key comes `interval` ms after this one.
                 let deadline = t0 + interval
@@ -155,6 +157,24 @@ struct LiveBenchmark {
             isolatedSaliency.append(now() - t)
         }
 
+        // The session's sequences replayed through a fresh LiveModel (as the fast lane sees them:
+        // edits accumulate against the record, or the last rebase), to show which path ran.
+        let replay = LiveModel(model: model, threads: 1)
+        try replay.setReference(sequence)
+        var replayTimes: [Double] = []
+        var paths = (incremental: 0, full: 0, reference: 0)
+        var windows: [Double] = []
+        for edited in sessionSequences {
+            let t = now()
+            _ = try replay.predict(edited)
+            replayTimes.append(now() - t)
+            switch replay.lastPredictionPath {
+            case .incremental(let window): paths.incremental += 1; windows.append(Double(window.count))
+            case .full: paths.full += 1
+            case .reference: paths.reference += 1
+            }
+        }
+
         func summary(_ values: [Double]) -> [String: Any] {
             guard !values.isEmpty else { return ["n": 0] }
             let sorted = values.sorted()
@@ -184,6 +204,9 @@ struct LiveBenchmark {
             "isolated_predict_ms": summary(isolatedPredict),
             "isolated_full_pass_ms": summary(isolatedFull),
             "isolated_saliency_ms": summary(isolatedSaliency),
+            "replay_predict_ms": summary(replayTimes),
+            "replay_paths": ["incremental": paths.incremental, "full": paths.full, "reference": paths.reference],
+            "replay_window_positions": summary(windows),
         ]
         if interval > 0 {
             result["superseded_predictions"] = supersededPredictions
