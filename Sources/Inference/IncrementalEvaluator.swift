@@ -4,8 +4,8 @@
 /// Reference activations are computed once. Through positional layers (convolutions,
 /// pools, elementwise ops, batch norm, residual additions, position-wise MatMul, transposes
 /// and unit-axis reshapes) each variant is computed only over the positions its window
-/// reaches, from the reference context around it. A Flatten feeding a Gemm passes a delta:
-/// y = y_ref + W[:, changed columns] · Δx. Any other op, where positions mix, gets full
+/// reaches, from the reference context around it. A Flatten feeding a Gemm or MatMul passes a
+/// delta: y = y_ref + Δx · B[changed features] (`DenseDelta`). Any other op, where positions mix, gets full
 /// tensors (the reference with each variant's window written in) and runs as usual, so every
 /// graph works; those that mix positions early just gain less.
 public final class IncrementalEvaluator {
@@ -35,6 +35,10 @@ public final class IncrementalEvaluator {
     let inputAxis: Int
     let threads: Int
     private var reference: [Value?] = []
+    /// Dense weights laid out feature-major (features × outputs) by weight slot, for Gemms
+    /// with transB = 1: transposed on first use and kept, since every edit reads a few of its
+    /// rows (`DenseDelta`). Entries of non-constant weights are dropped with the reference.
+    private var featureMajorWeights: [Int: [Float]] = [:]
     /// Ops of the last evaluation by how they ran: over windows, as a dense delta, or in full.
     package private(set) var lastCounts = (windowed: 0, delta: 0, full: 0)
 
@@ -60,6 +64,7 @@ public final class IncrementalEvaluator {
     public func setReference(_ input: Tensor<Float>) throws -> Tensor<Float> {
         let name = plan.inputSlots.first { $0.value == inputSlot }!.key
         reference = try plan.forwardKeepingValues([name: input], threads: threads).slots
+        featureMajorWeights = featureMajorWeights.filter { plan.constants[$0.key] != nil }
         guard case .float(let output)? = reference[outputSlot] else { throw InferenceError("the output is not a float value") }
         return output
     }
@@ -103,10 +108,17 @@ public final class IncrementalEvaluator {
             lastCounts.windowed += 1
             return windowed
         }
-        if case .gemm(let alpha, let beta, false, let transB) = node.op, changed == [0],
-           case .flattened(let columns, let delta, _)? = inputs[0] {
-            lastCounts.delta += 1
-            return [.full(.float(try gemmDelta(step, columns: columns, delta: delta, alpha: alpha, beta: beta, transB: transB)))]
+        if changed == [0], case .flattened(let columns, let delta, _)? = inputs[0] {
+            // β · C and the reference's product are in y_ref; only α · Δ · B is added.
+            switch node.op {
+            case .gemm(let alpha, _, false, let transB):
+                lastCounts.delta += 1
+                return [.full(.float(try denseDelta(step, columns: columns, delta: delta, alpha: alpha, transB: transB)))]
+            case .matMul where plan.slotShapes[step.inputSlots[1] ?? 0].count == 2:
+                lastCounts.delta += 1
+                return [.full(.float(try denseDelta(step, columns: columns, delta: delta, alpha: 1, transB: false)))]
+            default: break
+            }
         }
         switch node.op {
         case .flatten, .reshape:
@@ -287,25 +299,36 @@ public final class IncrementalEvaluator {
         return .flattened(columns: columns, delta: Tensor(shape: [batch, columns.count], scalars: delta), window: Window(axis: axis, start: start, data: data))
     }
 
-    /// Gemm on a flattened delta: y = y_ref + α · Δ · B[changed rows].
-    private func gemmDelta(_ step: ExecutionPlan.Step, columns: [Int], delta: Tensor<Float>, alpha: Float, beta: Float, transB: Bool) throws -> Tensor<Float> {
+    /// Gemm or MatMul on a flattened delta: y = y_ref + α · Δ · B[changed features], B
+    /// feature-major (transposed once per weight when stored transB).
+    private func denseDelta(_ step: ExecutionPlan.Step, columns: [Int], delta: Tensor<Float>, alpha: Float, transB: Bool) throws -> Tensor<Float> {
         guard let outputSlot = step.outputSlots[0], case .float(let yRef)? = reference[outputSlot],
-              let weightSlot = step.inputSlots[1], case .float(let b)? = plan.constants[weightSlot] ?? reference[weightSlot] else {
+              let weightSlot = step.inputSlots[1], case .float(let b)? = plan.constants[weightSlot] ?? reference[weightSlot],
+              b.rank == 2, yRef.rank == 2 else {
             throw InferenceError("incremental Gemm: missing reference values")
         }
         let n = yRef.shape[1], k = columns.count, m = delta.shape[0]
-        var rows = [Float](repeating: 0, count: k * n)
-        for (r, column) in columns.enumerated() {
-            for j in 0..<n { rows[r * n + j] = transB ? b.scalars[j * b.shape[1] + column] : b.scalars[column * n + j] }
+        guard b.shape == (transB ? [n, plan.slotShapes[step.inputSlots[0]!][1]] : [plan.slotShapes[step.inputSlots[0]!][1], n]) else {
+            throw InferenceError("incremental Gemm: unexpected weight shape \(b.shape)")
         }
-        var y = [Float](repeating: 0, count: m * n)
-        for i in 0..<m { for j in 0..<n { y[i * n + j] = yRef.scalars[j] } }
-        delta.scalars.withUnsafeBufferPointer { dp in
-        rows.withUnsafeBufferPointer { rp in
-        y.withUnsafeMutableBufferPointer { yp in
-            BLAS.sgemm(transA: false, transB: false, m: m, n: n, k: k, alpha: alpha, a: dp.baseAddress!, lda: k,
-                       b: rp.baseAddress!, ldb: n, beta: 1, c: yp.baseAddress!, ldc: n)
-        }}}
+        let weights: [Float]
+        if !transB {
+            weights = b.scalars
+        } else if let cached = featureMajorWeights[weightSlot] {
+            weights = cached
+        } else {
+            weights = DenseDelta.transposed(b.scalars, rows: b.shape[0], columns: b.shape[1])
+            featureMajorWeights[weightSlot] = weights
+        }
+        let y = delta.scalars.withUnsafeBufferPointer { dp in
+            yRef.scalars.withUnsafeBufferPointer { rp in
+                weights.withUnsafeBufferPointer { wp in
+                    DenseDelta.apply(reference: rp.baseAddress!, n: n, delta: dp.baseAddress!, m: m, k: k,
+                                     runs: DenseDelta.runs(features: columns, delta: dp.baseAddress!, variants: m),
+                                     weights: wp.baseAddress!, alpha: alpha)
+                }
+            }
+        }
         return Tensor(shape: [m, n], scalars: y)
     }
 
