@@ -1,0 +1,292 @@
+import Foundation
+import TestSupport
+import XCTest
+
+/// End-to-end runs of `seqlens explore` (the release binary) in a private tmux server: keys go in
+/// with `send-keys`, screens come out with `capture-pane -p`, and every wait polls for a marker
+/// with a deadline. Skipped when tmux is not installed.
+final class ExploreEndToEndTests: XCTestCase {
+    let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx").path
+    let fasta = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa").path
+    let annotations = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.tsv").path
+    let record = "mt_test_04056"
+
+    private var sessions: [TmuxSession] = []
+    private var folders: [URL] = []
+
+    override func tearDown() {
+        // Always stop the servers, also when a test failed half-way.
+        sessions.forEach { $0.kill() }
+        sessions = []
+        folders.forEach { try? FileManager.default.removeItem(at: $0) }
+        folders = []
+        super.tearDown()
+    }
+
+    // MARK: - Helpers
+
+    /// The explorer's command line, with a UTF-8 locale so its glyphs are drawn as such.
+    func exploreCommand(_ arguments: [String]) -> String {
+        (["env", "-u", "LC_ALL", "-u", "NO_COLOR", "-u", "COLORTERM", "LANG=C.UTF-8", seqlensBinary().path, "explore"] + arguments).map(shellQuoted).joined(separator: " ")
+    }
+
+    var standardArguments: [String] { [model, fasta, "--annotations", annotations, "--record", record] }
+
+    /// Starts the explorer in a new tmux session and waits for its first full screen.
+    func startExplorer(_ arguments: [String]? = nil, width: Int = 100, height: Int = 30) throws -> TmuxSession {
+        let tmux = try TmuxSession(width: width, height: height, command: exploreCommand(arguments ?? standardArguments))
+        sessions.append(tmux)
+        try waitForReady(tmux)
+        return tmux
+    }
+
+    /// Runs the explorer inside a shell that compares `stty -g` before and after and prints the exit status.
+    func startWrappedExplorer() throws -> TmuxSession {
+        let script = """
+        before=$(stty -g); \(exploreCommand(standardArguments)); status=$?; after=$(stty -g); \
+        if [ "$before" = "$after" ]; then echo STTY-SAME; else echo STTY-DIFF; fi; echo "EXIT-STATUS $status"
+        """
+        let tmux = try TmuxSession(command: "sh -c \(shellQuoted(script))")
+        sessions.append(tmux)
+        try waitForReady(tmux)
+        return tmux
+    }
+
+    /// Waits for the header of the record and the first prediction timing in the status line.
+    func waitForReady(_ tmux: TmuxSession, file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.waitFor("the header and the first prediction", file: file, line: line) { screen in
+            screen.first?.contains("record 2/50 \(self.record)") == true && (Self.status(screen)?.contains("update ") ?? false)
+        }
+    }
+
+    /// The status line (" pos …"), nil when not drawn.
+    static func status(_ screen: [String]) -> String? {
+        screen.last { $0.hasPrefix(" pos ") }
+    }
+
+    static func bottom(_ screen: [String]) -> String {
+        screen.last { !$0.isEmpty } ?? ""
+    }
+
+    /// `:44` Enter: waits until the status line shows the cursor there.
+    func jump(_ tmux: TmuxSession, to position: Int, file: StaticString = #filePath, line: UInt = #line) throws {
+        try tmux.type(":")
+        try tmux.waitFor("the jump prompt", file: file, line: line) { Self.bottom($0).hasPrefix(":") }
+        try tmux.type("\(position)")
+        try tmux.send("Enter")
+        try tmux.waitFor("the cursor at \(position)", file: file, line: line) { Self.status($0)?.hasPrefix(" pos \(position)/") == true }
+    }
+
+    struct EditEffect {
+        var task: String
+        var before: Double
+        var after: Double
+        var delta: Double
+    }
+
+    /// Parses "44:C>T CEBPB 1.000→0.033 Δ -0.967" out of the status line.
+    static func editEffect(_ status: String, substitution: String) -> EditEffect? {
+        let fields = status.components(separatedBy: " │ ").map { $0.trimmingCharacters(in: .whitespaces) }
+        guard let field = fields.first(where: { $0.hasPrefix(substitution + " ") }) else { return nil }
+        let words = field.split(separator: " ").map(String.init)
+        // [substitution, task, before→after, Δ, delta]
+        guard words.count >= 5, words[3] == "Δ" else { return nil }
+        let values = words[2].components(separatedBy: "→")
+        guard values.count == 2, let before = Double(values[0]), let after = Double(values[1]),
+              let delta = Double(words[4].replacingOccurrences(of: "+", with: "")) else { return nil }
+        return EditEffect(task: words[1], before: before, after: after, delta: delta)
+    }
+
+    /// Jumps to 44 and mutates C→T; returns the screen once the edit's effect is shown.
+    func mutate44(_ tmux: TmuxSession, file: StaticString = #filePath, line: UInt = #line) throws -> [String] {
+        try jump(tmux, to: 44, file: file, line: line)
+        XCTAssertTrue(Self.status(try tmux.capture())?.contains("base C") == true, "position 44 of \(record) is a C", file: file, line: line)
+        try tmux.type("T")
+        return try tmux.waitFor("the effect of 44:C>T", file: file, line: line) { screen in
+            Self.status(screen).flatMap { Self.editEffect($0, substitution: "44:C>T") } != nil
+        }
+    }
+
+    // MARK: - Tests
+
+    func testStartShowsTheRecordAndPredictionTiming() throws {
+        let tmux = try startExplorer()
+        let screen = try tmux.capture()
+        XCTAssertEqual(screen.count, 30)
+        let header = screen[0]
+        XCTAssertTrue(header.contains("seqlens │ multitask-deep-relu │ record 2/50 mt_test_04056"), header)
+        XCTAssertTrue(screen.contains { $0.hasPrefix("predictions") }, "the predictions pane has a title")
+        let status = try XCTUnwrap(Self.status(screen))
+        XCTAssertTrue(status.hasPrefix(" pos 0/"), status)
+        XCTAssertNotNil(status.range(of: #"update [0-9.]+ ms"#, options: .regularExpression), status)
+        XCTAssertTrue(Self.bottom(screen).hasPrefix("? help"), Self.bottom(screen))
+    }
+
+    func testMoveAndMutateShowsTheEffect() throws {
+        let tmux = try startExplorer()
+        let screen = try mutate44(tmux)
+        XCTAssertTrue(screen.contains { $0.hasPrefix("predictions: now, reference, Δ") }, screen.joined(separator: "\n"))
+        let status = try XCTUnwrap(Self.status(screen))
+        XCTAssertTrue(status.contains("ref C now T"), status)
+        XCTAssertTrue(status.contains("1 mutated"), status)
+        XCTAssertTrue(screen[0].contains("mt_test_04056 [+]"), "the header marks unsaved edits: " + screen[0])
+        let effect = try XCTUnwrap(Self.editEffect(status, substitution: "44:C>T"), status)
+        XCTAssertEqual(effect.task, "CEBPB")
+        XCTAssertNotEqual(effect.before, effect.after, status)
+        XCTAssertEqual(effect.after - effect.before, effect.delta, accuracy: 0.002, status)
+        // Breaking the CEBPB site (TTGCGCAA) lowers its prediction.
+        XCTAssertLessThan(effect.after, effect.before, status)
+        // The CEBPB bar shows the new value and the reference.
+        let bar = try XCTUnwrap(screen.first { $0.contains("▶CEBPB") }, "the selected task's bar")
+        XCTAssertTrue(bar.contains(String(format: "%.3f", effect.after)), bar)
+        XCTAssertTrue(bar.contains(String(format: "ref %.3f", effect.before)), bar)
+    }
+
+    func testUndoRestoresTheBase() throws {
+        let tmux = try startExplorer()
+        _ = try mutate44(tmux)
+        try tmux.type("u")
+        let screen = try tmux.waitFor("the undo message") { Self.bottom($0).contains("undid 44:C>T") }
+        let status = try XCTUnwrap(Self.status(screen))
+        XCTAssertTrue(status.hasPrefix(" pos 44/"), status)
+        XCTAssertTrue(status.contains("base C"), status)
+        XCTAssertFalse(status.contains("ref C now T"), status)
+        XCTAssertFalse(screen.contains { $0.hasPrefix("predictions: now, reference, Δ") }, "no edits left, so no reference column")
+    }
+
+    /// Whether `screen` is the explorer drawn for exactly `width`×`height`: the header on the first
+    /// row, the status line on the second-last with its right-aligned timings ending one column
+    /// before the edge. (Right after a resize tmux shows the old screen cut or padded to the new
+    /// size, which fails the last test until the explorer has redrawn.)
+    static func isExplorer(_ screen: [String], width: Int, height: Int) -> Bool {
+        guard screen.count == height, screen[0].contains("record 2/50"), screen[height - 2].hasPrefix(" pos ") else { return false }
+        let status = screen[height - 2]
+        return status.hasSuffix(" ms") && status.count == width - 1
+    }
+
+    func testResizeRedrawsAtEverySize() throws {
+        let tmux = try startExplorer()
+        XCTAssertTrue(Self.isExplorer(try tmux.capture(), width: 100, height: 30))
+
+        try tmux.resize(width: 80, height: 24)
+        var screen = try tmux.waitFor("a redraw at 80×24") { Self.isExplorer($0, width: 80, height: 24) }
+        XCTAssertTrue(screen.allSatisfy { $0.count <= 80 })
+        // The header drops "seqlens" first to fit.
+        XCTAssertTrue(screen[0].contains("multitask-deep-relu │ record 2/50 mt_test_04056"), screen[0])
+        // The ruler (the row above "seq"): whole, increasing labels, the last one inside the screen.
+        let sequenceRow = try XCTUnwrap(screen.firstIndex { $0.hasPrefix("    seq ") }, screen.joined(separator: "\n"))
+        let ruler = screen[sequenceRow - 1], bases = screen[sequenceRow].dropFirst(8)
+        let labels = ruler.split(separator: " ").map { Int($0) }
+        XCTAssertFalse(labels.contains(nil), ruler)
+        let numbers = labels.compactMap { $0 }
+        XCTAssertGreaterThan(numbers.count, 2, ruler)
+        XCTAssertEqual(numbers.first, 0, ruler)
+        XCTAssertEqual(numbers, numbers.sorted(), ruler)
+        XCTAssertLessThanOrEqual(ruler.count, 80, ruler)
+        XCTAssertLessThan(numbers.last!, bases.count, "the last label names a base on screen: \(ruler)")
+
+        try tmux.resize(width: 60, height: 20)
+        screen = try tmux.waitFor("the too-small message") { screen in
+            screen.count == 20 && screen.contains { $0.contains("seqlens needs a terminal of at least 80×24") }
+        }
+        XCTAssertTrue(screen.contains { $0.contains("(this one is 60×20)") }, screen.joined(separator: "\n"))
+        XCTAssertFalse(screen.contains { $0.hasPrefix(" pos ") })
+
+        try tmux.resize(width: 100, height: 30)
+        screen = try tmux.waitFor("the normal screen at 100×30") { Self.isExplorer($0, width: 100, height: 30) }
+        XCTAssertFalse(screen.contains { $0.contains("needs a terminal") })
+        XCTAssertTrue(screen[0].hasPrefix(" seqlens │ multitask-deep-relu │ record 2/50 mt_test_04056"), screen[0])
+
+        // Wide and tall: the predictions move beside the logo.
+        try tmux.resize(width: 160, height: 48)
+        screen = try tmux.waitFor("a redraw at 160×48") { Self.isExplorer($0, width: 160, height: 48) }
+        XCTAssertTrue(screen.contains { $0.range(of: #"^\S.* {3,}predictions$"#, options: .regularExpression) != nil },
+                      "the predictions pane is on the right:\n" + screen.joined(separator: "\n"))
+    }
+
+    func testQuitRestoresTheTerminal() throws {
+        let tmux = try startWrappedExplorer()
+        try tmux.type("q")
+        let screen = try tmux.waitFor("EXIT-STATUS")
+        XCTAssertTrue(screen.contains("STTY-SAME"), screen.joined(separator: "\n"))
+        XCTAssertTrue(screen.contains("EXIT-STATUS 0"), screen.joined(separator: "\n"))
+    }
+
+    func testQuitWithUnsavedEditsAsksFirst() throws {
+        let tmux = try startWrappedExplorer()
+        _ = try mutate44(tmux)
+        try tmux.type("q")
+        try tmux.waitFor("1 unsaved change: s save and quit · q quit without saving · Esc stay")
+        try tmux.type("q")
+        let screen = try tmux.waitFor("EXIT-STATUS")
+        XCTAssertTrue(screen.contains("STTY-SAME"), screen.joined(separator: "\n"))
+        XCTAssertTrue(screen.contains("EXIT-STATUS 0"), screen.joined(separator: "\n"))
+    }
+
+    func testControlCQuitsAndRestoresTheTerminal() throws {
+        let tmux = try startWrappedExplorer()
+        try tmux.send("C-c")
+        let screen = try tmux.waitFor("EXIT-STATUS")
+        XCTAssertTrue(screen.contains("STTY-SAME"), screen.joined(separator: "\n"))
+        XCTAssertTrue(screen.contains("EXIT-STATUS 0"), screen.joined(separator: "\n"))
+    }
+
+    func testWithoutATerminalPointsToTheHeadlessCommands() throws {
+        let result = try runSeqlens(["explore", model, fasta])
+        XCTAssertEqual(result.status, 2)
+        XCTAssertEqual(result.stdout, "")
+        let lines = result.stderr.split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.isEmpty }
+        XCTAssertEqual(lines.count, 1, result.stderr)
+        XCTAssertTrue(result.stderr.hasPrefix("seqlens: error: "), result.stderr)
+        XCTAssertTrue(result.stderr.contains("headless commands"), result.stderr)
+    }
+
+    func testSaveWritesThreeFilesAndTheSessionReopens() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-e2e-save-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folders.append(folder)
+        let prefix = folder.appendingPathComponent("out").path
+
+        let tmux = try startExplorer(standardArguments + ["--save-as", prefix])
+        _ = try mutate44(tmux)
+        try tmux.type("s")
+        try tmux.waitFor("saved 1 edit to out.fa, out.mutations.tsv, out.session.json")
+        let screen = try tmux.capture()
+        XCTAssertFalse(screen[0].contains("[+]"), "nothing unsaved: " + screen[0])
+        try tmux.type("q")  // nothing unsaved: quits at once
+        try tmux.waitFor("the explorer to exit") { !($0.first?.contains("record 2/50") ?? false) }
+        tmux.kill()
+
+        let fastaText = try String(contentsOf: folder.appendingPathComponent("out.fa"), encoding: .utf8)
+        let sequence = try XCTUnwrap(Self.sequence(of: record, inFASTA: fastaText))
+        XCTAssertEqual(Array(sequence)[44], "T", "the saved FASTA has the edit")
+        XCTAssertTrue(sequence.hasPrefix("AACCAGGGAGGAATTCGCAGTATTCGGGAGATGACTGTCCATTGTGCAACAA"), sequence)
+        let log = try String(contentsOf: folder.appendingPathComponent("out.mutations.tsv"), encoding: .utf8)
+        XCTAssertTrue(log.split(separator: "\n").contains { $0.hasPrefix("\(record)\t44\tC\tT") }, log)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: folder.appendingPathComponent("out.session.json").path))
+
+        // The session reopens with its edit and cursor.
+        let reopened = try TmuxSession(command: exploreCommand(["--session", prefix + ".session.json"]))
+        sessions.append(reopened)
+        let restored = try reopened.waitFor("the restored edit at 44") { screen in
+            screen.first?.contains(self.record) == true && Self.status(screen)?.hasPrefix(" pos 44/") == true
+        }
+        let status = try XCTUnwrap(Self.status(restored))
+        XCTAssertTrue(status.contains("ref C now T"), status)
+    }
+
+    // MARK: - Parsing helpers
+
+    static func sequence(of id: String, inFASTA text: String) -> String? {
+        var found = false, sequence = ""
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix(">") {
+                if found { break }
+                found = line.dropFirst().split(separator: " ").first.map(String.init) == id
+            } else if found {
+                sequence += line.trimmingCharacters(in: .whitespaces)
+            }
+        }
+        return found ? sequence : nil
+    }
+}
