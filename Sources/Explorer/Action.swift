@@ -42,7 +42,8 @@ public enum Action: Sendable, Equatable {
     case quit
     /// In the quit question: leave without saving.
     case discardAndQuit
-    case saved(summary: String)
+    /// The files are written; `histories` are the edits they hold.
+    case saved(summary: String, histories: [EditHistory])
 
     // Background results.
     case referencePredicted(record: Int, values: [Float])

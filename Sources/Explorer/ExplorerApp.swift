@@ -176,7 +176,8 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         try Data(SessionExport.mutationLog(snapshot, taskNames: taskNames, predictions: predictions).utf8).write(to: files.mutationLog, options: .atomic)
         try session.encoded().write(to: files.session, options: .atomic)
         let edits = chains.reduce(0) { $0 + $1.substitutions.count }
-        return .saved(summary: "saved \(edits) edit\(edits == 1 ? "" : "s") to \(files.fasta.lastPathComponent), \(files.mutationLog.lastPathComponent), \(files.session.lastPathComponent)")
+        return .saved(summary: "saved \(edits) edit\(edits == 1 ? "" : "s") to \(files.fasta.lastPathComponent), \(files.mutationLog.lastPathComponent), \(files.session.lastPathComponent)",
+                      histories: snapshot.histories)
     }
 
     /// `path` relative to the folder of `file` when it lies inside it, else absolute.

@@ -128,8 +128,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var version = 0
     /// The version the current record was shown at: older results belong to another record.
     var recordVersion = 0
-    /// Edits since the last save (or since the start).
-    public internal(set) var unsavedEdits = 0
+    /// The histories as last saved (or loaded): what "unsaved" is measured against.
+    var savedHistories: [EditHistory]
 
     // View.
     public internal(set) var cursor = 0
@@ -161,8 +161,9 @@ public struct ExplorerState: Sendable {
     public internal(set) var searchPattern: IUPACPattern?
     public internal(set) var searchHits: [Int] = []
 
-    /// A one-line note in the status area (saved files, errors, hints); cleared by the next key.
-    public internal(set) var message: String?
+    /// A one-line note in the status area (saved files, errors, hints, start-up warnings);
+    /// cleared by the next key.
+    public var message: String?
     public internal(set) var isFinished = false
     /// Advances while background work is outstanding, to animate the progress indicator.
     public internal(set) var tick = 0
@@ -176,6 +177,7 @@ public struct ExplorerState: Sendable {
         self.records = records
         self.annotations = annotations
         histories = Array(repeating: EditHistory(), count: records.count)
+        savedHistories = histories
         sequence = records[0].sequence.map(Self.uppercased)
     }
 
@@ -184,6 +186,11 @@ public struct ExplorerState: Sendable {
     /// The current record's reference bases, upper case.
     public var reference: [UInt8] { record.sequence.map(Self.uppercased) }
     public var history: EditHistory { histories[recordIndex] }
+
+    /// Records whose edits differ from the last save; undoing back to it leaves nothing unsaved.
+    public var unsavedRecords: Int {
+        histories.indices.filter { histories[$0].applied != savedHistories[$0].applied }.count
+    }
 
     /// Positions whose base differs from the reference.
     public var mutatedPositions: Set<Int> {

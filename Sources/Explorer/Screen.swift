@@ -77,7 +77,7 @@ public enum Screen {
         }
         let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))"
         // "[+]": edits not saved yet, as in vim.
-        let modified = state.unsavedEdits > 0 ? " [+]" : ""
+        let modified = state.unsavedRecords > 0 ? " [+]" : ""
         let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.method.title)"
         // The name of the tool goes first when there is room.
         let room = area.width - progress.count - 1
@@ -277,7 +277,8 @@ public enum Screen {
             text = "-- REPLACE -- typed bases overwrite and move right; Backspace restores; Esc ends"
             style = Style(attributes: .bold)
         case .confirmQuit:
-            text = "\(state.unsavedEdits) unsaved change\(state.unsavedEdits == 1 ? "" : "s"): s save and quit · q quit without saving · Esc stay"
+            let records = state.unsavedRecords
+            text = "unsaved edits in \(records) record\(records == 1 ? "" : "s"): s save and quit · q quit without saving · Esc stay"
             style = Style(attributes: .bold)
         case .normal, .help:
             if let message = state.message {

@@ -123,6 +123,7 @@ extension ExplorerState {
     /// Puts back the edits and view of a session (after `init`, before `start`).
     public mutating func restore(histories: [EditHistory], view: SessionFile.View) {
         self.histories = histories
+        savedHistories = histories
         recordIndex = max(0, min(records.count - 1, view.record))
         sequence = histories[recordIndex].apply(to: reference)
         cursor = view.cursor

@@ -62,10 +62,10 @@ extension ExplorerState {
 
         case .save: return [.save(snapshot)]
         case .quit:
-            if mode == .confirmQuit || unsavedEdits == 0 { isFinished = true } else { mode = .confirmQuit }
+            if mode == .confirmQuit || unsavedRecords == 0 { isFinished = true } else { mode = .confirmQuit }
         case .discardAndQuit: isFinished = true
-        case .saved(let summary):
-            unsavedEdits = 0
+        case .saved(let summary, let saved):
+            savedHistories = saved
             message = summary
             if mode == .confirmQuit { isFinished = true }
 
@@ -191,7 +191,6 @@ extension ExplorerState {
     private mutating func applyEdit(_ substitution: Substitution) -> [Effect] {
         pendingEdit = (substitution, predictions.map(\.value) ?? referencePredictions[recordIndex] ?? [])
         sequence[substitution.position] = substitution.alternative
-        unsavedEdits += 1
         return sequenceChanged()
     }
 
@@ -203,7 +202,6 @@ extension ExplorerState {
         histories[recordIndex].applied[histories[recordIndex].applied.count - 1].removeLast()
         sequence[last.position] = last.reference
         moveCursor(to: last.position)
-        unsavedEdits += 1
         return sequenceChanged()
     }
 
@@ -216,7 +214,7 @@ extension ExplorerState {
         guard !group.isEmpty else { return undo() }
         for substitution in group.reversed() { sequence[substitution.position] = substitution.reference }
         moveCursor(to: group[0].position)
-        unsavedEdits += 1
+        lastEdit = nil
         message = "undid \(Self.describe(group))"
         return sequenceChanged()
     }
@@ -230,7 +228,7 @@ extension ExplorerState {
         guard !group.isEmpty else { return redo() }
         for substitution in group { sequence[substitution.position] = substitution.alternative }
         moveCursor(to: group[group.count - 1].position)
-        unsavedEdits += 1
+        lastEdit = nil
         message = "redid \(Self.describe(group))"
         return sequenceChanged()
     }
@@ -247,7 +245,7 @@ extension ExplorerState {
         histories[recordIndex].applied.append(group)
         histories[recordIndex].undone = []
         sequence = reference
-        unsavedEdits += 1
+        lastEdit = nil
         message = "reset \(record.id) to its reference (u brings the \(group.count) edits back)"
         return sequenceChanged()
     }

@@ -112,7 +112,8 @@ struct Explore: ParsableCommand {
             sessionFile = file
         }
         let sequenceModel = try loadModel(modelPath, outputName: outputName)
-        let loaded = try readRecords(fastaPath, alphabet: sequenceModel.alphabet)
+        // Warnings about the input go to the first screen's message line: stderr is hidden under it.
+        let loaded = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
         guard !loaded.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
         let taskNames = try sequenceModel.taskNames(length: records[0].length)
@@ -125,6 +126,7 @@ struct Explore: ParsableCommand {
         }
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals)
+        state.message = SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
         }

@@ -120,7 +120,7 @@ final class ExplorerAppTests: XCTestCase {
         app.send(.save)
         settle(app)
         let deadline = Date(timeIntervalSinceNow: 30)
-        while app.state.unsavedEdits > 0 && Date() < deadline { app.waitForResults(timeout: 1) }
+        while app.state.unsavedRecords > 0 && Date() < deadline { app.waitForResults(timeout: 1) }
         XCTAssertEqual(app.state.message, "saved 2 edits to run.fa, run.mutations.tsv, run.session.json")
 
         let saved = try FASTAReader.read(contentsOf: directory.appendingPathComponent("run.fa"))

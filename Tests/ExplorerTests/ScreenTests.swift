@@ -126,7 +126,7 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(bottom().hasPrefix("-- REPLACE --"))
         _ = state.update(.cancel)
         _ = state.update(.quit)
-        XCTAssertEqual(bottom(), "1 unsaved change: s save and quit · q quit without saving · Esc stay")
+        XCTAssertEqual(bottom(), "unsaved edits in 1 record: s save and quit · q quit without saving · Esc stay")
     }
 
     func testZoomedOutViewShowsTheWholeSequence() {

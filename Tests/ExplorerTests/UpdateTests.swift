@@ -101,7 +101,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.sequence, expected)
         XCTAssertEqual(state.version, 1)
         XCTAssertEqual(state.mutatedPositions, [10])
-        XCTAssertEqual(state.unsavedEdits, 1)
+        XCTAssertEqual(state.unsavedRecords, 1)
         XCTAssertEqual(effects, [
             .predict(version: 1, sequence: expected),
             .attribute(version: 1, sequence: expected, method: .saliency, task: 0),
@@ -313,6 +313,28 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(state.isFinished, "a second Ctrl-C leaves without saving")
     }
 
+    func testUndoingBackToTheSavedEditsLeavesNothingUnsaved() {
+        var state = makeState()
+        _ = state.update(.predicted(version: 0, values: [0.5, 0.5], milliseconds: 1))
+        _ = type("G", &state)
+        _ = state.update(.predicted(version: 1, values: [0.1, 0.2], milliseconds: 1))
+        XCTAssertNotNil(state.lastEdit)
+        _ = type("u", &state)
+        XCTAssertNil(state.lastEdit, "the undone edit's effect is no longer shown")
+        XCTAssertEqual(state.unsavedRecords, 0)
+        _ = type("q", &state)
+        XCTAssertTrue(state.isFinished, "nothing to ask about")
+    }
+
+    func testEditsAfterASaveAreUnsavedAgain() {
+        var state = makeState()
+        _ = type("G", &state)
+        _ = state.update(.saved(summary: "saved", histories: state.histories))
+        XCTAssertEqual(state.unsavedRecords, 0)
+        _ = type("lTnA", &state)
+        XCTAssertEqual(state.unsavedRecords, 2)
+    }
+
     func testSaveFromTheQuitQuestionQuitsOnceSaved() {
         var state = makeState()
         _ = type("G", &state)
@@ -321,9 +343,9 @@ final class UpdateTests: XCTestCase {
         guard case .save(let snapshot)? = effects.first else { return XCTFail("no save effect: \(effects)") }
         XCTAssertEqual(snapshot.histories[0].applied, [[Substitution(position: 0, reference: 65, alternative: 71)]])
         XCTAssertFalse(state.isFinished, "not before the files are written")
-        _ = state.update(.saved(summary: "saved 1 edit"))
+        _ = state.update(.saved(summary: "saved 1 edit", histories: snapshot.histories))
         XCTAssertTrue(state.isFinished)
-        XCTAssertEqual(state.unsavedEdits, 0)
+        XCTAssertEqual(state.unsavedRecords, 0)
     }
 
     func testAFailedSaveStaysOpen() {

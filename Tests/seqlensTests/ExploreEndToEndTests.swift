@@ -216,7 +216,7 @@ final class ExploreEndToEndTests: XCTestCase {
         let tmux = try startWrappedExplorer()
         _ = try mutate44(tmux)
         try tmux.type("q")
-        try tmux.waitFor("1 unsaved change: s save and quit · q quit without saving · Esc stay")
+        try tmux.waitFor("unsaved edits in 1 record: s save and quit · q quit without saving · Esc stay")
         try tmux.type("q")
         let screen = try tmux.waitFor("EXIT-STATUS")
         XCTAssertTrue(screen.contains("STTY-SAME"), screen.joined(separator: "\n"))
