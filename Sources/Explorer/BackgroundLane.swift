@@ -20,6 +20,7 @@ final class BackgroundLane: @unchecked Sendable {
     private var newest: [Kind: Int] = [:]
     private var nextGeneration = 0
     private var stopped = false
+    private var finished = false
 
     init(name: String) {
         // The thread keeps the lane alive until `stop`.
@@ -41,14 +42,17 @@ final class BackgroundLane: @unchecked Sendable {
         condition.unlock()
     }
 
-    /// Cancels running work and ends the thread after it.
+    /// Cancels running work and waits (a few seconds at most) for the thread to end: a job still
+    /// inside OpenBLAS when the process exits crashes as the library's buffers are torn down.
     func stop() {
         condition.lock()
+        defer { condition.unlock() }
         stopped = true
         queue = []
         newest = newest.mapValues { _ in Int.max }
-        condition.signal()
-        condition.unlock()
+        condition.broadcast()
+        let deadline = Date(timeIntervalSinceNow: 5)
+        while !finished && condition.wait(until: deadline) {}
     }
 
     private func isCurrent(_ kind: Kind, _ generation: Int) -> Bool {
@@ -62,6 +66,8 @@ final class BackgroundLane: @unchecked Sendable {
             condition.lock()
             while queue.isEmpty && !stopped { condition.wait() }
             if stopped {
+                finished = true
+                condition.broadcast()
                 condition.unlock()
                 return
             }

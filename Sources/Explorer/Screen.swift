@@ -79,9 +79,10 @@ public enum Screen {
         // "[+]": edits not saved yet, as in vim.
         let modified = state.unsavedRecords > 0 ? " [+]" : ""
         let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.method.title)"
-        // The name of the tool goes first when there is room.
+        // The name of the tool goes first when there is room, also for the longest progress note,
+        // so it does not come and go with the indicator.
         let room = area.width - progress.count - 1
-        let text = facts.count + 12 <= room ? " seqlens │ " + facts : " " + facts
+        let text = facts.count + 12 <= area.width - 26 ? " seqlens │ " + facts : " " + facts
         canvas.write(text, x: area.x, y: area.y, style: Style(attributes: [.reverse, .bold]), maxWidth: room)
         canvas.write(progress, x: area.maxX - progress.count, y: area.y, style: style)
     }
