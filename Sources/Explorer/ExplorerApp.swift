@@ -107,6 +107,21 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     private func perform(_ effects: [Effect]) {
         for effect in effects { perform(effect) }
+        if case .predict(_, let sequence)? = effects.last(where: { if case .predict = $0 { return true } else { return false } }) {
+            rebase(on: sequence)
+        }
+    }
+
+    /// After an edit's predictions and map, the fast lane makes the edited sequence the reference
+    /// of incremental prediction, so the next edit recomputes one window, not the span between
+    /// it and every earlier edit (edits far apart would otherwise end in full passes). Costs one
+    /// pass in idle time; an edit arriving meanwhile waits for it at most.
+    private func rebase(on sequence: [UInt8]) {
+        let live = fastModel
+        fast.submit(.rebase) { isCancelled in
+            guard !isCancelled(), live.reference != sequence else { return }
+            _ = try? live.setReference(sequence)
+        }
     }
 
     private func perform(_ effect: Effect) {
