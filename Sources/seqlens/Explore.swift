@@ -43,7 +43,7 @@ struct Explore: ParsableCommand {
     @Argument(help: "A FASTA file of sequences to explore (not needed with --session).")
     var fasta: String?
 
-    @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv (see below).", valueName: "file"))
+    @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv.", valueName: "file"))
     var annotations: String?
 
     @Option(help: ArgumentHelp("Reopen a saved session (model, sequences, edits and view).", valueName: "file"))

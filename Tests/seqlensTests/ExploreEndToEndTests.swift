@@ -41,15 +41,16 @@ final class ExploreEndToEndTests: XCTestCase {
     }
 
     /// Runs the explorer inside a shell that compares `stty -g` before and after and prints the exit status,
-    /// after a blank line: when the pane dies, tmux (3.3, remain-on-exit) loses its first line.
-    func startWrappedExplorer() throws -> TmuxSession {
+    /// after a blank line: when the pane dies, tmux (3.3, remain-on-exit) loses its first line (the
+    /// blank line before the explorer keeps an error message it prints clear of that).
+    func startWrappedExplorer(_ arguments: [String]? = nil, waitUntilReady: Bool = true) throws -> TmuxSession {
         let script = """
-        before=$(stty -g); \(exploreCommand(standardArguments)); status=$?; after=$(stty -g); \
+        echo; before=$(stty -g); \(exploreCommand(arguments ?? standardArguments)); status=$?; after=$(stty -g); \
         if [ "$before" = "$after" ]; then same=STTY-SAME; else same=STTY-DIFF; fi; echo; echo "$same EXIT-STATUS $status"
         """
         let tmux = try TmuxSession(command: "sh -c \(shellQuoted(script))")
         sessions.append(tmux)
-        try waitForReady(tmux)
+        if waitUntilReady { try waitForReady(tmux) }
         return tmux
     }
 
@@ -240,6 +241,29 @@ final class ExploreEndToEndTests: XCTestCase {
         XCTAssertEqual(lines.count, 1, result.stderr)
         XCTAssertTrue(result.stderr.hasPrefix("seqlens: error: "), result.stderr)
         XCTAssertTrue(result.stderr.contains("headless commands"), result.stderr)
+    }
+
+    func testBadInputInATerminalIsOneLineAndExitStatus2() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-e2e-bad-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folders.append(folder)
+        let session = folder.appendingPathComponent("broken.session.json")
+        try Data("{\"format\": \"seqlens-session\", \"version\": 1}".utf8).write(to: session)
+        let cases: [([String], String)] = [
+            ([folder.appendingPathComponent("missing.onnx").path, fasta], "missing.onnx"),
+            (["--session", session.path], "broken.session.json is not a seqlens session file"),
+            ([model, fasta, "--task", "NOPE"], "target 'NOPE' is not a task of this model"),
+        ]
+        for (arguments, expected) in cases {
+            let tmux = try startWrappedExplorer(arguments, waitUntilReady: false)
+            let screen = try tmux.waitFor("EXIT-STATUS")
+            let errors = screen.filter { $0.hasPrefix("seqlens: error: ") }
+            XCTAssertEqual(errors.count, 1, screen.joined(separator: "\n"))
+            // Long lines wrap at the pane's width.
+            XCTAssertTrue(screen.joined().contains(expected), screen.joined(separator: "\n"))
+            XCTAssertTrue(screen.contains("STTY-SAME EXIT-STATUS 2"), screen.joined(separator: "\n"))
+            tmux.kill()
+        }
     }
 
     func testSaveWritesThreeFilesAndTheSessionReopens() throws {
