@@ -21,6 +21,7 @@ final class BackgroundLane: @unchecked Sendable {
     private var nextGeneration = 0
     private var stopped = false
     private var finished = false
+    private var running = false
 
     init(name: String) {
         // The thread keeps the lane alive until `stop`.
@@ -55,6 +56,19 @@ final class BackgroundLane: @unchecked Sendable {
         while !finished && condition.wait(until: deadline) {}
     }
 
+    /// Blocks while this lane has work (at most `timeout`): how the slow lane yields the CPU to
+    /// the fast one between its chunks. True when the lane is idle.
+    @discardableResult
+    func waitUntilIdle(timeout: TimeInterval) -> Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while (running || !queue.isEmpty) && !stopped {
+            if !condition.wait(until: deadline) { break }
+        }
+        return !(running || !queue.isEmpty) || stopped
+    }
+
     private func isCurrent(_ kind: Kind, _ generation: Int) -> Bool {
         condition.lock()
         defer { condition.unlock() }
@@ -72,9 +86,14 @@ final class BackgroundLane: @unchecked Sendable {
                 return
             }
             let job = queue.removeFirst()
+            running = true
             condition.unlock()
             let kind = job.kind, generation = job.generation
             job.work { !self.isCurrent(kind, generation) }
+            condition.lock()
+            running = false
+            condition.broadcast()
+            condition.unlock()
         }
     }
 }

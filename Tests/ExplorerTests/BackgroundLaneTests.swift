@@ -33,6 +33,18 @@ final class BackgroundLaneTests: XCTestCase {
         XCTAssertEqual(log.all, ["first cancelled", "reference", "predictions", "second"])
     }
 
+    func testWaitUntilIdleWaitsForQueuedAndRunningWork() {
+        let lane = BackgroundLane(name: "test")
+        defer { lane.stop() }
+        let log = Log()
+        XCTAssertTrue(lane.waitUntilIdle(timeout: 0.01), "a new lane is idle")
+        lane.submit(.predictions) { _ in usleep(100_000); log.add("first") }
+        lane.submit(.attribution) { _ in usleep(50_000); log.add("second") }
+        XCTAssertFalse(lane.waitUntilIdle(timeout: 0.01))
+        XCTAssertTrue(lane.waitUntilIdle(timeout: 5))
+        XCTAssertEqual(log.all, ["first", "second"], "idle means the queue ran out, not just one job")
+    }
+
     func testStopWaitsForTheRunningJob() {
         let lane = BackgroundLane(name: "test")
         let log = Log()
