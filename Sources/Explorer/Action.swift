@@ -1,4 +1,5 @@
 import Interpretation
+import Rendering
 
 /// Everything that can change the explorer's state: what the user asked for (from the key map)
 /// and what background work delivered.
@@ -50,6 +51,7 @@ public enum Action: Sendable, Equatable {
     case predicted(version: Int, values: [Float], milliseconds: Double)
     case attributed(version: Int, map: AttributionMap, milliseconds: Double)
     case mutagenized(version: Int, deltas: [Float], milliseconds: Double)
+    case motifsFound(version: Int, hits: [Annotation], milliseconds: Double)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick
@@ -62,5 +64,6 @@ public enum Effect: Sendable, Equatable {
     case predict(version: Int, sequence: [UInt8])
     case attribute(version: Int, sequence: [UInt8], method: ExplorerMethod, task: Int)
     case mutagenize(version: Int, sequence: [UInt8])
+    case scanMotifs(version: Int, sequence: [UInt8])
     case save(SessionSnapshot)
 }

@@ -18,6 +18,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// Used only on the slow lane.
     private let slowModel: LiveModel
     private let inbox = Inbox()
+    private let scanner: MotifScanner?
     private var started = false
 
     /// Where `s` writes, and what the session file points back to.
@@ -25,10 +26,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         public var modelPath: String
         public var sequencesPath: String
         public var annotationsPath: String?
+        public var motifs: SessionFile.MotifSelection?
         /// Written as PREFIX.fa, PREFIX.mutations.tsv and PREFIX.session.json.
         public var prefix: String
 
-        public init(modelPath: String, sequencesPath: String, annotationsPath: String?, prefix: String) {
+        public init(modelPath: String, sequencesPath: String, annotationsPath: String?, motifs: SessionFile.MotifSelection? = nil, prefix: String) {
+            self.motifs = motifs
             self.modelPath = modelPath
             self.sequencesPath = sequencesPath
             self.annotationsPath = annotationsPath
@@ -41,10 +44,13 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     }
 
     /// - Parameter threads: 1 runs both lanes on one BLAS thread each (2 cores: one per lane).
-    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1) {
+    /// - Parameter scanner: motifs to find on every version of the sequence (the state must
+    ///   have `scansMotifs`).
+    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: MotifScanner? = nil) {
         self.state = state
         self.model = model
         self.files = files
+        self.scanner = scanner
         fast = BackgroundLane(name: "seqlens.fast")
         slow = BackgroundLane(name: "seqlens.slow")
         fastModel = LiveModel(model: model, threads: threads)
@@ -151,6 +157,17 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     return .attributed(version: version, map: AttributionMap(method: method, task: task, values: values), milliseconds: elapsed())
                 })
             }
+        case .scanMotifs(let version, let sequence):
+            guard let scanner else { return }
+            fast.submit(.motifs) { isCancelled in
+                guard !isCancelled() else { return }
+                let hits = scanner.scan(sequence).map { hit in
+                    let motif = scanner.motifs[hit.motifIndex]
+                    return Annotation(positions: hit.positions, label: (motif.name.isEmpty ? motif.id : motif.name) + String(hit.strand),
+                                      color: Self.motifHitColor)
+                }
+                inbox.post(.motifsFound(version: version, hits: hits, milliseconds: elapsed()))
+            }
         case .mutagenize(let version, let sequence):
             let live = slowModel, fast = self.fast
             slow.submit(.mutagenesis) { isCancelled in
@@ -179,6 +196,9 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         }
     }
 
+    /// One colour for scanned hits, apart from the cycle the given annotations are drawn in.
+    static let motifHitColor = Color(hex: 0x7F8C8D)
+
     /// The action `work` produces, `.failed` with one line when it throws, nil when cancelled.
     private static func attempt(_ what: String, _ work: () throws -> Action) -> Action? {
         do {
@@ -199,7 +219,9 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             return (0 ..< chain.sequences.count).map { Array(output.scalars[$0 * tasks ..< ($0 + 1) * tasks]) }
         }
         let session = SessionFile(model: relative(files.modelPath, to: files.session), sequences: relative(files.sequencesPath, to: files.session),
-                                  annotations: files.annotationsPath.map { relative($0, to: files.session) }, snapshot: snapshot)
+                                  annotations: files.annotationsPath.map { relative($0, to: files.session) },
+                                  motifs: files.motifs.map { SessionFile.MotifSelection(file: relative($0.file, to: files.session), names: $0.names, pValue: $0.pValue) },
+                                  snapshot: snapshot)
         try Data(SessionExport.fasta(snapshot).utf8).write(to: files.fasta, options: .atomic)
         try Data(SessionExport.mutationLog(snapshot, taskNames: taskNames, predictions: predictions).utf8).write(to: files.mutationLog, options: .atomic)
         try session.encoded().write(to: files.session, options: .atomic)

@@ -117,6 +117,8 @@ public struct ExplorerState: Sendable {
     public let records: [SequenceRecord]
     /// Intervals per record id, drawn on the annotation row.
     public let annotations: [String: [Annotation]]
+    /// Whether motif hits are scanned on every version of the sequence (`--motifs`).
+    public let scansMotifs: Bool
 
     // Sequence and edits.
     public internal(set) var histories: [EditHistory]
@@ -153,6 +155,9 @@ public struct ExplorerState: Sendable {
     public internal(set) var attribution: Computed<AttributionMap>?
     /// Saturation mutagenesis of the current sequence: deltas (A, L, T).
     public internal(set) var mutagenesis: Computed<[Float]>?
+    /// Motif hits on the current sequence, drawn with the annotations: an edit that breaks a
+    /// site removes its hit.
+    public internal(set) var motifHits: Computed<[Annotation]>?
     public internal(set) var lastEdit: EditEffect?
     /// The predictions an edit started from, until the new ones arrive.
     var pendingEdit: (substitution: Substitution, before: [Float])?
@@ -169,13 +174,14 @@ public struct ExplorerState: Sendable {
     public internal(set) var tick = 0
 
     public init(modelName: String, alphabet: Alphabet, taskNames: [String], records: [SequenceRecord],
-                annotations: [String: [Annotation]] = [:]) {
+                annotations: [String: [Annotation]] = [:], scansMotifs: Bool = false) {
         precondition(!records.isEmpty, "the explorer needs at least one record")
         self.modelName = modelName
         self.alphabet = alphabet
         self.taskNames = taskNames
         self.records = records
         self.annotations = annotations
+        self.scansMotifs = scansMotifs
         histories = Array(repeating: EditHistory(), count: records.count)
         savedHistories = histories
         sequence = records[0].sequence.map(Self.uppercased)

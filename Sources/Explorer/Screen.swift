@@ -222,7 +222,7 @@ public enum Screen {
             canvas[x + column, layout.sequence.y].style.attributes.formUnion([.reverse, .underline])
         }
         guard !layout.annotations.isEmpty else { return }
-        let intervals = (state.annotations[state.record.id] ?? []).map {
+        let intervals = state.shownAnnotations.map {
             Annotation(positions: $0.positions.lowerBound - view.positions.lowerBound ..< $0.positions.upperBound - view.positions.lowerBound,
                        label: $0.label, color: $0.color)
         }

@@ -31,18 +31,34 @@ public struct SessionFile: Codable, Sendable, Equatable {
         public var undone: [[String]]
     }
 
+    /// Motifs scanned as the sequence changes (`--motifs`, `--motif`, `--motif-pvalue`).
+    public struct MotifSelection: Codable, Sendable, Equatable {
+        public var file: String
+        /// Ids or names; empty: every motif of the file.
+        public var names: [String]
+        public var pValue: Double
+
+        public init(file: String, names: [String], pValue: Double) {
+            self.file = file
+            self.names = names
+            self.pValue = pValue
+        }
+    }
+
     public var format = "seqlens-session"
     public var version = 1
     public var model: String
     public var sequences: String
     public var annotations: String?
+    public var motifs: MotifSelection?
     public var edits: [RecordEdits]
     public var view: View
 
-    public init(model: String, sequences: String, annotations: String?, snapshot: SessionSnapshot) {
+    public init(model: String, sequences: String, annotations: String?, motifs: MotifSelection? = nil, snapshot: SessionSnapshot) {
         self.model = model
         self.sequences = sequences
         self.annotations = annotations
+        self.motifs = motifs
         edits = zip(snapshot.records, snapshot.histories).compactMap { record, history in
             guard !history.applied.isEmpty || !history.undone.isEmpty else { return nil }
             return RecordEdits(id: record.id, applied: history.applied.map { $0.map(\.description) },

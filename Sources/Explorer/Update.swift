@@ -89,6 +89,9 @@ extension ExplorerState {
         case .mutagenized(let version, let deltas, let milliseconds):
             guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
             mutagenesis = Computed(version: version, value: deltas, milliseconds: milliseconds)
+        case .motifsFound(let version, let hits, let milliseconds):
+            guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
+            motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
         case .failed(let text):
             message = text
             if mode == .confirmQuit { mode = .normal }
@@ -104,13 +107,17 @@ extension ExplorerState {
         ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows)
     }
 
-    /// Rows the annotation track needs for the current record (at least one when it has any).
+    /// Rows the annotation track needs for the current record: the lanes of overlapping
+    /// intervals, as the track packs them, at most three; with motif scanning at least two, so
+    /// the layout does not jump as hits come and go.
     var annotationRows: Int {
-        guard let intervals = annotations[record.id], !intervals.isEmpty else { return 0 }
-        // Lanes of overlapping intervals, as the track packs them; at most three rows.
-        let track = AnnotationTrack(annotations: intervals, spans: .identity(length))
-        return min(3, max(1, track.height))
+        let intervals = shownAnnotations
+        let lanes = intervals.isEmpty ? 0 : AnnotationTrack(annotations: intervals, spans: .identity(length)).height
+        return min(3, max(scansMotifs ? 2 : 0, lanes))
     }
+
+    /// The record's annotations and the motif hits on its current sequence.
+    var shownAnnotations: [Annotation] { (annotations[record.id] ?? []) + (motifHits?.value ?? []) }
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).
     var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
@@ -269,6 +276,7 @@ extension ExplorerState {
         predictions = nil
         attribution = nil
         mutagenesis = nil
+        motifHits = nil
         recordVersion = version + 1
         moveCursor(to: min(cursor, length - 1))
         zoom = zoomLadder.contains(zoom) ? zoom : Zoom()
@@ -292,7 +300,9 @@ extension ExplorerState {
     }
 
     func requestResults() -> [Effect] {
-        [.predict(version: version, sequence: sequence)] + requestAttribution() + [.mutagenize(version: version, sequence: sequence)]
+        [.predict(version: version, sequence: sequence)] + requestAttribution()
+            + (scansMotifs ? [.scanMotifs(version: version, sequence: sequence)] : [])
+            + [.mutagenize(version: version, sequence: sequence)]
     }
 
     /// The map for the current method and task, unless it is derived from ISM (asked for anyway).
@@ -367,7 +377,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .attributed, .mutagenized, .failed, .saved, .tick, .resize: return false
+        case .referencePredicted, .predicted, .attributed, .mutagenized, .motifsFound, .failed, .saved, .tick, .resize: return false
         default: return true
         }
     }

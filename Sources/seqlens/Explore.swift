@@ -24,7 +24,10 @@ struct Explore: ParsableCommand {
 
         Annotations (--annotations) are BED (record id in the first column, 0-based start, end, \
         name) or TSV with a header naming record, start, end and motif/name columns, like the \
-        ground-truth files in assets/sequences.
+        ground-truth files in assets/sequences. --motifs scans motifs (MEME or JASPAR files) on \
+        every version of the sequence as FIMO does (log-odds scores, exact p-values, both \
+        strands) and draws the hits (grey, NAME+ or NAME-) with the annotations: a mutation \
+        that breaks a site removes its hit.
 
         Needs an interactive terminal of at least 80×24; in scripts use the headless commands \
         (predict, attr, ism, variant, logo).
@@ -32,7 +35,8 @@ struct Explore: ParsableCommand {
         Examples:
           seqlens explore sample-models/multitask-deep-relu.onnx assets/sequences/multitask.fa \\
               --annotations assets/sequences/multitask.tsv
-          seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF --method ig
+          seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF --method ig \\
+              --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme --motif MA0139.2
           seqlens explore --session peaks.edited.session.json
         """
     )
@@ -45,6 +49,15 @@ struct Explore: ParsableCommand {
 
     @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv.", valueName: "file"))
     var annotations: String?
+
+    @Option(help: ArgumentHelp("Motifs to find on the sequence as you edit it (MEME or JASPAR file, e.g. assets/motifs/JASPAR2026_CORE_vertebrates.meme); hits join the annotation row.", valueName: "file"))
+    var motifs: String?
+
+    @Option(name: .customLong("motif"), help: ArgumentHelp("Only this motif of --motifs, by id or name; repeat for more (default: every motif in the file).", valueName: "id|name"))
+    var motifNames: [String] = []
+
+    @Option(help: ArgumentHelp("Show motif hits with a p-value below this (FIMO's default).", valueName: "p"))
+    var motifPvalue: Double = 1e-4
 
     @Option(help: ArgumentHelp("Reopen a saved session (model, sequences, edits and view).", valueName: "file"))
     var session: String?
@@ -76,6 +89,8 @@ struct Explore: ParsableCommand {
         if session != nil && (model != nil || fasta != nil) {
             throw ValidationError("--session names its own model and sequences; give either --session or MODEL FASTA")
         }
+        guard motifPvalue > 0 && motifPvalue <= 1 else { throw ValidationError("--motif-pvalue must be in (0, 1], e.g. 1e-4") }
+        if !motifNames.isEmpty && motifs == nil { throw ValidationError("--motif picks motifs of a --motifs file; give the file too") }
     }
 
     func run() throws {
@@ -97,6 +112,7 @@ struct Explore: ParsableCommand {
     func makeApp() throws -> ExplorerApp {
         var sessionFile: SessionFile?
         var modelPath = model ?? "", fastaPath = fasta ?? "", annotationsPath = annotations
+        var motifSelection = motifs.map { SessionFile.MotifSelection(file: $0, names: motifNames, pValue: motifPvalue) }
         if let session {
             let url = URL(fileURLWithPath: session)
             let data: Data
@@ -109,6 +125,7 @@ struct Explore: ParsableCommand {
             modelPath = resolve(file.model)
             fastaPath = resolve(file.sequences)
             annotationsPath = annotations ?? file.annotations.map(resolve)
+            motifSelection = motifSelection ?? file.motifs.map { SessionFile.MotifSelection(file: resolve($0.file), names: $0.names, pValue: $0.pValue) }
             sessionFile = file
         }
         let sequenceModel = try loadModel(modelPath, outputName: outputName)
@@ -124,8 +141,14 @@ struct Explore: ParsableCommand {
                 intervals[interval.record, default: []].append(Annotation(positions: interval.positions, label: label))
             }
         }
+        let scanner = try motifSelection.map { selection -> MotifScanner in
+            let all = try MotifReader.read(contentsOf: URL(fileURLWithPath: selection.file))
+            let chosen = try selection.names.isEmpty ? all : selection.names.map { try Motif.find($0, in: all, source: selection.file) }
+            return MotifScanner(motifs: chosen, pValueThreshold: selection.pValue)
+        }
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
-                                  alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals)
+                                  alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
+                                  scansMotifs: scanner != nil)
         state.message = SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
@@ -137,8 +160,9 @@ struct Explore: ParsableCommand {
 
         let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
             ?? URL(fileURLWithPath: fastaPath).deletingPathExtension().lastPathComponent + ".edited"
-        let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath, prefix: prefix)
-        return ExplorerApp(state: state, model: sequenceModel, files: files)
+        let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath,
+                                             motifs: motifSelection, prefix: prefix)
+        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner)
     }
 
     /// Loading errors as one line and exit status 2, like every other command.

@@ -90,6 +90,41 @@ final class ExplorerAppTests: XCTestCase {
         XCTAssertGreaterThan(expected.map(abs).max() ?? 0, 0)
     }
 
+    func testMotifHitsComeAndGoWithEdits() throws {
+        let modelURL = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx")
+        let model = try SequenceModel(contentsOf: modelURL)
+        let records = try FASTAReader.read(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa"))
+            .filter { $0.id == "mt_test_04056" }
+        let motifs = try MotifReader.read(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("assets/motifs/JASPAR2026_CORE_vertebrates.meme"))
+        let scanner = MotifScanner(motifs: [try Motif.find("CEBPB", in: motifs, source: "JASPAR")])
+        var state = ExplorerState(modelName: "multitask-deep-relu", alphabet: .dna, taskNames: try model.taskNames(length: 200),
+                                  records: records, scansMotifs: true)
+        state.followsTopTask = false
+        let files = ExplorerApp.SessionFiles(modelPath: modelURL.path, sequencesPath: "multitask.fa", annotationsPath: nil,
+                                             prefix: directory.appendingPathComponent("motifs").path)
+        let app = ExplorerApp(state: state, model: model, files: files, scanner: scanner)
+        app.send(.resize(width: 100, height: 30))
+        settle(app)
+        XCTAssertEqual(app.state.motifHits?.value.map(\.positions), [40 ..< 50], "the planted CEBPB site (ground truth 40–50, +)")
+        XCTAssertEqual(app.state.motifHits?.value.first?.label, "CEBPB+")
+        // A substitution that breaks the site (by the scanner's own account) removes the hit.
+        let breaking = try XCTUnwrap((40 ..< 50).lazy.flatMap { position in "ACGT".utf8.map { (position, $0) } }.first { position, base in
+            var mutant = app.state.sequence
+            mutant[position] = base
+            return !scanner.scan(mutant).contains { $0.positions == 40 ..< 50 }
+        })
+        press(":\(breaking.0)", app)
+        app.handle(.key(.enter))
+        press(String(Character(Unicode.Scalar(breaking.1))), app)
+        settle(app)
+        XCTAssertEqual(app.state.motifHits?.version, 1)
+        XCTAssertEqual(app.state.motifHits?.value.map(\.positions), scanner.scan(app.state.sequence).map(\.positions))
+        XCTAssertFalse(app.state.motifHits?.value.contains { $0.positions == 40 ..< 50 } ?? true)
+        press("u", app)
+        settle(app)
+        XCTAssertEqual(app.state.motifHits?.value.map(\.positions), [40 ..< 50], "undo brings it back")
+    }
+
     func testRapidEditsEndOnTheLatestVersion() throws {
         let (app, model) = try makeApp()
         // Five edits without waiting: older requests are superseded or cancelled.

@@ -211,6 +211,24 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.predictions?.value, [0.2, 0.8])
     }
 
+    func testMotifScanningFollowsEveryVersion() {
+        var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up"],
+                                  records: [SequenceRecord(id: "one", sequence: Self.first), SequenceRecord(id: "two", sequence: Self.second)],
+                                  scansMotifs: true)
+        XCTAssertTrue(state.start().contains(.scanMotifs(version: 0, sequence: Array(Self.first.utf8))))
+        _ = state.update(.resize(width: 80, height: 24))
+        let hit = Annotation(positions: 10 ..< 17, label: "FOS+")
+        _ = state.update(.motifsFound(version: 0, hits: [hit], milliseconds: 0.2))
+        XCTAssertEqual(state.motifHits?.value, [hit])
+        let effects = type("lG", &state)
+        XCTAssertTrue(effects.contains(.scanMotifs(version: 1, sequence: state.sequence)), "an edit rescans")
+        _ = type("n", &state)
+        XCTAssertNil(state.motifHits, "another record's hits are not shown")
+        let lines = Screen.render(state, depth: .monochrome).lines
+        let layout = ExplorerLayout(width: 80, height: 24, tasks: 1, annotationRows: 2)!
+        XCTAssertEqual(lines[layout.status.y - 2].trimmingCharacters(in: .whitespaces), "", "two annotation rows are kept for hits")
+    }
+
     func testTasksWrapAndFollowTheTopTaskUntilChosen() {
         var state = makeState()
         _ = state.update(.referencePredicted(record: 0, values: [0.1, 0.9]))
