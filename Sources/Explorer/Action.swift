@@ -50,7 +50,8 @@ public enum Action: Sendable, Equatable {
     case referencePredicted(record: Int, values: [Float])
     case predicted(version: Int, values: [Float], milliseconds: Double)
     case attributed(version: Int, map: AttributionMap, milliseconds: Double)
-    case mutagenized(version: Int, deltas: [Float], milliseconds: Double)
+    /// ISM effects (A, L, T) of which `positions` are new (the visible window comes first).
+    case mutagenized(version: Int, deltas: [Float], positions: Range<Int>, milliseconds: Double)
     case motifsFound(version: Int, hits: [Annotation], milliseconds: Double)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
@@ -63,7 +64,8 @@ public enum Effect: Sendable, Equatable {
     case setReference(record: Int, sequence: [UInt8])
     case predict(version: Int, sequence: [UInt8])
     case attribute(version: Int, sequence: [UInt8], method: ExplorerMethod, task: Int)
-    case mutagenize(version: Int, sequence: [UInt8])
+    /// Every substitution's effect; `first` (the positions on screen) is computed and reported first.
+    case mutagenize(version: Int, sequence: [UInt8], first: Range<Int>)
     case scanMotifs(version: Int, sequence: [UInt8])
     case save(SessionSnapshot)
 }

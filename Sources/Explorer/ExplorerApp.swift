@@ -1,5 +1,6 @@
 import Foundation
 import Genomics
+import Inference
 import Interpretation
 import Rendering
 
@@ -168,13 +169,24 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 }
                 inbox.post(.motifsFound(version: version, hits: hits, milliseconds: elapsed()))
             }
-        case .mutagenize(let version, let sequence):
+        case .mutagenize(let version, let sequence, let first):
             let live = slowModel, fast = self.fast
             slow.submit(.mutagenesis) { isCancelled in
                 guard !isCancelled() else { return }
                 inbox.post(Self.attempt("computing ISM") {
-                    .mutagenized(version: version, deltas: try live.mutagenesis(sequence, isCancelled: Self.yielding(to: fast, isCancelled)).deltas.scalars,
-                                 milliseconds: elapsed())
+                    // The positions on screen first, then the rest of the sequence on either side.
+                    let whole = 0 ..< sequence.count
+                    let windows = first == whole || first.isEmpty ? [whole]
+                        : [first, 0 ..< first.lowerBound, first.upperBound ..< whole.upperBound].filter { !$0.isEmpty }
+                    var deltas: [Float] = []
+                    for (index, window) in windows.enumerated() {
+                        let result = try live.mutagenesis(sequence, window: window, isCancelled: Self.yielding(to: fast, isCancelled))
+                        Self.place(result.deltas, window: window, length: sequence.count, into: &deltas)
+                        if index == 0 && windows.count > 1 {
+                            inbox.post(.mutagenized(version: version, deltas: deltas, positions: window, milliseconds: elapsed()))
+                        }
+                    }
+                    return .mutagenized(version: version, deltas: deltas, positions: whole, milliseconds: elapsed())
                 })
             }
         case .save(let snapshot):
@@ -193,6 +205,16 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         {
             while !isCancelled() && !lane.waitUntilIdle(timeout: 0.05) {}
             return isCancelled()
+        }
+    }
+
+    /// Writes ISM effects of a window, (1, A, W, T), into the whole sequence's (A, L, T).
+    static func place(_ window: Tensor<Float>, window positions: Range<Int>, length: Int, into deltas: inout [Float]) {
+        let letters = window.shape[1], width = window.shape[2], tasks = window.shape[3]
+        if deltas.isEmpty { deltas = [Float](repeating: 0, count: letters * length * tasks) }
+        for letter in 0 ..< letters {
+            let source = letter * width * tasks, target = (letter * length + positions.lowerBound) * tasks
+            deltas.replaceSubrange(target ..< target + width * tasks, with: window.scalars[source ..< source + width * tasks])
         }
     }
 

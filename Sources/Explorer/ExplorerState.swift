@@ -51,6 +51,19 @@ public struct Computed<Value: Sendable & Equatable>: Sendable, Equatable {
     }
 }
 
+/// Saturation mutagenesis of the sequence: deltas (A, L, T), f(mutant) − f(sequence), of which
+/// `positions` belong to the version the map is stamped with; the rest, while the visible
+/// window is computed first, still show the previous version's values.
+public struct MutagenesisMap: Sendable, Equatable {
+    public var deltas: [Float]
+    public var positions: Range<Int>
+
+    public init(deltas: [Float], positions: Range<Int>) {
+        self.deltas = deltas
+        self.positions = positions
+    }
+}
+
 /// An attribution map, (A, L) letter-major, and what it was computed for.
 public struct AttributionMap: Sendable, Equatable {
     public var method: ExplorerMethod
@@ -153,8 +166,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var referencePredictions: [Int: [Float]] = [:]
     public internal(set) var predictions: Computed<[Float]>?
     public internal(set) var attribution: Computed<AttributionMap>?
-    /// Saturation mutagenesis of the current sequence: deltas (A, L, T).
-    public internal(set) var mutagenesis: Computed<[Float]>?
+    /// Saturation mutagenesis of the current sequence (see `MutagenesisMap`).
+    public internal(set) var mutagenesis: Computed<MutagenesisMap>?
     /// Motif hits on the current sequence, drawn with the annotations: an edit that breaks a
     /// site removes its hit.
     public internal(set) var motifHits: Computed<[Annotation]>?
@@ -211,7 +224,8 @@ public struct ExplorerState: Sendable {
         return attribution.version != version || attribution.value.method != method || attribution.value.task != task
     }
 
-    public var isMutagenesisStale: Bool { mutagenesis?.version != version }
+    /// True until every position's effects belong to the current sequence.
+    public var isMutagenesisStale: Bool { mutagenesis?.version != version || mutagenesis?.value.positions != 0 ..< length }
     public var arePredictionsStale: Bool { predictions?.version != version }
     public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale }
 

@@ -141,7 +141,7 @@ public enum Screen {
     /// ISM deltas (A, L) of the current task.
     static func taskDeltas(_ state: ExplorerState) -> [Float]? {
         let a = state.alphabet.size, length = state.length, tasks = max(1, state.taskNames.count)
-        guard let deltas = state.mutagenesis?.value, deltas.count == a * length * tasks else { return nil }
+        guard let deltas = state.mutagenesis?.value.deltas, deltas.count == a * length * tasks else { return nil }
         return (0 ..< a * length).map { deltas[$0 * tasks + state.task] }
     }
 
@@ -163,7 +163,23 @@ public enum Screen {
         let plot = Rect(x: layout.plotX, y: layout.logo.y, width: layout.plotWidth, height: layout.logo.height)
         canvas.render(logo, in: plot)
         drawAxis(axis, x: layout.logo.x, y: layout.logo.y, on: &canvas)
-        if stale { canvas.setAttributes(.dim, in: plot) }
+        if stale { dim(plot, view: view, fresh: state.method == .ismDerived ? freshMutagenesis(state) : nil, on: &canvas) }
+    }
+
+    /// The positions whose ISM effects belong to the current sequence (the first window, before
+    /// the rest arrives); nil when none do.
+    static func freshMutagenesis(_ state: ExplorerState) -> Range<Int>? {
+        guard let mutagenesis = state.mutagenesis, mutagenesis.version == state.version else { return nil }
+        return mutagenesis.value.positions
+    }
+
+    /// Dims the columns of a stale plot, except those whose positions are all in `fresh`.
+    static func dim(_ plot: Rect, view: VisibleWindow, fresh: Range<Int>?, on canvas: inout Canvas) {
+        for (column, span) in view.spans.enumerated() where column < plot.width {
+            let positions = span.positions.lowerBound + view.positions.lowerBound ..< span.positions.upperBound + view.positions.lowerBound
+            if let fresh, fresh.lowerBound <= positions.lowerBound && positions.upperBound <= fresh.upperBound { continue }
+            canvas.setAttributes(.dim, in: Rect(x: plot.x + column, y: plot.y, width: 1, height: plot.height))
+        }
     }
 
     /// Top, zero and bottom labels of a logo axis in the gutter.
@@ -205,7 +221,7 @@ public enum Screen {
         let bar = ColorBar(scale: scale, depth: depth, cells: 9)
         let barArea = Rect(x: layout.heatmapTitle.maxX - bar.width, y: layout.heatmapTitle.y, width: bar.width, height: 1)
         if barArea.x > layout.heatmapTitle.x + title.count + 1 { canvas.render(bar, in: barArea) }
-        if stale { canvas.setAttributes(.dim, in: plot) }
+        if stale { dim(plot, view: view, fresh: freshMutagenesis(state), on: &canvas) }
     }
 
     static func drawSequence(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {

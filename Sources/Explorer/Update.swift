@@ -86,9 +86,21 @@ extension ExplorerState {
         case .attributed(let version, let map, let milliseconds):
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
-        case .mutagenized(let version, let deltas, let milliseconds):
+        case .mutagenized(let version, let deltas, let positions, let milliseconds):
             guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
-            mutagenesis = Computed(version: version, value: deltas, milliseconds: milliseconds)
+            let whole = 0 ..< length
+            if let current = mutagenesis, current.version == version, current.value.positions == whole, positions != whole { break }
+            // Outside a first window the previous version's effects stay, dimmed, until the rest arrives.
+            var merged = deltas
+            if positions != whole, let previous = mutagenesis?.value.deltas, previous.count == deltas.count {
+                merged = previous
+                let perPosition = deltas.count / max(1, alphabet.size * length)
+                for letter in 0 ..< alphabet.size {
+                    let start = (letter * length + positions.lowerBound) * perPosition, end = (letter * length + positions.upperBound) * perPosition
+                    merged.replaceSubrange(start ..< end, with: deltas[start ..< end])
+                }
+            }
+            mutagenesis = Computed(version: version, value: MutagenesisMap(deltas: merged, positions: positions), milliseconds: milliseconds)
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
             motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
@@ -121,6 +133,8 @@ extension ExplorerState {
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).
     var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
+
+    var visiblePositions: Range<Int> { viewStart ..< min(length, viewStart + visibleCount) }
 
     mutating func moveCursor(to position: Int) {
         cursor = max(0, min(length - 1, position))
@@ -302,7 +316,7 @@ extension ExplorerState {
     func requestResults() -> [Effect] {
         [.predict(version: version, sequence: sequence)] + requestAttribution()
             + (scansMotifs ? [.scanMotifs(version: version, sequence: sequence)] : [])
-            + [.mutagenize(version: version, sequence: sequence)]
+            + [.mutagenize(version: version, sequence: sequence, first: visiblePositions)]
     }
 
     /// The map for the current method and task, unless it is derived from ISM (asked for anyway).

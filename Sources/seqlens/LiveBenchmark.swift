@@ -65,13 +65,13 @@ struct LiveBenchmark {
         }
         let initial = now() - startTime
 
-        var predictions: [Double] = [], maps: [Double] = [], mutagenesis: [Double] = []
+        var predictions: [Double] = [], maps: [Double] = [], mutagenesis: [Double] = [], visibleMutagenesis: [Double] = []
         var runtimePredictions: [Double] = [], runtimeMaps: [Double] = [], runtimeMutagenesis: [Double] = []
         var supersededPredictions = 0, supersededMaps = 0, cancelledMutagenesis = 0
         var keyTimes: [Int: Double] = [:]
         var finalISM: Double?
         var sessionSequences: [[UInt8]] = []
-        var seen = (predictions: 0, map: 0, ism: 0)
+        var seen = (predictions: 0, map: 0, ism: 0, visibleISM: 0)
         /// Takes in results and books each new version's latency from its key press.
         func collect() {
             let t = now()
@@ -84,7 +84,12 @@ struct LiveBenchmark {
                 seen.map = a.version
                 if let t0 = keyTimes[a.version] { maps.append(t - t0); runtimeMaps.append(a.milliseconds) }
             }
-            if let m = s.mutagenesis, m.version > seen.ism {
+            // The positions on screen arrive first; the heatmap is complete when they all have.
+            if let m = s.mutagenesis, m.version > seen.visibleISM {
+                seen.visibleISM = m.version
+                if let t0 = keyTimes[m.version] { visibleMutagenesis.append(t - t0) }
+            }
+            if let m = s.mutagenesis, m.version > seen.ism, m.value.positions == 0 ..< s.length {
                 seen.ism = m.version
                 if let t0 = keyTimes[m.version] {
                     mutagenesis.append(t - t0)
@@ -196,6 +201,7 @@ struct LiveBenchmark {
             "predictions_ms": summary(predictions),
             "saliency_ms": summary(maps),
             "ism_ms": summary(mutagenesis),
+            "ism_visible_ms": summary(visibleMutagenesis),
             // The runtime's own `Computed.milliseconds` (from submitting the job to its result).
             "runtime_predictions_ms": summary(runtimePredictions),
             "runtime_saliency_ms": summary(runtimeMaps),

@@ -75,7 +75,8 @@ final class ExplorerAppTests: XCTestCase {
 
         let ism = try SaturationMutagenesis(model: model, engine: .naive).run([state.sequence])
         XCTAssertEqual(state.mutagenesis?.version, 1)
-        let ismComparison = compare(try XCTUnwrap(state.mutagenesis).value, ism.deltas.scalars, absolute: 1e-5)
+        XCTAssertEqual(state.mutagenesis?.value.positions, 0 ..< state.length, "the visible window first, then the rest, merged")
+        let ismComparison = compare(try XCTUnwrap(state.mutagenesis).value.deltas, ism.deltas.scalars, absolute: 1e-5)
         XCTAssertEqual(ismComparison.failures, 0, "\(ismComparison)")
     }
 

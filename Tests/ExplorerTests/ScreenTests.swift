@@ -50,7 +50,7 @@ final class ScreenTests: XCTestCase {
                 deltas[(letter * length + p) * tasks] = (40 ..< 50).contains(p) ? -0.8 + 0.1 * Float(letter) : 0.05 * Float(cos(Double(p + letter)))
             }
         }
-        _ = state.update(.mutagenized(version: state.version, deltas: deltas, milliseconds: 84))
+        _ = state.update(.mutagenized(version: state.version, deltas: deltas, positions: 0 ..< length, milliseconds: 84))
     }
 
     func testSnapshot80x24() throws {

@@ -36,7 +36,7 @@ final class UpdateTests: XCTestCase {
             .setReference(record: 0, sequence: reference),
             .predict(version: 0, sequence: reference),
             .attribute(version: 0, sequence: reference, method: .saliency, task: 0),
-            .mutagenize(version: 0, sequence: reference),
+            .mutagenize(version: 0, sequence: reference, first: 0 ..< 30),
         ])
         XCTAssertTrue(state.isBusy)
     }
@@ -105,7 +105,7 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(effects, [
             .predict(version: 1, sequence: expected),
             .attribute(version: 1, sequence: expected, method: .saliency, task: 0),
-            .mutagenize(version: 1, sequence: expected),
+            .mutagenize(version: 1, sequence: expected, first: 0 ..< 30),
         ])
         XCTAssertEqual(state.cursor, 10, "normal mode stays on the base")
     }
@@ -205,7 +205,7 @@ final class UpdateTests: XCTestCase {
         _ = state.update(.predicted(version: 0, values: [0.5, 0.5], milliseconds: 1))
         _ = type("n", &state)
         XCTAssertNil(state.predictions, "record one's predictions are not shown for record two")
-        _ = state.update(.mutagenized(version: 0, deltas: [], milliseconds: 1))
+        _ = state.update(.mutagenized(version: 0, deltas: [], positions: 0 ..< 30, milliseconds: 1))
         XCTAssertNil(state.mutagenesis, "a late result for record one is dropped")
         _ = state.update(.predicted(version: 1, values: [0.2, 0.8], milliseconds: 1))
         XCTAssertEqual(state.predictions?.value, [0.2, 0.8])
@@ -311,6 +311,39 @@ final class UpdateTests: XCTestCase {
         let map = AttributionMap(method: .saliency, task: 1, values: [])
         _ = state.update(.attributed(version: 1, map: map, milliseconds: 2))
         XCTAssertTrue(state.isAttributionStale, "a map of another task is stale")
+    }
+
+    func testISMOfTheVisibleWindowComesFirstAndTheRestKeepsThePreviousValues() {
+        var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up"],
+                                  records: [SequenceRecord(id: "long", sequence: String(repeating: "ACGT", count: 50))])
+        _ = state.start()
+        _ = state.update(.resize(width: 80, height: 24))
+        let effects = state.update(.moveTo(position: 150))
+        XCTAssertEqual(effects, [])
+        let edit = state.update(.mutate(base: UInt8(ascii: "C")))
+        // The 72 positions on screen (80 columns less the gutter), around the cursor at 150.
+        let first = state.viewStart ..< state.viewStart + 72
+        XCTAssertTrue(first.contains(150))
+        XCTAssertTrue(edit.contains(.mutagenize(version: 1, sequence: state.sequence, first: first)), "\(edit)")
+        let old = [Float](repeating: 1, count: 4 * 200), new = [Float](repeating: 2, count: 4 * 200)
+        _ = state.update(.mutagenized(version: 0, deltas: old, positions: 0 ..< 200, milliseconds: 5))
+        _ = state.update(.mutagenized(version: 1, deltas: new, positions: first, milliseconds: 1))
+        XCTAssertTrue(state.isMutagenesisStale, "until the rest arrives")
+        XCTAssertEqual(state.mutagenesis?.value.deltas[first.lowerBound - 1], 1, "outside the window: the previous version")
+        XCTAssertEqual(state.mutagenesis?.value.deltas[first.lowerBound], 2)
+        XCTAssertEqual(state.mutagenesis?.value.deltas[200 + first.upperBound - 1], 2, "every letter's row")
+        XCTAssertEqual(state.mutagenesis?.value.deltas[200 + first.upperBound], 1)
+        // Scrolled left, the columns before the window are the previous version's: dimmed.
+        _ = state.update(.moveTo(position: first.lowerBound - 20))
+        let layout = ExplorerLayout(width: 80, height: 24, tasks: 1, annotationRows: 0)!
+        let canvas = Screen.render(state, depth: .palette256)
+        let column = layout.plotX + first.lowerBound - state.viewStart
+        XCTAssertTrue(canvas[column - 1, layout.heatmap.y].style.attributes.contains(.dim))
+        XCTAssertFalse(canvas[column, layout.heatmap.y].style.attributes.contains(.dim), "fresh columns are not dimmed")
+        _ = state.update(.mutagenized(version: 1, deltas: new, positions: 0 ..< 200, milliseconds: 3))
+        XCTAssertFalse(state.isMutagenesisStale)
+        _ = state.update(.mutagenized(version: 1, deltas: old, positions: first, milliseconds: 1))
+        XCTAssertEqual(state.mutagenesis?.value.deltas[first.lowerBound], 2, "a first window arriving after the whole is ignored")
     }
 
     func testQuitAsksOnlyWhenEditsAreUnsaved() {

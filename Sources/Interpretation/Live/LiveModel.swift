@@ -176,13 +176,14 @@ public final class LiveModel: @unchecked Sendable {
         }
     }
 
-    /// Full saturation mutagenesis of `sequence` for all tasks: deltas (1, A, L, T),
+    /// Saturation mutagenesis of `sequence` for all tasks: deltas (1, A, W, T),
     /// f(mutant) − f(sequence), and the sequence's predictions (1, T).
+    /// - Parameter window: the positions to mutate (default: all, W = L).
     /// - Parameter isCancelled: polled between chunks of mutants; true throws `CancellationError`.
-    public func mutagenesis(_ sequence: [UInt8], isCancelled: (() -> Bool)? = nil) throws -> SaturationMutagenesis.Result {
+    public func mutagenesis(_ sequence: [UInt8], window: Range<Int>? = nil, isCancelled: (() -> Bool)? = nil) throws -> SaturationMutagenesis.Result {
         _ = try checkedLength(sequence)
         let ism = SaturationMutagenesis(model: model, batchSize: mutagenesisBatchSize, threads: threads)
-        return try ism.run([sequence], isCancelled: isCancelled)
+        return try ism.run([sequence], window: window, isCancelled: isCancelled)
     }
 
     /// The ISM-derived attribution map of one task (tangermeme's convention,
