@@ -243,6 +243,18 @@ final class ExploreEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("headless commands"), result.stderr)
     }
 
+    func testAClickOnTheSequenceMovesTheCursor() throws {
+        let tmux = try startExplorer()
+        let screen = try tmux.capture()
+        let row = try XCTUnwrap(screen.firstIndex { $0.hasPrefix("    seq ") }, "the sequence row")
+        // The gutter is 8 columns: position 30 is column 38 while the view starts at 0.
+        try tmux.click(x: 8 + 30, y: row)
+        try tmux.waitFor("the cursor at the clicked base") { Self.status($0)?.hasPrefix(" pos 30/200") == true }
+        try tmux.click(x: 2, y: row)
+        try tmux.type("l")
+        try tmux.waitFor("a click in the gutter to leave the cursor") { Self.status($0)?.hasPrefix(" pos 31/200") == true }
+    }
+
     func testBadInputInATerminalIsOneLineAndExitStatus2() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-e2e-bad-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)

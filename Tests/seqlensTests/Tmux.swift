@@ -68,6 +68,13 @@ final class TmuxSession {
     /// Types text character by character as if typed (no key names interpreted).
     func type(_ text: String) throws { try send(text, literal: true) }
 
+    /// A left click at column `x`, row `y` (0-based), as an xterm reports it (X10 encoding:
+    /// ESC [ M, then button, column and row each plus 32, 1-based).
+    func click(x: Int, y: Int) throws {
+        let bytes = [0x1B, 0x5B, 0x4D, 32, 33 + x, 33 + y].map { String(format: "%02x", $0) }
+        try tmux(["send-keys", "-t", target, "-H"] + bytes)
+    }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
     }
