@@ -243,6 +243,17 @@ final class ExploreEndToEndTests: XCTestCase {
         XCTAssertTrue(result.stderr.contains("headless commands"), result.stderr)
     }
 
+    func testSIGTERMRestoresTheTerminalAndExits143() throws {
+        let tmux = try startWrappedExplorer()
+        // The wrapper shell's child is the explorer (env execs it).
+        let shell = try tmux.panePID()
+        let pkill = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-TERM", "-P", String(shell)])
+        pkill.waitUntilExit()
+        XCTAssertEqual(pkill.terminationStatus, 0, "pkill found the explorer")
+        let screen = try tmux.waitFor("EXIT-STATUS")
+        XCTAssertTrue(screen.contains("STTY-SAME EXIT-STATUS 143"), screen.joined(separator: "\n"))
+    }
+
     func testAClickOnTheSequenceMovesTheCursor() throws {
         let tmux = try startExplorer()
         let screen = try tmux.capture()

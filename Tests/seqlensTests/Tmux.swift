@@ -75,6 +75,14 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", target, "-H"] + bytes)
     }
 
+    /// The process id of the pane's command (the shell of a wrapped run).
+    func panePID() throws -> Int32 {
+        guard let pid = Int32(try tmux(["display-message", "-p", "-t", target, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) else {
+            throw TmuxError(message: "tmux did not report the pane's process id")
+        }
+        return pid
+    }
+
     func resize(width: Int, height: Int) throws {
         try tmux(["resize-window", "-t", target, "-x", "\(width)", "-y", "\(height)"])
     }
