@@ -23,7 +23,7 @@ struct LiveBenchmark {
         let model = try loadModel(modelPath)
         let sequence: [UInt8]
         let recordID: String
-        var generator = SplitMix64(seed: seed)
+        var generator = SeededGenerator(seed: seed)
         if let fastaPath {
             let records = try readRecords(fastaPath, alphabet: model.alphabet)
             guard !records.isEmpty else { throw InterpretationError("\(fastaPath) has no records") }
@@ -222,18 +222,5 @@ struct LiveBenchmark {
             result["final_ism_ms"] = finalISM ?? -1
         }
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
-    }
-}
-
-/// A small seeded generator, so that scripted sessions repeat exactly.
-struct SplitMix64: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
