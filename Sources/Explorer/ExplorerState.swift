@@ -128,6 +128,8 @@ public struct ExplorerState: Sendable {
     public let alphabet: Alphabet
     public let taskNames: [String]
     public let records: [SequenceRecord]
+    /// Each record's bases in upper case, kept so no keypress maps a whole sequence again.
+    let references: [[UInt8]]
     /// Intervals per record id, drawn on the annotation row.
     public let annotations: [String: [Annotation]]
     /// Whether motif hits are scanned on every version of the sequence (`--motifs`).
@@ -197,13 +199,14 @@ public struct ExplorerState: Sendable {
         self.scansMotifs = scansMotifs
         histories = Array(repeating: EditHistory(), count: records.count)
         savedHistories = histories
-        sequence = records[0].sequence.map(Self.uppercased)
+        references = records.map { $0.sequence.map(Self.uppercased) }
+        sequence = references[0]
     }
 
     public var record: SequenceRecord { records[recordIndex] }
     public var length: Int { sequence.count }
     /// The current record's reference bases, upper case.
-    public var reference: [UInt8] { record.sequence.map(Self.uppercased) }
+    public var reference: [UInt8] { references[recordIndex] }
     public var history: EditHistory { histories[recordIndex] }
 
     /// Records whose edits differ from the last save; undoing back to it leaves nothing unsaved.

@@ -33,22 +33,27 @@ public enum Screen {
         drawLogo(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawHeatmap(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawSequence(state, view: view, layout: layout, depth: depth, on: &canvas)
-        drawStatus(state, in: layout.status, on: &canvas)
+        drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
         drawBottom(state, in: layout.bottom, on: &canvas)
         if state.mode == .help { drawHelp(on: &canvas) }
         return canvas
     }
 
-    /// The positions on screen and the column each draws into.
+    /// The positions on screen, the column each draws into, and the mutated positions (computed
+    /// once per frame).
     struct VisibleWindow {
         var positions: Range<Int>
         var spans: [ColumnSpan]
+        /// Positions (whole sequence) that differ from the reference.
+        var mutated: Set<Int>
 
         init(_ state: ExplorerState) {
             let end = min(state.length, state.viewStart + state.visibleCount)
             positions = state.viewStart ..< end
             spans = state.zoom.spans(length: positions.count)
+            mutated = state.mutatedPositions
         }
+
 
         /// Positions given in sequence coordinates, moved into the window's.
         func shifted(_ positions: Set<Int>) -> Set<Int> {
@@ -89,7 +94,7 @@ public enum Screen {
 
     static func drawPredictions(_ state: ExplorerState, in area: Rect, columns: Int, depth: ColorDepth, on canvas: inout Canvas) {
         guard !area.isEmpty else { return }
-        let edited = !state.mutatedPositions.isEmpty
+        let edited = state.sequence != state.reference
         canvas.write("predictions" + (edited ? ": now, reference, Δ" : "") + (state.sortsPredictions ? " · sorted by |Δ| (o)" : ""),
                      x: area.x, y: area.y, style: Style(attributes: .bold), maxWidth: area.width)
         guard let predictions = state.predictions?.value ?? state.referencePredictions[state.recordIndex] else {
@@ -158,7 +163,7 @@ public enum Screen {
         let axis = LogoAxis.fitting(matrix, height: layout.logo.height, signed: true)
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions))
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
-                          Highlight(.mutated, positions: view.shifted(state.mutatedPositions))]
+                          Highlight(.mutated, positions: view.shifted(view.mutated))]
         let logo = Logo(heights: zoomed, axis: axis, spans: spans, highlights: highlights, depth: depth)
         let plot = Rect(x: layout.plotX, y: layout.logo.y, width: layout.plotWidth, height: layout.logo.height)
         canvas.render(logo, in: plot)
@@ -228,7 +233,7 @@ public enum Screen {
         let x = layout.plotX, width = layout.plotWidth
         canvas.render(Ruler(spans: view.spans, origin: view.positions.lowerBound), in: Rect(x: x, y: layout.ruler.y, width: width, height: 1))
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
-                          Highlight(.mutated, positions: view.shifted(state.mutatedPositions))]
+                          Highlight(.mutated, positions: view.shifted(view.mutated))]
         let bases = Array(state.sequence[view.positions])
         canvas.render(SequenceRow(sequence: bases, spans: view.spans, highlights: highlights, depth: depth),
                       in: Rect(x: x, y: layout.sequence.y, width: width, height: 1))
@@ -247,7 +252,7 @@ public enum Screen {
     }
 
     /// Facts on the left, timings on the right; on a narrow screen the least important go first.
-    static func drawStatus(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
+    static func drawStatus(_ state: ExplorerState, mutated: Int, in area: Rect, on canvas: inout Canvas) {
         let reference = state.reference[state.cursor], current = state.sequence[state.cursor]
         var left: [(text: String, rank: Int)] = [
             ("pos \(state.cursor)/\(state.length)", 0),
@@ -257,7 +262,6 @@ public enum Screen {
             let delta = edit.after - edit.before
             left.append(("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
         }
-        let mutated = state.mutatedPositions.count
         if mutated > 0 { left.append(("\(mutated) mutated", 3)) }
         var right: [(text: String, rank: Int)] = []
         if let predictions = state.predictions { right.append(("update \(formatMilliseconds(predictions.milliseconds))", 2)) }
