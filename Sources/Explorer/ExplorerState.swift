@@ -207,7 +207,6 @@ public struct ExplorerState: Sendable {
     public var length: Int { sequence.count }
     /// The current record's reference bases, upper case.
     public var reference: [UInt8] { references[recordIndex] }
-    public var history: EditHistory { histories[recordIndex] }
 
     /// Records whose edits differ from the last save; undoing back to it leaves nothing unsaved.
     public var unsavedRecords: Int {
