@@ -262,6 +262,8 @@ public enum Screen {
             let delta = edit.after - edit.before
             left.append(("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
         }
+        let covering = state.shownAnnotations.filter { $0.positions.contains(state.cursor) }.map(\.label)
+        if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 3)) }
         if mutated > 0 { left.append(("\(mutated) mutated", 3)) }
         var right: [(text: String, rank: Int)] = []
         if let predictions = state.predictions { right.append(("update \(formatMilliseconds(predictions.milliseconds))", 2)) }
