@@ -153,11 +153,16 @@ public enum Screen {
     static func drawLogo(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
         let stale = state.isAttributionStale
         let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
-        canvas.write("\(state.method.title)\(task)" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale),
-                     x: layout.logoTitle.x, y: layout.logoTitle.y, style: Style(attributes: .bold), maxWidth: layout.logoTitle.width)
+        let title = "\(state.method.title)\(task)" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
+        canvas.write(title, x: layout.logoTitle.x, y: layout.logoTitle.y, style: Style(attributes: .bold), maxWidth: layout.logoTitle.width)
         guard let matrix = attributionMatrix(state) else {
             canvas.write("computing \(state.method.title)…", x: layout.plotX, y: layout.logo.y + layout.logo.height / 2, style: Style(attributes: .dim))
             return
+        }
+        let overviewWidth = min(40, layout.logoTitle.width - title.count - 3)
+        if view.positions.count < state.length && overviewWidth >= 10 {
+            drawOverview(matrix, view: view, in: Rect(x: layout.logoTitle.maxX - overviewWidth, y: layout.logoTitle.y, width: overviewWidth, height: 1),
+                         depth: depth, on: &canvas)
         }
         // One scale for the whole sequence, so scrolling does not rescale the letters.
         let axis = LogoAxis.fitting(matrix, height: layout.logo.height, signed: true)
@@ -169,6 +174,21 @@ public enum Screen {
         canvas.render(logo, in: plot)
         drawAxis(axis, x: layout.logo.x, y: layout.logo.y, on: &canvas)
         if stale { dim(plot, view: view, fresh: state.method == .ismDerived ? freshMutagenesis(state) : nil, on: &canvas) }
+    }
+
+    /// The whole sequence in one row when only part of it is on screen: total |attribution| per
+    /// stretch of positions, the stretches on screen underlined.
+    static func drawOverview(_ matrix: PositionMatrix, view: VisibleWindow, in area: Rect, depth: ColorDepth, on canvas: inout Canvas) {
+        let perColumn = (matrix.length + area.width - 1) / area.width
+        let totals = stride(from: 0, to: matrix.length, by: perColumn).map { start in
+            (start ..< min(matrix.length, start + perColumn)).reduce(Float(0)) { sum, position in
+                sum + matrix.column(position).reduce(0) { $0 + abs($1) }
+            }
+        }
+        canvas.render(Sparkline(values: totals, depth: depth), in: area)
+        for column in view.positions.lowerBound / perColumn ... (view.positions.upperBound - 1) / perColumn {
+            canvas[area.x + column, area.y].style.attributes.insert(.underline)
+        }
     }
 
     /// The positions whose ISM effects belong to the current sequence (the first window, before

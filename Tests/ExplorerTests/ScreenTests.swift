@@ -91,9 +91,25 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(canvas.line(0).hasSuffix("⠋ predictions, map, ISM "), canvas.line(0))
         let layout = ExplorerLayout(width: 80, height: 24, tasks: Self.tasks.count, annotationRows: 1)!
         XCTAssertTrue(canvas[layout.plotX + 44, layout.logo.y + layout.logo.height / 2].style.attributes.contains(.dim))
-        XCTAssertTrue(canvas.line(layout.logoTitle.y).hasSuffix("(updating…)" + String(repeating: " ", count: 80 - canvas.line(layout.logoTitle.y).trimmingCharacters(in: .whitespaces).count)))
+        XCTAssertTrue(canvas.line(layout.logoTitle.y).hasPrefix("saliency of CEBPB (updating…)"), canvas.line(layout.logoTitle.y))
         _ = state.update(.tick)
         XCTAssertTrue(Screen.render(state, depth: .palette256).line(0).contains("⠙"), "the indicator turns with ticks")
+    }
+
+    func testAnOverviewOfTheWholeSequenceMarksTheStretchOnScreen() {
+        let state = makeState(width: 80, height: 24)
+        let layout = ExplorerLayout(width: 80, height: 24, tasks: Self.tasks.count, annotationRows: 1)!
+        let canvas = Screen.render(state, depth: .palette256)
+        // 120 positions in 40 cells, 3 each; the 72 on screen (0–71) are cells 0–23.
+        let cells = (layout.logoTitle.maxX - 40 ..< layout.logoTitle.maxX).map { canvas[$0, layout.logoTitle.y] }
+        XCTAssertEqual(cells.map { $0.style.attributes.contains(.underline) }, (0 ..< 40).map { $0 < 24 })
+        // The planted site (40–50: cells 13–16) is the tallest stretch.
+        let heights = cells.map { " ▁▂▃▄▅▆▇█".firstIndex(of: $0.character).map { " ▁▂▃▄▅▆▇█".distance(from: " ▁▂▃▄▅▆▇█".startIndex, to: $0) } ?? 0 }
+        XCTAssertTrue((13 ... 16).contains(heights.firstIndex(of: heights.max()!)!), "\(heights)")
+        var wide = makeState(width: 160, height: 48)
+        _ = wide.update(.zoomOut)
+        let whole = Screen.render(wide, depth: .palette256)
+        XCTAssertFalse(whole.line(1).contains("▁"), "no overview when the whole sequence is on screen")
     }
 
     func testTooSmallSaysSo() {
