@@ -284,7 +284,7 @@ public enum Screen {
         }
         let covering = state.shownAnnotations.filter { $0.positions.contains(state.cursor) }.map(\.label)
         if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 3)) }
-        if mutated > 0 { left.append(("\(mutated) mutated", 3)) }
+        if mutated > 0 { left.append(("\(mutated) mutated", 4)) }
         var right: [(text: String, rank: Int)] = []
         if let predictions = state.predictions { right.append(("update \(formatMilliseconds(predictions.milliseconds))", 2)) }
         if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(formatMilliseconds(attribution.milliseconds))", 4)) }
