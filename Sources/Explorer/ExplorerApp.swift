@@ -73,10 +73,6 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     }
 
     public func handle(_ event: InputEvent) {
-        if !started {
-            started = true
-            perform(state.start())
-        }
         if let action = KeyMap.action(for: event, in: state) { send(action) }
     }
 
@@ -91,7 +87,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     public func setWakeHandler(_ wake: @escaping @Sendable () -> Void) { inbox.wake = wake }
 
-    /// Applies an action and starts the work it asks for.
+    /// Applies an action and starts the work it asks for (the first also starts the first record's).
     public func send(_ action: Action) {
         if !started {
             started = true
@@ -114,9 +110,10 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     private func perform(_ effects: [Effect]) {
         for effect in effects { perform(effect) }
-        if case .predict(_, let sequence)? = effects.last(where: { if case .predict = $0 { return true } else { return false } }) {
-            rebase(on: sequence)
+        let predicted = effects.compactMap { effect -> [UInt8]? in
+            if case .predict(_, let sequence) = effect { return sequence } else { return nil }
         }
+        if let sequence = predicted.last { rebase(on: sequence) }
     }
 
     /// After an edit's predictions and map, the fast lane makes the edited sequence the reference
