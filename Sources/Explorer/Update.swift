@@ -29,7 +29,6 @@ extension ExplorerState {
         case .enterReplaceMode:
             mode = .replace
             histories[recordIndex].applied.append([])
-            histories[recordIndex].undone = []
         case .replaceBackspace: return replaceBackspace()
         case .undo: return undo()
         case .redo: return redo()
@@ -197,6 +196,7 @@ extension ExplorerState {
         let substitution = Substitution(position: cursor, reference: sequence[cursor], alternative: base)
         if mode == .replace {
             histories[recordIndex].applied[histories[recordIndex].applied.count - 1].append(substitution)
+            histories[recordIndex].undone = []
             defer { moveCursor(to: cursor + 1) }
             return applyEdit(substitution)
         }
