@@ -48,9 +48,10 @@ public struct ExplorerLayout: Equatable, Sendable {
         } else {
             predictionColumns = max(1, min(tasks, width / Self.barColumnWidth))
             let wanted = (tasks + predictionColumns - 1) / predictionColumns + 1  // + a title row
-            // The tracks keep at least 5 logo rows; bars beyond that are scrolled.
+            // At most a third of the screen (many-task models scroll their bars to the selected
+            // task), and the tracks keep at least 5 logo rows.
             let fixedTrackRows = 1 + 1 + 4 + 3 + annotationRows
-            let rows = max(2, min(wanted, body.height - fixedTrackRows - 5))
+            let rows = max(2, min(wanted, max(7, body.height / 3), body.height - fixedTrackRows - 5))
             let parts = body.rows([.fixed(rows), .fill(1)])
             predictions = parts[0]
             tracks = parts[1]

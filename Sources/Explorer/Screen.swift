@@ -360,8 +360,12 @@ public enum Screen {
 
     // MARK: - Helpers
 
-    /// Two significant digits fit the gutter: "0.0031", "-12", "2.5e-05".
-    static func axisLabel(_ value: Float) -> String { String(format: "%.2g", Double(value)) }
+    /// Two significant digits that fit the gutter: "0.031", "-12", "2.8e-4", "-1.2e-4".
+    static func axisLabel(_ value: Float) -> String {
+        let magnitude = abs(value)
+        guard magnitude != 0, magnitude < 0.01 || magnitude >= 10_000 else { return String(format: "%.2g", Double(value)) }
+        return String(format: "%.1e", Double(value)).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
+    }
 
     static func letter(_ base: UInt8) -> Character { Character(Unicode.Scalar(base)) }
 

@@ -1,4 +1,4 @@
-import Explorer
+@testable import Explorer
 import Foundation
 import Genomics
 import Rendering
@@ -110,6 +110,27 @@ final class ScreenTests: XCTestCase {
         _ = wide.update(.zoomOut)
         let whole = Screen.render(wide, depth: .palette256)
         XCTAssertFalse(whole.line(1).contains("▁"), "no overview when the whole sequence is on screen")
+    }
+
+    func testManyTasksTakeAtMostAThirdOfTheScreen() throws {
+        let layout = try XCTUnwrap(ExplorerLayout(width: 120, height: 36, tasks: 164, annotationRows: 0))
+        XCTAssertEqual(layout.predictions.height, 11, "a third of the 33 rows between header and status")
+        XCTAssertEqual(layout.logo.height, 33 - 11 - 1 - 1 - 4 - 3)
+        let few = try XCTUnwrap(ExplorerLayout(width: 120, height: 36, tasks: 4, annotationRows: 0))
+        XCTAssertEqual(few.predictions.height, 3, "two rows of two columns and the title")
+    }
+
+    func testAxisLabelsFitTheGutter() {
+        XCTAssertEqual(Screen.axisLabel(0.91), "0.91")
+        XCTAssertEqual(Screen.axisLabel(-0.72), "-0.72")
+        XCTAssertEqual(Screen.axisLabel(0.031), "0.031")
+        XCTAssertEqual(Screen.axisLabel(0.00028), "2.8e-4")
+        XCTAssertEqual(Screen.axisLabel(-0.000158), "-1.6e-4")
+        XCTAssertEqual(Screen.axisLabel(12345), "1.2e4")
+        XCTAssertEqual(Screen.axisLabel(0), "0")
+        for value: Float in [-0.000123, 1e-12, -98765, 0.5] {
+            XCTAssertLessThanOrEqual(Screen.axisLabel(value).count, ExplorerLayout.gutter - 1, "\(value)")
+        }
     }
 
     func testTooSmallSaysSo() {
