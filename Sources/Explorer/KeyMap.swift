@@ -15,7 +15,7 @@ public enum KeyMap {
         ("[ ] ↑ ↓", "previous / next task"),
         ("m", "cycle the attribution method"),
         ("z Z", "zoom in / out"),
-        ("o", "sort predictions by |Δ| or model order"),
+        ("o", "sort predictions (by |Δ| once edited) or model order"),
         ("/  * #", "find a subsequence (IUPAC ok), next / previous hit"),
         ("click", "move the cursor to a base"),
         ("s", "save edited FASTA, mutation log and session"),

@@ -95,7 +95,8 @@ public enum Screen {
     static func drawPredictions(_ state: ExplorerState, in area: Rect, columns: Int, depth: ColorDepth, on canvas: inout Canvas) {
         guard !area.isEmpty else { return }
         let edited = state.sequence != state.reference
-        canvas.write("predictions" + (edited ? ": now, reference, Δ" : "") + (state.sortsPredictions ? " · sorted by |Δ| (o)" : ""),
+        let sortKey = edited ? "|Δ|" : "value"
+        canvas.write("predictions" + (edited ? ": now, reference, Δ" : "") + (state.sortsPredictions ? " · sorted by \(sortKey) (o)" : ""),
                      x: area.x, y: area.y, style: Style(attributes: .bold), maxWidth: area.width)
         guard let predictions = state.predictions?.value ?? state.referencePredictions[state.recordIndex] else {
             canvas.write("computing…", x: area.x, y: area.y + 1, style: Style(attributes: .dim), maxWidth: area.width)
@@ -103,8 +104,13 @@ public enum Screen {
         }
         let reference = state.referencePredictions[state.recordIndex]
         var order = Array(state.taskNames.indices.filter { $0 < predictions.count })
-        if state.sortsPredictions, let reference {
-            order.sort { abs(predictions[$0] - reference[$0]) > abs(predictions[$1] - reference[$1]) }
+        if state.sortsPredictions {
+            // By the change once edited, else by the prediction itself; ties keep the model's order.
+            let key = { (task: Int) -> Float in
+                guard edited, let reference else { return predictions[task] }
+                return abs(predictions[task] - reference[task])
+            }
+            order.sort { (key($0), -$0) > (key($1), -$1) }
         }
         // Scroll so the selected task is in view.
         let rows = area.height - 1, capacity = rows * columns

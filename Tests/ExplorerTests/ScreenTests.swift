@@ -112,6 +112,21 @@ final class ScreenTests: XCTestCase {
         XCTAssertFalse(whole.line(1).contains("▁"), "no overview when the whole sequence is on screen")
     }
 
+    func testSortedPredictionsPutTheLargestChangeFirst() {
+        var state = makeState(width: 80, height: 24)
+        _ = state.update(.toggleSort)
+        var lines = Screen.render(state, depth: .monochrome).lines
+        XCTAssertTrue(lines[1].hasSuffix("sorted by |Δ| (o)" + String(repeating: " ", count: 80 - lines[1].trimmingCharacters(in: .whitespaces).count)), lines[1])
+        // Only CEBPB changed; the unchanged tasks tie at Δ 0 and keep the model's order.
+        XCTAssertEqual(lines[2 ... 6].map { String($0.prefix(7)) }, ["▶CEBPB ", " GATA1 ", " CTCF  ", " MAX   ", " SP1   "])
+        _ = state.update(.undo)
+        _ = state.update(.predicted(version: state.version, values: Self.tasks.indices.map { Float($0) / 40 }, milliseconds: 1))
+        lines = Screen.render(state, depth: .monochrome).lines
+        XCTAssertTrue(lines[1].contains("sorted by value"), lines[1])
+        // Unedited: highest prediction first (FOS … CEBPB at 0), scrolled to keep CEBPB in view.
+        XCTAssertEqual(lines[2 ... 6].map { String($0.prefix(7)) }, [" SP1   ", " MAX   ", " CTCF  ", " GATA1 ", "▶CEBPB "])
+    }
+
     func testManyTasksTakeAtMostAThirdOfTheScreen() throws {
         let layout = try XCTUnwrap(ExplorerLayout(width: 120, height: 36, tasks: 164, annotationRows: 0))
         XCTAssertEqual(layout.predictions.height, 11, "a third of the 33 rows between header and status")
