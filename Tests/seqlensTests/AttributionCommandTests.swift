@@ -90,9 +90,7 @@ final class AttributionCommandTests: XCTestCase {
     }
 
     private func assertRefused(_ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try runSeqlens(arguments)
-        XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
-        XCTAssertEqual(result.stderr, "seqlens: error: \(message)\n", file: file, line: line)
+        assertRefusal(try runSeqlens(arguments), message, file: file, line: line)
     }
 
     func testBadInputGetsOneLineAndExit2() throws {

@@ -18,10 +18,13 @@ func seqlensBinary() -> URL {
     return directory.appendingPathComponent("seqlens")
 }
 
-func runSeqlens(_ arguments: [String], stdin: Data? = nil) throws -> CommandResult {
+/// - Parameter environment: exactly this environment (colour detection reads TERM, COLORTERM,
+///   NO_COLOR); nil inherits the test's.
+func runSeqlens(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> CommandResult {
     let process = Process()
     process.executableURL = seqlensBinary()
     process.arguments = arguments
+    if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out
     process.standardError = err
@@ -40,4 +43,11 @@ func runSeqlens(_ arguments: [String], stdin: Data? = nil) throws -> CommandResu
     let stderrData = err.fileHandleForReading.readDataToEndOfFile()
     process.waitUntilExit()
     return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdoutData, as: UTF8.self), stderr: String(decoding: stderrData, as: UTF8.self))
+}
+
+/// Asserts a refusal: exit status 2, exactly this one-line error, nothing on stdout.
+func assertRefusal(_ result: CommandResult, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
+    XCTAssertEqual(result.stderr, "seqlens: error: \(message)\n", file: file, line: line)
+    XCTAssertEqual(result.stdout, "", file: file, line: line)
 }

@@ -13,10 +13,7 @@ final class MotifCommandTests: XCTestCase {
     }
 
     private func assertRefused(_ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try motif(arguments)
-        XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
-        XCTAssertEqual(result.stderr, "seqlens: error: \(message)\n", file: file, line: line)
-        XCTAssertEqual(result.stdout, "", file: file, line: line)
+        assertRefusal(try motif(arguments), message, file: file, line: line)
     }
 
     func testSnapshots() throws {

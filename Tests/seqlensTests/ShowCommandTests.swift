@@ -5,23 +5,6 @@ import FoundationXML
 import TestSupport
 import XCTest
 
-/// Runs seqlens with exactly this environment (colour detection reads TERM, COLORTERM, NO_COLOR).
-func runSeqlens(_ arguments: [String], environment: [String: String]) throws -> CommandResult {
-    let process = Process()
-    process.executableURL = seqlensBinary()
-    process.arguments = arguments
-    process.environment = environment
-    let out = Pipe(), err = Pipe()
-    process.standardOutput = out
-    process.standardError = err
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let stdout = out.fileHandleForReading.readDataToEndOfFile()
-    let stderr = err.fileHandleForReading.readDataToEndOfFile()
-    process.waitUntilExit()
-    return CommandResult(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self), stderr: String(decoding: stderr, as: UTF8.self))
-}
-
 /// Asserts the text parses as XML and returns how many elements of each name it has.
 func svgElementCounts(_ svg: String, file: StaticString = #filePath, line: UInt = #line) -> [String: Int] {
     final class Counter: NSObject, XMLParserDelegate {
@@ -56,10 +39,7 @@ final class ShowCommandTests: XCTestCase {
     }
 
     private func assertRefused(_ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
-        let result = try show(arguments)
-        XCTAssertEqual(result.status, 2, result.stderr, file: file, line: line)
-        XCTAssertEqual(result.stderr, "seqlens: error: \(message)\n", file: file, line: line)
-        XCTAssertEqual(result.stdout, "", file: file, line: line)
+        assertRefusal(try show(arguments), message, file: file, line: line)
     }
 
     /// A float32 .npy file of `shape`, written here so tests need no numpy.
