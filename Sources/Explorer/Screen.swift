@@ -264,9 +264,11 @@ public enum Screen {
         canvas.render(SequenceRow(sequence: bases, spans: view.spans, highlights: highlights, depth: depth),
                       in: Rect(x: x, y: layout.sequence.y, width: width, height: 1))
         canvas.write("seq", x: layout.sequence.x + ExplorerLayout.gutter - 4, y: layout.sequence.y, style: Style(attributes: .dim))
-        // The cursor: a caret in the gutter column of the ruler row would be lost; mark its column.
-        if let column = view.spans.column(of: state.cursor - view.positions.lowerBound) {
-            canvas[x + column, layout.sequence.y].style.attributes.formUnion([.reverse, .underline])
+        // SequenceRow underlines the cursor's letter; reverse video over every column showing its
+        // position makes it a block that stays visible at any zoom.
+        let cursor = state.cursor - view.positions.lowerBound
+        for (column, span) in view.spans.enumerated() where span.positions.contains(cursor) {
+            canvas[x + column, layout.sequence.y].style.attributes.insert(.reverse)
         }
         guard !layout.annotations.isEmpty else { return }
         let intervals = state.shownAnnotations.map {

@@ -426,6 +426,18 @@ final class UpdateTests: XCTestCase {
         XCTAssertEqual(state.cursor, 12, "the header is not a track")
     }
 
+    func testTheCursorIsABlockAtEveryZoom() throws {
+        var state = makeState()
+        _ = type(":7", &state)
+        press([.enter], &state)
+        _ = type("zz", &state)   // 3 columns per position
+        let layout = try XCTUnwrap(ExplorerLayout(width: 80, height: 24, tasks: 2, annotationRows: 0))
+        let canvas = Screen.render(state, depth: .monochrome)
+        let reversed = (layout.plotX ..< layout.plotX + layout.plotWidth).filter { canvas[$0, layout.sequence.y].style.attributes.contains(.reverse) }
+        XCTAssertEqual(reversed, Array(layout.plotX + 21 ..< layout.plotX + 24), "the three columns of position 7")
+        XCTAssertEqual(canvas[layout.plotX + 22, layout.sequence.y].character, "T", "its letter in the middle")
+    }
+
     func testHelpClosesOnAnyKey() {
         var state = makeState()
         _ = type("?", &state)
