@@ -46,7 +46,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     /// - Parameter threads: BLAS threads of the fast lane (one: its single-sequence products are
     ///   too small to split). The slow lane uses every core: it waits while the fast lane works,
-    ///   so they rarely overlap (Basset ISM at 1,000 nt: 1.7 → 1.3 s on 2 cores, bench/live.py).
+    ///   so they rarely overlap (Basset ISM at 1,000 nt: 1.7 → 1.2 s on 2 cores, bench/RESULTS.md).
     /// - Parameter scanner: motifs to find on every version of the sequence (the state must
     ///   have `scansMotifs`).
     public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: MotifScanner? = nil) {
@@ -199,7 +199,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// A slow job's cancellation check that first waits while the fast lane has work: between
     /// its chunks, ISM and IG leave the cores' caches and memory bandwidth to the fast lane's
     /// predictions and map (Basset at 1,000 nt, bench/live.py: saliency p99 35 → 28 ms, p50
-    /// unchanged at 22 ms, its single-thread cost; ISM takes as long as before).
+    /// unchanged at 22 ms, its single-thread cost; measured before the slow lane used both cores).
     private static func yielding(to lane: BackgroundLane, _ isCancelled: @escaping @Sendable () -> Bool) -> () -> Bool {
         {
             while !isCancelled() && !lane.waitUntilIdle(timeout: 0.05) {}
