@@ -82,13 +82,17 @@ final class AttributorTests: XCTestCase {
         for name in Self.names {
             let c = try Case(name)
             let attributor = Attributor(model: c.model, batchSize: 50, threads: 2)
-            for (file, settings) in [
-                ("ig_zero", AttributionSettings(method: .integratedGradients, target: c.target)),
-                ("ig_zero_riemann_trapezoid", AttributionSettings(method: .integratedGradients, target: c.target, quadrature: .riemannTrapezoid)),
-                ("ig_uniform", AttributionSettings(method: .integratedGradients, target: c.target, baseline: .uniform)),
+            // The trapezoid rule evaluates the all-zero baseline itself (α = 0), where MaxPool
+            // windows are exact ties: which position takes the gradient then depends on the last bit
+            // of the BLAS kernel's sums (OpenBLAS picks kernels by CPU), worth up to ~2e-3 of the
+            // map's largest value on basset_folded; the other quadratures never evaluate α = 0.
+            for (file, settings, tolerance) in [
+                ("ig_zero", AttributionSettings(method: .integratedGradients, target: c.target), Float(1e-3)),
+                ("ig_zero_riemann_trapezoid", AttributionSettings(method: .integratedGradients, target: c.target, quadrature: .riemannTrapezoid), 3e-3),
+                ("ig_uniform", AttributionSettings(method: .integratedGradients, target: c.target, baseline: .uniform), 1e-3),
             ] {
                 let ig = try attributor.attribute(c.sequences, settings: settings)
-                assertClose(ig.scalars, try c.expected(file), relativeToMax: 1e-3, "\(name) \(file)")
+                assertClose(ig.scalars, try c.expected(file), relativeToMax: tolerance, "\(name) \(file)")
             }
             // Expected IG over the fixture's own dinucleotide-shuffled baselines.
             let baselines = try c.channelsFirstRows("ig_shuffled_baselines")
