@@ -35,13 +35,32 @@ let package = Package(
         ),
         .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
         .target(name: "Rendering", dependencies: ["Genomics"]),
-        .target(name: "Explorer", dependencies: ["Genomics", "Inference", "Interpretation", "Rendering"]),
-        .target(name: "TerminalUI", dependencies: ["CNcurses", "Explorer", "Rendering"]),
+        // What a terminal backend and an interactive app agree on: input events and a Canvas.
+        .target(name: "Interactive", dependencies: ["Rendering"]),
+        // The explorer's pure core: state, actions, update, key bindings, layout. No I/O and no
+        // engine (ArchitectureTests checks its imports); every member used must be imported.
+        .target(
+            name: "ExplorerCore",
+            dependencies: ["Genomics", "Rendering", "Interactive"],
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
+        ),
+        // The explorer's screen: a pure function of the state into a Canvas.
+        .target(
+            name: "ExplorerView",
+            dependencies: ["ExplorerCore", "Genomics", "Rendering"],
+            swiftSettings: [.enableUpcomingFeature("MemberImportVisibility")]
+        ),
+        // The explorer at run time: background lanes, the effect interpreter, session files.
+        .target(
+            name: "ExplorerRuntime",
+            dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Genomics", "Inference", "Interpretation", "Rendering"]
+        ),
+        .target(name: "TerminalUI", dependencies: ["CNcurses", "Interactive", "Rendering"]),
 
         .executableTarget(
             name: "seqlens",
             dependencies: [
-                "Genomics", "Inference", "Interpretation", "Rendering", "Explorer", "TerminalUI",
+                "Genomics", "Inference", "Interpretation", "Rendering", "Interactive", "ExplorerCore", "ExplorerRuntime", "TerminalUI",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -56,8 +75,14 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),
-        .testTarget(name: "ExplorerTests", dependencies: ["Explorer", "Interpretation", "Rendering", "Genomics", "TestSupport"]),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Explorer", "Rendering"]),
+        // A few state tests check what the screen then shows.
+        .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Rendering", "Genomics"]),
+        .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerCore", "Rendering", "Genomics", "TestSupport"]),
+        .testTarget(
+            name: "ExplorerRuntimeTests",
+            dependencies: ["ExplorerRuntime", "ExplorerCore", "ExplorerView", "Interactive", "Interpretation", "Inference", "Rendering", "Genomics", "TestSupport"]
+        ),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Interactive", "Rendering"]),
         .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation"]),
     ]
 )

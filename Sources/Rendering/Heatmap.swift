@@ -151,17 +151,3 @@ public struct ColorBar: Widget {
     /// Columns the bar takes.
     public var width: Int { NumberFormat.short(-scale.maximum).count + 1 + cells + 2 + NumberFormat.short(scale.maximum).count }
 }
-
-/// Short numbers for axes and legends.
-public enum NumberFormat {
-    /// Three significant digits, no trailing zeros: 0.523, 12.5, 2, 1.2e-05.
-    public static func short(_ value: Float) -> String {
-        guard value != 0, value.isFinite else { return value.isFinite ? "0" : "\(value)" }
-        var text = String(format: "%.3g", Double(value))
-        if text.contains("e") {
-            // 1.2e-05 reads fine; drop the '+' and leading zeros of the exponent.
-            text = text.replacingOccurrences(of: "e+0", with: "e").replacingOccurrences(of: "e+", with: "e").replacingOccurrences(of: "e-0", with: "e-")
-        }
-        return text
-    }
-}

@@ -1,5 +1,5 @@
 @preconcurrency import CNcurses
-import Explorer
+import Interactive
 
 /// One thing read from curses, before decoding.
 enum RawInput: Equatable {

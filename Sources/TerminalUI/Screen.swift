@@ -1,5 +1,5 @@
 @preconcurrency import CNcurses
-import Explorer
+import Interactive
 import Rendering
 #if canImport(Glibc)
 import Glibc

@@ -1,4 +1,4 @@
-import Explorer
+import Interactive
 import Foundation
 import Rendering
 

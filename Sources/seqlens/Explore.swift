@@ -1,5 +1,6 @@
 import ArgumentParser
-import Explorer
+import ExplorerCore
+import ExplorerRuntime
 import Foundation
 import Genomics
 import Interpretation

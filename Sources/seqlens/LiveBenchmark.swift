@@ -1,4 +1,5 @@
-import Explorer
+import ExplorerCore
+import ExplorerRuntime
 import Foundation
 import Genomics
 import Interpretation

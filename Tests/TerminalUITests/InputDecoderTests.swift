@@ -1,5 +1,5 @@
 @preconcurrency import CNcurses
-import Explorer
+import Interactive
 import XCTest
 @testable import TerminalUI
 

@@ -1,6 +1,9 @@
+import ExplorerCore
+import ExplorerView
 import Foundation
 import Genomics
 import Inference
+import Interactive
 import Interpretation
 import Rendering
 
@@ -169,7 +172,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 inbox.post(.motifsFound(version: version, hits: hits, milliseconds: elapsed()))
             }
         case .mutagenize(let version, let sequence, let first):
-            let live = slowModel, fast = self.fast
+            let live = slowModel, fast = self.fast, alphabet = state.alphabet
             slow.submit(.mutagenesis) { isCancelled in
                 guard !isCancelled() else { return }
                 inbox.post(Self.attempt("computing ISM") {
@@ -182,10 +185,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                         let result = try live.mutagenesis(sequence, window: window, isCancelled: Self.yielding(to: fast, isCancelled))
                         Self.place(result.deltas, window: window, length: sequence.count, into: &deltas)
                         if index == 0 && windows.count > 1 {
-                            inbox.post(.mutagenized(version: version, deltas: deltas, positions: window, milliseconds: elapsed()))
+                            let map = MutagenesisMap(deltas: deltas, centered: try Self.centered(deltas, sequence: sequence, alphabet: alphabet), positions: window)
+                            inbox.post(.mutagenized(version: version, map: map, milliseconds: elapsed()))
                         }
                     }
-                    return .mutagenized(version: version, deltas: deltas, positions: whole, milliseconds: elapsed())
+                    let map = MutagenesisMap(deltas: deltas, centered: try Self.centered(deltas, sequence: sequence, alphabet: alphabet), positions: whole)
+                    return .mutagenized(version: version, map: map, milliseconds: elapsed())
                 })
             }
         case .save(let snapshot):
@@ -215,6 +220,17 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             let source = letter * width * tasks, target = (letter * length + positions.lowerBound) * tasks
             deltas.replaceSubrange(target ..< target + width * tasks, with: window.scalars[source ..< source + width * tasks])
         }
+    }
+
+    /// The ISM-derived map of every task from effects (A, L, T), here in the background so the
+    /// screen only looks it up: each (position, task) column is one of `ISMAttribution.centered`'s.
+    static func centered(_ deltas: [Float], sequence: [UInt8], alphabet: Alphabet) throws -> [Float] {
+        let letters = alphabet.size, columns = deltas.count / max(1, letters)
+        let tasks = columns / max(1, sequence.count)
+        let oneHot = try OneHot.encode([sequence], alphabet: alphabet, layout: .channelsFirst)
+        let perTask = oneHot.flatMap { repeatElement($0, count: tasks) }
+        return ISMAttribution.centered(Tensor(shape: [1, letters, columns], scalars: deltas),
+                                       oneHot: Tensor(shape: [1, letters, columns], scalars: perTask)).scalars
     }
 
     /// One colour for scanned hits, apart from the cycle the given annotations are drawn in.

@@ -1,4 +1,5 @@
-import Interpretation
+import Genomics
+import Interactive
 import Rendering
 
 /// Everything that can change the explorer's state: what the user asked for (from the key map)
@@ -50,8 +51,9 @@ public enum Action: Sendable, Equatable {
     case referencePredicted(record: Int, values: [Float])
     case predicted(version: Int, values: [Float], milliseconds: Double)
     case attributed(version: Int, map: AttributionMap, milliseconds: Double)
-    /// ISM effects (A, L, T) of which `positions` are new (the visible window comes first).
-    case mutagenized(version: Int, deltas: [Float], positions: Range<Int>, milliseconds: Double)
+    /// ISM effects (A, L, T) and the ISM-derived map from them, of which `positions` are new
+    /// (the visible window comes first).
+    case mutagenized(version: Int, map: MutagenesisMap, milliseconds: Double)
     case motifsFound(version: Int, hits: [Annotation], milliseconds: Double)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).

@@ -1,5 +1,4 @@
 import Genomics
-import Interpretation
 import Rendering
 
 /// The attribution maps the explorer cycles through with `m`.
@@ -22,17 +21,6 @@ public enum ExplorerMethod: String, CaseIterable, Codable, Sendable {
         }
     }
 
-    /// The gradient settings behind the method; nil for the ISM-derived map.
-    public func settings(task: Int) -> AttributionSettings? {
-        switch self {
-        case .saliency: return AttributionSettings(method: .saliency, target: task)
-        case .correctedSaliency: return AttributionSettings(method: .saliency, target: task, corrected: true)
-        case .gradientTimesInput: return AttributionSettings(method: .gradInput, target: task)
-        case .integratedGradients: return AttributionSettings(method: .integratedGradients, target: task)
-        case .ismDerived: return nil
-        }
-    }
-
     /// Slow methods run on the background lane with ISM so they never delay predictions.
     public var isSlow: Bool { self == .integratedGradients }
 }
@@ -51,15 +39,18 @@ public struct Computed<Value: Sendable & Equatable>: Sendable, Equatable {
     }
 }
 
-/// Saturation mutagenesis of the sequence: deltas (A, L, T), f(mutant) − f(sequence), of which
-/// `positions` belong to the version the map is stamped with; the rest, while the visible
-/// window is computed first, still show the previous version's values.
+/// Saturation mutagenesis of the sequence: deltas (A, L, T), f(mutant) − f(sequence), and the
+/// ISM-derived attribution computed from them with the effects (tangermeme's mean-centred ISM at
+/// the present base, same layout), of which `positions` belong to the version the map is stamped
+/// with; the rest, while the visible window is computed first, still show the previous version's.
 public struct MutagenesisMap: Sendable, Equatable {
     public var deltas: [Float]
+    public var centered: [Float]
     public var positions: Range<Int>
 
-    public init(deltas: [Float], positions: Range<Int>) {
+    public init(deltas: [Float], centered: [Float], positions: Range<Int>) {
         self.deltas = deltas
+        self.centered = centered
         self.positions = positions
     }
 }
@@ -231,5 +222,5 @@ public struct ExplorerState: Sendable {
     public var arePredictionsStale: Bool { predictions?.version != version }
     public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale }
 
-    static func uppercased(_ base: UInt8) -> UInt8 { (97 ... 122).contains(base) ? base - 32 : base }
+    package static func uppercased(_ base: UInt8) -> UInt8 { (97 ... 122).contains(base) ? base - 32 : base }
 }

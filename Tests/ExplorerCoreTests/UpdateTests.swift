@@ -1,6 +1,7 @@
-import Explorer
+import ExplorerCore
+import ExplorerView
+import Interactive
 import Genomics
-import Interpretation
 import Rendering
 import XCTest
 
@@ -212,7 +213,7 @@ final class UpdateTests: XCTestCase {
         _ = state.update(.predicted(version: 0, values: [0.5, 0.5], milliseconds: 1))
         _ = type("n", &state)
         XCTAssertNil(state.predictions, "record one's predictions are not shown for record two")
-        _ = state.update(.mutagenized(version: 0, deltas: [], positions: 0 ..< 30, milliseconds: 1))
+        _ = state.update(.mutagenized(version: 0, map: MutagenesisMap(deltas: [], centered: [], positions: 0 ..< 30), milliseconds: 1))
         XCTAssertNil(state.mutagenesis, "a late result for record one is dropped")
         _ = state.update(.predicted(version: 1, values: [0.2, 0.8], milliseconds: 1))
         XCTAssertEqual(state.predictions?.value, [0.2, 0.8])
@@ -333,8 +334,8 @@ final class UpdateTests: XCTestCase {
         XCTAssertTrue(first.contains(150))
         XCTAssertTrue(edit.contains(.mutagenize(version: 1, sequence: state.sequence, first: first)), "\(edit)")
         let old = [Float](repeating: 1, count: 4 * 200), new = [Float](repeating: 2, count: 4 * 200)
-        _ = state.update(.mutagenized(version: 0, deltas: old, positions: 0 ..< 200, milliseconds: 5))
-        _ = state.update(.mutagenized(version: 1, deltas: new, positions: first, milliseconds: 1))
+        _ = state.update(.mutagenized(version: 0, map: MutagenesisMap(deltas: old, centered: old, positions: 0 ..< 200), milliseconds: 5))
+        _ = state.update(.mutagenized(version: 1, map: MutagenesisMap(deltas: new, centered: new, positions: first), milliseconds: 1))
         XCTAssertTrue(state.isMutagenesisStale, "until the rest arrives")
         XCTAssertEqual(state.mutagenesis?.value.deltas[first.lowerBound - 1], 1, "outside the window: the previous version")
         XCTAssertEqual(state.mutagenesis?.value.deltas[first.lowerBound], 2)
@@ -347,9 +348,9 @@ final class UpdateTests: XCTestCase {
         let column = layout.plotX + first.lowerBound - state.viewStart
         XCTAssertTrue(canvas[column - 1, layout.heatmap.y].style.attributes.contains(.dim))
         XCTAssertFalse(canvas[column, layout.heatmap.y].style.attributes.contains(.dim), "fresh columns are not dimmed")
-        _ = state.update(.mutagenized(version: 1, deltas: new, positions: 0 ..< 200, milliseconds: 3))
+        _ = state.update(.mutagenized(version: 1, map: MutagenesisMap(deltas: new, centered: new, positions: 0 ..< 200), milliseconds: 3))
         XCTAssertFalse(state.isMutagenesisStale)
-        _ = state.update(.mutagenized(version: 1, deltas: old, positions: first, milliseconds: 1))
+        _ = state.update(.mutagenized(version: 1, map: MutagenesisMap(deltas: old, centered: old, positions: first), milliseconds: 1))
         XCTAssertEqual(state.mutagenesis?.value.deltas[first.lowerBound], 2, "a first window arriving after the whole is ignored")
     }
 

@@ -1,4 +1,6 @@
-@testable import Explorer
+import ExplorerCore
+@testable import ExplorerRuntime
+@testable import ExplorerView
 import Foundation
 import Genomics
 import Inference
@@ -188,7 +190,7 @@ final class ExplorerAppTests: XCTestCase {
 
     func testSessionsThatDoNotFitTheSequencesAreRefused() throws {
         let records = [SequenceRecord(id: "a", sequence: "ACGTACGT")]
-        let view = SessionFile.View(record: 0, cursor: 0, task: 0, method: .saliency, zoomLevel: 1, columnsPerPosition: 1, sortsPredictions: false)
+        let view = SavedView(record: 0, cursor: 0, task: 0, method: .saliency, zoomLevel: 1, columnsPerPosition: 1, sortsPredictions: false)
         func session(_ id: String, _ edits: [[String]]) -> SessionFile {
             var history = EditHistory()
             history.applied = try! edits.map { try $0.map { try Substitution(parsing: $0) } }

@@ -1,3 +1,5 @@
+import Interactive
+
 /// Keys to actions, per mode. Upper-case letters that are bases mutate; lower-case letters and
 /// punctuation are commands (vim's habit: H, L, R, Z are commands too, none of them a base).
 public enum KeyMap {

@@ -1,6 +1,4 @@
-import Foundation
 import Genomics
-import Interpretation
 import Rendering
 
 extension ExplorerState {
@@ -85,21 +83,24 @@ extension ExplorerState {
         case .attributed(let version, let map, let milliseconds):
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
-        case .mutagenized(let version, let deltas, let positions, let milliseconds):
+        case .mutagenized(let version, let map, let milliseconds):
             guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
             let whole = 0 ..< length
-            if let current = mutagenesis, current.version == version, current.value.positions == whole, positions != whole { break }
+            if let current = mutagenesis, current.version == version, current.value.positions == whole, map.positions != whole { break }
             // Outside a first window the previous version's effects stay, dimmed, until the rest arrives.
-            var merged = deltas
-            if positions != whole, let previous = mutagenesis?.value.deltas, previous.count == deltas.count {
-                merged = previous
-                let perPosition = deltas.count / max(1, alphabet.size * length)
+            var merged = map
+            if map.positions != whole, let previous = mutagenesis?.value, previous.deltas.count == map.deltas.count {
+                merged.deltas = previous.deltas
+                merged.centered = previous.centered
+                let perPosition = map.deltas.count / max(1, alphabet.size * length)
                 for letter in 0 ..< alphabet.size {
-                    let start = (letter * length + positions.lowerBound) * perPosition, end = (letter * length + positions.upperBound) * perPosition
-                    merged.replaceSubrange(start ..< end, with: deltas[start ..< end])
+                    let start = (letter * length + map.positions.lowerBound) * perPosition
+                    let end = (letter * length + map.positions.upperBound) * perPosition
+                    merged.deltas.replaceSubrange(start ..< end, with: map.deltas[start ..< end])
+                    merged.centered.replaceSubrange(start ..< end, with: map.centered[start ..< end])
                 }
             }
-            mutagenesis = Computed(version: version, value: MutagenesisMap(deltas: merged, positions: positions), milliseconds: milliseconds)
+            mutagenesis = Computed(version: version, value: merged, milliseconds: milliseconds)
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
             motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
@@ -114,7 +115,7 @@ extension ExplorerState {
 
     // MARK: - Cursor and view
 
-    var layout: ExplorerLayout? {
+    package var layout: ExplorerLayout? {
         ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows)
     }
 
@@ -128,10 +129,10 @@ extension ExplorerState {
     }
 
     /// The record's annotations and the motif hits on its current sequence.
-    var shownAnnotations: [Annotation] { (annotations[record.id] ?? []) + (motifHits?.value ?? []) }
+    package var shownAnnotations: [Annotation] { (annotations[record.id] ?? []) + (motifHits?.value ?? []) }
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).
-    var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
+    package var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
 
     var visiblePositions: Range<Int> { viewStart ..< min(length, viewStart + visibleCount) }
 
@@ -330,7 +331,7 @@ extension ExplorerState {
     mutating func submitPrompt() {
         guard case .prompt(let kind, let text) = mode else { return }
         mode = .normal
-        let trimmed = text.trimmingCharacters(in: .whitespaces)
+        let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
         guard !trimmed.isEmpty else { return }
         switch kind {
         case .jump:

@@ -1,7 +1,5 @@
-import Foundation
+import ExplorerCore
 import Genomics
-import Inference
-import Interpretation
 import Rendering
 
 /// Draws the explorer's state into a Canvas (the View of the Elm architecture): a pure function of
@@ -137,23 +135,24 @@ public enum Screen {
 
     /// The map the logo shows: the method's attribution, or the centred ISM effects.
     static func attributionMatrix(_ state: ExplorerState) -> PositionMatrix? {
-        let a = state.alphabet.size
         if state.method == .ismDerived {
-            guard let deltas = taskDeltas(state) else { return nil }
-            let oneHot = (try? OneHot.encode([state.sequence], alphabet: state.alphabet, layout: .channelsFirst)) ?? []
-            let centred = ISMAttribution.centered(Tensor(shape: [1, a, state.length], scalars: deltas),
-                                                  oneHot: Tensor(shape: [1, a, state.length], scalars: oneHot))
-            return PositionMatrix(alphabet: state.alphabet, length: state.length, values: centred.scalars)
+            return state.mutagenesis.flatMap { taskValues($0.value.centered, state) }
+                .map { PositionMatrix(alphabet: state.alphabet, length: state.length, values: $0) }
         }
-        guard let map = state.attribution?.value, map.values.count == a * state.length else { return nil }
+        guard let map = state.attribution?.value, map.values.count == state.alphabet.size * state.length else { return nil }
         return PositionMatrix(alphabet: state.alphabet, length: state.length, values: map.values)
     }
 
     /// ISM deltas (A, L) of the current task.
     static func taskDeltas(_ state: ExplorerState) -> [Float]? {
-        let a = state.alphabet.size, length = state.length, tasks = max(1, state.taskNames.count)
-        guard let deltas = state.mutagenesis?.value.deltas, deltas.count == a * length * tasks else { return nil }
-        return (0 ..< a * length).map { deltas[$0 * tasks + state.task] }
+        state.mutagenesis.flatMap { taskValues($0.value.deltas, state) }
+    }
+
+    /// The current task's (A, L) slice of an (A, L, T) array of the mutagenesis map.
+    static func taskValues(_ values: [Float], _ state: ExplorerState) -> [Float]? {
+        let positions = state.alphabet.size * state.length, tasks = max(1, state.taskNames.count)
+        guard values.count == positions * tasks else { return nil }
+        return (0 ..< positions).map { values[$0 * tasks + state.task] }
     }
 
     static func drawLogo(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
@@ -216,9 +215,9 @@ public enum Screen {
     /// Top, zero and bottom labels of a logo axis in the gutter.
     static func drawAxis(_ axis: LogoAxis, x: Int, y: Int, on canvas: inout Canvas) {
         let gutter = ExplorerLayout.gutter
-        var marks: [Int: String] = [0: axisLabel(axis.top)]
+        var marks: [Int: String] = [0: NumberFormat.axisLabel(axis.top)]
         marks[axis.hasBaseline ? axis.rowsAbove : axis.height - 1] = "0"
-        if axis.rowsBelow > 0 { marks[axis.height - 1] = axisLabel(axis.bottom) }
+        if axis.rowsBelow > 0 { marks[axis.height - 1] = NumberFormat.axisLabel(axis.bottom) }
         for row in 0 ..< axis.height {
             let label = marks[row] ?? ""
             canvas.write(label, x: x + max(0, gutter - 1 - label.count), y: y + row, maxWidth: gutter - 1)
@@ -294,9 +293,9 @@ public enum Screen {
         if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 3)) }
         if mutated > 0 { left.append(("\(mutated) mutated", 4)) }
         var right: [(text: String, rank: Int)] = []
-        if let predictions = state.predictions { right.append(("update \(formatMilliseconds(predictions.milliseconds))", 2)) }
-        if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(formatMilliseconds(attribution.milliseconds))", 4)) }
-        if let mutagenesis = state.mutagenesis { right.append(("ISM \(formatMilliseconds(mutagenesis.milliseconds))", 4)) }
+        if let predictions = state.predictions { right.append(("update \(NumberFormat.milliseconds(predictions.milliseconds))", 2)) }
+        if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(NumberFormat.milliseconds(attribution.milliseconds))", 4)) }
+        if let mutagenesis = state.mutagenesis { right.append(("ISM \(NumberFormat.milliseconds(mutagenesis.milliseconds))", 4)) }
 
         func texts(upTo rank: Int) -> (String, String) {
             (" " + left.filter { $0.rank <= rank }.map(\.text).joined(separator: " │ "),
@@ -311,10 +310,6 @@ public enum Screen {
         canvas.fill(area, with: Cell(" ", style: style))
         canvas.write(leftText, x: area.x, y: area.y, style: style, maxWidth: area.width - rightText.count - 1)
         canvas.write(rightText, x: area.maxX - rightText.count, y: area.y, style: style)
-    }
-
-    static func formatMilliseconds(_ value: Double) -> String {
-        value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
     }
 
     static func drawBottom(_ state: ExplorerState, in area: Rect, on canvas: inout Canvas) {
@@ -344,7 +339,7 @@ public enum Screen {
 
     static func drawHelp(on canvas: inout Canvas) {
         let keysWidth = KeyMap.help.map(\.keys.count).max()! + 2
-        let lines = KeyMap.help.map { $0.keys.padding(toLength: keysWidth, withPad: " ", startingAt: 0) + $0.what }
+        let lines = KeyMap.help.map { $0.keys + String(repeating: " ", count: keysWidth - $0.keys.count) + $0.what }
         let width = min(canvas.width - 4, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(canvas.height - 2, lines.count + 4)
         let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
@@ -368,18 +363,11 @@ public enum Screen {
 
     // MARK: - Helpers
 
-    /// Two significant digits that fit the gutter: "0.031", "-12", "2.8e-4", "-1.2e-4".
-    static func axisLabel(_ value: Float) -> String {
-        let magnitude = abs(value)
-        guard magnitude != 0, magnitude < 0.01 || magnitude >= 10_000 else { return String(format: "%.2g", Double(value)) }
-        return String(format: "%.1e", Double(value)).replacingOccurrences(of: "e-0", with: "e-").replacingOccurrences(of: "e+0", with: "e")
-    }
-
     static func letter(_ base: UInt8) -> Character { Character(Unicode.Scalar(base)) }
 
     static func timing(_ milliseconds: Double?, stale: Bool) -> String {
         if stale { return milliseconds == nil ? "" : " (updating…)" }
-        return milliseconds.map { " (\(formatMilliseconds($0)))" } ?? ""
+        return milliseconds.map { " (\(NumberFormat.milliseconds($0)))" } ?? ""
     }
 }
 

@@ -1,4 +1,5 @@
-@testable import Explorer
+import ExplorerCore
+@testable import ExplorerRuntime
 import Foundation
 import XCTest
 

@@ -1,29 +1,13 @@
+import ExplorerCore
 import Foundation
 import Genomics
 import Interpretation
 import Rendering
 
-/// What `s` saves, taken from the state; the runtime adds file paths and predictions.
-public struct SessionSnapshot: Sendable, Equatable {
-    public var records: [SequenceRecord]
-    public var histories: [EditHistory]
-    public var view: SessionFile.View
-}
-
 /// The session file (JSON): model, inputs, every record's edits (with undo/redo history) and the
 /// view. `seqlens explore --session FILE` restores it exactly. Paths are stored relative to the
 /// session file's folder when they lie inside it, so a folder can be moved as a whole.
 public struct SessionFile: Codable, Sendable, Equatable {
-    public struct View: Codable, Sendable, Equatable {
-        public var record: Int
-        public var cursor: Int
-        public var task: Int
-        public var method: ExplorerMethod
-        public var zoomLevel: Int
-        public var columnsPerPosition: Int
-        public var sortsPredictions: Bool
-    }
-
     /// Edits of one record as POS:REF>ALT strings, one array per undo group.
     public struct RecordEdits: Codable, Sendable, Equatable {
         public var id: String
@@ -52,7 +36,7 @@ public struct SessionFile: Codable, Sendable, Equatable {
     public var annotations: String?
     public var motifs: MotifSelection?
     public var edits: [RecordEdits]
-    public var view: View
+    public var view: SavedView
 
     public init(model: String, sequences: String, annotations: String?, motifs: MotifSelection? = nil, snapshot: SessionSnapshot) {
         self.model = model
@@ -126,35 +110,6 @@ public struct SessionFile: Codable, Sendable, Equatable {
             histories[recordIndex] = history
         }
         return histories
-    }
-}
-
-extension ExplorerState {
-    var snapshot: SessionSnapshot {
-        SessionSnapshot(records: records, histories: histories, view: SessionFile.View(
-            record: recordIndex, cursor: cursor, task: task, method: method,
-            zoomLevel: zoom.level, columnsPerPosition: zoom.columnsPerPosition, sortsPredictions: sortsPredictions))
-    }
-
-    /// Puts back the edits and view of a session (after `init`, before `start`).
-    public mutating func restore(histories: [EditHistory], view: SessionFile.View) {
-        self.histories = histories
-        savedHistories = histories
-        recordIndex = max(0, min(records.count - 1, view.record))
-        sequence = histories[recordIndex].apply(to: reference)
-        cursor = view.cursor
-        task = taskNames.isEmpty ? 0 : max(0, min(taskNames.count - 1, view.task))
-        method = view.method
-        zoom = Zoom(level: view.zoomLevel, columnsPerPosition: view.columnsPerPosition)
-        sortsPredictions = view.sortsPredictions
-        followCursor()
-    }
-
-    /// Changes the view before `start` (command-line choices of record, task, method).
-    public mutating func adjustView(_ change: (inout SessionFile.View) throws -> Void) rethrows {
-        var view = snapshot.view
-        try change(&view)
-        restore(histories: histories, view: view)
     }
 }
 
