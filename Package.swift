@@ -71,6 +71,8 @@ let package = Package(
             dependencies: ["Inference", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/TestSupport"
         ),
+        // Checks the sources' imports against the layers of docs/ARCHITECTURE.md.
+        .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),

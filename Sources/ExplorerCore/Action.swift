@@ -29,6 +29,8 @@ public enum Action: Sendable, Equatable {
     case zoomIn, zoomOut
     case toggleSort
     case toggleHelp
+    /// Scrolls the help overlay by lines (it lists more keys than a small screen shows).
+    case scrollHelp(by: Int)
 
     // Prompts and search.
     case openPrompt(PromptKind)

@@ -151,6 +151,8 @@ public struct ExplorerState: Sendable {
     /// Predictions sorted by |Δ| (largest first) instead of the model's order.
     public internal(set) var sortsPredictions = false
     public internal(set) var mode = Mode.normal
+    /// The first line of the help overlay on screen.
+    public internal(set) var helpScroll = 0
     public internal(set) var screenWidth = 80
     public internal(set) var screenHeight = 24
 

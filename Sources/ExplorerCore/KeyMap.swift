@@ -1,29 +1,67 @@
 import Interactive
 
+/// One line of the key table: the keys as the help shows them, what they do, and the key →
+/// action pairs of normal mode they stand for. Bindings whose action depends on the state (the
+/// bases that mutate, mouse clicks) list no pairs; `KeyMap` handles them.
+public struct KeyBinding: Sendable {
+    public let keys: String
+    public let what: String
+    package let actions: [(key: Key, action: Action)]
+
+    init(_ keys: String, _ what: String, _ actions: [(Key, Action)] = []) {
+        self.keys = keys
+        self.what = what
+        self.actions = actions.map { (key: $0.0, action: $0.1) }
+    }
+}
+
 /// Keys to actions, per mode. Upper-case letters that are bases mutate; lower-case letters and
 /// punctuation are commands (vim's habit: H, L, R, Z are commands too, none of them a base).
 public enum KeyMap {
-    /// One help line per binding, in the order the help overlay lists them.
-    public static let help: [(keys: String, what: String)] = [
-        ("← → h l", "move one base"),
-        ("H L PgUp PgDn", "move one screen"),
-        ("0 $ Home End", "first / last base"),
-        (":", "jump to a position (0-based)"),
-        ("A C G T N", "mutate the base under the cursor (U for RNA models)"),
-        ("R", "replace mode: typed bases overwrite, Esc ends"),
-        ("u  Ctrl-R", "undo / redo"),
-        ("r", "reset the record to its reference"),
-        ("n p", "next / previous record"),
-        ("[ ] ↑ ↓", "previous / next task"),
-        ("m", "cycle the attribution method"),
-        ("z Z", "zoom in / out"),
-        ("o", "sort predictions (by |Δ| once edited) or model order"),
-        ("/  * #", "find a subsequence (IUPAC ok), next / previous hit"),
-        ("click", "move the cursor to a base"),
-        ("s", "save edited FASTA, mutation log and session"),
-        ("q  Ctrl-C", "quit (asks when edits are unsaved)"),
-        ("?", "this help"),
+    /// Every binding of normal mode, in the order the help overlay and the README list them:
+    /// the one table the key map, the `?` help and the README's key table come from.
+    public static let bindings: [KeyBinding] = [
+        KeyBinding("← → h l", "move one base", [(.left, .move(by: -1)), (.character("h"), .move(by: -1)),
+                                                 (.right, .move(by: 1)), (.character("l"), .move(by: 1))]),
+        KeyBinding("H L PgUp PgDn", "move one screen", [(.character("H"), .page(by: -1)), (.pageUp, .page(by: -1)),
+                                                        (.character("L"), .page(by: 1)), (.pageDown, .page(by: 1))]),
+        KeyBinding("0 $ Home End", "first / last base", [(.character("0"), .moveToStart), (.home, .moveToStart),
+                                                         (.character("$"), .moveToEnd), (.end, .moveToEnd)]),
+        KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
+        KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
+        KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
+        KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),
+        KeyBinding("r", "reset the record to its reference", [(.character("r"), .resetRecord)]),
+        KeyBinding("n p", "next / previous record", [(.character("n"), .nextRecord), (.character("p"), .previousRecord)]),
+        KeyBinding("[ ] ↑ ↓", "previous / next task", [(.character("["), .previousTask), (.up, .previousTask),
+                                                        (.character("]"), .nextTask), (.down, .nextTask)]),
+        KeyBinding("m", "cycle the attribution method", [(.character("m"), .cycleMethod)]),
+        KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
+        KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),
+        KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
+                   [(.character("/"), .openPrompt(.search)), (.character("*"), .nextHit), (.character("#"), .previousHit)]),
+        KeyBinding("click", "move the cursor to a base"),
+        KeyBinding("s", "save edited FASTA, mutation log and session", [(.character("s"), .save)]),
+        KeyBinding("q  Ctrl-C", "quit (asks when edits are unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
+        KeyBinding("Esc", "clear the search; leave a prompt or mode", [(.escape, .cancel)]),
+        KeyBinding("?", "this help", [(.character("?"), .toggleHelp)]),
     ]
+
+    /// Normal mode's keys, looked up once.
+    static let normalActions: [Key: Action] = Dictionary(
+        bindings.flatMap(\.actions).map { ($0.key, $0.action) }, uniquingKeysWith: { first, _ in first })
+
+    /// The README's key table (markdown), made from `bindings`; a test keeps the README equal to it.
+    public static var markdownTable: String {
+        func code(_ keys: String) -> String {
+            keys.split(separator: " ").map { token in
+                ["click", "PgUp", "PgDn", "Home", "End", "Esc"].contains(String(token)) || token.hasPrefix("Ctrl-") ? String(token) : "`\(token)`"
+            }.joined(separator: " ")
+        }
+        let escape = { (text: String) in text.map { $0 == "|" ? "\\|" : String($0) }.joined() }
+        return (["| keys | what they do |", "|---|---|"] + bindings.map { "| \(code($0.keys)) | \(escape($0.what)) |" })
+            .joined(separator: "\n")
+    }
 
     /// The action an input event means in `state`'s mode, or nil when it means nothing there.
     public static func action(for event: InputEvent, in state: ExplorerState) -> Action? {
@@ -37,7 +75,13 @@ public enum KeyMap {
     static func action(for key: Key, in state: ExplorerState) -> Action? {
         switch state.mode {
         case .help:
-            return .toggleHelp
+            switch key {
+            case .down, .character("j"): return .scrollHelp(by: 1)
+            case .up, .character("k"): return .scrollHelp(by: -1)
+            case .pageDown, .character(" "): return .scrollHelp(by: 10)
+            case .pageUp: return .scrollHelp(by: -10)
+            default: return .toggleHelp
+            }
         case .confirmQuit:
             switch key {
             case .character("s"), .character("S"): return .save
@@ -62,56 +106,18 @@ public enum KeyMap {
             default: return movement(key)
             }
         case .normal:
-            if let movement = movement(key) { return movement }
-            switch key {
-            case .up: return .previousTask
-            case .down: return .nextTask
-            case .escape: return .cancel
-            case .control("r"): return .redo
-            case .control("c"): return .quit
-            case .character(let character): return command(character, in: state)
-            default: return nil
-            }
-        }
-    }
-
-    /// Keys that move the cursor in normal and replace mode.
-    static func movement(_ key: Key) -> Action? {
-        switch key {
-        case .left, .character("h"): return .move(by: -1)
-        case .right, .character("l"): return .move(by: 1)
-        case .pageUp, .character("H"): return .page(by: -1)
-        case .pageDown, .character("L"): return .page(by: 1)
-        case .home, .character("0"): return .moveToStart
-        case .end, .character("$"): return .moveToEnd
-        default: return nil
-        }
-    }
-
-    static func command(_ character: Character, in state: ExplorerState) -> Action? {
-        switch character {
-        case ":": return .openPrompt(.jump)
-        case "/": return .openPrompt(.search)
-        case "*": return .nextHit
-        case "#": return .previousHit
-        case "R": return .enterReplaceMode
-        case "u": return .undo
-        case "r": return .resetRecord
-        case "n": return .nextRecord
-        case "p": return .previousRecord
-        case "[": return .previousTask
-        case "]": return .nextTask
-        case "m": return .cycleMethod
-        case "z": return .zoomIn
-        case "Z": return .zoomOut
-        case "o": return .toggleSort
-        case "?": return .toggleHelp
-        case "s": return .save
-        case "q": return .quit
-        default:
+            if let action = normalActions[key] { return action }
             // Any other upper-case letter is a mutation attempt: update explains what is allowed.
-            guard let ascii = character.asciiValue, character.isUppercase else { return nil }
+            guard case .character(let character) = key, let ascii = character.asciiValue, character.isUppercase else { return nil }
             return .mutate(base: ascii)
+        }
+    }
+
+    /// Keys that move the cursor in replace mode too (arrows and pages; letters type bases there).
+    static func movement(_ key: Key) -> Action? {
+        switch normalActions[key] {
+        case .move?, .page?, .moveToStart?, .moveToEnd?: return normalActions[key]
+        default: return nil
         }
     }
 }

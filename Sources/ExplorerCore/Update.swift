@@ -43,7 +43,10 @@ extension ExplorerState {
         case .zoomIn: stepZoom(inwards: true)
         case .zoomOut: stepZoom(inwards: false)
         case .toggleSort: sortsPredictions.toggle()
-        case .toggleHelp: mode = mode == .help ? .normal : .help
+        case .toggleHelp:
+            mode = mode == .help ? .normal : .help
+            helpScroll = 0
+        case .scrollHelp(let lines): helpScroll = max(0, min(KeyMap.bindings.count - 1, helpScroll + lines))
 
         case .openPrompt(let kind): mode = .prompt(kind, text: "")
         case .promptInput(let character):

@@ -33,7 +33,7 @@ public enum Screen {
         drawSequence(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
         drawBottom(state, in: layout.bottom, on: &canvas)
-        if state.mode == .help { drawHelp(on: &canvas) }
+        if state.mode == .help { drawHelp(state, on: &canvas) }
         return canvas
     }
 
@@ -337,11 +337,12 @@ public enum Screen {
         canvas.write(text, x: area.x, y: area.y, style: style, maxWidth: area.width)
     }
 
-    static func drawHelp(on canvas: inout Canvas) {
-        let keysWidth = KeyMap.help.map(\.keys.count).max()! + 2
-        let lines = KeyMap.help.map { $0.keys + String(repeating: " ", count: keysWidth - $0.keys.count) + $0.what }
-        let width = min(canvas.width - 4, (lines.map(\.count).max() ?? 0) + 4)
-        let height = min(canvas.height - 2, lines.count + 4)
+    /// The key table in a box; when it is longer than the screen, ↓ and PgDn scroll it.
+    static func drawHelp(_ state: ExplorerState, on canvas: inout Canvas) {
+        let keysWidth = KeyMap.bindings.map(\.keys.count).max()! + 2
+        let lines = KeyMap.bindings.map { $0.keys + String(repeating: " ", count: keysWidth - $0.keys.count) + $0.what }
+        let width = min(canvas.width - 2, (lines.map(\.count).max() ?? 0) + 4)
+        let height = min(canvas.height, lines.count + 4)
         let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
         canvas.fill(box, with: .blank)
         for x in box.x ..< box.maxX {
@@ -355,10 +356,14 @@ public enum Screen {
         canvas.put("┌", x: box.x, y: box.y); canvas.put("┐", x: box.maxX - 1, y: box.y)
         canvas.put("└", x: box.x, y: box.maxY - 1); canvas.put("┘", x: box.maxX - 1, y: box.maxY - 1)
         canvas.write(" keys ", x: box.x + 2, y: box.y, style: Style(attributes: .bold))
-        for (row, line) in lines.enumerated() where row < height - 4 {
+        let rows = height - 4
+        let first = max(0, min(state.helpScroll, lines.count - rows))
+        for (row, line) in lines.dropFirst(first).prefix(rows).enumerated() {
             canvas.write(line, x: box.x + 2, y: box.y + 2 + row, maxWidth: width - 4)
         }
-        canvas.write(" any key closes ", x: box.maxX - 18, y: box.maxY - 1, style: Style(attributes: .dim))
+        let more = first + rows < lines.count ? " ↓ \(lines.count - first - rows) more " : ""
+        canvas.write(more, x: box.x + 2, y: box.maxY - 1, style: Style(attributes: .bold))
+        canvas.write(" any other key closes ", x: box.maxX - 24, y: box.maxY - 1, style: Style(attributes: .dim))
     }
 
     // MARK: - Helpers

@@ -145,13 +145,22 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count, 2)
     }
 
-    func testHelpOverlayListsEveryKey() {
+    func testHelpOverlayListsEveryKeyScrollingOnSmallScreens() {
         var state = makeState(width: 80, height: 24)
         _ = state.update(.toggleHelp)
-        let text = Screen.render(state, depth: .palette256).lines.joined(separator: "\n")
-        for (keys, what) in KeyMap.help {
-            XCTAssertTrue(text.contains(keys) && text.contains(what), "help lacks \(keys): \(what)")
+        var text = ""
+        for _ in KeyMap.bindings {
+            text += Screen.render(state, depth: .palette256).lines.joined(separator: "\n")
+            _ = state.update(.scrollHelp(by: 1))
         }
+        for binding in KeyMap.bindings {
+            XCTAssertTrue(text.contains(binding.keys) && text.contains(binding.what), "help lacks \(binding.keys): \(binding.what)")
+        }
+        var tall = makeState(width: 100, height: 48)
+        _ = tall.update(.toggleHelp)
+        let screen = Screen.render(tall, depth: .palette256).lines.joined(separator: "\n")
+        XCTAssertTrue(KeyMap.bindings.allSatisfy { screen.contains($0.what) }, "a tall screen shows every key at once")
+        XCTAssertFalse(screen.contains("more "))
     }
 
     func testBottomLineFollowsTheMode() {
