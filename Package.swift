@@ -22,7 +22,7 @@ let package = Package(
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
         ),
 
-        // The engine, bottom up (see DESIGN.md).
+        // The engine, bottom up (see docs/ARCHITECTURE.md).
         .target(name: "Genomics"),
         .target(
             name: "Inference",
