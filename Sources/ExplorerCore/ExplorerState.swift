@@ -6,6 +6,7 @@ public enum ExplorerMethod: String, CaseIterable, Codable, Sendable {
     case saliency
     case correctedSaliency = "corrected-saliency"
     case gradientTimesInput = "grad-input"
+    case smoothGrad = "smoothgrad"
     case integratedGradients = "ig"
     /// tangermeme's ISM attribution: the effects mean-centred over the alphabet, at the present base.
     case ismDerived = "ism"
@@ -16,13 +17,14 @@ public enum ExplorerMethod: String, CaseIterable, Codable, Sendable {
         case .saliency: return "saliency"
         case .correctedSaliency: return "corrected saliency"
         case .gradientTimesInput: return "grad×input"
+        case .smoothGrad: return "SmoothGrad"
         case .integratedGradients: return "integrated gradients"
         case .ismDerived: return "ISM-derived"
         }
     }
 
     /// Slow methods run on the background lane with ISM so they never delay predictions.
-    public var isSlow: Bool { self == .integratedGradients }
+    public var isSlow: Bool { self == .integratedGradients || self == .smoothGrad }
 }
 
 /// A value computed in the background for one version of the sequence.

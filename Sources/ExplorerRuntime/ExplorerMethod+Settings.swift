@@ -8,6 +8,7 @@ extension ExplorerMethod {
         case .saliency: return AttributionSettings(method: .saliency, target: task)
         case .correctedSaliency: return AttributionSettings(method: .saliency, target: task, corrected: true)
         case .gradientTimesInput: return AttributionSettings(method: .gradInput, target: task)
+        case .smoothGrad: return AttributionSettings(method: .smoothgrad, target: task)
         case .integratedGradients: return AttributionSettings(method: .integratedGradients, target: task)
         case .ismDerived: return nil
         }

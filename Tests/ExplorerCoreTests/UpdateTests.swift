@@ -253,7 +253,7 @@ final class UpdateTests: XCTestCase {
     func testMethodCycleAndISMDerivedNeedsNoGradients() {
         var state = makeState()
         var seen = [state.method]
-        for _ in 0 ..< 5 {
+        for _ in 0 ..< 6 {
             let effects = type("m", &state)
             seen.append(state.method)
             if state.method == .ismDerived {
@@ -262,7 +262,7 @@ final class UpdateTests: XCTestCase {
                 XCTAssertEqual(effects, [.attribute(version: 0, sequence: state.sequence, method: state.method, task: 0)])
             }
         }
-        XCTAssertEqual(seen, [.saliency, .correctedSaliency, .gradientTimesInput, .integratedGradients, .ismDerived, .saliency])
+        XCTAssertEqual(seen, [.saliency, .correctedSaliency, .gradientTimesInput, .smoothGrad, .integratedGradients, .ismDerived, .saliency])
     }
 
     func testZoomLadder() {

@@ -82,9 +82,22 @@ final class ExplorerAppTests: XCTestCase {
         XCTAssertEqual(ismComparison.failures, 0, "\(ismComparison)")
     }
 
+    func testSmoothGradIsTheHeadlessSmoothGrad() throws {
+        let (app, model) = try makeApp()
+        press("mmm", app)
+        settle(app)
+        XCTAssertEqual(app.state.method, .smoothGrad)
+        let expected = try Attributor(model: model).attribute([app.state.sequence], settings: AttributionSettings(method: .smoothgrad, target: app.state.task))
+        let map = try XCTUnwrap(app.state.attribution)
+        XCTAssertEqual(map.value.method, .smoothGrad)
+        XCTAssertEqual(compare(map.value.values, expected.scalars, absolute: 1e-5).failures, 0)
+        let saliency = try Attributor(model: model).attribute([app.state.sequence], settings: AttributionSettings(method: .saliency, target: app.state.task))
+        XCTAssertGreaterThan(compare(map.value.values, saliency.scalars, absolute: 1e-6).failures, 0, "noise changes the map")
+    }
+
     func testTheISMDerivedMapIsTangermemesCentredISM() throws {
         let (app, model) = try makeApp()
-        press("mmmm", app)
+        press("mmmmm", app)
         XCTAssertEqual(app.state.method, .ismDerived)
         let matrix = try XCTUnwrap(Screen.attributionMatrix(app.state))
         let live = LiveModel(model: model)
