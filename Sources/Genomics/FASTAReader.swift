@@ -4,7 +4,8 @@ import Foundation
 ///
 /// Sequence lines may hold letters (uppercased on read), '-' and '.' (gaps, read as 'N' because a model
 /// sees them as all-zero columns just like N) and spaces/tabs (ignored). Anything else is an error
-/// naming the file, line and character. Duplicate ids are allowed; see `SequenceRecord.duplicateIDs(in:)`.
+/// naming the file, line and character. Records are returned as the file has them, duplicate ids included;
+/// the commands make ids unique with `SequenceRecord.uniquingIDs(_:)` and warn.
 public enum FASTAReader {
     /// Reads and parses a FASTA file; messages name the file by the path as given (`url.relativePath`).
     public static func read(contentsOf url: URL) throws -> [SequenceRecord] {

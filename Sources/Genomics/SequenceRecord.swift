@@ -41,18 +41,40 @@ extension SequenceRecord {
         return order
     }
 
-    /// One-line warning naming duplicated ids, or nil when all ids are unique.
+    /// The records with unique ids, renamed as `seqkit rename` does: the second record with id X
+    /// becomes X_2, the third X_3 (a name already in the file is skipped, X_2 then X_3 …). The
+    /// first keeps its id, so `--record X` still finds it, and every output row has its own id.
+    public static func uniquingIDs(_ records: [SequenceRecord]) -> [SequenceRecord] {
+        guard !duplicateIDs(in: records).isEmpty else { return records }
+        var taken = Set(records.map(\.id))
+        var seen: [String: Int] = [:]
+        return records.map { record in
+            seen[record.id, default: 0] += 1
+            guard let count = seen[record.id], count > 1 else { return record }
+            var copy = record
+            var number = count
+            while taken.contains("\(record.id)_\(number)") { number += 1 }
+            copy.id = "\(record.id)_\(number)"
+            taken.insert(copy.id)
+            return copy
+        }
+    }
+
+    /// One-line warning naming duplicated ids and how `uniquingIDs` renames them, or nil when all ids are unique.
     ///
-    /// e.g. `warning: 2 ids occur more than once (chr1 x3, chr2 x2); records are told apart by their header lines`
+    /// e.g. `warning: 2 ids occur more than once (chr1 x3, chr2 x2); repeats are renamed chr1_2, chr1_3, … as seqkit rename does`
     public static func duplicateWarning(records: [SequenceRecord]) -> String? {
         let dups = duplicateIDs(in: records)
-        guard !dups.isEmpty else { return nil }
+        guard let example = dups.first else { return nil }
         var counts: [String: Int] = [:]
         for r in records { counts[r.id, default: 0] += 1 }
         // Cap the list so a file of thousands of repeats still gives one readable line.
         let shown = dups.prefix(5).map { "\($0) x\(counts[$0]!)" }.joined(separator: ", ")
         let more = dups.count > 5 ? ", ..." : ""
         let subject = dups.count == 1 ? "1 id occurs" : "\(dups.count) ids occur"
-        return "warning: \(subject) more than once (\(shown)\(more)); records are told apart by their header lines"
+        let unique = uniquingIDs(records)
+        let renamed = records.indices.filter { records[$0].id == example }.dropFirst().map { unique[$0].id }
+        let names = renamed.prefix(2).joined(separator: ", ") + (renamed.count > 2 || dups.count > 1 ? ", …" : "")
+        return "warning: \(subject) more than once (\(shown)\(more)); repeats are renamed \(names) as seqkit rename does"
     }
 }
