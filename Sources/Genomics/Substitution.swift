@@ -26,6 +26,21 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
     public var description: String {
         "\(position):\(Character(UnicodeScalar(reference)))>\(Character(UnicodeScalar(alternative)))"
     }
+
+    /// Checks that the position lies in the record and REF is its base there. When REF sits one
+    /// base away, the message says positions are 0-based: a 1-based position is the usual slip.
+    public func check(in record: SequenceRecord) throws {
+        guard position < record.length else {
+            throw GenomicsError("mutation \(self) is past the end of record '\(record.id)' (\(record.length) nt)")
+        }
+        let actual = record.sequence[position]
+        guard actual == reference else {
+            let letter = Character(UnicodeScalar(reference))
+            let nearby = [position - 1, position + 1].filter { record.sequence.indices.contains($0) && record.sequence[$0] == reference }
+            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(nearby.map(String.init).joined(separator: " and ")): positions are 0-based (the first base is 0)"
+            throw GenomicsError("mutation \(self): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at position \(position), not \(letter)\(hint)")
+        }
+    }
 }
 
 private extension UInt8 {

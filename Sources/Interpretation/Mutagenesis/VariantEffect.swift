@@ -19,13 +19,7 @@ public struct VariantEffect: Sendable {
         var pairs: [(record: Int, substitution: Substitution)] = []
         for (index, record) in records.enumerated() {
             for substitution in substitutions {
-                guard substitution.position < record.length else {
-                    throw InterpretationError("mutation \(substitution) is past the end of record '\(record.id)' (\(record.length) nt)")
-                }
-                let actual = record.sequence[substitution.position]
-                guard actual == substitution.reference else {
-                    throw InterpretationError("mutation \(substitution): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at position \(substitution.position), not \(Character(UnicodeScalar(substitution.reference)))")
-                }
+                try substitution.check(in: record)
                 var sequence = record.sequence
                 sequence[substitution.position] = substitution.alternative
                 mutated.append(sequence)
