@@ -4,7 +4,7 @@ import Inference
 
 /// Predictions for a set of records: one row per record, one column per task.
 public struct PredictionTable: Sendable {
-    public enum Format: String, Sendable {
+    public enum Format: String, Sendable, CaseIterable {
         case tsv, npy
 
         /// The format a file name asks for, nil when its extension is not one seqlens writes.

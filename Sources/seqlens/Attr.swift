@@ -21,7 +21,8 @@ struct Attr: ParsableCommand {
         Examples:
           seqlens attr MODEL.onnx seqs.fa --output saliency.npy
           seqlens attr MODEL.onnx seqs.fa --method ig --target CEBPB --logits -o ig.npz
-          seqlens attr MODEL.onnx seqs.fa --method ig --baseline shuffled --shuffles 10 -o eig.npy
+          seqlens attr MODEL.onnx seqs.fa --method ig --baseline shuffled \\
+              --shuffles 10 -o eig.npy
           seqlens attr MODEL.onnx seqs.fa --method grad-input --corrected -o gi.tsv
         """
     )
@@ -66,7 +67,7 @@ struct Attr: ParsableCommand {
 struct AttributionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("saliency, grad-input, smoothgrad or ig.", valueName: "method"))
     var method: String = AttributionMethod.saliency.rawValue
-    @Option(help: "The task to attribute: index or name (default: 0, the first).") var target: String = "0"
+    @Option(help: "The task to attribute: an index or a name (any letter case).") var target: String = "0"
     @Flag(help: "Subtract the alphabet mean of the gradient at each position (gradient correction).") var corrected = false
     @Flag(help: "Attribute the pre-activation output (bypass a final Sigmoid/Softmax).") var logits = false
     @Option(help: "Integrated gradients: path steps.") var steps: Int = 50

@@ -9,8 +9,11 @@ struct ComputeOptions: ParsableArguments {
     @Option(help: "Sequences per forward pass.")
     var batch: Int = 64
 
-    @Option(help: "CPU threads (default: all cores).")
-    var threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    // Optional so that --help says "all cores" rather than this machine's count.
+    @Option(name: .customLong("threads"), help: "CPU threads (default: all cores).")
+    var requestedThreads: Int?
+
+    var threads: Int { requestedThreads ?? ProcessInfo.processInfo.activeProcessorCount }
 
     func validate() throws {
         guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
@@ -31,22 +34,18 @@ struct FitOptions: ParsableArguments {
 
 extension FitAnchor: ExpressibleByArgument {}
 
-/// Runs a command body, turning the engine's errors into one line on stderr and exit status 2.
+/// Runs a command body, turning the engine's errors into refusals (one line on stderr and
+/// exit status 2, printed by `Seqlens.main` once the command has unwound).
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as InferenceError {
-        fail(error.description)
+        throw CommandFailure(error.description)
     } catch let error as GenomicsError {
-        fail(error.description)
+        throw CommandFailure(error.description)
     } catch let error as InterpretationError {
-        fail(error.description)
+        throw CommandFailure(error.description)
     }
-}
-
-func fail(_ message: String) -> Never {
-    FileHandle.standardError.write(Data("seqlens: error: \(message)\n".utf8))
-    exit(2)
 }
 
 func warn(_ message: String) {
@@ -58,9 +57,20 @@ func loadModel(_ path: String, outputName: String? = nil) throws -> SequenceMode
     try SequenceModel(contentsOf: URL(fileURLWithPath: path), outputName: outputName)
 }
 
-/// Reads FASTA records and warns (stderr) about letters that encode as zero columns.
-func readRecords(_ path: String, alphabet: Alphabet) throws -> [SequenceRecord] {
-    let records = try FASTAReader.read(contentsOf: URL(fileURLWithPath: path))
+/// Reads FASTA records, all of them or the one `--record` names (an id or a 0-based index).
+/// Repeated ids are renamed (see `SequenceRecord.uniquingIDs`); warnings (stderr) concern only
+/// the records returned.
+func readRecords(_ path: String, alphabet: Alphabet, choosing record: String? = nil) throws -> [SequenceRecord] {
+    let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: path))
+    let unique = SequenceRecord.uniquingIDs(read)
+    var records = unique, originals = read
+    if let record {
+        let index = try Show.recordIndex(record, records: unique, count: unique.count, source: path)
+        records = [unique[index]]
+        originals = [read[index]]
+    }
+    let duplicated = Set(SequenceRecord.duplicateIDs(in: read))
+    if originals.contains(where: { duplicated.contains($0.id) }), let warning = SequenceRecord.duplicateWarning(records: read) { warn(warning) }
     if let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
     return records
 }
@@ -76,18 +86,76 @@ func readEqualLengthRecords(_ path: String, model: SequenceModel, fit: FitOption
     return fitted
 }
 
-/// A task given by index or by name; the error lists the tasks.
+/// A task given by index or by name, the name in any letter case (cebpb finds CEBPB) unless
+/// that matches several tasks; the errors list the tasks.
 func resolveTarget(_ text: String, tasks: [String]) throws -> Int {
     if let index = Int(text), tasks.indices.contains(index) { return index }
     if let index = tasks.firstIndex(of: text) { return index }
-    let listing = tasks.enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
-    throw InterpretationError("target '\(text)' is not a task of this model; tasks: \(listing)")
+    let matches = tasks.indices.filter { tasks[$0].caseInsensitiveCompare(text) == .orderedSame }
+    if matches.count == 1 { return matches[0] }
+    if matches.count > 1 {
+        throw InterpretationError("target '\(text)' matches \(matches.count) tasks in different letter case (\(matches.map { "\($0) \(tasks[$0])" }.joined(separator: ", "))); give the exact name or the index")
+    }
+    if let index = Int(text) {
+        throw InterpretationError("target \(index) is out of range: the model has \(tasks.count) task\(tasks.count == 1 ? "" : "s") (0–\(tasks.count - 1))")
+    }
+    // A model may have thousands of tasks: the message stays one readable line.
+    let shown = tasks.count > 12 ? 8 : tasks.count
+    let listing = tasks.prefix(shown).enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
+    let more = shown < tasks.count ? ", … (\(tasks.count) in all; seqlens inspect MODEL lists them)" : ""
+    throw InterpretationError("target '\(text)' is not a task of this model; tasks: \(listing)\(more)")
 }
 
 /// Checks an output path's extension up front, before any work.
 func validateOutput(_ path: String, formats: [String]) throws {
-    let ext = URL(fileURLWithPath: path).pathExtension.lowercased()
-    guard formats.contains(ext) else {
-        throw ValidationError("--output must end in \(formats.map { ".\($0)" }.joined(separator: ", ")) (got '\(path)')")
+    let url = URL(fileURLWithPath: path)
+    guard formats.contains(url.pathExtension.lowercased()) else {
+        let extensions = formats.map { ".\($0)" }
+        let listing = extensions.count > 1 ? extensions.dropLast().joined(separator: ", ") + " or " + extensions.last! : extensions[0]
+        throw ValidationError("--output must end in \(listing) (got '\(url.lastPathComponent)')")
     }
+}
+
+/// Commands whose arguments are MODEL FASTA: `Seqlens.main` checks the order before running them.
+protocol TakesModelAndFASTA {
+    var model: String { get }
+    var fasta: String { get }
+}
+
+extension TakesModelAndFASTA {
+    func checkArgumentOrder() throws { try refuseSwappedArguments(model: model, fasta: fasta) }
+}
+
+extension Predict: TakesModelAndFASTA {}
+extension Attr: TakesModelAndFASTA {}
+extension ISM: TakesModelAndFASTA {}
+extension Variant: TakesModelAndFASTA {}
+extension LogoCommand: TakesModelAndFASTA {}
+extension HeatmapCommand: TakesModelAndFASTA {}
+
+/// Refuses MODEL and FASTA given the other way round (a newcomer's mistake that would otherwise
+/// read as "not a valid ONNX model"). Told from the content: FASTA text starts with '>'.
+func refuseSwappedArguments(model: String, fasta: String) throws {
+    guard looksLikeFASTA(model) else { return }
+    let name = URL(fileURLWithPath: model).lastPathComponent
+    if URL(fileURLWithPath: fasta).pathExtension.lowercased() == "onnx" || looksLikeONNX(fasta) {
+        throw CommandFailure("the first argument (\(name)) is a FASTA file and the second (\(URL(fileURLWithPath: fasta).lastPathComponent)) an ONNX model; the order is MODEL FASTA")
+    }
+    throw CommandFailure("the first argument (\(name)) is a FASTA file, not an ONNX model; the order is MODEL FASTA")
+}
+
+/// The first bytes of a file (empty when it cannot be read).
+private func leadingBytes(_ path: String, count: Int = 512) -> Data {
+    guard let handle = FileHandle(forReadingAtPath: path) else { return Data() }
+    defer { try? handle.close() }
+    return (try? handle.read(upToCount: count)) ?? Data()
+}
+
+private func looksLikeFASTA(_ path: String) -> Bool {
+    leadingBytes(path).first { ![0x20, 0x09, 0x0A, 0x0D].contains($0) } == UInt8(ascii: ">")
+}
+
+/// An ONNX ModelProto opens with field 1, ir_version, a varint: tag byte 0x08.
+private func looksLikeONNX(_ path: String) -> Bool {
+    leadingBytes(path).first == 0x08
 }

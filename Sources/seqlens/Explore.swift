@@ -34,10 +34,12 @@ struct Explore: ParsableCommand {
         (predict, attr, ism, variant, logo).
 
         Examples:
-          seqlens explore sample-models/multitask-deep-relu.onnx assets/sequences/multitask.fa \\
+          seqlens explore sample-models/multitask-deep-relu.onnx \\
+              assets/sequences/multitask.fa \\
               --annotations assets/sequences/multitask.tsv
-          seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF --method ig \\
-              --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme --motif MA0139.2
+          seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF \\
+              --method ig --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme \\
+              --motif MA0139.2
           seqlens explore --session peaks.edited.session.json
         """
     )
@@ -57,7 +59,7 @@ struct Explore: ParsableCommand {
     @Option(name: .customLong("motif"), help: ArgumentHelp("Only this motif of --motifs, by id or name; repeat for more (default: every motif in the file).", valueName: "id|name"))
     var motifNames: [String] = []
 
-    @Option(help: ArgumentHelp("Show motif hits with a p-value below this (FIMO's default).", valueName: "p"))
+    @Option(help: ArgumentHelp("Show motif hits with a p-value below this (FIMO's --thresh).", valueName: "p"))
     var motifPvalue: Double = 1e-4
 
     @Option(help: ArgumentHelp("Reopen a saved session (model, sequences, edits and view).", valueName: "file"))
@@ -98,14 +100,15 @@ struct Explore: ParsableCommand {
         // Check the terminal first: nothing to load when the screen cannot be shown.
         if let reason = TerminalUI.unavailableReason(environment: ProcessInfo.processInfo.environment,
                                                       stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1) {
-            fail(reason)
+            throw CommandFailure(reason)
         }
         let app = try reportingExplorerErrors { try makeApp() }
+        // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.
         defer { app.stop() }
         do {
             try TerminalUI.run(app, colorMode: color)
         } catch {
-            fail("\(error)")
+            throw CommandFailure("\(error)")
         }
     }
 
@@ -129,10 +132,12 @@ struct Explore: ParsableCommand {
             motifSelection = motifSelection ?? file.motifs.map { SessionFile.MotifSelection(file: resolve($0.file), names: $0.names, pValue: $0.pValue) }
             sessionFile = file
         }
+        if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath) }
         let sequenceModel = try loadModel(modelPath, outputName: outputName)
         // Warnings about the input go to the first screen's message line: stderr is hidden under it.
-        let loaded = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
-        guard !loaded.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
+        let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
+        guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
+        let loaded = SequenceRecord.uniquingIDs(read)
         let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
         let taskNames = try sequenceModel.taskNames(length: records[0].length)
         var intervals: [String: [Annotation]] = [:]
@@ -150,7 +155,8 @@ struct Explore: ParsableCommand {
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
                                   scansMotifs: scanner != nil)
-        state.message = SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)
+        let warnings = [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)].compactMap { $0 }
+        state.message = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
         }
@@ -171,7 +177,7 @@ struct Explore: ParsableCommand {
         var result: T?
         try reportingErrors {
             try reportingDrawingErrors {
-                do { result = try body() } catch let error as ExplorerError { fail(error.description) }
+                do { result = try body() } catch let error as ExplorerError { throw CommandFailure(error.description) }
             }
         }
         return result!

@@ -28,7 +28,7 @@ struct ISM: ParsableCommand {
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file; records must share one length.") var fasta: String
-    @Option(help: "The task: index, name, or all (default: 0, the first).") var target: String = "0"
+    @Option(help: "The task: an index, a name (any letter case), or all.") var target: String = "0"
     @Option(help: "First position to mutate (0-based).") var start: Int?
     @Option(help: "End of the positions to mutate (exclusive).") var end: Int?
     @Option(help: ArgumentHelp("delta (raw effects), centered (tangermeme) or l2.", valueName: "scores")) var scores: String = "delta"

@@ -27,7 +27,7 @@ struct Inspect: ParsableCommand {
             report = ModelReport(graph: graph, url: url, card: try? ModelCard.load(for: url, metadata: graph.metadata), problem: error.description)
             usable = false
         } catch let error as InferenceError {
-            guard let survey = try? ModelSurvey(contentsOf: url) else { fail(error.description) }
+            guard let survey = try? ModelSurvey(contentsOf: url) else { throw CommandFailure(error.description) }
             report = ModelReport(survey: survey, url: url, problem: error.description)
             usable = false
         }
@@ -42,6 +42,6 @@ struct Inspect: ParsableCommand {
     }
 
     private func reportingLoad(_ url: URL) throws -> Graph {
-        do { return try ONNXImporter.load(contentsOf: url) } catch let error as InferenceError { fail(error.description) }
+        do { return try ONNXImporter.load(contentsOf: url) } catch let error as InferenceError { throw CommandFailure(error.description) }
     }
 }

@@ -16,8 +16,10 @@ struct LogoCommand: ParsableCommand {
         prediction as a bar. Positions are 0-based, the end excluded (--range 80:140).
 
         Examples:
-          seqlens logo sample-models/multitask-deep-relu.onnx assets/sequences/multitask.fa --target CEBPB
-          seqlens logo MODEL.onnx seqs.fa --record enhancer_3 --method ig --range 60:140 --width 120
+          seqlens logo sample-models/multitask-deep-relu.onnx \\
+              assets/sequences/multitask.fa --target CEBPB
+          seqlens logo MODEL.onnx seqs.fa --record enhancer_3 --method ig \\
+              --range 60:140 --width 120
           seqlens logo MODEL.onnx seqs.fa --corrected --color always | less -R
           seqlens logo MODEL.onnx seqs.fa --format svg -o logo.svg
         """
@@ -67,7 +69,8 @@ struct HeatmapCommand: ParsableCommand {
         Positions are 0-based, the end excluded; only the range is mutated.
 
         Examples:
-          seqlens heatmap sample-models/multitask-deep-relu.onnx assets/sequences/multitask.fa --target SP1
+          seqlens heatmap sample-models/multitask-deep-relu.onnx \\
+              assets/sequences/multitask.fa --target SP1
           seqlens heatmap MODEL.onnx seqs.fa --record 3 --range 80:140 --percentile 99
         """
     )
@@ -77,7 +80,7 @@ struct HeatmapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The record: id or 0-based index (default: 0).", valueName: "id|index")) var record: String?
     @Option(help: ArgumentHelp("Positions to mutate and draw, 0-based with the end excluded.", valueName: "start:end"))
     var range: PositionRange?
-    @Option(help: "The task: index or name (default: 0, the first).") var target: String = "0"
+    @Option(help: "The task: an index or a name (any letter case).") var target: String = "0"
     @Option(help: "Colour scale maximum at this percentile of |effect| (default: the largest).") var percentile: Double?
     @Flag(help: "Two heatmap rows per text row (half blocks): a shorter figure.") var halfBlock = false
     @OptionGroup var drawing: DrawingOptions
@@ -126,8 +129,7 @@ struct HeatmapCommand: ParsableCommand {
 /// The model and one record of a FASTA file (by id or 0-based index), fitted to the model.
 func loadRecord(model path: String, fasta: String, record: String?, fit: FitOptions) throws -> (SequenceModel, SequenceRecord) {
     let model = try loadModel(path)
-    let records = try readRecords(fasta, alphabet: model.alphabet)
-    let index = try Show.recordIndex(record, records: records, count: records.count, source: fasta)
-    let chosen = try model.fixedLength.map { try fit.lengthFit.fit(records[index], to: $0).record } ?? records[index]
+    let read = try readRecords(fasta, alphabet: model.alphabet, choosing: record ?? "0")[0]
+    let chosen = try model.fixedLength.map { try fit.lengthFit.fit(read, to: $0).record } ?? read
     return (model, chosen)
 }

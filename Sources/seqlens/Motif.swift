@@ -18,9 +18,11 @@ struct MotifCommand: ParsableCommand {
         baseline where a letter is rarer than in the background. The consensus forms the sequence row.
 
         Examples:
-          seqlens motif assets/motifs/JASPAR2026_CORE_vertebrates.meme --list | grep -i gata
+          seqlens motif assets/motifs/JASPAR2026_CORE_vertebrates.meme --list \\
+              | grep -i gata
           seqlens motif assets/motifs/JASPAR2026_CORE_vertebrates.meme --name SP1
-          seqlens motif assets/motifs/JASPAR2026_CORE_vertebrates.jaspar --name MA0079.5 --reverse-complement
+          seqlens motif assets/motifs/JASPAR2026_CORE_vertebrates.jaspar \\
+              --name MA0079.5 --reverse-complement
           seqlens motif motifs.meme --name CTCF --format svg --output ctcf.svg
         """
     )

@@ -30,9 +30,7 @@ struct Predict: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
-        if let output, PredictionTable.Format(path: output) == nil {
-            throw ValidationError("--output must end in .tsv or .npy")
-        }
+        if let output { try validateOutput(output, formats: PredictionTable.Format.allCases.map(\.rawValue)) }
     }
 
     func run() throws {

@@ -167,7 +167,7 @@ struct DrawingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("ansi: text for the terminal; svg: vector graphics for publication (default: svg when --output ends in .svg).", valueName: "ansi|svg"))
     var format: OutputFormat?
 
-    @Option(name: .shortAndLong, help: "Write to this file instead of stdout.")
+    @Option(name: .shortAndLong, help: "Write to this file instead of stdout: .svg, or .txt/.ans for text.")
     var output: String?
 
     @Option(help: ArgumentHelp("auto: colour on a terminal unless NO_COLOR is set; always: also in pipes (less -R); never: plain text.", valueName: "auto|always|never"))
@@ -179,6 +179,11 @@ struct DrawingOptions: ParsableArguments {
         if let width, width < 24 { throw ValidationError("--width must be at least 24") }
         guard height >= 2 else { throw ValidationError("--height must be at least 2") }
         if let zoom, zoom < 1 { throw ValidationError("--zoom must be at least 1") }
+        // Refused before any work: -o logo.png would otherwise get ANSI text after a long run.
+        if let output, !URL(fileURLWithPath: output).pathExtension.isEmpty {
+            let text = ["txt", "ans"]
+            try validateOutput(output, formats: format == .svg ? ["svg"] : format == .ansi ? text : ["svg"] + text)
+        }
     }
 
     /// Draws the figure with these options to stdout or --output (atomically).
@@ -234,9 +239,9 @@ struct PositionRange: ExpressibleByArgument {
     }
 }
 
-/// Runs a drawing command body, turning RenderingError into one line on stderr and exit status 2.
+/// Runs a drawing command body, turning RenderingError into a refusal (one line, exit status 2).
 func reportingDrawingErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as RenderingError { fail(error.description) }
+    do { try body() } catch let error as RenderingError { throw CommandFailure(error.description) }
 }
 
 extension AttributionArray.Layout: ExpressibleByArgument {}

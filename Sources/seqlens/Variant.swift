@@ -9,35 +9,45 @@ struct Variant: ParsableCommand {
         abstract: "Score substitutions: reference and alternative predictions for every task.",
         discussion: """
         Each mutation is POS:REF>ALT with a 0-based position; REF must be the record's base there. \
-        Every mutation is scored on its own, on every record (or the one chosen with --record). \
-        Output: TSV with record, mutation, task, reference, alternative, delta (alternative − reference).
+        Every mutation is scored on its own, on every record, so with several records pick the one \
+        the positions refer to with --record (an id or a 0-based index). Output: TSV with \
+        record, mutation, task, reference, alternative, delta (alternative − reference).
 
         Examples:
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G'
-          seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G,60:C>T' --record enhancer_3 -o effects.tsv
+          seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G,60:C>T' \\
+              --record enhancer_3 -o effects.tsv
         """
     )
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file.") var fasta: String
     @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT, comma- or space-separated.") var mutations: [String]
-    @Option(help: "Only this record (id or 0-based index).") var record: String?
-    @Option(name: .shortAndLong, help: "Write the TSV here instead of stdout.") var output: String?
+    @Option(help: ArgumentHelp("Only this record: an id or a 0-based index.", valueName: "id|index")) var record: String?
+    @Option(name: .shortAndLong, help: "Write the TSV here (a .tsv file) instead of stdout.") var output: String?
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
+
+    func validate() throws {
+        if let output { try validateOutput(output, formats: ["tsv"]) }
+    }
 
     func run() throws {
         try reportingErrors {
             let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
             let model = try loadModel(self.model)
-            var records = try readRecords(fasta, alphabet: model.alphabet)
-            if let record {
-                guard let chosen = records.first(where: { $0.id == record }) ?? Int(record).flatMap({ records.indices.contains($0) ? records[$0] : nil }) else {
-                    throw InterpretationError("no record '\(record)' in \(fasta)")
+            let read = try readRecords(fasta, alphabet: model.alphabet, choosing: record)
+            let records = try model.fixedLength.map { try fit.lengthFit.fit(read, to: $0).map(\.record) } ?? read
+            if records.count > 1 {
+                // A mutation rarely fits every record: say how to pick the one it was written for.
+                for record in records {
+                    for substitution in substitutions {
+                        do { try substitution.check(in: record) } catch let error as InterpretationError {
+                            throw InterpretationError("\(error.description); each mutation is applied to all \(records.count) records of \(fasta): pick one with --record ID|INDEX")
+                        }
+                    }
                 }
-                records = [chosen]
             }
-            records = try model.fixedLength.map { try fit.lengthFit.fit(records, to: $0).map(\.record) } ?? records
             let effects = try VariantEffect.score(model: model, records: records, substitutions: substitutions, batchSize: compute.batch, threads: compute.threads)
             let tasks = try model.taskNames(length: records[0].length)
             var text = "record\tmutation\ttask\treference\talternative\tdelta\n"

@@ -98,9 +98,9 @@ final class AttributionCommandTests: XCTestCase {
         let clean = directory.appendingPathComponent("clean.fa")
         try Data((">r1\n" + String(repeating: "ACGT", count: 50) + "\n").utf8).write(to: clean)
         let out = directory.appendingPathComponent("x.npy").path
-        try assertRefused(["attr", model, clean.path, "--target", "9", "-o", out], "target '9' is not a task of this model; tasks: 0 GATA, 1 Ebox")
+        try assertRefused(["attr", model, clean.path, "--target", "9", "-o", out], "target 9 is out of range: the model has 2 tasks (0–1)")
         try assertRefused(["attr", model, clean.path, "--method", "deeplift", "-o", out], "unknown method 'deeplift'; methods: saliency, grad-input, smoothgrad, ig")
-        try assertRefused(["variant", model, clean.path, "--mutations", "5:A>G"], "mutation 5:A>G: record 'r1' has C at position 5, not A")
+        try assertRefused(["variant", model, clean.path, "--mutations", "5:A>G"], "mutation 5:A>G: record 'r1' has C at position 5, not A; A is at 4: positions are 0-based (the first base is 0)")
         try assertRefused(["ism", model, clean.path, "--start", "190", "--end", "210", "-o", out], "--start 190 --end 210 is not a window of the 200-nt sequences")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
