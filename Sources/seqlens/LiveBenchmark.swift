@@ -26,11 +26,9 @@ struct LiveBenchmark {
         let recordID: String
         var generator = SeededGenerator(seed: seed)
         if let fastaPath {
-            let records = try readRecords(fastaPath, alphabet: model.alphabet)
-            guard !records.isEmpty else { throw InterpretationError("\(fastaPath) has no records") }
-            let index = try record.map { try Show.recordIndex($0, records: records, count: records.count, source: fastaPath) } ?? 0
-            sequence = records[index].sequence
-            recordID = records[index].id
+            let chosen = try readRecords(fastaPath, alphabet: model.alphabet, choosing: record ?? "0")[0]
+            sequence = chosen.sequence
+            recordID = chosen.id
         } else {
             let length = self.length ?? model.fixedLength ?? 1000
             let letters = model.alphabet.letters

@@ -80,18 +80,21 @@ struct Seqlens: ParsableCommand {
             let suggestion = nearest(first, among: names).map { "did you mean '\($0)'?" } ?? "commands: \(names.joined(separator: ", "))"
             return "unknown command '\(first)'; \(suggestion)"
         }
-        let complaint = lowercasingFirstWord(message(for: error))
+        let complaint = asClauses(message(for: error))
         // A suggested option is the fix; otherwise point to the command's options.
         if complaint.hasSuffix("?") { return complaint }
         return "\(complaint); see `seqlens\(command.map { " \($0)" } ?? "") --help`"
     }
 
-    /// ArgumentParser's sentences ("Missing expected argument", "Unknown option '--x'. Did you
-    /// mean '--y'?") as one clause of a seqlens message.
-    private static func lowercasingFirstWord(_ text: String) -> String {
-        let clause = text.replacingOccurrences(of: ". Did you mean", with: "; did you mean")
-        guard let first = clause.first, first.isUppercase, clause.dropFirst().first?.isLowercase == true else { return clause }
-        return first.lowercased() + clause.dropFirst()
+    /// ArgumentParser's sentences ("Unknown option '--x'. Did you mean '--y'?", "The value 'x' is
+    /// invalid for '--pad'. Please provide one of …") as the clauses of one seqlens message.
+    private static func asClauses(_ text: String) -> String {
+        let sentences = text.split(separator: /\. (?=[A-Z])/).map { sentence in
+            guard let first = sentence.first, first.isUppercase, sentence.dropFirst().first?.isLowercase == true else { return String(sentence) }
+            return first.lowercased() + sentence.dropFirst()
+        }
+        let clauses = sentences.joined(separator: "; ")
+        return clauses.hasSuffix(".") ? String(clauses.dropLast()) : clauses
     }
 }
 

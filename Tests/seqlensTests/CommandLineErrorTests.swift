@@ -15,6 +15,8 @@ final class CommandLineErrorTests: XCTestCase {
                       "the value 'many' is invalid for '--batch <batch>'; see `seqlens predict --help`")
         assertRefusal(try runSeqlens(["predict", model, fasta, "--batch", "0"]), "--batch must be at least 1; see `seqlens predict --help`")
         assertRefusal(try runSeqlens(["attr", model, fasta]), "missing expected argument '--output <output>'; see `seqlens attr --help`")
+        assertRefusal(try runSeqlens(["predict", model, fasta, "--pad", "middle"]),
+                      "the value 'middle' is invalid for '--pad <center|left|right>'; please provide one of 'center', 'left' or 'right'; see `seqlens predict --help`")
     }
 
     func testUnknownOutputExtensionIsRefusedBeforeAnyWork() throws {
