@@ -65,7 +65,7 @@ func readRecords(_ path: String, alphabet: Alphabet, choosing record: String? = 
     let unique = SequenceRecord.uniquingIDs(read)
     var records = unique, originals = read
     if let record {
-        let index = try Show.recordIndex(record, records: unique, count: unique.count, source: path)
+        let index = try recordIndex(record, in: unique, source: path)
         records = [unique[index]]
         originals = [read[index]]
     }
@@ -73,6 +73,19 @@ func readRecords(_ path: String, alphabet: Alphabet, choosing record: String? = 
     if originals.contains(where: { duplicated.contains($0.id) }), let warning = SequenceRecord.duplicateWarning(records: read) { warn(warning) }
     if let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
     return records
+}
+
+/// The record `--record` names: an id first, then a 0-based index.
+func recordIndex(_ record: String, in records: [SequenceRecord], source: String) throws -> Int {
+    if let index = records.firstIndex(where: { $0.id == record }) { return index }
+    let range = "an index from 0 to \(records.count - 1)"
+    if let number = Int(record) {
+        guard records.indices.contains(number) else {
+            throw GenomicsError("--record \(number) is out of range: \(source) has \(records.count) record\(records.count == 1 ? "" : "s"); give an id or \(range)")
+        }
+        return number
+    }
+    throw GenomicsError("no record '\(record)' in \(source); give an id or \(range)")
 }
 
 /// Reads the FASTA, fits records to a fixed-length model, and requires one common length

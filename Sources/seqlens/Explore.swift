@@ -160,7 +160,7 @@ struct Explore: ParsableCommand {
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
         }
-        if let record { try state.adjustView { $0.record = try Show.recordIndex(record, records: records, count: records.count, source: fastaPath) } }
+        if let record { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
         if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
         state.followsTopTask = task == nil && session == nil
         if let method { state.adjustView { $0.method = method } }

@@ -72,6 +72,10 @@ final class NewcomerMistakeTests: XCTestCase {
         XCTAssertEqual(refused.status, 2)
         XCTAssertEqual(refused.stdout, "")
         XCTAssertEqual(refused.stderr, ambiguityWarning + "seqlens: error: mutation 58:G>C: record 'pos_gata_2' has A at position 58, not G; each mutation is applied to all 8 records of \(fasta): pick one with --record ID|INDEX\n")
+        assertRefusal(try runSeqlens(["variant", model, fasta, "--record", "8", "--mutations", "58:G>C"]),
+                      "--record 8 is out of range: \(fasta) has 8 records; give an id or an index from 0 to 7")
+        assertRefusal(try runSeqlens(["variant", model, fasta, "--record", "pos_gata_9", "--mutations", "58:G>C"]),
+                      "no record 'pos_gata_9' in \(fasta); give an id or an index from 0 to 7")
         let byIndex = try runSeqlens(["variant", model, fasta, "--record", "0", "--mutations", "58:G>C"])
         XCTAssertEqual(byIndex.status, 0, byIndex.stderr)
         XCTAssert(byIndex.stdout.contains("\npos_gata_1\t58:G>C\tGATA\t"), byIndex.stdout)
