@@ -275,6 +275,7 @@ final class ExploreEndToEndTests: XCTestCase {
             ([folder.appendingPathComponent("missing.onnx").path, fasta], "missing.onnx"),
             (["--session", session.path], "broken.session.json is not a seqlens session file"),
             ([model, fasta, "--task", "NOPE"], "target 'NOPE' is not a task of this model"),
+            ([fasta, model], "an ONNX model; the order is MODEL FASTA"),
         ]
         for (arguments, expected) in cases {
             let tmux = try startWrappedExplorer(arguments, waitUntilReady: false)
