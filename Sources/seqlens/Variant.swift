@@ -42,7 +42,7 @@ struct Variant: ParsableCommand {
                 // A mutation rarely fits every record: say how to pick the one it was written for.
                 for record in records {
                     for substitution in substitutions {
-                        do { try substitution.check(in: record) } catch let error as InterpretationError {
+                        do { try substitution.check(in: record) } catch let error as GenomicsError {
                             throw InterpretationError("\(error.description); each mutation is applied to all \(records.count) records of \(fasta): pick one with --record ID|INDEX")
                         }
                     }
