@@ -4,17 +4,6 @@ import ONNXProto
 /// Parses one ONNX node into an `Op`, applying the defaults of the model's opset and
 /// turning legacy attributes into constant inputs (see `Op`).
 struct ONNXNodeParser {
-    /// ONNX op types seqlens runs, as users see them in error messages and `inspect`.
-    static let supportedOpTypes: [String] = [
-        "Abs", "Add", "AveragePool", "BatchNormalization", "Cast", "Clip", "Concat", "Constant",
-        "ConstantOfShape", "Conv", "Div", "Dropout", "Elu", "Erf", "Exp", "Expand", "Flatten",
-        "Gather", "Gelu", "Gemm", "GlobalAveragePool", "GlobalMaxPool", "Identity",
-        "LayerNormalization", "LeakyRelu", "Log", "LogSoftmax", "MatMul", "MaxPool", "Mul", "Neg",
-        "Pad", "Pow", "ReduceMax", "ReduceMean", "ReduceSum", "Relu", "Reshape", "Selu", "Shape",
-        "Sigmoid", "Slice", "Softmax", "Softplus", "Split", "Sqrt", "Squeeze", "Sub", "Tanh",
-        "Transpose", "Unsqueeze",
-    ]
-
     let opset: Int
     let modelDirectory: URL?
     /// Constant inputs synthesised from legacy attributes, to be added to the initializers.
@@ -34,7 +23,10 @@ struct ONNXNodeParser {
     mutating func parse(_ proto: Onnx_NodeProto, index: Int) throws -> Parsed {
         let name = proto.name.isEmpty ? "\(proto.opType)_\(index)" : proto.name
         guard proto.domain.isEmpty || proto.domain == "ai.onnx" else {
-            throw InferenceError("node '\(name)' uses op '\(proto.opType)' from domain '\(proto.domain)', which seqlens does not support; only standard ONNX ops are (supported: \(Self.supportedOpTypes.joined(separator: ", ")))")
+            throw InferenceError("node '\(name)' uses op '\(proto.opType)' from domain '\(proto.domain)', which seqlens does not support; only standard ONNX ops are (supported: \(ONNXOpType.supportedNames.joined(separator: ", ")))")
+        }
+        guard let opType = ONNXOpType(rawValue: proto.opType) else {
+            throw InferenceError("node '\(name)' uses op '\(proto.opType)', which seqlens does not support; supported ops: \(ONNXOpType.supportedNames.joined(separator: ", "))")
         }
         let attributes = Attributes(proto.attribute, node: name, modelDirectory: modelDirectory)
         var inputs = proto.input
@@ -69,64 +61,64 @@ struct ONNXNodeParser {
         }
 
         let op: Op
-        switch proto.opType {
-        case "Constant":
+        switch opType {
+        case .constant:
             return .constant(name: outputs.first ?? name, value: try attributes.constantValue())
-        case "Conv":
+        case .conv:
             try requireInputs(2...3)
             op = .conv(ConvAttributes(spatial: try spatial(), group: try attributes.int("group") ?? 1))
-        case "BatchNormalization":
+        case .batchNormalization:
             try requireInputs(5...5)
             try onlyFirstOutput()
             if (try attributes.int("training_mode") ?? 0) != 0 {
                 throw InferenceError("node '\(name)' runs BatchNormalization in training mode; export the model after model.eval()")
             }
             op = .batchNormalization(epsilon: try attributes.float("epsilon") ?? 1e-5)
-        case "LayerNormalization":
+        case .layerNormalization:
             try requireInputs(2...3)
             op = .layerNormalization(axis: try attributes.int("axis") ?? -1, epsilon: try attributes.float("epsilon") ?? 1e-5)
-        case "Relu": op = .unary(.relu)
-        case "Exp": op = .unary(.exp)
-        case "Log": op = .unary(.log)
-        case "Sigmoid": op = .unary(.sigmoid)
-        case "Tanh": op = .unary(.tanh)
-        case "Softplus": op = .unary(.softplus)
-        case "Erf": op = .unary(.erf)
-        case "Sqrt": op = .unary(.sqrt)
-        case "Neg": op = .unary(.neg)
-        case "Abs": op = .unary(.abs)
-        case "LeakyRelu": op = .unary(.leakyRelu(alpha: try attributes.float("alpha") ?? 0.01))
-        case "Elu": op = .unary(.elu(alpha: try attributes.float("alpha") ?? 1))
-        case "Selu":
+        case .relu: op = .unary(.relu)
+        case .exp: op = .unary(.exp)
+        case .log: op = .unary(.log)
+        case .sigmoid: op = .unary(.sigmoid)
+        case .tanh: op = .unary(.tanh)
+        case .softplus: op = .unary(.softplus)
+        case .erf: op = .unary(.erf)
+        case .sqrt: op = .unary(.sqrt)
+        case .neg: op = .unary(.neg)
+        case .abs: op = .unary(.abs)
+        case .leakyRelu: op = .unary(.leakyRelu(alpha: try attributes.float("alpha") ?? 0.01))
+        case .elu: op = .unary(.elu(alpha: try attributes.float("alpha") ?? 1))
+        case .selu:
             op = .unary(.selu(alpha: try attributes.float("alpha") ?? 1.67326319217681884765625,
                               gamma: try attributes.float("gamma") ?? 1.05070102214813232421875))
-        case "Gelu":
+        case .gelu:
             let approximate = try attributes.string("approximate") ?? "none"
             guard approximate == "none" || approximate == "tanh" else {
                 throw InferenceError("node '\(name)': Gelu approximate='\(approximate)' is not an ONNX value (none or tanh)")
             }
             op = .unary(.gelu(tanhApproximation: approximate == "tanh"))
-        case "Clip":
+        case .clip:
             if opset < 11 {
                 attributeAsInput(.float(Tensor(shape: [], scalars: [try attributes.float("min") ?? -.greatestFiniteMagnitude])), at: 1, label: "min")
                 attributeAsInput(.float(Tensor(shape: [], scalars: [try attributes.float("max") ?? .greatestFiniteMagnitude])), at: 2, label: "max")
             }
             try requireInputs(1...3)
             op = .clip
-        case "Add", "Sub", "Mul", "Div", "Pow":
+        case .add, .sub, .mul, .div, .pow:
             try requireInputs(2...2)
             // Opset 6 broadcast right-aligned like numpy unless an explicit axis was given.
             if opset < 7, try attributes.int("broadcast") == 1, try attributes.int("axis") != nil {
                 throw InferenceError("node '\(name)' (\(proto.opType)) uses opset-6 broadcasting along an explicit axis, which seqlens does not support; re-export the model with opset_version=17")
             }
             op = .binary(BinaryFunction(rawValue: proto.opType.lowercased())!)
-        case "Softmax", "LogSoftmax":
+        case .softmax, .logSoftmax:
             // Before opset 13 these flattened the input to 2-D at `axis` (default 1).
             let legacy = opset < 13
             let axis = try attributes.int("axis") ?? (legacy ? 1 : -1)
-            op = proto.opType == "Softmax" ? .softmax(axis: axis, coercedTo2D: legacy) : .logSoftmax(axis: axis, coercedTo2D: legacy)
-        case "MaxPool", "AveragePool":
-            if proto.opType == "AveragePool" { try onlyFirstOutput() }
+            op = opType == .softmax ? .softmax(axis: axis, coercedTo2D: legacy) : .logSoftmax(axis: axis, coercedTo2D: legacy)
+        case .maxPool, .averagePool:
+            if opType == .averagePool { try onlyFirstOutput() }
             let pool = PoolAttributes(
                 spatial: try spatial(),
                 ceilMode: (try attributes.int("ceil_mode") ?? 0) != 0,
@@ -136,32 +128,32 @@ struct ONNXNodeParser {
             guard !pool.spatial.kernelShape.isEmpty else {
                 throw InferenceError("node '\(name)' (\(proto.opType)) has no kernel_shape")
             }
-            op = proto.opType == "MaxPool" ? .maxPool(pool) : .averagePool(pool)
-        case "GlobalAveragePool": op = .globalAveragePool
-        case "GlobalMaxPool": op = .globalMaxPool
-        case "Gemm":
+            op = opType == .maxPool ? .maxPool(pool) : .averagePool(pool)
+        case .globalAveragePool: op = .globalAveragePool
+        case .globalMaxPool: op = .globalMaxPool
+        case .gemm:
             try requireInputs(2...3)
             op = .gemm(alpha: try attributes.float("alpha") ?? 1, beta: try attributes.float("beta") ?? 1,
                        transA: (try attributes.int("transA") ?? 0) != 0, transB: (try attributes.int("transB") ?? 0) != 0)
-        case "MatMul":
+        case .matMul:
             try requireInputs(2...2)
             op = .matMul
-        case "Flatten": op = .flatten(axis: try attributes.int("axis") ?? 1)
-        case "Reshape":
+        case .flatten: op = .flatten(axis: try attributes.int("axis") ?? 1)
+        case .reshape:
             if opset < 5 { attributeAsInput(try attributes.ints("shape").map(Self.intVector), at: 1, label: "shape") }
             try requireInputs(2...2)
             op = .reshape(allowZero: (try attributes.int("allowzero") ?? 0) != 0)
-        case "Transpose": op = .transpose(permutation: try attributes.ints("perm"))
-        case "Squeeze", "Unsqueeze":
+        case .transpose: op = .transpose(permutation: try attributes.ints("perm"))
+        case .squeeze, .unsqueeze:
             if opset < 13 { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
-            if proto.opType == "Squeeze" { op = .squeeze } else { try requireInputs(2...2); op = .unsqueeze }
-        case "Concat":
+            if opType == .squeeze { op = .squeeze } else { try requireInputs(2...2); op = .unsqueeze }
+        case .concat:
             guard let axis = try attributes.int("axis") else { throw InferenceError("node '\(name)' (Concat) has no axis") }
             op = .concat(axis: axis)
-        case "Split":
+        case .split:
             if opset < 13 { attributeAsInput(try attributes.ints("split").map(Self.intVector), at: 1, label: "split") }
             op = .split(axis: try attributes.int("axis") ?? 0, outputCount: try attributes.int("num_outputs") ?? outputs.count)
-        case "Slice":
+        case .slice:
             if opset < 10 {
                 attributeAsInput(try attributes.ints("starts").map(Self.intVector), at: 1, label: "starts")
                 attributeAsInput(try attributes.ints("ends").map(Self.intVector), at: 2, label: "ends")
@@ -169,21 +161,21 @@ struct ONNXNodeParser {
             }
             try requireInputs(3...5)
             op = .slice
-        case "Gather":
+        case .gather:
             try requireInputs(2...2)
             op = .gather(axis: try attributes.int("axis") ?? 0)
-        case "Expand":
+        case .expand:
             try requireInputs(2...2)
             op = .expand
-        case "Shape": op = .shape(start: try attributes.int("start") ?? 0, end: try attributes.int("end"))
-        case "ConstantOfShape":
+        case .shape: op = .shape(start: try attributes.int("start") ?? 0, end: try attributes.int("end"))
+        case .constantOfShape:
             op = .constantOfShape(fill: try attributes.tensor("value") ?? .float(Tensor(shape: [1], scalars: [0])))
-        case "Identity": op = .identity
-        case "Dropout":
+        case .identity: op = .identity
+        case .dropout:
             try onlyFirstOutput()
             inputs = Array(inputs.prefix(1))  // ratio and training_mode do not matter at inference
             op = .identity
-        case "Pad":
+        case .pad:
             let mode = try attributes.string("mode") ?? "constant"
             guard let padMode = PadMode(rawValue: mode) else {
                 throw InferenceError("node '\(name)': Pad mode '\(mode)' is not supported (constant, reflect and edge are)")
@@ -194,20 +186,18 @@ struct ONNXNodeParser {
             }
             try requireInputs(2...4)
             op = .pad(mode: padMode)
-        case "ReduceMean", "ReduceSum", "ReduceMax":
-            let function: ReduceFunction = proto.opType == "ReduceMean" ? .mean : (proto.opType == "ReduceSum" ? .sum : .max)
+        case .reduceMean, .reduceSum, .reduceMax:
+            let function: ReduceFunction = opType == .reduceMean ? .mean : (opType == .reduceSum ? .sum : .max)
             let axesBecameInput = function == .sum ? 13 : 18
             if opset < axesBecameInput { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
             op = .reduce(function, keepDims: (try attributes.int("keepdims") ?? 1) != 0,
                          noopWithEmptyAxes: (try attributes.int("noop_with_empty_axes") ?? 0) != 0)
-        case "Cast":
+        case .cast:
             guard let to = try attributes.int("to") else { throw InferenceError("node '\(name)' (Cast) has no 'to' type") }
             guard let type = Self.elementType(onnxDataType: Int(to)) else {
                 throw InferenceError("node '\(name)' casts to ONNX data type \(to), which seqlens does not support (float and integer types are)")
             }
             op = .cast(to: type)
-        default:
-            throw InferenceError("node '\(name)' uses op '\(proto.opType)', which seqlens does not support; supported ops: \(Self.supportedOpTypes.joined(separator: ", "))")
         }
         return .node(Node(name: name, opType: proto.opType, op: op, inputs: inputs, outputs: outputs))
     }
