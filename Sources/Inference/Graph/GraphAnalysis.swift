@@ -40,9 +40,14 @@ public struct ReceptiveField: Sendable, Equatable {
             case .maxPool(let a), .averagePool(let a):
                 size += ((a.spatial.kernelShape.last ?? 1) - 1) * (a.spatial.dilations.last ?? 1) * jump
                 jump *= a.spatial.strides.last ?? 1
+            // Every output reads all positions (a dense layer, or what feeds one), or may.
             case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax:
                 mixesHere = true
-            default:
+            // Taken to keep positions apart. Where they might not (LayerNormalization over a
+            // positional axis, a Reshape folding positions into features), a dense layer or
+            // pool that mixes them usually follows and is marked.
+            case .batchNormalization, .layerNormalization, .unary, .clip, .binary, .reshape, .transpose, .squeeze,
+                 .unsqueeze, .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .cast:
                 break
             }
             deepest = max(deepest, size)

@@ -1,0 +1,109 @@
+/// What kernels are handed: the values (or, while planning, the shapes) of a node's inputs,
+/// and the settings every kernel may read.
+
+/// What the planner knows about a value before running: its shape and type always,
+/// its contents when it is constant (initializers, shape arithmetic).
+struct AbstractValue {
+    var shape: [Int]
+    var type: ElementType
+    var constant: Value?
+}
+
+/// Settings every kernel may read.
+struct ExecutionContext: Sendable {
+    /// Threads kernels may use for their own loops (BLAS threads are set separately).
+    var threads: Int
+    /// Where large outputs and scratch buffers come from.
+    var buffers: BufferPool
+}
+
+/// Typed, checked access to a node's inputs for kernels, with errors naming the node.
+struct KernelIO {
+    let node: Node
+    /// True while planning (shapes known, values only for constants), false while running.
+    let planning: Bool
+    var abstract: [AbstractValue?] = []
+    var values: [Value?] = []
+
+    init(node: Node, abstract: [AbstractValue?]) {
+        self.node = node
+        self.planning = true
+        self.abstract = abstract
+    }
+
+    init(node: Node, values: [Value?]) {
+        self.node = node
+        self.planning = false
+        self.values = values
+    }
+
+    private func missing(_ index: Int) -> InferenceError {
+        InferenceError("node '\(node.name)' (\(node.opType)) needs input \(index + 1)")
+    }
+
+    // Planning-time access.
+    func shape(_ index: Int) throws -> [Int] {
+        guard index < abstract.count, let value = abstract[index] else { throw missing(index) }
+        return value.shape
+    }
+    func type(_ index: Int) throws -> ElementType {
+        guard index < abstract.count, let value = abstract[index] else { throw missing(index) }
+        return value.type
+    }
+    func allShapes() throws -> [[Int]] {
+        try abstract.indices.map { try shape($0) }
+    }
+    /// An integer input needed to know shapes (Reshape's shape, Slice's starts...): its
+    /// value while running, its constant value while planning.
+    func ints(_ index: Int) throws -> [Int64] {
+        guard let values = try optionalInts(index) else { throw missing(index) }
+        return values
+    }
+    func optionalInts(_ index: Int) throws -> [Int64]? {
+        if !planning {
+            guard index < values.count, values[index] != nil else { return nil }
+            return try int(index).scalars
+        }
+        guard index < abstract.count, let value = abstract[index] else { return nil }
+        guard let constant = value.constant else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
+        }
+        guard case .int(let tensor) = constant else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be an integer tensor")
+        }
+        return tensor.scalars
+    }
+
+    // Run-time access.
+    func value(_ index: Int) throws -> Value {
+        guard index < values.count, let value = values[index] else { throw missing(index) }
+        return value
+    }
+    func optionalValue(_ index: Int) -> Value? {
+        index < values.count ? values[index] : nil
+    }
+    func allValues() throws -> [Value] {
+        try values.indices.map { try value($0) }
+    }
+    func float(_ index: Int) throws -> Tensor<Float> {
+        guard case .float(let tensor) = try value(index) else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be a float tensor")
+        }
+        return tensor
+    }
+    func optionalFloat(_ index: Int) throws -> Tensor<Float>? {
+        index < values.count && values[index] != nil ? try float(index) : nil
+    }
+    func floatConverted(_ index: Int) throws -> Tensor<Float> {
+        switch try value(index) {
+        case .float(let tensor): tensor
+        case .int(let tensor): Tensor(shape: tensor.shape, scalars: tensor.scalars.map { Float($0) })
+        }
+    }
+    func int(_ index: Int) throws -> Tensor<Int64> {
+        guard case .int(let tensor) = try value(index) else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be an integer tensor")
+        }
+        return tensor
+    }
+}

@@ -1,0 +1,68 @@
+/// Shape inference for every op, in one exhaustive `switch`: what the planner runs before
+/// anything is computed. Each `case` calls into the op family's file in Ops/.
+extension Op {
+    /// Output shapes and element types for the given inputs (nil for a missing optional input).
+    /// Ops whose output shape depends on an input's values (Reshape's shape, Slice's starts...)
+    /// require that input to be constant.
+    func inferOutputs(_ inputs: [AbstractValue?], node: Node) throws -> [(shape: [Int], type: ElementType)] {
+        let io = KernelIO(node: node, abstract: inputs)
+        switch self {
+        case .conv(let attributes):
+            return [(try Conv.outputShape(attributes, input: io.shape(0), weights: io.shape(1), node: node), .float)]
+        case .batchNormalization, .unary, .clip, .softmax, .logSoftmax, .identity:
+            return [(try io.shape(0), try io.type(0))]
+        case .layerNormalization(let axis, _):
+            // Optional Mean and InvStdDev outputs keep the normalised axes as 1s.
+            let shape = try io.shape(0)
+            let first = try ShapeOps.normalizedAxis(axis, rank: shape.count, node: node)
+            let statistics = shape.indices.map { $0 < first ? shape[$0] : 1 }
+            return [(shape, .float), (statistics, .float), (statistics, .float)]
+        case .binary:
+            return [(try Broadcast.shape(try io.shape(0), try io.shape(1), node: node), try io.type(0))]
+        case .maxPool(let attributes):
+            let shape = try Pool.outputShape(attributes, input: io.shape(0), node: node)
+            return [(shape, .float), (shape, .int)]
+        case .averagePool(let attributes):
+            return [(try Pool.outputShape(attributes, input: io.shape(0), node: node), .float)]
+        case .globalAveragePool, .globalMaxPool:
+            let shape = try io.shape(0)
+            return [(Array(shape.prefix(2)) + Array(repeating: 1, count: max(0, shape.count - 2)), .float)]
+        case .gemm(_, _, let transA, let transB):
+            return [(try MatrixProduct.gemmShape(io.shape(0), io.shape(1), transA: transA, transB: transB, node: node), .float)]
+        case .matMul:
+            return [(try MatrixProduct.matMulShape(io.shape(0), io.shape(1), node: node), try io.type(0))]
+        case .flatten(let axis):
+            return [(try ShapeOps.flattenShape(io.shape(0), axis: axis, node: node), try io.type(0))]
+        case .reshape(let allowZero):
+            return [(try ShapeOps.reshapeShape(io.shape(0), target: io.ints(1), allowZero: allowZero, node: node), try io.type(0))]
+        case .transpose(let permutation):
+            return [(try ShapeOps.transposeShape(io.shape(0), permutation: permutation, node: node), try io.type(0))]
+        case .squeeze:
+            return [(try ShapeOps.squeezeShape(io.shape(0), axes: io.optionalInts(1), node: node), try io.type(0))]
+        case .unsqueeze:
+            return [(try ShapeOps.unsqueezeShape(io.shape(0), axes: io.ints(1), node: node), try io.type(0))]
+        case .concat(let axis):
+            return [(try ShapeOps.concatShape(io.allShapes(), axis: axis, node: node), try io.type(0))]
+        case .split(let axis, let outputCount):
+            let sizes = try ShapeOps.splitSizes(io.shape(0), axis: axis, sizes: io.optionalInts(1), outputCount: outputCount, node: node)
+            let type = try io.type(0)
+            return try sizes.map { (try ShapeOps.replacing(io.shape(0), axis: axis, with: $0, node: node), type) }
+        case .slice:
+            return [(try ShapeOps.SliceRegion(io.shape(0), io: io, node: node).outputShape, try io.type(0))]
+        case .gather(let axis):
+            return [(try ShapeOps.gatherShape(io.shape(0), indices: io.shape(1), axis: axis, node: node), try io.type(0))]
+        case .expand:
+            return [(try Broadcast.shape(io.shape(0), io.ints(1).map(Int.init), node: node), try io.type(0))]
+        case .shape(let start, let end):
+            return [([ShapeOps.shapeSlice(try io.shape(0), start: start, end: end).count], .int)]
+        case .constantOfShape(let fill):
+            return [(try io.ints(0).map(Int.init), fill.elementType)]
+        case .pad:
+            return [(try ShapeOps.padAmounts(io.shape(0), pads: io.ints(1), axes: io.optionalInts(3), node: node).outputShape, try io.type(0))]
+        case .reduce(_, let keepDims, let noopWithEmptyAxes):
+            return [(try Reduce.outputShape(io.shape(0), axes: io.optionalInts(1), keepDims: keepDims, noopWithEmptyAxes: noopWithEmptyAxes, node: node), try io.type(0))]
+        case .cast(let type):
+            return [(try io.shape(0), type)]
+        }
+    }
+}

@@ -1,0 +1,53 @@
+/// Transpose, forward and backward (the inverse permutation).
+extension ShapeOps {
+    static func transposeShape(_ shape: [Int], permutation: [Int]?, node: Node) throws -> [Int] {
+        let perm = permutation ?? Array(shape.indices.reversed())
+        guard perm.sorted() == Array(shape.indices) else {
+            throw InferenceError("node '\(node.name)' (Transpose): perm \(perm) is not a permutation of \(shape.count) axes")
+        }
+        return perm.map { shape[$0] }
+    }
+
+    static func transpose(_ x: Value, permutation: [Int]?, outputShape: [Int]) throws -> Value {
+        let perm = permutation ?? Array(x.shape.indices.reversed())
+        switch x {
+        case .float(let t): return .float(transposed(t, perm, outputShape))
+        case .int(let t): return .int(transposed(t, perm, outputShape))
+        }
+    }
+
+    private static func transposed<S>(_ x: Tensor<S>, _ perm: [Int], _ outputShape: [Int]) -> Tensor<S> {
+        let inputStrides = strides(of: x.shape)
+        let sourceStrides = perm.map { inputStrides[$0] }
+        let rank = outputShape.count
+        guard rank > 0, x.count > 0 else { return Tensor(shape: outputShape, scalars: x.scalars) }
+        var result = [S]()
+        result.reserveCapacity(x.count)
+        var index = Array(repeating: 0, count: rank)
+        var offset = 0
+        let inner = outputShape[rank - 1], innerStride = sourceStrides[rank - 1]
+        x.scalars.withUnsafeBufferPointer { source in
+            for _ in 0..<(x.count / inner) {
+                for i in 0..<inner { result.append(source[offset + i * innerStride]) }
+                var axis = rank - 2
+                while axis >= 0 {
+                    index[axis] += 1
+                    offset += sourceStrides[axis]
+                    if index[axis] < outputShape[axis] { break }
+                    offset -= sourceStrides[axis] * index[axis]
+                    index[axis] = 0
+                    axis -= 1
+                }
+            }
+        }
+        return Tensor(shape: outputShape, scalars: result)
+    }
+
+    static func transposeBackward(_ dy: Tensor<Float>, permutation: [Int]?) -> Tensor<Float> {
+        let perm = permutation ?? Array(dy.shape.indices.reversed())
+        var inverse = Array(repeating: 0, count: perm.count)
+        for (i, p) in perm.enumerated() { inverse[p] = i }
+        let shape = inverse.map { dy.shape[$0] }
+        return transposed(dy, inverse, shape)
+    }
+}
