@@ -39,6 +39,11 @@ public enum Value: Sendable {
         case .int: .int
         }
     }
+
+    func floatTensor() throws -> Tensor<Float> {
+        guard case .float(let tensor) = self else { throw InferenceError("expected a float tensor") }
+        return tensor
+    }
 }
 
 /// The element types the engine computes in. ONNX float/double/float16 load as `.float`;

@@ -103,3 +103,84 @@ enum DenseDelta {
         }
     }
 }
+
+/// The evaluator's delta steps: a Flatten/Reshape of a window becomes a sparse delta, and
+/// the Gemm or MatMul after it adds Δ · B[changed features] to the reference output.
+extension IncrementalEvaluator {
+    /// The op on a flattened delta; nil when the rule or this step's inputs do not allow it.
+    func delta(_ step: ExecutionPlan.Step, rule: WindowRule, inputs: [Variant?], changed: [Int]) throws -> Variant? {
+        switch rule {
+        case .gemm(let alpha, let transB):
+            // β · C and the reference's product are in y_ref; only α · Δ · B is added.
+            guard changed == [0], case .flattened(let columns, let delta, _)? = inputs[0] else { return nil }
+            return .full(.float(try denseDelta(step, columns: columns, delta: delta, alpha: alpha, transB: transB)))
+        case .matMul:
+            guard changed == [0], case .flattened(let columns, let delta, _)? = inputs[0],
+                  plan.slotShapes[step.inputSlots[1] ?? 0].count == 2 else { return nil }
+            return .full(.float(try denseDelta(step, columns: columns, delta: delta, alpha: 1, transB: false)))
+        case .reshape(toDelta: true):
+            return flattened(step, inputs: inputs)
+        case .pointwise, .perChannel, .broadcasting, .convolution, .pool, .transpose, .reshape(toDelta: false), .fullPass:
+            return nil
+        }
+    }
+
+    /// A Flatten/Reshape to (batch, features) of a window: keep it as a sparse delta.
+    private func flattened(_ step: ExecutionPlan.Step, inputs: [Variant?]) -> Variant? {
+        guard case .window(let axis, let start, let data)? = inputs[0], let outputSlot = step.outputSlots[0],
+              let inputSlot = step.inputSlots[0] else { return nil }
+        let inputShape = plan.slotShapes[inputSlot]
+        let outputShape = plan.slotShapes[outputSlot]
+        guard outputShape == [inputShape[0], inputShape.dropFirst().reduce(1, *)], case .float(let ref)? = reference[inputSlot] else { return nil }
+        let width = data.shape[axis]
+        let inner = inputShape[(axis + 1)...].reduce(1, *)
+        let outer = inputShape[1..<axis].reduce(1, *)
+        let length = inputShape[axis]
+        var columns: [Int] = []
+        columns.reserveCapacity(outer * width * inner)
+        for o in 0..<outer { for p in start..<(start + width) { for i in 0..<inner { columns.append((o * length + p) * inner + i) } } }
+        let batch = data.shape[0]
+        let perVariant = outer * width * inner
+        var delta = [Float](repeating: 0, count: batch * perVariant)
+        for b in 0..<batch {
+            for (k, column) in columns.enumerated() {
+                // data is (M, outer…, width, inner…): the same order as `columns`.
+                delta[b * perVariant + k] = data.scalars[b * perVariant + k] - ref.scalars[column]
+            }
+        }
+        return .flattened(columns: columns, delta: Tensor(shape: [batch, columns.count], scalars: delta), window: Window(axis: axis, start: start, data: data))
+    }
+
+    /// Gemm or MatMul on a flattened delta: y = y_ref + α · Δ · B[changed features], B
+    /// feature-major (transposed once per weight when stored transB).
+    private func denseDelta(_ step: ExecutionPlan.Step, columns: [Int], delta: Tensor<Float>, alpha: Float, transB: Bool) throws -> Tensor<Float> {
+        guard let outputSlot = step.outputSlots[0], case .float(let yRef)? = reference[outputSlot],
+              let weightSlot = step.inputSlots[1], case .float(let b)? = plan.constants[weightSlot] ?? reference[weightSlot],
+              b.rank == 2, yRef.rank == 2 else {
+            throw InferenceError("incremental Gemm: missing reference values")
+        }
+        let n = yRef.shape[1], k = columns.count, m = delta.shape[0]
+        guard b.shape == (transB ? [n, plan.slotShapes[step.inputSlots[0]!][1]] : [plan.slotShapes[step.inputSlots[0]!][1], n]) else {
+            throw InferenceError("incremental Gemm: unexpected weight shape \(b.shape)")
+        }
+        let weights: [Float]
+        if !transB {
+            weights = b.scalars
+        } else if let cached = featureMajorWeights[weightSlot] {
+            weights = cached
+        } else {
+            weights = DenseDelta.transposed(b.scalars, rows: b.shape[0], columns: b.shape[1])
+            featureMajorWeights[weightSlot] = weights
+        }
+        let y = delta.scalars.withUnsafeBufferPointer { dp in
+            yRef.scalars.withUnsafeBufferPointer { rp in
+                weights.withUnsafeBufferPointer { wp in
+                    DenseDelta.apply(reference: rp.baseAddress!, n: n, delta: dp.baseAddress!, m: m, k: k,
+                                     runs: DenseDelta.runs(features: columns, delta: dp.baseAddress!, variants: m),
+                                     weights: wp.baseAddress!, alpha: alpha)
+                }
+            }
+        }
+        return Tensor(shape: [m, n], scalars: y)
+    }
+}

@@ -1,0 +1,37 @@
+/// Windows of positions along one axis: what the incremental evaluator cuts out of and
+/// writes into reference activations.
+extension Tensor where Scalar == Float {
+    /// Positions [start, end) of `axis`.
+    public func slice(axis: Int, _ start: Int, _ end: Int) -> Tensor {
+        if start == 0 && end == shape[axis] { return self }
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *), length = shape[axis]
+        var result = [Float]()
+        result.reserveCapacity(outer * (end - start) * inner)
+        for o in 0..<outer { result.append(contentsOf: scalars[(o * length + start) * inner ..< (o * length + end) * inner]) }
+        var newShape = shape
+        newShape[axis] = end - start
+        return Tensor(shape: newShape, scalars: result)
+    }
+
+    /// Writes `block` (same shape but along `axis`) at position `offset` of `axis`.
+    mutating func write(_ block: Tensor, axis: Int, at offset: Int) {
+        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        let length = shape[axis], width = block.shape[axis]
+        scalars.withUnsafeMutableBufferPointer { target in
+            block.scalars.withUnsafeBufferPointer { source in
+                for o in 0..<outer {
+                    (target.baseAddress! + (o * length + offset) * inner).update(from: source.baseAddress! + o * width * inner, count: width * inner)
+                }
+            }
+        }
+    }
+
+    /// A batch-1 tensor repeated to batch `count`.
+    func repeatingBatch(_ count: Int) -> Tensor {
+        if shape[0] == count { return self }
+        var result = [Float]()
+        result.reserveCapacity(self.count * count)
+        for _ in 0..<count { result.append(contentsOf: scalars) }
+        return Tensor(shape: [count] + shape.dropFirst(), scalars: result)
+    }
+}

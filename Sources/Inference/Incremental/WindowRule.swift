@@ -1,0 +1,59 @@
+/// How an op carries variants that differ from the reference only inside a window of
+/// positions (`IncrementalEvaluator`). Every op states its rule in `Op.windowRule`, one
+/// exhaustive `switch`, so a new op must say whether positions stay apart through it.
+enum WindowRule {
+    /// Each output element depends on the same element of the first input; other inputs
+    /// (Clip's bounds) are unchanged values. Computed on the window as is.
+    case pointwise
+    /// Pointwise per channel (BatchNormalization): on the window when it lies on a spatial
+    /// axis (2 or later), since the statistics are indexed by axis 1.
+    case perChannel
+    /// Broadcasting arithmetic (residual additions, scalings): on the union of the changed
+    /// ranges, every operand sliced to it.
+    case broadcasting
+    /// Conv along the last axis: the output positions whose kernels meet the window.
+    case convolution(ConvAttributes)
+    /// MaxPool or AveragePool along the last axis, like `convolution`.
+    case pool(PoolAttributes, maximum: Bool)
+    /// A permutation that keeps the batch axis first: the window moves to its new axis.
+    case transpose(permutation: [Int]?)
+    /// Reshapes that only add or drop unit axes keep the window. With `toDelta`, a reshape to
+    /// (batch, features) turns it into a sparse delta for the dense layer after it.
+    case reshape(toDelta: Bool)
+    /// x · W with a constant 2-D W: position-wise on a window off the contracted axis; on a
+    /// flattened delta, y = y_ref + Δ · W[changed features].
+    case matMul
+    /// Gemm on a flattened delta: y = y_ref + α · Δ · B[changed features].
+    case gemm(alpha: Float, transB: Bool)
+    /// Positions mix here, or the op has no windowed form: full tensors for every variant
+    /// (always correct, only slower).
+    case fullPass
+}
+
+extension Op {
+    var windowRule: WindowRule {
+        switch self {
+        case .unary, .identity, .clip, .cast(to: .float): .pointwise
+        // Windows hold float data; an integer result is computed in full.
+        case .cast(to: .int): .fullPass
+        case .batchNormalization: .perChannel
+        case .binary: .broadcasting
+        case .conv(let attributes): .convolution(attributes)
+        // ceil_mode's partial last window is left to full passes.
+        case .maxPool(let attributes): attributes.ceilMode ? .fullPass : .pool(attributes, maximum: true)
+        case .averagePool(let attributes): attributes.ceilMode ? .fullPass : .pool(attributes, maximum: false)
+        case .transpose(let permutation): .transpose(permutation: permutation)
+        case .flatten, .reshape: .reshape(toDelta: true)
+        case .squeeze, .unsqueeze: .reshape(toDelta: false)
+        case .matMul: .matMul
+        // With transA the flattened input's rows are not the variants: no delta form.
+        case .gemm(let alpha, _, let transA, let transB): transA ? .fullPass : .gemm(alpha: alpha, transB: transB)
+        // Every output reads all positions of its axis (which may be the positional one).
+        case .layerNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce: .fullPass
+        // Data movement without a windowed form yet.
+        case .concat, .split, .slice, .gather, .expand, .pad: .fullPass
+        // Read only shapes: folded while planning, so no window ever reaches them.
+        case .shape, .constantOfShape: .fullPass
+        }
+    }
+}
