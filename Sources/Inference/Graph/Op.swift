@@ -1,6 +1,8 @@
 /// Every operation the engine runs, with its attributes parsed and opset defaults applied.
-/// Kernels dispatch on it with one exhaustive `switch` (Kernels.swift), so adding a case
-/// makes the compiler point at every place that must handle it.
+/// Every `switch` over it is exhaustive, so adding a case makes the compiler point at each
+/// place that must handle it: shape inference, forward and backward (Execution/), the
+/// incremental window rule (Incremental/WindowRule.swift), the receptive-field walk
+/// (Graph/GraphAnalysis.swift) and `ExecutionPlan.logitsName`.
 ///
 /// Attributes that later opsets turned into inputs (Squeeze axes, Clip bounds, Pad pads,
 /// Split sizes, Reduce axes, Slice starts...) are always inputs here: the importer turns
