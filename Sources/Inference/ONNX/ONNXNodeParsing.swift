@@ -60,6 +60,39 @@ struct ONNXNodeParser {
             )
         }
 
+        func axesAttributeAsInput(before inputOpset: Int) throws {
+            if opset < inputOpset { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
+        }
+        func binary(_ function: BinaryFunction) throws -> Op {
+            try requireInputs(2...2)
+            // Opset 6 broadcast right-aligned like numpy unless an explicit axis was given.
+            if opset < 7, try attributes.int("broadcast") == 1, try attributes.int("axis") != nil {
+                throw InferenceError("node '\(name)' (\(proto.opType)) uses opset-6 broadcasting along an explicit axis, which seqlens does not support; re-export the model with opset_version=17")
+            }
+            return .binary(function)
+        }
+        /// Before opset 13 Softmax and LogSoftmax flattened the input to 2-D at `axis` (default 1).
+        func softmaxAxis() throws -> (axis: Int, legacy: Bool) {
+            let legacy = opset < 13
+            return (try attributes.int("axis") ?? (legacy ? 1 : -1), legacy)
+        }
+        func pool() throws -> PoolAttributes {
+            let pool = PoolAttributes(
+                spatial: try spatial(),
+                ceilMode: (try attributes.int("ceil_mode") ?? 0) != 0,
+                countIncludePad: (try attributes.int("count_include_pad") ?? 0) != 0,
+                columnMajorIndices: (try attributes.int("storage_order") ?? 0) != 0
+            )
+            guard !pool.spatial.kernelShape.isEmpty else {
+                throw InferenceError("node '\(name)' (\(proto.opType)) has no kernel_shape")
+            }
+            return pool
+        }
+        func reduce(_ function: ReduceFunction) throws -> Op {
+            .reduce(function, keepDims: (try attributes.int("keepdims") ?? 1) != 0,
+                    noopWithEmptyAxes: (try attributes.int("noop_with_empty_axes") ?? 0) != 0)
+        }
+
         let op: Op
         switch opType {
         case .constant:
@@ -105,30 +138,21 @@ struct ONNXNodeParser {
             }
             try requireInputs(1...3)
             op = .clip
-        case .add, .sub, .mul, .div, .pow:
-            try requireInputs(2...2)
-            // Opset 6 broadcast right-aligned like numpy unless an explicit axis was given.
-            if opset < 7, try attributes.int("broadcast") == 1, try attributes.int("axis") != nil {
-                throw InferenceError("node '\(name)' (\(proto.opType)) uses opset-6 broadcasting along an explicit axis, which seqlens does not support; re-export the model with opset_version=17")
-            }
-            op = .binary(BinaryFunction(rawValue: proto.opType.lowercased())!)
-        case .softmax, .logSoftmax:
-            // Before opset 13 these flattened the input to 2-D at `axis` (default 1).
-            let legacy = opset < 13
-            let axis = try attributes.int("axis") ?? (legacy ? 1 : -1)
-            op = opType == .softmax ? .softmax(axis: axis, coercedTo2D: legacy) : .logSoftmax(axis: axis, coercedTo2D: legacy)
-        case .maxPool, .averagePool:
-            if opType == .averagePool { try onlyFirstOutput() }
-            let pool = PoolAttributes(
-                spatial: try spatial(),
-                ceilMode: (try attributes.int("ceil_mode") ?? 0) != 0,
-                countIncludePad: (try attributes.int("count_include_pad") ?? 0) != 0,
-                columnMajorIndices: (try attributes.int("storage_order") ?? 0) != 0
-            )
-            guard !pool.spatial.kernelShape.isEmpty else {
-                throw InferenceError("node '\(name)' (\(proto.opType)) has no kernel_shape")
-            }
-            op = opType == .maxPool ? .maxPool(pool) : .averagePool(pool)
+        case .add: op = try binary(.add)
+        case .sub: op = try binary(.sub)
+        case .mul: op = try binary(.mul)
+        case .div: op = try binary(.div)
+        case .pow: op = try binary(.pow)
+        case .softmax:
+            let (axis, legacy) = try softmaxAxis()
+            op = .softmax(axis: axis, coercedTo2D: legacy)
+        case .logSoftmax:
+            let (axis, legacy) = try softmaxAxis()
+            op = .logSoftmax(axis: axis, coercedTo2D: legacy)
+        case .maxPool: op = .maxPool(try pool())
+        case .averagePool:
+            try onlyFirstOutput()
+            op = .averagePool(try pool())
         case .globalAveragePool: op = .globalAveragePool
         case .globalMaxPool: op = .globalMaxPool
         case .gemm:
@@ -144,9 +168,13 @@ struct ONNXNodeParser {
             try requireInputs(2...2)
             op = .reshape(allowZero: (try attributes.int("allowzero") ?? 0) != 0)
         case .transpose: op = .transpose(permutation: try attributes.ints("perm"))
-        case .squeeze, .unsqueeze:
-            if opset < 13 { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
-            if opType == .squeeze { op = .squeeze } else { try requireInputs(2...2); op = .unsqueeze }
+        case .squeeze:
+            try axesAttributeAsInput(before: 13)
+            op = .squeeze
+        case .unsqueeze:
+            try axesAttributeAsInput(before: 13)
+            try requireInputs(2...2)
+            op = .unsqueeze
         case .concat:
             guard let axis = try attributes.int("axis") else { throw InferenceError("node '\(name)' (Concat) has no axis") }
             op = .concat(axis: axis)
@@ -186,12 +214,16 @@ struct ONNXNodeParser {
             }
             try requireInputs(2...4)
             op = .pad(mode: padMode)
-        case .reduceMean, .reduceSum, .reduceMax:
-            let function: ReduceFunction = opType == .reduceMean ? .mean : (opType == .reduceSum ? .sum : .max)
-            let axesBecameInput = function == .sum ? 13 : 18
-            if opset < axesBecameInput { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
-            op = .reduce(function, keepDims: (try attributes.int("keepdims") ?? 1) != 0,
-                         noopWithEmptyAxes: (try attributes.int("noop_with_empty_axes") ?? 0) != 0)
+        // ReduceSum's axes became an input at opset 13, the others' at 18.
+        case .reduceMean:
+            try axesAttributeAsInput(before: 18)
+            op = try reduce(.mean)
+        case .reduceSum:
+            try axesAttributeAsInput(before: 13)
+            op = try reduce(.sum)
+        case .reduceMax:
+            try axesAttributeAsInput(before: 18)
+            op = try reduce(.max)
         case .cast:
             guard let to = try attributes.int("to") else { throw InferenceError("node '\(name)' (Cast) has no 'to' type") }
             guard let type = Self.elementType(onnxDataType: Int(to)) else {

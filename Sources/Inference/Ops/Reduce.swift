@@ -29,7 +29,13 @@ enum Reduce {
         let keptStrides = strides(of: keptShape)
         let inputStrides = strides(of: x.shape)
         let outputCount = keptShape.reduce(1, *)
-        var accumulator = [S](repeating: function == .max ? -S.infinity : 0, count: outputCount)
+        // Each function folds by maximum or by sum; mean then divides by the group size.
+        let (maximum, divides): (Bool, Bool) = switch function {
+        case .sum: (false, false)
+        case .mean: (false, true)
+        case .max: (true, false)
+        }
+        var accumulator = [S](repeating: maximum ? -S.infinity : 0, count: outputCount)
         let groupSize = outputCount == 0 ? 0 : x.count / outputCount
         for flat in 0..<x.count {
             var target = 0
@@ -37,9 +43,9 @@ enum Reduce {
                 target += (flat / inputStrides[axis]) % x.shape[axis] * keptStrides[axis]
             }
             let v = x.scalars[flat]
-            accumulator[target] = function == .max ? max(accumulator[target], v) : accumulator[target] + v
+            accumulator[target] = maximum ? max(accumulator[target], v) : accumulator[target] + v
         }
-        if function == .mean, groupSize > 0 {
+        if divides, groupSize > 0 {
             for i in accumulator.indices { accumulator[i] /= S(groupSize) }
         }
         return Tensor(shape: outputShape, scalars: accumulator)
@@ -58,8 +64,12 @@ extension Reduce {
             for axis in x.shape.indices where !axes.contains(axis) { offset += (flat / inputStrides[axis]) % x.shape[axis] * keptStrides[axis] }
             return offset
         }
-        var ties = [Float](repeating: 0, count: function == .max ? y.count : 0)
-        if function == .max { for flat in 0..<x.count where x.scalars[flat] == y.scalars[target(flat)] { ties[target(flat)] += 1 } }
+        let sharesAmongTies: Bool = switch function {
+        case .max: true
+        case .sum, .mean: false
+        }
+        var ties = [Float](repeating: 0, count: sharesAmongTies ? y.count : 0)
+        if sharesAmongTies { for flat in 0..<x.count where x.scalars[flat] == y.scalars[target(flat)] { ties[target(flat)] += 1 } }
         var dx = [Float](repeating: 0, count: x.count)
         for flat in 0..<x.count {
             let t = target(flat)
