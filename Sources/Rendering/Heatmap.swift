@@ -1,7 +1,8 @@
 import Foundation
 
-/// A symmetric colour scale centred at 0: −maximum is deepest blue, +maximum deepest red
-/// (ColorBrewer's RdBu reversed, as ISM heatmaps are usually drawn), 0 is blank.
+/// A symmetric colour scale centred at 0, blank at 0: negative values blue, positive red (or
+/// orange in the colour-blind scheme), the colour moving away from the background as |value| grows
+/// (see `Theme`), so the largest effects contrast most on a dark terminal and on paper alike.
 public struct DivergingScale: Hashable, Sendable {
     /// Values beyond ±maximum get the end colours.
     public var maximum: Float
@@ -31,12 +32,10 @@ public struct DivergingScale: Hashable, Sendable {
     /// |t| below this is drawn blank: it would not be told from 0 anyway.
     static let blankBelow: Float = 0.05
 
-    /// RdBu from blue (−1) through near-white to red (+1), in 11 ColorBrewer steps.
-    private static let stops: [UInt32] = [0x053061, 0x2166AC, 0x4393C3, 0x92C5DE, 0xD1E5F0, 0xF7F7F7, 0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B, 0x67001F]
-
-    /// The truecolor colour of a normalised value t in −1…1.
-    public static func color(normalized t: Float) -> Color {
-        let position = Double(min(1, max(-1, t)) + 1) / 2 * Double(stops.count - 1)
+    /// The truecolor colour of a normalised value t in −1…1 on the theme's background.
+    public static func color(normalized t: Float, theme: Theme = .terminal) -> Color {
+        let stops = t < 0 ? theme.divergingStops.negative : theme.divergingStops.positive
+        let position = Double(min(1, abs(t))) * Double(stops.count - 1)
         let index = min(stops.count - 2, Int(position))
         return Color(hex: stops[index]).mixed(with: Color(hex: stops[index + 1]), position - Double(index))
     }
@@ -44,13 +43,15 @@ public struct DivergingScale: Hashable, Sendable {
     /// The cell for a normalised value at a depth. Colour depths paint the background; 16 colours
     /// and monochrome use shading for the magnitude (░▒▓█), red or blue for the sign in 16 colours,
     /// and in monochrome ░▒▓█ for positive and . - = # for negative values.
-    public static func cell(normalized t: Float, depth: ColorDepth) -> Cell {
+    public static func cell(normalized t: Float, depth: ColorDepth, theme: Theme = .terminal) -> Cell {
         let magnitude = abs(t)
         guard magnitude >= blankBelow else { return .blank }
         let level = min(4, Int(magnitude * 4) + 1)
         switch depth {
-        case .trueColor, .palette256: return Cell(" ", style: Style(background: color(normalized: t)))
-        case .ansi16: return Cell(Glyphs.shades[level], style: Style(foreground: .indexed(t > 0 ? 9 : 12)))
+        case .trueColor, .palette256: return Cell(" ", style: Style(background: color(normalized: t, theme: theme)))
+        case .ansi16:
+            let signs = theme.sixteenColorSigns
+            return Cell(Glyphs.shades[level], style: Style(foreground: .indexed(t > 0 ? signs.positive : signs.negative)))
         case .monochrome: return Cell(t > 0 ? Glyphs.shades[level] : negativeRamp[level])
         }
     }
@@ -72,13 +73,16 @@ public struct Heatmap: Widget {
     public var reference: [Int?]
     public var halfBlock: Bool
     public var depth: ColorDepth
+    public var theme: Theme
 
-    public init(matrix: PositionMatrix, scale: DivergingScale, reference: [Int?] = [], halfBlock: Bool = false, depth: ColorDepth = .trueColor) {
+    public init(matrix: PositionMatrix, scale: DivergingScale, reference: [Int?] = [], halfBlock: Bool = false, depth: ColorDepth = .trueColor,
+                theme: Theme = .terminal) {
         self.matrix = matrix
         self.scale = scale
         self.reference = reference
         self.halfBlock = halfBlock
         self.depth = depth
+        self.theme = theme
     }
 
     /// Whether rows are packed two per cell at this depth.
@@ -103,7 +107,7 @@ public struct Heatmap: Widget {
                 continue
             }
             for letter in 0 ..< min(area.height, matrix.letters.count) {
-                var cell = DivergingScale.cell(normalized: scale.normalized(matrix[letter, column]), depth: depth)
+                var cell = DivergingScale.cell(normalized: scale.normalized(matrix[letter, column]), depth: depth, theme: theme)
                 // Colour keeps the value under the letter; shading would lose it, so there only blank cells get the letter.
                 if column < reference.count, reference[column] == letter, depth >= .palette256 || cell.character == " " {
                     cell.character = matrix.letters[letter]
@@ -117,7 +121,7 @@ public struct Heatmap: Widget {
 
     private func color(_ value: Float) -> Color {
         let t = scale.normalized(value)
-        return abs(t) < DivergingScale.blankBelow ? .default : DivergingScale.color(normalized: t)
+        return abs(t) < DivergingScale.blankBelow ? .default : DivergingScale.color(normalized: t, theme: theme)
     }
 }
 
@@ -126,12 +130,14 @@ public struct Heatmap: Widget {
 public struct ColorBar: Widget {
     public var scale: DivergingScale
     public var depth: ColorDepth
+    public var theme: Theme
     /// Cells of the bar itself (odd, so 0 sits in the middle).
     public var cells: Int
 
-    public init(scale: DivergingScale, depth: ColorDepth = .trueColor, cells: Int = 17) {
+    public init(scale: DivergingScale, depth: ColorDepth = .trueColor, theme: Theme = .terminal, cells: Int = 17) {
         self.scale = scale
         self.depth = depth
+        self.theme = theme
         self.cells = cells | 1
     }
 
@@ -142,7 +148,7 @@ public struct ColorBar: Widget {
         x += canvas.write(low + " ", x: x, y: area.y, maxWidth: area.maxX - x)
         for i in 0 ..< cells where x < area.maxX {
             let t = Float(2 * i - (cells - 1)) / Float(cells - 1)
-            canvas[x, area.y] = DivergingScale.cell(normalized: t, depth: depth)
+            canvas[x, area.y] = DivergingScale.cell(normalized: t, depth: depth, theme: theme)
             x += 1
         }
         canvas.write(" " + high, x: x, y: area.y, maxWidth: area.maxX - x)

@@ -23,14 +23,46 @@ final class HeatmapTests: XCTestCase {
     }
 
     func testColourPaintsTheBackgroundAndReadsTheLetterOnIt() {
+        // Dark (terminal) background: the largest effects are the lightest colours.
         let heatmap = Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), reference: [0, 1, 3], depth: .trueColor)
         let canvas = draw(heatmap)
         assertCanvas(canvas, lines: ["A", " C", "", "  T"], styles: [
             StyleRegion(row: 0, 0 ... 0, Style(attributes: .bold)),
-            StyleRegion(row: 0, 1 ... 1, Style(background: Color(hex: 0x053061))),
-            StyleRegion(row: 3, 2 ... 2, Style(foreground: .rgb(255, 255, 255), background: Color(hex: 0x67001F), attributes: .bold)),
+            StyleRegion(row: 0, 1 ... 1, Style(background: Color(hex: 0x7CC4F2))),
+            StyleRegion(row: 3, 2 ... 2, Style(foreground: .rgb(0, 0, 0), background: Color(hex: 0xFF9A73), attributes: .bold)),
         ])
         XCTAssertEqual(canvas[2, 1].style, .plain, "0.05 of 2 is below the blank threshold")
+        // Light background (paper): the largest effects are the deepest colours, read in white.
+        let light = draw(Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), reference: [0, 1, 3], depth: .trueColor, theme: .print))
+        XCTAssertEqual(light[1, 0].style, Style(background: Color(hex: 0x053061)))
+        XCTAssertEqual(light[2, 3].style, Style(foreground: .rgb(255, 255, 255), background: Color(hex: 0x67001F), attributes: .bold))
+        let colorBlind = draw(Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), depth: .trueColor, theme: Theme(scheme: .colorBlindSafe)))
+        XCTAssertEqual(colorBlind[1, 0].style.background, Color(hex: 0xA8DBF7))
+        XCTAssertEqual(colorBlind[2, 3].style.background, Color(hex: 0xF5CB6B))
+    }
+
+    func testRampsRunFromTheBackgroundSoTheLargestEffectsContrastMost() {
+        for scheme in LogoColorScheme.allCases {
+            for background in Background.allCases {
+                let theme = Theme(scheme: scheme, background: background)
+                var previous = (negative: 0.0, positive: 0.0)
+                for step in 1 ... 40 {
+                    let t = Float(step) / 40
+                    // Contrast as the luminance difference from the background, the same on both sides within 0.08.
+                    let negative = abs(DivergingScale.color(normalized: -t, theme: theme).luminance - background.color.luminance)
+                    let positive = abs(DivergingScale.color(normalized: t, theme: theme).luminance - background.color.luminance)
+                    XCTAssertGreaterThanOrEqual(negative, previous.negative, "\(theme) at -\(t)")
+                    XCTAssertGreaterThanOrEqual(positive, previous.positive, "\(theme) at \(t)")
+                    XCTAssertEqual(negative, positive, accuracy: 0.08, "\(theme) at ±\(t)")
+                    previous = (negative, positive)
+                }
+                // Blue below 0 in every scheme; red or orange above.
+                let low = DivergingScale.color(normalized: -1, theme: theme).components!, high = DivergingScale.color(normalized: 1, theme: theme).components!
+                XCTAssertGreaterThan(low.blue, low.red, "\(theme)")
+                XCTAssertGreaterThan(high.red, high.blue, "\(theme)")
+                XCTAssertGreaterThan(previous.positive, 0.3, "\(theme): the largest effect stands out")
+            }
+        }
     }
 
     func testSixteenColoursUseShadesInRedAndBlue() {
@@ -38,6 +70,9 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(canvas.lines[3], "▓██")
         XCTAssertEqual(canvas[0, 3].style.foreground, .indexed(9))
         XCTAssertEqual(canvas[1, 3].style.foreground, .indexed(12))
+        let light = draw(Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), depth: .ansi16, theme: .print))
+        XCTAssertEqual(light[0, 3].style.foreground, .indexed(1), "the darker red and blue on a light background")
+        XCTAssertEqual(light[1, 3].style.foreground, .indexed(4))
     }
 
     func testHalfBlocksPackTwoLettersPerRow() {
@@ -60,12 +95,12 @@ final class HeatmapTests: XCTestCase {
         for value in values {
             XCTAssertEqual(scale.normalized(-value), -scale.normalized(value))
             let t = scale.normalized(value)
-            XCTAssertEqual(DivergingScale.color(normalized: t).luminance, DivergingScale.color(normalized: -t).luminance, accuracy: 0.08)
             XCTAssertEqual(String(DivergingScale.cell(normalized: t, depth: .ansi16).character), String(DivergingScale.cell(normalized: -t, depth: .ansi16).character))
         }
         XCTAssertEqual(scale.normalized(100), 1)
-        XCTAssertEqual(DivergingScale.color(normalized: 0), Color(hex: 0xF7F7F7))
-        XCTAssertEqual(DivergingScale.color(normalized: 1), Color(hex: 0x67001F))
+        XCTAssertEqual(DivergingScale.color(normalized: 0, theme: .print), Color(hex: 0xF7F7F7))
+        XCTAssertEqual(DivergingScale.color(normalized: 0), Background.dark.color, "a dark ramp starts at the background")
+        XCTAssertEqual(DivergingScale.color(normalized: 1, theme: .print), Color(hex: 0x67001F))
 
         var outliers = [Float](repeating: 1, count: 99)
         outliers.append(50)
