@@ -1,9 +1,12 @@
 /// The bases under a logo, one row, each in its letter colour. Mutated bases are reversed in colour
 /// and lower case in monochrome; the cursor is underlined. Other letters (N) are grey.
+///
+/// A column standing for several positions (zoomed out) shows what they have in common, never one
+/// of them as if it were the sequence: see `ColumnBases`.
 public struct SequenceRow: Widget {
     /// Bases as ASCII letters, one per position.
     public var sequence: [UInt8]
-    /// The positions behind each column; each column shows its representative's base.
+    /// The positions behind each column.
     public var spans: [ColumnSpan]
     public var scheme: LogoColorScheme
     public var highlights: [Highlight]
@@ -19,9 +22,11 @@ public struct SequenceRow: Widget {
 
     public func render(in area: Rect, on canvas: inout Canvas) {
         guard !area.isEmpty else { return }
-        for (column, span) in spans.enumerated() where column < area.width && span.representative < sequence.count && spans.isCenter(column) {
-            let letter = Character(Unicode.Scalar(sequence[span.representative]))
-            let known = "ACGTU".contains(letter)
+        for (column, span) in spans.enumerated() where column < area.width && span.positions.upperBound <= sequence.count && spans.isCenter(column) {
+            let bases = ColumnBases(sequence[span.positions])
+            let letter = bases.glyph
+            let known: Bool
+            if case .base(let base) = bases { known = "ACGTU".contains(base) } else { known = false }
             let kinds = Set(highlights.filter { h in span.positions.contains { h.positions.contains($0) } }.map(\.kind))
             var style = Style(foreground: depth == .monochrome ? .default : (known ? scheme.color(for: letter) : .rgb(128, 128, 128)),
                               attributes: known ? .bold : [])
@@ -31,6 +36,48 @@ public struct SequenceRow: Widget {
             }
             if kinds.contains(.cursor) { style.attributes.insert(.underline) }
             canvas.put(glyph, x: area.x + column, y: area.y, style: style)
+        }
+    }
+}
+
+/// What the bases of one column have in common: the base itself for a single position; when
+/// zoomed out, the base that holds at least 75 % of the positions, else the IUPAC code of two bases
+/// that hold that much together (R = A/G, Y = C/T, S = C/G, W = A/T, K = G/T, M = A/C), else `·`.
+public enum ColumnBases: Hashable, Sendable {
+    case base(Character)
+    /// An IUPAC code for two bases.
+    case pair(Character)
+    case mixed
+
+    /// The share of positions a base (or a pair) must hold to name the column.
+    public static let majority = 0.75
+
+    public init(_ bases: some Collection<UInt8>) {
+        var counts: [Character: Int] = [:]
+        // Lower case (soft-masked) bases count as their letter.
+        for base in bases { counts[Character(Character(Unicode.Scalar(base)).uppercased()), default: 0] += 1 }
+        let ranked = counts.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+        let total = Double(bases.count)
+        guard let top = ranked.first else { self = .mixed; return }
+        if Double(top.value) >= Self.majority * total {
+            self = .base(top.key)
+            return
+        }
+        // The pair must be the only one holding that much: a tie for second place names no pair.
+        guard ranked.count >= 2, Double(top.value + ranked[1].value) >= Self.majority * total,
+              ranked.count == 2 || ranked[2].value < ranked[1].value,
+              let code = Self.iupac[String([top.key, ranked[1].key].sorted())] else { self = .mixed; return }
+        self = .pair(code)
+    }
+
+    private static let iupac: [String: Character] = ["AG": "R", "CT": "Y", "CU": "Y", "CG": "S", "AT": "W", "AU": "W", "GT": "K", "GU": "K", "AC": "M"]
+
+    /// The character the sequence row shows.
+    public var glyph: Character {
+        switch self {
+        case .base(let base): return base
+        case .pair(let code): return code
+        case .mixed: return "·"
         }
     }
 }

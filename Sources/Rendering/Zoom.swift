@@ -1,5 +1,6 @@
-/// The positions one screen column stands for. `representative` is the position whose base and
-/// stack the column shows (the one with the largest total |value|).
+/// The positions one screen column stands for. `representative` is the position whose stack the
+/// logo column shows (the one with the largest total |value|); the sequence row shows what all the
+/// positions' bases have in common (`ColumnBases`).
 public struct ColumnSpan: Hashable, Sendable {
     public var positions: Range<Int>
     public var representative: Int
@@ -54,6 +55,12 @@ public struct Zoom: Hashable, Sendable {
     public var legend: String? {
         if columnsPerPosition > 1 { return "\(columnsPerPosition) columns per position" }
         return level == 1 ? nil : "\(level) positions per column (\(aggregation == .mean ? "mean" : "max |value|"))"
+    }
+
+    /// The zoom in a few characters, for a status line: "4 nt/col" zoomed out, "1 nt/col", or
+    /// "3 col/nt" magnified.
+    public var ratio: String {
+        columnsPerPosition > 1 ? "\(columnsPerPosition) col/nt" : "\(level) nt/col"
     }
 
     /// The column spans over `length` positions, each represented by its first position.

@@ -38,6 +38,25 @@ final class TracksTests: XCTestCase {
         assertCanvas(draw(magnified, width: 6), lines: [" A  C"])
     }
 
+    func testZoomedOutSequenceRowShowsWhatAColumnsBasesShare() {
+        // Four positions a column: AAAA, CCCT (C holds 75 %), AGAG (A/G: R), ACGT (no majority), TTTT.
+        let sequence = Array("AAAACCCTAGAGACGTTTTT".utf8)
+        let spans = Zoom(level: 4).spans(length: sequence.count)
+        let row = SequenceRow(sequence: sequence, spans: spans, highlights: [Highlight(.mutated, positions: [9])], depth: .trueColor)
+        let grey = Color.rgb(128, 128, 128)
+        assertCanvas(draw(row, width: 5), lines: ["ACR·T"], styles: [
+            StyleRegion(row: 0, 0 ... 0, Style(foreground: green, attributes: .bold)),
+            StyleRegion(row: 0, 1 ... 1, Style(foreground: blue, attributes: .bold)),
+            StyleRegion(row: 0, 2 ... 2, Style(foreground: grey, attributes: .reverse)),
+            StyleRegion(row: 0, 3 ... 3, Style(foreground: grey)),
+        ])
+        var mono = row
+        mono.depth = .monochrome
+        assertCanvas(draw(mono, width: 5), lines: ["ACr·T"], styles: [StyleRegion(row: 0, 0 ... 1, Style(attributes: .bold)), StyleRegion(row: 0, 2 ... 3, .plain)])
+        // The representative of a logo column does not pick the base: position 3 (T) of "CCCT" is not shown.
+        assertCanvas(draw(SequenceRow(sequence: sequence, spans: [ColumnSpan(positions: 4 ..< 8, representative: 7)], depth: .monochrome), width: 1), lines: ["C"])
+    }
+
     func testAnnotationsGetBracketsLabelsAndLanes() {
         let annotations = [
             Annotation(positions: 2 ..< 12, label: "GATA1"),
@@ -78,16 +97,47 @@ final class TracksTests: XCTestCase {
         ])
     }
 
-    func testBarsGrowLeftForNegativeValues() {
+    func testBarsGrowLeftOfAZeroLineForNegativeValues() {
         let bars = Bars(items: [Bars.Item(label: "a", value: -0.15), Bars.Item(label: "b", value: 1)], domain: -0.3 ... 1, depth: .trueColor)
         let canvas = draw(bars, width: 20, height: 2)
-        // 11 cells of 8 eighths; 0 sits 20 eighths in, in the middle of the third cell.
-        assertCanvas(canvas, lines: ["a  ▎▌         -0.150", "b   ▌████████ 1.000"])
-        let bar = Color(hex: 0x6C8EBF)
-        // Fills ending on the right of a cell are drawn reversed: the left part in the terminal's background.
-        XCTAssertEqual(canvas[3, 0], Cell("▎", style: Style(foreground: bar, attributes: .reverse)))
-        XCTAssertEqual(canvas[4, 0], Cell("▌", style: Style(foreground: bar)))
-        XCTAssertEqual(canvas[4, 1], Cell("▌", style: Style(foreground: bar, attributes: .reverse)))
+        // 11 columns: a zero line and 10 cells, 2 left of it (0.3 of 1.3) and 8 right, at one scale
+        // fitted to the left side (0.3 in 16 eighths): 1 reaches 69 of the 80 eighths, -0.15 one cell.
+        assertCanvas(canvas, lines: ["a  █│         -0.150", "b   │██████▋  1.000"])
+        let bar = Color(hex: 0x6C8EBF), grey = Style(foreground: .rgb(128, 128, 128))
+        XCTAssertEqual(canvas[3, 0], Cell("█", style: Style(foreground: bar)))
+        XCTAssertEqual(canvas[4, 0], Cell("│", style: grey))
+        XCTAssertEqual(canvas[4, 1], Cell("│", style: grey))
+        XCTAssertEqual(canvas[11, 1], Cell("▋", style: Style(foreground: bar)))
         XCTAssertEqual(Bars.domain(for: [Bars.Item(label: "x", value: 3), Bars.Item(label: "y", value: 1, reference: -2)]), -2 ... 3)
+
+        // Part of a cell left of the zero line is filled from the right: reversed in colour (the left
+        // part painted in the terminal's background), a right half block in monochrome.
+        let negatives = Bars(items: [Bars.Item(label: "x", value: -2), Bars.Item(label: "y", value: -0.5)], depth: .monochrome)
+        XCTAssertEqual(negatives.domain, -2 ... 0)
+        assertCanvas(draw(negatives, width: 20, height: 2), lines: ["x ██████████│ -2.000", "y        ▐██│ -0.500"])
+        var colour = negatives
+        colour.depth = .trueColor
+        XCTAssertEqual(draw(colour, width: 20, height: 2)[9, 1], Cell("▌", style: Style(foreground: bar, attributes: .reverse)))
+    }
+
+    func testBarsBeyondTheAxisAreMarkedClipped() {
+        let items = [Bars.Item(label: "p", value: 1.4), Bars.Item(label: "q", value: -0.2), Bars.Item(label: "r", value: 0.5)]
+        let bars = Bars(items: items, domain: 0 ... 1, depth: .monochrome)
+        XCTAssertTrue(bars.hasClippedValues)
+        // ▸ in the space after a bar cut at the right end, ◂ in the space before one cut at the left.
+        assertCanvas(draw(bars, width: 20, height: 3), lines: ["p ███████████▸1.400", "q◂            -0.200", "r █████▌      0.500"])
+        let colour = draw(Bars(items: items, domain: 0 ... 1, depth: .trueColor), width: 20, height: 3)
+        XCTAssertEqual(colour[13, 0], Cell("▸", style: Style(foreground: Color(hex: 0x6C8EBF), attributes: .bold)))
+        XCTAssertEqual(colour[1, 1], Cell("◂", style: Style(foreground: Color(hex: 0x6C8EBF), attributes: .bold)))
+        // Infinite values are clipped too; NaN draws no bar and no mark.
+        let odd = Bars(items: [Bars.Item(label: "i", value: .infinity), Bars.Item(label: "n", value: .nan), Bars.Item(label: "v", value: 0.25)], depth: .monochrome)
+        XCTAssertEqual(odd.domain, 0 ... 1)
+        assertCanvas(draw(odd, width: 16, height: 3), lines: ["i ████████▸inf", "n          nan", "v ██       0.250"])
+        XCTAssertFalse(Bars(items: [Bars.Item(label: "v", value: 0.25)]).hasClippedValues)
+    }
+
+    func testSaturatedOutputsAreMarked() {
+        let bars = Bars(items: [Bars.Item(label: "p", value: 0.9999, saturated: true), Bars.Item(label: "q", value: 0.5, reference: 1, saturated: true)], depth: .monochrome)
+        assertCanvas(draw(bars, width: 40, height: 2), lines: ["p ██████████ 1.000!", "q █████░░░░░ 0.500!  ref 1.000  Δ -0.500"])
     }
 }

@@ -45,3 +45,32 @@ final class ZoomTests: XCTestCase {
         XCTAssertEqual(magnified.column(3), m.column(1))
     }
 }
+
+final class ColumnBasesTests: XCTestCase {
+    private func bases(_ text: String) -> ColumnBases { ColumnBases(Array(text.utf8)) }
+
+    func testAMajorityBaseAPairOrAMix() {
+        XCTAssertEqual(bases("G"), .base("G"))
+        XCTAssertEqual(bases("AAAT"), .base("A"), "3 of 4 is the 75 % a base needs")
+        XCTAssertEqual(bases("AAGT"), .mixed, "A holds half; G and T tie for second place, so no pair names the column")
+        XCTAssertEqual(bases("AAGG"), .pair("R"))
+        XCTAssertEqual(bases("CTTCCTA"), .pair("Y"), "6 of 7 are C or T")
+        XCTAssertEqual(bases("ACGT"), .mixed)
+        XCTAssertEqual(bases("GCGC").glyph, "S")
+        XCTAssertEqual(bases("ATAT").glyph, "W")
+        XCTAssertEqual(bases("GTGT").glyph, "K")
+        XCTAssertEqual(bases("ACAC").glyph, "M")
+        XCTAssertEqual(bases("ACGT").glyph, "·")
+        XCTAssertEqual(bases("uuua"), .base("U"), "soft-masked bases count as their letter; RNA stays U")
+        XCTAssertEqual(bases("AUAU"), .pair("W"))
+        XCTAssertEqual(bases("NNNA"), .base("N"))
+        XCTAssertEqual(bases("NNAA"), .mixed, "N is no base of a two-base code")
+        XCTAssertEqual(bases(""), .mixed)
+    }
+
+    func testZoomRatio() {
+        XCTAssertEqual(Zoom(level: 4).ratio, "4 nt/col")
+        XCTAssertEqual(Zoom().ratio, "1 nt/col")
+        XCTAssertEqual(Zoom(columnsPerPosition: 3).ratio, "3 col/nt")
+    }
+}
