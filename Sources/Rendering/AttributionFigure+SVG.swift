@@ -14,7 +14,10 @@ extension AttributionFigure {
         let labelWidth = Double(predictions.map(\.label.count).max() ?? 0) * 7 + 16
         let barWidth = 240.0
         let width = max(left + plotWidth + 20, predictions.isEmpty ? 0 : labelWidth + barWidth + 230, 420)
+        let theme = printTheme
         var svg = SVGDocument(width: width, height: 0)
+        svg.background = theme.background.color.hex!
+        svg.ink = theme.ink
         let sequence = visibleSequence
         let highlights = shiftedHighlights
         var y = 8.0
@@ -24,7 +27,7 @@ extension AttributionFigure {
             y += 24
         }
         for note in notes {
-            svg.text(note, x: 10, y: y + 12, size: 11, fill: "#555555")
+            svg.text(note, x: 10, y: y + 12, size: 11, fill: theme.mutedInk)
             y += 16
         }
         y += 8
@@ -43,10 +46,10 @@ extension AttributionFigure {
         let origin = self.origin + visible.lowerBound
         let digits = String(origin + positions).count
         let tick = Ruler.roundStep(atLeast: Int(((Double(digits) * 7 + 12) / step).rounded(.up)))
-        svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: "#333333")
+        svg.line(x1: left, y1: y, x2: left + plotWidth, y2: y, stroke: printTheme.axisInk)
         for position in 0 ..< positions where (origin + position) % tick == 0 {
             let center = x(position) + step / 2
-            svg.line(x1: center, y1: y, x2: center, y2: y + 4, stroke: "#333333")
+            svg.line(x1: center, y1: y, x2: center, y2: y + 4, stroke: printTheme.axisInk)
             svg.text(String(origin + position), x: center, y: y + 15, size: 10, anchor: "middle")
         }
         y += 22
@@ -54,7 +57,7 @@ extension AttributionFigure {
             for (position, base) in sequence.enumerated() {
                 let letter = Character(Unicode.Scalar(base))
                 svg.text(String(letter), x: x(position) + step / 2, y: y + 11, size: min(12, step * 1.1), anchor: "middle",
-                         fill: scheme.color(for: letter).hex ?? "#000000", extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
+                         fill: scheme.color(for: letter).hex ?? theme.ink, extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
             }
             y += 16
         }
@@ -96,9 +99,10 @@ extension AttributionFigure {
         let perUnit = height / max(ceiling - floor, .leastNormalMagnitude)
         let zero = top + ceiling * perUnit
 
-        let tints: [(Highlight.Kind, String)] = [(.motif, "#E8EEF8"), (.mutated, "#FFF3C4"), (.cursor, "#E0E0E0")]
-        for (kind, fill) in tints {
-            for highlight in highlights where highlight.kind == kind {
+        // Tints in drawing order: a cursor over a mutation over a motif.
+        for tinted in [Highlight.Kind.motif, .mutated, .cursor] {
+            let fill = printTheme.tint(tinted)
+            for highlight in highlights where highlight.kind == tinted {
                 for position in highlight.positions.sorted() where position >= 0 && position < heights.length {
                     svg.rect(x: left + Double(position) * step, y: top, width: step, height: height, fill: fill)
                 }
@@ -120,16 +124,16 @@ extension AttributionFigure {
                 sum += h
             }
         }
-        if kind.isSigned { svg.line(x1: left, y1: zero, x2: left + step * Double(heights.length), y2: zero, stroke: "#777777", width: 0.75) }
+        if kind.isSigned { svg.line(x1: left, y1: zero, x2: left + step * Double(heights.length), y2: zero, stroke: printTheme.faintInk, width: 0.75) }
 
         // y axis with ticks at round values.
         let axisX = left - 6
-        svg.line(x1: axisX, y1: top, x2: axisX, y2: top + height, stroke: "#333333")
+        svg.line(x1: axisX, y1: top, x2: axisX, y2: top + height, stroke: printTheme.axisInk)
         let tickStep = Self.niceStep((ceiling - floor) / 4)
         var value = (floor / tickStep).rounded(.up) * tickStep
         while value <= ceiling + tickStep * 1e-6 {
             let tickY = zero - value * perUnit
-            svg.line(x1: axisX - 4, y1: tickY, x2: axisX, y2: tickY, stroke: "#333333")
+            svg.line(x1: axisX - 4, y1: tickY, x2: axisX, y2: tickY, stroke: printTheme.axisInk)
             svg.text(NumberFormat.short(Float(abs(value) < tickStep * 1e-6 ? 0 : value)), x: axisX - 6, y: tickY + 3.5, size: 10, anchor: "end")
             value += tickStep
         }
@@ -141,6 +145,7 @@ extension AttributionFigure {
     private func drawHeatmap(on svg: inout SVGDocument, top: Double, left: Double, step: Double, sequence: [UInt8]?) -> Double {
         let values = heatmapValues
         let scale = resolvedHeatmapScale
+        let theme = printTheme
         let rowHeight = 14.0
         for letter in values.letters.indices {
             let rowTop = top + Double(letter) * rowHeight
@@ -148,7 +153,7 @@ extension AttributionFigure {
             for position in 0 ..< values.length {
                 let t = scale.normalized(values[letter, position])
                 guard abs(t) >= DivergingScale.blankBelow else { continue }
-                svg.rect(x: left + Double(position) * step, y: rowTop, width: step, height: rowHeight, fill: DivergingScale.color(normalized: t).hex!)
+                svg.rect(x: left + Double(position) * step, y: rowTop, width: step, height: rowHeight, fill: DivergingScale.color(normalized: t, theme: theme).hex!)
             }
         }
         if let sequence {
@@ -157,44 +162,60 @@ extension AttributionFigure {
                 let x = left + Double(position) * step, rowTop = top + Double(letter) * rowHeight
                 if step >= 7 {
                     let t = scale.normalized(values[letter, position])
-                    let ink = abs(t) < DivergingScale.blankBelow ? "#000000" : textColor(on: DivergingScale.color(normalized: t)).hex!
+                    let ink = abs(t) < DivergingScale.blankBelow ? theme.ink : textColor(on: DivergingScale.color(normalized: t, theme: theme)).hex!
                     svg.text(String(values.letters[letter]), x: x + step / 2, y: rowTop + 10.5, size: min(11, step), anchor: "middle", fill: ink, extra: "font-weight=\"bold\"")
                 } else if step >= 3 {
-                    svg.rect(x: x, y: rowTop, width: step, height: rowHeight, fill: "none", extra: "stroke=\"#222222\" stroke-width=\"0.6\"")
+                    svg.rect(x: x, y: rowTop, width: step, height: rowHeight, fill: "none", extra: "stroke=\"\(theme.ink)\" stroke-width=\"0.6\"")
                 }
             }
         }
         let bottom = top + Double(values.letters.count) * rowHeight
-        svg.rect(x: left, y: top, width: step * Double(values.length), height: bottom - top, fill: "none", extra: "stroke=\"#999999\" stroke-width=\"0.5\"")
+        svg.rect(x: left, y: top, width: step * Double(values.length), height: bottom - top, fill: "none", extra: "stroke=\"\(theme.faintInk)\" stroke-width=\"0.5\"")
         return bottom
     }
 
-    /// Horizontal bars with value, reference tick and Δ; returns the bottom edge.
+    /// Horizontal bars with value, reference tick and Δ; returns the bottom edge. As in the terminal,
+    /// a domain below 0 gets a zero line, and a bar cut at an end of the axis a triangle beside it.
     private func drawPredictions(on svg: inout SVGDocument, top: Double, labelWidth: Double, barWidth: Double) -> Double {
-        let domain = Bars.domain(for: predictions)
+        let theme = printTheme
+        let bars = Bars(items: predictions, theme: theme)
+        let domain = bars.domain
         let span = Double(domain.upperBound - domain.lowerBound)
         func x(_ value: Float) -> Double {
             let clipped = Double(min(domain.upperBound, max(domain.lowerBound, value)))
             return labelWidth + (clipped - Double(domain.lowerBound)) / span * barWidth
         }
-        let text = Bars(items: predictions)
+        let n = SVGDocument.number
         for (row, item) in predictions.enumerated() {
             let rowTop = top + Double(row) * 20
             svg.text(item.label, x: 10, y: rowTop + 12, size: 11)
-            svg.rect(x: labelWidth, y: rowTop + 2, width: barWidth, height: 12, fill: "#F2F2F2")
-            let start = x(0), end = x(item.value)
-            svg.rect(x: min(start, end), y: rowTop + 2, width: abs(end - start), height: 12, fill: Bars.barColor.hex!)
-            if let reference = item.reference {
-                let referenceX = x(reference)
-                svg.line(x1: referenceX, y1: rowTop, x2: referenceX, y2: rowTop + 16, stroke: "#222222", width: 2)
+            svg.rect(x: labelWidth, y: rowTop + 2, width: barWidth, height: 12, fill: theme.track)
+            if !item.value.isNaN {
+                let start = x(0), end = x(item.value)
+                svg.rect(x: min(start, end), y: rowTop + 2, width: abs(end - start), height: 12, fill: theme.barColor.hex!)
             }
-            svg.text(text.text(item), x: labelWidth + barWidth + 8, y: rowTop + 12, size: 11)
+            if item.value > domain.upperBound {
+                let tip = labelWidth + barWidth + 6
+                svg.raw("<path d=\"M\(n(tip - 5)) \(n(rowTop + 3))L\(n(tip)) \(n(rowTop + 8))L\(n(tip - 5)) \(n(rowTop + 13))Z\" fill=\"\(theme.barColor.hex!)\"/>")
+            } else if item.value < domain.lowerBound {
+                let tip = labelWidth - 6
+                svg.raw("<path d=\"M\(n(tip + 5)) \(n(rowTop + 3))L\(n(tip)) \(n(rowTop + 8))L\(n(tip + 5)) \(n(rowTop + 13))Z\" fill=\"\(theme.barColor.hex!)\"/>")
+            }
+            if let reference = item.reference, !reference.isNaN {
+                let referenceX = x(reference)
+                svg.line(x1: referenceX, y1: rowTop, x2: referenceX, y2: rowTop + 16, stroke: theme.ink, width: 2)
+            }
+            svg.text(bars.text(item), x: labelWidth + barWidth + 8, y: rowTop + 12, size: 11)
+        }
+        if domain.lowerBound < 0, domain.upperBound >= 0, !predictions.isEmpty {
+            svg.line(x1: x(0), y1: top, x2: x(0), y2: top + Double(predictions.count) * 20 - 4, stroke: theme.faintInk)
         }
         return top + Double(predictions.count) * 20
     }
 
-    /// Letter colours and the heatmap colour bar; returns the bottom edge.
+    /// Letter colours, the heatmap colour bar and the marks of the prediction bars; returns the bottom edge.
     private func drawLegend(on svg: inout SVGDocument, top: Double, left: Double) -> Double {
+        let theme = printTheme
         var y = top
         if panels.contains(.logo) {
             var x = left
@@ -210,13 +231,19 @@ extension AttributionFigure {
             let cells = 60, cellWidth = 4.0
             for i in 0 ..< cells {
                 let t = Float(2 * i + 1 - cells) / Float(cells)
-                svg.rect(x: left + Double(i) * cellWidth, y: y + 2, width: cellWidth, height: 12, fill: DivergingScale.color(normalized: t).hex!)
+                svg.rect(x: left + Double(i) * cellWidth, y: y + 2, width: cellWidth, height: 12, fill: DivergingScale.color(normalized: t, theme: theme).hex!)
             }
             let barEnd = left + Double(cells) * cellWidth
             svg.text(NumberFormat.short(-scale.maximum), x: left, y: y + 27, size: 10, anchor: "middle")
             svg.text("0", x: (left + barEnd) / 2, y: y + 27, size: 10, anchor: "middle")
             svg.text("+" + NumberFormat.short(scale.maximum), x: barEnd, y: y + 27, size: 10, anchor: "middle")
             y += 32
+        }
+        // SVG draws every position, letters below the baseline flipped: only the bars' marks apply.
+        let marks = predictionMarks
+        if !marks.isEmpty {
+            svg.text(marks.map(\.inline).joined(separator: " · "), x: left, y: y + 12, size: 10, fill: theme.mutedInk)
+            y += 18
         }
         return y
     }
@@ -228,4 +255,9 @@ extension AttributionFigure {
         for multiple in [1.0, 2, 5, 10] where multiple * magnitude >= raw * 0.999 { return multiple * magnitude }
         return 10 * magnitude
     }
+}
+
+extension AttributionFigure {
+    /// The theme of SVG figures: light unless `background` says otherwise.
+    var printTheme: Theme { theme(usually: .light) }
 }

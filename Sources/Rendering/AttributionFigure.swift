@@ -43,6 +43,8 @@ public struct AttributionFigure: Sendable {
     public var zoom: Zoom?
     public var aggregation: Zoom.Aggregation = .maxMagnitude
     public var scheme: LogoColorScheme = .classic
+    /// What the figure is drawn on; nil: dark in a terminal, light in SVG.
+    public var background: Background?
     /// A fixed top of the logo's y axis (e.g. to share a scale between figures); nil: fitted, or
     /// fixed by the kind (2 bits, probability 1).
     public var logoMaximum: Float?
@@ -96,9 +98,43 @@ public struct AttributionFigure: Sendable {
         zoom ?? Zoom.fitting(visible.count, in: columns, aggregation: aggregation)
     }
 
+    /// The theme for an output whose usual background is `usual`.
+    func theme(usually usual: Background) -> Theme { Theme(scheme: scheme, background: background ?? usual) }
+
+    /// The marks a terminal canvas at `zoom` draws, for its legend (SVG draws fewer, see `svg()`).
+    func marks(zoom: Zoom) -> [Mark] {
+        var marks: [Mark] = []
+        if panels.contains(.logo), kind.isSigned, heights.values.contains(where: { $0 < 0 }) { marks.append(.negativeLetters(matrix.letters)) }
+        if shiftedHighlights.contains(where: { $0.kind == .mutated && $0.positions.contains { (0 ..< visible.count).contains($0) } }) { marks.append(.edited) }
+        if sequence != nil, zoom.level > 1 { marks.append(.consensus(zoom)) }
+        return marks + predictionMarks
+    }
+
+    /// Marks of the prediction bars: the zero line, clipped bars, saturated outputs.
+    var predictionMarks: [Mark] {
+        let bars = Bars(items: predictions)
+        var marks: [Mark] = []
+        if !predictions.isEmpty, bars.domain.lowerBound < 0 { marks.append(.barZero) }
+        if bars.hasClippedValues { marks.append(.clipped) }
+        if predictions.contains(where: \.saturated) { marks.append(.saturated) }
+        return marks
+    }
+
+    /// The reference base's letter index per heatmap column: the base of the column's positions
+    /// when one holds the majority (`ColumnBases`), marked in the middle column of a magnified position.
+    func heatmapReference(_ spans: [ColumnSpan], bases: [UInt8]) -> [Int?] {
+        spans.indices.map { column in
+            let positions = spans[column].positions
+            guard positions.upperBound <= bases.count, spans.isCenter(column), case .base(let base) = ColumnBases(bases[positions]) else { return nil }
+            return letterIndex(base)
+        }
+    }
+
     /// Channel of a base among the matrix letters (T and U are one), nil for N and others.
-    func letterIndex(_ base: UInt8) -> Int? {
-        let letter = Character(Unicode.Scalar(base)).uppercased()
+    func letterIndex(_ base: UInt8) -> Int? { letterIndex(Character(Unicode.Scalar(base))) }
+
+    func letterIndex(_ base: Character) -> Int? {
+        let letter = base.uppercased()
         return matrix.letters.firstIndex { l in
             let upper = l.uppercased()
             return upper == letter || (Set([upper, letter]) == ["T", "U"])
@@ -128,14 +164,9 @@ public struct AttributionFigure: Sendable {
         let sequence = visibleSequence
         let shiftedHighlights = self.shiftedHighlights
         let scale = resolvedHeatmapScale
-        let heatmap = Heatmap(matrix: heatmapZoomed.matrix, scale: scale,
-                              reference: sequence.map { bases in
-                                  heatmapZoomed.spans.indices.map { column in
-                                      let position = heatmapZoomed.spans[column].representative
-                                      return position < bases.count && heatmapZoomed.spans.isCenter(column) ? letterIndex(bases[position]) : nil
-                                  }
-                              } ?? [],
-                              halfBlock: halfBlockHeatmap, depth: depth)
+        let theme = self.theme(usually: .dark)
+        let heatmap = Heatmap(matrix: heatmapZoomed.matrix, scale: scale, reference: sequence.map { heatmapReference(heatmapZoomed.spans, bases: $0) } ?? [],
+                              halfBlock: halfBlockHeatmap, depth: depth, theme: theme)
         let annotationTrack = AnnotationTrack(annotations: shiftedAnnotations, spans: spans, depth: depth)
 
         typealias Part = (height: Int, draw: (inout Canvas, Int) -> Void)
@@ -178,28 +209,30 @@ public struct AttributionFigure: Sendable {
             }))
         }
         if !predictions.isEmpty {
-            let bars = Bars(items: predictions, depth: depth)
+            let bars = Bars(items: predictions, depth: depth, theme: theme)
             parts.append((1, { _, _ in }))
             parts.append((predictions.count, { canvas, y in canvas.render(bars, in: Rect(x: 0, y: y, width: width, height: predictions.count)) }))
         }
-        let zoomText = zoom.legend.map { " · " + $0 } ?? ""
-        if hasLogo {
-            let key = LetterKey(letters: matrix.letters, scheme: scheme, depth: depth)
-            let text = "  \(NumberFormat.short(layout.axis.unitsPerRow)) \(kind.axisTitle) per row\(zoomText)"
-            parts.append((1, { canvas, y in
-                let used = key.text.count
-                canvas.render(key, in: Rect(x: 0, y: y, width: width, height: 1))
-                canvas.write(text, x: used, y: y, style: Style(attributes: .dim), maxWidth: width - used)
+        // Legend rows: the letter key (or the colour bar), then its scale, the zoom and the marks the
+        // figure draws, on as many rows as they need.
+        func appendLegend(_ lead: some Widget, width leadWidth: Int, items: [String]) {
+            let rows = Mark.pack(items, width: width - leadWidth - 2)
+            parts.append((max(1, rows.count), { canvas, y in
+                canvas.render(lead, in: Rect(x: 0, y: y, width: width, height: 1))
+                for (row, text) in rows.enumerated() {
+                    canvas.write("  " + text, x: leadWidth, y: y + row, style: Style(attributes: .dim), maxWidth: width - leadWidth)
+                }
             }))
         }
+        let zoomAndMarks = [zoom.legend].compactMap { $0 } + marks(zoom: zoom).map(\.inline)
+        if hasLogo {
+            let key = LetterKey(letters: matrix.letters, scheme: scheme, depth: depth)
+            appendLegend(key, width: key.text.count, items: ["\(NumberFormat.short(layout.axis.unitsPerRow)) \(kind.axisTitle) per row"] + zoomAndMarks)
+        }
         if hasHeatmap {
-            let bar = ColorBar(scale: scale, depth: depth)
+            let bar = ColorBar(scale: scale, depth: depth, theme: theme)
             let what = heatmapScale != nil ? "fixed scale" : heatmapPercentile.map { "clipped at the \(NumberFormat.short(Float($0)))th percentile of |value|" } ?? "scale: largest |value|"
-            let text = "  \(what)\(hasLogo ? "" : zoomText)"
-            parts.append((1, { canvas, y in
-                canvas.render(bar, in: Rect(x: 0, y: y, width: width, height: 1))
-                canvas.write(text, x: bar.width, y: y, style: Style(attributes: .dim), maxWidth: width - bar.width)
-            }))
+            appendLegend(bar, width: bar.width, items: [what] + (hasLogo ? [] : zoomAndMarks))
         }
 
         var canvas = Canvas(width: width, height: parts.reduce(0) { $0 + $1.height })

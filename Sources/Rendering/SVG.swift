@@ -6,6 +6,8 @@ struct SVGDocument {
     var height: Double
     /// Painted under everything (the terminal's default background is white in SVG).
     var background = "#FFFFFF"
+    /// Text colour unless told otherwise.
+    var ink = "#000000"
     private(set) var elements: [String] = []
 
     init(width: Double, height: Double) {
@@ -36,9 +38,9 @@ struct SVGDocument {
     }
 
     /// Text at (x, y) (baseline); `anchor` is start, middle or end.
-    mutating func text(_ text: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String = "#000000", extra: String = "") {
+    mutating func text(_ text: String, x: Double, y: Double, size: Double = 12, anchor: String = "start", fill: String? = nil, extra: String = "") {
         let n = SVGDocument.number
-        elements.append("<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill)\"\(extra.isEmpty ? "" : " " + extra)>\(SVGDocument.escape(text))</text>")
+        elements.append("<text x=\"\(n(x))\" y=\"\(n(y))\" font-size=\"\(n(size))\" text-anchor=\"\(anchor)\" fill=\"\(fill ?? ink)\"\(extra.isEmpty ? "" : " " + extra)>\(SVGDocument.escape(text))</text>")
     }
 
     /// A letter stretched to fill the box, as logomaker draws logos; `flipped` turns it upside down

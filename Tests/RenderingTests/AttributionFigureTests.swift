@@ -38,7 +38,9 @@ final class AttributionFigureTests: XCTestCase {
             "",
             "GATA ███████▍ 0.920  ref 0.970  Δ -0.050",
             "Ebox ▏        0.010",
-            " A  C  G  T   0.35 attribution per row …",
+            " A  C  G  T   0.35 attribution per row",
+            "              2 columns per position",
+            "              acgt below 0 · * edited",
         ], styles: [StyleRegion(row: 0, 0 ... 21, Style(attributes: .bold)), StyleRegion(row: 1, 0 ... 28, Style(attributes: .dim))])
     }
 
@@ -106,7 +108,53 @@ final class AttributionFigureTests: XCTestCase {
             "     1004  1006  1008",
             "      A  G  A  T  A  A",
             "     ├──────GATA──────┤",
-            " A  C  G  T   0.4 attribution per row ·…",
+            " A  C  G  T   0.4 attribution per row",
+            "              3 columns per position",
         ])
+    }
+
+    func testZoomedOutSequenceRowAndHeatmapMarkOnlyBasesTheColumnsShare() {
+        // Four positions a column: AAAA, CCCT, AGAG, ACGT, TTTT, GGGG; the largest value of each
+        // column at its last position, so the logo's representative of CCCT is its T.
+        let sequence = Array("AAAACCCTAGAGACGTTTTTGGGG".utf8)
+        var values = [Float](repeating: 0, count: 4 * 24)
+        for (position, base) in sequence.enumerated() { values[Alphabet.dna.index(of: base)! * 24 + position] = 0.1 * Float(position % 4 + 1) }
+        var figure = AttributionFigure(matrix: PositionMatrix(alphabet: .dna, length: 24, values: values))
+        figure.sequence = sequence
+        figure.zoom = Zoom(level: 4)
+        figure.panels = [.logo, .heatmap]
+        let canvas = figure.canvas(width: 60, logoHeight: 2, depth: .trueColor)
+        let gutter = 5
+        XCTAssertEqual(canvas.lines[7].prefix(gutter + 6), "     ACR·TG")
+        // Heatmap rows A, C, G, T: the reference letter only where one base holds the column.
+        XCTAssertEqual((2 ... 5).map { row in String((0 ..< 6).map { canvas[gutter + $0, row].character }) }, ["A     ", " C    ", "     G", "    T "])
+        XCTAssertEqual(canvas.lines[8 ... 9].map { String($0.reversed().drop { $0 == " " }.reversed()) }, [
+            " A  C  G  T   0.4 attribution per row",
+            "              4 positions per column (max |value|)",
+        ])
+        XCTAssertEqual(canvas.lines[10].trimmingCharacters(in: .whitespaces), "R · 4 nt/col: base of ≥ 75 %, IUPAC pair or ·")
+        // A dark terminal by default; a light background swaps the ramp for the one printed on paper.
+        let t = figure.resolvedHeatmapScale.normalized(0.4)
+        XCTAssertEqual(canvas[gutter, 2].style.background, DivergingScale.color(normalized: t, theme: .terminal))
+        figure.background = .light
+        XCTAssertEqual(figure.canvas(width: 60, logoHeight: 2, depth: .trueColor)[gutter, 2].style.background, DivergingScale.color(normalized: t, theme: .print))
+        figure.scheme = .colorBlindSafe
+        XCTAssertEqual(figure.canvas(width: 60, logoHeight: 2, depth: .trueColor)[gutter, 2].style.background,
+                       DivergingScale.color(normalized: t, theme: Theme(scheme: .colorBlindSafe, background: .light)))
+    }
+
+    func testRegressionPredictionsGetAZeroLineAndTheLegendSaysSo() {
+        var figure = Self.figure()
+        figure.predictions = [Bars.Item(label: "expr", value: 2.5), Bars.Item(label: "acc", value: -1.5)]
+        figure.highlights = []
+        let canvas = figure.canvas(width: 40, logoHeight: 6, depth: .monochrome)
+        XCTAssertEqual(Array(canvas.lines.suffix(6)), [
+            "expr           │████████████████▋ 2.500",
+            "acc  ██████████│                  -1.500",
+            " A  C  G  T   0.35 attribution per row",
+            "              2 columns per position",
+            "              acgt below 0",
+            "              │ 0 of the bars",
+        ].map { $0.padding(toLength: 40, withPad: " ", startingAt: 0) })
     }
 }
