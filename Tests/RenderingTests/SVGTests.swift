@@ -80,6 +80,40 @@ final class SVGTests: XCTestCase {
         XCTAssertTrue(["0", "0.5", "1", "1.5", "2"].allSatisfy(counts.texts.contains), "ticks from 0 to 2 bits")
     }
 
+    func testPredictionBarsHaveAZeroLineAndClippedMarks() {
+        var figure = AttributionFigure(matrix: matrix([[1, 0, 0, 0]]))
+        figure.predictions = [Bars.Item(label: "up", value: 2), Bars.Item(label: "down", value: -0.5), Bars.Item(label: "inf", value: .infinity)]
+        let svg = figure.svg(positionWidth: 20)
+        let counts = parse(svg)
+        // Labels 4 characters wide end at 44 px; the 240 px bar spans -0.5 to 2, so 0 is 48 px in.
+        XCTAssertEqual(svg.components(separatedBy: "<line x1=\"92\" ").count - 1, 1, "one zero line through all bars")
+        XCTAssertTrue(svg.contains("<rect x=\"44\" y=\"") && svg.contains("width=\"48\" height=\"12\" fill=\"#6C8EBF\"/>"), "-0.5 from 44 to 92 px")
+        XCTAssertEqual(counts.counts["path"], 2, "the letter A and one triangle for the clipped infinite value")
+        XCTAssertTrue(svg.contains("<path d=\"M285 "), "the triangle points right, just past the bar's end at 284 px")
+        XCTAssertTrue(counts.texts.contains("inf"))
+        XCTAssertTrue(counts.texts.contains("│ 0 of the bars · ◂ ▸ beyond the bar's axis"), "\(counts.texts)")
+        // Probabilities keep a plain bar: no zero line, no marks.
+        figure.predictions = [Bars.Item(label: "p", value: 0.25)]
+        let plain = figure.svg(positionWidth: 20)
+        XCTAssertFalse(plain.contains("<line x1=\"23\""))
+        XCTAssertEqual(parse(plain).counts["path"], 1)
+    }
+
+    func testBackgroundSetsThePageInkAndHeatmapRamp() {
+        var figure = AttributionFigure(matrix: matrix([[1, 0, 0, -1]]))
+        figure.panels = [.logo, .heatmap]
+        let light = figure.svg(positionWidth: 20)
+        XCTAssertTrue(light.contains("width=\"420\" height=\"") && light.contains("fill=\"#FFFFFF\"/>"), "paper is white by default")
+        XCTAssertTrue(light.contains("fill=\"#67001F\"/>"), "the largest effect in the deepest red")
+        figure.background = .dark
+        let dark = figure.svg(positionWidth: 20)
+        let page = dark.components(separatedBy: "\n").first { $0.hasPrefix("<rect x=\"0\" y=\"0\"") }
+        XCTAssertEqual(page?.hasSuffix("fill=\"#1C1C1C\"/>"), true)
+        XCTAssertTrue(dark.contains("fill=\"#FF9A73\"/>"), "the largest effect in the lightest red")
+        XCTAssertTrue(dark.contains("fill=\"#E6E6E6\" transform=\"rotate(-90"), "the axis title in light ink")
+        XCTAssertFalse(dark.contains("fill=\"#000000\">"), "no black text on the dark page")
+    }
+
     func testWritesFilesAtomically() throws {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-\(UUID().uuidString).svg")
         defer { try? FileManager.default.removeItem(at: url) }
