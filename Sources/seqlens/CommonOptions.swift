@@ -3,6 +3,7 @@ import Foundation
 import Genomics
 import Inference
 import Interpretation
+import Rendering
 
 /// Options every command that runs a model shares.
 struct ComputeOptions: ParsableArguments {
@@ -172,3 +173,14 @@ private func looksLikeFASTA(_ path: String) -> Bool {
 private func looksLikeONNX(_ path: String) -> Bool {
     leadingBytes(path).first == 0x08
 }
+
+/// The colours of a figure: shared by every command that draws one.
+struct ColorOptions: ParsableArguments {
+    @Option(help: ArgumentHelp("Colours: classic (letters A green, C blue, G orange, T red; heatmap blue–red) or colorblind (Okabe–Ito letters; heatmap blue–orange).", valueName: "classic|colorblind"))
+    var scheme: LogoColorScheme = .classic
+
+    @Option(help: ArgumentHelp("The background the figure is read on (default: dark in a terminal, light in SVG); heatmap colours run from it, so the largest effects stand out most.", valueName: "dark|light"))
+    var background: Background?
+}
+
+extension Background: ExpressibleByArgument {}

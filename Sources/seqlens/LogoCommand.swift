@@ -63,8 +63,9 @@ struct HeatmapCommand: ParsableCommand {
         abstract: "Draw a record's in-silico mutagenesis: every substitution's effect as a heatmap.",
         discussion: """
         Mutates every base of the range to every other letter and draws f(mutant) − f(reference) \
-        for the task as a diverging heatmap (blue lower, red higher, centred at 0, symmetric \
-        scale; the reference base of each column marked), under a logo of the ISM-derived scores \
+        for the task as a diverging heatmap (blue lower, red higher, or orange with --scheme \
+        colorblind; centred at 0, symmetric scale, stronger colours for larger effects; the \
+        reference base of each column marked), under a logo of the ISM-derived scores \
         (tangermeme's convention: effects mean-centred over the alphabet, at the reference base). \
         Positions are 0-based, the end excluded; only the range is mutated.
 

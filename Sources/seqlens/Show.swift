@@ -24,7 +24,9 @@ struct Show: ParsableCommand {
         Positions are 0-based and the end is exclusive, as in Python (--range 100:200 is 100 \
         positions; the ruler counts from 0), matching ism --start/--end and variant positions. A range wider than \
         the screen is zoomed out: several positions share a column (--zoom sets how many), showing \
-        the position with the largest total |value| (or the mean, --aggregate mean).
+        the position with the largest total |value| (or the mean, --aggregate mean); the sequence row \
+        then shows the base that at least 75 % of a column's positions share, an IUPAC code for two \
+        bases (R = A/G, …) or · for a mix.
 
         Examples:
           seqlens show attr.npy
@@ -161,8 +163,7 @@ struct DrawingOptions: ParsableArguments {
     @Option(help: ArgumentHelp("What a column shows when zoomed out: the position with the largest total |value|, or the mean.", valueName: "max|mean"))
     var aggregate: Zoom.Aggregation = .maxMagnitude
 
-    @Option(help: ArgumentHelp("Letter colours: classic (A green, C blue, G orange, T red) or colorblind (Okabe–Ito).", valueName: "classic|colorblind"))
-    var scheme: LogoColorScheme = .classic
+    @OptionGroup var colors: ColorOptions
 
     @Option(help: ArgumentHelp("ansi: text for the terminal; svg: vector graphics for publication (default: svg when --output ends in .svg).", valueName: "ansi|svg"))
     var format: OutputFormat?
@@ -189,7 +190,8 @@ struct DrawingOptions: ParsableArguments {
     /// Draws the figure with these options to stdout or --output (atomically).
     func emit(_ figure: AttributionFigure) throws {
         var figure = figure
-        figure.scheme = scheme
+        figure.scheme = colors.scheme
+        figure.background = colors.background
         figure.aggregation = aggregate
         if let zoom { figure.zoom = Zoom(level: zoom, aggregation: aggregate) }
         let format = self.format ?? (output?.lowercased().hasSuffix(".svg") == true ? .svg : .ansi)
