@@ -64,7 +64,7 @@ public struct Mark: Hashable, Sendable {
     /// The sequence row when several positions share a column (`ColumnBases`), at `zoom` (nil: any).
     public static func consensus(_ zoom: Zoom? = nil) -> Mark {
         let what = zoom?.ratio ?? "zoomed out"
-        return Mark("R ·", "\(what): base of ≥ 75 %, IUPAC pair or ·",
+        return Mark("R/·", "\(what): base of ≥ 75 %, else IUPAC pair, else ·",
                     explanation: "\(what): a column shows the base of ≥ 75 % of its positions, else the IUPAC code of two bases (R = A/G, Y = C/T, …), else ·")
     }
 

@@ -123,7 +123,7 @@ final class AttributionFigureTests: XCTestCase {
         figure.sequence = sequence
         figure.zoom = Zoom(level: 4)
         figure.panels = [.logo, .heatmap]
-        let canvas = figure.canvas(width: 60, logoHeight: 2, depth: .trueColor)
+        let canvas = figure.canvas(width: 70, logoHeight: 2, depth: .trueColor)
         let gutter = 5
         XCTAssertEqual(canvas.lines[7].prefix(gutter + 6), "     ACR·TG")
         // Heatmap rows A, C, G, T: the reference letter only where one base holds the column.
@@ -132,14 +132,14 @@ final class AttributionFigureTests: XCTestCase {
             " A  C  G  T   0.4 attribution per row",
             "              4 positions per column (max |value|)",
         ])
-        XCTAssertEqual(canvas.lines[10].trimmingCharacters(in: .whitespaces), "R · 4 nt/col: base of ≥ 75 %, IUPAC pair or ·")
+        XCTAssertEqual(canvas.lines[10].trimmingCharacters(in: .whitespaces), "R/· 4 nt/col: base of ≥ 75 %, else IUPAC pair, else ·")
         // A dark terminal by default; a light background swaps the ramp for the one printed on paper.
         let t = figure.resolvedHeatmapScale.normalized(0.4)
         XCTAssertEqual(canvas[gutter, 2].style.background, DivergingScale.color(normalized: t, theme: .terminal))
         figure.background = .light
-        XCTAssertEqual(figure.canvas(width: 60, logoHeight: 2, depth: .trueColor)[gutter, 2].style.background, DivergingScale.color(normalized: t, theme: .print))
+        XCTAssertEqual(figure.canvas(width: 70, logoHeight: 2, depth: .trueColor)[gutter, 2].style.background, DivergingScale.color(normalized: t, theme: .print))
         figure.scheme = .colorBlindSafe
-        XCTAssertEqual(figure.canvas(width: 60, logoHeight: 2, depth: .trueColor)[gutter, 2].style.background,
+        XCTAssertEqual(figure.canvas(width: 70, logoHeight: 2, depth: .trueColor)[gutter, 2].style.background,
                        DivergingScale.color(normalized: t, theme: Theme(scheme: .colorBlindSafe, background: .light)))
     }
 

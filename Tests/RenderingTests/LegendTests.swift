@@ -17,12 +17,12 @@ final class LegendTests: XCTestCase {
 
     func testEveryMarkOfTheExplorerIsListed() {
         let symbols = Mark.explorer(letters: ["A", "C", "G", "T"]).map(\.symbol)
-        XCTAssertEqual(symbols, ["*", "acgt", "▁▃▅", "[+]", "│", "◂ ▸", "!", "R ·"])
+        XCTAssertEqual(symbols, ["*", "acgt", "▁▃▅", "[+]", "│", "◂ ▸", "!", "R/·"])
         // The symbols are the ones the widgets draw.
         XCTAssertEqual(Mark.clipped.symbol, "\(Bars.clippedMarks.left) \(Bars.clippedMarks.right)")
         XCTAssertEqual(Mark.saturated.symbol, String(Bars.saturatedMark))
         XCTAssertEqual(Mark.negativeLetters(["A", "C", "G", "U"]).symbol, "acgu")
-        XCTAssertEqual(Mark.consensus(Zoom(level: 4)).inline, "R · 4 nt/col: base of ≥ 75 %, IUPAC pair or ·")
+        XCTAssertEqual(Mark.consensus(Zoom(level: 4)).inline, "R/· 4 nt/col: base of ≥ 75 %, else IUPAC pair, else ·")
     }
 
     func testItemsArePackedIntoLines() {
