@@ -144,6 +144,25 @@ final class ShowCommandTests: XCTestCase {
         XCTAssertEqual(svgElementCounts(stdout.stdout)["svg"], 1)
     }
 
+    func testBackgroundAndSchemeSetTheHeatmapColours() throws {
+        let arguments = [attributions, "--record", "2", "--heatmap", "--width", "100", "--color", "always"]
+        let truecolor = ["TERM": "xterm-256color", "COLORTERM": "truecolor"]
+        // The colour of the largest |value| (t = ±1), as a truecolor background escape, per theme.
+        func strongest(_ arguments: [String]) throws -> Set<String> {
+            let result = try show(arguments, environment: truecolor)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            return Set(["255;154;115", "124;196;242", "103;0;31", "5;48;97", "138;56;0", "0;63;102"].filter { result.stdout.contains("48;2;\($0)m") })
+        }
+        XCTAssertEqual(try strongest(arguments).isSubset(of: ["255;154;115", "124;196;242"]), true, "dark by default: light red or blue")
+        XCTAssertFalse(try strongest(arguments).isEmpty)
+        XCTAssertEqual(try strongest(arguments + ["--background", "light"]).isSubset(of: ["103;0;31", "5;48;97"]), true, "deep red or blue on light")
+        XCTAssertFalse(try strongest(arguments + ["--background", "light"]).isEmpty)
+        XCTAssertEqual(try strongest(arguments + ["--background", "light", "--scheme", "colorblind"]).isSubset(of: ["138;56;0", "0;63;102"]), true)
+        XCTAssertFalse(try strongest(arguments + ["--background", "light", "--scheme", "colorblind"]).isEmpty)
+        let svg = try show([attributions, "--record", "2", "--heatmap", "--format", "svg", "--background", "dark"])
+        XCTAssertTrue(svg.stdout.contains("fill=\"#1C1C1C\"/>"), "a dark page when asked")
+    }
+
     func testBadInputIsOneLine() throws {
         try assertRefused([archive], "tiny-motifs-attr.npz holds 2 arrays (attr (3, 200, 4), ism (3, 4, 200)); pick one with --key")
         try assertRefused([archive, "--key", "shap"], "tiny-motifs-attr.npz has no array 'shap'; it holds attr (3, 200, 4), ism (3, 4, 200)")
