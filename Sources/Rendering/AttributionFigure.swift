@@ -120,26 +120,8 @@ public struct AttributionFigure: Sendable {
         return marks
     }
 
-    /// The reference base's letter index per heatmap column: the base of the column's positions
-    /// when one holds the majority (`ColumnBases`), marked in the middle column of a magnified position.
-    func heatmapReference(_ spans: [ColumnSpan], bases: [UInt8]) -> [Int?] {
-        spans.indices.map { column in
-            let positions = spans[column].positions
-            guard positions.upperBound <= bases.count, spans.isCenter(column), case .base(let base) = ColumnBases(bases[positions]) else { return nil }
-            return letterIndex(base)
-        }
-    }
-
     /// Channel of a base among the matrix letters (T and U are one), nil for N and others.
-    func letterIndex(_ base: UInt8) -> Int? { letterIndex(Character(Unicode.Scalar(base))) }
-
-    func letterIndex(_ base: Character) -> Int? {
-        let letter = base.uppercased()
-        return matrix.letters.firstIndex { l in
-            let upper = l.uppercased()
-            return upper == letter || (Set([upper, letter]) == ["T", "U"])
-        }
-    }
+    func letterIndex(_ base: UInt8) -> Int? { Heatmap.row(of: Character(Unicode.Scalar(base)), in: matrix.letters) }
 
     // MARK: - Terminal
 
@@ -165,7 +147,7 @@ public struct AttributionFigure: Sendable {
         let shiftedHighlights = self.shiftedHighlights
         let scale = resolvedHeatmapScale
         let theme = self.theme(usually: .dark)
-        let heatmap = Heatmap(matrix: heatmapZoomed.matrix, scale: scale, reference: sequence.map { heatmapReference(heatmapZoomed.spans, bases: $0) } ?? [],
+        let heatmap = Heatmap(matrix: heatmapZoomed.matrix, scale: scale, reference: sequence.map { Heatmap.references(bases: $0, spans: heatmapZoomed.spans, letters: matrix.letters) } ?? [],
                               halfBlock: halfBlockHeatmap, depth: depth, theme: theme)
         let annotationTrack = AnnotationTrack(annotations: shiftedAnnotations, spans: spans, depth: depth)
 

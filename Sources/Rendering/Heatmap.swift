@@ -123,6 +123,26 @@ public struct Heatmap: Widget {
         let t = scale.normalized(value)
         return abs(t) < DivergingScale.blankBelow ? .default : DivergingScale.color(normalized: t, theme: theme)
     }
+
+    /// The `reference` of a heatmap over zoomed columns: per column, the row of the base its
+    /// positions share (`ColumnBases`: one base holding ≥ 75 %, not a representative that may be
+    /// the odd one out), nil for mixed columns, N, and all but the middle column of a magnified position.
+    public static func references(bases: [UInt8], spans: [ColumnSpan], letters: [Character]) -> [Int?] {
+        spans.indices.map { column in
+            let positions = spans[column].positions
+            guard positions.upperBound <= bases.count, spans.isCenter(column), case .base(let base) = ColumnBases(bases[positions]) else { return nil }
+            return row(of: base, in: letters)
+        }
+    }
+
+    /// The row of a base among `letters` (T and U are one), nil for N and other letters.
+    static func row(of base: Character, in letters: [Character]) -> Int? {
+        let letter = base.uppercased()
+        return letters.firstIndex { l in
+            let upper = l.uppercased()
+            return upper == letter || (Set([upper, letter]) == ["T", "U"])
+        }
+    }
 }
 
 /// A one-row legend of a diverging scale: `-0.52 ▕cells▏ +0.52`, the cells drawn exactly as the

@@ -87,6 +87,16 @@ final class HeatmapTests: XCTestCase {
         XCTAssertFalse(Heatmap(matrix: deltas, scale: DivergingScale(maximum: 2), halfBlock: true, depth: .ansi16).packsRows, "16 colours keep one row per letter")
     }
 
+    func testReferencesMarkOnlyTheBaseAZoomedColumnShares() {
+        let letters: [Character] = ["A", "C", "G", "T"]
+        // AAAA, CCCT (C holds 75 %), AGAG (no single base), NNNN.
+        let bases = Array("AAAACCCTAGAGNNNN".utf8)
+        XCTAssertEqual(Heatmap.references(bases: bases, spans: Zoom(level: 4).spans(length: 16), letters: letters), [0, 1, nil, nil])
+        // Magnified: the letter in the middle column of each position; U is T's row.
+        XCTAssertEqual(Heatmap.references(bases: Array("AU".utf8), spans: Zoom(columnsPerPosition: 3).spans(length: 2), letters: letters),
+                       [nil, 0, nil, nil, 3, nil])
+    }
+
     func testScaleIsSymmetricAndRobust() {
         var random = SplitMix(state: 7)
         let values = (0 ..< 500).map { _ in Float.random(in: -3 ... 2, using: &random) }
