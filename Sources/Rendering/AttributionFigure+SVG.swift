@@ -101,7 +101,7 @@ extension AttributionFigure {
 
         // Tints in drawing order: a cursor over a mutation over a motif.
         for tinted in [Highlight.Kind.motif, .mutated, .cursor] {
-            let fill = printTheme.tint(tinted)
+            let fill = printTheme.tint(tinted).hex!
             for highlight in highlights where highlight.kind == tinted {
                 for position in highlight.positions.sorted() where position >= 0 && position < heights.length {
                     svg.rect(x: left + Double(position) * step, y: top, width: step, height: height, fill: fill)

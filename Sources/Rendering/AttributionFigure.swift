@@ -162,7 +162,8 @@ public struct AttributionFigure: Sendable {
         for panel in panels {
             switch panel {
             case .logo:
-                let logo = Logo(heights: layout.matrix, axis: layout.axis, spans: layout.spans, scheme: scheme, highlights: shiftedHighlights, depth: depth)
+                let logo = Logo(heights: layout.matrix, axis: layout.axis, spans: layout.spans, scheme: scheme, highlights: shiftedHighlights, depth: depth,
+                                background: theme.background)
                 parts.append((layout.axis.height, { canvas, y in
                     Self.drawAxis(layout.axis, labels: layout.labels, gutter: gutter, y: y, on: &canvas)
                     canvas.render(logo, in: Rect(x: gutter, y: y, width: plotWidth, height: layout.axis.height))

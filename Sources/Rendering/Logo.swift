@@ -157,16 +157,21 @@ public struct Logo: Widget {
     public var scheme: LogoColorScheme
     public var highlights: [Highlight]
     public var depth: ColorDepth
+    /// The background the logo is read on: picks the tints and the edit mark that stand out on it.
+    public var background: Background
 
     public init(heights: PositionMatrix, axis: LogoAxis, spans: [ColumnSpan]? = nil, scheme: LogoColorScheme = .classic,
-                highlights: [Highlight] = [], depth: ColorDepth = .trueColor) {
+                highlights: [Highlight] = [], depth: ColorDepth = .trueColor, background: Background = .dark) {
         self.heights = heights
         self.axis = axis
         self.spans = spans
         self.scheme = scheme
         self.highlights = highlights
         self.depth = depth
+        self.background = background
     }
+
+    private var theme: Theme { Theme(scheme: scheme, background: background) }
 
     /// A letter's part of a stack, in eighths of a row from the baseline outwards.
     package struct Segment: Equatable {
@@ -219,7 +224,7 @@ public struct Logo: Widget {
             if kinds.contains(.mutated), spans?.isCenter(column) ?? true {
                 let rowsUsed = ((above.last?.end ?? 0) + 7) / 8
                 if rowsUsed < axis.rowsAbove {
-                    canvas[x, baselineRow - 1 - rowsUsed] = Cell("*", style: Style(foreground: depth == .monochrome ? .default : .rgb(255, 215, 0), attributes: .bold))
+                    canvas[x, baselineRow - 1 - rowsUsed] = Cell("*", style: Style(foreground: depth == .monochrome ? .default : theme.editedMark, attributes: .bold))
                 }
             }
         }
@@ -275,9 +280,9 @@ public struct Logo: Widget {
     /// Empty cells carry the column highlights: a tint in colour, ┊ for the cursor in monochrome.
     private func emptyCell(_ kinds: Set<Highlight.Kind>) -> Cell {
         if kinds.contains(.cursor) {
-            return depth == .monochrome ? Cell("┊") : Cell(" ", style: Style(background: .rgb(88, 88, 88)))
+            return depth == .monochrome ? Cell("┊") : Cell(" ", style: Style(background: theme.tint(.cursor)))
         }
-        if kinds.contains(.motif), depth != .monochrome { return Cell(" ", style: Style(background: .rgb(48, 48, 72))) }
+        if kinds.contains(.motif), depth != .monochrome { return Cell(" ", style: Style(background: theme.tint(.motif))) }
         return .blank
     }
 }

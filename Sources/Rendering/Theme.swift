@@ -69,15 +69,18 @@ public struct Theme: Hashable, Sendable {
     var faintInk: String { background == .dark ? "#666666" : "#999999" }
     /// The empty part of a prediction bar.
     var track: String { background == .dark ? "#2E2E2E" : "#F2F2F2" }
-    /// Column tints of highlighted positions in SVG logos.
-    func tint(_ kind: Highlight.Kind) -> String {
+    /// Column tints of highlighted positions (logo columns in the terminal and in SVG).
+    func tint(_ kind: Highlight.Kind) -> Color {
         switch (kind, background) {
-        case (.motif, .light): return "#E8EEF8"
-        case (.mutated, .light): return "#FFF3C4"
-        case (.cursor, .light): return "#E0E0E0"
-        case (.motif, .dark): return "#26324A"
-        case (.mutated, .dark): return "#4A4020"
-        case (.cursor, .dark): return "#3A3A3A"
+        case (.motif, .light): return Color(hex: 0xE8EEF8)
+        case (.mutated, .light): return Color(hex: 0xFFF3C4)
+        case (.cursor, .light): return Color(hex: 0xE0E0E0)
+        case (.motif, .dark): return Color(hex: 0x303048)
+        case (.mutated, .dark): return Color(hex: 0x4A4020)
+        case (.cursor, .dark): return Color(hex: 0x585858)
         }
     }
+
+    /// The star over an edited base: gold on dark, dark goldenrod on light.
+    var editedMark: Color { background == .dark ? Color(hex: 0xFFD700) : Color(hex: 0xB8860B) }
 }

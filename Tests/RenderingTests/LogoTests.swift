@@ -96,6 +96,12 @@ final class LogoTests: XCTestCase {
         XCTAssertEqual(color[0, 0].style.background, .rgb(88, 88, 88))
         XCTAssertEqual(color[2, 0].style.background, .rgb(48, 48, 72))
         XCTAssertEqual(color[1, 2].character, "*")
+        XCTAssertEqual(color[1, 2].style.foreground, .rgb(255, 215, 0), "a gold star on a dark terminal")
+        // On a light background: light tints, a darker star.
+        let light = draw(Logo(heights: heights, axis: unsignedAxis, highlights: logo.highlights, depth: .trueColor, background: .light))
+        XCTAssertEqual(light[0, 0].style.background, Color(hex: 0xE0E0E0))
+        XCTAssertEqual(light[2, 0].style.background, Color(hex: 0xE8EEF8))
+        XCTAssertEqual(light[1, 2], Cell("*", style: Style(foreground: Color(hex: 0xB8860B), attributes: .bold)))
     }
 
     func testKindsTurnProbabilitiesIntoHeights() {
