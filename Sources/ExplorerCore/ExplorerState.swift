@@ -127,6 +127,8 @@ public struct ExplorerState: Sendable {
     public let annotations: [String: [Annotation]]
     /// Whether motif hits are scanned on every version of the sequence (`--motifs`).
     public let scansMotifs: Bool
+    /// Letter and heatmap colours and the terminal's background (`--scheme`, `--background`).
+    public let theme: Theme
 
     // Sequence and edits.
     public internal(set) var histories: [EditHistory]
@@ -184,7 +186,7 @@ public struct ExplorerState: Sendable {
     public internal(set) var tick = 0
 
     public init(modelName: String, alphabet: Alphabet, taskNames: [String], records: [SequenceRecord],
-                annotations: [String: [Annotation]] = [:], scansMotifs: Bool = false) {
+                annotations: [String: [Annotation]] = [:], scansMotifs: Bool = false, theme: Theme = .terminal) {
         precondition(!records.isEmpty, "the explorer needs at least one record")
         self.modelName = modelName
         self.alphabet = alphabet
@@ -192,6 +194,7 @@ public struct ExplorerState: Sendable {
         self.records = records
         self.annotations = annotations
         self.scansMotifs = scansMotifs
+        self.theme = theme
         histories = Array(repeating: EditHistory(), count: records.count)
         savedHistories = histories
         references = records.map { $0.sequence.map(Self.uppercased) }

@@ -46,7 +46,7 @@ extension ExplorerState {
         case .toggleHelp:
             mode = mode == .help ? .normal : .help
             helpScroll = 0
-        case .scrollHelp(let lines): helpScroll = max(0, min(KeyMap.bindings.count - 1, helpScroll + lines))
+        case .scrollHelp(let lines): helpScroll = max(0, min(helpLines.count - 1, helpScroll + lines))
 
         case .openPrompt(let kind): mode = .prompt(kind, text: "")
         case .promptInput(let character):

@@ -125,7 +125,7 @@ public enum Screen {
             let slice = Array(items.dropFirst(column * rows).prefix(rows))
             guard !slice.isEmpty else { break }
             let rect = Rect(x: area.x + column * width, y: area.y + 1, width: width - 1, height: rows)
-            canvas.render(Bars(items: slice, domain: domain, depth: depth), in: rect)
+            canvas.render(Bars(items: slice, domain: domain, depth: depth, theme: state.theme), in: rect)
             for (row, task) in shown.dropFirst(column * rows).prefix(rows).enumerated() where task == state.task {
                 canvas.setAttributes(.bold, in: rect.row(row).inset(right: rect.width - (state.taskNames[task].count + 1)))
             }
@@ -174,7 +174,8 @@ public enum Screen {
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions))
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
                           Highlight(.mutated, positions: view.shifted(view.mutated))]
-        let logo = Logo(heights: zoomed, axis: axis, spans: spans, highlights: highlights, depth: depth)
+        let logo = Logo(heights: zoomed, axis: axis, spans: spans, scheme: state.theme.scheme, highlights: highlights, depth: depth,
+                        background: state.theme.background)
         let plot = Rect(x: layout.plotX, y: layout.logo.y, width: layout.plotWidth, height: layout.logo.height)
         canvas.render(logo, in: plot)
         drawAxis(axis, x: layout.logo.x, y: layout.logo.y, on: &canvas)
@@ -242,13 +243,10 @@ public enum Screen {
         let matrix = PositionMatrix(alphabet: state.alphabet, length: state.length, values: deltas)
         let scale = DivergingScale.fitting(deltas)
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions), perLetter: true)
-        let reference = spans.indices.map { column -> Int? in
-            guard spans.isCenter(column) else { return nil }
-            return state.alphabet.index(of: state.sequence[view.positions.lowerBound + spans[column].representative])
-        }
+        let reference = Heatmap.references(bases: Array(state.sequence[view.positions]), spans: spans, letters: letters)
         let plot = Rect(x: layout.plotX, y: layout.heatmap.y, width: layout.plotWidth, height: layout.heatmap.height)
-        canvas.render(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth), in: plot)
-        let bar = ColorBar(scale: scale, depth: depth, cells: 9)
+        canvas.render(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth, theme: state.theme), in: plot)
+        let bar = ColorBar(scale: scale, depth: depth, theme: state.theme, cells: 9)
         let barArea = Rect(x: layout.heatmapTitle.maxX - bar.width, y: layout.heatmapTitle.y, width: bar.width, height: 1)
         if barArea.x > layout.heatmapTitle.x + title.count + 1 { canvas.render(bar, in: barArea) }
         if stale { dim(plot, view: view, fresh: freshMutagenesis(state), on: &canvas) }
@@ -260,7 +258,7 @@ public enum Screen {
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
                           Highlight(.mutated, positions: view.shifted(view.mutated))]
         let bases = Array(state.sequence[view.positions])
-        canvas.render(SequenceRow(sequence: bases, spans: view.spans, highlights: highlights, depth: depth),
+        canvas.render(SequenceRow(sequence: bases, spans: view.spans, scheme: state.theme.scheme, highlights: highlights, depth: depth),
                       in: Rect(x: x, y: layout.sequence.y, width: width, height: 1))
         canvas.write("seq", x: layout.sequence.x + ExplorerLayout.gutter - 4, y: layout.sequence.y, style: Style(attributes: .dim))
         // SequenceRow underlines the cursor's letter; reverse video over every column showing its
@@ -292,6 +290,8 @@ public enum Screen {
         let covering = state.shownAnnotations.filter { $0.positions.contains(state.cursor) }.map(\.label)
         if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 3)) }
         if mutated > 0 { left.append(("\(mutated) mutated", 4)) }
+        // Zoomed, a column is not a base: say how many it stands for.
+        if state.zoom != Zoom() { left.append(("zoom \(state.zoom.ratio)", 1)) }
         var right: [(text: String, rank: Int)] = []
         if let predictions = state.predictions { right.append(("update \(NumberFormat.milliseconds(predictions.milliseconds))", 2)) }
         if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(NumberFormat.milliseconds(attribution.milliseconds))", 4)) }
@@ -337,10 +337,9 @@ public enum Screen {
         canvas.write(text, x: area.x, y: area.y, style: style, maxWidth: area.width)
     }
 
-    /// The key table in a box; when it is longer than the screen, ↓ and PgDn scroll it.
+    /// The key table and the marks in a box; when it is longer than the screen, ↓ and PgDn scroll it.
     static func drawHelp(_ state: ExplorerState, on canvas: inout Canvas) {
-        let keysWidth = KeyMap.bindings.map(\.keys.count).max()! + 2
-        let lines = KeyMap.bindings.map { $0.keys + String(repeating: " ", count: keysWidth - $0.keys.count) + $0.what }
+        let lines = state.helpLines
         let width = min(canvas.width - 2, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(canvas.height, lines.count + 4)
         let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)

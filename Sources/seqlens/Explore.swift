@@ -82,6 +82,8 @@ struct Explore: ParsableCommand {
 
     @OptionGroup var fit: FitOptions
 
+    @OptionGroup var colors: ColorOptions
+
     @Option(help: ArgumentHelp("auto: colour unless NO_COLOR is set; never: monochrome.", valueName: "auto|always|never"))
     var color: ColorMode = .auto
 
@@ -154,7 +156,8 @@ struct Explore: ParsableCommand {
         }
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
-                                  scansMotifs: scanner != nil)
+                                  scansMotifs: scanner != nil,
+                                  theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
         let warnings = [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)].compactMap { $0 }
         state.message = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
         if let sessionFile, let session {

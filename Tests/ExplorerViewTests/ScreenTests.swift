@@ -13,14 +13,14 @@ final class ScreenTests: XCTestCase {
 
     /// A 120-nt record with one annotated site, every result delivered, the cursor at 44 after
     /// one edit (C>T) that lowered task 0.
-    func makeState(width: Int, height: Int) -> ExplorerState {
+    func makeState(width: Int, height: Int, theme: Theme = .terminal) -> ExplorerState {
         var generator = SeededGenerator(seed: 7)
         let bases = Array("ACGT".utf8)
         var sequence = (0 ..< 120).map { _ in bases[Int(generator.next() % 4)] }
         sequence.replaceSubrange(40 ..< 50, with: Array("ATTGCGCAAT".utf8))
         var state = ExplorerState(modelName: "multitask-deep-relu", alphabet: .dna, taskNames: Self.tasks,
                                   records: [SequenceRecord(id: "demo_0", sequence: sequence), SequenceRecord(id: "demo_1", sequence: sequence)],
-                                  annotations: ["demo_0": [Annotation(positions: 40 ..< 50, label: "CEBPB(+)")]])
+                                  annotations: ["demo_0": [Annotation(positions: 40 ..< 50, label: "CEBPB(+)")]], theme: theme)
         state.followsTopTask = false
         _ = state.start()
         _ = state.update(.resize(width: width, height: height))
@@ -186,5 +186,43 @@ final class ScreenTests: XCTestCase {
         let ruler = lines.first { $0.hasPrefix("        0") }
         XCTAssertNotNil(ruler, "the ruler starts at 0")
         XCTAssertTrue(ruler?.contains("100") == true, ruler ?? "")
+        XCTAssertTrue(lines[state.screenHeight - 2].contains("zoom 2 nt/col"), "the status line says a column is not a base")
+        let sequenceRow = lines.first { $0.hasPrefix("    seq") } ?? ""
+        XCTAssertTrue(sequenceRow.contains("·") || sequenceRow.contains(where: { "RYSWKM".contains($0) }),
+                      "zoomed-out columns summarise their bases: \(sequenceRow)")
+        _ = state.update(.zoomIn)
+        XCTAssertFalse(Screen.render(state, depth: .monochrome).lines[state.screenHeight - 2].contains("zoom"), "one base per column needs no note")
+        _ = state.update(.zoomIn)
+        XCTAssertTrue(Screen.render(state, depth: .monochrome).lines[state.screenHeight - 2].contains("zoom 2 col/nt"))
+    }
+
+    func testHelpExplainsEveryMarkTheScreenDraws() {
+        var state = makeState(width: 80, height: 24)
+        _ = state.update(.toggleHelp)
+        var text = ""
+        for _ in state.helpLines {
+            text += Screen.render(state, depth: .monochrome).lines.joined(separator: "\n")
+            _ = state.update(.scrollHelp(by: 1))
+        }
+        for mark in Mark.explorer(letters: ["A", "C", "G", "T"]) {
+            XCTAssertTrue(text.contains(mark.explanation.prefix(40)), "help lacks the mark \(mark.symbol)")
+        }
+    }
+
+    func testTheBackgroundSetsTheHeatmapRamp() {
+        // Near-zero effects take the background's colour, so the largest effects contrast most.
+        let layout = ExplorerLayout(width: 80, height: 24, tasks: Self.tasks.count, annotationRows: 1)!
+        for (background, expected) in [(Background.dark, Background.dark.color), (.light, Background.light.color)] {
+            let state = makeState(width: 80, height: 24, theme: Theme(background: background))
+            let canvas = Screen.render(state, depth: .trueColor)
+            let row = layout.heatmap.y
+            let colours = (layout.plotX ..< layout.plotX + layout.plotWidth).compactMap { canvas[$0, row].style.background }
+            func distance(_ color: Color) -> Int {
+                guard case .rgb(let r, let g, let b) = color, case .rgb(let r0, let g0, let b0) = expected else { return .max }
+                return abs(Int(r) - Int(r0)) + abs(Int(g) - Int(g0)) + abs(Int(b) - Int(b0))
+            }
+            let closest = colours.map(distance).min() ?? .max
+            XCTAssertLessThan(closest, 60, "\(background): the weakest effects sit near the background colour")
+        }
     }
 }
