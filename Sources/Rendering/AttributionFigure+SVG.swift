@@ -52,7 +52,7 @@ extension AttributionFigure {
         y += 22
         if let sequence, step >= 6 {
             for (position, base) in sequence.enumerated() {
-                let letter = Character(Unicode.Scalar(base))
+                let letter = base == SequenceRow.padding ? SequenceRow.paddingGlyph : Character(Unicode.Scalar(base))
                 svg.text(String(letter), x: x(position) + step / 2, y: y + 11, size: min(12, step * 1.1), anchor: "middle",
                          fill: scheme.color(for: letter).hex ?? "#000000", extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
             }
@@ -177,7 +177,7 @@ extension AttributionFigure {
             let clipped = Double(min(domain.upperBound, max(domain.lowerBound, value)))
             return labelWidth + (clipped - Double(domain.lowerBound)) / span * barWidth
         }
-        let text = Bars(items: predictions)
+        let text = predictionBars()
         for (row, item) in predictions.enumerated() {
             let rowTop = top + Double(row) * 20
             svg.text(item.label, x: 10, y: rowTop + 12, size: 11)
@@ -217,6 +217,10 @@ extension AttributionFigure {
             svg.text("0", x: (left + barEnd) / 2, y: y + 27, size: 10, anchor: "middle")
             svg.text("+" + NumberFormat.short(scale.maximum), x: barEnd, y: y + 27, size: 10, anchor: "middle")
             y += 32
+        }
+        if predictionBars().showsSaturation {
+            svg.text(Bars.saturationLegend, x: left, y: y + 12, size: 10, fill: "#666666")
+            y += 18
         }
         return y
     }

@@ -30,13 +30,16 @@ public struct AttributionFigure: Sendable {
     public var panels: [Panel] = [.logo]
     /// The heatmap panel's values when they differ from `matrix` (ISM deltas under a logo of their mean).
     public var heatmapMatrix: PositionMatrix?
-    /// Bases (ASCII) for the sequence row and the heatmap's reference marks; nil: no sequence row.
+    /// Bases (ASCII) for the sequence row and the heatmap's reference marks, `SequenceRow.padding`
+    /// where the model saw padding; nil: no sequence row.
     public var sequence: [UInt8]?
     /// The positions drawn; nil: all.
     public var range: Range<Int>?
     /// Ruler label of position 0 (0: positions as seqlens counts them; a genomic start for coordinates).
     public var origin: Int = 0
     public var predictions: [Bars.Item] = []
+    /// The predictions are probabilities: saturated ones are marked (see `Bars.saturationMark`).
+    public var predictionsAreProbabilities = false
     public var annotations: [Annotation] = []
     public var highlights: [Highlight] = []
     /// nil: the smallest zoom level that fits the width, with `aggregation`.
@@ -178,9 +181,14 @@ public struct AttributionFigure: Sendable {
             }))
         }
         if !predictions.isEmpty {
-            let bars = Bars(items: predictions, depth: depth)
+            let bars = predictionBars(depth: depth)
             parts.append((1, { _, _ in }))
             parts.append((predictions.count, { canvas, y in canvas.render(bars, in: Rect(x: 0, y: y, width: width, height: predictions.count)) }))
+            if bars.showsSaturation {
+                for line in Self.wrap(Bars.saturationLegend, width: width) {
+                    parts.append((1, { canvas, y in canvas.write(line, x: 0, y: y, style: Style(attributes: .dim), maxWidth: width) }))
+                }
+            }
         }
         let zoomText = zoom.legend.map { " · " + $0 } ?? ""
         if hasLogo {
@@ -209,6 +217,11 @@ public struct AttributionFigure: Sendable {
             y += part.height
         }
         return canvas
+    }
+
+    /// The prediction bars, saturated probabilities marked.
+    func predictionBars(depth: ColorDepth = .trueColor) -> Bars {
+        Bars(items: predictions, depth: depth, marksSaturation: predictionsAreProbabilities)
     }
 
     /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).

@@ -21,12 +21,25 @@ public struct Bars: Widget {
     /// The values at the left and right ends; bars grow from 0 (or the nearer end).
     public var domain: ClosedRange<Float>
     public var depth: ColorDepth
+    /// The values are probabilities (a final Sigmoid/Softmax): saturated ones get `saturationMark`.
+    public var marksSaturation: Bool
 
-    public init(items: [Item], domain: ClosedRange<Float>? = nil, depth: ColorDepth = .trueColor) {
+    public init(items: [Item], domain: ClosedRange<Float>? = nil, depth: ColorDepth = .trueColor, marksSaturation: Bool = false) {
         self.items = items
         self.domain = domain ?? Bars.domain(for: items)
         self.depth = depth
+        self.marksSaturation = marksSaturation
     }
+
+    /// After a saturated probability's value: near 0 or 1 the output barely moves with the
+    /// input, so gradients and effects there say little (the logits do).
+    public static let saturationMark = "sat"
+    public static let saturationLegend = "sat: probability above 0.99 or below 0.01 (saturated; --logits shows the pre-activation value)"
+
+    public static func isSaturated(_ probability: Float) -> Bool { probability > 0.99 || probability < 0.01 }
+
+    /// Some item is marked saturated.
+    public var showsSaturation: Bool { marksSaturation && items.contains { Self.isSaturated($0.value) } }
 
     /// 0…1 when every value is a probability, else from min(0, smallest) to max(0, largest).
     public static func domain(for items: [Item]) -> ClosedRange<Float> {
@@ -48,9 +61,10 @@ public struct Bars: Widget {
 
     /// The text after a bar.
     func text(_ item: Item) -> String {
-        guard let reference = item.reference else { return Self.number(item.value) }
+        let value = Self.number(item.value) + (marksSaturation && Self.isSaturated(item.value) ? " " + Self.saturationMark : "")
+        guard let reference = item.reference else { return value }
         let delta = item.value - reference
-        return "\(Self.number(item.value))  ref \(Self.number(reference))  Δ \(delta >= 0 ? "+" : "")\(Self.number(delta))"
+        return "\(value)  ref \(Self.number(reference))  Δ \(delta >= 0 ? "+" : "")\(Self.number(delta))"
     }
 
     public func render(in area: Rect, on canvas: inout Canvas) {
