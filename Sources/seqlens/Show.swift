@@ -87,7 +87,7 @@ struct Show: ParsableCommand {
                 }
                 let labels = found.fits(count: maps.count, length: maps.length) ? found : ArrayLabels()
                 let index = try Self.recordIndex(record, ids: records?.map(\.id) ?? labels.ids, count: maps.count, source: label,
-                                                 idsFrom: records == nil ? "\(label)'s ids" : nil)
+                                                 idsFrom: records == nil ? "\(url.lastPathComponent)'s ids" : nil)
                 let origin = labels.starts?[index] ?? 0
                 let bases = try records.map { records in try Self.bases(of: records[index], length: maps.length, origin: labels.starts?[index]) }
                     ?? labels.bases(index)
