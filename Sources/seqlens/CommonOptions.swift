@@ -66,16 +66,22 @@ struct ModelInput {
     /// How the record was fitted, for a figure's notes; nil when it was not.
     var fitNote: String? {
         let length = record.length
-        if ownLength < length {
-            let left = max(0, -origin), right = length - ownLength - left
-            let parts = [left > 0 ? "\(-left) to -1" : nil, right > 0 ? "\(ownLength) to \(ownLength + right - 1)" : nil].compactMap { $0 }
-            return "\(record.id) is \(ownLength) nt, padded to the model's \(length): positions \(parts.joined(separator: " and ")) are padding (\(SequenceRow.paddingGlyph))"
+        if let padding = paddingNote(origin: origin, width: length, ownLength: ownLength) {
+            return "\(record.id) is \(ownLength) nt, padded to the model's \(length): \(padding)"
         }
         if ownLength > length {
             return "\(record.id) is \(ownLength) nt, cropped to the model's \(length): positions \(origin) to \(origin + length - 1)"
         }
         return nil
     }
+}
+
+/// "positions -40 to -1 and 120 to 159 are padding (·)": which of `width` positions from `origin`
+/// lie outside a record of `ownLength`; nil when none do.
+func paddingNote(origin: Int, width: Int, ownLength: Int) -> String? {
+    let end = origin + width
+    let parts = [(origin, min(0, end)), (max(ownLength, origin), end)].filter { $0 < $1 }.map { "\($0) to \($1 - 1)" }
+    return parts.isEmpty ? nil : "positions \(parts.joined(separator: " and ")) are padding (\(SequenceRow.paddingGlyph))"
 }
 
 /// Fits records to a fixed-length model (as they are for any-length models), warning in one line

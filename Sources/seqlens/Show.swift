@@ -163,10 +163,8 @@ struct Show: ParsableCommand {
 
         /// Which positions of row `index` are padding, for the notes.
         func paddingNote(_ index: Int, width: Int) -> String? {
-            guard let starts, let lengths else { return nil }
-            let columns = (0 ..< width).filter { isPadding(index, column: $0) }
-            guard let first = columns.first, let last = columns.last else { return nil }
-            return "\(columns.count) of these positions (\(starts[index] + first) to \(starts[index] + last)) are padding (\(SequenceRow.paddingGlyph)): the record has \(lengths[index]) nt"
+            guard let starts, let lengths, let padding = seqlens.paddingNote(origin: starts[index], width: width, ownLength: lengths[index]) else { return nil }
+            return "the record has \(lengths[index]) nt: \(padding)"
         }
     }
 
