@@ -38,6 +38,14 @@ final class TracksTests: XCTestCase {
         assertCanvas(draw(magnified, width: 6), lines: [" A  C"])
     }
 
+    func testSequenceRowDrawsPaddingAsPadding() {
+        let row = SequenceRow(sequence: [SequenceRow.padding, SequenceRow.padding] + Array("ANT".utf8), depth: .trueColor)
+        assertCanvas(draw(row, width: 5), lines: ["··ANT"], styles: [
+            StyleRegion(row: 0, 0 ... 1, Style(foreground: .rgb(128, 128, 128))),
+            StyleRegion(row: 0, 2 ... 2, Style(foreground: green, attributes: .bold)),
+        ])
+    }
+
     func testAnnotationsGetBracketsLabelsAndLanes() {
         let annotations = [
             Annotation(positions: 2 ..< 12, label: "GATA1"),
@@ -89,5 +97,22 @@ final class TracksTests: XCTestCase {
         XCTAssertEqual(canvas[4, 0], Cell("▌", style: Style(foreground: bar)))
         XCTAssertEqual(canvas[4, 1], Cell("▌", style: Style(foreground: bar, attributes: .reverse)))
         XCTAssertEqual(Bars.domain(for: [Bars.Item(label: "x", value: 3), Bars.Item(label: "y", value: 1, reference: -2)]), -2 ... 3)
+    }
+
+    func testSaturatedProbabilitiesAreMarked() {
+        let items = [Bars.Item(label: "a", value: 0.995), Bars.Item(label: "b", value: 0.5), Bars.Item(label: "c", value: 0.004, reference: 0.5)]
+        let bars = Bars(items: items, depth: .monochrome, marksSaturation: true)
+        XCTAssertTrue(bars.showsSaturation)
+        assertCanvas(draw(bars, width: 50, height: 3), lines: [
+            "a ████████████████▉ 0.995 sat",
+            "b ████████▌         0.500",
+            "c ▏░░░░░░░░         0.004 sat  ref 0.500  Δ -0.496",
+        ])
+        // Values that are not probabilities (logits) are never marked.
+        let logits = Bars(items: items, depth: .monochrome)
+        XCTAssertFalse(logits.showsSaturation)
+        assertCanvas(draw(logits, width: 12), lines: ["a ████ 0.995"])
+        XCTAssertFalse(Bars(items: [Bars.Item(label: "a", value: 0.99), Bars.Item(label: "b", value: 0.01)], marksSaturation: true).showsSaturation,
+                       "0.99 and 0.01 themselves are not saturated")
     }
 }
