@@ -28,6 +28,7 @@ struct LogoCommand: ParsableCommand {
           seqlens logo MODEL.onnx seqs.fa --record enhancer_3 --method ig \\
               --range 60:140 --width 120
           seqlens logo MODEL.onnx seqs.fa --method ism --logits --range 30:70
+          seqlens logo MODEL.onnx peaks.fa --crop center --annotations peaks.bed
           seqlens logo MODEL.onnx seqs.fa --corrected --color always | less -R
           seqlens logo MODEL.onnx seqs.fa --format svg -o logo.svg
         """
@@ -38,6 +39,8 @@ struct LogoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The record: id or 0-based index (default: 0).", valueName: "id|index")) var record: String?
     @Option(help: ArgumentHelp("Positions to draw, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
+    @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv, in the records' own positions.", valueName: "file"))
+    var annotations: String?
     @OptionGroup var attribution: AttributionOptions
     @OptionGroup var drawing: DrawingOptions
     @OptionGroup var fit: FitOptions
@@ -74,6 +77,7 @@ struct LogoCommand: ParsableCommand {
                 figure.sequence = input.figureSequence
                 figure.origin = input.origin
                 figure.range = window
+                figure.annotations = try annotations.map { try readAnnotations($0, for: input) } ?? []
                 figure.predictions = zip(tasks, predictions).map { Bars.Item(label: $0, value: $1) }
                 figure.predictionsAreProbabilities = shown.outputsProbabilities
                 try drawing.emit(figure)
@@ -108,6 +112,8 @@ struct HeatmapCommand: ParsableCommand {
     @Option(help: ArgumentHelp("The record: id or 0-based index (default: 0).", valueName: "id|index")) var record: String?
     @Option(help: ArgumentHelp("Positions to mutate and draw, 0-based with the end excluded.", valueName: "start:end"))
     var range: PositionRange?
+    @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv, in the records' own positions.", valueName: "file"))
+    var annotations: String?
     @Option(help: "The task: an index or a name (any letter case).") var target: String = "0"
     @Option(help: "Colour scale maximum at this percentile of |effect| (default: the largest).") var percentile: Double?
     @Flag(help: "Two heatmap rows per text row (half blocks): a shorter figure.") var halfBlock = false
@@ -137,6 +143,7 @@ struct HeatmapCommand: ParsableCommand {
                 figure.sequence = input.figureSequence
                 figure.origin = input.origin
                 figure.range = window
+                figure.annotations = try annotations.map { try readAnnotations($0, for: input) } ?? []
                 figure.panels = [.logo, .heatmap]
                 figure.heatmapMatrix = ism.effects
                 figure.heatmapPercentile = percentile
@@ -166,6 +173,23 @@ func mutagenesisMatrices(model: SequenceModel, sequence: [UInt8], window: Range<
         return PositionMatrix(alphabet: model.alphabet, length: length, values: values)
     }
     return (fullLength(deltas), fullLength(scores), result.reference.scalars)
+}
+
+/// The intervals of a BED/TSV file on the input's record, moved to the columns the model sees;
+/// those the model does not see (whole or in part, after --crop/--pad) are named in one line.
+func readAnnotations(_ path: String, for input: ModelInput) throws -> [Annotation] {
+    let intervals = try IntervalFile.read(contentsOf: URL(fileURLWithPath: path)).filter { $0.record == input.record.id }
+    let seen = input.origin ..< input.origin + input.record.length
+    let outside = intervals.filter { !($0.positions.lowerBound >= seen.lowerBound && $0.positions.upperBound <= seen.upperBound) }
+    if !outside.isEmpty {
+        let listed = outside.prefix(3).map { "\($0.label) \($0.positions.lowerBound)–\($0.positions.upperBound)" }.joined(separator: ", ")
+        warn("warning: \(outside.count) of \(intervals.count) annotations of '\(input.record.id)' lie outside positions \(seen.lowerBound) to \(seen.upperBound) that the model sees: \(listed)\(outside.count > 3 ? ", …" : "")")
+    }
+    return intervals.compactMap { interval in
+        let first = max(0, interval.positions.lowerBound - input.origin), end = min(input.record.length, interval.positions.upperBound - input.origin)
+        guard first < end else { return nil }
+        return Annotation(positions: first ..< end, label: interval.strand.map { "\(interval.label)(\($0))" } ?? interval.label)
+    }
 }
 
 /// The model and one record of a FASTA file (by id or 0-based index), fitted to the model.

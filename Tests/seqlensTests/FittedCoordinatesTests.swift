@@ -53,6 +53,23 @@ final class FittedCoordinatesTests: XCTestCase {
         XCTAssertEqual(positions.last, 239)
     }
 
+    func testAnnotationsOutsideTheModelsWindowAreReported() throws {
+        let path = try fasta("long.fa", [("long", long)])
+        let bed = directory.appendingPathComponent("sites.bed")
+        try Data("long\t10\t30\tleft\nlong\t80\t90\tCEBPB\nlong\t230\t250\tedge\nother\t1\t5\tx\n".utf8).write(to: bed)
+        let result = try runSeqlens(["heatmap", model, path, "--crop", "center", "--annotations", bed.path, "--range", "75:95",
+                                     "--width", "80", "--color", "never"], environment: plain)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "seqlens: warning: 2 of 3 annotations of 'long' lie outside positions 40 to 240 that the model sees: left 10–30, edge 230–250\n")
+        let lines = result.stdout.split(separator: "\n").map(String.init)
+        let ruler = try XCTUnwrap(lines.firstIndex { $0.trimmingCharacters(in: .whitespaces).hasPrefix("75 ") }, result.stdout)
+        // Three columns per position: CEBPB's 80–90 starts 15 columns into the plot.
+        let track = lines[ruler + 2]
+        XCTAssertTrue(track.contains("CEBPB"), track)
+        XCTAssertEqual(track.firstIndex(of: "├").map { track.distance(from: track.startIndex, to: $0) },
+                       lines[ruler].range(of: "80").map { lines[ruler].distance(from: lines[ruler].startIndex, to: $0.lowerBound) }, "the interval starts under 80\n\(result.stdout)")
+    }
+
     func testMutationsNameTheRecordsPositions() throws {
         // Position 60 of the long record is position 20 of the site, where the model's input starts at 40.
         let long = try runSeqlens(["variant", model, try fasta("long.fa", [("long", self.long)]), "--crop", "center",
