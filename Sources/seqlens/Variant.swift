@@ -3,7 +3,6 @@ import Foundation
 import Genomics
 import Inference
 import Interpretation
-import Rendering
 
 struct Variant: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,9 +14,8 @@ struct Variant: ParsableCommand {
         record, mutation, task, reference, alternative, delta (alternative − reference). \
         Positions are the record's own, also after --pad/--crop.
 
-        Near 0 and 1 a probability barely moves: seqlens notes (on stderr) how many \
-        predictions are saturated (above 0.99 or below 0.01); --logits scores the \
-        pre-activation output instead.
+        Near 0 and 1 a probability barely moves, so deltas between saturated predictions \
+        (above 0.99 or below 0.01) shrink; --logits scores the pre-activation output instead.
 
         Examples:
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G'
@@ -60,13 +58,6 @@ struct Variant: ParsableCommand {
             let effects = try VariantEffect.score(model: model, records: inputs.map(\.record), substitutions: substitutions, origins: inputs.map(\.origin),
                                                   batchSize: compute.batch, threads: compute.threads)
             let tasks = try model.taskNames(length: inputs[0].record.length)
-            if model.outputsProbabilities {
-                let values = effects.flatMap { $0.reference + $0.alternative }
-                let saturated = values.filter(Bars.isSaturated).count
-                if saturated > 0 {
-                    warn("note: \(saturated) of \(values.count) predictions are saturated (probability above 0.99 or below 0.01), where deltas shrink; --logits scores the pre-activation output")
-                }
-            }
             var text = "record\tmutation\ttask\treference\talternative\tdelta\n"
             for effect in effects {
                 for (t, task) in tasks.enumerated() {

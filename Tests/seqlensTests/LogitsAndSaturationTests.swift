@@ -5,7 +5,7 @@ import TestSupport
 import XCTest
 
 /// `--logits` for heatmap and variant (ism: ArrayLabelsTests) against onnxruntime's logit changes,
-/// and saturated probabilities marked where predictions are shown.
+/// and saturated probabilities marked where figures show predictions.
 final class LogitsAndSaturationTests: XCTestCase {
     let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx").path
     let fasta = Fixtures.url("rendering/tiny-motifs-3.fa").path
@@ -19,18 +19,16 @@ final class LogitsAndSaturationTests: XCTestCase {
         return ism
     }
 
-    func testVariantLogitsMatchOnnxRuntimeAndProbabilitiesAreNoted() throws {
+    func testVariantLogitsMatchOnnxRuntime() throws {
         let logits = try runSeqlens(["variant", model, fasta, "--mutations", "57:A>G", "--record", "pos_gata_1", "--logits"])
         XCTAssertEqual(logits.status, 0, logits.stderr)
         XCTAssertEqual(logits.stderr, "", "logits do not saturate")
         let row = logits.stdout.split(separator: "\n")[1].split(separator: "\t").map(String.init)
         XCTAssertEqual(Array(row.prefix(3)), ["pos_gata_1", "57:A>G", "GATA"])
         XCTAssertEqual(Float(row[5])!, try reference().scalars[2 * 200 + 57], accuracy: 1e-3, "G at 57 of pos_gata_1")
-
+        // In probabilities the same substitution moves GATA by less than 1.
         let probabilities = try runSeqlens(["variant", model, fasta, "--mutations", "57:A>G", "--record", "pos_gata_1"])
-        XCTAssertEqual(probabilities.status, 0)
-        XCTAssertEqual(probabilities.stderr, "seqlens: note: 4 of 4 predictions are saturated (probability above 0.99 or below 0.01), where deltas shrink; --logits scores the pre-activation output\n")
-        XCTAssertEqual(probabilities.stdout.split(separator: "\n").count, 3, "the TSV itself is unchanged")
+        XCTAssertGreaterThan(Float(probabilities.stdout.split(separator: "\n")[1].split(separator: "\t")[5])!, -1)
     }
 
     func testHeatmapLogitsScaleIsTheLargestLogitChange() throws {
@@ -69,7 +67,5 @@ final class LogitsAndSaturationTests: XCTestCase {
         for command in [["variant", plainModel, fa.path, "--mutations", "0:A>C"], ["ism", plainModel, fa.path, "-o", fa.path + ".npy"], ["heatmap", plainModel, fa.path]] {
             assertRefusal(try runSeqlens(command + ["--logits"]), "--logits: output 'output' does not come from a final Sigmoid or Softmax, so it already is the pre-activation value")
         }
-        let unsaturated = try runSeqlens(["variant", plainModel, fa.path, "--mutations", "0:A>C"])
-        XCTAssertEqual(unsaturated.stderr, "", "no probabilities, no note")
     }
 }
