@@ -212,7 +212,9 @@ struct Show: ParsableCommand {
 
     /// One task of a 4-D ISM array (N, A, L, T) as (N, A, L), and a note naming it; other arrays as they are.
     static func task(of tensor: Tensor<Float>, target: String?, tasks: [String]?, label: String) throws -> (Tensor<Float>, String?) {
-        guard tensor.rank == 4, tensor.shape[3] > 1 else {
+        // (N, A, L, T) as ism --target all writes it; (N, 1, 4, L) and the like are single maps.
+        let byTask = tensor.rank == 4 && tensor.shape[1] == 4 && (tasks?.count == tensor.shape[3] || (tensor.shape[2] > 1 && tensor.shape[3] > 1))
+        guard byTask else {
             if let target { throw RenderingError("--target \(target) picks a task of a 4-D ISM array (N, A, L, T); \(label) has shape \(shapeText(tensor.shape))") }
             return (tensor, nil)
         }
