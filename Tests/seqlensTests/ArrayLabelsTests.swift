@@ -52,6 +52,10 @@ final class ArrayLabelsTests: XCTestCase {
         // --range is in the record's positions, inside the part the array holds.
         let zoomed = try runSeqlens(["show", path("attr.npz"), "--record", "1", "--range", "85:95", "--width", "100", "--color", "never"], environment: plain)
         XCTAssertTrue(zoomed.stdout.contains("positions 85–95 of the array's 60–100"), zoomed.stdout)
+        // With the FASTA file too, the window's bases come from the record at the array's start.
+        let withFASTA = try runSeqlens(["show", path("attr.npz"), "--fasta", fasta, "--record", "pos_ebox_1", "--width", "60", "--height", "4", "--color", "never"], environment: plain)
+        XCTAssertEqual(withFASTA.status, 0, withFASTA.stderr)
+        XCTAssertTrue(withFASTA.stdout.contains("\n          GAGGCCTTCTATCGGTCTTAAAGCAATGACCACGTGTGGG\n"), withFASTA.stdout)
         assertRefusal(try runSeqlens(["show", path("attr.npz"), "--range", "10:70"]),
                       "--range 10:70 is outside positions 60 to 100 that attr.npz:attributions holds of this record (0-based, end excluded)")
         assertRefusal(try runSeqlens(["show", path("attr.npz"), "--record", "chr1"]),
