@@ -29,14 +29,17 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
 
     /// Checks that the position lies in the record and REF is its base there. When REF sits one
     /// base away, the message says positions are 0-based: a 1-based position is the usual slip.
-    public func check(in record: SequenceRecord) throws {
-        guard position < record.length else {
-            throw GenomicsError("mutation \(self) is past the end of record '\(record.id)' (\(record.length) nt)")
+    /// - Parameter origin: the record's own position of the first base given (a record cropped or
+    ///   padded to a model's length); positions and messages are the record's own.
+    public func check(in record: SequenceRecord, origin: Int = 0) throws {
+        guard record.sequence.indices.contains(position - origin) else {
+            throw GenomicsError(origin == 0 ? "mutation \(self) is past the end of record '\(record.id)' (\(record.length) nt)"
+                                            : "mutation \(self) is outside positions \(origin) to \(origin + record.length) of record '\(record.id)' that the model sees")
         }
-        let actual = record.sequence[position]
+        let actual = record.sequence[position - origin]
         guard actual == reference else {
             let letter = Character(UnicodeScalar(reference))
-            let nearby = [position - 1, position + 1].filter { record.sequence.indices.contains($0) && record.sequence[$0] == reference }
+            let nearby = [position - 1, position + 1].filter { record.sequence.indices.contains($0 - origin) && record.sequence[$0 - origin] == reference }
             let hint = nearby.isEmpty ? "" : "; \(letter) is at \(nearby.map(String.init).joined(separator: " and ")): positions are 0-based (the first base is 0)"
             throw GenomicsError("mutation \(self): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at position \(position), not \(letter)\(hint)")
         }

@@ -3,7 +3,9 @@ import Genomics
 import Inference
 
 /// Per-position arrays (attributions, ISM effects) with what labels them, written as
-/// .npy (the array alone), .npz (with predictions and the one-hot input) or long .tsv.
+/// .npy (the array alone), .npz (with predictions, the one-hot input and the labels) or long .tsv.
+/// Positions are the records' own: column 0 of record i is its position `starts[i]` (the start of
+/// a window, shifted by cropping; negative where padding comes first).
 public struct ArrayOutput: Sendable {
     public enum Format: String, Sendable, CaseIterable {
         case npy, npz, tsv
@@ -19,24 +21,44 @@ public struct ArrayOutput: Sendable {
     public var values: Tensor<Float>
     public var ids: [String]
     public var alphabet: Alphabet
-    /// The sequence position of column 0 (a window's start).
-    public var firstPosition: Int
+    /// Per record: its own position of column 0.
+    public var starts: [Int]
+    /// Per record: its own length (columns outside 0 ..< length are padding).
+    public var lengths: [Int]
     /// Task names for the last axis of 4-D values.
     public var tasks: [String]
     /// (N, T) predictions and (N, A, W) one-hot input, stored in .npz files.
     public var predictions: Tensor<Float>?
     public var oneHot: Tensor<Float>?
 
-    public init(name: String, values: Tensor<Float>, ids: [String], alphabet: Alphabet, firstPosition: Int = 0,
+    public init(name: String, values: Tensor<Float>, ids: [String], alphabet: Alphabet, starts: [Int], lengths: [Int],
                 tasks: [String] = [], predictions: Tensor<Float>? = nil, oneHot: Tensor<Float>? = nil) {
         self.name = name
         self.values = values
         self.ids = ids
         self.alphabet = alphabet
-        self.firstPosition = firstPosition
+        self.starts = starts
+        self.lengths = lengths
         self.tasks = tasks
         self.predictions = predictions
         self.oneHot = oneHot
+    }
+
+    /// Columns `windows[i]` of record i of an (N, A, L) array: (N, A, W), every window W wide.
+    public static func columns(_ array: Tensor<Float>, windows: [Range<Int>]) -> Tensor<Float> {
+        let (n, a, l) = (array.shape[0], array.shape[1], array.shape[2])
+        precondition(windows.count == n && Set(windows.map(\.count)).count <= 1, "one window of one width per record")
+        let width = windows.first?.count ?? l
+        if windows.allSatisfy({ $0 == 0 ..< l }) { return array }
+        var scalars: [Float] = []
+        scalars.reserveCapacity(n * a * width)
+        for (record, window) in windows.enumerated() {
+            for letter in 0 ..< a {
+                let row = (record * a + letter) * l
+                scalars += array.scalars[row + window.lowerBound ..< row + window.upperBound]
+            }
+        }
+        return Tensor(shape: [n, a, width], scalars: scalars)
     }
 
     /// Long format: record, position, base[, task], value — one row per cell.
@@ -51,12 +73,21 @@ public struct ArrayOutput: Sendable {
                     for task in 0..<t {
                         let value = values.scalars[((s * a + b) * w + p) * t + task]
                         let taskColumn = values.rank == 4 ? "\t\(task < tasks.count ? tasks[task] : "task_\(task)")" : ""
-                        text += "\(ids[s])\t\(firstPosition + p)\t\(letters[b])\(taskColumn)\t\(value)\n"
+                        text += "\(ids[s])\t\(starts[s] + p)\t\(letters[b])\(taskColumn)\t\(value)\n"
                     }
                 }
             }
         }
         return Data(text.utf8)
+    }
+
+    /// The arrays that name rows, columns and letters in .npz files (`seqlens show` reads them):
+    /// ids (N,) and tasks (T,) and alphabet (A,) as text, starts and lengths (N,) as int64.
+    var labels: [(String, NPYArray)] {
+        func text(_ strings: [String]) -> NPYArray { .text(Tensor(shape: [strings.count], scalars: strings)) }
+        func integers(_ values: [Int]) -> NPYArray { .int(Tensor(shape: [values.count], scalars: values.map(Int64.init))) }
+        return [("ids", text(ids)), ("tasks", text(tasks)), ("alphabet", text(alphabet.letters.map { String(UnicodeScalar($0)) })),
+                ("starts", integers(starts)), ("lengths", integers(lengths))]
     }
 
     /// Writes by extension, atomically.
@@ -69,9 +100,10 @@ public struct ArrayOutput: Sendable {
             case .npy: try NPY.encode(values).write(to: url, options: .atomic)
             case .tsv: try tsv.write(to: url, options: .atomic)
             case .npz:
-                var arrays = [(name, values)]
-                if let predictions { arrays.append(("predictions", predictions)) }
-                if let oneHot { arrays.append(("X", oneHot)) }
+                var arrays: [(String, NPYArray)] = [(name, .float(values))]
+                if let predictions { arrays.append(("predictions", .float(predictions))) }
+                if let oneHot { arrays.append(("X", .float(oneHot))) }
+                arrays += labels
                 try NPZ.write(arrays, to: url)
             }
         } catch let error as InferenceError {

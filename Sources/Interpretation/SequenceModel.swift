@@ -102,6 +102,26 @@ public final class SequenceModel: @unchecked Sendable {
         return (0..<count).map { "task_\($0)" }
     }
 
+    /// The same model with the value before a final Sigmoid, Softmax or LogSoftmax as its output:
+    /// what `--logits` predicts and mutates (logits do not saturate near 0 and 1).
+    public func logits(length: Int) throws -> SequenceModel {
+        guard let name = try plan(batch: 1, length: length).logitsName(for: outputName) else {
+            throw InterpretationError("--logits: output '\(outputName)' does not come from a final Sigmoid or Softmax, so it already is the pre-activation value")
+        }
+        var graph = self.graph
+        let dimensions = graph.outputs.first { $0.name == outputName }?.dimensions ?? []
+        graph.outputs = [ValueInfo(name: name, declaredType: "float", dimensions: dimensions)]
+        return try SequenceModel(graph: graph, url: url, card: card)
+    }
+
+    /// The output is a probability: it comes from a final Sigmoid or Softmax.
+    public var outputsProbabilities: Bool {
+        switch graph.nodes.last(where: { $0.outputs.contains(outputName) })?.op {
+        case .unary(.sigmoid)?, .softmax?: return true
+        default: return false
+        }
+    }
+
     /// Runs one-hot encoded sequences (all of one length) through the model.
     /// - Returns: the chosen output, shape (N, T) with T the values per sequence.
     public func predict(_ sequences: [[UInt8]], batchSize: Int = 64, threads: Int = 1, progress: ((Int) -> Void)? = nil) throws -> Tensor<Float> {

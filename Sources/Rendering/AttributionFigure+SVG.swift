@@ -55,7 +55,7 @@ extension AttributionFigure {
         y += 22
         if let sequence, step >= 6 {
             for (position, base) in sequence.enumerated() {
-                let letter = Character(Unicode.Scalar(base))
+                let letter = base == SequenceRow.padding ? SequenceRow.paddingGlyph : Character(Unicode.Scalar(base))
                 svg.text(String(letter), x: x(position) + step / 2, y: y + 11, size: min(12, step * 1.1), anchor: "middle",
                          fill: scheme.color(for: letter).hex ?? theme.ink, extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
             }
@@ -178,7 +178,7 @@ extension AttributionFigure {
     /// a domain below 0 gets a zero line, and a bar cut at an end of the axis a triangle beside it.
     private func drawPredictions(on svg: inout SVGDocument, top: Double, labelWidth: Double, barWidth: Double) -> Double {
         let theme = printTheme
-        let bars = Bars(items: predictions, theme: theme)
+        let bars = predictionBars(theme: theme)
         let domain = bars.domain
         let span = Double(domain.upperBound - domain.lowerBound)
         func x(_ value: Float) -> Double {
@@ -186,7 +186,7 @@ extension AttributionFigure {
             return labelWidth + (clipped - Double(domain.lowerBound)) / span * barWidth
         }
         let n = SVGDocument.number
-        for (row, item) in predictions.enumerated() {
+        for (row, item) in bars.items.enumerated() {
             let rowTop = top + Double(row) * 20
             svg.text(item.label, x: 10, y: rowTop + 12, size: 11)
             svg.rect(x: labelWidth, y: rowTop + 2, width: barWidth, height: 12, fill: theme.track)

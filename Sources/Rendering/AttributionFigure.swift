@@ -30,13 +30,16 @@ public struct AttributionFigure: Sendable {
     public var panels: [Panel] = [.logo]
     /// The heatmap panel's values when they differ from `matrix` (ISM deltas under a logo of their mean).
     public var heatmapMatrix: PositionMatrix?
-    /// Bases (ASCII) for the sequence row and the heatmap's reference marks; nil: no sequence row.
+    /// Bases (ASCII) for the sequence row and the heatmap's reference marks, `SequenceRow.padding`
+    /// where the model saw padding; nil: no sequence row.
     public var sequence: [UInt8]?
     /// The positions drawn; nil: all.
     public var range: Range<Int>?
     /// Ruler label of position 0 (0: positions as seqlens counts them; a genomic start for coordinates).
     public var origin: Int = 0
     public var predictions: [Bars.Item] = []
+    /// The predictions are probabilities: saturated ones are marked (`Bars.saturatedMark`).
+    public var predictionsAreProbabilities = false
     public var annotations: [Annotation] = []
     public var highlights: [Highlight] = []
     /// nil: the smallest zoom level that fits the width, with `aggregation`.
@@ -112,11 +115,11 @@ public struct AttributionFigure: Sendable {
 
     /// Marks of the prediction bars: the zero line, clipped bars, saturated outputs.
     var predictionMarks: [Mark] {
-        let bars = Bars(items: predictions)
+        let bars = predictionBars()
         var marks: [Mark] = []
         if !predictions.isEmpty, bars.domain.lowerBound < 0 { marks.append(.barZero) }
         if bars.hasClippedValues { marks.append(.clipped) }
-        if predictions.contains(where: \.saturated) { marks.append(.saturated) }
+        if bars.items.contains(where: \.saturated) { marks.append(.saturated) }
         return marks
     }
 
@@ -192,7 +195,7 @@ public struct AttributionFigure: Sendable {
             }))
         }
         if !predictions.isEmpty {
-            let bars = Bars(items: predictions, depth: depth, theme: theme)
+            let bars = predictionBars(depth: depth, theme: theme)
             parts.append((1, { _, _ in }))
             parts.append((predictions.count, { canvas, y in canvas.render(bars, in: Rect(x: 0, y: y, width: width, height: predictions.count)) }))
         }
@@ -225,6 +228,16 @@ public struct AttributionFigure: Sendable {
             y += part.height
         }
         return canvas
+    }
+
+    /// The prediction bars, saturated probabilities marked.
+    func predictionBars(depth: ColorDepth = .trueColor, theme: Theme = .terminal) -> Bars {
+        let items = predictions.map { item in
+            var item = item
+            item.saturated = item.saturated || (predictionsAreProbabilities && Bars.isSaturated(item.value))
+            return item
+        }
+        return Bars(items: items, depth: depth, theme: theme)
     }
 
     /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).

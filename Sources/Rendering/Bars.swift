@@ -39,6 +39,11 @@ public struct Bars: Widget {
         self.theme = theme
     }
 
+    /// Whether a probability is saturated: near 0 or 1 the output barely moves with the input,
+    /// so gradients and effects there say little (the logits do). Callers that know their
+    /// values are probabilities set `Item.saturated` with it.
+    public static func isSaturated(_ probability: Float) -> Bool { probability > 0.99 || probability < 0.01 }
+
     /// 0…1 when every value is a probability, else from min(0, smallest) to max(0, largest).
     public static func domain(for items: [Item]) -> ClosedRange<Float> {
         let values = items.flatMap { [$0.value] + ($0.reference.map { [$0] } ?? []) }.filter(\.isFinite)

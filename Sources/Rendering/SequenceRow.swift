@@ -1,9 +1,14 @@
 /// The bases under a logo, one row, each in its letter colour. Mutated bases are reversed in colour
-/// and lower case in monochrome; the cursor is underlined. Other letters (N) are grey.
+/// and lower case in monochrome; the cursor is underlined. Other letters (N) are grey; padding
+/// (`SequenceRow.padding`, what --pad adds around a record) is a grey `·`, so it never reads as N.
 ///
 /// A column standing for several positions (zoomed out) shows what they have in common, never one
 /// of them as if it were the sequence: see `ColumnBases`.
 public struct SequenceRow: Widget {
+    /// The byte that stands for padding in a sequence (a column the record itself does not have).
+    public static let padding = UInt8(ascii: ".")
+    public static let paddingGlyph: Character = "·"
+
     /// Bases as ASCII letters, one per position.
     public var sequence: [UInt8]
     /// The positions behind each column.
@@ -24,7 +29,7 @@ public struct SequenceRow: Widget {
         guard !area.isEmpty else { return }
         for (column, span) in spans.enumerated() where column < area.width && span.positions.upperBound <= sequence.count && spans.isCenter(column) {
             let bases = ColumnBases(sequence[span.positions])
-            let letter = bases.glyph
+            let letter = bases == .base(Character(Unicode.Scalar(Self.padding))) ? Self.paddingGlyph : bases.glyph
             let known: Bool
             if case .base(let base) = bases { known = "ACGTU".contains(base) } else { known = false }
             let kinds = Set(highlights.filter { h in span.positions.contains { h.positions.contains($0) } }.map(\.kind))

@@ -18,12 +18,19 @@ struct Attr: ParsableCommand {
         --corrected subtracts, at each position, the mean gradient over the alphabet \
         (Majdandzic, Rajesh & Koo, Genome Biology 2023), removing off-simplex gradient noise.
 
+        --range START:END keeps those positions (0-based, end excluded) of each record; positions \
+        are the record's own even after --pad/--crop. A .npz file also holds the predictions, the \
+        one-hot input X, and what names them: ids, tasks, alphabet (text numpy.load reads without \
+        pickle), and starts and lengths (int64; column j of record i is its position starts[i] + j, \
+        padding where that falls outside 0 to lengths[i]). `seqlens show out.npz` draws them.
+
         Examples:
           seqlens attr MODEL.onnx seqs.fa --output saliency.npy
           seqlens attr MODEL.onnx seqs.fa --method ig --target CEBPB --logits -o ig.npz
           seqlens attr MODEL.onnx seqs.fa --method ig --baseline shuffled \\
               --shuffles 10 -o eig.npy
           seqlens attr MODEL.onnx seqs.fa --method grad-input --corrected -o gi.tsv
+          seqlens attr MODEL.onnx seqs.fa --range 40:80 --crop center -o window.npz
         """
     )
 
@@ -31,7 +38,9 @@ struct Attr: ParsableCommand {
     @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop).") var fasta: String
 
     @OptionGroup var attribution: AttributionOptions
-    @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions and the one-hot input X) or .tsv (long format).")
+    @Option(help: ArgumentHelp("Positions to keep, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
+    var range: PositionRange?
+    @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions, the one-hot input X and labels) or .tsv (long format).")
     var output: String
 
     @OptionGroup var fit: FitOptions
@@ -44,20 +53,24 @@ struct Attr: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try loadModel(self.model)
-            let records = try readEqualLengthRecords(fasta, model: model, fit: fit)
-            guard let first = records.first else { return }
+            let inputs = try readEqualLengthRecords(fasta, model: model, fit: fit)
+            guard let first = inputs.first?.record else { return }
+            let records = inputs.map(\.record)
             let tasks = try model.taskNames(length: first.length)
             let settings = try attribution.settings(tasks: tasks)
+            let windows = try PositionRange.columns(range, of: inputs)
             let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
             let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
             let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
             progress.finish()
             // Predictions and the one-hot input go only into .npz files: skip that pass otherwise.
             let bundled = ArrayOutput.Format(path: output) == .npz
-            let predictions = bundled ? try PredictionTable.predict(model: model, records: records, batchSize: compute.batch, threads: compute.threads) : nil
+            let predictions = bundled ? try PredictionTable.predict(model: attribution.logitsOption.apply(to: model, length: first.length), records: records,
+                                                                    batchSize: compute.batch, threads: compute.threads).values : nil
             let oneHot = bundled ? Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)) : nil
-            try ArrayOutput(name: "attributions", values: maps, ids: records.map(\.id), alphabet: model.alphabet,
-                            tasks: tasks, predictions: predictions?.values, oneHot: oneHot)
+            try ArrayOutput(name: "attributions", values: ArrayOutput.columns(maps, windows: windows), ids: records.map(\.id), alphabet: model.alphabet,
+                            starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
+                            tasks: tasks, predictions: predictions, oneHot: oneHot.map { ArrayOutput.columns($0, windows: windows) })
                 .write(to: URL(fileURLWithPath: output))
         }
     }
@@ -69,7 +82,7 @@ struct AttributionOptions: ParsableArguments {
     var method: String = AttributionMethod.saliency.rawValue
     @Option(help: "The task to attribute: an index or a name (any letter case).") var target: String = "0"
     @Flag(help: "Subtract the alphabet mean of the gradient at each position (gradient correction).") var corrected = false
-    @Flag(help: "Attribute the pre-activation output (bypass a final Sigmoid/Softmax).") var logits = false
+    @OptionGroup var logitsOption: LogitsOption
     @Option(help: "Integrated gradients: path steps.") var steps: Int = 50
     @Option(help: ArgumentHelp("Integrated gradients: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid.", valueName: "method"))
     var quadrature: String = Quadrature.gaussLegendre.rawValue
@@ -84,10 +97,14 @@ struct AttributionOptions: ParsableArguments {
         guard steps > 0, samples > 0, shuffles > 0, sigma >= 0 else { throw ValidationError("--steps, --samples and --shuffles must be positive, --sigma not negative") }
     }
 
+    /// `logo --method ism`: the ISM-derived map, computed by mutagenesis rather than gradients.
+    static let ismMethod = "ism"
+
     /// The settings, with method, quadrature, baseline and target checked (one-line errors).
-    func settings(tasks: [String]) throws -> AttributionSettings {
+    /// - Parameter allowingISM: the command also draws `--method ism` (named in the error).
+    func settings(tasks: [String], allowingISM: Bool = false) throws -> AttributionSettings {
         guard let method = AttributionMethod(rawValue: method) else {
-            throw InterpretationError("unknown method '\(self.method)'; methods: \(AttributionMethod.names)")
+            throw InterpretationError("unknown method '\(self.method)'; methods: \(AttributionMethod.names)\(allowingISM ? ", \(Self.ismMethod)" : "")")
         }
         guard let quadrature = Quadrature(rawValue: quadrature) else {
             throw InterpretationError("unknown quadrature '\(self.quadrature)'; choose one of \(Quadrature.allCases.map(\.rawValue).joined(separator: ", "))")
@@ -100,7 +117,7 @@ struct AttributionOptions: ParsableArguments {
         default: throw InterpretationError("unknown baseline '\(self.baseline)'; choose zeros, uniform or shuffled")
         }
         return AttributionSettings(
-            method: method, target: try resolveTarget(target, tasks: tasks), corrected: corrected, logits: logits,
+            method: method, target: try resolveTarget(target, tasks: tasks), corrected: corrected, logits: logitsOption.logits,
             smoothGradSamples: samples, smoothGradSigma: sigma, seed: seed, steps: steps, quadrature: quadrature, baseline: baseline)
     }
 }

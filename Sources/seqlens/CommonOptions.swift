@@ -35,6 +35,110 @@ struct FitOptions: ParsableArguments {
 
 extension FitAnchor: ExpressibleByArgument {}
 
+/// `--logits`: read the pre-activation output, bypassing a final Sigmoid/Softmax.
+struct LogitsOption: ParsableArguments {
+    @Flag(help: "Use the pre-activation output (bypass a final Sigmoid/Softmax); logits do not saturate near 0 and 1.")
+    var logits = false
+
+    /// The model whose output the command reads: its logits when asked.
+    func apply(to model: SequenceModel, length: Int) throws -> SequenceModel {
+        logits ? try model.logits(length: length) : model
+    }
+}
+
+/// A record as the model sees it (fitted with --pad/--crop), with the way back to the record's
+/// own positions: every output is in those.
+struct ModelInput {
+    /// The fitted record.
+    var record: SequenceRecord
+    /// The record's own position of column 0: negative after padding on the left, positive after cropping.
+    var origin: Int
+    /// The record's own length.
+    var ownLength: Int
+
+    func isPadding(column: Int) -> Bool { !(0 ..< ownLength).contains(origin + column) }
+
+    /// The bases for figures, padding as padding (not as N).
+    var figureSequence: [UInt8] {
+        record.sequence.indices.map { isPadding(column: $0) ? SequenceRow.padding : record.sequence[$0] }
+    }
+
+    /// How the record was fitted, for a figure's notes; nil when it was not.
+    var fitNote: String? {
+        let length = record.length
+        if let padding = paddingNote(origin: origin, width: length, ownLength: ownLength) {
+            return "\(record.id) is \(ownLength) nt, padded to the model's \(length): \(padding)"
+        }
+        if ownLength > length {
+            return "\(record.id) is \(ownLength) nt, cropped to the model's \(length): positions \(origin) to \(origin + length - 1)"
+        }
+        return nil
+    }
+}
+
+/// "positions -40 to -1 and 120 to 159 are padding (·)": which of `width` positions from `origin`
+/// lie outside a record of `ownLength`; nil when none do.
+func paddingNote(origin: Int, width: Int, ownLength: Int) -> String? {
+    let end = origin + width
+    let parts = [(origin, min(0, end)), (max(ownLength, origin), end)].filter { $0 < $1 }.map { "\($0) to \($1 - 1)" }
+    return parts.isEmpty ? nil : "positions \(parts.joined(separator: " and ")) are padding (\(SequenceRow.paddingGlyph))"
+}
+
+/// Fits records to a fixed-length model (as they are for any-length models), warning in one line
+/// when padding makes up more than half of what the model sees.
+func fitToModel(_ records: [SequenceRecord], model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
+    guard let length = model.fixedLength else { return records.map { ModelInput(record: $0, origin: 0, ownLength: $0.length) } }
+    let inputs = try zip(records, fit.lengthFit.fit(records, to: length)).map { ModelInput(record: $1.record, origin: -$1.offset, ownLength: $0.length) }
+    let padded = inputs.filter { 2 * $0.ownLength < length }
+    if let first = padded.first {
+        let more = padded.count > 1 ? " (and \(padded.count - 1) more record\(padded.count > 2 ? "s" : ""))" : ""
+        warn("warning: '\(first.record.id)' is \(first.ownLength) nt, padded to the model's \(length) (\(100 * (length - first.ownLength) / length)% padding)\(more); the model sees mostly padding there")
+    }
+    return inputs
+}
+
+/// `--range START:END` in a record's own positions: 0-based, end excluded, either end optional
+/// (`40:50` is ten bases; `:50`, `40:`). The text is kept as given and read by `columns`, so a
+/// malformed range gets seqlens's one-line error, not the argument parser's usage text.
+struct PositionRange: ExpressibleByArgument {
+    var text: String
+
+    init(argument: String) { text = argument }
+
+    /// The columns of a model input that the range covers; open ends reach the input's ends.
+    func columns(of input: ModelInput) throws -> Range<Int> {
+        let fitted = input.origin != 0 || input.ownLength != input.record.length
+        return try columns(length: input.record.length, origin: input.origin, context: fitted ? " of record '\(input.record.id)' that the model sees" : "")
+    }
+
+    /// The columns of each input, one width for all (arrays need it); nil range: every column.
+    static func columns(_ range: PositionRange?, of inputs: [ModelInput]) throws -> [Range<Int>] {
+        let windows = try inputs.map { try range?.columns(of: $0) ?? 0 ..< $0.record.length }
+        if let range, let first = windows.first, let other = zip(inputs, windows).first(where: { $1.count != first.count }) {
+            throw InterpretationError("--range \(range.text) covers \(first.count) positions of '\(inputs[0].record.id)' but \(other.1.count) of '\(other.0.record.id)' (fitted differently); give both ends")
+        }
+        return windows
+    }
+
+    /// The columns of `length` columns whose first is position `origin`.
+    /// - Parameter context: what the positions are, after "positions A to B".
+    func columns(length: Int, origin: Int = 0, context: String = "") throws -> Range<Int> {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false)
+        let bounds = parts.map { $0.isEmpty ? Optional<Int>.none : Int($0) }
+        guard parts.count == 2, zip(parts, bounds).allSatisfy({ $0.isEmpty || $1 != nil }) else {
+            throw InterpretationError("--range '\(text)' is not START:END with whole numbers (0-based, end excluded: 40:50 is ten bases; :50 and 40: leave an end open)")
+        }
+        let first = bounds[0] ?? origin, last = bounds[1] ?? origin + length
+        guard first < last else {
+            throw InterpretationError("--range \(text) is empty: START must be less than END (0-based, end excluded: 40:50 is ten bases)")
+        }
+        guard first >= origin, last <= origin + length else {
+            throw InterpretationError("--range \(text) is outside positions \(origin) to \(origin + length)\(context) (0-based, end excluded)")
+        }
+        return first - origin ..< last - origin
+    }
+}
+
 /// Runs a command body, turning the engine's errors into refusals (one line on stderr and
 /// exit status 2, printed by `Seqlens.main` once the command has unwound).
 func reportingErrors(_ body: () throws -> Void) throws {
@@ -91,10 +195,9 @@ func recordIndex(_ record: String, in records: [SequenceRecord], source: String)
 
 /// Reads the FASTA, fits records to a fixed-length model, and requires one common length
 /// (per-position arrays need it).
-func readEqualLengthRecords(_ path: String, model: SequenceModel, fit: FitOptions) throws -> [SequenceRecord] {
-    let records = try readRecords(path, alphabet: model.alphabet)
-    let fitted = try model.fixedLength.map { try fit.lengthFit.fit(records, to: $0).map(\.record) } ?? records
-    if let first = fitted.first, let other = fitted.first(where: { $0.length != first.length }) {
+func readEqualLengthRecords(_ path: String, model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
+    let fitted = try fitToModel(readRecords(path, alphabet: model.alphabet), model: model, fit: fit)
+    if let first = fitted.first?.record, let other = fitted.map(\.record).first(where: { $0.length != first.length }) {
         throw InterpretationError("records differ in length ('\(first.id)' has \(first.length) nt, '\(other.id)' has \(other.length) nt); per-position arrays need one length: split the file, or --pad/--crop to a fixed-length model")
     }
     return fitted

@@ -19,22 +19,29 @@ struct ISM: ParsableCommand {
         the convolutional layers, from cached reference activations; --engine naive runs a full \
         forward pass per mutant (same numbers, slower).
 
+        --range START:END mutates only those positions (0-based, end excluded), in each record's \
+        own positions even after --pad/--crop. --logits mutates the pre-activation output, which \
+        does not saturate. A .npz file also holds the reference predictions, the one-hot input X, \
+        ids, tasks, alphabet, starts and lengths (as `seqlens attr --help` describes); `seqlens \
+        show ism.npz --target TASK` draws one task of a --target all array.
+
         Examples:
           seqlens ism MODEL.onnx seqs.fa -o ism.npy
-          seqlens ism MODEL.onnx seqs.fa --target all --start 80 --end 120 -o ism.npz
-          seqlens ism MODEL.onnx seqs.fa --scores centered -o ism_attr.npy
+          seqlens ism MODEL.onnx seqs.fa --target all --range 80:120 -o ism.npz
+          seqlens ism MODEL.onnx seqs.fa --scores centered --logits -o ism_attr.npy
         """
     )
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file; records must share one length.") var fasta: String
     @Option(help: "The task: an index, a name (any letter case), or all.") var target: String = "0"
-    @Option(help: "First position to mutate (0-based).") var start: Int?
-    @Option(help: "End of the positions to mutate (exclusive).") var end: Int?
+    @Option(help: ArgumentHelp("Positions to mutate, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
+    var range: PositionRange?
     @Option(help: ArgumentHelp("delta (raw effects), centered (tangermeme) or l2.", valueName: "scores")) var scores: String = "delta"
     @Option(help: ArgumentHelp("incremental or naive.", valueName: "engine")) var engine: String = MutagenesisEngine.incremental.rawValue
-    @Option(name: .shortAndLong, help: "Output file: .npy, .npz (with predictions and X) or .tsv (long format).") var output: String
+    @Option(name: .shortAndLong, help: "Output file: .npy, .npz (with predictions, X and labels) or .tsv (long format).") var output: String
 
+    @OptionGroup var logitsOption: LogitsOption
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -50,26 +57,27 @@ struct ISM: ParsableCommand {
             guard ["delta", "centered", "l2"].contains(scores) else {
                 throw InterpretationError("unknown scores '\(scores)'; choose delta, centered or l2")
             }
-            let model = try loadModel(self.model)
-            let records = try readEqualLengthRecords(fasta, model: model, fit: fit)
-            guard let first = records.first else { return }
-            let tasks = try model.taskNames(length: first.length)
+            let loaded = try loadModel(self.model)
+            let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
+            guard let length = inputs.first?.record.length else { return }
+            let model = try logitsOption.apply(to: loaded, length: length)
+            let tasks = try model.taskNames(length: length)
             let task = target == "all" ? nil : try resolveTarget(target, tasks: tasks)
             if task == nil && scores != "delta" { throw InterpretationError("--scores \(scores) needs one --target task, not all") }
-            let window = (start ?? 0) ..< (end ?? first.length)
-            guard window.lowerBound >= 0, window.upperBound <= first.length, !window.isEmpty else {
-                throw InterpretationError("--start \(window.lowerBound) --end \(window.upperBound) is not a window of the \(first.length)-nt sequences")
-            }
+            let windows = try PositionRange.columns(range, of: inputs)
             let ism = SaturationMutagenesis(model: model, batchSize: compute.batch, threads: compute.threads, engine: engine)
-            let progress = ProgressBar(total: records.count, label: "ism")
-            let result = try ism.run(records.map(\.sequence), window: window) { progress.update($0) }
+            let progress = ProgressBar(total: inputs.count, label: "ism")
+            let result = try ism.run(inputs.map(\.record.sequence), windows: windows) { progress.update($0) }
             progress.finish()
-            let oneHotFull = try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)
-            let oneHot = Tensor(shape: [records.count, model.alphabet.size, first.length], scalars: oneHotFull).slice(axis: 2, window.lowerBound, window.upperBound)
+            let a = model.alphabet.size
+            let records = inputs.map(\.record)
+            let oneHot = ArrayOutput.columns(Tensor(shape: [records.count, a, length], scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)),
+                                             windows: windows)
             var values = task.map { result.deltas(task: $0) } ?? result.deltas
             if scores == "centered" { values = ISMAttribution.centered(values, oneHot: oneHot) }
             if scores == "l2" { values = ISMAttribution.l2Norm(values, oneHot: oneHot) }
-            try ArrayOutput(name: "ism", values: values, ids: records.map(\.id), alphabet: model.alphabet, firstPosition: window.lowerBound,
+            try ArrayOutput(name: "ism", values: values, ids: records.map(\.id), alphabet: model.alphabet,
+                            starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
                             tasks: tasks, predictions: result.reference, oneHot: oneHot)
                 .write(to: URL(fileURLWithPath: output))
         }

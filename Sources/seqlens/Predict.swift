@@ -36,8 +36,7 @@ struct Predict: ParsableCommand {
     func run() throws {
         try reportingErrors {
             let model = try loadModel(self.model, outputName: outputName)
-            let records = try readRecords(fasta, alphabet: model.alphabet)
-            let fitted = try model.fixedLength.map { length in try fit.lengthFit.fit(records, to: length).map(\.record) } ?? records
+            let fitted = try fitToModel(readRecords(fasta, alphabet: model.alphabet), model: model, fit: fit).map(\.record)
             let progress = ProgressBar(total: fitted.count, label: "predicting")
             let table = try PredictionTable.predict(model: model, records: fitted, batchSize: compute.batch, threads: compute.threads) {
                 progress.update($0)

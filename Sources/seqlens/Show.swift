@@ -21,16 +21,23 @@ struct Show: ParsableCommand {
         base (in-silico mutagenesis, f(mutant) − f(reference)) are drawn for every letter, with a \
         heatmap.
 
+        The .npz files `seqlens attr` and `seqlens ism` write need no --fasta: they name their \
+        records and tasks, hold the bases (X), and say where each array starts in its record, so \
+        the ruler counts the record's own positions (after --range, --pad or --crop; padding is \
+        drawn as ·). A 4-D ISM array (N, A, L, T) from `ism --target all` is drawn one task at a \
+        time: --target picks it by index or name (default: the first).
+
         Positions are 0-based and the end is exclusive, as in Python (--range 100:200 is 100 \
-        positions; the ruler counts from 0), matching ism --start/--end and variant positions. A range wider than \
-        the screen is zoomed out: several positions share a column (--zoom sets how many), showing \
-        the position with the largest total |value| (or the mean, --aggregate mean); the sequence row \
-        then shows the base that at least 75 % of a column's positions share, an IUPAC code for two \
-        bases (R = A/G, …) or · for a mix.
+        positions), the same --range as attr, ism, logo and heatmap. A range wider than the \
+        screen is zoomed out: several positions share a column (--zoom sets how many), showing \
+        the position with the largest total |value| (or the mean, --aggregate mean); the sequence \
+        row then shows the base that at least 75 % of a column's positions share, an IUPAC code \
+        for two bases (R = A/G, …) or · for a mix.
 
         Examples:
           seqlens show attr.npy
           seqlens show attr.npy --fasta peaks.fa --record chr1:1000-1200 --range 80:140
+          seqlens show ism.npz --record chr1:1000-1200 --target CTCF
           seqlens show shap.npz --key shap --fasta peaks.fa --record 3 --width 200
           seqlens show attr.npy --record 2 --heatmap --color always | less -R
           seqlens show attr.npy --fasta peaks.fa --format svg --output logo.svg
@@ -46,8 +53,11 @@ struct Show: ParsableCommand {
     @Option(help: "The array to draw from a .npz file that holds several.")
     var key: String?
 
-    @Option(help: ArgumentHelp("The map to draw: a record id from --fasta or a 0-based index (default: 0).", valueName: "id|index"))
+    @Option(help: ArgumentHelp("The map to draw: a record id (from --fasta or the .npz file) or a 0-based index (default: 0).", valueName: "id|index"))
     var record: String?
+
+    @Option(help: ArgumentHelp("The task of a 4-D ISM array (N, A, L, T): index or name (default: 0, the first).", valueName: "index|name"))
+    var target: String?
 
     @Option(help: ArgumentHelp("Positions to draw, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
@@ -67,7 +77,8 @@ struct Show: ParsableCommand {
         try reportingErrors {
             try reportingDrawingErrors {
                 let url = URL(fileURLWithPath: array)
-                let (label, tensor) = try Self.load(url, key: key)
+                let (label, stored, found) = try Self.load(url, key: key)
+                let (tensor, taskNote) = try Self.task(of: stored, target: target, tasks: found.tasks, label: label)
                 let maps: AttributionArray
                 do { maps = try AttributionArray(shape: tensor.shape, values: tensor.scalars, layout: layout) } catch let error as RenderingError {
                     throw RenderingError("\(label): \(error.description)")
@@ -76,24 +87,29 @@ struct Show: ParsableCommand {
                 if let records, records.count != maps.count {
                     throw RenderingError("\(label) holds \(maps.count) maps but \(fasta!) has \(records.count) records; give the FASTA file the array was computed from")
                 }
-                let index = try Self.recordIndex(record, records: records, count: maps.count, source: label)
-                let bases = records?[index].sequence
-                if let bases, bases.count != maps.length {
-                    throw RenderingError("record '\(records![index].id)' has \(bases.count) bases but the maps have \(maps.length) positions; give the FASTA file the array was computed from")
-                }
-                let alphabet: Alphabet = bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna
+                let labels = found.fits(count: maps.count, length: maps.length) ? found : ArrayLabels()
+                let index = try Self.recordIndex(record, ids: records?.map(\.id) ?? labels.ids, count: maps.count, source: label,
+                                                 idsFrom: records == nil ? "\(url.lastPathComponent)'s ids" : nil)
+                let origin = labels.starts?[index] ?? 0
+                let bases = try records.map { records in try Self.bases(of: records[index], length: maps.length, origin: labels.starts?[index]) }
+                    ?? labels.bases(index)
+                let alphabet: Alphabet = labels.alphabet
+                    ?? (bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna)
                 let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
-                let positions = try range?.resolve(length: maps.length) ?? 0 ..< maps.length
+                let positions = try range?.columns(length: maps.length, origin: origin, context: origin == 0 ? "" : " that \(label) holds of this record") ?? 0 ..< maps.length
 
-                var notes = ["\(maps.shapeDescription) · positions \(positions.lowerBound)–\(positions.upperBound) of \(maps.length)"]
-                if let note = maps.layoutNote { notes.append(note) }
+                var notes = ["\(maps.shapeDescription) · positions \(origin + positions.lowerBound)–\(origin + positions.upperBound)"
+                             + (origin == 0 ? " of \(maps.length)" : positions.count == maps.length ? "" : " of the array's \(origin)–\(origin + maps.length)")]
+                notes += [taskNote, maps.layoutNote, labels.paddingNote(index, width: maps.length)].compactMap { $0 }
                 let view = AttributionView(matrix, bases: bases, alphabet: alphabet, keepHypothetical: hypothetical)
                 notes.append(view.note)
 
-                let name = records.map { "record \($0[index].id)" } ?? "map \(index)"
+                let id = records?[index].id ?? labels.ids?[index]
+                let name = id.map { "record \($0)" } ?? "map \(index)"
                 var figure = AttributionFigure(matrix: view.matrix, kind: .attribution, title: "\(name) (\(index + 1) of \(maps.count)) · \(label)")
                 figure.notes = notes
                 figure.sequence = view.sequence
+                figure.origin = origin
                 figure.range = positions
                 figure.panels = heatmap || view.wantsHeatmap ? [.logo, .heatmap] : [.logo]
                 try drawing.emit(figure)
@@ -101,19 +117,79 @@ struct Show: ParsableCommand {
         }
     }
 
-    /// The float array of a .npy file, or of one entry of a .npz file; the label names it in messages.
-    static func load(_ url: URL, key: String?) throws -> (label: String, tensor: Tensor<Float>) {
+    /// What seqlens's own .npz files hold next to the array (`ArrayOutput`): ids, tasks, alphabet,
+    /// where each row starts in its record and how long the record is, and the one-hot input X.
+    struct ArrayLabels {
+        var ids: [String]?
+        var tasks: [String]?
+        var alphabet: Alphabet?
+        var starts: [Int]?
+        var lengths: [Int]?
+        /// (N, A, W) one-hot bases.
+        var oneHot: Tensor<Float>?
+
+        /// Every label has one entry per map (labels of another array are ignored).
+        func fits(count: Int, length: Int) -> Bool {
+            [ids?.count, starts?.count, oneHot?.shape[0]].allSatisfy { $0 == nil || $0 == count } && (oneHot == nil || oneHot!.shape[2] == length)
+        }
+
+        init() {}
+
+        init(_ arrays: [(name: String, value: NPYArray)]) {
+            func named(_ name: String) -> NPYArray? { arrays.first { $0.name == name }?.value }
+            if case .text(let t)? = named("ids"), t.rank == 1 { ids = t.scalars }
+            if case .text(let t)? = named("tasks"), t.rank == 1 { tasks = t.scalars }
+            if case .text(let t)? = named("alphabet") { alphabet = Alphabet.allCases.first { $0.letters.map { String(UnicodeScalar($0)) } == t.scalars } }
+            if case .int(let t)? = named("starts"), t.rank == 1 { starts = t.scalars.map { Int($0) } }
+            if case .int(let t)? = named("lengths"), t.rank == 1, t.count == starts?.count { lengths = t.scalars.map { Int($0) } }
+            if case .float(let t)? = named("X"), t.rank == 3, t.shape[1] == 4 { oneHot = t }
+        }
+
+        /// Whether column `column` of row `index` is padding (outside the record).
+        func isPadding(_ index: Int, column: Int) -> Bool {
+            guard let starts, let lengths else { return false }
+            return !(0 ..< lengths[index]).contains(starts[index] + column)
+        }
+
+        /// Row `index`'s bases read off X (N where a column is all zero), padding as padding.
+        func bases(_ index: Int) -> [UInt8]? {
+            guard let oneHot else { return nil }
+            let (a, w) = (oneHot.shape[1], oneHot.shape[2])
+            let letters = (alphabet ?? .dna).letters
+            return (0 ..< w).map { column in
+                if isPadding(index, column: column) { return SequenceRow.padding }
+                let hot = (0 ..< a).first { oneHot.scalars[(index * a + $0) * w + column] == 1 }
+                return hot.map { letters[$0] } ?? UInt8(ascii: "N")
+            }
+        }
+
+        /// Which positions of row `index` are padding, for the notes.
+        func paddingNote(_ index: Int, width: Int) -> String? {
+            guard let starts, let lengths, let padding = seqlens.paddingNote(origin: starts[index], width: width, ownLength: lengths[index]) else { return nil }
+            return "the record has \(lengths[index]) nt: \(padding)"
+        }
+    }
+
+    /// The float array of a .npy file, or of one entry of a .npz file, with what a seqlens .npz
+    /// says about it; the label names it in messages.
+    static func load(_ url: URL, key: String?) throws -> (label: String, tensor: Tensor<Float>, labels: ArrayLabels) {
         let file = url.lastPathComponent
-        let value: Value, label: String
+        let value: NPYArray, label: String
+        var labels = ArrayLabels()
         switch url.pathExtension.lowercased() {
         case "npy":
             if key != nil { warn("--key applies to .npz files; \(file) holds one array") }
             guard FileManager.default.fileExists(atPath: url.path) else { throw RenderingError("\(url.relativePath): no such file; check the path") }
-            value = try NPY.read(contentsOf: url)
+            switch try NPY.read(contentsOf: url) {
+            case .float(let tensor): value = .float(tensor)
+            case .int(let tensor): value = .int(tensor)
+            }
             label = file
         case "npz":
             let arrays = try NPZ.read(contentsOf: url)
             let described = arrays.map { "\($0.name) \(shapeText($0.value.shape))" }.joined(separator: ", ")
+            // What a map could be: float arrays other than the ones seqlens stores beside it.
+            let candidates = arrays.filter { if case .float = $0.value { !["predictions", "X"].contains($0.name) } else { false } }
             if let key {
                 guard let match = arrays.first(where: { $0.name == key }) else {
                     throw RenderingError("\(file) has no array '\(key)'; it holds \(described)")
@@ -121,29 +197,60 @@ struct Show: ParsableCommand {
                 value = match.value
                 label = "\(file):\(key)"
             } else {
-                guard arrays.count == 1 else { throw RenderingError("\(file) holds \(arrays.count) arrays (\(described)); pick one with --key") }
-                value = arrays[0].value
-                label = "\(file):\(arrays[0].name)"
+                guard candidates.count == 1 else { throw RenderingError("\(file) holds \(arrays.count) arrays (\(described)); pick one with --key") }
+                value = candidates[0].value
+                label = "\(file):\(candidates[0].name)"
             }
+            labels = ArrayLabels(arrays)
         default:
             throw RenderingError("\(file): give a .npy or .npz file (numpy.save, numpy.savez); a torch tensor t saves with numpy.save(path, t.numpy())")
         }
         switch value {
-        case .float(let tensor): return (label, tensor)
-        case .int(let tensor): return (label, Tensor(shape: tensor.shape, scalars: tensor.scalars.map { Float($0) }))
+        case .float(let tensor): return (label, tensor, labels)
+        case .int(let tensor): return (label, Tensor(shape: tensor.shape, scalars: tensor.scalars.map { Float($0) }), labels)
+        case .text: throw RenderingError("\(label) holds text, not numbers; pick the array of maps with --key")
         }
     }
 
-    /// The 0-based map index from --record: a FASTA id first, then a number.
-    static func recordIndex(_ record: String?, records: [SequenceRecord]?, count: Int, source: String) throws -> Int {
+    /// One task of a 4-D ISM array (N, A, L, T) as (N, A, L), and a note naming it; other arrays as they are.
+    static func task(of tensor: Tensor<Float>, target: String?, tasks: [String]?, label: String) throws -> (Tensor<Float>, String?) {
+        // (N, A, L, T) as ism --target all writes it; (N, 1, 4, L) and the like are single maps.
+        let byTask = tensor.rank == 4 && tensor.shape[1] == 4 && (tasks?.count == tensor.shape[3] || (tensor.shape[2] > 1 && tensor.shape[3] > 1))
+        guard byTask else {
+            if let target { throw RenderingError("--target \(target) picks a task of a 4-D ISM array (N, A, L, T); \(label) has shape \(shapeText(tensor.shape))") }
+            return (tensor, nil)
+        }
+        let count = tensor.shape[3]
+        let names = tasks?.count == count ? tasks! : (0 ..< count).map { "task_\($0)" }
+        let task = try resolveTarget(target ?? "0", tasks: names)
+        let cells = tensor.count / count
+        let values = Tensor(shape: Array(tensor.shape.prefix(3)), scalars: (0 ..< cells).map { tensor.scalars[$0 * count + task] })
+        return (values, "task \(names[task]) (\(task + 1) of \(count)\(target == nil ? "; --target picks another" : ""))")
+    }
+
+    /// A FASTA record's bases under an array's columns; with `origin` (a seqlens .npz) the record
+    /// may be longer than the array and columns outside it are padding.
+    static func bases(of record: SequenceRecord, length: Int, origin: Int?) throws -> [UInt8] {
+        guard let origin else {
+            guard record.length == length else {
+                throw RenderingError("record '\(record.id)' has \(record.length) bases but the maps have \(length) positions; give the FASTA file the array was computed from")
+            }
+            return record.sequence
+        }
+        return (origin ..< origin + length).map { record.sequence.indices.contains($0) ? record.sequence[$0] : SequenceRow.padding }
+    }
+
+    /// The 0-based map index from --record: an id first, then a number.
+    /// - Parameter idsFrom: where the ids come from, for the message (default: the FASTA file).
+    static func recordIndex(_ record: String?, ids: [String]?, count: Int, source: String, idsFrom: String? = nil) throws -> Int {
         guard let record else { return 0 }
-        if let index = records?.firstIndex(where: { $0.id == record }) { return index }
+        if let index = ids?.firstIndex(of: record) { return index }
         if let number = Int(record) {
             guard (0 ..< count).contains(number) else { throw RenderingError("--record \(number) is out of range; \(source) holds maps 0 to \(count - 1)") }
             return number
         }
-        throw RenderingError(records == nil ? "--record '\(record)' is not a number; without --fasta, maps are picked by index (0 to \(count - 1))"
-                                            : "no record '\(record)' in \(source)'s FASTA file; give an id or an index from 0 to \(count - 1)")
+        throw RenderingError(ids == nil ? "--record '\(record)' is not a number; without --fasta, maps are picked by index (0 to \(count - 1))"
+                                        : "no record '\(record)' in \(idsFrom ?? "\(source)'s FASTA file"); give an id or an index from 0 to \(count - 1)")
     }
 
     private static func shapeText(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
@@ -214,30 +321,6 @@ struct DrawingOptions: ParsableArguments {
         var size = winsize()
         guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
         return max(24, Int(size.ws_col))
-    }
-}
-
-/// `--range START:END`: 0-based, end excluded; either end may be left out.
-struct PositionRange: ExpressibleByArgument {
-    var start: Int?
-    var end: Int?
-
-    init?(argument: String) {
-        let parts = argument.split(separator: ":", omittingEmptySubsequences: false)
-        guard parts.count == 2 else { return nil }
-        start = parts[0].isEmpty ? nil : Int(parts[0])
-        end = parts[1].isEmpty ? nil : Int(parts[1])
-        if (!parts[0].isEmpty && start == nil) || (!parts[1].isEmpty && end == nil) { return nil }
-    }
-
-    /// Positions START:END, 0-based and half-open like a Python slice (the convention of
-    /// `ism --start/--end`, mutations and tangermeme), either end optional.
-    func resolve(length: Int) throws -> Range<Int> {
-        let first = start ?? 0, last = end ?? length
-        guard first >= 0, first < last, last <= length else {
-            throw RenderingError("--range \(start.map(String.init) ?? ""):\(end.map(String.init) ?? "") does not fit positions 0 to \(length) (0-based, end exclusive, start < end)")
-        }
-        return first ..< last
     }
 }
 

@@ -60,6 +60,20 @@ final class SaturationMutagenesisTests: XCTestCase {
         } } }
     }
 
+    func testEachSequenceCanHaveItsOwnWindow() throws {
+        let c = try AttributorTests.Case("residual_dilated")
+        let windows = [10 ..< 20, 40 ..< 50, 0 ..< 10]
+        let ism = SaturationMutagenesis(model: c.model, batchSize: 10)
+        let result = try ism.run(c.sequences, windows: windows)
+        XCTAssertEqual(result.deltas.shape, [3, 4, 10, 1])
+        for (s, window) in windows.enumerated() {
+            let alone = try ism.run([c.sequences[s]], window: window)
+            XCTAssertEqual(Array(result.deltas.scalars[s * 40 ..< (s + 1) * 40]), alone.deltas.scalars, "sequence \(s)")
+            XCTAssertEqual(result.reference.scalars[s], alone.reference.scalars[0])
+        }
+        XCTAssertThrowsError(try ism.run(c.sequences, windows: [0 ..< 10, 0 ..< 10, 195 ..< 205]))
+    }
+
     func testTangermemeAttributionConvention() throws {
         for name in AttributorTests.names {
             let c = try AttributorTests.Case(name)

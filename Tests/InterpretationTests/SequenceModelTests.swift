@@ -95,4 +95,21 @@ extension SequenceModelTests {
         XCTAssertEqual(compare(two.scalars, one.scalars, absolute: 1e-6, relative: 1e-6).failures, 0)
         XCTAssertEqual(compare(three.scalars, one.scalars, absolute: 1e-6, relative: 1e-6).failures, 0)
     }
+
+    /// --logits: the model cut before its final Sigmoid predicts values whose sigmoid is the model's output.
+    func testLogitsModelPredictsThePreActivationValue() throws {
+        let model = try SequenceModel(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx"))
+        XCTAssertTrue(model.outputsProbabilities)
+        let logits = try model.logits(length: 200)
+        XCTAssertFalse(logits.outputsProbabilities)
+        XCTAssertEqual(try logits.taskNames(length: 200), ["GATA", "Ebox"])
+        let sequences = [Array(String(repeating: "ACGTTGCA", count: 25).utf8), Array(String(repeating: "AGATAACG", count: 25).utf8)]
+        let probabilities = try model.predict(sequences), values = try logits.predict(sequences)
+        XCTAssertEqual(values.shape, [2, 2])
+        for (p, z) in zip(probabilities.scalars, values.scalars) { XCTAssertEqual(p, 1 / (1 + exp(-z)), accuracy: 1e-6) }
+        XCTAssertThrowsError(try logits.logits(length: 200)) { error in
+            XCTAssertEqual((error as? InterpretationError)?.description,
+                           "--logits: output '\(logits.outputName)' does not come from a final Sigmoid or Softmax, so it already is the pre-activation value")
+        }
+    }
 }

@@ -57,6 +57,14 @@ final class TracksTests: XCTestCase {
         assertCanvas(draw(SequenceRow(sequence: sequence, spans: [ColumnSpan(positions: 4 ..< 8, representative: 7)], depth: .monochrome), width: 1), lines: ["C"])
     }
 
+    func testSequenceRowDrawsPaddingAsPadding() {
+        let row = SequenceRow(sequence: [SequenceRow.padding, SequenceRow.padding] + Array("ANT".utf8), depth: .trueColor)
+        assertCanvas(draw(row, width: 5), lines: ["··ANT"], styles: [
+            StyleRegion(row: 0, 0 ... 1, Style(foreground: .rgb(128, 128, 128))),
+            StyleRegion(row: 0, 2 ... 2, Style(foreground: green, attributes: .bold)),
+        ])
+    }
+
     func testAnnotationsGetBracketsLabelsAndLanes() {
         let annotations = [
             Annotation(positions: 2 ..< 12, label: "GATA1"),
@@ -139,5 +147,13 @@ final class TracksTests: XCTestCase {
     func testSaturatedOutputsAreMarked() {
         let bars = Bars(items: [Bars.Item(label: "p", value: 0.9999, saturated: true), Bars.Item(label: "q", value: 0.5, reference: 1, saturated: true)], depth: .monochrome)
         assertCanvas(draw(bars, width: 40, height: 2), lines: ["p ██████████ 1.000!", "q █████░░░░░ 0.500!  ref 1.000  Δ -0.500"])
+    }
+
+    func testSaturationIsStrictlyBeyondOnePercentFromEitherEnd() {
+        XCTAssertTrue(Bars.isSaturated(0.995))
+        XCTAssertTrue(Bars.isSaturated(0.004))
+        XCTAssertFalse(Bars.isSaturated(0.99), "0.99 itself is not saturated")
+        XCTAssertFalse(Bars.isSaturated(0.01))
+        XCTAssertFalse(Bars.isSaturated(0.5))
     }
 }

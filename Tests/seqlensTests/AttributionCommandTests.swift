@@ -62,7 +62,7 @@ final class AttributionCommandTests: XCTestCase {
         XCTAssertEqual(compare(actual.scalars, expected.scalars, absolute: 1e-4 * expected.scalars.map(abs).max()!, relative: 0).failures, 0)
 
         let tsv = directory.appendingPathComponent("ism.tsv").path
-        XCTAssertEqual(try runSeqlens(["ism", model, fa, "--start", "10", "--end", "12", "-o", tsv]).status, 0)
+        XCTAssertEqual(try runSeqlens(["ism", model, fa, "--range", "10:12", "-o", tsv]).status, 0)
         let lines = try String(contentsOfFile: tsv, encoding: .utf8).split(separator: "\n")
         XCTAssertEqual(lines.first, "record\tposition\tbase\tvalue")
         XCTAssertEqual(lines.count, 1 + 3 * 2 * 4)
@@ -71,7 +71,7 @@ final class AttributionCommandTests: XCTestCase {
         let npz = directory.appendingPathComponent("ism.npz").path
         XCTAssertEqual(try runSeqlens(["ism", model, fa, "-o", npz]).status, 0)
         let arrays = try NPZ.read(contentsOf: URL(fileURLWithPath: npz))
-        XCTAssertEqual(arrays.map(\.name), ["ism", "predictions", "X"])
+        XCTAssertEqual(arrays.map(\.name), ["ism", "predictions", "X", "ids", "tasks", "alphabet", "starts", "lengths"])
     }
 
     func testVariantReportsEveryTask() throws {
@@ -101,7 +101,7 @@ final class AttributionCommandTests: XCTestCase {
         try assertRefused(["attr", model, clean.path, "--target", "9", "-o", out], "target 9 is out of range: the model has 2 tasks (0–1)")
         try assertRefused(["attr", model, clean.path, "--method", "deeplift", "-o", out], "unknown method 'deeplift'; methods: saliency, grad-input, smoothgrad, ig")
         try assertRefused(["variant", model, clean.path, "--mutations", "5:A>G"], "mutation 5:A>G: record 'r1' has C at position 5, not A; A is at 4: positions are 0-based (the first base is 0)")
-        try assertRefused(["ism", model, clean.path, "--start", "190", "--end", "210", "-o", out], "--start 190 --end 210 is not a window of the 200-nt sequences")
+        try assertRefused(["ism", model, clean.path, "--range", "190:210", "-o", out], "--range 190:210 is outside positions 0 to 200 (0-based, end excluded)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))
     }
 }

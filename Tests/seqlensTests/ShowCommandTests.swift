@@ -169,7 +169,7 @@ final class ShowCommandTests: XCTestCase {
         try assertRefused([attributions, "--record", "9"], "--record 9 is out of range; tiny-motifs-attr.npy holds maps 0 to 2")
         try assertRefused([attributions, "--record", "chr1"], "--record 'chr1' is not a number; without --fasta, maps are picked by index (0 to 2)")
         try assertRefused([attributions, "--fasta", fasta, "--record", "chr1"], "no record 'chr1' in tiny-motifs-attr.npy's FASTA file; give an id or an index from 0 to 2")
-        try assertRefused([attributions, "--range", "150:300"], "--range 150:300 does not fit positions 0 to 200 (0-based, end exclusive, start < end)")
+        try assertRefused([attributions, "--range", "150:300"], "--range 150:300 is outside positions 0 to 200 (0-based, end excluded)")
         let two = directory.appendingPathComponent("two.fa")
         try Data(">a\nACGT\n>b\nACGT\n".utf8).write(to: two)
         try assertRefused([attributions, "--fasta", two.path], "tiny-motifs-attr.npy holds 3 maps but \(two.path) has 2 records; give the FASTA file the array was computed from")

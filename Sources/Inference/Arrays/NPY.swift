@@ -1,5 +1,21 @@
 import Foundation
 
+/// An array as a .npy file holds it: numbers, or text (numpy's fixed-width unicode, '<U…',
+/// which `numpy.load` reads without pickle), e.g. the record ids next to attribution maps.
+public enum NPYArray: Sendable {
+    case float(Tensor<Float>)
+    case int(Tensor<Int64>)
+    case text(Tensor<String>)
+
+    public var shape: [Int] {
+        switch self {
+        case .float(let t): t.shape
+        case .int(let t): t.shape
+        case .text(let t): t.shape
+        }
+    }
+}
+
 /// NumPy's .npy format (version 1.0/2.0, little-endian, C order): the array files
 /// numpy, tangermeme and friends read and write.
 public enum NPY {
@@ -14,7 +30,17 @@ public enum NPY {
         }
     }
 
+    /// A numeric array; text arrays are refused.
     public static func decode(_ data: Data) throws -> Value {
+        switch try decodeArray(data) {
+        case .float(let tensor): return .float(tensor)
+        case .int(let tensor): return .int(tensor)
+        case .text(let tensor): throw InferenceError(".npy array of shape \(tensor.shape) holds text, not numbers")
+        }
+    }
+
+    /// Any array seqlens reads: float32/float64 (as Float), int32/int64 (as Int64), or unicode text.
+    public static func decodeArray(_ data: Data) throws -> NPYArray {
         let bytes = [UInt8](data)
         guard bytes.count >= 10, bytes[0] == 0x93, Array(bytes[1...5]) == Array("NUMPY".utf8) else {
             throw InferenceError("not a .npy file (missing the \\x93NUMPY magic)")
@@ -50,7 +76,7 @@ public enum NPY {
             count = product
         }
         let body = data.dropFirst(headerStart + headerLength)
-        func load<T: FixedWidthInteger>(_: T.Type) throws -> [T] {
+        func load<T: FixedWidthInteger>(_: T.Type, elements count: Int) throws -> [T] {
             let width = MemoryLayout<T>.size
             guard body.count >= count * width else {
                 throw InferenceError(".npy data is \(body.count) bytes, expected \(count * width) for shape \(shape) (\(descr)); the file is truncated")
@@ -59,20 +85,54 @@ public enum NPY {
                 (0..<count).map { T(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * width, as: T.self)) }
             }
         }
+        if descr.hasPrefix("<U"), let width = Int(descr.dropFirst(2)), width > 0 {
+            // UTF-32 code points, `width` per element, NUL-padded.
+            let (total, overflow) = count.multipliedReportingOverflow(by: width)
+            guard !overflow, total <= ONNXTensorDecoding.maximumScalarCount else { throw InferenceError("absurd .npy shape \(shape) of \(descr)") }
+            let points = try load(UInt32.self, elements: total)
+            let strings = (0..<count).map { element in
+                String(String.UnicodeScalarView(points[element * width ..< (element + 1) * width].prefix { $0 != 0 }.compactMap(Unicode.Scalar.init)))
+            }
+            return .text(Tensor(shape: shape, scalars: strings))
+        }
         switch descr {
-        case "<f4", "|f4": return .float(Tensor(shape: shape, scalars: try load(UInt32.self).map { Float(bitPattern: $0) }))
-        case "<f8", "|f8": return .float(Tensor(shape: shape, scalars: try load(UInt64.self).map { Float(Double(bitPattern: $0)) }))
-        case "<i8": return .int(Tensor(shape: shape, scalars: try load(UInt64.self).map { Int64(bitPattern: $0) }))
-        case "<i4": return .int(Tensor(shape: shape, scalars: try load(UInt32.self).map { Int64(Int32(bitPattern: $0)) }))
+        case "<f4", "|f4": return .float(Tensor(shape: shape, scalars: try load(UInt32.self, elements: count).map { Float(bitPattern: $0) }))
+        case "<f8", "|f8": return .float(Tensor(shape: shape, scalars: try load(UInt64.self, elements: count).map { Float(Double(bitPattern: $0)) }))
+        case "<i8": return .int(Tensor(shape: shape, scalars: try load(UInt64.self, elements: count).map { Int64(bitPattern: $0) }))
+        case "<i4": return .int(Tensor(shape: shape, scalars: try load(UInt32.self, elements: count).map { Int64(Int32(bitPattern: $0)) }))
         default:
-            throw InferenceError(".npy element type '\(descr)' is not supported (float32, float64, int32 and int64 are)")
+            throw InferenceError(".npy element type '\(descr)' is not supported (float32, float64, int32, int64 and unicode text are)")
         }
     }
 
     /// A float32 .npy file's bytes.
     public static func encode(_ tensor: Tensor<Float>) -> Data {
-        let shapeText = tensor.shape.isEmpty ? "()" : (tensor.shape.count == 1 ? "(\(tensor.shape[0]),)" : "(" + tensor.shape.map(String.init).joined(separator: ", ") + ")")
-        var header = "{'descr': '<f4', 'fortran_order': False, 'shape': \(shapeText), }"
+        encode(.float(tensor))
+    }
+
+    /// A .npy file's bytes: float32, int64, or text as '<U' of the longest string's width.
+    public static func encode(_ array: NPYArray) -> Data {
+        let shape = array.shape
+        let shapeText = shape.isEmpty ? "()" : (shape.count == 1 ? "(\(shape[0]),)" : "(" + shape.map(String.init).joined(separator: ", ") + ")")
+        var body = Data()
+        let descr: String
+        switch array {
+        case .float(let tensor):
+            descr = "<f4"
+            body.reserveCapacity(tensor.count * 4)
+            for value in tensor.scalars { withUnsafeBytes(of: value.bitPattern.littleEndian) { body.append(contentsOf: $0) } }
+        case .int(let tensor):
+            descr = "<i8"
+            for value in tensor.scalars { withUnsafeBytes(of: value.littleEndian) { body.append(contentsOf: $0) } }
+        case .text(let tensor):
+            let width = max(1, tensor.scalars.map(\.unicodeScalars.count).max() ?? 1)
+            descr = "<U\(width)"
+            for string in tensor.scalars {
+                let points = string.unicodeScalars.map(\.value) + Array(repeating: 0, count: width - string.unicodeScalars.count)
+                for point in points { withUnsafeBytes(of: point.littleEndian) { body.append(contentsOf: $0) } }
+            }
+        }
+        var header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': \(shapeText), }"
         // Magic (6) + version (2) + length (2) + header + newline is padded to a multiple of 64.
         let unpadded = 10 + header.utf8.count + 1
         header += String(repeating: " ", count: (64 - unpadded % 64) % 64) + "\n"
@@ -80,12 +140,7 @@ public enum NPY {
         let length = UInt16(header.utf8.count)
         data.append(contentsOf: [UInt8(length & 0xFF), UInt8(length >> 8)])
         data.append(contentsOf: Array(header.utf8))
-        tensor.scalars.withUnsafeBufferPointer { buffer in
-            for value in buffer {
-                let bits = value.bitPattern.littleEndian
-                withUnsafeBytes(of: bits) { data.append(contentsOf: $0) }
-            }
-        }
+        data.append(body)
         return data
     }
 

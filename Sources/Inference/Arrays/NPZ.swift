@@ -5,7 +5,7 @@ import ZIPFoundation
 /// them, `numpy.savez_compressed` deflates them). Names are given without the `.npy` suffix.
 public enum NPZ {
     /// Reads every .npy entry in archive order; other entries are skipped, as `numpy.load` does.
-    public static func read(contentsOf url: URL) throws -> [(name: String, value: Value)] {
+    public static func read(contentsOf url: URL) throws -> [(name: String, value: NPYArray)] {
         let file = url.lastPathComponent
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw InferenceError("\(url.path): no such file; check the path")
@@ -14,7 +14,7 @@ public enum NPZ {
         do { archive = try Archive(url: url, accessMode: .read) } catch {
             throw InferenceError("\(file): not a .npz file (not a zip archive); save arrays with numpy.savez or numpy.savez_compressed")
         }
-        var arrays: [(name: String, value: Value)] = []
+        var arrays: [(name: String, value: NPYArray)] = []
         for entry in archive where entry.type == .file && entry.path.hasSuffix(".npy") {
             let name = String(entry.path.dropLast(4))
             // The central directory states the size; refuse absurd ones before inflating anything.
@@ -28,7 +28,7 @@ public enum NPZ {
                 throw InferenceError("\(file): array '\(name)' cannot be unpacked (\(error)); the file is truncated or corrupt")
             }
             do {
-                arrays.append((name, try NPY.decode(bytes)))
+                arrays.append((name, try NPY.decodeArray(bytes)))
             } catch let error as InferenceError {
                 throw InferenceError("\(file): array '\(name)': \(error.description)")
             }
@@ -39,8 +39,8 @@ public enum NPZ {
         return arrays
     }
 
-    /// Writes float32 arrays as deflated .npy entries (what `numpy.savez_compressed` writes), atomically.
-    public static func write(_ arrays: [(String, Tensor<Float>)], to url: URL) throws {
+    /// Writes arrays as deflated .npy entries (what `numpy.savez_compressed` writes), atomically.
+    public static func write(_ arrays: [(String, NPYArray)], to url: URL) throws {
         var seen = Set<String>()
         for (name, _) in arrays {
             guard !name.isEmpty else { throw InferenceError("\(url.lastPathComponent): an array name is empty; numpy.load needs a name per array") }
@@ -52,8 +52,8 @@ public enum NPZ {
         }
         // A fixed date (the zip epoch) makes the same arrays give the same bytes.
         let epoch = DateComponents(calendar: Calendar(identifier: .gregorian), timeZone: TimeZone(identifier: "UTC"), year: 1980, month: 1, day: 1).date!
-        for (name, tensor) in arrays {
-            let data = NPY.encode(tensor)
+        for (name, array) in arrays {
+            let data = NPY.encode(array)
             do {
                 try archive.addEntry(with: name + ".npy", type: .file, uncompressedSize: Int64(data.count), modificationDate: epoch,
                                      compressionMethod: .deflate) { position, size in

@@ -46,18 +46,28 @@ public struct SaturationMutagenesis: Sendable {
     ///   stops and throws `CancellationError`.
     public func run(_ sequences: [[UInt8]], window: Range<Int>? = nil, progress: ((Int) -> Void)? = nil,
                     isCancelled: (() -> Bool)? = nil) throws -> Result {
-        guard let length = sequences.first?.count else {
+        let length = sequences.first?.count ?? 0
+        return try run(sequences, windows: Array(repeating: window ?? 0..<length, count: sequences.count), progress: progress, isCancelled: isCancelled)
+    }
+
+    /// Each sequence mutated over its own window (all as wide), e.g. one range of the records'
+    /// own positions after they were padded or cropped differently.
+    public func run(_ sequences: [[UInt8]], windows: [Range<Int>], progress: ((Int) -> Void)? = nil,
+                    isCancelled: (() -> Bool)? = nil) throws -> Result {
+        guard let length = sequences.first?.count, let width = windows.first?.count else {
             return Result(deltas: Tensor(shape: [0, model.alphabet.size, 0, 0], scalars: []), reference: Tensor(shape: [0, 0], scalars: []))
         }
-        let positions = window ?? 0..<length
-        guard positions.lowerBound >= 0, positions.upperBound <= length, !positions.isEmpty else {
-            throw InterpretationError("window \(positions.lowerBound)–\(positions.upperBound) is outside the sequence (0–\(length))")
+        precondition(windows.count == sequences.count, "one window per sequence")
+        for positions in windows {
+            guard positions.lowerBound >= 0, positions.upperBound <= length, !positions.isEmpty, positions.count == width else {
+                throw InterpretationError("window \(positions.lowerBound)–\(positions.upperBound) is outside the sequence (0–\(length))")
+            }
         }
         let a = model.alphabet.size
         var deltas: [Float] = []
         var references: [Float] = []
         var tasks = 0
-        for (index, sequence) in sequences.enumerated() {
+        for (index, (sequence, positions)) in zip(sequences, windows).enumerated() {
             let (reference, effects) = try mutate(sequence, positions: positions, isCancelled: isCancelled)
             tasks = reference.count
             references += reference
@@ -65,7 +75,7 @@ public struct SaturationMutagenesis: Sendable {
             progress?(index + 1)
         }
         return Result(
-            deltas: Tensor(shape: [sequences.count, a, positions.count, tasks], scalars: deltas),
+            deltas: Tensor(shape: [sequences.count, a, width, tasks], scalars: deltas),
             reference: Tensor(shape: [sequences.count, tasks], scalars: references)
         )
     }

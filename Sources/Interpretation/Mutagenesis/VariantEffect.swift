@@ -12,16 +12,20 @@ public struct VariantEffect: Sendable {
     public var difference: [Float] { zip(alternative, reference).map(-) }
 
     /// Scores each substitution on each record (REF must match the record's base).
+    /// - Parameter origins: per record, its own position of the first base given (a record
+    ///   cropped or padded to the model's length); substitutions and messages use the records'
+    ///   own positions. Default: 0 for every record.
     public static func score(
-        model: SequenceModel, records: [SequenceRecord], substitutions: [Substitution], batchSize: Int = 64, threads: Int = 1
+        model: SequenceModel, records: [SequenceRecord], substitutions: [Substitution], origins: [Int]? = nil, batchSize: Int = 64, threads: Int = 1
     ) throws -> [VariantEffect] {
         var mutated: [[UInt8]] = []
         var pairs: [(record: Int, substitution: Substitution)] = []
         for (index, record) in records.enumerated() {
+            let origin = origins?[index] ?? 0
             for substitution in substitutions {
-                try substitution.check(in: record)
+                try substitution.check(in: record, origin: origin)
                 var sequence = record.sequence
-                sequence[substitution.position] = substitution.alternative
+                sequence[substitution.position - origin] = substitution.alternative
                 mutated.append(sequence)
                 pairs.append((index, substitution))
             }

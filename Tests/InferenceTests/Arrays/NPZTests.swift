@@ -33,15 +33,39 @@ final class NPZTests: XCTestCase {
         let url = directory.appendingPathComponent("out.npz")
         let x = Tensor(shape: [2, 4, 3], scalars: (0 ..< 24).map { Float($0) * 0.37 - 3 })
         let y = Tensor(shape: [], scalars: [Float.pi])
-        try NPZ.write([("attributions", x), ("scale", y)], to: url)
+        try NPZ.write([("attributions", .float(x)), ("scale", .float(y))], to: url)
         let arrays = try NPZ.read(contentsOf: url)
         XCTAssertEqual(arrays.map(\.name), ["attributions", "scale"])
         guard case .float(let readX) = arrays[0].value, case .float(let readY) = arrays[1].value else { return XCTFail() }
         XCTAssertEqual(readX, x)
         XCTAssertEqual(readY, y)
         let first = try Data(contentsOf: url)
-        try NPZ.write([("attributions", x), ("scale", y)], to: url)
+        try NPZ.write([("attributions", .float(x)), ("scale", .float(y))], to: url)
         XCTAssertEqual(try Data(contentsOf: url), first, "same arrays, same bytes")
+    }
+
+    /// Text arrays as numpy writes them ('<U', read without pickle) and as seqlens writes them back.
+    func testTextAndIntegerArrays() throws {
+        let arrays = try NPZ.read(contentsOf: Fixtures.url("rendering/numpy-text.npz"))
+        XCTAssertEqual(arrays.map(\.name), ["ids", "tasks", "starts"])
+        guard case .text(let ids) = arrays[0].value, case .text(let tasks) = arrays[1].value, case .int(let starts) = arrays[2].value else {
+            return XCTFail("element types")
+        }
+        XCTAssertEqual(ids, Tensor(shape: [3], scalars: ["seq_0", "chr1:100-200", "Δ-β"]))
+        XCTAssertEqual(tasks.scalars, ["CTCF", "GATA1"])
+        XCTAssertEqual(starts.scalars, [-3, 0, 12])
+
+        let url = directory.appendingPathComponent("labels.npz")
+        try NPZ.write(arrays.map { ($0.name, $0.value) }, to: url)
+        let back = try NPZ.read(contentsOf: url)
+        guard case .text(let readIDs) = back[0].value, case .int(let readStarts) = back[2].value else { return XCTFail() }
+        XCTAssertEqual(readIDs, ids)
+        XCTAssertEqual(readStarts, starts)
+        // numpy pads to the longest string: 12 code points of 4 bytes each.
+        XCTAssertTrue(String(decoding: NPY.encode(.text(ids)).prefix(80), as: UTF8.self).contains("'descr': '<U12'"))
+        XCTAssertThrowsError(try NPY.decode(NPY.encode(.text(ids)))) { error in
+            XCTAssertEqual((error as? InferenceError)?.description, ".npy array of shape [3] holds text, not numbers")
+        }
     }
 
     func testOneLineErrors() throws {
@@ -54,8 +78,8 @@ final class NPZTests: XCTestCase {
         try bytes.prefix(bytes.count / 2).write(to: cut)
         assertInferenceError(try NPZ.read(contentsOf: cut), "cut.npz: not a .npz file (not a zip archive); save arrays with numpy.savez or numpy.savez_compressed")
         let t = Tensor(shape: [1], scalars: [Float(1)])
-        assertInferenceError(try NPZ.write([("a", t), ("a", t)], to: directory.appendingPathComponent("d.npz")), "d.npz: array name 'a' is used twice; names must be unique")
-        assertInferenceError(try NPZ.write([("", t)], to: directory.appendingPathComponent("e.npz")), "e.npz: an array name is empty; numpy.load needs a name per array")
+        assertInferenceError(try NPZ.write([("a", .float(t)), ("a", .float(t))], to: directory.appendingPathComponent("d.npz")), "d.npz: array name 'a' is used twice; names must be unique")
+        assertInferenceError(try NPZ.write([("", .float(t))], to: directory.appendingPathComponent("e.npz")), "e.npz: an array name is empty; numpy.load needs a name per array")
     }
 
     private func assertInferenceError<T>(_ body: @autoclosure () throws -> T, _ message: String, file: StaticString = #filePath, line: UInt = #line) {
