@@ -28,6 +28,7 @@ public enum KeyMap {
         KeyBinding("0 $ Home End", "first / last base", [(.character("0"), .moveToStart), (.home, .moveToStart),
                                                          (.character("$"), .moveToEnd), (.end, .moveToEnd)]),
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
+        KeyBinding("g", "pick a record: type part of its id or description, or its number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
         KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),
@@ -68,6 +69,13 @@ public enum KeyMap {
         switch event {
         case .resize(let width, let height): return .resize(width: width, height: height)
         case .click(let x, let y): return .click(x: x, y: y)
+        case .scroll(let notches):
+            switch state.mode {
+            case .help: return .scrollHelp(by: 3 * notches)
+            case .pickRecord: return .recordPicker(.select(by: notches))
+            case .normal, .replace: return .scroll(by: notches)
+            case .prompt, .confirmQuit: return nil
+            }
         case .key(let key): return action(for: key, in: state)
         }
     }
@@ -88,6 +96,7 @@ public enum KeyMap {
             case .character("q"), .character("y"), .character("Y"), .control("c"): return .discardAndQuit
             default: return .cancel
             }
+        case .pickRecord: return RecordPickerAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

@@ -142,30 +142,36 @@ struct Explore: ParsableCommand {
         let loaded = SequenceRecord.uniquingIDs(read)
         let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
         let taskNames = try sequenceModel.taskNames(length: records[0].length)
+        var warnings = [SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)]
         var intervals: [String: [Annotation]] = [:]
         if let annotationsPath {
-            for interval in try IntervalFile.read(contentsOf: URL(fileURLWithPath: annotationsPath)) {
+            let listed = try IntervalFile.read(contentsOf: URL(fileURLWithPath: annotationsPath))
+            for interval in listed {
                 let label = interval.strand.map { "\(interval.label)(\($0))" } ?? interval.label
                 intervals[interval.record, default: []].append(Annotation(positions: interval.positions, label: label))
             }
+            warnings.append(IntervalFile.unmatchedWarning(listed, records: records, file: annotationsPath, fasta: fastaPath))
         }
         let scanner = try motifSelection.map { selection -> MotifScanner in
             let all = try MotifReader.read(contentsOf: URL(fileURLWithPath: selection.file))
             let chosen = try selection.names.isEmpty ? all : selection.names.map { try Motif.find($0, in: all, source: selection.file) }
-            return MotifScanner(motifs: chosen, pValueThreshold: selection.pValue)
+            let scanner = MotifScanner(motifs: chosen, pValueThreshold: selection.pValue)
+            warnings += [scanner.alphabetWarning(sequences: sequenceModel.alphabet, source: selection.file), scanner.unreachableWarning(option: "--motif-pvalue")]
+            return scanner
         }
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
                                   scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
-        let warnings = [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)].compactMap { $0 }
-        state.message = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
+        let shownWarnings = (warnings + [SequenceRecord.duplicateWarning(records: read)]).compactMap { $0 }
+        state.message = shownWarnings.isEmpty ? nil : shownWarnings.joined(separator: " · ")
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
         }
         if let record { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
         if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
         state.followsTopTask = task == nil && session == nil
+        state.opensOnInformativeRegion = session == nil
         if let method { state.adjustView { $0.method = method } }
 
         let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
