@@ -1,3 +1,6 @@
+import Genomics
+import Rendering
+
 extension ExplorerState {
     /// The current record's first annotation (by start), the region it opens on; without one the
     /// region waits for the first map (`placeOnLargestAttribution`).

@@ -28,7 +28,7 @@ public enum KeyMap {
         KeyBinding("0 $ Home End", "first / last base", [(.character("0"), .moveToStart), (.home, .moveToStart),
                                                          (.character("$"), .moveToEnd), (.end, .moveToEnd)]),
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
-        KeyBinding("g", "pick a record: type part of its id or description, or its number", [(.character("g"), .recordPicker(.open))]),
+        KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
         KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),

@@ -1,3 +1,4 @@
+import Genomics
 import Interactive
 
 /// The `g` overlay: the records whose id or description contains what was typed (a number also

@@ -1,3 +1,5 @@
+import Genomics
+
 extension ExplorerState {
     /// The strands the search pattern matches on at `start`, as the message names them: "+",
     /// "−", or "+/−" for a site that reads on both.

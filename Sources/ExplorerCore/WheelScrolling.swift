@@ -1,3 +1,5 @@
+import Rendering
+
 extension ExplorerState {
     /// Columns the view moves per notch of the mouse wheel.
     static let columnsPerNotch = 3

@@ -1,4 +1,5 @@
 import ExplorerCore
+import Genomics
 import Rendering
 
 extension Screen {

@@ -1,4 +1,5 @@
 import ExplorerCore
+import Genomics
 import Rendering
 
 extension Screen {
@@ -7,7 +8,7 @@ extension Screen {
     static func drawRecordPicker(_ picker: RecordPicker, _ state: ExplorerState, on canvas: inout Canvas) {
         let matches = state.recordMatches(picker.filter)
         let width = min(canvas.width - 4, 100)
-        let height = min(canvas.height - 2, max(8, matches.count + 5))
+        let height = min(canvas.height - 2, max(8, matches.count + 4))
         let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
         drawBox(box, title: " records: \(matches.count) of \(state.records.count) ", on: &canvas)
         canvas.write("find: " + picker.filter + "▏", x: box.x + 2, y: box.y + 1, maxWidth: width - 4)

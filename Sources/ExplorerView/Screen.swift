@@ -324,7 +324,7 @@ public enum Screen {
             text = "-- REPLACE -- typed bases overwrite and move right; Backspace restores; Esc ends"
             style = Style(attributes: .bold)
         case .pickRecord:
-            text = "type part of an id or description, or a record's number · ↑↓ select · Enter opens · Esc cancels"
+            text = "filter by id, description or number · ↑↓ select · Enter opens · Esc cancels"
             style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords

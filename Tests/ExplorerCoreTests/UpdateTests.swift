@@ -291,7 +291,7 @@ final class UpdateTests: XCTestCase {
         press([.enter], &state)
         XCTAssertEqual(state.cursor, 10)
         XCTAssertEqual(state.searchHits, [10])
-        XCTAssertEqual(state.message, "TGASTCA: hit 1 of 1 at 10")
+        XCTAssertEqual(state.message, "TGASTCA: hit 1 of 1 at 10 (+)", "a palindrome is reported on +")
         _ = type("/ACGT", &state)
         press([.enter], &state)
         XCTAssertEqual(state.searchHits, [0, 4, 20, 24])

@@ -11,8 +11,8 @@ final class ExploreEndToEndTests: XCTestCase {
     let annotations = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.tsv").path
     let record = "mt_test_04056"
 
-    private var sessions: [TmuxSession] = []
-    private var folders: [URL] = []
+    var sessions: [TmuxSession] = []
+    var folders: [URL] = []
 
     override func tearDown() {
         // Always stop the servers, also when a test failed half-way.
