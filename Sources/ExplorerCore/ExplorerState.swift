@@ -188,6 +188,8 @@ public struct ExplorerState: Sendable {
     /// A one-line note in the status area (saved files, errors, hints, start-up warnings);
     /// cleared by the next key.
     public var message: String?
+    /// Messages waiting for the line, one per key (see `showMessages`).
+    var queuedMessages: [String] = []
     public internal(set) var isFinished = false
     /// Advances while background work is outstanding, to animate the progress indicator.
     public internal(set) var tick = 0

@@ -11,7 +11,7 @@ extension ExplorerState {
 
     /// Applies one action and returns the work it calls for (the Elm architecture's update).
     public mutating func update(_ action: Action) -> [Effect] {
-        if action.isUserInput { message = nil }
+        if action.isUserInput { nextMessage() }
         if action.movesTheView { opensOnInformativeRegion = false }
         switch action {
         case .move(let offset): moveCursor(to: cursor + offset)

@@ -145,8 +145,9 @@ struct Explore: ParsableCommand {
         let loaded = SequenceRecord.uniquingIDs(read)
         let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
         let taskNames = try sequenceModel.taskNames(length: records[0].length)
-        // Warnings about the input go to the first screen's message line: stderr is hidden under it.
-        var warnings = [SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)]
+        // Warnings about the input go to the first screen's message line (stderr is hidden under
+        // it), one per key; first those about things that would silently not be drawn.
+        var warnings: [String?] = []
         var intervals: [String: [Annotation]] = [:]
         if let annotationsPath {
             let listed = try IntervalFile.read(contentsOf: URL(fileURLWithPath: annotationsPath))
@@ -168,8 +169,8 @@ struct Explore: ParsableCommand {
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
                                   scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
-        let shownWarnings = (warnings + [SequenceRecord.duplicateWarning(records: read)]).compactMap { $0 }
-        state.message = shownWarnings.isEmpty ? nil : shownWarnings.joined(separator: " · ")
+        warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)]
+        state.showMessages(warnings.compactMap { $0 })
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
         }

@@ -65,6 +65,20 @@ final class NavigationTests: XCTestCase {
         XCTAssertEqual(state.record.id, "chr1_peak")
     }
 
+    func testStartUpWarningsAreShownOnePerKey() {
+        var state = pickerState()
+        state.showMessages(["warning: a", "warning: b"])
+        XCTAssertEqual(state.message, "(1/2) warning: a")
+        type("l", &state)
+        XCTAssertEqual(state.message, "(2/2) warning: b")
+        _ = state.update(.tick)
+        XCTAssertEqual(state.message, "(2/2) warning: b", "only keys move on")
+        type("l", &state)
+        XCTAssertNil(state.message)
+        state.showMessages(["warning: only"])
+        XCTAssertEqual(state.message, "warning: only", "a single message is not numbered")
+    }
+
     func testTheWheelScrollsAFewColumnsAndTheCursorStaysOnScreen() {
         var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up"], records: [SequenceRecord(id: "long", sequence: Self.long)])
         _ = state.start()

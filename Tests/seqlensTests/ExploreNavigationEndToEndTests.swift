@@ -36,10 +36,14 @@ extension ExploreEndToEndTests {
         let bed = folder.appendingPathComponent("elsewhere.bed")
         try "chrX\t10\t20\tsite\nchrY\t0\t5\tother\n".write(to: bed, atomically: true, encoding: .utf8)
         let tmux = try startExplorer([model, fasta, "--annotations", bed.path, "--record", record])
-        try tmux.waitFor("warning: elsewhere.bed names no record of multitask.fa (it names chrX, chrY; the FASTA has mt_test_00094,")
+        try tmux.waitFor("the first of two warnings") {
+            Self.bottom($0).hasPrefix("(1/2) warning: elsewhere.bed names no record of multitask.fa (it names chrX, chrY; the FASTA has mt")
+        }
+        try tmux.type("l")
+        try tmux.waitFor("the second after a key") { Self.bottom($0).hasPrefix("(2/2) warning: 1 of 50 records contains 3 non-ACGT letters") }
     }
 
-    /// A DNA motif file on the RNA model, with a motif too short to pass p < 1e-4.
+    /// A DNA motif file on the RNA model, with a motif too short to pass p < 1e-4 (the third warning is the FASTA's letters).
     func testMotifWarningsOnTheFirstScreen() throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-nav-\(UUID().uuidString.prefix(8))")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -49,9 +53,14 @@ extension ExploreEndToEndTests {
         try "MEME version 4\n\nALPHABET= ACGT\n\nMOTIF SHORT6 polyA\nletter-probability matrix: alength= 4 w= 6 nsites= 100\n\(rows)".write(to: meme, atomically: true, encoding: .utf8)
         let rnaModel = Fixtures.repositoryRoot.appendingPathComponent("sample-models/residualbind.onnx").path
         let rnaFasta = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/rna-binding.fa").path
-        let tmux = try TmuxSession(width: 300, height: 30, command: exploreCommand([rnaModel, rnaFasta, "--motifs", meme.path]))
+        let tmux = try TmuxSession(width: 160, height: 30, command: exploreCommand([rnaModel, rnaFasta, "--motifs", meme.path]))
         sessions.append(tmux)
-        try tmux.waitFor("warning: the motifs of short.meme are DNA and the model reads RNA: they are scanned with U read as T · "
-            + "warning: 1 of 1 motifs cannot reach p < 0.0001 even at their best score, so they show no hits (SHORT6 polyA best p 2.")
+        try tmux.waitFor("the alphabet warning") {
+            Self.bottom($0) == "(1/3) warning: the motifs of short.meme are DNA and the model reads RNA: they are scanned with U read as T"
+        }
+        try tmux.type("l")
+        try tmux.waitFor("the threshold warning") {
+            Self.bottom($0).hasPrefix("(2/3) warning: 1 of 1 motifs cannot reach p < 0.0001 even at their best score, so they show no hits (SHORT6 polyA best p 2.4e-04)")
+        }
     }
 }
