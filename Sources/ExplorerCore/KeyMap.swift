@@ -42,6 +42,7 @@ public enum KeyMap {
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
                    [(.character("/"), .openPrompt(.search)), (.character("*"), .nextHit), (.character("#"), .previousHit)]),
         KeyBinding("click", "move the cursor to a base"),
+        KeyBinding("wheel", "scroll the view, the help or the record list"),
         KeyBinding("s", "save edited FASTA, mutation log and session", [(.character("s"), .save)]),
         KeyBinding("q  Ctrl-C", "quit (asks when edits are unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
         KeyBinding("Esc", "clear the search; leave a prompt or mode", [(.escape, .cancel)]),
@@ -56,7 +57,7 @@ public enum KeyMap {
     public static var markdownTable: String {
         func code(_ keys: String) -> String {
             keys.split(separator: " ").map { token in
-                ["click", "PgUp", "PgDn", "Home", "End", "Esc"].contains(String(token)) || token.hasPrefix("Ctrl-") ? String(token) : "`\(token)`"
+                ["click", "wheel", "PgUp", "PgDn", "Home", "End", "Esc"].contains(String(token)) || token.hasPrefix("Ctrl-") ? String(token) : "`\(token)`"
             }.joined(separator: " ")
         }
         let escape = { (text: String) in text.map { $0 == "|" ? "\\|" : String($0) }.joined() }
