@@ -33,17 +33,20 @@ int seqlens_put(int y, int x, const wchar_t *characters, int count, attr_t attri
 }
 
 void seqlens_enable_mouse(void) {
-    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED, NULL);
+    // Terminals report the wheel as presses of buttons 4 (up) and 5 (down).
+    mousemask(BUTTON1_PRESSED | BUTTON1_CLICKED | BUTTON4_PRESSED | BUTTON5_PRESSED, NULL);
     mouseinterval(0);
 }
 
-int seqlens_mouse_click(int *x, int *y) {
+int seqlens_mouse_event(int *x, int *y) {
     MEVENT event;
-    if (getmouse(&event) != OK) return 0;
-    if (!(event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED))) return 0;
+    if (getmouse(&event) != OK) return SEQLENS_MOUSE_NONE;
     *x = event.x;
     *y = event.y;
-    return 1;
+    if (event.bstate & (BUTTON1_PRESSED | BUTTON1_CLICKED)) return SEQLENS_MOUSE_CLICK;
+    if (event.bstate & BUTTON4_PRESSED) return SEQLENS_MOUSE_WHEEL_UP;
+    if (event.bstate & BUTTON5_PRESSED) return SEQLENS_MOUSE_WHEEL_DOWN;
+    return SEQLENS_MOUSE_NONE;
 }
 
 void seqlens_force_repaint(void) {

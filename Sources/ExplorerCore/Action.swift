@@ -12,6 +12,8 @@ public enum Action: Sendable, Equatable {
     case moveTo(position: Int)
     /// A click at a screen cell; it moves the cursor when it lands on a track.
     case click(x: Int, y: Int)
+    /// The mouse wheel: scrolls the view by a few positions per notch (negative: towards the start).
+    case scroll(by: Int)
     case resize(width: Int, height: Int)
 
     // Editing.
@@ -40,6 +42,8 @@ public enum Action: Sendable, Equatable {
     /// Esc: leaves replace mode, a prompt, the help or the quit question.
     case cancel
     case nextHit, previousHit
+    /// The `g` record picker: open, filter, select, open the selected record.
+    case recordPicker(RecordPickerAction)
 
     // Saving and quitting.
     case save
@@ -56,7 +60,7 @@ public enum Action: Sendable, Equatable {
     /// ISM effects (A, L, T) and the ISM-derived map from them, of which `positions` are new
     /// (the visible window comes first).
     case mutagenized(version: Int, map: MutagenesisMap, milliseconds: Double)
-    case motifsFound(version: Int, hits: [Annotation], milliseconds: Double)
+    case motifsFound(version: Int, hits: [MotifHit], milliseconds: Double)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick

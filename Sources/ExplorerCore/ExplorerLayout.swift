@@ -5,7 +5,9 @@ import Rendering
 ///
 /// Below `ExplorerLayout.minimumWidth` × `minimumHeight` nothing is laid out (the screen says so).
 /// From 140 columns on, predictions get a column on the right; narrower screens stack them on top
-/// in as many columns of bars as fit.
+/// in as many columns of bars as fit. Tall screens share their height: the heatmap gets two rows
+/// per letter once the tracks have 32 rows (three from 48), the annotation rows up to one lane per
+/// 8 rows of tracks (at least 3), and the logo the rest.
 public struct ExplorerLayout: Equatable, Sendable {
     public static let minimumWidth = 80
     public static let minimumHeight = 24
@@ -22,6 +24,8 @@ public struct ExplorerLayout: Equatable, Sendable {
     public var logo: Rect
     public var heatmapTitle: Rect
     public var heatmap: Rect
+    /// Rows each letter of the heatmap takes.
+    public var heatmapRowsPerLetter: Int
     public var ruler: Rect
     public var sequence: Rect
     public var annotations: Rect
@@ -29,7 +33,8 @@ public struct ExplorerLayout: Equatable, Sendable {
     /// Key hints, prompts and messages.
     public var bottom: Rect
 
-    /// nil when the screen is too small.
+    /// nil when the screen is too small. `annotationRows` is the lanes the annotations need; the
+    /// layout gives them at most 3 (more on tall screens) and the screen says how many are left out.
     public init?(width: Int, height: Int, tasks: Int, annotationRows: Int) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         let screen = Rect(x: 0, y: 0, width: width, height: height)
@@ -50,14 +55,17 @@ public struct ExplorerLayout: Equatable, Sendable {
             let wanted = (tasks + predictionColumns - 1) / predictionColumns + 1  // + a title row
             // At most a third of the screen (many-task models scroll their bars to the selected
             // task), and the tracks keep at least 5 logo rows.
-            let fixedTrackRows = 1 + 1 + 4 + 3 + annotationRows
+            let fixedTrackRows = 1 + 1 + 4 + 3 + min(3, annotationRows)
             let rows = max(2, min(wanted, max(7, body.height / 3), body.height - fixedTrackRows - 5))
             let parts = body.rows([.fixed(rows), .fill(1)])
             predictions = parts[0]
             tracks = parts[1]
         }
-        let logoRows = max(3, tracks.height - (1 + 1 + 4 + 3 + annotationRows))
-        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(4), .fixed(1), .fixed(1), .fixed(annotationRows), .fill(1)])
+        heatmapRowsPerLetter = max(1, min(3, tracks.height / 16))
+        let heatmapRows = 4 * heatmapRowsPerLetter
+        let lanes = min(annotationRows, max(3, tracks.height / 8))
+        let logoRows = max(3, tracks.height - (1 + 1 + heatmapRows + 3 + lanes))
+        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(heatmapRows), .fixed(1), .fixed(1), .fixed(lanes), .fill(1)])
         logoTitle = parts[0]
         logo = parts[1]
         heatmapTitle = parts[2]

@@ -99,6 +99,8 @@ public enum Mode: Sendable, Equatable {
     case help
     /// `q` with unsaved edits: save, discard or stay.
     case confirmQuit
+    /// `g`: a filtered list of the records to open one.
+    case pickRecord(RecordPicker)
 }
 
 public enum PromptKind: String, Sendable, Equatable {
@@ -151,6 +153,11 @@ public struct ExplorerState: Sendable {
     public internal(set) var task = 0
     /// Until the user picks a task, each record opens on the task it scores highest.
     public var followsTopTask = true
+    /// Until the user moves, each record opens centred on its most informative region.
+    public var opensOnInformativeRegion = true
+    /// That region of the current record: its first annotation, else, once a map arrives, the
+    /// position of the largest attribution; nil until known.
+    var informativeRegion: Range<Int>?
     public internal(set) var method = ExplorerMethod.saliency
     /// Predictions sorted by |Δ| (largest first) instead of the model's order.
     public internal(set) var sortsPredictions = false
@@ -169,7 +176,7 @@ public struct ExplorerState: Sendable {
     public internal(set) var mutagenesis: Computed<MutagenesisMap>?
     /// Motif hits on the current sequence, drawn with the annotations: an edit that breaks a
     /// site removes its hit.
-    public internal(set) var motifHits: Computed<[Annotation]>?
+    public internal(set) var motifHits: Computed<[MotifHit]>?
     public internal(set) var lastEdit: EditEffect?
     /// The predictions an edit started from, until the new ones arrive.
     var pendingEdit: (substitution: Substitution, before: [Float])?
@@ -181,6 +188,8 @@ public struct ExplorerState: Sendable {
     /// A one-line note in the status area (saved files, errors, hints, start-up warnings);
     /// cleared by the next key.
     public var message: String?
+    /// Messages waiting for the line, one per key (see `showMessages`).
+    var queuedMessages: [String] = []
     public internal(set) var isFinished = false
     /// Advances while background work is outstanding, to animate the progress indicator.
     public internal(set) var tick = 0

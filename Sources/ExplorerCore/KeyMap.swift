@@ -28,6 +28,7 @@ public enum KeyMap {
         KeyBinding("0 $ Home End", "first / last base", [(.character("0"), .moveToStart), (.home, .moveToStart),
                                                          (.character("$"), .moveToEnd), (.end, .moveToEnd)]),
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
+        KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
         KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),
@@ -41,6 +42,7 @@ public enum KeyMap {
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
                    [(.character("/"), .openPrompt(.search)), (.character("*"), .nextHit), (.character("#"), .previousHit)]),
         KeyBinding("click", "move the cursor to a base"),
+        KeyBinding("wheel", "scroll the view, the help or the record list"),
         KeyBinding("s", "save edited FASTA, mutation log and session", [(.character("s"), .save)]),
         KeyBinding("q  Ctrl-C", "quit (asks when edits are unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
         KeyBinding("Esc", "clear the search; leave a prompt or mode", [(.escape, .cancel)]),
@@ -55,7 +57,7 @@ public enum KeyMap {
     public static var markdownTable: String {
         func code(_ keys: String) -> String {
             keys.split(separator: " ").map { token in
-                ["click", "PgUp", "PgDn", "Home", "End", "Esc"].contains(String(token)) || token.hasPrefix("Ctrl-") ? String(token) : "`\(token)`"
+                ["click", "wheel", "PgUp", "PgDn", "Home", "End", "Esc"].contains(String(token)) || token.hasPrefix("Ctrl-") ? String(token) : "`\(token)`"
             }.joined(separator: " ")
         }
         let escape = { (text: String) in text.map { $0 == "|" ? "\\|" : String($0) }.joined() }
@@ -68,6 +70,13 @@ public enum KeyMap {
         switch event {
         case .resize(let width, let height): return .resize(width: width, height: height)
         case .click(let x, let y): return .click(x: x, y: y)
+        case .scroll(let notches):
+            switch state.mode {
+            case .help: return .scrollHelp(by: 3 * notches)
+            case .pickRecord: return .recordPicker(.select(by: notches))
+            case .normal, .replace: return .scroll(by: notches)
+            case .prompt, .confirmQuit: return nil
+            }
         case .key(let key): return action(for: key, in: state)
         }
     }
@@ -88,6 +97,7 @@ public enum KeyMap {
             case .character("q"), .character("y"), .character("Y"), .control("c"): return .discardAndQuit
             default: return .cancel
             }
+        case .pickRecord: return RecordPickerAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

@@ -5,12 +5,14 @@ extension ExplorerState {
     /// The work to start with: reference, predictions and maps of the first record.
     public mutating func start() -> [Effect] {
         followCursor()
+        findInformativeRegion()
         return [.setReference(record: recordIndex, sequence: reference)] + requestResults()
     }
 
     /// Applies one action and returns the work it calls for (the Elm architecture's update).
     public mutating func update(_ action: Action) -> [Effect] {
-        if action.isUserInput { message = nil }
+        if action.isUserInput { nextMessage() }
+        if action.movesTheView { opensOnInformativeRegion = false }
         switch action {
         case .move(let offset): moveCursor(to: cursor + offset)
         case .page(let pages): page(by: pages)
@@ -18,10 +20,12 @@ extension ExplorerState {
         case .moveToEnd: moveCursor(to: length - 1)
         case .moveTo(let position): moveCursor(to: position)
         case .click(let x, let y): click(x: x, y: y)
+        case .scroll(let notches): scrollView(by: notches)
         case .resize(let width, let height):
             screenWidth = width
             screenHeight = height
             followCursor()
+            placeOnInformativeRegion()
 
         case .mutate(let base): return mutate(base)
         case .enterReplaceMode:
@@ -59,6 +63,7 @@ extension ExplorerState {
         case .cancel: cancel()
         case .nextHit: jumpToHit(forward: true)
         case .previousHit: jumpToHit(forward: false)
+        case .recordPicker(let action): return updateRecordPicker(action)
 
         case .save: return [.save(snapshot)]
         case .quit:
@@ -86,6 +91,7 @@ extension ExplorerState {
         case .attributed(let version, let map, let milliseconds):
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
+            if method == map.method { placeOnLargestAttribution(map.values) }
         case .mutagenized(let version, let map, let milliseconds):
             guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
             let whole = 0 ..< length
@@ -104,6 +110,7 @@ extension ExplorerState {
                 }
             }
             mutagenesis = Computed(version: version, value: merged, milliseconds: milliseconds)
+            if method == .ismDerived, map.positions == whole, let centered = taskSlice(merged.centered) { placeOnLargestAttribution(centered) }
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
             motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
@@ -123,16 +130,16 @@ extension ExplorerState {
     }
 
     /// Rows the annotation track needs for the current record: the lanes of overlapping
-    /// intervals, as the track packs them, at most three; with motif scanning at least two, so
-    /// the layout does not jump as hits come and go.
+    /// intervals, as the track packs them (the layout draws at most a few); with motif scanning
+    /// at least two, so the layout does not jump as hits come and go.
     var annotationRows: Int {
         let intervals = shownAnnotations
         let lanes = intervals.isEmpty ? 0 : AnnotationTrack(annotations: intervals, spans: .identity(length)).height
-        return min(3, max(scansMotifs ? 2 : 0, lanes))
+        return max(scansMotifs ? 2 : 0, lanes)
     }
 
     /// The record's annotations and the motif hits on its current sequence.
-    package var shownAnnotations: [Annotation] { (annotations[record.id] ?? []) + (motifHits?.value ?? []) }
+    package var shownAnnotations: [Annotation] { (annotations[record.id] ?? []) + (motifHits?.value ?? []).map(\.annotation) }
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).
     package var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
@@ -298,6 +305,7 @@ extension ExplorerState {
         recordVersion = version + 1
         moveCursor(to: min(cursor, length - 1))
         zoom = zoomLadder.contains(zoom) ? zoom : Zoom()
+        findInformativeRegion()
         refreshSearchHits()
         return [.setReference(record: index, sequence: reference)] + sequenceChanged()
     }
@@ -376,7 +384,7 @@ extension ExplorerState {
         }
         moveCursor(to: next)
         let index = searchHits.firstIndex(of: next)! + 1
-        message = "\(pattern.text): hit \(index) of \(searchHits.count) at \(next)"
+        message = "\(pattern.text): hit \(index) of \(searchHits.count) at \(next) (\(searchStrands(at: next)))"
     }
 
     mutating func cancel() {
@@ -385,7 +393,7 @@ extension ExplorerState {
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal
-        case .prompt, .help, .confirmQuit: mode = .normal
+        case .prompt, .help, .confirmQuit, .pickRecord: mode = .normal
         case .normal: searchPattern = nil; searchHits = []
         }
     }

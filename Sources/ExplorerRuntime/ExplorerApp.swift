@@ -164,12 +164,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             guard let scanner else { return }
             fast.submit(.motifs) { isCancelled in
                 guard !isCancelled() else { return }
-                let hits = scanner.scan(sequence).map { hit in
-                    let motif = scanner.motifs[hit.motifIndex]
-                    return Annotation(positions: hit.positions, label: (motif.name.isEmpty ? motif.id : motif.name) + String(hit.strand),
-                                      color: Self.motifHitColor)
-                }
-                inbox.post(.motifsFound(version: version, hits: hits, milliseconds: elapsed()))
+                inbox.post(.motifsFound(version: version, hits: scanner.scan(sequence), milliseconds: elapsed()))
             }
         case .mutagenize(let version, let sequence, let first):
             let live = slowModel, fast = self.fast, alphabet = state.alphabet
@@ -232,9 +227,6 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         return ISMAttribution.centered(Tensor(shape: [1, letters, columns], scalars: deltas),
                                        oneHot: Tensor(shape: [1, letters, columns], scalars: perTask)).scalars
     }
-
-    /// One colour for scanned hits, apart from the cycle the given annotations are drawn in.
-    static let motifHitColor = Color(hex: 0x7F8C8D)
 
     /// The action `work` produces, `.failed` with one line when it throws, nil when cancelled.
     private static func attempt(_ what: String, _ work: () throws -> Action) -> Action? {

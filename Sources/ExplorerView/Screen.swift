@@ -34,6 +34,7 @@ public enum Screen {
         drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
         drawBottom(state, in: layout.bottom, on: &canvas)
         if state.mode == .help { drawHelp(state, on: &canvas) }
+        if case .pickRecord(let picker) = state.mode { drawRecordPicker(picker, state, on: &canvas) }
         return canvas
     }
 
@@ -87,6 +88,7 @@ public enum Screen {
         let room = area.width - progress.count - 1
         let text = facts.count + 12 <= area.width - 26 ? " seqlens │ " + facts : " " + facts
         canvas.write(text, x: area.x, y: area.y, style: Style(attributes: [.reverse, .bold]), maxWidth: room)
+        drawDescription(state.record.description, after: text.count, in: area.inset(right: area.width - room), on: &canvas)
         canvas.write(progress, x: area.maxX - progress.count, y: area.y, style: style)
     }
 
@@ -115,6 +117,7 @@ public enum Screen {
         let selected = order.firstIndex(of: state.task) ?? 0
         let first = max(0, min(selected - capacity + 1, order.count - capacity))
         let shown = Array(order.dropFirst(first).prefix(capacity))
+        drawHiddenTaskCounts(above: first, below: order.count - first - shown.count, in: area.row(0), on: &canvas)
         let items = shown.map { task in
             Bars.Item(label: (task == state.task ? "▶" : " ") + state.taskNames[task], value: predictions[task],
                       reference: edited ? reference?[task] : nil)
@@ -136,7 +139,7 @@ public enum Screen {
     /// The map the logo shows: the method's attribution, or the centred ISM effects.
     static func attributionMatrix(_ state: ExplorerState) -> PositionMatrix? {
         if state.method == .ismDerived {
-            return state.mutagenesis.flatMap { taskValues($0.value.centered, state) }
+            return state.mutagenesis.flatMap { state.taskSlice($0.value.centered) }
                 .map { PositionMatrix(alphabet: state.alphabet, length: state.length, values: $0) }
         }
         guard let map = state.attribution?.value, map.values.count == state.alphabet.size * state.length else { return nil }
@@ -145,14 +148,7 @@ public enum Screen {
 
     /// ISM deltas (A, L) of the current task.
     static func taskDeltas(_ state: ExplorerState) -> [Float]? {
-        state.mutagenesis.flatMap { taskValues($0.value.deltas, state) }
-    }
-
-    /// The current task's (A, L) slice of an (A, L, T) array of the mutagenesis map.
-    static func taskValues(_ values: [Float], _ state: ExplorerState) -> [Float]? {
-        let positions = state.alphabet.size * state.length, tasks = max(1, state.taskNames.count)
-        guard values.count == positions * tasks else { return nil }
-        return (0 ..< positions).map { values[$0 * tasks + state.task] }
+        state.mutagenesis.flatMap { state.taskSlice($0.value.deltas) }
     }
 
     static func drawLogo(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
@@ -233,7 +229,9 @@ public enum Screen {
         canvas.write(title, x: layout.heatmapTitle.x, y: layout.heatmapTitle.y, style: Style(attributes: .bold), maxWidth: layout.heatmapTitle.width)
         let letters = state.alphabet.letters.map { Character(Unicode.Scalar($0)) }
         for (row, letter) in letters.enumerated() {
-            canvas.write(String(letter), x: layout.heatmap.x + ExplorerLayout.gutter - 3, y: layout.heatmap.y + row)
+            canvas.write(String(letter), x: layout.heatmap.x + ExplorerLayout.gutter - 3, y: layout.heatmap.y + row * layout.heatmapRowsPerLetter)
+        }
+        for row in 0 ..< layout.heatmap.height {
             canvas.put("│", x: layout.heatmap.x + ExplorerLayout.gutter - 1, y: layout.heatmap.y + row, style: Style(foreground: grey))
         }
         guard let deltas = taskDeltas(state) else {
@@ -245,7 +243,8 @@ public enum Screen {
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions), perLetter: true)
         let reference = Heatmap.references(bases: Array(state.sequence[view.positions]), spans: spans, letters: letters)
         let plot = Rect(x: layout.plotX, y: layout.heatmap.y, width: layout.plotWidth, height: layout.heatmap.height)
-        canvas.render(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth, theme: state.theme), in: plot)
+        renderStretched(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth, theme: state.theme),
+                        rowsPerLetter: layout.heatmapRowsPerLetter, in: plot, on: &canvas)
         let bar = ColorBar(scale: scale, depth: depth, theme: state.theme, cells: 9)
         let barArea = Rect(x: layout.heatmapTitle.maxX - bar.width, y: layout.heatmapTitle.y, width: bar.width, height: 1)
         if barArea.x > layout.heatmapTitle.x + title.count + 1 { canvas.render(bar, in: barArea) }
@@ -267,13 +266,15 @@ public enum Screen {
         for (column, span) in view.spans.enumerated() where span.positions.contains(cursor) {
             canvas[x + column, layout.sequence.y].style.attributes.insert(.reverse)
         }
+        markSearchHits(state, view: view, row: Rect(x: x, y: layout.sequence.y, width: width, height: 1), depth: depth, on: &canvas)
         guard !layout.annotations.isEmpty else { return }
         let intervals = state.shownAnnotations.map {
             Annotation(positions: $0.positions.lowerBound - view.positions.lowerBound ..< $0.positions.upperBound - view.positions.lowerBound,
                        label: $0.label, color: $0.color)
         }
-        canvas.render(AnnotationTrack(annotations: intervals, spans: view.spans, depth: depth),
-                      in: Rect(x: x, y: layout.annotations.y, width: width, height: layout.annotations.height))
+        let track = AnnotationTrack(annotations: intervals, spans: view.spans, depth: depth)
+        canvas.render(track, in: Rect(x: x, y: layout.annotations.y, width: width, height: layout.annotations.height))
+        drawHiddenAnnotationCount(track.hiddenCount(rows: layout.annotations.height), in: layout.annotations, on: &canvas)
     }
 
     /// Facts on the left, timings on the right; on a narrow screen the least important go first.
@@ -287,7 +288,7 @@ public enum Screen {
             let delta = edit.after - edit.before
             left.append(("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
         }
-        let covering = state.shownAnnotations.filter { $0.positions.contains(state.cursor) }.map(\.label)
+        let covering = state.coveringCursor
         if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 3)) }
         if mutated > 0 { left.append(("\(mutated) mutated", 4)) }
         // Zoomed, a column is not a base: say how many it stands for.
@@ -322,6 +323,9 @@ public enum Screen {
         case .replace:
             text = "-- REPLACE -- typed bases overwrite and move right; Backspace restores; Esc ends"
             style = Style(attributes: .bold)
+        case .pickRecord:
+            text = "filter by id, description or number · ↑↓ select · Enter opens · Esc cancels"
+            style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords
             text = "unsaved edits in \(records) record\(records == 1 ? "" : "s"): s save and quit · q quit without saving · Esc stay"
@@ -343,18 +347,7 @@ public enum Screen {
         let width = min(canvas.width - 2, (lines.map(\.count).max() ?? 0) + 4)
         let height = min(canvas.height, lines.count + 4)
         let box = Rect(x: (canvas.width - width) / 2, y: (canvas.height - height) / 2, width: width, height: height)
-        canvas.fill(box, with: .blank)
-        for x in box.x ..< box.maxX {
-            canvas.put("─", x: x, y: box.y)
-            canvas.put("─", x: x, y: box.maxY - 1)
-        }
-        for y in box.y ..< box.maxY {
-            canvas.put("│", x: box.x, y: y)
-            canvas.put("│", x: box.maxX - 1, y: y)
-        }
-        canvas.put("┌", x: box.x, y: box.y); canvas.put("┐", x: box.maxX - 1, y: box.y)
-        canvas.put("└", x: box.x, y: box.maxY - 1); canvas.put("┘", x: box.maxX - 1, y: box.maxY - 1)
-        canvas.write(" keys ", x: box.x + 2, y: box.y, style: Style(attributes: .bold))
+        drawBox(box, title: " keys ", on: &canvas)
         let rows = height - 4
         let first = max(0, min(state.helpScroll, lines.count - rows))
         for (row, line) in lines.dropFirst(first).prefix(rows).enumerated() {

@@ -229,3 +229,18 @@ public enum IntervalFile {
         }
     }
 }
+
+extension IntervalFile {
+    /// One line when intervals were read but none lies on a record of the FASTA (ids that differ,
+    /// e.g. "chr1" against "chr1:100-300"), naming the first ids of each; nil otherwise.
+    public static func unmatchedWarning(_ intervals: [SequenceInterval], records: [SequenceRecord], file: String, fasta: String) -> String? {
+        let ids = Set(records.map(\.id))
+        guard !intervals.isEmpty, !intervals.contains(where: { ids.contains($0.record) }) else { return nil }
+        func first(_ names: [String]) -> String {
+            var seen = Set<String>(), unique: [String] = []
+            for name in names where seen.insert(name).inserted { unique.append(name) }
+            return unique.prefix(3).joined(separator: ", ") + (unique.count > 3 ? ", ..." : "")
+        }
+        return "warning: \(file) names no record of \(fasta) (it names \(first(intervals.map(\.record))); the FASTA has \(first(records.map(\.id)))): no annotations are drawn"
+    }
+}

@@ -64,6 +64,31 @@ public struct MotifScanner: Sendable {
         tables = motifs.map { Table(MotifScoreMatrix(motif: $0, pseudocount: pseudocount), threshold: pValueThreshold) }
     }
 
+    /// The motifs whose best possible score's p-value is not below the threshold, so they never
+    /// report a hit, each with that p-value.
+    public var unreachableMotifs: [(motif: Motif, bestPValue: Double)] {
+        zip(motifs, tables).filter { $0.1.cutoff == nil }.map { (motif: $0.0, bestPValue: $0.1.bestPValue) }
+    }
+
+    /// One line naming the motifs that can never pass the threshold, or nil when every motif can;
+    /// `option` is the setting that changes the threshold.
+    public func unreachableWarning(option: String) -> String? {
+        let unreachable = unreachableMotifs
+        guard !unreachable.isEmpty else { return nil }
+        let shown = unreachable.prefix(3).map { "\($0.motif.label) best p \(String(format: "%.1e", $0.bestPValue))" }.joined(separator: ", ")
+        let more = unreachable.count > 3 ? ", ..." : ""
+        return "warning: \(unreachable.count) of \(motifs.count) motifs cannot reach p < \(String(format: "%g", pValueThreshold)) even at their best score, so they show no hits (\(shown)\(more)); a larger \(option) shows them"
+    }
+
+    /// One line when motifs of one alphabet are scanned on sequences of the other (DNA motifs on
+    /// an RNA model): they are scanned anyway, T read as U (the scanner gives both one channel).
+    public func alphabetWarning(sequences alphabet: Alphabet, source: String) -> String? {
+        let others = motifs.filter { $0.alphabet != alphabet }
+        guard let first = others.first else { return nil }
+        let subject = others.count == motifs.count ? "the motifs of \(source) are" : "\(others.count) motifs of \(source) (\(first.label), ...) are"
+        return "warning: \(subject) \(first.alphabet.displayName) and the model reads \(alphabet.displayName): they are scanned with U read as T"
+    }
+
     /// Every window, on both strands, with p < threshold; the better strand per window and motif;
     /// sorted by start, then p-value, then motif order.
     public func scan(_ sequence: [UInt8]) -> [MotifHit] {
@@ -126,6 +151,8 @@ public struct MotifScanner: Sendable {
         /// Smallest integer score with p < threshold (nil when none reaches it); `tail[s - cutoff]` is its p.
         let cutoff: Int?
         let tail: [Double]
+        /// The p-value of the highest possible score.
+        let bestPValue: Double
 
         init(_ matrix: MotifScoreMatrix, threshold: Double) {
             let w = matrix.width
@@ -146,6 +173,7 @@ public struct MotifScanner: Sendable {
             logOdds = matrix.logOdds
             reverseLogOdds = rl
             let (minScore, pValues) = matrix.pValues()
+            bestPValue = pValues.last ?? 1
             var first = pValues.count
             while first > 0, pValues[first - 1] < threshold { first -= 1 }
             if first < pValues.count {

@@ -14,6 +14,8 @@ public enum InputEvent: Hashable, Sendable {
     case key(Key)
     /// A mouse click (button 1 press) at column `x`, row `y` of the screen.
     case click(x: Int, y: Int)
+    /// The mouse wheel turned by `notches`: negative away from the user (up), positive towards.
+    case scroll(by: Int)
     /// The terminal now has this many columns and rows.
     case resize(width: Int, height: Int)
 }

@@ -52,6 +52,9 @@ public struct AnnotationTrack: Widget {
     /// Rows needed to show every visible interval.
     public var height: Int { (placements().map(\.lane).max() ?? -1) + 1 }
 
+    /// Visible intervals left out when only `rows` lanes are drawn.
+    public func hiddenCount(rows: Int) -> Int { placements().filter { $0.lane >= rows }.count }
+
     public func render(in area: Rect, on canvas: inout Canvas) {
         for (annotation, index, columns, lane) in placements() where lane < area.height {
             let color = depth == .monochrome ? .default : annotation.color ?? Self.color(index)

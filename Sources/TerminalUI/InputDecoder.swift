@@ -9,6 +9,8 @@ enum RawInput: Equatable {
     case keyCode(Int32)
     /// A button-1 press at a cell.
     case click(x: Int, y: Int)
+    /// Notches of the mouse wheel (buttons 4 and 5): negative up, positive down.
+    case wheel(by: Int)
     /// KEY_RESIZE, with the new COLS and LINES.
     case resize(width: Int, height: Int)
 }
@@ -36,6 +38,13 @@ enum InputDecoder {
                 if let key = key(keyCode: code) { events.append(.key(key)) }
             case .click(let x, let y):
                 events.append(.click(x: x, y: y))
+            case .wheel(let notches):
+                // A fast turn arrives as a burst: one scroll for the batch's run of notches.
+                if case .scroll(let previous)? = events.last, previous.signum() == notches.signum() {
+                    events[events.count - 1] = .scroll(by: previous + notches)
+                } else {
+                    events.append(.scroll(by: notches))
+                }
             case .resize(let width, let height):
                 events.append(.resize(width: width, height: height))
             }

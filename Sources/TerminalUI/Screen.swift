@@ -85,7 +85,12 @@ final class Screen {
             switch Int32(character) {
             case KEY_MOUSE:
                 var x: Int32 = 0, y: Int32 = 0
-                if seqlens_mouse_click(&x, &y) != 0 { inputs.append(.click(x: Int(x), y: Int(y))) }
+                switch seqlens_mouse_event(&x, &y) {
+                case SEQLENS_MOUSE_CLICK: inputs.append(.click(x: Int(x), y: Int(y)))
+                case SEQLENS_MOUSE_WHEEL_UP: inputs.append(.wheel(by: -1))
+                case SEQLENS_MOUSE_WHEEL_DOWN: inputs.append(.wheel(by: 1))
+                default: break
+                }
             case KEY_RESIZE:
                 // The terminal may have reflowed what it showed: repaint every cell.
                 drawn = nil

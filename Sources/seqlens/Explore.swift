@@ -16,7 +16,9 @@ struct Explore: ParsableCommand {
         (Δ prediction of every substitution), the sequence with a cursor, and annotations. Type \
         an upper-case base (A C G T, U for RNA models, N) to mutate the base under the cursor: \
         predictions follow at once, the maps as soon as they are recomputed in the background \
-        (stale maps are dimmed meanwhile). Press ? for every key.
+        (stale maps are dimmed meanwhile). Each record opens on its first annotation (else on its \
+        largest attribution); g picks a record by id, description or number; the mouse wheel \
+        scrolls. Press ? for every key.
 
         s saves three files: PREFIX.fa (every record with its edits), PREFIX.mutations.tsv (each \
         edit with every task's prediction before and after) and PREFIX.session.json, which \
@@ -28,7 +30,9 @@ struct Explore: ParsableCommand {
         ground-truth files in assets/sequences. --motifs scans motifs (MEME or JASPAR files) on \
         every version of the sequence as FIMO does (log-odds scores, exact p-values, both \
         strands) and draws the hits (grey, NAME+ or NAME-) with the annotations: a mutation \
-        that breaks a site removes its hit.
+        that breaks a site removes its hit; the status line gives the score and p-value of a hit \
+        under the cursor. The first screen warns about motifs that cannot pass the threshold, \
+        DNA motifs on an RNA model (scanned with U read as T) and annotations naming no record.
 
         Needs an interactive terminal of at least 80×24; in scripts use the headless commands \
         (predict, attr, ism, variant, logo).
@@ -136,36 +140,44 @@ struct Explore: ParsableCommand {
         }
         if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath) }
         let sequenceModel = try loadModel(modelPath, outputName: outputName)
-        // Warnings about the input go to the first screen's message line: stderr is hidden under it.
         let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let loaded = SequenceRecord.uniquingIDs(read)
         let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
         let taskNames = try sequenceModel.taskNames(length: records[0].length)
+        // Warnings about the input go to the first screen's message line (stderr is hidden under
+        // it), one per key; first those about things that would silently not be drawn.
+        var warnings: [String?] = []
         var intervals: [String: [Annotation]] = [:]
         if let annotationsPath {
-            for interval in try IntervalFile.read(contentsOf: URL(fileURLWithPath: annotationsPath)) {
+            let listed = try IntervalFile.read(contentsOf: URL(fileURLWithPath: annotationsPath))
+            for interval in listed {
                 let label = interval.strand.map { "\(interval.label)(\($0))" } ?? interval.label
                 intervals[interval.record, default: []].append(Annotation(positions: interval.positions, label: label))
             }
+            warnings.append(IntervalFile.unmatchedWarning(listed, records: records, file: Self.fileName(annotationsPath), fasta: Self.fileName(fastaPath)))
         }
         let scanner = try motifSelection.map { selection -> MotifScanner in
             let all = try MotifReader.read(contentsOf: URL(fileURLWithPath: selection.file))
             let chosen = try selection.names.isEmpty ? all : selection.names.map { try Motif.find($0, in: all, source: selection.file) }
-            return MotifScanner(motifs: chosen, pValueThreshold: selection.pValue)
+            let scanner = MotifScanner(motifs: chosen, pValueThreshold: selection.pValue)
+            warnings += [scanner.alphabetWarning(sequences: sequenceModel.alphabet, source: Self.fileName(selection.file)),
+                         scanner.unreachableWarning(option: "--motif-pvalue")]
+            return scanner
         }
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
                                   scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
-        let warnings = [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)].compactMap { $0 }
-        state.message = warnings.isEmpty ? nil : warnings.joined(separator: "; ")
+        warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)]
+        state.showMessages(warnings.compactMap { $0 })
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
         }
         if let record { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
         if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
         state.followsTopTask = task == nil && session == nil
+        state.opensOnInformativeRegion = session == nil
         if let method { state.adjustView { $0.method = method } }
 
         let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
@@ -174,6 +186,9 @@ struct Explore: ParsableCommand {
                                              motifs: motifSelection, prefix: prefix)
         return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner)
     }
+
+    /// A file as the one-line message area names it: its name, the folders would crowd it out.
+    static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
 
     /// Loading errors as one line and exit status 2, like every other command.
     func reportingExplorerErrors<T>(_ body: () throws -> T) throws -> T {

@@ -122,7 +122,10 @@ final class ExplorerAppTests: XCTestCase {
         app.send(.resize(width: 100, height: 30))
         settle(app)
         XCTAssertEqual(app.state.motifHits?.value.map(\.positions), [40 ..< 50], "the planted CEBPB site (ground truth 40–50, +)")
-        XCTAssertEqual(app.state.motifHits?.value.first?.label, "CEBPB+")
+        let planted = try XCTUnwrap(scanner.scan(app.state.sequence).first)
+        XCTAssertEqual(app.state.motifHits?.value.first, planted, "the scanner's hit with its score and p-value")
+        XCTAssertEqual(planted.motif, "MA0466.4 CEBPB")
+        XCTAssertLessThan(planted.pValue, 1e-4)
         // A substitution that breaks the site (by the scanner's own account) removes the hit.
         let breaking = try XCTUnwrap((40 ..< 50).lazy.flatMap { position in "ACGT".utf8.map { (position, $0) } }.first { position, base in
             var mutant = app.state.sequence

@@ -101,9 +101,10 @@ final class ScreenTests: XCTestCase {
         let state = makeState(width: 80, height: 24)
         let layout = ExplorerLayout(width: 80, height: 24, tasks: Self.tasks.count, annotationRows: 1)!
         let canvas = Screen.render(state, depth: .palette256)
-        // 120 positions in 40 cells, 3 each; the 72 on screen (0–71) are cells 0–23.
+        // 120 positions in 40 cells, 3 each; the 72 on screen, centred on the annotation (9–80), are cells 3–26.
+        XCTAssertEqual(state.viewStart, 9)
         let cells = (layout.logoTitle.maxX - 40 ..< layout.logoTitle.maxX).map { canvas[$0, layout.logoTitle.y] }
-        XCTAssertEqual(cells.map { $0.style.attributes.contains(.underline) }, (0 ..< 40).map { $0 < 24 })
+        XCTAssertEqual(cells.map { $0.style.attributes.contains(.underline) }, (0 ..< 40).map { (3 ... 26).contains($0) })
         // The planted site (40–50: cells 13–16) is the tallest stretch.
         let heights = cells.map { " ▁▂▃▄▅▆▇█".firstIndex(of: $0.character).map { " ▁▂▃▄▅▆▇█".distance(from: " ▁▂▃▄▅▆▇█".startIndex, to: $0) } ?? 0 }
         XCTAssertTrue((13 ... 16).contains(heights.firstIndex(of: heights.max()!)!), "\(heights)")
@@ -117,7 +118,8 @@ final class ScreenTests: XCTestCase {
         var state = makeState(width: 80, height: 24)
         _ = state.update(.toggleSort)
         var lines = Screen.render(state, depth: .monochrome).lines
-        XCTAssertTrue(lines[1].hasSuffix("sorted by |Δ| (o)" + String(repeating: " ", count: 80 - lines[1].trimmingCharacters(in: .whitespaces).count)), lines[1])
+        XCTAssertTrue(lines[1].hasPrefix("predictions: now, reference, Δ · sorted by |Δ| (o)      "), lines[1])
+        XCTAssertTrue(lines[1].hasSuffix(" ↓ 7 more"), lines[1])
         // Only CEBPB changed; the unchanged tasks tie at Δ 0 and keep the model's order.
         XCTAssertEqual(lines[2 ... 6].map { String($0.prefix(7)) }, ["▶CEBPB ", " GATA1 ", " CTCF  ", " MAX   ", " SP1   "])
         _ = state.update(.undo)

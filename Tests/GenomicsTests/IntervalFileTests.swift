@@ -228,3 +228,16 @@ final class IntervalFileTests: XCTestCase {
         }
     }
 }
+
+final class IntervalFileWarningTests: XCTestCase {
+    /// Intervals on ids the FASTA does not have: one line naming the first ids of each.
+    func testAnnotationsThatNameNoRecordAreWarnedAbout() {
+        let records = ["mt_1", "mt_2", "mt_3", "mt_4"].map { SequenceRecord(id: $0, sequence: "ACGT") }
+        let elsewhere = ["chr1", "chr1", "chr2", "chr3", "chr4"].map { SequenceInterval(record: $0, positions: 0 ..< 2, label: "x") }
+        XCTAssertEqual(IntervalFile.unmatchedWarning(elsewhere, records: records, file: "peaks.bed", fasta: "seqs.fa"),
+                       "warning: peaks.bed names no record of seqs.fa (it names chr1, chr2, chr3, ...; the FASTA has mt_1, mt_2, mt_3, ...): no annotations are drawn")
+        XCTAssertNil(IntervalFile.unmatchedWarning(elsewhere + [SequenceInterval(record: "mt_2", positions: 0 ..< 2, label: "x")],
+                                                   records: records, file: "peaks.bed", fasta: "seqs.fa"), "one matching record is enough")
+        XCTAssertNil(IntervalFile.unmatchedWarning([], records: records, file: "empty.bed", fasta: "seqs.fa"))
+    }
+}

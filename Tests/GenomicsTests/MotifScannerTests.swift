@@ -163,6 +163,30 @@ final class MotifScannerTests: XCTestCase {
         XCTAssertEqual(MotifScanner(motifs: [short], pValueThreshold: 1e-3).scan(Array("CCAAAAAACC".utf8)).map(\.positions), [2 ..< 8])
     }
 
+    /// The warning names the motifs that can never pass, with their best p-value (4⁻⁶ for six fixed letters).
+    func testUnreachableMotifsAreNamedWithTheirBestPValue() throws {
+        let short = Motif(id: "short", name: "SIX", alphabet: .dna, columns: Array(repeating: [1, 0, 0, 0], count: 6), sites: 1000)
+        let scanner = MotifScanner(motifs: [try jasparMotif("MA0466.4"), short])
+        XCTAssertEqual(scanner.unreachableMotifs.map(\.motif.id), ["short"])
+        XCTAssertEqual(scanner.unreachableMotifs.first?.bestPValue ?? 0, 1.0 / 4096, accuracy: 1e-12)
+        XCTAssertEqual(scanner.unreachableWarning(option: "--motif-pvalue"),
+                       "warning: 1 of 2 motifs cannot reach p < 0.0001 even at their best score, so they show no hits (short SIX best p 2.4e-04); a larger --motif-pvalue shows them")
+        XCTAssertNil(MotifScanner(motifs: [short], pValueThreshold: 1e-3).unreachableWarning(option: "--motif-pvalue"))
+    }
+
+    /// DNA motifs on an RNA model: a warning, and U scans as T.
+    func testDNAMotifsOnRNASequencesWarnAndReadUAsT() throws {
+        let cebpb = try jasparMotif("MA0466.4")
+        let scanner = MotifScanner(motifs: [cebpb])
+        XCTAssertNil(scanner.alphabetWarning(sequences: .dna, source: "JASPAR.meme"))
+        XCTAssertEqual(scanner.alphabetWarning(sequences: .rna, source: "JASPAR.meme"),
+                       "warning: the motifs of JASPAR.meme are DNA and the model reads RNA: they are scanned with U read as T")
+        let dna = Array("GGATTGCGCAATCC".utf8)
+        let rna = dna.map { $0 == UInt8(ascii: "T") ? UInt8(ascii: "U") : $0 }
+        XCTAssertFalse(scanner.scan(dna).isEmpty)
+        XCTAssertEqual(scanner.scan(rna), scanner.scan(dna))
+    }
+
     // MARK: - Real data
 
     /// mt_test_04056 has a CEBPB site planted at 40–50 on + (multitask.tsv).

@@ -48,4 +48,9 @@ final class InputDecoderTests: XCTestCase {
         let events = keys([.click(x: 3, y: 4), .keyCode(KEY_DOWN), .resize(width: 80, height: 24)])
         XCTAssertEqual(events, [.click(x: 3, y: 4), .key(.down), .resize(width: 80, height: 24)])
     }
+
+    func testWheelNotchesInARowBecomeOneScroll() {
+        XCTAssertEqual(keys([.wheel(by: 1), .wheel(by: 1), .wheel(by: 1), .wheel(by: -1), .keyCode(KEY_DOWN), .wheel(by: -1)]),
+                       [.scroll(by: 3), .scroll(by: -1), .key(.down), .scroll(by: -1)])
+    }
 }

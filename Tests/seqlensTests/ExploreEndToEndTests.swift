@@ -11,8 +11,8 @@ final class ExploreEndToEndTests: XCTestCase {
     let annotations = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.tsv").path
     let record = "mt_test_04056"
 
-    private var sessions: [TmuxSession] = []
-    private var folders: [URL] = []
+    var sessions: [TmuxSession] = []
+    var folders: [URL] = []
 
     override func tearDown() {
         // Always stop the servers, also when a test failed half-way.
@@ -119,7 +119,7 @@ final class ExploreEndToEndTests: XCTestCase {
         XCTAssertTrue(header.hasPrefix(" multitask-deep-relu │ record 2/50 mt_test_04056 │ task CEBPB"), header)
         XCTAssertTrue(screen.contains { $0.hasPrefix("predictions") }, "the predictions pane has a title")
         let status = try XCTUnwrap(Self.status(screen))
-        XCTAssertTrue(status.hasPrefix(" pos 0/"), status)
+        XCTAssertTrue(status.hasPrefix(" pos 40/"), "the record opens on its annotation (CEBPB at 40–50): \(status)")
         XCTAssertNotNil(status.range(of: #"update [0-9.]+ ms"#, options: .regularExpression), status)
         // The FASTA's warning (a record with N) is the first screen's message, not lost on stderr.
         XCTAssertTrue(Self.bottom(screen).hasPrefix("warning: 1 of 50 records contains 3 non-ACGT letters"), Self.bottom(screen))
@@ -171,6 +171,9 @@ final class ExploreEndToEndTests: XCTestCase {
     func testResizeRedrawsAtEverySize() throws {
         let tmux = try startExplorer()
         XCTAssertTrue(Self.isExplorer(try tmux.capture(), width: 100, height: 30))
+        // From the first base, so the ruler starts at 0 at every width.
+        try tmux.type("0")
+        try tmux.waitFor("the cursor at 0") { Self.status($0)?.hasPrefix(" pos 0/") == true }
 
         try tmux.resize(width: 80, height: 24)
         var screen = try tmux.waitFor("a redraw at 80×24") { Self.isExplorer($0, width: 80, height: 24) }

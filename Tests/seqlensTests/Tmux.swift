@@ -75,6 +75,13 @@ final class TmuxSession {
         try tmux(["send-keys", "-t", target, "-H"] + bytes)
     }
 
+    /// Notches of the mouse wheel at column `x`, row `y` (0-based), in X10 encoding as `click`:
+    /// buttons 4 (up) and 5 (down) are reported as 64 and 65.
+    func wheel(down: Bool, notches: Int, x: Int, y: Int) throws {
+        let bytes = [0x1B, 0x5B, 0x4D, 32 + (down ? 65 : 64), 33 + x, 33 + y].map { String(format: "%02x", $0) }
+        for _ in 0 ..< notches { try tmux(["send-keys", "-t", target, "-H"] + bytes) }
+    }
+
     /// The process id of the pane's command (the shell of a wrapped run).
     func panePID() throws -> Int32 {
         guard let pid = Int32(try tmux(["display-message", "-p", "-t", target, "#{pane_pid}"]).trimmingCharacters(in: .whitespacesAndNewlines)) else {

@@ -20,11 +20,17 @@ attr_t seqlens_attributes(int bold, int dim, int reverse, int underline);
 /// not one column wide (control, wide) is drawn as '?', so a row never shifts.
 int seqlens_put(int y, int x, const wchar_t *characters, int count, attr_t attributes, int pair);
 
-/// Reports button-1 presses and clicks, without waiting to tell a click from a press.
+/// Reports button-1 presses and clicks and the wheel, without waiting to tell a click from a press.
 void seqlens_enable_mouse(void);
 
-/// The next mouse event: 1 with its cell when it is a button-1 press or click, else 0.
-int seqlens_mouse_click(int *x, int *y);
+#define SEQLENS_MOUSE_NONE 0
+#define SEQLENS_MOUSE_CLICK 1
+#define SEQLENS_MOUSE_WHEEL_UP 2
+#define SEQLENS_MOUSE_WHEEL_DOWN 3
+
+/// The next mouse event, one of SEQLENS_MOUSE_*, with its cell: a button-1 press or click, or a
+/// notch of the wheel.
+int seqlens_mouse_event(int *x, int *y);
 
 /// Makes the next refresh repaint the whole physical screen (after a resize).
 void seqlens_force_repaint(void);
