@@ -152,6 +152,11 @@ public struct ExplorerState: Sendable {
     /// Until the user picks a task, each record opens on the task it scores highest.
     public var followsTopTask = true
     public internal(set) var method = ExplorerMethod.saliency
+    /// The model's output is a probability (a final Sigmoid or Softmax): saturated values are
+    /// marked, and `x` switches to the logits before it.
+    public var outputsProbabilities = false
+    /// Predictions, maps and ISM are of the logits (`--logits`, `x`).
+    public var showsLogits = false
     /// Predictions sorted by |Δ| (largest first) instead of the model's order.
     public internal(set) var sortsPredictions = false
     public internal(set) var mode = Mode.normal
@@ -171,6 +176,10 @@ public struct ExplorerState: Sendable {
     /// site removes its hit.
     public internal(set) var motifHits: Computed<[Annotation]>?
     public internal(set) var lastEdit: EditEffect?
+    /// The last replace-mode run or paste, summed up in the status line (see EditRuns.swift).
+    public internal(set) var lastRun: EditRun?
+    /// The predictions a replace-mode run started from, while it is open.
+    var runBefore: [Float]?
     /// The predictions an edit started from, until the new ones arrive.
     var pendingEdit: (substitution: Substitution, before: [Float])?
 

@@ -27,6 +27,8 @@ extension ExplorerState {
         case .enterReplaceMode:
             mode = .replace
             histories[recordIndex].applied.append([])
+            runBefore = currentPredictions
+        case .paste(let text): return paste(text)
         case .replaceBackspace: return replaceBackspace()
         case .undo: return undo()
         case .redo: return redo()
@@ -36,10 +38,12 @@ extension ExplorerState {
         case .previousRecord: return showRecord(recordIndex - 1)
         case .nextTask: return selectTask(task + 1)
         case .previousTask: return selectTask(task - 1)
+        case .followTopTask: return followTopTask()
         case .cycleMethod:
             let methods = ExplorerMethod.allCases
             method = methods[(methods.firstIndex(of: method)! + 1) % methods.count]
             return requestAttribution()
+        case .toggleLogits: return toggleLogits()
         case .zoomIn: stepZoom(inwards: true)
         case .zoomOut: stepZoom(inwards: false)
         case .toggleSort: sortsPredictions.toggle()
@@ -83,6 +87,7 @@ extension ExplorerState {
                 lastEdit = EditEffect(substitution: pending.substitution, task: task, before: pending.before[task], after: values[task])
                 pendingEdit = nil
             }
+            if version == self.version { settleRun(predictions: values) }
         case .attributed(let version, let map, let milliseconds):
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
@@ -382,6 +387,8 @@ extension ExplorerState {
     mutating func cancel() {
         switch mode {
         case .replace:
+            finishRun(histories[recordIndex].applied.last ?? [], before: runBefore)
+            runBefore = nil
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal

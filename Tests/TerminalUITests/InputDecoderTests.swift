@@ -48,4 +48,21 @@ final class InputDecoderTests: XCTestCase {
         let events = keys([.click(x: 3, y: 4), .keyCode(KEY_DOWN), .resize(width: 80, height: 24)])
         XCTAssertEqual(events, [.click(x: 3, y: 4), .key(.down), .resize(width: 80, height: 24)])
     }
+
+    func testABracketedPasteIsOneEventWithLineBreaks() {
+        XCTAssertEqual(keys(characters("l\u{1b}[200~acg\rTT\u{1b}[201~u")), [.key(.character("l")), .paste("acg\nTT"), .key(.character("u"))])
+        XCTAssertFalse(InputDecoder.endsInsidePaste(characters("\u{1b}[200~acg\u{1b}[201~")))
+        XCTAssertTrue(InputDecoder.endsInsidePaste(characters("x\u{1b}[200~acg")), "the rest of a long paste is still to come")
+        XCTAssertFalse(InputDecoder.endsInsidePaste(characters("\u{1b}[A")))
+    }
+
+    func testABurstOfBasesIsAPasteButSingleLettersAreKeys() {
+        XCTAssertEqual(keys(characters("GATTACAu")), [.paste("GATTACA"), .key(.character("u"))])
+        XCTAssertEqual(keys(characters("ARG")), [.key(.character("A")), .key(.character("R")), .key(.character("G"))],
+                       "R is a command, so nothing here is a burst of two bases")
+        XCTAssertEqual(keys(characters("acgt")), characters("acgt").compactMap { input in
+            guard case .character(let code) = input else { return nil }
+            return .key(.character(Character(Unicode.Scalar(code)!)))
+        }, "lower-case letters are commands, typed one by one")
+    }
 }

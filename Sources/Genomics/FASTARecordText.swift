@@ -1,0 +1,64 @@
+/// One record's text exactly as it appears in its FASTA file — header line, line breaks, line
+/// endings, soft-masked (lower-case) bases — so it can be written back byte for byte, or with
+/// some bases substituted in place.
+public struct FASTARecordText: Sendable, Equatable {
+    /// From the record's header line up to the next header line (or the end of the file).
+    public let bytes: [UInt8]
+
+    public init(bytes: [UInt8]) {
+        self.bytes = bytes
+    }
+
+    /// Each record's text, in the order `FASTAReader.parse` reads the records: a record starts at
+    /// a line whose first non-blank character is '>'. Bytes before the first header (blank lines)
+    /// belong to no record.
+    public static func split(_ data: [UInt8]) -> [FASTARecordText] {
+        var starts: [Int] = []
+        var lineStart = 0
+        while lineStart < data.count {
+            var first = lineStart
+            while first < data.count, isBlank(data[first]) { first += 1 }
+            if first < data.count, data[first] == UInt8(ascii: ">") { starts.append(lineStart) }
+            lineStart = (data[lineStart...].firstIndex(of: UInt8(ascii: "\n")) ?? data.count - 1) + 1
+        }
+        return starts.indices.map { index in
+            FASTARecordText(bytes: Array(data[starts[index] ..< (index + 1 < starts.count ? starts[index + 1] : data.count)]))
+        }
+    }
+
+    /// Where the header line ends (before its line break; a CR of CRLF included in the break).
+    private var headerEnd: Int {
+        let newline = bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count
+        return newline > 0 && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
+    }
+
+    /// The offset in `bytes` of each base, one per position: every byte of the sequence lines
+    /// except blanks and line breaks (the parser has checked the rest are letters, '-' or '.').
+    private var baseOffsets: [Int] {
+        let sequenceStart = (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1
+        return (sequenceStart ..< bytes.count).filter { !Self.isBlank(bytes[$0]) && bytes[$0] != UInt8(ascii: "\n") }
+    }
+
+    /// The bases as written, case kept; gaps ('-', '.') read as N, as `FASTAReader` does.
+    public var sequence: [UInt8] {
+        baseOffsets.map { bytes[$0] == UInt8(ascii: "-") || bytes[$0] == UInt8(ascii: ".") ? UInt8(ascii: "N") : bytes[$0] }
+    }
+
+    /// The text with `suffix` appended to the header line and each base at a position of `bases`
+    /// replaced in place, in the case of the base it replaces (so soft-masked stretches stay
+    /// soft-masked); line breaks and every other byte stay as they were.
+    public func substituting(_ bases: [Int: UInt8], appendingToHeader suffix: String) -> [UInt8] {
+        var text = bytes
+        let offsets = baseOffsets
+        for (position, base) in bases where offsets.indices.contains(position) {
+            let offset = offsets[position]
+            text[offset] = Self.isLowercase(text[offset]) ? Self.lowercased(base) : Self.uppercased(base)
+        }
+        return Array(text[..<headerEnd]) + Array(suffix.utf8) + text[headerEnd...]
+    }
+
+    static func isBlank(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 || byte == 0x0D || byte == 0x0B || byte == 0x0C }
+    public static func isLowercase(_ byte: UInt8) -> Bool { (97 ... 122).contains(byte) }
+    static func lowercased(_ byte: UInt8) -> UInt8 { (65 ... 90).contains(byte) ? byte + 32 : byte }
+    static func uppercased(_ byte: UInt8) -> UInt8 { isLowercase(byte) ? byte - 32 : byte }
+}
