@@ -276,6 +276,9 @@ final class ExploreEndToEndTests: XCTestCase {
             (["--session", session.path], "broken.session.json is not a seqlens session file"),
             ([model, fasta, "--task", "NOPE"], "target 'NOPE' is not a task of this model"),
             ([fasta, model], "an ONNX model; the order is MODEL FASTA"),
+            ([Fixtures.repositoryRoot.appendingPathComponent("sample-models/residualbind.onnx").path,
+              Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/rna-binding.fa").path, "--logits"],
+             "does not come from a final Sigmoid or Softmax, so it already is the pre-activation value; leave out --logits"),
         ]
         for (arguments, expected) in cases {
             let tmux = try startWrappedExplorer(arguments, waitUntilReady: false)
