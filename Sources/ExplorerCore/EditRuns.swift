@@ -56,7 +56,7 @@ extension ExplorerState {
         for substitution in group { sequence[substitution.position] = substitution.alternative }
         lastEdit = nil
         pendingEdit = nil
-        message = dropped > 0 ? "pasted \(end - start) bases" + note : nil
+        if dropped > 0 { message = "pasted \(end - start) bases" + note }
         let effects = sequenceChanged()
         // In replace mode the run goes on; Esc sums it up.
         if !isReplacing { finishRun(group, before: before) }

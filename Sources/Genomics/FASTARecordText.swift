@@ -32,16 +32,16 @@ public struct FASTARecordText: Sendable, Equatable {
         return newline > 0 && bytes[newline - 1] == UInt8(ascii: "\r") ? newline - 1 : newline
     }
 
-    /// The offset in `bytes` of each base, one per position: every byte of the sequence lines
-    /// except blanks and line breaks (the parser has checked the rest are letters, '-' or '.').
-    private var baseOffsets: [Int] {
-        let sequenceStart = (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1
-        return (sequenceStart ..< bytes.count).filter { !Self.isBlank(bytes[$0]) && bytes[$0] != UInt8(ascii: "\n") }
-    }
+    /// Where the sequence lines start: after the header line.
+    private var sequenceStart: Int { (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1 }
+
+    /// A byte of the sequence lines that is a base: anything but blanks and line breaks (the
+    /// parser has checked the rest are letters, '-' or '.').
+    private static func isBase(_ byte: UInt8) -> Bool { !isBlank(byte) && byte != UInt8(ascii: "\n") }
 
     /// The bases as written, case kept; gaps ('-', '.') read as N, as `FASTAReader` does.
     public var sequence: [UInt8] {
-        baseOffsets.map { bytes[$0] == UInt8(ascii: "-") || bytes[$0] == UInt8(ascii: ".") ? UInt8(ascii: "N") : bytes[$0] }
+        bytes[sequenceStart...].filter(Self.isBase).map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") ? UInt8(ascii: "N") : $0 }
     }
 
     /// The text with `suffix` appended to the header line and each base at a position of `bases`
@@ -49,10 +49,10 @@ public struct FASTARecordText: Sendable, Equatable {
     /// soft-masked); line breaks and every other byte stay as they were.
     public func substituting(_ bases: [Int: UInt8], appendingToHeader suffix: String) -> [UInt8] {
         var text = bytes
-        let offsets = baseOffsets
-        for (position, base) in bases where offsets.indices.contains(position) {
-            let offset = offsets[position]
-            text[offset] = Self.isLowercase(text[offset]) ? Self.lowercased(base) : Self.uppercased(base)
+        var position = 0
+        for offset in sequenceStart ..< text.count where Self.isBase(text[offset]) {
+            if let base = bases[position] { text[offset] = Self.isLowercase(text[offset]) ? Self.lowercased(base) : Self.uppercased(base) }
+            position += 1
         }
         return Array(text[..<headerEnd]) + Array(suffix.utf8) + text[headerEnd...]
     }
