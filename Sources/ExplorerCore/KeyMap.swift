@@ -37,7 +37,7 @@ public enum KeyMap {
                                                         (.character("]"), .nextTask), (.down, .nextTask)]),
         KeyBinding("a", "task: auto (each record's top-scoring task)", [(.character("a"), .followTopTask)]),
         KeyBinding("m", "cycle the attribution method", [(.character("m"), .cycleMethod)]),
-        KeyBinding("x", "logits or probabilities (! marks a probability > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
+        KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
         KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
