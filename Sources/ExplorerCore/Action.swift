@@ -23,11 +23,18 @@ public enum Action: Sendable, Equatable {
     /// Backspace in replace mode: restores the base before the cursor.
     case replaceBackspace
     case undo, redo, resetRecord
+    /// Text pasted (or a burst of typed bases): overwrites from the cursor as one undo group; in a
+    /// prompt, typed into it.
+    case paste(String)
 
     // Browsing.
     case nextRecord, previousRecord
     case nextTask, previousTask
+    /// Back to following each record's top-scoring task.
+    case followTopTask
     case cycleMethod
+    /// Predictions, maps and ISM of the pre-activation output (logits) or of the model's output.
+    case toggleLogits
     case zoomIn, zoomOut
     case toggleSort
     case toggleHelp
@@ -75,5 +82,7 @@ public enum Effect: Sendable, Equatable {
     /// Every substitution's effect; `first` (the positions on screen) is computed and reported first.
     case mutagenize(version: Int, sequence: [UInt8], first: Range<Int>)
     case scanMotifs(version: Int, sequence: [UInt8])
+    /// From now on compute everything from the logits (true) or the model's output (false).
+    case useLogits(Bool)
     case save(SessionSnapshot)
 }

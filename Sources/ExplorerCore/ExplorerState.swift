@@ -159,6 +159,11 @@ public struct ExplorerState: Sendable {
     /// position of the largest attribution; nil until known.
     var informativeRegion: Range<Int>?
     public internal(set) var method = ExplorerMethod.saliency
+    /// The model's output is a probability (a final Sigmoid or Softmax): saturated values are
+    /// marked, and `x` switches to the logits before it.
+    public var outputsProbabilities = false
+    /// Predictions, maps and ISM are of the logits (`--logits`, `x`).
+    public var showsLogits = false
     /// Predictions sorted by |Δ| (largest first) instead of the model's order.
     public internal(set) var sortsPredictions = false
     public internal(set) var mode = Mode.normal
@@ -178,6 +183,10 @@ public struct ExplorerState: Sendable {
     /// site removes its hit.
     public internal(set) var motifHits: Computed<[MotifHit]>?
     public internal(set) var lastEdit: EditEffect?
+    /// The last replace-mode run or paste, summed up in the status line (see EditRuns.swift).
+    public internal(set) var lastRun: EditRun?
+    /// The predictions a replace-mode run started from, while it is open.
+    var runBefore: [Float]?
     /// The predictions an edit started from, until the new ones arrive.
     var pendingEdit: (substitution: Substitution, before: [Float])?
 
@@ -206,7 +215,7 @@ public struct ExplorerState: Sendable {
         self.theme = theme
         histories = Array(repeating: EditHistory(), count: records.count)
         savedHistories = histories
-        references = records.map { $0.sequence.map(Self.uppercased) }
+        references = records.map { $0.sequence.map(BaseCase.uppercased) }
         sequence = references[0]
     }
 
@@ -238,5 +247,5 @@ public struct ExplorerState: Sendable {
     public var arePredictionsStale: Bool { predictions?.version != version }
     public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale }
 
-    package static func uppercased(_ base: UInt8) -> UInt8 { (97 ... 122).contains(base) ? base - 32 : base }
+
 }

@@ -36,7 +36,9 @@ public enum KeyMap {
         KeyBinding("n p", "next / previous record", [(.character("n"), .nextRecord), (.character("p"), .previousRecord)]),
         KeyBinding("[ ] ↑ ↓", "previous / next task", [(.character("["), .previousTask), (.up, .previousTask),
                                                         (.character("]"), .nextTask), (.down, .nextTask)]),
+        KeyBinding("a", "task: auto (each record's top-scoring task)", [(.character("a"), .followTopTask)]),
         KeyBinding("m", "cycle the attribution method", [(.character("m"), .cycleMethod)]),
+        KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
         KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
@@ -78,6 +80,11 @@ public enum KeyMap {
             case .prompt, .confirmQuit: return nil
             }
         case .key(let key): return action(for: key, in: state)
+        case .paste(let text):
+            switch state.mode {
+            case .normal, .replace, .prompt, .pickRecord: return .paste(text)
+            case .help, .confirmQuit: return nil
+            }
         }
     }
 

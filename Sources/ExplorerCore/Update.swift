@@ -31,6 +31,8 @@ extension ExplorerState {
         case .enterReplaceMode:
             mode = .replace
             histories[recordIndex].applied.append([])
+            runBefore = currentPredictions
+        case .paste(let text): return paste(text)
         case .replaceBackspace: return replaceBackspace()
         case .undo: return undo()
         case .redo: return redo()
@@ -40,10 +42,12 @@ extension ExplorerState {
         case .previousRecord: return showRecord(recordIndex - 1)
         case .nextTask: return selectTask(task + 1)
         case .previousTask: return selectTask(task - 1)
+        case .followTopTask: return followTopTask()
         case .cycleMethod:
             let methods = ExplorerMethod.allCases
             method = methods[(methods.firstIndex(of: method)! + 1) % methods.count]
             return requestAttribution()
+        case .toggleLogits: return toggleLogits()
         case .zoomIn: stepZoom(inwards: true)
         case .zoomOut: stepZoom(inwards: false)
         case .toggleSort: sortsPredictions.toggle()
@@ -88,6 +92,7 @@ extension ExplorerState {
                 lastEdit = EditEffect(substitution: pending.substitution, task: task, before: pending.before[task], after: values[task])
                 pendingEdit = nil
             }
+            if version == self.version { settleRun(predictions: values) }
         case .attributed(let version, let map, let milliseconds):
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
@@ -199,7 +204,7 @@ extension ExplorerState {
     var mutationLetters: Set<UInt8> { Set(alphabet.letters + [UInt8(ascii: "N")]) }
 
     mutating func mutate(_ base: UInt8) -> [Effect] {
-        let base = Self.uppercased(base)
+        let base = BaseCase.uppercased(base)
         guard mutationLetters.contains(base) else {
             message = "\(Character(Unicode.Scalar(base))) is not a base of this \(alphabet.displayName) model (use \(alphabet.lettersString) or N)"
             return []
@@ -390,6 +395,8 @@ extension ExplorerState {
     mutating func cancel() {
         switch mode {
         case .replace:
+            finishRun(histories[recordIndex].applied.last ?? [], before: runBefore)
+            runBefore = nil
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal

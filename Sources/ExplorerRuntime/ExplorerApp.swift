@@ -17,12 +17,18 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     private let files: SessionFiles
     private let fast: BackgroundLane
     private let slow: BackgroundLane
-    /// Used only on the fast lane.
-    private let fastModel: LiveModel
+    /// Used only on the fast lane (jobs take it when submitted).
+    private var fastModel: LiveModel
     /// Used only on the slow lane.
-    private let slowModel: LiveModel
+    private var slowModel: LiveModel
+    /// The lanes' models of the model's output, and of its logits once asked for (`x`, `--logits`).
+    private let outputModels: (fast: LiveModel, slow: LiveModel)
+    private var logitsModels: (fast: LiveModel, slow: LiveModel)?
     private let inbox = Inbox()
     private let scanner: MotifScanner?
+    /// Each record's text in the input FASTA (nil where the record was changed on loading), so
+    /// saving copies it exactly.
+    private let texts: [FASTARecordText?]
     private var started = false
 
     /// Where `s` writes, and what the session file points back to.
@@ -52,15 +58,19 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     ///   so they rarely overlap (Basset ISM at 1,000 nt: 1.7 → 1.2 s on 2 cores, bench/RESULTS.md).
     /// - Parameter scanner: motifs to find on every version of the sequence (the state must
     ///   have `scansMotifs`).
-    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: MotifScanner? = nil) {
+    /// - Parameter texts: the records' texts in the input FASTA, for `s` to copy (see `SessionExport.fasta`).
+    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: MotifScanner? = nil,
+                texts: [FASTARecordText?] = []) {
         self.state = state
+        self.texts = texts
         self.model = model
         self.files = files
         self.scanner = scanner
         fast = BackgroundLane(name: "seqlens.fast")
         slow = BackgroundLane(name: "seqlens.slow")
-        fastModel = LiveModel(model: model, threads: threads)
-        slowModel = LiveModel(model: model, threads: ProcessInfo.processInfo.activeProcessorCount)
+        outputModels = (LiveModel(model: model, threads: threads), LiveModel(model: model, threads: ProcessInfo.processInfo.activeProcessorCount))
+        (fastModel, slowModel) = outputModels
+        if state.showsLogits { useLogits(true) }
     }
 
     deinit { stop() }
@@ -188,12 +198,27 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     return .mutagenized(version: version, map: map, milliseconds: elapsed())
                 })
             }
+        case .useLogits(let on): useLogits(on)
         case .save(let snapshot):
-            let files = self.files, model = self.model, taskNames = state.taskNames
+            let files = self.files, model = self.model, taskNames = state.taskNames, texts = self.texts
             slow.submit(.save) { _ in
-                inbox.post(Self.attempt("saving") { try Self.save(snapshot, files: files, model: model, taskNames: taskNames) })
+                inbox.post(Self.attempt("saving") { try Self.save(snapshot, files: files, model: model, taskNames: taskNames, texts: texts) })
             }
         }
+    }
+
+    /// Switches both lanes to the logits' models (made the first time) or back to the output's.
+    private func useLogits(_ on: Bool) {
+        if on && logitsModels == nil {
+            do {
+                let logits = try model.logits(length: state.length)
+                logitsModels = (LiveModel(model: logits, threads: outputModels.fast.threads), LiveModel(model: logits, threads: outputModels.slow.threads))
+            } catch {
+                inbox.post(.failed("\(error)"))
+                return
+            }
+        }
+        (fastModel, slowModel) = on ? logitsModels! : outputModels
     }
 
     /// A slow job's cancellation check that first waits while the fast lane has work: between
@@ -240,7 +265,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     }
 
     /// Writes the edited FASTA, the mutation log and the session file, each atomically.
-    static func save(_ snapshot: SessionSnapshot, files: SessionFiles, model: SequenceModel, taskNames: [String]) throws -> Action {
+    static func save(_ snapshot: SessionSnapshot, files: SessionFiles, model: SequenceModel, taskNames: [String], texts: [FASTARecordText?]) throws -> Action {
         let chains = SessionExport.editChains(snapshot)
         let predictions = try chains.map { chain -> [[Float]] in
             let output = try model.predict(chain.sequences)
@@ -251,7 +276,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                                   annotations: files.annotationsPath.map { relative($0, to: files.session) },
                                   motifs: files.motifs.map { SessionFile.MotifSelection(file: relative($0.file, to: files.session), names: $0.names, pValue: $0.pValue) },
                                   snapshot: snapshot)
-        try Data(SessionExport.fasta(snapshot).utf8).write(to: files.fasta, options: .atomic)
+        try Data(SessionExport.fasta(snapshot, texts: texts)).write(to: files.fasta, options: .atomic)
         try Data(SessionExport.mutationLog(snapshot, taskNames: taskNames, predictions: predictions).utf8).write(to: files.mutationLog, options: .atomic)
         try session.encoded().write(to: files.session, options: .atomic)
         let edits = chains.reduce(0) { $0 + $1.substitutions.count }

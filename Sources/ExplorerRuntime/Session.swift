@@ -100,7 +100,7 @@ public struct SessionFile: Codable, Sendable, Equatable {
             }
             let history = EditHistory(applied: try parse(entry.applied), undone: try parse(entry.undone))
             // Each applied edit must find the base it replaced, or the FASTA changed since saving.
-            var sequence = records[recordIndex].sequence.map(ExplorerState.uppercased)
+            var sequence = records[recordIndex].sequence.map(BaseCase.uppercased)
             for substitution in history.applied.joined() {
                 guard sequence[substitution.position] == substitution.reference else {
                     throw ExplorerError("\(source): edit \(substitution) of '\(entry.id)' does not match the sequence (found \(Character(Unicode.Scalar(sequence[substitution.position])))); was \(sequences) changed after saving?")
@@ -116,23 +116,32 @@ public struct SessionFile: Codable, Sendable, Equatable {
 /// The edited sequences and the mutation log `s` writes next to the session file.
 public enum SessionExport {
     /// Every record with its edits applied; edited headers list the edits (0-based POS:REF>ALT).
-    public static func fasta(_ snapshot: SessionSnapshot, lineWidth: Int = 60) -> String {
-        var text = ""
-        for (record, history) in zip(snapshot.records, snapshot.histories) {
-            let reference = record.sequence.map(ExplorerState.uppercased)
+    /// A record with its text from the input (`texts[i]`) keeps it: unedited, byte for byte;
+    /// edited, with the edits appended to its header line and each new base in the case of the
+    /// base it replaced. Records without text (e.g. fitted to the model's length) are written
+    /// in lines of `lineWidth`, their case kept.
+    public static func fasta(_ snapshot: SessionSnapshot, texts: [FASTARecordText?] = [], lineWidth: Int = 60) -> [UInt8] {
+        var output: [UInt8] = []
+        for (index, (record, history)) in zip(snapshot.records, snapshot.histories).enumerated() {
+            let reference = record.sequence.map(BaseCase.uppercased)
             let sequence = history.apply(to: reference)
             let changed = sequence.indices.filter { sequence[$0] != reference[$0] }
-            var header = ">" + record.id
-            if !record.description.isEmpty { header += " " + record.description }
-            if !changed.isEmpty {
-                header += " seqlens_edits=" + changed.map { Substitution(position: $0, reference: reference[$0], alternative: sequence[$0]).description }.joined(separator: ",")
+            let edits = changed.isEmpty ? "" : " seqlens_edits=" + changed.map {
+                Substitution(position: $0, reference: reference[$0], alternative: sequence[$0]).description
+            }.joined(separator: ",")
+            if let text = texts.indices.contains(index) ? texts[index] : nil {
+                output += changed.isEmpty ? text.bytes : text.substituting(Dictionary(uniqueKeysWithValues: changed.map { ($0, sequence[$0]) }), appendingToHeader: edits)
+                continue
             }
-            text += header + "\n"
-            for start in stride(from: 0, to: sequence.count, by: lineWidth) {
-                text += String(decoding: sequence[start ..< min(sequence.count, start + lineWidth)], as: UTF8.self) + "\n"
+            let description = record.description.isEmpty ? "" : " " + record.description
+            output += Array(">\(record.id)\(description)\(edits)\n".utf8)
+            // Unedited positions keep the record's case; edited ones take the replaced base's.
+            let cased = sequence.indices.map { BaseCase.isLowercase(record.sequence[$0]) ? sequence[$0] | 0x20 : sequence[$0] }
+            for start in stride(from: 0, to: cased.count, by: lineWidth) {
+                output += cased[start ..< min(cased.count, start + lineWidth)] + [UInt8(ascii: "\n")]
             }
         }
-        return text
+        return output
     }
 
     /// For each edited record, the sequence after each applied substitution, in order, starting
@@ -142,7 +151,7 @@ public enum SessionExport {
             let (record, history) = pair
             let substitutions = Array(history.applied.joined())
             guard !substitutions.isEmpty else { return nil }
-            var sequence = record.sequence.map(ExplorerState.uppercased)
+            var sequence = record.sequence.map(BaseCase.uppercased)
             var sequences = [sequence]
             for substitution in substitutions {
                 sequence[substitution.position] = substitution.alternative

@@ -79,10 +79,10 @@ public enum Screen {
                            state.isMutagenesisStale ? "ISM" : nil].compactMap { $0 }
             progress = "\(spinner[state.tick % spinner.count]) \(pending.joined(separator: ", ")) "
         }
-        let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))"
+        let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))" + (state.followsTopTask ? " auto" : "")
         // "[+]": edits not saved yet, as in vim.
         let modified = state.unsavedRecords > 0 ? " [+]" : ""
-        let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.method.title)"
+        let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.method.title)" + (state.showsLogits ? " │ logits" : "")
         // The name of the tool goes first when there is room, also for the longest progress note,
         // so it does not come and go with the indicator.
         let room = area.width - progress.count - 1
@@ -120,7 +120,7 @@ public enum Screen {
         drawHiddenTaskCounts(above: first, below: order.count - first - shown.count, in: area.row(0), on: &canvas)
         let items = shown.map { task in
             Bars.Item(label: (task == state.task ? "▶" : " ") + state.taskNames[task], value: predictions[task],
-                      reference: edited ? reference?[task] : nil)
+                      reference: edited ? reference?[task] : nil, saturated: state.marksSaturation && Bars.isSaturated(predictions[task]))
         }
         let domain = Bars.domain(for: items)
         let width = area.width / columns
@@ -256,7 +256,7 @@ public enum Screen {
         canvas.render(Ruler(spans: view.spans, origin: view.positions.lowerBound), in: Rect(x: x, y: layout.ruler.y, width: width, height: 1))
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
                           Highlight(.mutated, positions: view.shifted(view.mutated))]
-        let bases = Array(state.sequence[view.positions])
+        let bases = shownBases(state, view.positions)
         canvas.render(SequenceRow(sequence: bases, spans: view.spans, scheme: state.theme.scheme, highlights: highlights, depth: depth),
                       in: Rect(x: x, y: layout.sequence.y, width: width, height: 1))
         canvas.write("seq", x: layout.sequence.x + ExplorerLayout.gutter - 4, y: layout.sequence.y, style: Style(attributes: .dim))
@@ -277,33 +277,38 @@ public enum Screen {
         drawHiddenAnnotationCount(track.hiddenCount(rows: layout.annotations.height), in: layout.annotations, on: &canvas)
     }
 
-    /// Facts on the left, timings on the right; on a narrow screen the least important go first.
+    /// Facts on the left, timings on the right; on a narrow screen the least important go first
+    /// (rank 0 always stays: position and base; then the last edit or run, the update time, the
+    /// prediction, attribution and ISM effects at the cursor, annotations, the rest).
     static func drawStatus(_ state: ExplorerState, mutated: Int, in area: Rect, on canvas: inout Canvas) {
         let reference = state.reference[state.cursor], current = state.sequence[state.cursor]
         var left: [(text: String, rank: Int)] = [
             ("pos \(state.cursor)/\(state.length)", 0),
             (reference == current ? "base \(letter(current))" : "ref \(letter(reference)) now \(letter(current))", 0),
         ]
-        if let edit = state.lastEdit {
+        left += cursorValues(state)
+        if let run = runSummary(state) {
+            left.append((run, 1))
+        } else if let edit = state.lastEdit {
             let delta = edit.after - edit.before
             left.append(("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
         }
         let covering = state.coveringCursor
-        if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 3)) }
-        if mutated > 0 { left.append(("\(mutated) mutated", 4)) }
+        if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 6)) }
+        if mutated > 0 { left.append(("\(mutated) mutated", 7)) }
         // Zoomed, a column is not a base: say how many it stands for.
         if state.zoom != Zoom() { left.append(("zoom \(state.zoom.ratio)", 1)) }
         var right: [(text: String, rank: Int)] = []
         if let predictions = state.predictions { right.append(("update \(NumberFormat.milliseconds(predictions.milliseconds))", 2)) }
-        if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(NumberFormat.milliseconds(attribution.milliseconds))", 4)) }
-        if let mutagenesis = state.mutagenesis { right.append(("ISM \(NumberFormat.milliseconds(mutagenesis.milliseconds))", 4)) }
+        if state.method != .ismDerived, let attribution = state.attribution { right.append(("map \(NumberFormat.milliseconds(attribution.milliseconds))", 7)) }
+        if let mutagenesis = state.mutagenesis { right.append(("ISM \(NumberFormat.milliseconds(mutagenesis.milliseconds))", 7)) }
 
         func texts(upTo rank: Int) -> (String, String) {
             (" " + left.filter { $0.rank <= rank }.map(\.text).joined(separator: " │ "),
              right.filter { $0.rank <= rank }.map(\.text).joined(separator: " · ") + " ")
         }
         var (leftText, rightText) = texts(upTo: 0)
-        for rank in 1 ... 4 {
+        for rank in 1 ... 7 {
             let candidate = texts(upTo: rank)
             if candidate.0.count + 2 + candidate.1.count <= area.width { (leftText, rightText) = candidate }
         }

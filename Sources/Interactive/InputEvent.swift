@@ -18,4 +18,7 @@ public enum InputEvent: Hashable, Sendable {
     case scroll(by: Int)
     /// The terminal now has this many columns and rows.
     case resize(width: Int, height: Int)
+    /// Text pasted at once (bracketed paste), or a burst of bases typed faster than keys are
+    /// read: applied as one edit.
+    case paste(String)
 }

@@ -40,8 +40,11 @@ public struct Mark: Hashable, Sendable {
         self.explanation = explanation
     }
 
-    /// Edited bases: the logo's star and the sequence row's reversed (or lower-case) letter.
-    public static let edited = Mark("*", "edited", explanation: "edited base: star above its stack, reversed (lower case in monochrome) in the sequence row")
+    /// Edited bases: the logo's star and the sequence row's reversed letter.
+    public static let edited = Mark("*", "edited", explanation: "edited base: star above its stack, reversed in the sequence row")
+
+    /// Soft-masked bases (lower case in the FASTA, e.g. repeats) in the sequence row.
+    public static let softMasked = Mark("ACgtAC", "soft-masked", explanation: "lower-case bases in the sequence row: soft-masked in the FASTA (e.g. repeats); the model reads them as bases")
 
     /// Letters below the logo's axis, e.g. `acgt`.
     public static func negativeLetters(_ letters: [Character]) -> Mark {
@@ -70,7 +73,7 @@ public struct Mark: Hashable, Sendable {
 
     /// Every mark the explorer draws, for its help: `letters` are the alphabet's.
     public static func explorer(letters: [Character]) -> [Mark] {
-        [.edited, .negativeLetters(letters), .overview, .unsaved, .barZero, .clipped, .saturated, .consensus()]
+        [.edited, .softMasked, .negativeLetters(letters), .overview, .unsaved, .barZero, .clipped, .saturated, .consensus()]
     }
 
     /// `symbol meaning`, as a legend line lists it.

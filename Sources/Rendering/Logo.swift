@@ -126,7 +126,7 @@ public struct Highlight: Hashable, Sendable {
     public enum Kind: Hashable, Sendable {
         /// The explorer's cursor: a tinted column (┊ in monochrome).
         case cursor
-        /// Bases changed from the reference: '*' above the stack; reversed (lowercase in monochrome) in the sequence row.
+        /// Bases changed from the reference: '*' above the stack; reversed in the sequence row.
         case mutated
         /// Motif hits: a tinted column in colour (the annotation row names them).
         case motif

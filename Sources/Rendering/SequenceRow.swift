@@ -1,5 +1,6 @@
-/// The bases under a logo, one row, each in its letter colour. Mutated bases are reversed in colour
-/// and lower case in monochrome; the cursor is underlined. Other letters (N) are grey; padding
+/// The bases under a logo, one row, each in its letter colour; lower-case (soft-masked) bases are
+/// drawn in lower case, coloured as their base. Mutated bases are reversed; the cursor is
+/// underlined. Other letters (N) are grey; padding
 /// (`SequenceRow.padding`, what --pad adds around a record) is a grey `·`, so it never reads as N.
 ///
 /// A column standing for several positions (zoomed out) shows what they have in common, never one
@@ -35,10 +36,9 @@ public struct SequenceRow: Widget {
             let kinds = Set(highlights.filter { h in span.positions.contains { h.positions.contains($0) } }.map(\.kind))
             var style = Style(foreground: depth == .monochrome ? .default : (known ? scheme.color(for: letter) : .rgb(128, 128, 128)),
                               attributes: known ? .bold : [])
-            var glyph = letter
-            if kinds.contains(.mutated) {
-                if depth == .monochrome { glyph = Character(letter.lowercased()) } else { style.attributes.insert(.reverse) }
-            }
+            // Soft-masked when every position of the column is.
+            let glyph = sequence[span.positions].allSatisfy { (97 ... 122).contains($0) } ? Character(letter.lowercased()) : letter
+            if kinds.contains(.mutated) { style.attributes.insert(.reverse) }
             if kinds.contains(.cursor) { style.attributes.insert(.underline) }
             canvas.put(glyph, x: area.x + column, y: area.y, style: style)
         }

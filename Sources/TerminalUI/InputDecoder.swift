@@ -26,6 +26,11 @@ enum InputDecoder {
         while index < inputs.count {
             switch inputs[index] {
             case .character(27):
+                if let (text, length) = bracketedPaste(inputs[(index + 1)...]) {
+                    events.append(.paste(text))
+                    index += 1 + length
+                    continue
+                }
                 if let (key, length) = escapeSequence(inputs[(index + 1)...]) {
                     events.append(.key(key))
                     index += 1 + length
@@ -33,6 +38,15 @@ enum InputDecoder {
                 }
                 events.append(.key(.escape))
             case .character(let code):
+                let burst = inputs[index...].prefix { $0.isBurstBase }
+                if burst.count >= 2 {
+                    events.append(.paste(String(burst.compactMap { input -> Character? in
+                        guard case .character(let code) = input else { return nil }
+                        return Unicode.Scalar(code).map(Character.init)
+                    })))
+                    index += burst.count
+                    continue
+                }
                 if let key = key(character: code) { events.append(.key(key)) }
             case .keyCode(let code):
                 if let key = key(keyCode: code) { events.append(.key(key)) }
@@ -103,4 +117,42 @@ enum InputDecoder {
         "[1~": .home, "[7~": .home, "[4~": .end, "[8~": .end,
         "[5~": .pageUp, "[6~": .pageDown,
     ]
+}
+
+extension InputDecoder {
+    static let pasteStart = Array("[200~".unicodeScalars.map(\.value))
+    static let pasteEnd = Array("\u{1b}[201~".unicodeScalars.map(\.value))
+
+    /// The text of a bracketed paste (ESC [200~ … ESC [201~) following an ESC, and how many inputs
+    /// it used; nil when the inputs hold no whole paste. Carriage returns (Enter) become line breaks.
+    static func bracketedPaste(_ rest: ArraySlice<RawInput>) -> (String, Int)? {
+        var codes: [UInt32] = []
+        for input in rest {
+            guard case .character(let code) = input else { break }
+            codes.append(code)
+        }
+        guard codes.starts(with: pasteStart) else { return nil }
+        guard let end = codes.indices.dropFirst(pasteStart.count).first(where: { codes[$0...].starts(with: pasteEnd) }) else { return nil }
+        let scalars = codes[pasteStart.count ..< end].compactMap { Unicode.Scalar($0 == 13 ? 10 : $0) }
+        return (String(String.UnicodeScalarView(scalars)), end + pasteEnd.count)
+    }
+
+    /// The inputs end inside a bracketed paste whose end has not arrived yet (a long paste comes
+    /// in more than one read).
+    static func endsInsidePaste(_ inputs: [RawInput]) -> Bool {
+        let starts = inputs.indices.filter { index in
+            inputs[index] == .character(27) && inputs[(index + 1)...].prefix(pasteStart.count).elementsEqual(pasteStart.map(RawInput.character))
+        }
+        guard let last = starts.last else { return false }
+        return bracketedPaste(inputs[(last + 1)...]) == nil
+    }
+}
+
+extension RawInput {
+    /// An upper-case base letter: a burst of two or more in one read is typed or pasted text
+    /// (terminals without bracketed paste), not commands.
+    var isBurstBase: Bool {
+        guard case .character(let code) = self, let scalar = Unicode.Scalar(code) else { return false }
+        return "ACGTUN".unicodeScalars.contains(scalar)
+    }
 }

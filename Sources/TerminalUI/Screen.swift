@@ -33,6 +33,7 @@ final class Screen {
         curs_set(0)
         set_escdelay(25)
         seqlens_enable_mouse()
+        Screen.setBracketedPaste(true)
 
         var hasDefaultColors = false
         if has_colors() {
@@ -52,6 +53,7 @@ final class Screen {
     func close() {
         guard let screen else { return }
         endwin()
+        Screen.setBracketedPaste(false)
         seqlens_restore_signal_handlers()
         delscreen(screen)
         self.screen = nil
@@ -71,13 +73,27 @@ final class Screen {
         drawn = canvas
     }
 
+    /// Bracketed paste (xterm's mode 2004): pasted text arrives between ESC [200~ and ESC [201~,
+    /// so the explorer applies it as one edit instead of as keys.
+    private static func setBracketedPaste(_ on: Bool) {
+        let sequence = Array((on ? "\u{1b}[?2004h" : "\u{1b}[?2004l").utf8)
+        _ = sequence.withUnsafeBytes { write(STDOUT_FILENO, $0.baseAddress, $0.count) }
+    }
+
     /// Everything typed, clicked or resized since the last call, without waiting.
     func readEvents() -> [InputEvent] {
         var inputs: [RawInput] = []
         var character: wint_t = 0
+        // A long paste arrives in several reads: wait for its end (at most about a second).
+        var waits = 0
         while true {
             let result = get_wch(&character)
-            if result == ERR { break }
+            if result == ERR {
+                guard InputDecoder.endsInsidePaste(inputs), waits < 100 else { break }
+                waits += 1
+                usleep(10_000)
+                continue
+            }
             guard result == KEY_CODE_YES else {
                 inputs.append(.character(UInt32(character)))
                 continue

@@ -16,11 +16,18 @@ struct Explore: ParsableCommand {
         (Δ prediction of every substitution), the sequence with a cursor, and annotations. Type \
         an upper-case base (A C G T, U for RNA models, N) to mutate the base under the cursor: \
         predictions follow at once, the maps as soon as they are recomputed in the background \
-        (stale maps are dimmed meanwhile). Each record opens on its first annotation (else on its \
-        largest attribution); g picks a record by id, description or number; the mouse wheel \
-        scrolls. Press ? for every key.
+        (stale maps are dimmed meanwhile). Pasted bases overwrite from the cursor as one edit. \
+        Each record opens on its first annotation (else on its largest attribution); g picks a \
+        record by id, description or number; the mouse wheel scrolls. Press ? for every key.
 
-        s saves three files: PREFIX.fa (every record with its edits), PREFIX.mutations.tsv (each \
+        A probability above 0.99 or below 0.01 is marked "!" (saturated: effects there \
+        shrink); --logits, or x in the explorer, shows the logits (the value before the final \
+        Sigmoid/Softmax) for predictions, maps and ISM. Soft-masked (lower-case) bases are shown \
+        in lower case.
+
+        s saves three files: PREFIX.fa (every record with its edits: unedited records copied byte \
+        for byte, edited ones with the edits in the header and each new base in the case of the \
+        base it replaced), PREFIX.mutations.tsv (each \
         edit with every task's prediction before and after) and PREFIX.session.json, which \
         `seqlens explore --session PREFIX.session.json` reopens exactly (edits, undo history, view). \
         PREFIX defaults to the FASTA file's name plus ".edited", in the current directory.
@@ -84,6 +91,9 @@ struct Explore: ParsableCommand {
     @Option(help: "The model output to explore, when it has several.")
     var outputName: String?
 
+    @Flag(help: "Start on the logits: predictions, maps and ISM of the value before a final Sigmoid/Softmax (x switches).")
+    var logits = false
+
     @OptionGroup var fit: FitOptions
 
     @OptionGroup var colors: ColorOptions
@@ -143,7 +153,20 @@ struct Explore: ParsableCommand {
         let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let loaded = SequenceRecord.uniquingIDs(read)
-        let records = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
+        let fitted = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
+        // Each record's text as written, where the record is what the file holds (not cropped or
+        // padded): saving copies it, and its soft-masked (lower-case) bases are shown as such.
+        let fileTexts = (try? Data(contentsOf: URL(fileURLWithPath: fastaPath))).map { FASTARecordText.split(Array($0)) } ?? []
+        let texts: [FASTARecordText?] = fitted.indices.map { index in
+            guard fileTexts.count == read.count, fitted.count == read.count else { return nil }
+            let text = fileTexts[index]
+            return text.sequence.map(BaseCase.uppercased) == fitted[index].sequence ? text : nil
+        }
+        let records = zip(fitted, texts).map { record, text in
+            var cased = record
+            if let text { cased.sequence = text.sequence }
+            return cased
+        }
         let taskNames = try sequenceModel.taskNames(length: records[0].length)
         // Warnings about the input go to the first screen's message line (stderr is hidden under
         // it), one per key; first those about things that would silently not be drawn.
@@ -169,7 +192,7 @@ struct Explore: ParsableCommand {
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
                                   scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
-        warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: records, alphabet: sequenceModel.alphabet)]
+        warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: fitted, alphabet: sequenceModel.alphabet)]
         state.showMessages(warnings.compactMap { $0 })
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
@@ -178,13 +201,20 @@ struct Explore: ParsableCommand {
         if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
         state.followsTopTask = task == nil && session == nil
         state.opensOnInformativeRegion = session == nil
+        state.outputsProbabilities = sequenceModel.outputsProbabilities
+        if logits {
+            guard sequenceModel.outputsProbabilities else {
+                throw ExplorerError("--logits: output '\(sequenceModel.outputName)' of \(modelPath) does not come from a final Sigmoid or Softmax, so it already is the pre-activation value; leave out --logits")
+            }
+            state.showsLogits = true
+        }
         if let method { state.adjustView { $0.method = method } }
 
         let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
             ?? URL(fileURLWithPath: fastaPath).deletingPathExtension().lastPathComponent + ".edited"
         let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath,
                                              motifs: motifSelection, prefix: prefix)
-        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner)
+        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts)
     }
 
     /// A file as the one-line message area names it: its name, the folders would crowd it out.

@@ -40,6 +40,15 @@ final class NavigationTests: XCTestCase {
         XCTAssertEqual(effects.first, .setReference(record: 2, sequence: Array("GGGGACGT".utf8)))
     }
 
+    func testAPasteIntoThePickerFiltersAsIfTyped() {
+        var state = pickerState()
+        type("g", &state)
+        let effects = state.update(KeyMap.action(for: .paste("enh_\n"), in: state)!)
+        XCTAssertEqual(effects, [])
+        XCTAssertEqual(state.mode, .pickRecord(RecordPicker(filter: "enh_")), "the line break is dropped, nothing is mutated")
+        XCTAssertEqual(state.sequence, state.reference)
+    }
+
     func testANumberPicksTheNthRecordFirst() {
         var state = pickerState()
         XCTAssertEqual(state.recordMatches("2"), [1, 3], "record 2, then the ids containing 2 (chr2_peak is record 2 itself)")

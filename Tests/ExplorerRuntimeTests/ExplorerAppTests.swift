@@ -24,12 +24,13 @@ final class ExplorerAppTests: XCTestCase {
         try? FileManager.default.removeItem(at: directory)
     }
 
-    func makeApp(records count: Int = 2) throws -> (ExplorerApp, SequenceModel) {
+    func makeApp(records count: Int = 2, configure: (inout ExplorerState) -> Void = { _ in }) throws -> (ExplorerApp, SequenceModel) {
         let model = try SequenceModel(contentsOf: Self.modelURL)
         let records = Array(try FASTAReader.read(contentsOf: Self.fastaURL).prefix(count))
         var state = ExplorerState(modelName: "code-shallow-relu", alphabet: model.alphabet,
                                   taskNames: try model.taskNames(length: records[0].length), records: records)
         state.followsTopTask = false
+        configure(&state)
         let files = ExplorerApp.SessionFiles(modelPath: Self.modelURL.path, sequencesPath: Self.fastaURL.path, annotationsPath: nil,
                                              prefix: directory.appendingPathComponent("run").path)
         let app = ExplorerApp(state: state, model: model, files: files)

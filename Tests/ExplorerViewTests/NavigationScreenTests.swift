@@ -129,7 +129,7 @@ final class NavigationScreenTests: XCTestCase {
         let hit = MotifHit(motif: "MA0466.4 CEBPB", motifID: "MA0466.4", motifIndex: 0, positions: 0 ..< 10, strand: "+", score: 12.34, pValue: 2.1e-5)
         _ = state.update(.motifsFound(version: 0, hits: [hit], milliseconds: 1))
         let lines = Screen.render(state, depth: .monochrome).lines
-        XCTAssertTrue(lines[28].hasPrefix(" pos 0/120 │ base A │ in MA0466.4 CEBPB(+) score 12.3 p 2.1e-5 "), lines[28])
+        XCTAssertTrue(lines[28].hasPrefix(" pos 0/120 │ base A │ pred 0.000 │ in MA0466.4 CEBPB(+) score 12.3 p 2.1e-5 "), lines[28])
         XCTAssertTrue(lines.contains { $0.hasPrefix("        ├─CEBPB+─┤") }, "the track names the motif and strand")
     }
 }

@@ -77,11 +77,12 @@ final class ScreenTests: XCTestCase {
         XCTAssertTrue(lines[22].hasSuffix(" update 1.8 ms "), "80 columns keep the update time: \(lines[22])")
         let wide = Screen.render(makeState(width: 160, height: 48), depth: .monochrome).lines
         XCTAssertTrue(wide[0].hasPrefix(" seqlens │ multitask-deep-relu"), wide[0])
-        XCTAssertTrue(wide[46].hasPrefix(" pos 44/120 │ ref C now T │ 44:C>T CEBPB 0.970→0.370 Δ -0.600 │ in CEBPB(+) │ 1 mutated "), wide[46])
-        XCTAssertTrue(wide[46].hasSuffix(" update 1.8 ms · map 6.2 ms · ISM 84 ms "), wide[46])
+        // The numbers under the cursor: CEBPB's prediction, the map at the present T, the three other bases' ISM effects.
+        XCTAssertTrue(wide[46].hasPrefix(" pos 44/120 │ ref C now T │ pred 0.370 │ attr +1 │ ISM A-0.8 C-0.7 G-0.6 │ 44:C>T CEBPB 0.970→0.370 Δ -0.600 │ in CEBPB(+) "), wide[46])
+        XCTAssertTrue(wide[46].hasSuffix("  update 1.8 ms "), "the other timings and the count of mutations make room: \(wide[46])")
         XCTAssertTrue(lines.contains { $0.contains("├CEBPB(+)┤") }, "the annotation row")
-        // The mutated base is lower case in monochrome, under the cursor.
-        XCTAssertTrue(lines.contains { $0.hasPrefix("    seq ") && $0.contains("ATTGtGCAAT") })
+        // The mutated base is reversed (lower case means soft-masked), under the cursor.
+        XCTAssertTrue(lines.contains { $0.hasPrefix("    seq ") && $0.contains("ATTGTGCAAT") })
     }
 
     func testStaleMapsAreDimmedWithAProgressIndicator() {

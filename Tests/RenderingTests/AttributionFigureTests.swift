@@ -33,7 +33,7 @@ final class AttributionFigureTests: XCTestCase {
             "    0 ┼────────────────────────",
             "-0.35 ┤  ▔▔              gg",
             "       0   2   4   6   8   10",
-            "       C T T A G A T A A g C T",
+            "       C T T A G A T A A G C T",
             "             ├───GATA───┤",
             "",
             "GATA ███████▍ 0.920  ref 0.970  Δ -0.050",

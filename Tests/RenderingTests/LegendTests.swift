@@ -17,7 +17,7 @@ final class LegendTests: XCTestCase {
 
     func testEveryMarkOfTheExplorerIsListed() {
         let symbols = Mark.explorer(letters: ["A", "C", "G", "T"]).map(\.symbol)
-        XCTAssertEqual(symbols, ["*", "acgt", "▁▃▅", "[+]", "│", "◂ ▸", "!", "R/·"])
+        XCTAssertEqual(symbols, ["*", "ACgtAC", "acgt", "▁▃▅", "[+]", "│", "◂ ▸", "!", "R/·"])
         // The symbols are the ones the widgets draw.
         XCTAssertEqual(Mark.clipped.symbol, "\(Bars.clippedMarks.left) \(Bars.clippedMarks.right)")
         XCTAssertEqual(Mark.saturated.symbol, String(Bars.saturatedMark))

@@ -33,7 +33,13 @@ final class TracksTests: XCTestCase {
         ])
         var mono = row
         mono.depth = .monochrome
-        assertCanvas(draw(mono, width: 5), lines: ["AcGTN"])
+        // Edits are reversed in monochrome too: lower case means soft-masked.
+        assertCanvas(draw(mono, width: 5), lines: ["ACGTN"], styles: [StyleRegion(row: 0, 1 ... 1, Style(attributes: [.bold, .reverse]))])
+        let masked = SequenceRow(sequence: Array("ACgtN".utf8), highlights: [Highlight(.mutated, positions: [2])], depth: .trueColor)
+        assertCanvas(draw(masked, width: 5), lines: ["ACgtN"], styles: [
+            StyleRegion(row: 0, 2 ... 2, Style(foreground: orange, attributes: [.bold, .reverse])),
+            StyleRegion(row: 0, 3 ... 3, Style(foreground: red, attributes: .bold)),
+        ])
         let magnified = SequenceRow(sequence: Array("AC".utf8), spans: Zoom(columnsPerPosition: 3).spans(length: 2), depth: .monochrome)
         assertCanvas(draw(magnified, width: 6), lines: [" A  C"])
     }
@@ -52,7 +58,8 @@ final class TracksTests: XCTestCase {
         ])
         var mono = row
         mono.depth = .monochrome
-        assertCanvas(draw(mono, width: 5), lines: ["ACr·T"], styles: [StyleRegion(row: 0, 0 ... 1, Style(attributes: .bold)), StyleRegion(row: 0, 2 ... 3, .plain)])
+        assertCanvas(draw(mono, width: 5), lines: ["ACR·T"], styles: [StyleRegion(row: 0, 0 ... 1, Style(attributes: .bold)), StyleRegion(row: 0, 2 ... 2, Style(attributes: .reverse)),
+                                                                       StyleRegion(row: 0, 3 ... 3, .plain)])
         // The representative of a logo column does not pick the base: position 3 (T) of "CCCT" is not shown.
         assertCanvas(draw(SequenceRow(sequence: sequence, spans: [ColumnSpan(positions: 4 ..< 8, representative: 7)], depth: .monochrome), width: 1), lines: ["C"])
     }

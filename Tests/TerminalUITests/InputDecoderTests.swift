@@ -53,4 +53,21 @@ final class InputDecoderTests: XCTestCase {
         XCTAssertEqual(keys([.wheel(by: 1), .wheel(by: 1), .wheel(by: 1), .wheel(by: -1), .keyCode(KEY_DOWN), .wheel(by: -1)]),
                        [.scroll(by: 3), .scroll(by: -1), .key(.down), .scroll(by: -1)])
     }
+
+    func testABracketedPasteIsOneEventWithLineBreaks() {
+        XCTAssertEqual(keys(characters("l\u{1b}[200~acg\rTT\u{1b}[201~u")), [.key(.character("l")), .paste("acg\nTT"), .key(.character("u"))])
+        XCTAssertFalse(InputDecoder.endsInsidePaste(characters("\u{1b}[200~acg\u{1b}[201~")))
+        XCTAssertTrue(InputDecoder.endsInsidePaste(characters("x\u{1b}[200~acg")), "the rest of a long paste is still to come")
+        XCTAssertFalse(InputDecoder.endsInsidePaste(characters("\u{1b}[A")))
+    }
+
+    func testABurstOfBasesIsAPasteButSingleLettersAreKeys() {
+        XCTAssertEqual(keys(characters("GATTACAu")), [.paste("GATTACA"), .key(.character("u"))])
+        XCTAssertEqual(keys(characters("ARG")), [.key(.character("A")), .key(.character("R")), .key(.character("G"))],
+                       "R is a command, so nothing here is a burst of two bases")
+        XCTAssertEqual(keys(characters("acgt")), characters("acgt").compactMap { input in
+            guard case .character(let code) = input else { return nil }
+            return .key(.character(Character(Unicode.Scalar(code)!)))
+        }, "lower-case letters are commands, typed one by one")
+    }
 }

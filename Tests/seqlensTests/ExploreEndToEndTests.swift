@@ -279,6 +279,9 @@ final class ExploreEndToEndTests: XCTestCase {
             (["--session", session.path], "broken.session.json is not a seqlens session file"),
             ([model, fasta, "--task", "NOPE"], "target 'NOPE' is not a task of this model"),
             ([fasta, model], "an ONNX model; the order is MODEL FASTA"),
+            ([Fixtures.repositoryRoot.appendingPathComponent("sample-models/residualbind.onnx").path,
+              Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/rna-binding.fa").path, "--logits"],
+             "does not come from a final Sigmoid or Softmax, so it already is the pre-activation value; leave out --logits"),
         ]
         for (arguments, expected) in cases {
             let tmux = try startWrappedExplorer(arguments, waitUntilReady: false)
@@ -324,6 +327,65 @@ final class ExploreEndToEndTests: XCTestCase {
         }
         let status = try XCTUnwrap(Self.status(restored))
         XCTAssertTrue(status.contains("ref C now T"), status)
+    }
+
+    /// A two-record FASTA written as genome files often are — CRLF, odd line widths, soft-masked
+    /// (lower-case) stretches — survives a paste and a save: the unedited record byte for byte,
+    /// the edited one with its lines and case.
+    func testAPasteIsOneEditAndSavingKeepsTheInputsText() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-e2e-paste-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        folders.append(folder)
+        let source = try String(contentsOfFile: fasta, encoding: .utf8)
+        let ids = ["mt_test_00094", record]
+        let sequences = try ids.map { try XCTUnwrap(Self.sequence(of: $0, inFASTA: source)) }
+        func lines(_ text: String, width: Int) -> [String] {
+            stride(from: 0, to: text.count, by: width).map { String(Array(text)[$0 ..< min(text.count, $0 + width)]) }
+        }
+        // Record 1: positions 10–29 soft-masked, 37 bases a line, CRLF. Record 2: 50 a line, its tail soft-masked.
+        let masked = Array(sequences[0]).enumerated().map { (10 ..< 30).contains($0.offset) ? Character($0.element.lowercased()) : $0.element }
+        let first = ">\(ids[0]) chr2:100-300\r\n" + lines(String(masked), width: 37).map { $0 + "\r\n" }.joined()
+        let second = ">\(ids[1])\n" + lines(String(sequences[1].prefix(180)) + sequences[1].suffix(20).lowercased(), width: 50).map { $0 + "\n" }.joined()
+        let input = folder.appendingPathComponent("masked.fa")
+        try (first + second).write(to: input, atomically: true, encoding: .utf8)
+        let prefix = folder.appendingPathComponent("out").path
+
+        let tmux = try TmuxSession(command: exploreCommand([model, input.path, "--save-as", prefix]))
+        sessions.append(tmux)
+        try tmux.waitFor("the first record") { screen in
+            screen.first?.contains("record 1/2 \(ids[0])") == true && (Self.status(screen)?.contains("update ") ?? false)
+        }
+        // The first screen opens on the most informative region: go to the start, where the mask is.
+        try tmux.type("0")
+        let atStart = try tmux.waitFor("the start of the record") { Self.status($0)?.hasPrefix(" pos 0/") == true }
+        let row = try XCTUnwrap(atStart.first { $0.hasPrefix("    seq ") })
+        XCTAssertTrue(row.hasPrefix("    seq " + String(masked.prefix(40))), "soft-masked bases in lower case: \(row)")
+
+        try jump(tmux, to: 40)
+        let pasted = "GATTACAG"
+        let changed = (40 ..< 48).filter { Array(sequences[0])[$0] != Array(pasted)[$0 - 40] }
+        // The line break arrives as Enter: only inside a bracketed paste is it part of the text.
+        try tmux.paste("GATT\nACAG")
+        let summary = "\(changed.first!)–\(changed.last!): \(changed.count) edits, largest Δ "
+        try tmux.waitFor("the paste's summary with its largest effect") { screen in
+            Self.status(screen)?.range(of: summary + #"[A-Za-z0-9]+ [+-][0-9.]+"#, options: .regularExpression) != nil
+        }
+        try tmux.type("u")
+        try tmux.waitFor("undid \(changed.count) edits")
+        try tmux.send("C-r")
+        try tmux.waitFor("redid \(changed.count) edits")
+        try tmux.type("s")
+        try tmux.waitFor("saved \(changed.count) edits to out.fa, out.mutations.tsv, out.session.json")
+        try tmux.type("q")
+        try tmux.waitFor("the explorer to exit") { !($0.first?.contains("record 1/2") ?? false) }
+        tmux.kill()
+
+        let saved = try String(contentsOfFile: prefix + ".fa", encoding: .utf8)
+        var edited = masked
+        for position in 40 ..< 48 { edited[position] = Array(pasted)[position - 40] }
+        let edits = changed.map { "\($0):\(Array(sequences[0])[$0])>\(Array(pasted)[$0 - 40])" }.joined(separator: ",")
+        let expected = ">\(ids[0]) chr2:100-300 seqlens_edits=\(edits)\r\n" + lines(String(edited), width: 37).map { $0 + "\r\n" }.joined() + second
+        XCTAssertEqual(saved, expected)
     }
 
     // MARK: - Parsing helpers

@@ -68,6 +68,13 @@ final class TmuxSession {
     /// Types text character by character as if typed (no key names interpreted).
     func type(_ text: String) throws { try send(text, literal: true) }
 
+    /// Pastes text as a terminal does, between bracketed-paste markers when the application
+    /// asked for them (tmux `paste-buffer -p`).
+    func paste(_ text: String) throws {
+        try tmux(["set-buffer", "-b", "e2e-paste", "--", text])
+        try tmux(["paste-buffer", "-p", "-d", "-b", "e2e-paste", "-t", target])
+    }
+
     /// A left click at column `x`, row `y` (0-based), as an xterm reports it (X10 encoding:
     /// ESC [ M, then button, column and row each plus 32, 1-based).
     func click(x: Int, y: Int) throws {
