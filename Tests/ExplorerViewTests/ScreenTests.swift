@@ -148,14 +148,20 @@ final class ScreenTests: XCTestCase {
         XCTAssertEqual(lines.filter { !$0.trimmingCharacters(in: .whitespaces).isEmpty }.count, 2)
     }
 
-    func testHelpOverlayListsEveryKeyScrollingOnSmallScreens() {
+    /// Every screen of the help overlay at 80×24, scrolled a line at a time from the top.
+    func scrolledHelp() -> String {
         var state = makeState(width: 80, height: 24)
         _ = state.update(.toggleHelp)
         var text = ""
-        for _ in KeyMap.bindings {
-            text += Screen.render(state, depth: .palette256).lines.joined(separator: "\n")
+        for _ in state.helpLines {
+            text += Screen.render(state, depth: .monochrome).lines.joined(separator: "\n")
             _ = state.update(.scrollHelp(by: 1))
         }
+        return text
+    }
+
+    func testHelpOverlayListsEveryKeyScrollingOnSmallScreens() {
+        let text = scrolledHelp()
         for binding in KeyMap.bindings {
             XCTAssertTrue(text.contains(binding.keys) && text.contains(binding.what), "help lacks \(binding.keys): \(binding.what)")
         }
@@ -200,13 +206,7 @@ final class ScreenTests: XCTestCase {
     }
 
     func testHelpExplainsEveryMarkTheScreenDraws() {
-        var state = makeState(width: 80, height: 24)
-        _ = state.update(.toggleHelp)
-        var text = ""
-        for _ in state.helpLines {
-            text += Screen.render(state, depth: .monochrome).lines.joined(separator: "\n")
-            _ = state.update(.scrollHelp(by: 1))
-        }
+        let text = scrolledHelp()
         for mark in Mark.explorer(letters: ["A", "C", "G", "T"]) {
             XCTAssertTrue(text.contains(mark.explanation.prefix(40)), "help lacks the mark \(mark.symbol)")
         }
