@@ -51,28 +51,26 @@ struct Attr: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            let model = try loadModel(self.model)
-            let inputs = try readEqualLengthRecords(fasta, model: model, fit: fit)
-            guard let first = inputs.first?.record else { return }
-            let records = inputs.map(\.record)
-            let tasks = try model.taskNames(length: first.length)
-            let settings = try attribution.settings(tasks: tasks)
-            let windows = try PositionRange.columns(range, of: inputs)
-            let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
-            let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
-            let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
-            progress.finish()
-            // Predictions and the one-hot input go only into .npz files: skip that pass otherwise.
-            let bundled = ArrayOutput.Format(path: output) == .npz
-            let predictions = bundled ? try PredictionTable.predict(model: attribution.logitsOption.apply(to: model, length: first.length), records: records,
-                                                                    batchSize: compute.batch, threads: compute.threads).values : nil
-            let oneHot = bundled ? Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)) : nil
-            try ArrayOutput(name: "attributions", values: ArrayOutput.columns(maps, windows: windows), ids: records.map(\.id), alphabet: model.alphabet,
-                            starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
-                            tasks: tasks, predictions: predictions, oneHot: oneHot.map { ArrayOutput.columns($0, windows: windows) })
-                .write(to: URL(fileURLWithPath: output))
-        }
+        let model = try loadModel(self.model)
+        let inputs = try readEqualLengthRecords(fasta, model: model, fit: fit)
+        guard let first = inputs.first?.record else { return }
+        let records = inputs.map(\.record)
+        let tasks = try model.taskNames(length: first.length)
+        let settings = try attribution.settings(tasks: tasks)
+        let windows = try PositionRange.columns(range, of: inputs)
+        let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
+        let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
+        let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
+        progress.finish()
+        // Predictions and the one-hot input go only into .npz files: skip that pass otherwise.
+        let bundled = ArrayOutput.Format(path: output) == .npz
+        let predictions = bundled ? try PredictionTable.predict(model: attribution.logitsOption.apply(to: model, length: first.length), records: records,
+                                                                batchSize: compute.batch, threads: compute.threads).values : nil
+        let oneHot = bundled ? Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)) : nil
+        try ArrayOutput(name: "attributions", values: ArrayOutput.columns(maps, windows: windows), ids: records.map(\.id), alphabet: model.alphabet,
+                        starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
+                        tasks: tasks, predictions: predictions, oneHot: oneHot.map { ArrayOutput.columns($0, windows: windows) })
+            .write(to: URL(fileURLWithPath: output))
     }
 }
 

@@ -70,40 +70,36 @@ struct Benchmark: ParsableCommand {
 
     func run() throws {
         if live {
-            try reportingErrors {
-                try LiveBenchmark(modelPath: model, fastaPath: fasta, record: record, length: length, edits: edits,
-                                  interval: interval, seed: seed, timeout: timeout).run()
-            }
+            try LiveBenchmark(modelPath: model, fastaPath: fasta, record: record, length: length, edits: edits,
+                              interval: interval, seed: seed, timeout: timeout).run()
             return
         }
-        try reportingErrors {
-            let model = try loadModel(self.model)
-            let length = self.length ?? model.fixedLength ?? 1000
-            var generator = SystemRandomNumberGenerator()
-            let letters: [UInt8] = Array("ACGT".utf8)
-            let sequences = (0..<compute.batch).map { _ in (0..<length).map { _ in letters.randomElement(using: &generator)! } }
-            _ = try model.predict(sequences, batchSize: compute.batch, threads: compute.threads)  // warm-up, plans
-            var passes = 0
-            var best = Double.infinity
-            let start = Date()
-            repeat {
-                let passStart = Date()
-                _ = try model.predict(sequences, batchSize: compute.batch, threads: compute.threads)
-                best = min(best, Date().timeIntervalSince(passStart))
-                passes += 1
-            } while Date().timeIntervalSince(start) < seconds
-            let elapsed = Date().timeIntervalSince(start)
-            if profile { try printProfile(model: model, sequences: sequences) }
-            let result: [String: Any] = [
-                "sequences_per_second": Double(passes * compute.batch) / elapsed,
-                "best_pass_seconds": best,
-                "passes": passes,
-                "batch": compute.batch,
-                "length": length,
-                "threads": compute.threads,
-            ]
-            print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
-        }
+        let model = try loadModel(self.model)
+        let length = self.length ?? model.fixedLength ?? 1000
+        var generator = SystemRandomNumberGenerator()
+        let letters: [UInt8] = Array("ACGT".utf8)
+        let sequences = (0..<compute.batch).map { _ in (0..<length).map { _ in letters.randomElement(using: &generator)! } }
+        _ = try model.predict(sequences, batchSize: compute.batch, threads: compute.threads)  // warm-up, plans
+        var passes = 0
+        var best = Double.infinity
+        let start = Date()
+        repeat {
+            let passStart = Date()
+            _ = try model.predict(sequences, batchSize: compute.batch, threads: compute.threads)
+            best = min(best, Date().timeIntervalSince(passStart))
+            passes += 1
+        } while Date().timeIntervalSince(start) < seconds
+        let elapsed = Date().timeIntervalSince(start)
+        if profile { try printProfile(model: model, sequences: sequences) }
+        let result: [String: Any] = [
+            "sequences_per_second": Double(passes * compute.batch) / elapsed,
+            "best_pass_seconds": best,
+            "passes": passes,
+            "batch": compute.batch,
+            "length": length,
+            "threads": compute.threads,
+        ]
+        print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
 
     /// One more pass, timing every node; totals per op type, largest first.

@@ -139,8 +139,9 @@ struct PositionRange: ExpressibleByArgument {
     }
 }
 
-/// Runs a command body, turning the engine's errors into refusals (one line on stderr and
-/// exit status 2, printed by `Seqlens.main` once the command has unwound).
+/// Runs a command body, turning the engine's errors into refusals. Redundant: `Seqlens.exit(reporting:)`
+/// prints these errors the same way. Only Explore.swift (edited on another branch) still calls it;
+/// remove it with that call.
 func reportingErrors(_ body: () throws -> Void) throws {
     do {
         try body()

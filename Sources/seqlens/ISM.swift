@@ -50,36 +50,34 @@ struct ISM: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            guard let engine = MutagenesisEngine(rawValue: engine) else {
-                throw InterpretationError("unknown engine '\(self.engine)'; choose incremental or naive")
-            }
-            guard ["delta", "centered", "l2"].contains(scores) else {
-                throw InterpretationError("unknown scores '\(scores)'; choose delta, centered or l2")
-            }
-            let loaded = try loadModel(self.model)
-            let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
-            guard let length = inputs.first?.record.length else { return }
-            let model = try logitsOption.apply(to: loaded, length: length)
-            let tasks = try model.taskNames(length: length)
-            let task = target == "all" ? nil : try resolveTarget(target, tasks: tasks)
-            if task == nil && scores != "delta" { throw InterpretationError("--scores \(scores) needs one --target task, not all") }
-            let windows = try PositionRange.columns(range, of: inputs)
-            let ism = SaturationMutagenesis(model: model, batchSize: compute.batch, threads: compute.threads, engine: engine)
-            let progress = ProgressBar(total: inputs.count, label: "ism")
-            let result = try ism.run(inputs.map(\.record.sequence), windows: windows) { progress.update($0) }
-            progress.finish()
-            let a = model.alphabet.size
-            let records = inputs.map(\.record)
-            let oneHot = ArrayOutput.columns(Tensor(shape: [records.count, a, length], scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)),
-                                             windows: windows)
-            var values = task.map { result.deltas(task: $0) } ?? result.deltas
-            if scores == "centered" { values = ISMAttribution.centered(values, oneHot: oneHot) }
-            if scores == "l2" { values = ISMAttribution.l2Norm(values, oneHot: oneHot) }
-            try ArrayOutput(name: "ism", values: values, ids: records.map(\.id), alphabet: model.alphabet,
-                            starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
-                            tasks: tasks, predictions: result.reference, oneHot: oneHot)
-                .write(to: URL(fileURLWithPath: output))
+        guard let engine = MutagenesisEngine(rawValue: engine) else {
+            throw InterpretationError("unknown engine '\(self.engine)'; choose incremental or naive")
         }
+        guard ["delta", "centered", "l2"].contains(scores) else {
+            throw InterpretationError("unknown scores '\(scores)'; choose delta, centered or l2")
+        }
+        let loaded = try loadModel(self.model)
+        let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
+        guard let length = inputs.first?.record.length else { return }
+        let model = try logitsOption.apply(to: loaded, length: length)
+        let tasks = try model.taskNames(length: length)
+        let task = target == "all" ? nil : try resolveTarget(target, tasks: tasks)
+        if task == nil && scores != "delta" { throw InterpretationError("--scores \(scores) needs one --target task, not all") }
+        let windows = try PositionRange.columns(range, of: inputs)
+        let ism = SaturationMutagenesis(model: model, batchSize: compute.batch, threads: compute.threads, engine: engine)
+        let progress = ProgressBar(total: inputs.count, label: "ism")
+        let result = try ism.run(inputs.map(\.record.sequence), windows: windows) { progress.update($0) }
+        progress.finish()
+        let a = model.alphabet.size
+        let records = inputs.map(\.record)
+        let oneHot = ArrayOutput.columns(Tensor(shape: [records.count, a, length], scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)),
+                                         windows: windows)
+        var values = task.map { result.deltas(task: $0) } ?? result.deltas
+        if scores == "centered" { values = ISMAttribution.centered(values, oneHot: oneHot) }
+        if scores == "l2" { values = ISMAttribution.l2Norm(values, oneHot: oneHot) }
+        try ArrayOutput(name: "ism", values: values, ids: records.map(\.id), alphabet: model.alphabet,
+                        starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
+                        tasks: tasks, predictions: result.reference, oneHot: oneHot)
+            .write(to: URL(fileURLWithPath: output))
     }
 }

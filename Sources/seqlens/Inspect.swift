@@ -23,11 +23,11 @@ struct Inspect: ParsableCommand {
             report = ModelReport(model: try SequenceModel(contentsOf: url))
         } catch let error as InterpretationError {
             // It imported but is not a sequence model seqlens can feed: still describe it.
-            let graph = try reportingLoad(url)
+            let graph = try ONNXImporter.load(contentsOf: url)
             report = ModelReport(graph: graph, url: url, card: try? ModelCard.load(for: url, metadata: graph.metadata), problem: error.description)
             usable = false
         } catch let error as InferenceError {
-            guard let survey = try? ModelSurvey(contentsOf: url) else { throw CommandFailure(error.description) }
+            guard let survey = try? ModelSurvey(contentsOf: url) else { throw error }
             report = ModelReport(survey: survey, url: url, problem: error.description)
             usable = false
         }
@@ -39,9 +39,5 @@ struct Inspect: ParsableCommand {
             print(report.text)
         }
         if !usable { throw ExitCode(2) }
-    }
-
-    private func reportingLoad(_ url: URL) throws -> Graph {
-        do { return try ONNXImporter.load(contentsOf: url) } catch let error as InferenceError { throw CommandFailure(error.description) }
     }
 }

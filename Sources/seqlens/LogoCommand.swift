@@ -47,42 +47,38 @@ struct LogoCommand: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
-        try reportingErrors {
-            try reportingDrawingErrors {
-                let (model, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit)
-                let record = input.record
-                let tasks = try model.taskNames(length: record.length)
-                let window = try range?.columns(of: input) ?? 0 ..< record.length
-                let shown = try attribution.logitsOption.apply(to: model, length: record.length)
-                var figure: AttributionFigure
-                let predictions: [Float]
-                if attribution.method == AttributionOptions.ismMethod {
-                    let task = try resolveTarget(attribution.target, tasks: tasks)
-                    let ism = try mutagenesisMatrices(model: shown, sequence: record.sequence, window: window, task: task, compute: compute)
-                    figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
-                                               title: "\(record.id) · ISM-derived · task \(tasks[task])\(attribution.logitsOption.logits ? " (logits)" : "")")
-                    figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
-                    predictions = ism.reference
-                } else {
-                    let settings = try attribution.settings(tasks: tasks, allowingISM: true)
-                    let maps = try Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
-                        .attribute([record.sequence], settings: settings)
-                    figure = AttributionFigure(
-                        matrix: PositionMatrix(alphabet: model.alphabet, length: record.length, values: maps.scalars), kind: .attribution,
-                        title: "\(record.id) · \(settings.method.rawValue)\(settings.corrected ? " (corrected)" : "") · task \(tasks[settings.target])\(settings.logits ? " (logits)" : "")")
-                    figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt"]
-                    predictions = try shown.predict([record.sequence], batchSize: 1, threads: compute.threads).scalars
-                }
-                figure.notes += [input.fitNote].compactMap { $0 }
-                figure.sequence = input.figureSequence
-                figure.origin = input.origin
-                figure.range = window
-                figure.annotations = try annotations.map { try readAnnotations($0, for: input) } ?? []
-                figure.predictions = zip(tasks, predictions).map { Bars.Item(label: $0, value: $1) }
-                figure.predictionsAreProbabilities = shown.outputsProbabilities
-                try drawing.emit(figure)
-            }
+        let (model, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit)
+        let record = input.record
+        let tasks = try model.taskNames(length: record.length)
+        let window = try range?.columns(of: input) ?? 0 ..< record.length
+        let shown = try attribution.logitsOption.apply(to: model, length: record.length)
+        var figure: AttributionFigure
+        let predictions: [Float]
+        if attribution.method == AttributionOptions.ismMethod {
+            let task = try resolveTarget(attribution.target, tasks: tasks)
+            let ism = try mutagenesisMatrices(model: shown, sequence: record.sequence, window: window, task: task, compute: compute)
+            figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
+                                       title: "\(record.id) · ISM-derived · task \(tasks[task])\(attribution.logitsOption.logits ? " (logits)" : "")")
+            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
+            predictions = ism.reference
+        } else {
+            let settings = try attribution.settings(tasks: tasks, allowingISM: true)
+            let maps = try Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
+                .attribute([record.sequence], settings: settings)
+            figure = AttributionFigure(
+                matrix: PositionMatrix(alphabet: model.alphabet, length: record.length, values: maps.scalars), kind: .attribution,
+                title: "\(record.id) · \(settings.method.rawValue)\(settings.corrected ? " (corrected)" : "") · task \(tasks[settings.target])\(settings.logits ? " (logits)" : "")")
+            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt"]
+            predictions = try shown.predict([record.sequence], batchSize: 1, threads: compute.threads).scalars
         }
+        figure.notes += [input.fitNote].compactMap { $0 }
+        figure.sequence = input.figureSequence
+        figure.origin = input.origin
+        figure.range = window
+        figure.annotations = try annotations.map { try readAnnotations($0, for: input) } ?? []
+        figure.predictions = zip(tasks, predictions).map { Bars.Item(label: $0, value: $1) }
+        figure.predictionsAreProbabilities = shown.outputsProbabilities
+        try drawing.emit(figure)
     }
 }
 
@@ -128,32 +124,28 @@ struct HeatmapCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            try reportingDrawingErrors {
-                let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit)
-                let record = input.record
-                let model = try logitsOption.apply(to: loaded, length: record.length)
-                let tasks = try model.taskNames(length: record.length)
-                let task = try resolveTarget(target, tasks: tasks)
-                let window = try range?.columns(of: input) ?? 0 ..< record.length
-                let ism = try mutagenesisMatrices(model: model, sequence: record.sequence, window: window, task: task, compute: compute)
-                var figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
-                                               title: "\(record.id) · in-silico mutagenesis · task \(tasks[task])\(logitsOption.logits ? " (logits)" : "")")
-                figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(window.count * (model.alphabet.size - 1)) substitutions · heatmap: f(mutant) − f(reference)"]
-                    + [input.fitNote].compactMap { $0 }
-                figure.sequence = input.figureSequence
-                figure.origin = input.origin
-                figure.range = window
-                figure.annotations = try annotations.map { try readAnnotations($0, for: input) } ?? []
-                figure.panels = [.logo, .heatmap]
-                figure.heatmapMatrix = ism.effects
-                figure.heatmapPercentile = percentile
-                figure.halfBlockHeatmap = halfBlock
-                figure.predictions = zip(tasks, ism.reference).map { Bars.Item(label: $0, value: $1) }
-                figure.predictionsAreProbabilities = model.outputsProbabilities
-                try drawing.emit(figure)
-            }
-        }
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit)
+        let record = input.record
+        let model = try logitsOption.apply(to: loaded, length: record.length)
+        let tasks = try model.taskNames(length: record.length)
+        let task = try resolveTarget(target, tasks: tasks)
+        let window = try range?.columns(of: input) ?? 0 ..< record.length
+        let ism = try mutagenesisMatrices(model: model, sequence: record.sequence, window: window, task: task, compute: compute)
+        var figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
+                                       title: "\(record.id) · in-silico mutagenesis · task \(tasks[task])\(logitsOption.logits ? " (logits)" : "")")
+        figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(window.count * (model.alphabet.size - 1)) substitutions · heatmap: f(mutant) − f(reference)"]
+            + [input.fitNote].compactMap { $0 }
+        figure.sequence = input.figureSequence
+        figure.origin = input.origin
+        figure.range = window
+        figure.annotations = try annotations.map { try readAnnotations($0, for: input) } ?? []
+        figure.panels = [.logo, .heatmap]
+        figure.heatmapMatrix = ism.effects
+        figure.heatmapPercentile = percentile
+        figure.halfBlockHeatmap = halfBlock
+        figure.predictions = zip(tasks, ism.reference).map { Bars.Item(label: $0, value: $1) }
+        figure.predictionsAreProbabilities = model.outputsProbabilities
+        try drawing.emit(figure)
     }
 }
 

@@ -54,43 +54,39 @@ struct MotifCommand: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            try reportingDrawingErrors {
-                let motifs = try MotifReader.read(contentsOf: URL(fileURLWithPath: self.motifs), pseudocount: pseudocount)
-                if list {
-                    var table = "id\tname\twidth\tbits\tconsensus\n"
-                    for motif in motifs {
-                        table += "\(motif.id)\t\(motif.name)\t\(motif.width)\t\(String(format: "%.1f", motif.totalInformation))\t\(motif.consensus)\n"
-                    }
-                    FileHandle.standardOutput.write(Data(table.utf8))
-                    return
-                }
-                var motif: Motif
-                if let name {
-                    motif = try Motif.find(name, in: motifs, source: self.motifs)
-                } else {
-                    guard motifs.count == 1 else {
-                        throw RenderingError("\(self.motifs) holds \(motifs.count) motifs; pick one with --name (--list shows them)")
-                    }
-                    motif = motifs[0]
-                }
-                if reverseComplement { motif = motif.reverseComplement() }
-
-                let logoKind: LogoKind
-                switch kind {
-                case .bits: logoKind = .informationContent(background: motif.background)
-                case .probability: logoKind = .probability
-                case .weight: logoKind = .weight(background: motif.background)
-                }
-                var figure = AttributionFigure(matrix: PositionMatrix(motif: motif), kind: logoKind,
-                                               title: motif.label + (reverseComplement ? " (reverse complement)" : ""))
-                let sites = motif.sites.map { " · \($0) sites" } ?? ""
-                let uniform = motif.background.allSatisfy { abs($0 - 1 / Double(motif.alphabet.size)) < 1e-3 }
-                let background = uniform ? "" : " · background " + zip(motif.alphabet.lettersString, motif.background).map { "\($0) \(String(format: "%.2f", $1))" }.joined(separator: " ")
-                figure.notes = ["\(URL(fileURLWithPath: self.motifs).lastPathComponent) · \(motif.width) positions · \(String(format: "%.1f", motif.totalInformation)) bits\(sites)\(background)"]
-                figure.sequence = Array(motif.consensus.utf8)
-                try drawing.emit(figure)
+        let motifs = try MotifReader.read(contentsOf: URL(fileURLWithPath: self.motifs), pseudocount: pseudocount)
+        if list {
+            var table = "id\tname\twidth\tbits\tconsensus\n"
+            for motif in motifs {
+                table += "\(motif.id)\t\(motif.name)\t\(motif.width)\t\(String(format: "%.1f", motif.totalInformation))\t\(motif.consensus)\n"
             }
+            FileHandle.standardOutput.write(Data(table.utf8))
+            return
         }
+        var motif: Motif
+        if let name {
+            motif = try Motif.find(name, in: motifs, source: self.motifs)
+        } else {
+            guard motifs.count == 1 else {
+                throw RenderingError("\(self.motifs) holds \(motifs.count) motifs; pick one with --name (--list shows them)")
+            }
+            motif = motifs[0]
+        }
+        if reverseComplement { motif = motif.reverseComplement() }
+
+        let logoKind: LogoKind
+        switch kind {
+        case .bits: logoKind = .informationContent(background: motif.background)
+        case .probability: logoKind = .probability
+        case .weight: logoKind = .weight(background: motif.background)
+        }
+        var figure = AttributionFigure(matrix: PositionMatrix(motif: motif), kind: logoKind,
+                                       title: motif.label + (reverseComplement ? " (reverse complement)" : ""))
+        let sites = motif.sites.map { " · \($0) sites" } ?? ""
+        let uniform = motif.background.allSatisfy { abs($0 - 1 / Double(motif.alphabet.size)) < 1e-3 }
+        let background = uniform ? "" : " · background " + zip(motif.alphabet.lettersString, motif.background).map { "\($0) \(String(format: "%.2f", $1))" }.joined(separator: " ")
+        figure.notes = ["\(URL(fileURLWithPath: self.motifs).lastPathComponent) · \(motif.width) positions · \(String(format: "%.1f", motif.totalInformation)) bits\(sites)\(background)"]
+        figure.sequence = Array(motif.consensus.utf8)
+        try drawing.emit(figure)
     }
 }

@@ -34,19 +34,17 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            let model = try loadModel(self.model, outputName: outputName)
-            let fitted = try fitToModel(readRecords(fasta, alphabet: model.alphabet), model: model, fit: fit).map(\.record)
-            let progress = ProgressBar(total: fitted.count, label: "predicting")
-            let table = try PredictionTable.predict(model: model, records: fitted, batchSize: compute.batch, threads: compute.threads) {
-                progress.update($0)
-            }
-            progress.finish()
-            if let output {
-                try table.write(to: URL(fileURLWithPath: output))
-            } else {
-                FileHandle.standardOutput.write(table.tsv)
-            }
+        let model = try loadModel(self.model, outputName: outputName)
+        let fitted = try fitToModel(readRecords(fasta, alphabet: model.alphabet), model: model, fit: fit).map(\.record)
+        let progress = ProgressBar(total: fitted.count, label: "predicting")
+        let table = try PredictionTable.predict(model: model, records: fitted, batchSize: compute.batch, threads: compute.threads) {
+            progress.update($0)
+        }
+        progress.finish()
+        if let output {
+            try table.write(to: URL(fileURLWithPath: output))
+        } else {
+            FileHandle.standardOutput.write(table.tsv)
         }
     }
 }

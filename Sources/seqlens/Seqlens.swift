@@ -65,6 +65,8 @@ struct Seqlens: ParsableCommand {
         } else if let failure = error as? CommandFailure {
             message = failure.message
         } else {
+            // The modules' errors (GenomicsError, InferenceError, InterpretationError, RenderingError,
+            // ExplorerError) carry their finished message as `description`: commands just throw them.
             message = String(describing: error)
         }
         FileHandle.standardError.write(Data("seqlens: error: \(oneLine(message))\n".utf8))

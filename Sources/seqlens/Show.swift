@@ -74,47 +74,43 @@ struct Show: ParsableCommand {
     @OptionGroup var drawing: DrawingOptions
 
     func run() throws {
-        try reportingErrors {
-            try reportingDrawingErrors {
-                let url = URL(fileURLWithPath: array)
-                let (label, stored, found) = try Self.load(url, key: key)
-                let (tensor, taskNote) = try Self.task(of: stored, target: target, tasks: found.tasks, label: label)
-                let maps: AttributionArray
-                do { maps = try AttributionArray(shape: tensor.shape, values: tensor.scalars, layout: layout) } catch let error as RenderingError {
-                    throw RenderingError("\(label): \(error.description)")
-                }
-                let records = try fasta.map { try readRecords($0, alphabet: .dna) }
-                if let records, records.count != maps.count {
-                    throw RenderingError("\(label) holds \(maps.count) maps but \(fasta!) has \(records.count) records; give the FASTA file the array was computed from")
-                }
-                let labels = found.fits(count: maps.count, length: maps.length) ? found : ArrayLabels()
-                let index = try Self.recordIndex(record, ids: records?.map(\.id) ?? labels.ids, count: maps.count, source: label,
-                                                 idsFrom: records == nil ? "\(url.lastPathComponent)'s ids" : nil)
-                let origin = labels.starts?[index] ?? 0
-                let bases = try records.map { records in try Self.bases(of: records[index], length: maps.length, origin: labels.starts?[index]) }
-                    ?? labels.bases(index)
-                let alphabet: Alphabet = labels.alphabet
-                    ?? (bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna)
-                let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
-                let positions = try range?.columns(length: maps.length, origin: origin, context: origin == 0 ? "" : " that \(label) holds of this record") ?? 0 ..< maps.length
-
-                var notes = ["\(maps.shapeDescription) · positions \(origin + positions.lowerBound)–\(origin + positions.upperBound)"
-                             + (origin == 0 ? " of \(maps.length)" : positions.count == maps.length ? "" : " of the array's \(origin)–\(origin + maps.length)")]
-                notes += [taskNote, maps.layoutNote, labels.paddingNote(index, width: maps.length)].compactMap { $0 }
-                let view = AttributionView(matrix, bases: bases, alphabet: alphabet, keepHypothetical: hypothetical)
-                notes.append(view.note)
-
-                let id = records?[index].id ?? labels.ids?[index]
-                let name = id.map { "record \($0)" } ?? "map \(index)"
-                var figure = AttributionFigure(matrix: view.matrix, kind: .attribution, title: "\(name) (\(index + 1) of \(maps.count)) · \(label)")
-                figure.notes = notes
-                figure.sequence = view.sequence
-                figure.origin = origin
-                figure.range = positions
-                figure.panels = heatmap || view.wantsHeatmap ? [.logo, .heatmap] : [.logo]
-                try drawing.emit(figure)
-            }
+        let url = URL(fileURLWithPath: array)
+        let (label, stored, found) = try Self.load(url, key: key)
+        let (tensor, taskNote) = try Self.task(of: stored, target: target, tasks: found.tasks, label: label)
+        let maps: AttributionArray
+        do { maps = try AttributionArray(shape: tensor.shape, values: tensor.scalars, layout: layout) } catch let error as RenderingError {
+            throw RenderingError("\(label): \(error.description)")
         }
+        let records = try fasta.map { try readRecords($0, alphabet: .dna) }
+        if let records, records.count != maps.count {
+            throw RenderingError("\(label) holds \(maps.count) maps but \(fasta!) has \(records.count) records; give the FASTA file the array was computed from")
+        }
+        let labels = found.fits(count: maps.count, length: maps.length) ? found : ArrayLabels()
+        let index = try Self.recordIndex(record, ids: records?.map(\.id) ?? labels.ids, count: maps.count, source: label,
+                                         idsFrom: records == nil ? "\(url.lastPathComponent)'s ids" : nil)
+        let origin = labels.starts?[index] ?? 0
+        let bases = try records.map { records in try Self.bases(of: records[index], length: maps.length, origin: labels.starts?[index]) }
+            ?? labels.bases(index)
+        let alphabet: Alphabet = labels.alphabet
+            ?? (bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna)
+        let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
+        let positions = try range?.columns(length: maps.length, origin: origin, context: origin == 0 ? "" : " that \(label) holds of this record") ?? 0 ..< maps.length
+
+        var notes = ["\(maps.shapeDescription) · positions \(origin + positions.lowerBound)–\(origin + positions.upperBound)"
+                     + (origin == 0 ? " of \(maps.length)" : positions.count == maps.length ? "" : " of the array's \(origin)–\(origin + maps.length)")]
+        notes += [taskNote, maps.layoutNote, labels.paddingNote(index, width: maps.length)].compactMap { $0 }
+        let view = AttributionView(matrix, bases: bases, alphabet: alphabet, keepHypothetical: hypothetical)
+        notes.append(view.note)
+
+        let id = records?[index].id ?? labels.ids?[index]
+        let name = id.map { "record \($0)" } ?? "map \(index)"
+        var figure = AttributionFigure(matrix: view.matrix, kind: .attribution, title: "\(name) (\(index + 1) of \(maps.count)) · \(label)")
+        figure.notes = notes
+        figure.sequence = view.sequence
+        figure.origin = origin
+        figure.range = positions
+        figure.panels = heatmap || view.wantsHeatmap ? [.logo, .heatmap] : [.logo]
+        try drawing.emit(figure)
     }
 
     /// What seqlens's own .npz files hold next to the array (`ArrayOutput`): ids, tasks, alphabet,
@@ -324,7 +320,8 @@ struct DrawingOptions: ParsableArguments {
     }
 }
 
-/// Runs a drawing command body, turning RenderingError into a refusal (one line, exit status 2).
+/// Runs a drawing command body, turning RenderingError into a refusal. Redundant like `reportingErrors`;
+/// only Explore.swift still calls it.
 func reportingDrawingErrors(_ body: () throws -> Void) throws {
     do { try body() } catch let error as RenderingError { throw CommandFailure(error.description) }
 }

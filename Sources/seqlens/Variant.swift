@@ -39,38 +39,36 @@ struct Variant: ParsableCommand {
     }
 
     func run() throws {
-        try reportingErrors {
-            let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
-            let loaded = try loadModel(self.model)
-            let read = try readRecords(fasta, alphabet: loaded.alphabet, choosing: record)
-            if read.count > 1 {
-                // A mutation rarely fits every record: say how to pick the one it was written for.
-                for record in read {
-                    for substitution in substitutions {
-                        do { try substitution.check(in: record) } catch let error as GenomicsError {
-                            throw InterpretationError("\(error.description); each mutation is applied to all \(read.count) records of \(fasta): pick one with --record ID|INDEX")
-                        }
+        let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
+        let loaded = try loadModel(self.model)
+        let read = try readRecords(fasta, alphabet: loaded.alphabet, choosing: record)
+        if read.count > 1 {
+            // A mutation rarely fits every record: say how to pick the one it was written for.
+            for record in read {
+                for substitution in substitutions {
+                    do { try substitution.check(in: record) } catch let error as GenomicsError {
+                        throw InterpretationError("\(error.description); each mutation is applied to all \(read.count) records of \(fasta): pick one with --record ID|INDEX")
                     }
                 }
             }
-            let inputs = try fitToModel(read, model: loaded, fit: fit)
-            let model = try logitsOption.apply(to: loaded, length: inputs[0].record.length)
-            let effects = try VariantEffect.score(model: model, records: inputs.map(\.record), substitutions: substitutions, origins: inputs.map(\.origin),
-                                                  batchSize: compute.batch, threads: compute.threads)
-            let tasks = try model.taskNames(length: inputs[0].record.length)
-            var text = "record\tmutation\ttask\treference\talternative\tdelta\n"
-            for effect in effects {
-                for (t, task) in tasks.enumerated() {
-                    text += "\(effect.record)\t\(effect.substitution)\t\(task)\t\(effect.reference[t])\t\(effect.alternative[t])\t\(effect.difference[t])\n"
-                }
+        }
+        let inputs = try fitToModel(read, model: loaded, fit: fit)
+        let model = try logitsOption.apply(to: loaded, length: inputs[0].record.length)
+        let effects = try VariantEffect.score(model: model, records: inputs.map(\.record), substitutions: substitutions, origins: inputs.map(\.origin),
+                                              batchSize: compute.batch, threads: compute.threads)
+        let tasks = try model.taskNames(length: inputs[0].record.length)
+        var text = "record\tmutation\ttask\treference\talternative\tdelta\n"
+        for effect in effects {
+            for (t, task) in tasks.enumerated() {
+                text += "\(effect.record)\t\(effect.substitution)\t\(task)\t\(effect.reference[t])\t\(effect.alternative[t])\t\(effect.difference[t])\n"
             }
-            if let output {
-                do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                    throw InterpretationError("\(output): cannot write (\((error as NSError).localizedDescription))")
-                }
-            } else {
-                FileHandle.standardOutput.write(Data(text.utf8))
+        }
+        if let output {
+            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
+                throw InterpretationError("\(output): cannot write (\((error as NSError).localizedDescription))")
             }
+        } else {
+            FileHandle.standardOutput.write(Data(text.utf8))
         }
     }
 }
