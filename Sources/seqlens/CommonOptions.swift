@@ -165,8 +165,9 @@ func loadModel(_ path: String, outputName: String? = nil) throws -> SequenceMode
 
 /// Reads FASTA records, all of them or the one `--record` names (an id or a 0-based index).
 /// Repeated ids are renamed (see `SequenceRecord.uniquingIDs`); warnings (stderr) concern only
-/// the records returned.
-func readRecords(_ path: String, alphabet: Alphabet, choosing record: String? = nil) throws -> [SequenceRecord] {
+/// the records returned. Letters outside `alphabet` are warned about here; nil leaves that to a
+/// caller that picks its record later (`show`), so only the record used is warned about.
+func readRecords(_ path: String, alphabet: Alphabet?, choosing record: String? = nil) throws -> [SequenceRecord] {
     let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: path))
     let unique = SequenceRecord.uniquingIDs(read)
     var records = unique, originals = read
@@ -177,7 +178,7 @@ func readRecords(_ path: String, alphabet: Alphabet, choosing record: String? = 
     }
     let duplicated = Set(SequenceRecord.duplicateIDs(in: read))
     if originals.contains(where: { duplicated.contains($0.id) }), let warning = SequenceRecord.duplicateWarning(records: read) { warn(warning) }
-    if let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
+    if let alphabet, let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
     return records
 }
 

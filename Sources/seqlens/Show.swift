@@ -81,7 +81,8 @@ struct Show: ParsableCommand {
         do { maps = try AttributionArray(shape: tensor.shape, values: tensor.scalars, layout: layout) } catch let error as RenderingError {
             throw RenderingError("\(label): \(error.description)")
         }
-        let records = try fasta.map { try readRecords($0, alphabet: .dna) }
+        // Letters outside the alphabet are warned about below, for the one record drawn.
+        let records = try fasta.map { try readRecords($0, alphabet: nil) }
         if let records, records.count != maps.count {
             throw RenderingError("\(label) holds \(maps.count) maps but \(fasta!) has \(records.count) records; give the FASTA file the array was computed from")
         }
@@ -93,6 +94,7 @@ struct Show: ParsableCommand {
             ?? labels.bases(index)
         let alphabet: Alphabet = labels.alphabet
             ?? (bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna)
+        if let record = records?[index], let warning = SequenceRecord.ambiguityWarning(records: [record], alphabet: alphabet) { warn(warning) }
         let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
         let positions = try range?.columns(length: maps.length, origin: origin, context: origin == 0 ? "" : " that \(label) holds of this record") ?? 0 ..< maps.length
 

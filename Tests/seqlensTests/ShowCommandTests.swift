@@ -123,6 +123,21 @@ final class ShowCommandTests: XCTestCase {
         XCTAssertTrue(guessed.stdout.hasPrefix("map 0 (1 of 3) · tiny-motifs-attr.npy\n"))
     }
 
+    func testWarnsAboutNonACGTLettersOnlyInTheRecordDrawn() throws {
+        let maps = try npy("two.npy", shape: [2, 4, 3], values: [Float](repeating: 0.5, count: 24))
+        let fasta = directory.appendingPathComponent("one-ambiguous.fa")
+        try Data(">clean\nACG\n>masked\nNNG\n".utf8).write(to: fasta)
+        for picked in [["--record", "clean"], ["--record", "0"], []] {
+            let result = try show([maps, "--fasta", fasta.path, "--width", "60", "--color", "never"] + picked)
+            XCTAssertEqual(result.status, 0, result.stderr)
+            XCTAssertEqual(result.stderr, "", "the N's of the record not drawn are not mentioned (\(picked))")
+        }
+        let masked = try show([maps, "--fasta", fasta.path, "--record", "masked", "--width", "60", "--color", "never"])
+        XCTAssertEqual(masked.status, 0, masked.stderr)
+        XCTAssertEqual(masked.stderr, "seqlens: warning: 1 of 1 record contains 2 non-ACGT letters (N or IUPAC); they are encoded as all-zero columns\n")
+        XCTAssertTrue(masked.stdout.hasPrefix("record masked (2 of 2) · two.npy\n"), masked.stdout)
+    }
+
     func testAmbiguousShapeIsExplained() throws {
         let path = try npy("square.npy", shape: [4, 4], values: (0 ..< 16).map { Float($0) })
         let result = try show([path, "--width", "60", "--color", "never"])
