@@ -59,6 +59,10 @@ public enum Action: Sendable, Equatable {
     case discardAndQuit
     /// The files are written; `histories` are the edits they hold.
     case saved(summary: String, histories: [EditHistory])
+    /// Write the view as SVG once all its results are in (see ViewExport.swift).
+    case exportView
+    /// The view's SVG is written.
+    case exported(summary: String)
 
     // Background results.
     case referencePredicted(record: Int, values: [Float])
@@ -85,4 +89,6 @@ public enum Effect: Sendable, Equatable {
     /// From now on compute everything from the logits (true) or the model's output (false).
     case useLogits(Bool)
     case save(SessionSnapshot)
+    /// Write the view as it is now as SVG.
+    case exportView
 }

@@ -37,9 +37,10 @@ extension ExplorerState {
             message = "paste refused: '\(bad)' is not a base of this \(alphabet.displayName) model (paste \(alphabet.lettersString) or N; spaces and line breaks are skipped)"
             return []
         }
-        guard !characters.isEmpty else { return [] }
+        guard !characters.isEmpty, !refusesPaddingEdit() else { return [] }
         let bases = characters.compactMap(\.asciiValue).map(BaseCase.uppercased)
-        let start = cursor, end = min(length, start + bases.count)
+        // The record's end: padding after it is not editable.
+        let start = cursor, end = min(trackOffset + recordLength, start + bases.count)
         let group = zip(start ..< end, bases).map { Substitution(position: $0, reference: sequence[$0], alternative: $1) }
             .filter { $0.reference != $0.alternative }
         let dropped = bases.count - (end - start)

@@ -41,7 +41,8 @@ public struct Computed<Value: Sendable & Equatable>: Sendable, Equatable {
     }
 }
 
-/// Saturation mutagenesis of the sequence: deltas (A, L, T), f(mutant) − f(sequence), and the
+/// Saturation mutagenesis of the model's input (the window of the track it sees; see
+/// RecordCoordinates.swift): deltas (A, L, T), f(mutant) − f(sequence), and the
 /// ISM-derived attribution computed from them with the effects (tangermeme's mean-centred ISM at
 /// the present base, same layout), of which `positions` belong to the version the map is stamped
 /// with; the rest, while the visible window is computed first, still show the previous version's.
@@ -57,7 +58,7 @@ public struct MutagenesisMap: Sendable, Equatable {
     }
 }
 
-/// An attribution map, (A, L) letter-major, and what it was computed for.
+/// An attribution map of the model's input, (A, L) letter-major, and what it was computed for.
 public struct AttributionMap: Sendable, Equatable {
     public var method: ExplorerMethod
     public var task: Int
@@ -122,9 +123,16 @@ public struct ExplorerState: Sendable {
     public let modelName: String
     public let alphabet: Alphabet
     public let taskNames: [String]
+    /// The records as read: their own positions are what the user sees (RecordCoordinates.swift).
     public let records: [SequenceRecord]
-    /// Each record's bases in upper case, kept so no keypress maps a whole sequence again.
+    /// Each record's track in upper case (its bases with the model's padding around them), kept
+    /// so no keypress maps a whole sequence again.
     let references: [[UInt8]]
+    /// Where each record lies in the model's input as fitted at start (`--pad`, `--crop`).
+    public let fittedWindows: [ModelWindow]
+    /// Where each record lies in the model's input now: a record longer than the model has its
+    /// window slid along it to follow the cursor.
+    public internal(set) var windows: [ModelWindow]
     /// Intervals per record id, drawn on the annotation row.
     public let annotations: [String: [Annotation]]
     /// Whether motif hits are scanned on every version of the sequence (`--motifs`).
@@ -142,6 +150,9 @@ public struct ExplorerState: Sendable {
     public internal(set) var version = 0
     /// The version the current record was shown at: older results belong to another record.
     var recordVersion = 0
+    /// Reference predictions asked for and not yet delivered, per record: after the window
+    /// slides twice, the first window's reference must not pass for the second's.
+    var awaitedReferences: [Int: Int] = [:]
     /// The histories as last saved (or loaded): what "unsaved" is measured against.
     var savedHistories: [EditHistory]
 
@@ -200,12 +211,20 @@ public struct ExplorerState: Sendable {
     /// Messages waiting for the line, one per key (see `showMessages`).
     var queuedMessages: [String] = []
     public internal(set) var isFinished = false
+    /// `e` was pressed while results were outstanding: the view is written once they are in.
+    public internal(set) var exportPending = false
     /// Advances while background work is outstanding, to animate the progress indicator.
     public internal(set) var tick = 0
 
+    /// - Parameter windows: where each record lies in a fixed-length model's input; nil: each
+    ///   record is the input as it is.
     public init(modelName: String, alphabet: Alphabet, taskNames: [String], records: [SequenceRecord],
-                annotations: [String: [Annotation]] = [:], scansMotifs: Bool = false, theme: Theme = .terminal) {
+                windows: [ModelWindow]? = nil, annotations: [String: [Annotation]] = [:], scansMotifs: Bool = false, theme: Theme = .terminal) {
         precondition(!records.isEmpty, "the explorer needs at least one record")
+        let windows = windows ?? records.map { .whole($0.length) }
+        precondition(windows.map(\.recordLength) == records.map(\.length), "one window per record, of its length")
+        fittedWindows = windows
+        self.windows = windows
         self.modelName = modelName
         self.alphabet = alphabet
         self.taskNames = taskNames
@@ -215,11 +234,14 @@ public struct ExplorerState: Sendable {
         self.theme = theme
         histories = Array(repeating: EditHistory(), count: records.count)
         savedHistories = histories
-        references = records.map { $0.sequence.map(BaseCase.uppercased) }
+        references = zip(records, windows).map { Self.track(of: $0.sequence.map(BaseCase.uppercased), window: $1) }
         sequence = references[0]
+        // On the first base the model sees (past the padding, at the start of a cropped window).
+        cursor = windows[0].recordPositions.lowerBound + windows[0].leftPadding
     }
 
     public var record: SequenceRecord { records[recordIndex] }
+    /// Positions on the track: the record and the model's padding around it.
     public var length: Int { sequence.count }
     /// The current record's reference bases, upper case.
     public var reference: [UInt8] { references[recordIndex] }
@@ -243,7 +265,7 @@ public struct ExplorerState: Sendable {
     }
 
     /// True until every position's effects belong to the current sequence.
-    public var isMutagenesisStale: Bool { mutagenesis?.version != version || mutagenesis?.value.positions != 0 ..< length }
+    public var isMutagenesisStale: Bool { mutagenesis?.version != version || mutagenesis?.value.positions != 0 ..< window.inputLength }
     public var arePredictionsStale: Bool { predictions?.version != version }
     public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale }
 

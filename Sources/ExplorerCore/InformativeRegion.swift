@@ -5,18 +5,25 @@ extension ExplorerState {
     /// The current record's first annotation (by start), the region it opens on; without one the
     /// region waits for the first map (`placeOnLargestAttribution`).
     mutating func findInformativeRegion() {
-        informativeRegion = annotations[record.id]?.min { $0.positions.lowerBound < $1.positions.lowerBound }?.positions
+        // On the track (past the padding), and only where the model's window (--crop) reaches.
+        let offset = trackOffset, input = inputRange
+        informativeRegion = annotations[record.id]?.map { $0.positions.lowerBound + offset ..< $0.positions.upperBound + offset }
+            .filter { input.lowerBound <= $0.lowerBound && $0.upperBound <= input.upperBound }
+            .min { $0.lowerBound < $1.lowerBound }
         placeOnInformativeRegion()
     }
 
     /// Without an annotation, the first map of the current sequence marks the position of the
-    /// largest attribution (summed |value| over the letters) as the region.
+    /// largest attribution (summed |value| over the letters) as the region. The map is of the
+    /// model's input: its columns lie at `inputRange` on the track.
     mutating func placeOnLargestAttribution(_ values: [Float]) {
-        guard opensOnInformativeRegion, informativeRegion == nil, values.count == alphabet.size * length, length > 0 else { return }
-        var totals = [Float](repeating: 0, count: length)
-        for (index, value) in values.enumerated() { totals[index % length] += abs(value) }
+        let columns = window.inputLength
+        guard opensOnInformativeRegion, informativeRegion == nil, values.count == alphabet.size * columns, columns > 0 else { return }
+        var totals = [Float](repeating: 0, count: columns)
+        for (index, value) in values.enumerated() { totals[index % columns] += abs(value) }
         guard let peak = totals.indices.max(by: { totals[$0] < totals[$1] }), totals[peak] > 0 else { return }
-        informativeRegion = peak ..< peak + 1
+        let position = peak + inputRange.lowerBound
+        informativeRegion = position ..< position + 1
         placeOnInformativeRegion()
     }
 
@@ -29,9 +36,10 @@ extension ExplorerState {
         followCursor()
     }
 
-    /// The current task's (A, L) slice of an (A, L, T) array of the mutagenesis map.
+    /// The current task's (A, L) slice of an (A, L, T) array of the mutagenesis map (L: the
+    /// model's input columns).
     package func taskSlice(_ values: [Float]) -> [Float]? {
-        let positions = alphabet.size * length, tasks = max(1, taskNames.count)
+        let positions = alphabet.size * window.inputLength, tasks = max(1, taskNames.count)
         guard values.count == positions * tasks else { return nil }
         return (0 ..< positions).map { values[$0 * tasks + task] }
     }

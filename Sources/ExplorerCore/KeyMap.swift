@@ -46,6 +46,7 @@ public enum KeyMap {
         KeyBinding("click", "move the cursor to a base"),
         KeyBinding("wheel", "scroll the view, the help or the record list"),
         KeyBinding("s", "save edited FASTA, mutation log and session", [(.character("s"), .save)]),
+        KeyBinding("e", "export the view as SVG (PREFIX.view-N.svg)", [(.character("e"), .exportView)]),
         KeyBinding("q  Ctrl-C", "quit (asks when edits are unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),
         KeyBinding("Esc", "clear the search; leave a prompt or mode", [(.escape, .cancel)]),
         KeyBinding("?", "this help", [(.character("?"), .toggleHelp)]),

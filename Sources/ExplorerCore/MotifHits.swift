@@ -21,7 +21,7 @@ extension ExplorerState {
     /// What covers the cursor, for the status line: the given annotations by label, motif hits
     /// with their score and p-value.
     public var coveringCursor: [String] {
-        (annotations[record.id] ?? []).filter { $0.positions.contains(cursor) }.map(\.label)
+        (annotations[record.id] ?? []).filter { $0.positions.contains(recordPosition(cursor)) }.map(\.label)
             + (motifHits?.value ?? []).filter { $0.positions.contains(cursor) }.map(\.statusDescription)
     }
 }

@@ -6,11 +6,21 @@ extension ExplorerState {
     public mutating func start() -> [Effect] {
         followCursor()
         findInformativeRegion()
-        return [.setReference(record: recordIndex, sequence: reference)] + requestResults()
+        _ = moveWindowToCursor()
+        // Without an informative region, a padded or cropped record opens on the first base the
+        // model sees (the first resize keeps a margin before it), not on padding or outside the window.
+        if informativeRegion == nil, window.padding > 0 || window.slides { viewStart = cursor }
+        return awaiting([.setReference(record: recordIndex, sequence: referenceInput)] + requestResults())
     }
 
     /// Applies one action and returns the work it calls for (the Elm architecture's update).
     public mutating func update(_ action: Action) -> [Effect] {
+        guard isLatestReference(action) else { return [] }
+        let effects = apply(action) + slideWindowToCursor()
+        return awaiting(effects + exportWhenComplete())
+    }
+
+    private mutating func apply(_ action: Action) -> [Effect] {
         if action.isUserInput { nextMessage() }
         if action.movesTheView { opensOnInformativeRegion = false }
         switch action {
@@ -70,6 +80,8 @@ extension ExplorerState {
         case .recordPicker(let action): return updateRecordPicker(action)
 
         case .save: return [.save(snapshot)]
+        case .exportView: return requestExport()
+        case .exported(let summary): message = summary
         case .quit:
             if mode == .confirmQuit || unsavedRecords == 0 { isFinished = true } else { mode = .confirmQuit }
         case .discardAndQuit: isFinished = true
@@ -99,17 +111,17 @@ extension ExplorerState {
             if method == map.method { placeOnLargestAttribution(map.values) }
         case .mutagenized(let version, let map, let milliseconds):
             guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
-            let whole = 0 ..< length
+            let whole = 0 ..< window.inputLength
             if let current = mutagenesis, current.version == version, current.value.positions == whole, map.positions != whole { break }
             // Outside a first window the previous version's effects stay, dimmed, until the rest arrives.
             var merged = map
             if map.positions != whole, let previous = mutagenesis?.value, previous.deltas.count == map.deltas.count {
                 merged.deltas = previous.deltas
                 merged.centered = previous.centered
-                let perPosition = map.deltas.count / max(1, alphabet.size * length)
+                let columns = window.inputLength, perPosition = map.deltas.count / max(1, alphabet.size * columns)
                 for letter in 0 ..< alphabet.size {
-                    let start = (letter * length + map.positions.lowerBound) * perPosition
-                    let end = (letter * length + map.positions.upperBound) * perPosition
+                    let start = (letter * columns + map.positions.lowerBound) * perPosition
+                    let end = (letter * columns + map.positions.upperBound) * perPosition
                     merged.deltas.replaceSubrange(start ..< end, with: map.deltas[start ..< end])
                     merged.centered.replaceSubrange(start ..< end, with: map.centered[start ..< end])
                 }
@@ -143,8 +155,14 @@ extension ExplorerState {
         return max(scansMotifs ? 2 : 0, lanes)
     }
 
-    /// The record's annotations and the motif hits on its current sequence.
-    package var shownAnnotations: [Annotation] { (annotations[record.id] ?? []) + (motifHits?.value ?? []).map(\.annotation) }
+    /// The record's annotations (on the track) and the motif hits on its current sequence.
+    package var shownAnnotations: [Annotation] {
+        let offset = trackOffset
+        let given = (annotations[record.id] ?? []).map {
+            Annotation(positions: $0.positions.lowerBound + offset ..< $0.positions.upperBound + offset, label: $0.label, color: $0.color)
+        }
+        return given + (motifHits?.value ?? []).map(\.annotation)
+    }
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).
     package var visibleCount: Int { max(1, layout?.visiblePositions(zoom: zoom) ?? length) }
@@ -205,6 +223,7 @@ extension ExplorerState {
 
     mutating func mutate(_ base: UInt8) -> [Effect] {
         let base = BaseCase.uppercased(base)
+        guard !refusesPaddingEdit() else { return [] }
         guard mutationLetters.contains(base) else {
             message = "\(Character(Unicode.Scalar(base))) is not a base of this \(alphabet.displayName) model (use \(alphabet.lettersString) or N)"
             return []
@@ -217,7 +236,7 @@ extension ExplorerState {
             return applyEdit(substitution)
         }
         guard substitution.reference != base else {
-            message = "position \(cursor) is already \(Character(Unicode.Scalar(base)))"
+            message = "position \(recordPosition(cursor)) is already \(Character(Unicode.Scalar(base)))"
             return []
         }
         histories[recordIndex].applied.append([substitution])
@@ -252,7 +271,7 @@ extension ExplorerState {
         for substitution in group.reversed() { sequence[substitution.position] = substitution.reference }
         moveCursor(to: group[0].position)
         lastEdit = nil
-        message = "undid \(Self.describe(group))"
+        message = "undid \(describe(group))"
         return sequenceChanged()
     }
 
@@ -266,7 +285,7 @@ extension ExplorerState {
         for substitution in group { sequence[substitution.position] = substitution.alternative }
         moveCursor(to: group[group.count - 1].position)
         lastEdit = nil
-        message = "redid \(Self.describe(group))"
+        message = "redid \(describe(group))"
         return sequenceChanged()
     }
 
@@ -287,8 +306,8 @@ extension ExplorerState {
         return sequenceChanged()
     }
 
-    static func describe(_ group: [Substitution]) -> String {
-        group.count == 1 ? group[0].description : "\(group.count) edits"
+    func describe(_ group: [Substitution]) -> String {
+        group.count == 1 ? recordSubstitution(group[0]).description : "\(group.count) edits"
     }
 
     // MARK: - Records, tasks, methods
@@ -298,21 +317,16 @@ extension ExplorerState {
             message = index < 0 ? "this is the first record" : "this is the last record"
             return []
         }
+        // The cursor keeps its position in the record's own coordinates.
+        let position = recordPosition(cursor)
         recordIndex = index
         sequence = histories[index].apply(to: reference)
-        lastEdit = nil
-        pendingEdit = nil
-        // The other record's results would be misleading, even dimmed.
-        predictions = nil
-        attribution = nil
-        mutagenesis = nil
-        motifHits = nil
-        recordVersion = version + 1
-        moveCursor(to: min(cursor, length - 1))
+        forgetResults()
+        moveCursor(to: min(position + trackOffset, length - 1))
         zoom = zoomLadder.contains(zoom) ? zoom : Zoom()
         findInformativeRegion()
         refreshSearchHits()
-        return [.setReference(record: index, sequence: reference)] + sequenceChanged()
+        return [.setReference(record: index, sequence: referenceInput)] + sequenceChanged()
     }
 
     mutating func selectTask(_ index: Int) -> [Effect] {
@@ -331,15 +345,16 @@ extension ExplorerState {
     }
 
     func requestResults() -> [Effect] {
-        [.predict(version: version, sequence: sequence)] + requestAttribution()
+        let input = inputRange, visible = visiblePositions.clamped(to: input)
+        return [.predict(version: version, sequence: modelInput)] + requestAttribution()
             + (scansMotifs ? [.scanMotifs(version: version, sequence: sequence)] : [])
-            + [.mutagenize(version: version, sequence: sequence, first: visiblePositions)]
+            + [.mutagenize(version: version, sequence: modelInput, first: visible.lowerBound - input.lowerBound ..< visible.upperBound - input.lowerBound)]
     }
 
     /// The map for the current method and task, unless it is derived from ISM (asked for anyway).
     func requestAttribution() -> [Effect] {
         guard method != .ismDerived, isAttributionStale else { return [] }
-        return [.attribute(version: version, sequence: sequence, method: method, task: task)]
+        return [.attribute(version: version, sequence: modelInput, method: method, task: task)]
     }
 
     // MARK: - Prompts and search
@@ -351,11 +366,11 @@ extension ExplorerState {
         guard !trimmed.isEmpty else { return }
         switch kind {
         case .jump:
-            guard let position = Int(trimmed), (0 ..< length).contains(position) else {
-                message = "':\(trimmed)': give a position from 0 to \(length - 1)"
+            guard let position = Int(trimmed), (0 ..< recordLength).contains(position) else {
+                message = "':\(trimmed)': give a position from 0 to \(recordLength - 1)"
                 return
             }
-            moveCursor(to: position)
+            moveCursor(to: position + trackOffset)
         case .search:
             do {
                 searchPattern = try IUPACPattern(trimmed)
@@ -389,7 +404,7 @@ extension ExplorerState {
         }
         moveCursor(to: next)
         let index = searchHits.firstIndex(of: next)! + 1
-        message = "\(pattern.text): hit \(index) of \(searchHits.count) at \(next) (\(searchStrands(at: next)))"
+        message = "\(pattern.text): hit \(index) of \(searchHits.count) at \(recordPosition(next)) (\(searchStrands(at: next)))"
     }
 
     mutating func cancel() {
@@ -410,7 +425,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .attributed, .mutagenized, .motifsFound, .failed, .saved, .tick, .resize: return false
+        case .referencePredicted, .predicted, .attributed, .mutagenized, .motifsFound, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

@@ -51,6 +51,13 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         public var fasta: URL { URL(fileURLWithPath: prefix + ".fa") }
         public var mutationLog: URL { URL(fileURLWithPath: prefix + ".mutations.tsv") }
         public var session: URL { URL(fileURLWithPath: prefix + ".session.json") }
+
+        /// Where `e` writes: PREFIX.view-N.svg with the first N not taken, so no export overwrites another.
+        public func nextView() -> URL {
+            var number = 1
+            while FileManager.default.fileExists(atPath: "\(prefix).view-\(number).svg") { number += 1 }
+            return URL(fileURLWithPath: "\(prefix).view-\(number).svg")
+        }
     }
 
     /// - Parameter threads: BLAS threads of the fast lane (one: its single-sequence products are
@@ -199,6 +206,16 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 })
             }
         case .useLogits(let on): useLogits(on)
+        case .exportView:
+            guard let figure = ViewFigure.make(state) else {
+                inbox.post(.failed("the view has no map to write yet"))
+                return
+            }
+            let url = files.nextView()
+            inbox.post(Self.attempt("writing the view") {
+                try figure.writeSVG(to: url)
+                return .exported(summary: "wrote the view to \(url.path)")
+            })
         case .save(let snapshot):
             let files = self.files, model = self.model, taskNames = state.taskNames, texts = self.texts
             slow.submit(.save) { _ in
@@ -211,7 +228,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     private func useLogits(_ on: Bool) {
         if on && logitsModels == nil {
             do {
-                let logits = try model.logits(length: state.length)
+                let logits = try model.logits(length: state.window.inputLength)
                 logitsModels = (LiveModel(model: logits, threads: outputModels.fast.threads), LiveModel(model: logits, threads: outputModels.slow.threads))
             } catch {
                 inbox.post(.failed("\(error)"))
@@ -219,6 +236,29 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             }
         }
         (fastModel, slowModel) = on ? logitsModels! : outputModels
+    }
+
+    /// `seqlens explore --snapshot`: opens the view a `width` × `height` terminal would show,
+    /// waits until every result it shows has arrived, and writes it as SVG (atomically) — no
+    /// terminal needed. Throws an ExplorerError when a result fails or does not come in time.
+    public func writeSnapshot(to url: URL, width: Int = 120, height: Int = 40, timeout: TimeInterval = 600) throws {
+        send(.resize(width: width, height: height))
+        let deadline = Date(timeIntervalSinceNow: timeout)
+        while !state.isViewComplete {
+            guard inbox.wait(until: deadline) else {
+                throw ExplorerError("--snapshot: the view's results did not arrive within \(Int(timeout)) s")
+            }
+            for action in inbox.drain() {
+                if case .failed(let text) = action { throw ExplorerError("--snapshot: \(text)") }
+                send(action)
+            }
+        }
+        guard let figure = ViewFigure.make(state) else { throw ExplorerError("--snapshot: no map to draw") }
+        do {
+            try figure.writeSVG(to: url)
+        } catch {
+            throw ExplorerError("cannot write \(url.path): \(error.localizedDescription)")
+        }
     }
 
     /// A slow job's cancellation check that first waits while the fast lane has work: between
@@ -266,11 +306,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     /// Writes the edited FASTA, the mutation log and the session file, each atomically.
     static func save(_ snapshot: SessionSnapshot, files: SessionFiles, model: SequenceModel, taskNames: [String], texts: [FASTARecordText?]) throws -> Action {
-        let chains = SessionExport.editChains(snapshot)
-        let predictions = try chains.map { chain -> [[Float]] in
-            let output = try model.predict(chain.sequences)
-            let tasks = output.count / max(1, chain.sequences.count)
-            return (0 ..< chain.sequences.count).map { Array(output.scalars[$0 * tasks ..< ($0 + 1) * tasks]) }
+        let edited = SessionExport.editSteps(snapshot)
+        let predictions = try edited.map { edits -> [(before: [Float], after: [Float])] in
+            let output = try model.predict(edits.steps.flatMap { [$0.before, $0.after] })
+            let tasks = output.count / max(1, 2 * edits.steps.count)
+            let row = { (index: Int) in Array(output.scalars[index * tasks ..< (index + 1) * tasks]) }
+            return edits.steps.indices.map { (before: row(2 * $0), after: row(2 * $0 + 1)) }
         }
         let session = SessionFile(model: relative(files.modelPath, to: files.session), sequences: relative(files.sequencesPath, to: files.session),
                                   annotations: files.annotationsPath.map { relative($0, to: files.session) },
@@ -279,7 +320,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         try Data(SessionExport.fasta(snapshot, texts: texts)).write(to: files.fasta, options: .atomic)
         try Data(SessionExport.mutationLog(snapshot, taskNames: taskNames, predictions: predictions).utf8).write(to: files.mutationLog, options: .atomic)
         try session.encoded().write(to: files.session, options: .atomic)
-        let edits = chains.reduce(0) { $0 + $1.substitutions.count }
+        let edits = edited.reduce(0) { $0 + $1.steps.count }
         return .saved(summary: "saved \(edits) edit\(edits == 1 ? "" : "s") to \(files.fasta.lastPathComponent), \(files.mutationLog.lastPathComponent), \(files.session.lastPathComponent)",
                       histories: snapshot.histories)
     }

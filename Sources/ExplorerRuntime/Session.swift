@@ -144,36 +144,50 @@ public enum SessionExport {
         return output
     }
 
-    /// For each edited record, the sequence after each applied substitution, in order, starting
-    /// with the reference: what the mutation log's predictions are computed for.
-    public static func editChains(_ snapshot: SessionSnapshot) -> [(record: Int, sequences: [[UInt8]], substitutions: [Substitution])] {
-        zip(snapshot.records, snapshot.histories).enumerated().compactMap { index, pair in
-            let (record, history) = pair
-            let substitutions = Array(history.applied.joined())
+    /// One applied substitution of the mutation log, with what the model is given before and after it.
+    public struct EditStep: Sendable, Equatable {
+        public var substitution: Substitution
+        public var before: [UInt8]
+        public var after: [UInt8]
+    }
+
+    /// For each edited record, its applied substitutions in order, each with the model's input
+    /// before and after it (through `window(for:fitted:)`): what the mutation log's predictions
+    /// are computed for.
+    public static func editSteps(_ snapshot: SessionSnapshot) -> [(record: Int, steps: [EditStep])] {
+        snapshot.records.indices.compactMap { index in
+            let substitutions = Array(snapshot.histories[index].applied.joined())
             guard !substitutions.isEmpty else { return nil }
-            var sequence = record.sequence.map(BaseCase.uppercased)
-            var sequences = [sequence]
-            for substitution in substitutions {
+            var sequence = snapshot.records[index].sequence.map(BaseCase.uppercased)
+            let steps = substitutions.map { substitution in
+                let window = Self.window(for: substitution.position, fitted: snapshot.windows[index])
+                let before = window.input(sequence)
                 sequence[substitution.position] = substitution.alternative
-                sequences.append(sequence)
+                return EditStep(substitution: substitution, before: before, after: window.input(sequence))
             }
-            return (index, sequences, substitutions)
+            return (index, steps)
         }
     }
 
+    /// The model's window for an edit: the record's fitted window (`--crop`) when it holds the
+    /// edit, else, on a record longer than the model, the window centred on the edit.
+    public static func window(for position: Int, fitted: ModelWindow) -> ModelWindow {
+        fitted.recordPositions.contains(position) ? fitted : fitted.centered(on: position)
+    }
+
     /// The mutation log (TSV): one row per applied substitution with every task's prediction
-    /// before and after it. `predictions[i][j]` belongs to `editChains(snapshot)[i].sequences[j]`.
-    public static func mutationLog(_ snapshot: SessionSnapshot, taskNames: [String], predictions: [[[Float]]]) -> String {
+    /// before and after it. `predictions[i][k]` belongs to `editSteps(snapshot)[i].steps[k]`.
+    public static func mutationLog(_ snapshot: SessionSnapshot, taskNames: [String], predictions: [[(before: [Float], after: [Float])]]) -> String {
         var columns = ["record", "position", "ref", "alt"]
         for task in taskNames { columns += ["\(task)_before", "\(task)_after", "\(task)_delta"] }
         var text = columns.joined(separator: "\t") + "\n"
-        for (chain, chainPredictions) in zip(editChains(snapshot), predictions) {
-            for (step, substitution) in chain.substitutions.enumerated() {
-                var fields = [snapshot.records[chain.record].id, String(substitution.position),
+        for (edits, stepPredictions) in zip(editSteps(snapshot), predictions) {
+            for (step, prediction) in zip(edits.steps, stepPredictions) {
+                let substitution = step.substitution
+                var fields = [snapshot.records[edits.record].id, String(substitution.position),
                               String(Character(Unicode.Scalar(substitution.reference))), String(Character(Unicode.Scalar(substitution.alternative)))]
-                let before = chainPredictions[step], after = chainPredictions[step + 1]
                 for task in taskNames.indices {
-                    fields += [format(before[task]), format(after[task]), format(after[task] - before[task])]
+                    fields += [format(prediction.before[task]), format(prediction.after[task]), format(prediction.after[task] - prediction.before[task])]
                 }
                 text += fields.joined(separator: "\t") + "\n"
             }

@@ -16,9 +16,11 @@ extension Screen {
         if let present, let matrix = attributionMatrix(state) {
             values.append(("attr \(signed(matrix.values[present * state.length + state.cursor]))", 4))
         }
-        if let deltas = taskDeltas(state) {
+        // ISM is of the model's input: the cursor's column in it.
+        let column = state.cursor - state.inputRange.lowerBound, columns = state.window.inputLength
+        if let deltas = taskDeltas(state), (0 ..< columns).contains(column) {
             let effects = state.alphabet.letters.indices.filter { $0 != present }.map { index in
-                "\(letter(state.alphabet.letters[index]))\(signed(deltas[index * state.length + state.cursor]))"
+                "\(letter(state.alphabet.letters[index]))\(signed(deltas[index * columns + column]))"
             }
             values.append(("ISM " + effects.joined(separator: " "), 5))
         }
@@ -29,7 +31,8 @@ extension Screen {
     /// Δ CTCF -0.310` (positions 0-based, both ends changed).
     static func runSummary(_ state: ExplorerState) -> String? {
         guard let run = state.lastRun, run.version == state.version else { return nil }
-        let range = run.positions.count == 1 ? "\(run.positions.lowerBound)" : "\(run.positions.lowerBound)–\(run.positions.upperBound)"
+        let first = state.recordPosition(run.positions.lowerBound), last = state.recordPosition(run.positions.upperBound)
+        let range = run.positions.count == 1 ? "\(first)" : "\(first)–\(last)"
         var text = "\(range): \(run.edits) edit\(run.edits == 1 ? "" : "s")"
         if let task = run.largestTask, let delta = run.largestDelta, state.taskNames.indices.contains(task) {
             text += ", largest Δ \(state.taskNames[task]) \(delta >= 0 ? "+" : "")\(Bars.number(delta))"
@@ -41,7 +44,10 @@ extension Screen {
     /// repeats) in lower case, edited or not, as saving writes them; the model sees them as bases.
     static func shownBases(_ state: ExplorerState, _ positions: Range<Int>) -> [UInt8] {
         let original = state.record.sequence
-        return positions.map { original.indices.contains($0) && BaseCase.isLowercase(original[$0]) ? state.sequence[$0] | 0x20 : state.sequence[$0] }
+        return positions.map { index in
+            let position = state.recordPosition(index)
+            return original.indices.contains(position) && BaseCase.isLowercase(original[position]) ? state.sequence[index] | 0x20 : state.sequence[index]
+        }
     }
 
     /// A number with its sign, three significant digits: +0.0123, -0.4.

@@ -139,14 +139,13 @@ public enum Screen {
     /// The map the logo shows: the method's attribution, or the centred ISM effects.
     static func attributionMatrix(_ state: ExplorerState) -> PositionMatrix? {
         if state.method == .ismDerived {
-            return state.mutagenesis.flatMap { state.taskSlice($0.value.centered) }
-                .map { PositionMatrix(alphabet: state.alphabet, length: state.length, values: $0) }
+            return state.mutagenesis.flatMap { state.taskSlice($0.value.centered) }.map { onTrack($0, state) }
         }
-        guard let map = state.attribution?.value, map.values.count == state.alphabet.size * state.length else { return nil }
-        return PositionMatrix(alphabet: state.alphabet, length: state.length, values: map.values)
+        guard let map = state.attribution?.value, map.values.count == state.alphabet.size * state.window.inputLength else { return nil }
+        return onTrack(map.values, state)
     }
 
-    /// ISM deltas (A, L) of the current task.
+    /// ISM deltas (A, input length) of the current task.
     static func taskDeltas(_ state: ExplorerState) -> [Float]? {
         state.mutagenesis.flatMap { state.taskSlice($0.value.deltas) }
     }
@@ -162,8 +161,10 @@ public enum Screen {
         }
         let overviewWidth = min(40, layout.logoTitle.width - title.count - 3)
         if view.positions.count < state.length && overviewWidth >= 10 {
-            drawOverview(matrix, view: view, in: Rect(x: layout.logoTitle.maxX - overviewWidth, y: layout.logoTitle.y, width: overviewWidth, height: 1),
-                         depth: depth, on: &canvas)
+            let overview = Rect(x: layout.logoTitle.maxX - overviewWidth, y: layout.logoTitle.y, width: overviewWidth, height: 1)
+            drawOverview(matrix, view: view, in: overview, depth: depth, on: &canvas)
+            let perColumn = (matrix.length + overview.width - 1) / overview.width
+            bracketWindow(state, row: overview, columnOf: { $0 / perColumn }, on: &canvas)
         }
         // One scale for the whole sequence, so scrolling does not rescale the letters.
         let axis = LogoAxis.fitting(matrix, height: layout.logo.height, signed: true)
@@ -174,6 +175,7 @@ public enum Screen {
                         background: state.theme.background)
         let plot = Rect(x: layout.plotX, y: layout.logo.y, width: layout.plotWidth, height: layout.logo.height)
         canvas.render(logo, in: plot)
+        blankOutsideWindow(plot, view: view, state: state, on: &canvas)
         drawAxis(axis, x: layout.logo.x, y: layout.logo.y, on: &canvas)
         if stale { dim(plot, view: view, fresh: state.method == .ismDerived ? freshMutagenesis(state) : nil, on: &canvas) }
     }
@@ -197,7 +199,8 @@ public enum Screen {
     /// the rest arrives); nil when none do.
     static func freshMutagenesis(_ state: ExplorerState) -> Range<Int>? {
         guard let mutagenesis = state.mutagenesis, mutagenesis.version == state.version else { return nil }
-        return mutagenesis.value.positions
+        let columns = mutagenesis.value.positions, first = state.inputRange.lowerBound
+        return columns.lowerBound + first ..< columns.upperBound + first
     }
 
     /// Dims the columns of a stale plot, except those whose positions are all in `fresh`.
@@ -238,13 +241,14 @@ public enum Screen {
             canvas.write("computing ISM…", x: layout.plotX, y: layout.heatmap.y + 1, style: Style(attributes: .dim))
             return
         }
-        let matrix = PositionMatrix(alphabet: state.alphabet, length: state.length, values: deltas)
+        let matrix = onTrack(deltas, state)
         let scale = DivergingScale.fitting(deltas)
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions), perLetter: true)
         let reference = Heatmap.references(bases: Array(state.sequence[view.positions]), spans: spans, letters: letters)
         let plot = Rect(x: layout.plotX, y: layout.heatmap.y, width: layout.plotWidth, height: layout.heatmap.height)
         renderStretched(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth, theme: state.theme),
                         rowsPerLetter: layout.heatmapRowsPerLetter, in: plot, on: &canvas)
+        blankOutsideWindow(plot, view: view, state: state, on: &canvas)
         let bar = ColorBar(scale: scale, depth: depth, theme: state.theme, cells: 9)
         let barArea = Rect(x: layout.heatmapTitle.maxX - bar.width, y: layout.heatmapTitle.y, width: bar.width, height: 1)
         if barArea.x > layout.heatmapTitle.x + title.count + 1 { canvas.render(bar, in: barArea) }
@@ -253,7 +257,9 @@ public enum Screen {
 
     static func drawSequence(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
         let x = layout.plotX, width = layout.plotWidth
-        canvas.render(Ruler(spans: view.spans, origin: view.positions.lowerBound), in: Rect(x: x, y: layout.ruler.y, width: width, height: 1))
+        let ruler = Rect(x: x, y: layout.ruler.y, width: width, height: 1)
+        canvas.render(Ruler(spans: view.spans, origin: state.recordPosition(view.positions.lowerBound)), in: ruler)
+        markWindow(state, view: view, ruler: ruler, on: &canvas)
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
                           Highlight(.mutated, positions: view.shifted(view.mutated))]
         let bases = shownBases(state, view.positions)
@@ -282,16 +288,15 @@ public enum Screen {
     /// prediction, attribution and ISM effects at the cursor, annotations, the rest).
     static func drawStatus(_ state: ExplorerState, mutated: Int, in area: Rect, on canvas: inout Canvas) {
         let reference = state.reference[state.cursor], current = state.sequence[state.cursor]
-        var left: [(text: String, rank: Int)] = [
-            ("pos \(state.cursor)/\(state.length)", 0),
-            (reference == current ? "base \(letter(current))" : "ref \(letter(reference)) now \(letter(current))", 0),
-        ]
+        let base = state.isPadding(state.cursor) ? "padding"
+            : reference == current ? "base \(letter(current))" : "ref \(letter(reference)) now \(letter(current))"
+        var left: [(text: String, rank: Int)] = cursorFacts(state).map { ($0, 0) } + [(base, 0)]
         left += cursorValues(state)
         if let run = runSummary(state) {
             left.append((run, 1))
         } else if let edit = state.lastEdit {
             let delta = edit.after - edit.before
-            left.append(("\(edit.substitution) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
+            left.append(("\(state.recordSubstitution(edit.substitution)) \(state.taskNames[edit.task]) \(Bars.number(edit.before))→\(Bars.number(edit.after)) Δ \(delta >= 0 ? "+" : "")\(Bars.number(delta))", 1))
         }
         let covering = state.coveringCursor
         if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 6)) }

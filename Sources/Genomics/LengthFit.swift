@@ -43,9 +43,18 @@ public struct LengthFit: Sendable, Equatable {
 
     /// Fits one record to exactly `length` letters, or throws a GenomicsError saying how to fix it.
     public func fit(_ record: SequenceRecord, to length: Int) throws -> FittedRecord {
+        let window = try window(for: record, inputLength: length)
+        var fitted = record
+        fitted.sequence = window.input(record.sequence)
+        return FittedRecord(record: fitted, offset: -window.start)
+    }
+
+    /// Where a record lies in a model input of `inputLength` columns, or throws a GenomicsError
+    /// saying how to fix it.
+    public func window(for record: SequenceRecord, inputLength length: Int) throws -> ModelWindow {
         precondition(length > 0, "LengthFit.fit: model length must be positive, got \(length)")
         let n = record.sequence.count
-        if n == length { return FittedRecord(record: record, offset: 0) }
+        if n == length { return ModelWindow(recordLength: n, inputLength: length, start: 0) }
 
         if n < length, let pad {
             let total = length - n
@@ -55,11 +64,7 @@ public struct LengthFit: Sendable, Equatable {
             case .right: leftPad = total
             case .center: leftPad = total / 2
             }
-            var seq = [UInt8](repeating: UInt8(ascii: "N"), count: length)
-            seq.replaceSubrange(leftPad..<(leftPad + n), with: record.sequence)
-            var r = record
-            r.sequence = seq
-            return FittedRecord(record: r, offset: leftPad)
+            return ModelWindow(recordLength: n, inputLength: length, start: -leftPad)
         }
 
         if n > length, let crop {
@@ -70,9 +75,7 @@ public struct LengthFit: Sendable, Equatable {
             case .right: start = excess
             case .center: start = excess / 2
             }
-            var r = record
-            r.sequence = Array(record.sequence[start..<(start + length)])
-            return FittedRecord(record: r, offset: -start)
+            return ModelWindow(recordLength: n, inputLength: length, start: start)
         }
 
         // Only suggest the option that would help with this record.

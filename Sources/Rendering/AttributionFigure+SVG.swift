@@ -35,10 +35,15 @@ extension AttributionFigure {
 
         for panel in panels {
             switch panel {
+            // Named groups, so editors (and tests) find each panel.
             case .logo:
+                svg.raw("<g id=\"logo\">")
                 y = drawLogo(on: &svg, top: y, height: 180, left: left, step: step, highlights: highlights) + 8
+                svg.raw("</g>")
             case .heatmap:
+                svg.raw("<g id=\"heatmap\">")
                 y = drawHeatmap(on: &svg, top: y, left: left, step: step, sequence: sequence) + 8
+                svg.raw("</g>")
             }
         }
 
@@ -111,6 +116,9 @@ extension AttributionFigure {
         for position in 0 ..< heights.length {
             let column = heights.column(position)
             let x = left + Double(position) * step
+            // One group of glyphs per position.
+            svg.raw("<g>")
+            defer { svg.raw("</g>") }
             var sum = 0.0
             for letter in column.indices.filter({ column[$0] > 0 }).sorted(by: { (column[$0], $0) < (column[$1], $1) }) {
                 let h = Double(column[letter]) * perUnit

@@ -1,7 +1,7 @@
 /// The bases under a logo, one row, each in its letter colour; lower-case (soft-masked) bases are
 /// drawn in lower case, coloured as their base. Mutated bases are reversed; the cursor is
 /// underlined. Other letters (N) are grey; padding
-/// (`SequenceRow.padding`, what --pad adds around a record) is a grey `·`, so it never reads as N.
+/// (`SequenceRow.padding`, what --pad adds around a record) is a dim grey `·`, so it never reads as N.
 ///
 /// A column standing for several positions (zoomed out) shows what they have in common, never one
 /// of them as if it were the sequence: see `ColumnBases`.
@@ -29,8 +29,14 @@ public struct SequenceRow: Widget {
     public func render(in area: Rect, on canvas: inout Canvas) {
         guard !area.isEmpty else { return }
         for (column, span) in spans.enumerated() where column < area.width && span.positions.upperBound <= sequence.count && spans.isCenter(column) {
-            let bases = ColumnBases(sequence[span.positions])
-            let letter = bases == .base(Character(Unicode.Scalar(Self.padding))) ? Self.paddingGlyph : bases.glyph
+            // Padding counts for nothing in a column that also has bases.
+            let record = sequence[span.positions].filter { $0 != Self.padding }
+            guard !record.isEmpty else {
+                canvas.put(Self.paddingGlyph, x: area.x + column, y: area.y, style: Style(foreground: depth == .monochrome ? .default : .rgb(128, 128, 128), attributes: .dim))
+                continue
+            }
+            let bases = ColumnBases(record)
+            let letter = bases.glyph
             let known: Bool
             if case .base(let base) = bases { known = "ACGTU".contains(base) } else { known = false }
             let kinds = Set(highlights.filter { h in span.positions.contains { h.positions.contains($0) } }.map(\.kind))

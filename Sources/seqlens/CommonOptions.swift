@@ -89,11 +89,9 @@ func paddingNote(origin: Int, width: Int, ownLength: Int) -> String? {
 func fitToModel(_ records: [SequenceRecord], model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
     guard let length = model.fixedLength else { return records.map { ModelInput(record: $0, origin: 0, ownLength: $0.length) } }
     let inputs = try zip(records, fit.lengthFit.fit(records, to: length)).map { ModelInput(record: $1.record, origin: -$1.offset, ownLength: $0.length) }
-    let padded = inputs.filter { 2 * $0.ownLength < length }
-    if let first = padded.first {
-        let more = padded.count > 1 ? " (and \(padded.count - 1) more record\(padded.count > 2 ? "s" : ""))" : ""
-        warn("warning: '\(first.record.id)' is \(first.ownLength) nt, padded to the model's \(length) (\(100 * (length - first.ownLength) / length)% padding)\(more); the model sees mostly padding there")
-    }
+    // The explorer says the same on its first screen.
+    let windows = inputs.map { ModelWindow(recordLength: $0.ownLength, inputLength: length, start: $0.origin) }
+    if let warning = ModelWindow.heavyPaddingWarning(ids: records.map(\.id), windows: windows) { warn(warning) }
     return inputs
 }
 

@@ -41,8 +41,18 @@ struct Explore: ParsableCommand {
         under the cursor. The first screen warns about motifs that cannot pass the threshold, \
         DNA motifs on an RNA model (scanned with U read as T) and annotations naming no record.
 
-        Needs an interactive terminal of at least 80×24; in scripts use the headless commands \
-        (predict, attr, ism, variant, logo).
+        With --pad or --crop (fixed-length models) every position shown, typed or saved is the \
+        record's own: padding is drawn as · and cannot be edited; a record longer than the model \
+        shows whole, the model's window marked [ ] on the ruler, and the window follows the cursor \
+        (predictions and maps are computed for the window). The mutation log's predictions of an \
+        edit outside the --crop window are for the window centred on it.
+
+        e writes the view as SVG (logo, ISM heatmap, predictions and a caption with model, record, \
+        task, method and edits) to PREFIX.view-N.svg; --snapshot FILE.svg writes the opening view \
+        (as on a 120×40 terminal, once its maps are computed) without a terminal and exits.
+
+        Needs an interactive terminal of at least 80×24 (except with --snapshot); in scripts use the \
+        headless commands (predict, attr, ism, variant, logo).
 
         Examples:
           seqlens explore sample-models/multitask-deep-relu.onnx \\
@@ -98,6 +108,9 @@ struct Explore: ParsableCommand {
 
     @OptionGroup var colors: ColorOptions
 
+    @Option(help: ArgumentHelp("Write the opening view as SVG (once its maps are computed) and exit; no terminal needed.", valueName: "file.svg"))
+    var snapshot: String?
+
     @Option(help: ArgumentHelp("auto: colour unless NO_COLOR is set; never: monochrome.", valueName: "auto|always|never"))
     var color: ColorMode = .auto
 
@@ -113,6 +126,12 @@ struct Explore: ParsableCommand {
     }
 
     func run() throws {
+        if let snapshot {
+            let app = try reportingExplorerErrors { try makeApp() }
+            defer { app.stop() }
+            try reportingExplorerErrors { try app.writeSnapshot(to: URL(fileURLWithPath: snapshot)) }
+            return
+        }
         // Check the terminal first: nothing to load when the screen cannot be shown.
         if let reason = TerminalUI.unavailableReason(environment: ProcessInfo.processInfo.environment,
                                                       stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1) {
@@ -153,21 +172,23 @@ struct Explore: ParsableCommand {
         let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let loaded = SequenceRecord.uniquingIDs(read)
-        let fitted = try sequenceModel.fixedLength.map { try fit.lengthFit.fit(loaded, to: $0).map(\.record) } ?? loaded
-        // Each record's text as written, where the record is what the file holds (not cropped or
-        // padded): saving copies it, and its soft-masked (lower-case) bases are shown as such.
+        // Records keep their own positions; the windows say where each lies in the model's input.
+        let windows = try sequenceModel.fixedLength.map { length in try loaded.map { try fit.lengthFit.window(for: $0, inputLength: length) } }
+            ?? loaded.map { ModelWindow.whole($0.length) }
+        // Each record's text as written: saving copies it, and its soft-masked (lower-case) bases
+        // are shown as such.
         let fileTexts = (try? Data(contentsOf: URL(fileURLWithPath: fastaPath))).map { FASTARecordText.split(Array($0)) } ?? []
-        let texts: [FASTARecordText?] = fitted.indices.map { index in
-            guard fileTexts.count == read.count, fitted.count == read.count else { return nil }
+        let texts: [FASTARecordText?] = loaded.indices.map { index in
+            guard fileTexts.count == read.count, loaded.count == read.count else { return nil }
             let text = fileTexts[index]
-            return text.sequence.map(BaseCase.uppercased) == fitted[index].sequence ? text : nil
+            return text.sequence.map(BaseCase.uppercased) == loaded[index].sequence ? text : nil
         }
-        let records = zip(fitted, texts).map { record, text in
+        let records = zip(loaded, texts).map { record, text in
             var cased = record
             if let text { cased.sequence = text.sequence }
             return cased
         }
-        let taskNames = try sequenceModel.taskNames(length: records[0].length)
+        let taskNames = try sequenceModel.taskNames(length: windows[0].inputLength)
         // Warnings about the input go to the first screen's message line (stderr is hidden under
         // it), one per key; first those about things that would silently not be drawn.
         var warnings: [String?] = []
@@ -189,10 +210,12 @@ struct Explore: ParsableCommand {
             return scanner
         }
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
-                                  alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, annotations: intervals,
-                                  scansMotifs: scanner != nil,
+                                  alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, windows: windows,
+                                  annotations: intervals, scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
-        warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: fitted, alphabet: sequenceModel.alphabet)]
+        // Padding is not counted as N: the records are read as they are.
+        warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: loaded, alphabet: sequenceModel.alphabet),
+                     ModelWindow.heavyPaddingWarning(ids: loaded.map(\.id), windows: windows), state.annotationsOutsideWindowsWarning]
         state.showMessages(warnings.compactMap { $0 })
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
