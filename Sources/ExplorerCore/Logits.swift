@@ -17,7 +17,7 @@ extension ExplorerState {
         // Results still under way belong to the other output: older than this, they are dropped.
         recordVersion = version + 1
         message = showsLogits ? "logits: the pre-activation output (no saturation near 0 and 1)" : "probabilities: the model's output"
-        return [.useLogits(showsLogits), .setReference(record: recordIndex, sequence: reference)] + sequenceChanged()
+        return [.useLogits(showsLogits), .setReference(record: recordIndex, sequence: referenceInput)] + sequenceChanged()
     }
 
     /// The predictions are probabilities, whose saturated values are marked.

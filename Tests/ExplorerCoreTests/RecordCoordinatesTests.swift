@@ -131,6 +131,18 @@ final class RecordCoordinatesTests: XCTestCase {
         XCTAssertEqual(state.referencePredictions[0], [0.3])
     }
 
+    func testPastesStopAtTheRecordsEndAndNeverStartOnPadding() {
+        var state = padded()
+        _ = state.start()
+        _ = state.update(.moveToStart)
+        XCTAssertEqual(state.update(.paste("TTTT")), [])
+        XCTAssertEqual(state.message, "position -3 is padding, not part of short (0 to 9): it cannot be edited")
+        jump(to: 8, &state)
+        _ = state.update(.paste("TTTT"))
+        XCTAssertEqual(String(decoding: state.sequence, as: UTF8.self), "...ACGTACGTTT...", "the padding after the record stays")
+        XCTAssertEqual(state.message, "pasted 2 bases (2 beyond the end dropped)")
+    }
+
     func testAnnotationsOutsideTheWindowAreCountedOnce() {
         let annotations = ["long": [Annotation(positions: 10 ..< 20, label: "early"), Annotation(positions: 40 ..< 50, label: "seen"),
                                     Annotation(positions: 65 ..< 75, label: "straddles")]]

@@ -58,7 +58,9 @@ final class RecordCoordinatesScreenTests: XCTestCase {
         // 10–81; the overview brackets the window (40–99 of 200 in 40 cells of 5).
         XCTAssertEqual(String(screen[3].suffix(40)), "        [██████████]                    ")
         XCTAssertEqual(screen[18], "        10   15   20   25   30   35  [40───45───50───55───60───65───70───75───80")
-        XCTAssertTrue(screen[22].hasPrefix(" pos 44/200 │ model sees 40:100 │ base T │ in site "), screen[22])
+        XCTAssertTrue(screen[22].hasPrefix(" pos 44/200 │ model sees 40:100 │ base T │ pred 0.500 │ attr +1 "), screen[22])
+        // The numbers under the cursor come from its column of the window's ISM (Δ = 0.5 − map).
+        XCTAssertEqual(Screen.cursorValues(state).last?.text, "ISM A+0.5 C+0.5 G+0.5")
         // Outside the window (10–39) the logo and the heatmap are empty; inside (40–81) they are drawn.
         for row in 4 ..< 17 where row != 13 {
             XCTAssertEqual(screen[row].dropFirst(8).prefix(30).trimmingCharacters(in: .whitespaces), "", "row \(row): \(screen[row])")
