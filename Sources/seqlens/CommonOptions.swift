@@ -49,14 +49,17 @@ struct LogitsOption: ParsableArguments {
 /// A record as the model sees it (fitted with --pad/--crop), with the way back to the record's
 /// own positions: every output is in those.
 struct ModelInput {
-    /// The fitted record.
+    /// The fitted record: what the model is given.
     var record: SequenceRecord
-    /// The record's own position of column 0: negative after padding on the left, positive after cropping.
-    var origin: Int
-    /// The record's own length.
-    var ownLength: Int
+    /// Where it lies among the record's own positions (Genomics' one mapping, as the explorer uses).
+    var window: ModelWindow
 
-    func isPadding(column: Int) -> Bool { !(0 ..< ownLength).contains(origin + column) }
+    /// The record's own position of column 0: negative after padding on the left, positive after cropping.
+    var origin: Int { window.start }
+    /// The record's own length.
+    var ownLength: Int { window.recordLength }
+
+    func isPadding(column: Int) -> Bool { !window.recordPositions.contains(origin + column) }
 
     /// The bases for figures, padding as padding (not as N).
     var figureSequence: [UInt8] {
@@ -87,11 +90,12 @@ func paddingNote(origin: Int, width: Int, ownLength: Int) -> String? {
 /// Fits records to a fixed-length model (as they are for any-length models), warning in one line
 /// when padding makes up more than half of what the model sees.
 func fitToModel(_ records: [SequenceRecord], model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
-    guard let length = model.fixedLength else { return records.map { ModelInput(record: $0, origin: 0, ownLength: $0.length) } }
-    let inputs = try zip(records, fit.lengthFit.fit(records, to: length)).map { ModelInput(record: $1.record, origin: -$1.offset, ownLength: $0.length) }
+    guard let length = model.fixedLength else { return records.map { ModelInput(record: $0, window: .whole($0.length)) } }
+    let inputs = try zip(records, fit.lengthFit.fit(records, to: length)).map { record, fitted in
+        ModelInput(record: fitted.record, window: ModelWindow(recordLength: record.length, inputLength: length, start: -fitted.offset))
+    }
     // The explorer says the same on its first screen.
-    let windows = inputs.map { ModelWindow(recordLength: $0.ownLength, inputLength: length, start: $0.origin) }
-    if let warning = ModelWindow.heavyPaddingWarning(ids: records.map(\.id), windows: windows) { warn(warning) }
+    if let warning = ModelWindow.heavyPaddingWarning(ids: records.map(\.id), windows: inputs.map(\.window)) { warn(warning) }
     return inputs
 }
 
@@ -134,21 +138,6 @@ struct PositionRange: ExpressibleByArgument {
             throw InterpretationError("--range \(text) is outside positions \(origin) to \(origin + length)\(context) (0-based, end excluded)")
         }
         return first - origin ..< last - origin
-    }
-}
-
-/// Runs a command body, turning the engine's errors into refusals. Redundant: `Seqlens.exit(reporting:)`
-/// prints these errors the same way. Only Explore.swift (edited on another branch) still calls it;
-/// remove it with that call.
-func reportingErrors(_ body: () throws -> Void) throws {
-    do {
-        try body()
-    } catch let error as InferenceError {
-        throw CommandFailure(error.description)
-    } catch let error as GenomicsError {
-        throw CommandFailure(error.description)
-    } catch let error as InterpretationError {
-        throw CommandFailure(error.description)
     }
 }
 

@@ -127,9 +127,9 @@ struct Explore: ParsableCommand {
 
     func run() throws {
         if let snapshot {
-            let app = try reportingExplorerErrors { try makeApp() }
+            let app = try makeApp()
             defer { app.stop() }
-            try reportingExplorerErrors { try app.writeSnapshot(to: URL(fileURLWithPath: snapshot)) }
+            try app.writeSnapshot(to: URL(fileURLWithPath: snapshot))
             return
         }
         // Check the terminal first: nothing to load when the screen cannot be shown.
@@ -137,7 +137,7 @@ struct Explore: ParsableCommand {
                                                       stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1) {
             throw CommandFailure(reason)
         }
-        let app = try reportingExplorerErrors { try makeApp() }
+        let app = try makeApp()
         // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.
         defer { app.stop() }
         do {
@@ -242,17 +242,6 @@ struct Explore: ParsableCommand {
 
     /// A file as the one-line message area names it: its name, the folders would crowd it out.
     static func fileName(_ path: String) -> String { URL(fileURLWithPath: path).lastPathComponent }
-
-    /// Loading errors as one line and exit status 2, like every other command.
-    func reportingExplorerErrors<T>(_ body: () throws -> T) throws -> T {
-        var result: T?
-        try reportingErrors {
-            try reportingDrawingErrors {
-                do { result = try body() } catch let error as ExplorerError { throw CommandFailure(error.description) }
-            }
-        }
-        return result!
-    }
 }
 
 extension ExplorerMethod: ExpressibleByArgument {}

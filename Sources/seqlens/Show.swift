@@ -322,12 +322,6 @@ struct DrawingOptions: ParsableArguments {
     }
 }
 
-/// Runs a drawing command body, turning RenderingError into a refusal. Redundant like `reportingErrors`;
-/// only Explore.swift still calls it.
-func reportingDrawingErrors(_ body: () throws -> Void) throws {
-    do { try body() } catch let error as RenderingError { throw CommandFailure(error.description) }
-}
-
 extension AttributionArray.Layout: ExpressibleByArgument {}
 extension Zoom.Aggregation: ExpressibleByArgument {}
 extension LogoColorScheme: ExpressibleByArgument {}
