@@ -31,19 +31,14 @@ final class ExplorerAppTests: XCTestCase {
                                   taskNames: try model.taskNames(length: records[0].length), records: records)
         state.followsTopTask = false
         configure(&state)
-        let files = ExplorerApp.SessionFiles(modelPath: Self.modelURL.path, sequencesPath: Self.fastaURL.path, annotationsPath: nil,
-                                             prefix: directory.appendingPathComponent("run").path)
-        let app = ExplorerApp(state: state, model: model, files: files)
-        app.send(.resize(width: 100, height: 30))
+        let app = AppDriver.start(state, model: model, modelPath: Self.modelURL.path, sequencesPath: Self.fastaURL.path, directory: directory)
         settle(app)
         return (app, model)
     }
 
     /// Takes in results until nothing is stale.
     func settle(_ app: ExplorerApp, file: StaticString = #filePath, line: UInt = #line) {
-        let deadline = Date(timeIntervalSinceNow: 60)
-        while app.state.isBusy && Date() < deadline { app.waitForResults(timeout: 1) }
-        XCTAssertFalse(app.state.isBusy, "results did not arrive", file: file, line: line)
+        AppDriver.wait(app, until: { !$0.isBusy }, file: file, line: line)
     }
 
     func press(_ text: String, _ app: ExplorerApp) {

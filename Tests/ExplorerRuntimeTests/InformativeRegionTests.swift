@@ -18,13 +18,9 @@ final class InformativeRegionTests: XCTestCase {
         state.followsTopTask = false
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let files = ExplorerApp.SessionFiles(modelPath: modelURL.path, sequencesPath: "regulatory-code.fa", annotationsPath: nil,
-                                             prefix: directory.appendingPathComponent("run").path)
-        let app = ExplorerApp(state: state, model: model, files: files)
+        let app = AppDriver.start(state, model: model, modelPath: modelURL.path, sequencesPath: "regulatory-code.fa", directory: directory)
         defer { app.stop() }
-        app.send(.resize(width: 100, height: 30))
-        let deadline = Date(timeIntervalSinceNow: 60)
-        while app.state.attribution == nil && Date() < deadline { app.waitForResults(timeout: 1) }
+        AppDriver.wait(app, until: { $0.attribution != nil })
 
         let map = try LiveModel(model: model).attribution(records[0].sequence, settings: XCTUnwrap(ExplorerMethod.saliency.settings(task: 0)))
         let length = records[0].length

@@ -33,18 +33,13 @@ final class RecordCoordinatesAppTests: XCTestCase {
         var state = ExplorerState(modelName: "tiny-motifs", alphabet: model.alphabet, taskNames: try model.taskNames(length: 200),
                                   records: Self.records, windows: windows)
         state.followsTopTask = false
-        let files = ExplorerApp.SessionFiles(modelPath: Self.modelURL.path, sequencesPath: "in.fa", annotationsPath: nil,
-                                             prefix: directory.appendingPathComponent("run").path)
-        let app = ExplorerApp(state: state, model: model, files: files)
-        app.send(.resize(width: 100, height: 30))
+        let app = AppDriver.start(state, model: model, modelPath: Self.modelURL.path, sequencesPath: "in.fa", directory: directory)
         settle(app)
         return (app, model)
     }
 
     func settle(_ app: ExplorerApp, file: StaticString = #filePath, line: UInt = #line) {
-        let deadline = Date(timeIntervalSinceNow: 60)
-        while !app.state.isViewComplete && Date() < deadline { app.waitForResults(timeout: 1) }
-        XCTAssertTrue(app.state.isViewComplete, "results did not arrive", file: file, line: line)
+        AppDriver.wait(app, until: \.isViewComplete, file: file, line: line)
     }
 
     /// Waits for a message that starts with `prefix`.
