@@ -9,7 +9,7 @@ SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
 SAMPLE_FASTA := assets/sequences/multitask.fa
 SAMPLE_SITES := assets/sequences/multitask.tsv
 
-.PHONY: run test build deps parity sample-models bench proto clean
+.PHONY: run test build deps parity sample-models bench proto fuzz clean
 
 ## run: install system packages, build (release) and open the explorer on a bundled sample model
 ## (without a terminal, e.g. in a pipe, it shows the headless commands on the same model instead)
@@ -60,6 +60,13 @@ bench: deps build $(VENV)/bin/python
 	$(VENV)/bin/python bench/make-bench-models.py
 	$(VENV)/bin/python bench/forward.py --markdown-out bench/out/forward.md
 	$(VENV)/bin/python bench/live.py --markdown-out bench/out/live.md
+
+## fuzz: build the libFuzzer harnesses in Fuzz/ (swiftc -sanitize=fuzzer,address) and run each for
+## FUZZ_SECONDS (default 60); crashes go to Fuzz/crashes-open/<reader>/ (see docs/FUZZING.md)
+FUZZ_SECONDS ?= 60
+fuzz:
+	SWIFTC=$(SWIFT)c Fuzz/build.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
 
 ## proto: regenerate Sources/ONNXProto from the onnx package's onnx.proto
 proto: $(VENV)/bin/python
