@@ -33,6 +33,10 @@ extension MotifReader {
             for position in 0 ..< width {
                 let counts = ordered.map { $0[position] }
                 let total = counts.reduce(0, +)
+                // Beyond 2^31 sites a count is a corrupt file, and larger sums lose the small counts.
+                guard total <= Double(Int32.max) else {
+                    throw error(motif.line, "motif '\(motif.id)' has \(total) sites at position \(position + 1); counts above \(Int32.max) are not site counts")
+                }
                 guard total + pseudocount > 0 else { throw error(motif.line, "motif '\(motif.id)' has no counts at position \(position + 1)") }
                 sites = max(sites, total)
                 columns.append(counts.map { ($0 + pseudocount / 4) / (total + pseudocount) })

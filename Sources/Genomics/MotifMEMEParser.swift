@@ -85,6 +85,7 @@ extension MotifReader {
                     }
                 }
                 let total = frequencies.values.reduce(0, +)
+                guard total.isFinite else { throw error(number, "background frequencies sum to \(total); each is a fraction from 0 to 1") }
                 guard frequencies.count == alphabet.size, total > 0 else {
                     throw error(number, "background gives \(frequencies.count) of the \(alphabet.size) letters of \(alphabet.lettersString)")
                 }
@@ -100,7 +101,10 @@ extension MotifReader {
                 if let alength = fields["alength"], Int(alength) != alphabet.size {
                     throw error(number, "alength= \(alength) does not match the alphabet \(alphabet.lettersString)")
                 }
-                let width = fields["w"].flatMap { Int($0) }
+                let width = try fields["w"].map { field -> Int in
+                    guard let width = Int(field), width > 0 else { throw error(number, "w= \(field) is not a motif width (1 or more positions)") }
+                    return width
+                }
                 let rows = try numericRows(expected: width, columns: alphabet.size)
                 guard !rows.isEmpty else { throw error(number, "motif '\(motif.id)' has an empty matrix") }
                 for (offset, row) in rows.enumerated() {
@@ -109,7 +113,12 @@ extension MotifReader {
                         throw error(number + 1 + offset, "row sums to \(sum); each row of a letter-probability matrix sums to 1 (counts belong in JASPAR files)")
                     }
                 }
-                let sites = fields["nsites"].flatMap { Double($0) }.map { Int($0.rounded()) }
+                let sites = try fields["nsites"].map { field -> Int in
+                    guard let value = count(Substring(field)), value <= Double(Int32.max) else {
+                        throw error(number, "nsites= \(field) is not a number of sites (0 to \(Int32.max))")
+                    }
+                    return Int(value.rounded())
+                }
                 motifs.append(Motif(id: motif.id, name: motif.name, alphabet: alphabet, columns: rows, background: background, sites: sites))
                 current = nil
             } else if line.hasPrefix("log-odds matrix") {

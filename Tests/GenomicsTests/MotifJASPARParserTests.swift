@@ -40,6 +40,22 @@ final class MotifJASPARParserTests: XCTestCase {
         XCTAssertEqual(shuffled[0].name, "")
     }
 
+    /// Fuzzed numbers (issue 12): nan, inf, negative and overflowing counts, and empty rows.
+    func testFuzzedCountsAreRefusedWithFileAndLine() {
+        for token in ["nan", "inf", "-3", "1e999"] {
+            assertGenomicsError("j.jaspar:3: '\(token)' is not a count (a number of 0 or more)") {
+                try MotifReader.parseJASPAR(">M\nA [1]\nC [\(token)]\nG [1]\nT [1]\n", source: "j.jaspar")
+            }
+        }
+        assertGenomicsError("j.jaspar:1: motif 'M' has 6000000000.0 sites at position 2; counts above 2147483647 are not site counts") {
+            try MotifReader.parseJASPAR(">M\nA [1 3e9]\nC [1 3e9]\nG [1 0]\nT [1 0]\n", source: "j.jaspar")
+        }
+        assertGenomicsError("j.jaspar:1: motif 'M' has inf sites at position 1; counts above 2147483647 are not site counts") {
+            try MotifReader.parseJASPAR(">M\nA [1e308]\nC [1e308]\nG [1e308]\nT [0]\n", source: "j.jaspar")
+        }
+        assertGenomicsError("j.jaspar:2: row has no counts") { try MotifReader.parseJASPAR(">M\nA [ ]\nC [ ]\nG [ ]\nT [ ]\n", source: "j.jaspar") }
+    }
+
     func testErrorsNameTheFileAndLine() {
         assertGenomicsError("j.jaspar:1: counts before the first '>ID NAME' header") { try MotifReader.parseJASPAR("A [1]\n", source: "j.jaspar") }
         assertGenomicsError("j.jaspar:1: motif 'M' has 3 rows of counts, expected 4 (A, C, G, T)") {

@@ -86,6 +86,36 @@ final class MotifMEMEParserTests: XCTestCase {
         }
     }
 
+    /// Fuzzed numbers (issue 12): nan, inf, overflow and zero widths get one line naming file and line, never a trap.
+    func testFuzzedNumbersAreRefusedWithFileAndLine() {
+        let head = "MEME version 4\n\nALPHABET= ACGT\n\nMOTIF x\n"
+        func matrix(_ header: String, _ rows: String = "0.25 0.25 0.25 0.25\n") -> String { head + "letter-probability matrix: " + header + "\n" + rows }
+        for token in ["nan", "inf", "-inf", "1e999"] {
+            assertGenomicsError("t.meme:7: '\(token)' is not a probability (a number from 0 to 1)") {
+                try MotifReader.parseMEME(matrix("alength= 4 w= 1", "\(token) 0.25 0.25 0.25\n"), source: "t.meme")
+            }
+        }
+        assertGenomicsError("t.meme:7: row sums to inf; each row of a letter-probability matrix sums to 1 (counts belong in JASPAR files)") {
+            try MotifReader.parseMEME(matrix("alength= 4 w= 1", "1e308 1e308 0 0\n"), source: "t.meme")
+        }
+        for sites in ["nan", "1e300", "-4", "inf"] {
+            assertGenomicsError("t.meme:6: nsites= \(sites) is not a number of sites (0 to 2147483647)") {
+                try MotifReader.parseMEME(matrix("alength= 4 w= 1 nsites= \(sites)"), source: "t.meme")
+            }
+        }
+        for width in ["0", "-2", "99999999999999999999"] {
+            assertGenomicsError("t.meme:6: w= \(width) is not a motif width (1 or more positions)") {
+                try MotifReader.parseMEME(matrix("alength= 4 w= \(width)"), source: "t.meme")
+            }
+        }
+        assertGenomicsError("t.meme:5: background frequencies sum to inf; each is a fraction from 0 to 1") {
+            try MotifReader.parseMEME("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\nA 1e308 C 1e308 G 0.2 T 0.2\n", source: "t.meme")
+        }
+        assertGenomicsError("t.meme:6: 'A nan' is not a letter of ACGT and its frequency") {
+            try MotifReader.parseMEME("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\nA nan C 0.3 G 0.2 T 0.2\n", source: "t.meme")
+        }
+    }
+
     func testFilesThatAreNotMotifs() throws {
         assertGenomicsError("x.txt: not a motif file seqlens reads; MEME minimal format starts with 'MEME version 4', JASPAR with a '>ID NAME' line") {
             try MotifReader.parse("hello\n", source: "x.txt")
