@@ -39,6 +39,15 @@ public struct ModelBuilder {
         return tensor
     }
 
+    public static func int64Tensor(_ name: String, dims: [Int64], values: [Int64]) -> Onnx_TensorProto {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = dims
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.int64.rawValue)
+        tensor.int64Data = values
+        return tensor
+    }
+
     /// A float tensor stored in an external file (`location`, relative to the model's folder).
     public static func externalFloatTensor(_ name: String, dims: [Int64], location: String, offset: Int = 0) -> Onnx_TensorProto {
         var tensor = Onnx_TensorProto()

@@ -27,11 +27,11 @@ final class BadInputTests: XCTestCase {
 
     func testTruncatedModel() throws {
         let bytes = try Data(contentsOf: URL(fileURLWithPath: model))
-        try assertRefused(["predict", write(bytes.prefix(bytes.count / 3), "cut.onnx"), fasta], mentioning: "cut.onnx: not a valid ONNX model (truncated or corrupt")
+        try assertRefused(["predict", write(bytes.prefix(bytes.count / 3), "cut.onnx"), fasta], mentioning: "cut.onnx: not an ONNX model (protobuf decoding failed: the data ends in the middle of a field; the file is cut short); export it with torch.onnx.export or tf2onnx")
     }
 
     func testCorruptModel() throws {
-        try assertRefused(["predict", write(Data("this is not a model\n".utf8), "text.onnx"), fasta], mentioning: "text.onnx: not a valid ONNX model")
+        try assertRefused(["predict", write(Data("this is not a model\n".utf8), "text.onnx"), fasta], mentioning: "text.onnx: not an ONNX model (protobuf decoding failed: the bytes are not a valid protobuf message); export it with torch.onnx.export or tf2onnx")
     }
 
     func testMissingModel() throws {
@@ -83,5 +83,23 @@ final class BadInputTests: XCTestCase {
         let result = try runSeqlens(["inspect", builder.write(to: directory).path])
         XCTAssertEqual(result.status, 2)
         XCTAssert(result.stdout.contains("supported    no: LSTM not supported"), result.stdout)
+    }
+
+    // Issue 12: what fuzzing crashed now ends in one line and exit 2, through the real binary.
+
+    func testInspectOfACutModelSaysItIsNotAnONNXModel() throws {
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: model))
+        assertRefusal(try runSeqlens(["inspect", write(bytes.prefix(bytes.count / 3), "cut.onnx")]),
+                      "cut.onnx: not an ONNX model (protobuf decoding failed: the data ends in the middle of a field; the file is cut short); export it with torch.onnx.export or tf2onnx")
+    }
+
+    func testInspectSurvivesAHugeKernelAttribute() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.node[1] = ModelBuilder.node("MaxPool", inputs: ["c"], outputs: ["g"], name: "pool",
+                                                        attributes: [ModelBuilder.intsAttribute("kernel_shape", [.max])])
+        let result = try runSeqlens(["inspect", builder.write(to: directory).path])
+        XCTAssertEqual(result.status, 2, result.stderr)
+        let problems = result.stdout.split(separator: "\n").filter { $0.hasPrefix("problem") }
+        XCTAssertEqual(problems, ["problem      model.onnx: node 'pool' (MaxPool): kernel_shape [9223372036854775807] must lie in 1...2147483648; the model is corrupt"], result.stdout)
     }
 }

@@ -46,6 +46,10 @@ struct KernelIO {
         guard index < abstract.count, let value = abstract[index] else { throw missing(index) }
         return value.shape
     }
+    /// The shape of an optional input; nil when the node leaves it out.
+    func optionalShape(_ index: Int) -> [Int]? {
+        index < abstract.count ? abstract[index]?.shape : nil
+    }
     func type(_ index: Int) throws -> ElementType {
         guard index < abstract.count, let value = abstract[index] else { throw missing(index) }
         return value.type

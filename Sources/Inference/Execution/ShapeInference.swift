@@ -8,13 +8,25 @@ extension Op {
         let io = KernelIO(node: node, abstract: inputs)
         switch self {
         case .conv(let attributes):
-            return [(try Conv.outputShape(attributes, input: io.shape(0), weights: io.shape(1), node: node), .float)]
-        case .batchNormalization, .unary, .clip, .softmax, .logSoftmax, .identity:
+            let weights = try io.shape(1)
+            if let bias = io.optionalShape(2), bias != [weights.first ?? 0] {
+                throw InferenceError("node '\(node.name)' (Conv): bias of shape \(bias) needs one value per filter, \(weights.first ?? 0)")
+            }
+            return [(try Conv.outputShape(attributes, input: io.shape(0), weights: weights, node: node), .float)]
+        case .batchNormalization:
+            try Normalization.checkBatchNormParameters(input: io.shape(0), parameters: try (1...4).map { try io.shape($0) }, node: node)
+            return [(try io.shape(0), try io.type(0))]
+        case .softmax(let axis, _), .logSoftmax(let axis, _):
+            let shape = try io.shape(0)
+            _ = try ShapeOps.normalizedAxis(axis, rank: max(shape.count, 1), node: node)
+            return [(shape, try io.type(0))]
+        case .unary, .clip, .identity:
             return [(try io.shape(0), try io.type(0))]
         case .layerNormalization(let axis, _):
             // Optional Mean and InvStdDev outputs keep the normalised axes as 1s.
             let shape = try io.shape(0)
             let first = try ShapeOps.normalizedAxis(axis, rank: shape.count, node: node)
+            try Normalization.checkLayerNormParameters(scale: io.shape(1), bias: io.optionalShape(2), normalizedShape: Array(shape[first...]), node: node)
             let statistics = shape.indices.map { $0 < first ? shape[$0] : 1 }
             return [(shape, .float), (statistics, .float), (statistics, .float)]
         case .binary:
@@ -27,8 +39,10 @@ extension Op {
         case .globalAveragePool, .globalMaxPool:
             let shape = try io.shape(0)
             return [(Array(shape.prefix(2)) + Array(repeating: 1, count: max(0, shape.count - 2)), .float)]
-        case .gemm(_, _, let transA, let transB):
-            return [(try MatrixProduct.gemmShape(io.shape(0), io.shape(1), transA: transA, transB: transB, node: node), .float)]
+        case .gemm(_, let beta, let transA, let transB):
+            let shape = try MatrixProduct.gemmShape(io.shape(0), io.shape(1), transA: transA, transB: transB, node: node)
+            if let c = io.optionalShape(2), beta != 0 { try Broadcast.checkFits(c, shape, label: "C", node: node) }
+            return [(shape, .float)]
         case .matMul:
             return [(try MatrixProduct.matMulShape(io.shape(0), io.shape(1), node: node), try io.type(0))]
         case .flatten(let axis):

@@ -35,11 +35,12 @@ public struct ReceptiveField: Sendable, Equatable {
                 // Kernel extent comes from the weights; kernel_shape may be absent.
                 let kernel = a.spatial.kernelShape.last ?? graph.initializers[node.inputs[1]]?.shape.last ?? 1
                 let dilation = a.spatial.dilations.last ?? 1
-                size += (kernel - 1) * dilation * jump
-                jump *= a.spatial.strides.last ?? 1
+                size = Self.saturating(size, plus: Self.saturating(kernel - 1, times: Self.saturating(dilation, times: jump)))
+                jump = Self.saturating(jump, times: a.spatial.strides.last ?? 1)
             case .maxPool(let a), .averagePool(let a):
-                size += ((a.spatial.kernelShape.last ?? 1) - 1) * (a.spatial.dilations.last ?? 1) * jump
-                jump *= a.spatial.strides.last ?? 1
+                let kernel = a.spatial.kernelShape.last ?? 1, dilation = a.spatial.dilations.last ?? 1
+                size = Self.saturating(size, plus: Self.saturating(kernel - 1, times: Self.saturating(dilation, times: jump)))
+                jump = Self.saturating(jump, times: a.spatial.strides.last ?? 1)
             // Every output reads all positions (a dense layer, or what feeds one), or may.
             case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax:
                 mixesHere = true
@@ -60,5 +61,15 @@ public struct ReceptiveField: Sendable, Equatable {
         if graph.outputs.contains(where: { mixed.contains($0.name) }) { mixes = true }
         positional = deepest
         mixesAllPositions = mixes
+    }
+
+    // Strides compound over layers: a stack of strided layers must not overflow `inspect`.
+    private static func saturating(_ a: Int, times b: Int) -> Int {
+        let (product, overflow) = a.multipliedReportingOverflow(by: b)
+        return overflow ? .max : product
+    }
+    private static func saturating(_ a: Int, plus b: Int) -> Int {
+        let (sum, overflow) = a.addingReportingOverflow(b)
+        return overflow ? .max : sum
     }
 }

@@ -11,8 +11,9 @@ public struct ModelSurvey: Sendable {
 
     public init(contentsOf url: URL) throws {
         let data = try Data(contentsOf: url, options: .mappedIfSafe)
-        guard let model = try? Onnx_ModelProto(serializedBytes: data), model.hasGraph else {
-            throw InferenceError("\(url.lastPathComponent): not a valid ONNX model (truncated or corrupt protobuf)")
+        let model: Onnx_ModelProto
+        do { model = try ONNXImporter.decodedModel(data) } catch let error as InferenceError {
+            throw InferenceError("\(url.lastPathComponent): \(error.description)")
         }
         var counts: [String: Int] = [:]
         for node in model.graph.node {

@@ -24,15 +24,9 @@ public enum ONNXImporter {
     }
 
     public static func load(data: Data, modelDirectory: URL?) throws -> Graph {
-        guard !data.isEmpty else { throw InferenceError("the file is empty, not an ONNX model") }
-        let model: Onnx_ModelProto
-        do {
-            model = try Onnx_ModelProto(serializedBytes: data)
-        } catch {
-            throw InferenceError("not a valid ONNX model (truncated or corrupt protobuf: \(error)); re-export it with torch.onnx.export or tf2onnx")
-        }
-        guard model.hasGraph, !model.graph.output.isEmpty else {
-            throw InferenceError("not a valid ONNX model: it has no graph or no outputs (is this really an .onnx file?)")
+        let model = try decodedModel(data)
+        guard !model.graph.output.isEmpty else {
+            throw InferenceError("not an ONNX model: its graph has no outputs; export it with torch.onnx.export or tf2onnx")
         }
         let opset = model.opsetImport.first { $0.domain.isEmpty || $0.domain == "ai.onnx" }.map { Int($0.version) } ?? 1
         guard opset >= minimumOpset else {
@@ -68,6 +62,21 @@ public enum ONNXImporter {
             inputs: inputs, outputs: outputs, initializers: initializers, nodes: sorted, opset: opset,
             metadata: metadata, producer: [model.producerName, model.producerVersion].filter { !$0.isEmpty }.joined(separator: " ")
         )
+    }
+
+    /// The model message of an .onnx file, or one line saying why the bytes are not one.
+    static func decodedModel(_ data: Data) throws -> Onnx_ModelProto {
+        guard !data.isEmpty else { throw InferenceError("the file is empty, not an ONNX model") }
+        let model: Onnx_ModelProto
+        do {
+            model = try Onnx_ModelProto(serializedBytes: data)
+        } catch {
+            throw InferenceError("not an ONNX model (protobuf decoding failed: \(protobufFailure(error))); export it with torch.onnx.export or tf2onnx")
+        }
+        guard model.hasGraph else {
+            throw InferenceError("not an ONNX model: it has no graph; export it with torch.onnx.export or tf2onnx")
+        }
+        return model
     }
 
     private static func valueInfo(_ proto: Onnx_ValueInfoProto) throws -> ValueInfo {
@@ -132,6 +141,17 @@ public enum ONNXImporter {
             throw InferenceError("the graph has a cycle (at node '\(stuck)'); it is invalid")
         }
         return order.map { nodes[$0] }
+    }
+
+    /// SwiftProtobuf's errors in words: its case names ("malformedProtobuf") mean nothing to users.
+    private static func protobufFailure(_ error: Error) -> String {
+        switch error as? BinaryDecodingError {
+        case .truncated?: "the data ends in the middle of a field; the file is cut short"
+        case .malformedProtobuf?: "the bytes are not a valid protobuf message"
+        case .invalidUTF8?: "a text field is not valid UTF-8"
+        case .messageDepthLimit?: "messages are nested too deeply"
+        default: "the bytes are not a valid protobuf message"
+        }
     }
 
     private static func readReason(_ error: Error) -> String {

@@ -50,12 +50,21 @@ struct ONNXNodeParser {
                 throw InferenceError("node '\(name)' (\(proto.opType)) asks for optional outputs (\(outputs.dropFirst().joined(separator: ", "))) that only training graphs use; export the model in eval mode")
             }
         }
+        /// An integer attribute's values, refused outside `range` before any arithmetic uses them.
+        func bounded(_ attribute: String, _ values: [Int]?, in range: ClosedRange<Int>) throws -> [Int] {
+            guard let values else { return [] }
+            guard values.allSatisfy(range.contains) else {
+                throw InferenceError("node '\(name)' (\(proto.opType)): \(attribute) \(values) must lie in \(range.lowerBound)...\(range.upperBound); the model is corrupt")
+            }
+            return values
+        }
         func spatial() throws -> SpatialAttributes {
-            SpatialAttributes(
-                kernelShape: try attributes.ints("kernel_shape") ?? [],
-                strides: try attributes.ints("strides") ?? [],
-                dilations: try attributes.ints("dilations") ?? [],
-                pads: try attributes.ints("pads") ?? [],
+            let limit = Limits.maximumWindowAttribute
+            return SpatialAttributes(
+                kernelShape: try bounded("kernel_shape", attributes.ints("kernel_shape"), in: 1...limit),
+                strides: try bounded("strides", attributes.ints("strides"), in: 1...limit),
+                dilations: try bounded("dilations", attributes.ints("dilations"), in: 1...limit),
+                pads: try bounded("pads", attributes.ints("pads"), in: 0...limit),
                 autoPad: try attributes.autoPad()
             )
         }
@@ -99,7 +108,8 @@ struct ONNXNodeParser {
             return .constant(name: outputs.first ?? name, value: try attributes.constantValue())
         case .conv:
             try requireInputs(2...3)
-            op = .conv(ConvAttributes(spatial: try spatial(), group: try attributes.int("group") ?? 1))
+            let group = try bounded("group", attributes.int("group").map { [$0] } ?? [1], in: 1...Limits.maximumWindowAttribute)[0]
+            op = .conv(ConvAttributes(spatial: try spatial(), group: group))
         case .batchNormalization:
             try requireInputs(5...5)
             try onlyFirstOutput()

@@ -3,9 +3,9 @@ import ONNXProto
 
 /// Turns ONNX TensorProtos (initializers, Constant values, test data) into engine values.
 package enum ONNXTensorDecoding {
-    /// The most scalars a single tensor may declare (2^31, 8 GiB of float32): anything
-    /// larger is a corrupt or hostile file, refused before allocating.
-    static let maximumScalarCount = 1 << 31
+    /// The most scalars a single tensor may declare: anything larger is a corrupt or hostile
+    /// file, refused before allocating.
+    static let maximumScalarCount = Limits.maximumElementCount
 
     /// - Parameter modelDirectory: the folder external data paths are resolved against.
     package static func value(from proto: Onnx_TensorProto, modelDirectory: URL?) throws -> Value {
@@ -135,8 +135,12 @@ package enum ONNXTensorDecoding {
         }
         defer { try? handle.close() }
         let fileSize = (try? handle.seekToEnd()).map(Int.init) ?? 0
+        guard offset <= fileSize else {
+            throw InferenceError("tensor '\(name)': external data offset \(offset) is beyond the end of '\(location)' (\(fileSize) bytes); the file is corrupt")
+        }
+        // Compared as remaining bytes, so a huge length cannot overflow offset + length.
         let wanted = length ?? (fileSize - offset)
-        guard offset + wanted <= fileSize else {
+        guard wanted <= fileSize - offset else {
             throw InferenceError("tensor '\(name)': external data file '\(location)' is \(fileSize) bytes, too short for offset \(offset) + length \(wanted)")
         }
         try handle.seek(toOffset: UInt64(offset))

@@ -17,6 +17,14 @@ enum Broadcast {
         return result
     }
 
+    /// Checks that a parameter (Gemm's C, LayerNormalization's scale and bias) broadcasts to
+    /// `target` without growing it: `broadcastIfNeeded` reads out of bounds otherwise.
+    static func checkFits(_ parameter: [Int], _ target: [Int], label: String, node: Node) throws {
+        guard parameter.count <= target.count, (try? shape(parameter, target, node: node)) == target else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): \(label) of shape \(parameter) does not broadcast to \(target)")
+        }
+    }
+
     static func apply(_ function: BinaryFunction, _ a: Value, _ b: Value, outputShape: [Int], node: Node, context: ExecutionContext) throws -> Value {
         switch (a, b) {
         case (.float(let x), .float(let y)) where x.shape == y.shape && function != .pow:

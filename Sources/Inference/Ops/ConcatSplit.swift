@@ -41,7 +41,8 @@ extension ShapeOps {
     static func splitSizes(_ shape: [Int], axis: Int, sizes: [Int64]?, outputCount: Int, node: Node) throws -> [Int] {
         let a = try normalizedAxis(axis, rank: shape.count, node: node)
         if let sizes {
-            guard sizes.reduce(0, +) == shape[a], sizes.allSatisfy({ $0 >= 0 }) else {
+            // Sizes are checked one by one first, so their sum cannot overflow.
+            guard sizes.allSatisfy({ $0 >= 0 && $0 <= shape[a] }), sizes.reduce(0, +) == shape[a] else {
                 throw InferenceError("node '\(node.name)' (Split): sizes \(sizes) do not add up to \(shape[a])")
             }
             return sizes.map(Int.init)

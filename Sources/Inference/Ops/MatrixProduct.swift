@@ -21,7 +21,7 @@ enum MatrixProduct {
         var y: [Float]
         var betaForProduct: Float = 0
         if let c, beta != 0 {
-            _ = try Broadcast.shape(c.shape, outputShape, node: node)
+            try Broadcast.checkFits(c.shape, outputShape, label: "C", node: node)
             y = c.broadcastIfNeeded(to: outputShape).scalars
             betaForProduct = beta
         } else {

@@ -28,6 +28,20 @@ enum Normalization {
         return y
     }
 
+    /// BatchNormalization's scale, bias, mean and variance each hold one value per channel (axis 1).
+    static func checkBatchNormParameters(input: [Int], parameters: [[Int]], node: Node) throws {
+        guard input.count >= 2 else { throw InferenceError("node '\(node.name)' (BatchNormalization): input \(input) has no channel axis") }
+        guard parameters.allSatisfy({ $0.reduce(1, *) == input[1] }) else {
+            throw InferenceError("node '\(node.name)' (BatchNormalization): parameters \(parameters) must have \(input[1]) values, one per channel")
+        }
+    }
+
+    /// LayerNormalization's scale and bias broadcast over the normalised axes.
+    static func checkLayerNormParameters(scale: [Int], bias: [Int]?, normalizedShape: [Int], node: Node) throws {
+        try Broadcast.checkFits(scale, normalizedShape, label: "scale", node: node)
+        if let bias { try Broadcast.checkFits(bias, normalizedShape, label: "bias", node: node) }
+    }
+
     /// Normalises over axes [axis, rank), then scales and shifts (both broadcast over those axes).
     /// Also returns the mean and 1/√(variance + ε) of each normalised row (optional outputs).
     static func layerNorm(
@@ -39,11 +53,9 @@ enum Normalization {
         }
         let normalizedShape = Array(x.shape[first...])
         let size = normalizedShape.reduce(1, *)
+        try checkLayerNormParameters(scale: scale.shape, bias: bias?.shape, normalizedShape: normalizedShape, node: node)
         let gamma = scale.broadcastIfNeeded(to: normalizedShape).scalars
         let beta = bias?.broadcastIfNeeded(to: normalizedShape).scalars
-        guard gamma.count == size, beta.map({ $0.count == size }) ?? true else {
-            throw InferenceError("node '\(node.name)' (LayerNormalization): scale/bias do not match normalized shape \(normalizedShape)")
-        }
         let rows = size == 0 ? 0 : x.count / size
         var means = [Float](repeating: 0, count: rows), inverses = means
         var y = x

@@ -13,6 +13,9 @@ extension ShapeOps {
             throw InferenceError("node '\(node.name)' (Pad): \(pads.count) pads for \(axisList.count) axes")
         }
         var amounts = PadAmounts(begin: Array(repeating: 0, count: rank), end: Array(repeating: 0, count: rank), outputShape: shape)
+        guard pads.allSatisfy({ abs($0) <= Limits.maximumElementCount }) else {
+            throw InferenceError("node '\(node.name)' (Pad): pads \(pads) exceed the limit of \(Limits.maximumElementCount); the model is corrupt")
+        }
         for (i, axis) in axisList.enumerated() {
             amounts.begin[axis] = Int(pads[i])
             amounts.end[axis] = Int(pads[i + axisList.count])

@@ -23,13 +23,13 @@ extension ShapeOps {
             throw InferenceError("node '\(node.name)' (Reshape): target shape \(target) is invalid")
         }
         if let axis = inferred.first {
-            let known = result.enumerated().filter { $0.offset != axis }.map(\.element).reduce(1, *)
+            let known = Limits.elementCount(result.enumerated().filter { $0.offset != axis }.map(\.element)) ?? 0
             guard known > 0, count % known == 0 else {
                 throw InferenceError("node '\(node.name)' (Reshape): cannot reshape \(shape) to \(target)")
             }
             result[axis] = count / known
         }
-        guard result.reduce(1, *) == count else {
+        guard Limits.elementCount(result) == count else {
             throw InferenceError("node '\(node.name)' (Reshape): cannot reshape \(shape) (\(count) elements) to \(result)")
         }
         return result
