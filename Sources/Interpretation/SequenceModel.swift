@@ -90,6 +90,11 @@ public final class SequenceModel: @unchecked Sendable {
         } catch let error as InferenceError {
             throw InterpretationError("\(url.lastPathComponent) cannot run on sequences of \(length) nt: \(error.description)")
         }
+        // Results are split per sequence along the first axis, so an op that merges or
+        // reorders the batch (a Reshape to (1, -1), a reduction over axis 0) cannot be read.
+        if let shape = plan.outputShapes[outputName], shape.first != batch {
+            throw InterpretationError("\(url.lastPathComponent): output '\(outputName)' has shape \(shape) for a batch of \(batch) sequences; seqlens needs the batch as the output's first axis (check Reshape and reductions over axis 0)")
+        }
         plans[key] = plan
         return plan
     }

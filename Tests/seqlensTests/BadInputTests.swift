@@ -102,4 +102,13 @@ final class BadInputTests: XCTestCase {
         let problems = result.stdout.split(separator: "\n").filter { $0.hasPrefix("problem") }
         XCTAssertEqual(problems, ["problem      model.onnx: node 'pool' (MaxPool): kernel_shape [9223372036854775807] must lie in 1...2147483648; the model is corrupt"], result.stdout)
     }
+
+    func testPredictRefusesAModelThatMergesTheBatch() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.initializer.append(ModelBuilder.int64Tensor("merged", dims: [2], values: [1, -1]))
+        builder.model.graph.node[3] = ModelBuilder.node("Reshape", inputs: ["f", "merged"], outputs: ["y"], name: "merge")
+        let twoRecords = try write(Data(">a\nACGTACGTAC\n>b\nGGGGCCCCAA\n".utf8), "two.fa")
+        assertRefusal(try runSeqlens(["predict", builder.write(to: directory).path, twoRecords]),
+                      "model.onnx: output 'y' has shape [1, 4] for a batch of 2 sequences; seqlens needs the batch as the output's first axis (check Reshape and reductions over axis 0)")
+    }
 }
