@@ -86,6 +86,10 @@ extension MotifReader {
                 }
                 let total = frequencies.values.reduce(0, +)
                 guard total.isFinite else { throw error(number, "background frequencies sum to \(total); each is a fraction from 0 to 1") }
+                // Logos and scans divide by the background: a letter that never occurs has no odds.
+                if let absent = (0 ..< alphabet.size).first(where: { frequencies[$0] == 0 }) {
+                    throw error(number, "background frequency of \(Character(UnicodeScalar(alphabet.letters[absent]))) is 0; every letter needs a frequency above 0")
+                }
                 guard frequencies.count == alphabet.size, total > 0 else {
                     throw error(number, "background gives \(frequencies.count) of the \(alphabet.size) letters of \(alphabet.lettersString)")
                 }

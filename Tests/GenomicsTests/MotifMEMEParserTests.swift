@@ -111,6 +111,10 @@ final class MotifMEMEParserTests: XCTestCase {
         assertGenomicsError("t.meme:5: background frequencies sum to inf; each is a fraction from 0 to 1") {
             try MotifReader.parseMEME("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\nA 1e308 C 1e308 G 0.2 T 0.2\n", source: "t.meme")
         }
+        // A zero background made `motif --kind bits` trap converting log2(p / 0) to a height.
+        assertGenomicsError("t.meme:5: background frequency of A is 0; every letter needs a frequency above 0") {
+            try MotifReader.parseMEME("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\nA 0 C 0.5 G 0.25 T 0.25\n", source: "t.meme")
+        }
         assertGenomicsError("t.meme:6: 'A nan' is not a letter of ACGT and its frequency") {
             try MotifReader.parseMEME("MEME version 4\n\nALPHABET= ACGT\n\nBackground letter frequencies\nA nan C 0.3 G 0.2 T 0.2\n", source: "t.meme")
         }
