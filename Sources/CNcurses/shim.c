@@ -58,6 +58,10 @@ static struct sigaction curses_winch_action;
 
 static void restore_and_exit(int signal_number) {
     endwin();
+    // Bracketed paste off too, or the shell receives pasted text wrapped in escapes.
+    static const char paste_off[] = "\033[?2004l";
+    ssize_t ignored = write(STDOUT_FILENO, paste_off, sizeof paste_off - 1);
+    (void)ignored;
     _exit(128 + signal_number);
 }
 
@@ -85,6 +89,8 @@ void seqlens_install_signal_handlers(int wake_fd) {
     action.sa_handler = restore_and_exit;
     sigaction(SIGINT, &action, NULL);
     sigaction(SIGTERM, &action, NULL);
+    // A closed terminal (hang-up): restore what can be restored and exit 129.
+    sigaction(SIGHUP, &action, NULL);
 
     memset(&action, 0, sizeof action);
     sigemptyset(&action.sa_mask);
@@ -97,5 +103,6 @@ void seqlens_restore_signal_handlers(void) {
     wake_descriptor = -1;
     signal(SIGINT, SIG_DFL);
     signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
     sigaction(SIGWINCH, &curses_winch_action, NULL);
 }

@@ -23,7 +23,7 @@ public enum TerminalUI {
     }
 
     /// Opens the terminal, runs the app until `app.isFinished`, and always restores the terminal:
-    /// on return, when anything throws, and on SIGINT or SIGTERM (which then exit with 130 or 143).
+    /// on return, when anything throws, and on SIGINT, SIGTERM or SIGHUP (a closed terminal; they then exit with 130, 143 or 129).
     /// Keys arrive in raw mode, so Ctrl-C reaches the app as `.control("c")`. The first event is
     /// `.resize` with the terminal's size.
     public static func run(_ app: some InteractiveApp, colorMode: ColorMode) throws {
