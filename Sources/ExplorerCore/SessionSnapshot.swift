@@ -78,7 +78,7 @@ extension ExplorerState {
 
     /// Changes the view before `start` (command-line choices of record, task, method).
     public mutating func adjustView(_ change: (inout SavedView) throws -> Void) rethrows {
-        let saved = snapshot
+        let saved = snapshot, lastSaved = savedHistories
         var view = saved.view
         try change(&view)
         // Another record opens on the first base the model sees, as the first one does.
@@ -86,5 +86,7 @@ extension ExplorerState {
             view.cursor = fittedWindows[view.record].recordPositions.lowerBound
         }
         restore(histories: saved.histories, view: view)
+        // A view change saves nothing: recovered edits stay unsaved.
+        savedHistories = lastSaved
     }
 }

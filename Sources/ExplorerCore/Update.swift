@@ -86,7 +86,7 @@ extension ExplorerState {
             if mode == .confirmQuit || unsavedRecords == 0 { isFinished = true } else { mode = .confirmQuit }
         case .discardAndQuit: isFinished = true
         case .saved(let summary, let saved):
-            savedHistories = saved
+            savedHistories = Self.shifted(saved, windows: windows, by: 1)  // saved in record positions
             message = summary
             if mode == .confirmQuit { isFinished = true }
 

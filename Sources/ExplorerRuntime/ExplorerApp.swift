@@ -30,6 +30,8 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// saving copies it exactly.
     private let texts: [FASTARecordText?]
     private var started = false
+    /// The histories in the recovery file (nil: no file), so it is rewritten only when they change.
+    private var autosaved: [EditHistory]?
 
     /// Where `s` writes, and what the session file points back to.
     public struct SessionFiles: Sendable {
@@ -51,6 +53,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         public var fasta: URL { URL(fileURLWithPath: prefix + ".fa") }
         public var mutationLog: URL { URL(fileURLWithPath: prefix + ".mutations.tsv") }
         public var session: URL { URL(fileURLWithPath: prefix + ".session.json") }
+        public var recovery: RecoveryFile { RecoveryFile(prefix: prefix) }
 
         /// Where `e` writes: PREFIX.view-N.svg with the first N not taken, so no export overwrites another.
         public func nextView() -> URL {
@@ -116,7 +119,22 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             perform(state.start())
         }
         perform(state.update(action))
+        autosave()
         if state.isFinished { stop() }
+    }
+
+    /// Keeps the recovery file in step with the unsaved edits, synchronously: a kill right after
+    /// an edit must not lose it. Gone once everything is saved or the explorer quits on purpose.
+    private func autosave() {
+        let unsaved = state.hasUnsavedHistory && !state.isFinished ? state.histories : nil
+        guard unsaved != autosaved else { return }
+        do {
+            if unsaved == nil { files.recovery.remove() } else { try files.recovery.write(state.snapshot, files: files) }
+            autosaved = unsaved
+        } catch {
+            autosaved = unsaved  // one message per change, not a retry loop
+            send(.failed("cannot write the recovery file \(files.recovery.url.path): \(error.localizedDescription)"))
+        }
     }
 
     /// Waits until background work has delivered something (for scripted drivers: tests and the
@@ -313,10 +331,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             let row = { (index: Int) in Array(output.scalars[index * tasks ..< (index + 1) * tasks]) }
             return edits.steps.indices.map { (before: row(2 * $0), after: row(2 * $0 + 1)) }
         }
-        let session = SessionFile(model: relative(files.modelPath, to: files.session), sequences: relative(files.sequencesPath, to: files.session),
-                                  annotations: files.annotationsPath.map { relative($0, to: files.session) },
-                                  motifs: files.motifs.map { SessionFile.MotifSelection(file: relative($0.file, to: files.session), names: $0.names, pValue: $0.pValue) },
-                                  snapshot: snapshot)
+        let session = SessionFile(files: files, relativeTo: files.session, snapshot: snapshot)
         try Data(SessionExport.fasta(snapshot, texts: texts)).write(to: files.fasta, options: .atomic)
         try Data(SessionExport.mutationLog(snapshot, taskNames: taskNames, predictions: predictions).utf8).write(to: files.mutationLog, options: .atomic)
         try session.encoded().write(to: files.session, options: .atomic)

@@ -51,6 +51,14 @@ public struct SessionFile: Codable, Sendable, Equatable {
         view = snapshot.view
     }
 
+    /// The session of `snapshot` with the paths of `files`, relative to `url`'s folder where they lie in it.
+    init(files: ExplorerApp.SessionFiles, relativeTo url: URL, snapshot: SessionSnapshot) {
+        self.init(model: ExplorerApp.relative(files.modelPath, to: url), sequences: ExplorerApp.relative(files.sequencesPath, to: url),
+                  annotations: files.annotationsPath.map { ExplorerApp.relative($0, to: url) },
+                  motifs: files.motifs.map { MotifSelection(file: ExplorerApp.relative($0.file, to: url), names: $0.names, pValue: $0.pValue) },
+                  snapshot: snapshot)
+    }
+
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
@@ -79,6 +87,27 @@ public struct SessionFile: Codable, Sendable, Equatable {
             return path.isEmpty ? context.debugDescription : "at \(path): \(context.debugDescription)"
         default: return "\(error)"
         }
+    }
+
+    /// The saved view, refused in one line when it lies outside `records` or the model's tasks, or
+    /// its zoom is not one the explorer offers (at most 3 columns per position, at most a whole record per column).
+    public func checkedView(records: [SequenceRecord], windows: [ModelWindow], taskCount: Int, source: String) throws -> SavedView {
+        guard records.indices.contains(view.record), windows.indices.contains(view.record) else {
+            throw ExplorerError("\(source): view.record \(view.record) is not a record of \(sequences) (it has \(records.count)); was it changed after saving?")
+        }
+        // The cursor may rest on padding ('·'), which lies before 0 and past the record's end.
+        let window = windows[view.record], length = window.recordLength + window.padding
+        guard (-window.leftPadding ..< window.recordLength + window.rightPadding).contains(view.cursor) else {
+            throw ExplorerError("\(source): view.cursor \(view.cursor) lies outside '\(records[view.record].id)' (\(window.recordLength) nt)")
+        }
+        guard (0 ..< max(1, taskCount)).contains(view.task) else {
+            throw ExplorerError("\(source): view.task \(view.task) is not a task of the model (it has \(taskCount))")
+        }
+        guard (1 ... max(1, length)).contains(view.zoomLevel), (1 ... 3).contains(view.columnsPerPosition),
+              view.zoomLevel == 1 || view.columnsPerPosition == 1 else {
+            throw ExplorerError("\(source): view zoom (zoomLevel \(view.zoomLevel), columnsPerPosition \(view.columnsPerPosition)) is not a zoom of the explorer (zoomLevel 1 to \(max(1, length)), columnsPerPosition 1 to 3 at zoomLevel 1)")
+        }
+        return view
     }
 
     /// The histories for `records`, checked against their reference bases.

@@ -32,6 +32,11 @@ struct Explore: ParsableCommand {
         `seqlens explore --session PREFIX.session.json` reopens exactly (edits, undo history, view). \
         PREFIX defaults to the FASTA file's name plus ".edited", in the current directory.
 
+        Every change of the edits is written at once to PREFIX.recovery.json, removed when all is \
+        saved or you quit on purpose: after a crash, kill or closed terminal, the next start with \
+        the same model, FASTA and PREFIX asks (r recover · d discard) before the screen opens; \
+        --recover or --discard-recovery answer without asking.
+
         Annotations (--annotations) are BED (record id in the first column, 0-based start, end, \
         name) or TSV with a header naming record, start, end and motif/name columns, like the \
         ground-truth files in assets/sequences. --motifs scans motifs (MEME or JASPAR files) on \
@@ -89,6 +94,12 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Where s saves: PREFIX.fa, PREFIX.mutations.tsv, PREFIX.session.json.", valueName: "prefix"))
     var saveAs: String?
 
+    @Flag(help: "Put back the unsaved edits of an earlier session that did not end cleanly (PREFIX.recovery.json) without asking.")
+    var recover = false
+
+    @Flag(help: "Delete PREFIX.recovery.json (unsaved edits of an earlier session) without asking, and start afresh.")
+    var discardRecovery = false
+
     @Option(help: ArgumentHelp("The record to start on: an id or a 0-based index.", valueName: "id|index"))
     var record: String?
 
@@ -123,11 +134,13 @@ struct Explore: ParsableCommand {
         }
         guard motifPvalue > 0 && motifPvalue <= 1 else { throw ValidationError("--motif-pvalue must be in (0, 1], e.g. 1e-4") }
         if !motifNames.isEmpty && motifs == nil { throw ValidationError("--motif picks motifs of a --motifs file; give the file too") }
+        if recover && discardRecovery { throw ValidationError("--recover and --discard-recovery contradict each other; give one") }
     }
 
     func run() throws {
         if let snapshot {
-            let app = try makeApp()
+            // No terminal to ask on: the recovery file counts only when --recover says so.
+            let app = try makeApp { _ in recover ? true : nil }
             defer { app.stop() }
             try app.writeSnapshot(to: URL(fileURLWithPath: snapshot))
             return
@@ -137,7 +150,7 @@ struct Explore: ParsableCommand {
                                                       stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1) {
             throw CommandFailure(reason)
         }
-        let app = try makeApp()
+        let app = try makeApp(recovering: askToRecover(edits:))
         // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.
         defer { app.stop() }
         do {
@@ -147,8 +160,11 @@ struct Explore: ParsableCommand {
         }
     }
 
-    /// Loads model, sequences, annotations and session into a ready app.
-    func makeApp() throws -> ExplorerApp {
+    /// Loads model, sequences, annotations and session into a ready app, every input checked
+    /// before the screen opens. When PREFIX.recovery.json holds unsaved edits of this model and
+    /// FASTA, `recovering` (given their count) says whether to put them back (true), delete them
+    /// (false) or leave the file alone (nil).
+    func makeApp(recovering: (Int) throws -> Bool?) throws -> ExplorerApp {
         var sessionFile: SessionFile?
         var modelPath = model ?? "", fastaPath = fasta ?? "", annotationsPath = annotations
         var motifSelection = motifs.map { SessionFile.MotifSelection(file: $0, names: motifNames, pValue: motifPvalue) }
@@ -216,14 +232,38 @@ struct Explore: ParsableCommand {
         // Padding is not counted as N: the records are read as they are.
         warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: loaded, alphabet: sequenceModel.alphabet),
                      ModelWindow.heavyPaddingWarning(ids: loaded.map(\.id), windows: windows), state.annotationsOutsideWindowsWarning]
-        state.showMessages(warnings.compactMap { $0 })
+        let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
+            ?? URL(fileURLWithPath: fastaPath).deletingPathExtension().lastPathComponent + ".edited"
+        let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath,
+                                             motifs: motifSelection, prefix: prefix)
         if let sessionFile, let session {
-            state.restore(histories: try sessionFile.histories(for: records, source: session), view: sessionFile.view)
+            state.restore(histories: try sessionFile.histories(for: records, source: session),
+                          view: try sessionFile.checkedView(records: records, windows: windows, taskCount: taskNames.count, source: session))
         }
+        let recovery = files.recovery
+        var recovered = false
+        if recovery.exists {
+            if discardRecovery {
+                recovery.remove()
+            } else {
+                let file = try recovery.read(modelPath: modelPath, sequencesPath: fastaPath)
+                let restorable = try recovery.restorable(file, records: records, windows: windows, taskCount: taskNames.count)
+                let edits = restorable.histories.reduce(0) { $0 + $1.applied.joined().count }
+                switch try recover ? true : recovering(edits) {
+                case true?:
+                    recovered = true
+                    state.recover(histories: restorable.histories, view: restorable.view)
+                    warnings.insert("recovered \(edits) unsaved edit\(edits == 1 ? "" : "s") from \(Self.fileName(recovery.url.path)) (s saves them)", at: 0)
+                case false?: recovery.remove()
+                case nil: break
+                }
+            }
+        }
+        state.showMessages(warnings.compactMap { $0 })
         if let record { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
         if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
         state.followsTopTask = task == nil && session == nil
-        state.opensOnInformativeRegion = session == nil
+        state.opensOnInformativeRegion = session == nil && !recovered
         state.outputsProbabilities = sequenceModel.outputsProbabilities
         if logits {
             guard sequenceModel.outputsProbabilities else {
@@ -232,12 +272,23 @@ struct Explore: ParsableCommand {
             state.showsLogits = true
         }
         if let method { state.adjustView { $0.method = method } }
-
-        let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
-            ?? URL(fileURLWithPath: fastaPath).deletingPathExtension().lastPathComponent + ".edited"
-        let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath,
-                                             motifs: motifSelection, prefix: prefix)
         return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts)
+    }
+
+    /// Asks on the terminal, before the screen opens, whether to put back `edits` unsaved edits.
+    func askToRecover(edits: Int) throws -> Bool? {
+        let question = "seqlens: \(edits) edit\(edits == 1 ? "" : "s") from an earlier session that did not end cleanly: r recover · d discard? "
+        while true {
+            FileHandle.standardError.write(Data(question.utf8))
+            guard let answer = readLine() else {
+                throw CommandFailure("no answer about the unsaved edits of an earlier session; start with --recover or --discard-recovery")
+            }
+            switch answer.lowercased().trimmingCharacters(in: .whitespaces) {
+            case "r": return true
+            case "d": return false
+            default: continue
+            }
+        }
     }
 
     /// A file as the one-line message area names it: its name, the folders would crowd it out.

@@ -39,7 +39,9 @@ final class TmuxSession {
         set -g escape-time 0
 
         """.write(to: config, atomically: true, encoding: .utf8)
-        try tmux(["-f", config.path, "new-session", "-d", "-s", target, "-x", "\(width)", "-y", "\(height)", command])
+        // The command runs in the private folder: files it writes beside itself (the recovery file of
+        // PREFIX defaulting to the current folder) go with the server.
+        try tmux(["-f", config.path, "new-session", "-d", "-c", directory.path, "-s", target, "-x", "\(width)", "-y", "\(height)", command])
     }
 
     deinit { kill() }
