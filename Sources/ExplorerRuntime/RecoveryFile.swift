@@ -13,7 +13,24 @@ public struct RecoveryFile: Sendable {
     public var exists: Bool { FileManager.default.fileExists(atPath: url.path) }
 
     public func write(_ snapshot: SessionSnapshot, files: ExplorerApp.SessionFiles) throws {
-        try SessionFile(files: files, relativeTo: url, snapshot: snapshot).encoded().write(to: url, options: .atomic)
+        try replace(with: SessionFile(files: files, relativeTo: url, snapshot: snapshot).encoded())
+    }
+
+    /// Atomic like `Data.write(options: .atomic)` (a reader sees the old file or the new one),
+    /// without its fsync: that costs ~7 ms on every edit here (0.3 ms without), and a killed
+    /// process loses nothing the kernel already holds.
+    private func replace(with data: Data) throws {
+        let temporary = url.path + ".\(getpid()).tmp"
+        let descriptor = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        guard descriptor >= 0 else { throw ExplorerError("cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let written = writeBytes(data, to: descriptor)
+        let writeError = errno
+        close(descriptor)
+        guard written == data.count, rename(temporary, url.path) == 0 else {
+            let reason = String(cString: strerror(written == data.count ? errno : writeError))
+            unlink(temporary)
+            throw ExplorerError("cannot write \(url.path): \(reason)")
+        }
     }
 
     public func remove() { try? FileManager.default.removeItem(at: url) }
@@ -49,4 +66,9 @@ public struct RecoveryFile: Sendable {
             throw ExplorerError("\(error.description) (to drop the unsaved edits, start with --discard-recovery)")
         }
     }
+}
+
+/// write(2) of `data` (outside the type, whose own `write` would shadow it): the bytes written, or -1.
+private func writeBytes(_ data: Data, to descriptor: Int32) -> Int {
+    data.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
 }

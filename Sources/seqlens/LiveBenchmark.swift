@@ -48,7 +48,8 @@ struct LiveBenchmark {
         let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath ?? "random.fa", annotationsPath: nil, prefix: scratch)
         // As `seqlens explore`: one BLAS thread for the fast lane, every core for the slow one.
         let app = ExplorerApp(state: state, model: model, files: files, threads: 1)
-        defer { app.stop() }
+        // The edits are autosaved for recovery: nothing to keep once the run ends.
+        defer { app.stop(); files.recovery.remove() }
 
         func now() -> Double { Double(DispatchTime.now().uptimeNanoseconds) / 1e6 }
         func failIfError() throws {
