@@ -19,11 +19,14 @@ public enum NPYArray: Sendable {
 /// NumPy's .npy format (version 1.0/2.0, little-endian, C order): the array files
 /// numpy, tangermeme and friends read and write.
 public enum NPY {
+    /// numpy's own limit on a header (`max_header_size`).
+    static let maximumHeaderLength = 10_000
+
     /// Reads float32/float64 (as Float) or int32/int64 (as Int64) arrays.
     public static func read(contentsOf url: URL) throws -> Value {
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw InferenceError("\(url.path): cannot read (\((error as NSError).localizedDescription))")
+            throw InferenceError("\(url.path): cannot be read; check it is a file you may read")
         }
         do { return try decode(data) } catch let error as InferenceError {
             throw InferenceError("\(url.lastPathComponent): \(error.description)")
@@ -55,10 +58,12 @@ public enum NPY {
             headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
             headerStart = 12
         }
+        // numpy itself refuses headers over 10000 bytes (max_header_size); a longer one is corrupt.
+        guard headerLength <= maximumHeaderLength else { throw InferenceError(".npy header declares \(headerLength) bytes, more than numpy writes (\(maximumHeaderLength)); the file is corrupt") }
         guard headerStart + headerLength <= bytes.count else { throw InferenceError("truncated .npy header") }
         let header = String(decoding: bytes[headerStart ..< headerStart + headerLength], as: UTF8.self)
         guard let descr = field("descr", in: header), let shapeText = field("shape", in: header) else {
-            throw InferenceError("unreadable .npy header: \(header)")
+            throw InferenceError("unreadable .npy header: \(header.count > 80 ? header.prefix(80) + "…" : header)")
         }
         if field("fortran_order", in: header) == "True" {
             throw InferenceError(".npy array is in Fortran order; save it with numpy.ascontiguousarray")
@@ -72,7 +77,7 @@ public enum NPY {
         var count = 1
         for dim in shape {
             let (product, overflow) = count.multipliedReportingOverflow(by: dim)
-            guard !overflow, product <= ONNXTensorDecoding.maximumScalarCount else { throw InferenceError("absurd .npy shape \(shape)") }
+            guard !overflow, product <= ONNXTensorDecoding.maximumScalarCount else { throw InferenceError(".npy shape \(shape) holds more than \(ONNXTensorDecoding.maximumScalarCount) values, the most seqlens reads; the file is corrupt or too large") }
             count = product
         }
         let body = data.dropFirst(headerStart + headerLength)
@@ -88,7 +93,7 @@ public enum NPY {
         if descr.hasPrefix("<U"), let width = Int(descr.dropFirst(2)), width > 0 {
             // UTF-32 code points, `width` per element, NUL-padded.
             let (total, overflow) = count.multipliedReportingOverflow(by: width)
-            guard !overflow, total <= ONNXTensorDecoding.maximumScalarCount else { throw InferenceError("absurd .npy shape \(shape) of \(descr)") }
+            guard !overflow, total <= ONNXTensorDecoding.maximumScalarCount else { throw InferenceError(".npy shape \(shape) of \(descr) holds more than \(ONNXTensorDecoding.maximumScalarCount) characters, the most seqlens reads; the file is corrupt or too large") }
             let points = try load(UInt32.self, elements: total)
             let strings = (0..<count).map { element in
                 String(String.UnicodeScalarView(points[element * width ..< (element + 1) * width].prefix { $0 != 0 }.compactMap(Unicode.Scalar.init)))
