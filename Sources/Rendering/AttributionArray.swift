@@ -35,6 +35,9 @@ public struct AttributionArray: Sendable {
         guard first == alphabetSize || second == alphabetSize else {
             throw RenderingError("shape \(shown) has no axis of \(alphabetSize) letters; expected (N, \(alphabetSize), L) or (N, L, \(alphabetSize))")
         }
+        guard !values.isEmpty else {
+            throw RenderingError("shape \(shown) is empty: it holds no maps or no positions, so there is nothing to draw")
+        }
         var note: String?
         let chosen: Layout
         if let layout {

@@ -13,10 +13,20 @@ public enum LogoKind: Hashable, Sendable {
     /// Signed values as given (attributions, ISM means): positives above the baseline, negatives below.
     case attribution
 
+    /// The largest height drawn: stacks of letters and zoomed-out columns (sums over up to a
+    /// million positions) then stay finite in Float. inf and nan have no height and draw as 0.
+    public static let largestHeight: Float = 1e30
+
+    static func drawable(_ value: Float) -> Float {
+        value.isFinite ? min(largestHeight, max(-largestHeight, value)) : 0
+    }
+
     /// The heights to stack, column by column.
     public func heights(of matrix: PositionMatrix) -> PositionMatrix {
         let size = matrix.letters.count
-        if self == .attribution { return matrix }
+        if self == .attribution {
+            return PositionMatrix(letters: matrix.letters, length: matrix.length, values: matrix.values.map(Self.drawable))
+        }
         var heights = matrix
         for position in 0 ..< matrix.length {
             let column = matrix.column(position).map { max(0, Double($0)) }
