@@ -22,7 +22,7 @@ public enum FASTAReader {
             // Mapping avoids a copy of large genomes; the parser only reads the bytes once.
             data = try Data(contentsOf: url, options: .mappedIfSafe)
         } catch {
-            throw GenomicsError("\(path): cannot be read (\(error.localizedDescription)); check its permissions")
+            throw GenomicsError("\(path): cannot be read (\(fileErrorReason(error))); check its permissions")
         }
         return try parse(data, source: path)
     }

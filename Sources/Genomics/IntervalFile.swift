@@ -69,7 +69,7 @@ public enum IntervalFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw GenomicsError("\(path): cannot be read (\(error.localizedDescription)); check its permissions")
+            throw GenomicsError("\(path): cannot be read (\(fileErrorReason(error))); check its permissions")
         }
         // Say "compressed" or "binary" up front rather than complain about some column on line 1.
         if data.count >= 2 && data[data.startIndex] == 0x1F && data[data.startIndex + 1] == 0x8B {

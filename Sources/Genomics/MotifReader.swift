@@ -35,7 +35,7 @@ public enum MotifReader {
         if isDirectory.boolValue { throw GenomicsError("\(path): is a directory; give the path of a MEME or JASPAR motif file") }
         let data: Data
         do { data = try Data(contentsOf: url) } catch {
-            throw GenomicsError("\(path): cannot be read (\(error.localizedDescription)); check its permissions")
+            throw GenomicsError("\(path): cannot be read (\(fileErrorReason(error))); check its permissions")
         }
         guard let text = String(data: data, encoding: .utf8) else {
             throw GenomicsError("\(path): is not text; give a MEME (.meme) or JASPAR (.jaspar) motif file")

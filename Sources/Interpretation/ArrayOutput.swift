@@ -111,7 +111,7 @@ public struct ArrayOutput: Sendable {
         } catch let error as InterpretationError {
             throw error
         } catch {
-            throw InterpretationError("\(url.path): cannot write (\((error as NSError).localizedDescription))")
+            throw InterpretationError("\(url.path): cannot write (\(fileErrorReason(error)))")
         }
     }
 }

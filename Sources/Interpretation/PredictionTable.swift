@@ -63,7 +63,7 @@ public struct PredictionTable: Sendable {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw InterpretationError("\(url.path): cannot write (\((error as NSError).localizedDescription))")
+            throw InterpretationError("\(url.path): cannot write (\(fileErrorReason(error)))")
         }
     }
 }
