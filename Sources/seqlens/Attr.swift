@@ -81,18 +81,21 @@ struct AttributionOptions: ParsableArguments {
     @Option(help: "The task to attribute: an index or a name (any letter case).") var target: String = "0"
     @Flag(help: "Subtract the alphabet mean of the gradient at each position (gradient correction).") var corrected = false
     @OptionGroup var logitsOption: LogitsOption
-    @Option(help: "Integrated gradients: path steps.") var steps: Int = 50
+    @Option(help: "Integrated gradients: path steps, at most 10000.") var steps: Int = 50
     @Option(help: ArgumentHelp("Integrated gradients: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid.", valueName: "method"))
     var quadrature: String = Quadrature.gaussLegendre.rawValue
     @Option(help: ArgumentHelp("Integrated gradients: zeros, uniform (0.25) or shuffled (dinucleotide shuffles; averaged).", valueName: "baseline"))
     var baseline: String = "zeros"
-    @Option(help: "Integrated gradients with --baseline shuffled: how many shuffles.") var shuffles: Int = 10
-    @Option(help: "SmoothGrad: noisy samples per sequence.") var samples: Int = 5
+    @Option(help: "Integrated gradients with --baseline shuffled: how many shuffles, at most 1000.") var shuffles: Int = 10
+    @Option(help: "SmoothGrad: noisy samples per sequence, at most 10000.") var samples: Int = 5
     @Option(help: "SmoothGrad: standard deviation of the Gaussian noise.") var sigma: Float = 1
     @Option(help: "Seed for noise and shuffles.") var seed: UInt64 = 0
 
     func validate() throws {
-        guard steps > 0, samples > 0, shuffles > 0, sigma >= 0 else { throw ValidationError("--steps, --samples and --shuffles must be positive, --sigma not negative") }
+        try OptionLimits.check(steps, in: OptionLimits.steps, option: "--steps")
+        try OptionLimits.check(samples, in: OptionLimits.samples, option: "--samples")
+        try OptionLimits.check(shuffles, in: OptionLimits.shuffles, option: "--shuffles")
+        try OptionLimits.check(Double(sigma), atLeast: 0, option: "--sigma")
     }
 
     /// `logo --method ism`: the ISM-derived map, computed by mutagenesis rather than gradients.

@@ -31,7 +31,7 @@ struct Benchmark: ParsableCommand {
     @Argument(help: "An ONNX model file.")
     var model: String
 
-    @Option(help: "Sequence length (default: the model's fixed length, else 1000).")
+    @Option(help: "Sequence length, at most 1000000 (default: the model's fixed length, else 1000).")
     var length: Int?
 
     @Option(help: "Minimum seconds to keep timing.")
@@ -51,7 +51,7 @@ struct Benchmark: ParsableCommand {
     @Option(help: ArgumentHelp("--live: the record to edit, an id or a 0-based index (default: the first).", valueName: "id|index"))
     var record: String?
 
-    @Option(help: "--live: number of edits.")
+    @Option(help: "--live: number of edits, at most 100000.")
     var edits: Int = 30
 
     @Option(help: ArgumentHelp("--live: ms between edits; 0 waits for every result after each edit.", valueName: "ms"))
@@ -64,7 +64,11 @@ struct Benchmark: ParsableCommand {
     var timeout: Double = 600
 
     func validate() throws {
-        if live && edits < 1 { throw ValidationError("--edits must be at least 1") }
+        if live { try OptionLimits.check(edits, in: OptionLimits.edits, option: "--edits") }
+        if let length { try OptionLimits.check(length, in: OptionLimits.length, option: "--length") }
+        try OptionLimits.check(seconds, atLeast: 0, option: "--seconds")
+        try OptionLimits.check(interval, atLeast: 0, option: "--interval")
+        try OptionLimits.check(timeout, atLeast: 0, option: "--timeout")
         if !live && (fasta != nil || record != nil) { throw ValidationError("--fasta and --record go with --live") }
     }
 

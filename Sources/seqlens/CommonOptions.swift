@@ -7,18 +7,18 @@ import Rendering
 
 /// Options every command that runs a model shares.
 struct ComputeOptions: ParsableArguments {
-    @Option(help: "Sequences per forward pass.")
+    @Option(help: "Sequences per forward pass, at most 4096.")
     var batch: Int = 64
 
     // Optional so that --help says "all cores" rather than this machine's count.
-    @Option(name: .customLong("threads"), help: "CPU threads (default: all cores).")
+    @Option(name: .customLong("threads"), help: "CPU threads, at most 256 (default: all cores).")
     var requestedThreads: Int?
 
-    var threads: Int { requestedThreads ?? ProcessInfo.processInfo.activeProcessorCount }
+    var threads: Int { requestedThreads ?? min(ProcessInfo.processInfo.activeProcessorCount, OptionLimits.threads.upperBound) }
 
     func validate() throws {
-        guard batch > 0 else { throw ValidationError("--batch must be at least 1") }
-        guard threads > 0 else { throw ValidationError("--threads must be at least 1") }
+        try OptionLimits.check(batch, in: OptionLimits.batch, option: "--batch")
+        if let requestedThreads { try OptionLimits.check(requestedThreads, in: OptionLimits.threads, option: "--threads") }
     }
 }
 
@@ -147,7 +147,8 @@ func warn(_ message: String) {
 
 /// Loads a model, naming the path in every error.
 func loadModel(_ path: String, outputName: String? = nil) throws -> SequenceModel {
-    try SequenceModel(contentsOf: URL(fileURLWithPath: path), outputName: outputName)
+    try refuseIfNotRegularFile(path, kind: "an ONNX model")
+    return try SequenceModel(contentsOf: URL(fileURLWithPath: path), outputName: outputName)
 }
 
 /// Reads FASTA records, all of them or the one `--record` names (an id or a 0-based index).
@@ -155,6 +156,7 @@ func loadModel(_ path: String, outputName: String? = nil) throws -> SequenceMode
 /// the records returned. Letters outside `alphabet` are warned about here; nil leaves that to a
 /// caller that picks its record later (`show`), so only the record used is warned about.
 func readRecords(_ path: String, alphabet: Alphabet?, choosing record: String? = nil) throws -> [SequenceRecord] {
+    try refuseIfNotRegularFile(path, kind: "a FASTA file")
     let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: path))
     let unique = SequenceRecord.uniquingIDs(read)
     var records = unique, originals = read
@@ -242,6 +244,9 @@ extension HeatmapCommand: TakesModelAndFASTA {}
 /// Refuses MODEL and FASTA given the other way round (a newcomer's mistake that would otherwise
 /// read as "not a valid ONNX model"). Told from the content: FASTA text starts with '>'.
 func refuseSwappedArguments(model: String, fasta: String) throws {
+    // Sniffing the content opens the files: a FIFO would block here.
+    try refuseIfNotRegularFile(model, kind: "an ONNX model")
+    try refuseIfNotRegularFile(fasta, kind: "a FASTA file")
     guard looksLikeFASTA(model) else { return }
     let name = URL(fileURLWithPath: model).lastPathComponent
     if URL(fileURLWithPath: fasta).pathExtension.lowercased() == "onnx" || looksLikeONNX(fasta) {

@@ -171,6 +171,7 @@ func mutagenesisMatrices(model: SequenceModel, sequence: [UInt8], window: Range<
 /// The intervals of a BED/TSV file on the input's record, moved to the columns the model sees;
 /// those the model does not see (whole or in part, after --crop/--pad) are named in one line.
 func readAnnotations(_ path: String, for input: ModelInput) throws -> [Annotation] {
+    try refuseIfNotRegularFile(path, kind: "a .bed or .tsv file")
     let intervals = try IntervalFile.read(contentsOf: URL(fileURLWithPath: path)).filter { $0.record == input.record.id }
     let seen = input.origin ..< input.origin + input.record.length
     let outside = intervals.filter { !($0.positions.lowerBound >= seen.lowerBound && $0.positions.upperBound <= seen.upperBound) }

@@ -50,10 +50,11 @@ struct MotifCommand: ParsableCommand {
     enum Kind: String, ExpressibleByArgument, CaseIterable { case bits, probability, weight }
 
     func validate() throws {
-        guard pseudocount >= 0 else { throw ValidationError("--pseudocount must be 0 or more") }
+        guard pseudocount.isFinite, pseudocount >= 0 else { throw ValidationError("--pseudocount must be a finite number, 0 or more") }
     }
 
     func run() throws {
+        try refuseIfNotRegularFile(self.motifs, kind: "a MEME or JASPAR motif file")
         let motifs = try MotifReader.read(contentsOf: URL(fileURLWithPath: self.motifs), pseudocount: pseudocount)
         if list {
             var table = "id\tname\twidth\tbits\tconsensus\n"

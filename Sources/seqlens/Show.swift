@@ -97,6 +97,7 @@ struct Show: ParsableCommand {
         if let record = records?[index], let warning = SequenceRecord.ambiguityWarning(records: [record], alphabet: alphabet) { warn(warning) }
         let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
         let positions = try range?.columns(length: maps.length, origin: origin, context: origin == 0 ? "" : " that \(label) holds of this record") ?? 0 ..< maps.length
+        try Self.refuseNonFinite(matrix, positions: positions, origin: origin, map: index, label: label)
 
         var notes = ["\(maps.shapeDescription) · positions \(origin + positions.lowerBound)–\(origin + positions.upperBound)"
                      + (origin == 0 ? " of \(maps.length)" : positions.count == maps.length ? "" : " of the array's \(origin)–\(origin + maps.length)")]
@@ -173,6 +174,7 @@ struct Show: ParsableCommand {
     static func load(_ url: URL, key: String?) throws -> (label: String, tensor: Tensor<Float>, labels: ArrayLabels) {
         let file = url.lastPathComponent
         let value: NPYArray, label: String
+        try refuseIfNotRegularFile(url.relativePath, kind: "a .npy or .npz file")
         var labels = ArrayLabels()
         switch url.pathExtension.lowercased() {
         case "npy":
@@ -251,15 +253,24 @@ struct Show: ParsableCommand {
                                         : "no record '\(record)' in \(idsFrom ?? "\(source)'s FASTA file"); give an id or an index from 0 to \(count - 1)")
     }
 
+    /// inf and nan have no height to draw; refused in one line naming the first, before any drawing.
+    private static func refuseNonFinite(_ matrix: PositionMatrix, positions: Range<Int>, origin: Int, map: Int, label: String) throws {
+        for position in positions {
+            for letter in matrix.letters.indices where !matrix[letter, position].isFinite {
+                throw RenderingError("\(label): map \(map) holds \(matrix[letter, position]) at position \(origin + position) (letter \(matrix.letters[letter])); only finite values can be drawn, e.g. after numpy.nan_to_num")
+            }
+        }
+    }
+
     private static func shapeText(_ shape: [Int]) -> String { "(" + shape.map(String.init).joined(separator: ", ") + ")" }
 }
 
 /// Options of every command that draws a figure, and the drawing itself.
 struct DrawingOptions: ParsableArguments {
-    @Option(help: "Width of text output in columns (default: the terminal's width, or 100 when not a terminal).")
+    @Option(help: "Width of text output in columns, 24 to 1000 (default: the terminal's width, or 100 when not a terminal).")
     var width: Int?
 
-    @Option(help: "Height of the logo in rows of text output.")
+    @Option(help: "Height of the logo in rows of text output, 2 to 200.")
     var height = 10
 
     @Option(help: ArgumentHelp("Positions per column (default: as few as fit the width; short ranges are widened).", valueName: "n"))
@@ -282,9 +293,9 @@ struct DrawingOptions: ParsableArguments {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case ansi, svg }
 
     func validate() throws {
-        if let width, width < 24 { throw ValidationError("--width must be at least 24") }
-        guard height >= 2 else { throw ValidationError("--height must be at least 2") }
-        if let zoom, zoom < 1 { throw ValidationError("--zoom must be at least 1") }
+        if let width { try OptionLimits.check(width, in: OptionLimits.width, option: "--width") }
+        try OptionLimits.check(height, in: OptionLimits.height, option: "--height")
+        if let zoom { try OptionLimits.check(zoom, in: OptionLimits.zoom, option: "--zoom") }
         // Refused before any work: -o logo.png would otherwise get ANSI text after a long run.
         if let output, !URL(fileURLWithPath: output).pathExtension.isEmpty {
             let text = ["txt", "ans"]
@@ -311,14 +322,14 @@ struct DrawingOptions: ParsableArguments {
                 if let url { try ANSIWriter.write(canvas, depth: depth, to: url) } else { FileHandle.standardOutput.write(Data(ANSIWriter.render(canvas, depth: depth).utf8)) }
             }
         } catch {
-            throw RenderingError("\(output ?? "stdout"): cannot write (\(error.localizedDescription)); check the folder exists and is writable")
+            throw RenderingError("\(output ?? "stdout"): cannot write (\(fileErrorReason(error))); check the folder exists and is writable")
         }
     }
 
     private func terminalWidth() -> Int? {
         var size = winsize()
         guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return max(24, Int(size.ws_col))
+        return min(OptionLimits.width.upperBound, max(OptionLimits.width.lowerBound, Int(size.ws_col)))
     }
 }
 

@@ -65,7 +65,7 @@ struct Variant: ParsableCommand {
         }
         if let output {
             do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw InterpretationError("\(output): cannot write (\((error as NSError).localizedDescription))")
+                throw InterpretationError("\(output): cannot write (\(fileErrorReason(error)))")
             }
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
