@@ -16,6 +16,7 @@ struct Inspect: ParsableCommand {
     var json = false
 
     func run() throws {
+        try refuseIfNotRegularFile(model, kind: "an ONNX model")
         let url = URL(fileURLWithPath: model)
         let report: ModelReport
         var usable = true

@@ -37,6 +37,8 @@ final class HardeningTests: XCTestCase {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         assertRefusal(try runSeqlens(["show", folder.path]), "\(folder.path): is a directory; give the path of a .npy or .npz file")
         assertRefusal(try runSeqlens(["show", "/dev/null"]), "/dev/null: is a device; give the path of a .npy or .npz file")
+        // inspect used to pass Foundation's "NSCocoaErrorDomain error 256" through.
+        assertRefusal(try runSeqlens(["inspect", directory.path]), "\(directory.path): is a directory; give the path of an ONNX model")
         let fifo = directory.appendingPathComponent("pipe").path
         XCTAssertEqual(mkfifo(fifo, 0o600), 0)
         // Opening a FIFO blocks until a writer comes: these would hang, not fail.
