@@ -246,24 +246,25 @@ final class ExploreEndToEndTests: XCTestCase {
     }
 
     func testSIGTERMRestoresTheTerminalAndExits143() throws {
+        try assertSignalRestoresTheTerminal("-TERM", exitStatus: 143)
+    }
+
+    /// A closed terminal (SSH dropped, window closed) sends SIGHUP.
+    func testSIGHUPRestoresTheTerminalAndExits129() throws {
+        try assertSignalRestoresTheTerminal("-HUP", exitStatus: 129)
+    }
+
+    /// Sends `signal` to the explorer and checks the wrapper's report: terminal settings as before,
+    /// exit status 128 + the signal's number.
+    func assertSignalRestoresTheTerminal(_ signal: String, exitStatus: Int, file: StaticString = #filePath, line: UInt = #line) throws {
         let tmux = try startWrappedExplorer()
         // The wrapper shell's child is the explorer (env execs it).
         let shell = try tmux.panePID()
-        let pkill = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-TERM", "-P", String(shell)])
+        let pkill = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: [signal, "-P", String(shell)])
         pkill.waitUntilExit()
-        XCTAssertEqual(pkill.terminationStatus, 0, "pkill found the explorer")
+        XCTAssertEqual(pkill.terminationStatus, 0, "pkill found the explorer", file: file, line: line)
         let screen = try tmux.waitFor("EXIT-STATUS")
-        XCTAssertTrue(screen.contains("STTY-SAME EXIT-STATUS 143"), screen.joined(separator: "\n"))
-    }
-
-    func testSIGHUPRestoresTheTerminalAndExits129() throws {
-        let tmux = try startWrappedExplorer()
-        let shell = try tmux.panePID()
-        let pkill = try Process.run(URL(fileURLWithPath: "/usr/bin/pkill"), arguments: ["-HUP", "-P", String(shell)])
-        pkill.waitUntilExit()
-        XCTAssertEqual(pkill.terminationStatus, 0, "pkill found the explorer")
-        let screen = try tmux.waitFor("EXIT-STATUS")
-        XCTAssertTrue(screen.contains("STTY-SAME EXIT-STATUS 129"), screen.joined(separator: "\n"))
+        XCTAssertTrue(screen.contains("STTY-SAME EXIT-STATUS \(exitStatus)"), screen.joined(separator: "\n"), file: file, line: line)
     }
 
     /// Killed outright (nothing can run on SIGKILL) after an edit: the next start with the same
