@@ -9,6 +9,12 @@ import Foundation
 public enum FASTAReader {
     /// Reads and parses a FASTA file; messages name the file by the path as given (`url.relativePath`).
     public static func read(contentsOf url: URL) throws -> [SequenceRecord] {
+        try parse(contents(of: url), source: url.relativePath)
+    }
+
+    /// A FASTA file's bytes (memory-mapped where safe), for callers that also need the text as
+    /// written; the same one-line errors as `read`.
+    public static func contents(of url: URL) throws -> Data {
         let path = url.relativePath
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
@@ -24,7 +30,7 @@ public enum FASTAReader {
         } catch {
             throw GenomicsError("\(path): cannot be read (\(fileErrorReason(error))); check its permissions")
         }
-        return try parse(data, source: path)
+        return data
     }
 
     /// Parses FASTA bytes; `source` names them in error messages (usually the file path).

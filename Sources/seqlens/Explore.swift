@@ -185,7 +185,9 @@ struct Explore: ParsableCommand {
         }
         if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath) }
         let sequenceModel = try loadModel(modelPath, outputName: outputName)
-        let read = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fastaPath))
+        let fastaURL = URL(fileURLWithPath: fastaPath)
+        let fastaBytes = try FASTAReader.contents(of: fastaURL)
+        let read = try FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let loaded = SequenceRecord.uniquingIDs(read)
         // Records keep their own positions; the windows say where each lies in the model's input.
@@ -193,7 +195,7 @@ struct Explore: ParsableCommand {
             ?? loaded.map { ModelWindow.whole($0.length) }
         // Each record's text as written: saving copies it, and its soft-masked (lower-case) bases
         // are shown as such.
-        let fileTexts = (try? Data(contentsOf: URL(fileURLWithPath: fastaPath))).map { FASTARecordText.split(Array($0)) } ?? []
+        let fileTexts = FASTARecordText.split(Array(fastaBytes))
         let texts: [FASTARecordText?] = loaded.indices.map { index in
             guard fileTexts.count == read.count, loaded.count == read.count else { return nil }
             let text = fileTexts[index]
