@@ -62,11 +62,14 @@ bench: deps build $(VENV)/bin/python
 	$(VENV)/bin/python bench/live.py --markdown-out bench/out/live.md
 
 ## fuzz: build the libFuzzer harnesses in Fuzz/ (swiftc -sanitize=fuzzer,address) and run each for
-## FUZZ_SECONDS (default 60); crashes go to Fuzz/crashes-open/<reader>/ (see docs/FUZZING.md)
+## FUZZ_SECONDS (default 60) or FUZZ_RUNS executions; FUZZ_READERS picks harnesses; crashes go to
+## Fuzz/crashes-open/<reader>/ (see docs/FUZZING.md)
 FUZZ_SECONDS ?= 60
-fuzz:
+FUZZ_RUNS ?= -1
+fuzz: deps
+	$(SWIFT) build -c release --product seqlens
 	SWIFTC=$(SWIFT)c Fuzz/build.sh
-	FUZZ_SECONDS=$(FUZZ_SECONDS) Fuzz/run.sh
+	FUZZ_SECONDS=$(FUZZ_SECONDS) FUZZ_RUNS=$(FUZZ_RUNS) Fuzz/run.sh
 
 ## proto: regenerate Sources/ONNXProto from the onnx package's onnx.proto
 proto: $(VENV)/bin/python

@@ -73,7 +73,7 @@ let package = Package(
         ),
         // Checks the sources' imports against the layers of docs/ARCHITECTURE.md.
         .testTarget(name: "ArchitectureTests"),
-        .testTarget(name: "GenomicsTests", dependencies: ["Genomics"]),
+        .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),

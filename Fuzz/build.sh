@@ -1,19 +1,64 @@
 #!/bin/sh
 # Builds the libFuzzer harnesses (Fuzz/<reader>.swift) into .build/fuzz/<reader>.
-# The Genomics module is compiled here with -sanitize=fuzzer,address (coverage + ASan), apart
-# from the package build, so `swift build` and `make test` never see the fuzz targets.
+# Each module is compiled here with swiftc, apart from the package build, so `swift build` and
+# `make test` never see the fuzz targets. The modules that hold readers get
+# -sanitize=fuzzer,address (coverage + ASan); their dependencies (SwiftProtobuf, ZIPFoundation,
+# the generated ONNX messages, the drawing modules) are plain -O: coverage there would only
+# steer the fuzzer into code seqlens does not own. Needs the package's checkouts: run
+# `swift build` (or `make build`) once first.
 set -eu
 cd "$(dirname "$0")/.."
 SWIFTC=${SWIFTC:-swiftc}
 OUT=.build/fuzz
-FLAGS="-O -sanitize=fuzzer,address -parse-as-library -package-name seqlens"
+CHECKOUTS=.build/checkouts
+# ZIPFoundation's zlib module map is needed by every module that imports ZIPFoundation.
+COMMON="-O -parse-as-library -package-name seqlens -I $OUT -L $OUT -I $CHECKOUTS/ZIPFoundation/Sources/CZLib"
+FUZZED="-sanitize=fuzzer,address"
+BLAS="-I Sources/CBLAS -Xcc $(pkg-config --cflags-only-I openblas)"
 mkdir -p "$OUT"
-if [ ! -f "$OUT/libGenomics.a" ] || [ -n "$(find Sources/Genomics -newer "$OUT/libGenomics.a" -name '*.swift')" ]; then
-  $SWIFTC $FLAGS -module-name Genomics -emit-module -emit-module-path "$OUT/Genomics.swiftmodule" \
-    -emit-library -static -o "$OUT/libGenomics.a" Sources/Genomics/*.swift
-fi
-for reader in ${FUZZ_READERS:-fasta meme jaspar intervals}; do
-  $SWIFTC $FLAGS -I "$OUT" -L "$OUT" -lGenomics "Fuzz/$reader.swift" -o "$OUT/$reader" 2>&1 \
-    | grep -v 'Cannot export local symbol' || true
+test -d "$CHECKOUTS/swift-protobuf" || { echo "Fuzz/build.sh: no $CHECKOUTS; run 'swift build' once first" >&2; exit 2; }
+
+# module NAME SANITIZE 'sources' [extra flags]: a static library and its module, rebuilt when a
+# source is newer than the library.
+module() {
+  name=$1 sanitize=$2 sources=$3
+  shift 3
+  library="$OUT/lib$name.a"
+  # shellcheck disable=SC2086
+  if [ -f "$library" ] && [ -z "$(find $sources -newer "$library" -name '*.swift' 2>/dev/null)" ]; then return; fi
+  echo "compiling $name"
+  # shellcheck disable=SC2086
+  $SWIFTC $COMMON $sanitize "$@" -module-name "$name" -emit-module -emit-module-path "$OUT/$name.swiftmodule" \
+    -emit-library -static -o "$library" $(find $sources -name '*.swift' | sort)
+}
+
+module SwiftProtobuf "" "$CHECKOUTS/swift-protobuf/Sources/SwiftProtobuf"
+module ZIPFoundation "" "$CHECKOUTS/ZIPFoundation/Sources/ZIPFoundation" -Xcc -D_GNU_SOURCE
+module ONNXProto "" Sources/ONNXProto
+module Genomics "$FUZZED" Sources/Genomics
+# shellcheck disable=SC2086
+module Inference "$FUZZED" Sources/Inference $BLAS
+module Interpretation "$FUZZED" Sources/Interpretation $BLAS
+module Rendering "" Sources/Rendering
+module Interactive "" Sources/Interactive
+module ExplorerCore "$FUZZED" Sources/ExplorerCore -enable-upcoming-feature MemberImportVisibility
+module ExplorerView "" Sources/ExplorerView -enable-upcoming-feature MemberImportVisibility
+# shellcheck disable=SC2086
+module ExplorerRuntime "$FUZZED" Sources/ExplorerRuntime $BLAS
+
+# The libraries each harness links, in dependency order (a static library after its users).
+libraries() {
+  case $1 in
+    fasta|meme|jaspar|intervals) echo "-lGenomics" ;;
+    onnx|npy|npz) echo "-lInference -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    sidecar) echo "-lInterpretation -lGenomics -lInference -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    session) echo "-lExplorerRuntime -lExplorerView -lExplorerCore -lInteractive -lRendering -lInterpretation -lGenomics -lInference -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+  esac
+}
+
+for reader in ${FUZZ_READERS:-fasta meme jaspar intervals onnx sidecar npy npz session}; do
+  # shellcheck disable=SC2046,SC2086
+  $SWIFTC $COMMON $FUZZED $BLAS $(pkg-config --libs-only-L openblas) "Fuzz/$reader.swift" $(libraries "$reader") \
+    -o "$OUT/$reader" 2>&1 | grep -v 'Cannot export local symbol' || true
   test -x "$OUT/$reader"
 done

@@ -26,16 +26,11 @@ public struct ModelCard: Sendable, Equatable {
         var card = try ModelCard(metadata: metadata, source: "\(modelURL.lastPathComponent) metadata")
         let sidecarURL = modelURL.deletingPathExtension().appendingPathExtension("json")
         guard FileManager.default.fileExists(atPath: sidecarURL.path) else { return card }
-        let object: Any
-        do {
-            object = try JSONSerialization.jsonObject(with: Data(contentsOf: sidecarURL))
-        } catch {
-            throw InterpretationError("\(sidecarURL.path): not valid JSON (\((error as NSError).localizedDescription)); fix or remove the sidecar")
+        let data: Data
+        do { data = try Data(contentsOf: sidecarURL) } catch {
+            throw InterpretationError("\(sidecarURL.path): cannot read the sidecar (\((error as NSError).localizedDescription)); fix its permissions or remove it")
         }
-        guard let dictionary = object as? [String: Any] else {
-            throw InterpretationError("\(sidecarURL.path): expected a JSON object with keys such as \"tasks\", \"alphabet\", \"description\"")
-        }
-        let sidecar = try ModelCard(json: dictionary, source: sidecarURL.lastPathComponent)
+        let sidecar = try ModelCard(sidecar: data, path: sidecarURL.path, source: sidecarURL.lastPathComponent)
         card.tasks = sidecar.tasks ?? card.tasks
         card.alphabet = sidecar.alphabet ?? card.alphabet
         card.layout = sidecar.layout ?? card.layout
@@ -44,8 +39,23 @@ public struct ModelCard: Sendable, Equatable {
         return card
     }
 
+    /// From the bytes of a sidecar JSON file; `path` names it in errors about the whole file,
+    /// `source` in errors about one key.
+    package init(sidecar data: Data, path: String, source: String) throws {
+        let object: Any
+        do {
+            object = try JSONSerialization.jsonObject(with: data)
+        } catch {
+            throw InterpretationError("\(path): not valid JSON (\((error as NSError).localizedDescription)); fix or remove the sidecar")
+        }
+        guard let dictionary = object as? [String: Any] else {
+            throw InterpretationError("\(path): expected a JSON object with keys such as \"tasks\", \"alphabet\", \"description\"")
+        }
+        try self.init(json: dictionary, source: source)
+    }
+
     /// From ONNX metadata_props: "tasks" as a comma-separated list or a JSON array.
-    init(metadata: [String: String], source: String) throws {
+    package init(metadata: [String: String], source: String) throws {
         if let tasks = metadata["tasks"] ?? metadata["task_names"], !tasks.isEmpty {
             if tasks.hasPrefix("["), let list = try? JSONSerialization.jsonObject(with: Data(tasks.utf8)) as? [String] {
                 self.tasks = list
@@ -74,16 +84,22 @@ public struct ModelCard: Sendable, Equatable {
         self.description = json["description"] as? String
     }
 
+    /// A value from the file as echoed in a one-line error: line breaks as spaces, at most 80 characters.
+    private static func shown(_ text: String) -> String {
+        let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
+        return flat.count > 80 ? flat.prefix(79) + "…" : flat
+    }
+
     private static func alphabet(_ text: String, source: String) throws -> Alphabet {
         guard let alphabet = Alphabet(name: text) else {
-            throw InterpretationError("\(source): alphabet '\(text)' is not supported (DNA or RNA)")
+            throw InterpretationError("\(source): alphabet '\(shown(text))' is not supported (DNA or RNA)")
         }
         return alphabet
     }
 
     private static func layout(_ text: String, source: String) throws -> SequenceLayout {
         guard let layout = SequenceLayout(rawValue: text.lowercased()) else {
-            throw InterpretationError("\(source): layout '\(text)' is not one of channels-first, channels-last")
+            throw InterpretationError("\(source): layout '\(shown(text))' is not one of channels-first, channels-last")
         }
         return layout
     }
