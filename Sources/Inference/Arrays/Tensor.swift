@@ -63,3 +63,14 @@ func strides(of shape: [Int]) -> [Int] {
     }
     return result
 }
+
+extension Value {
+    /// Same element type, shape and elements (a NaN differs from itself).
+    func isIdentical(to other: Value) -> Bool {
+        switch (self, other) {
+        case (.float(let a), .float(let b)): a.shape == b.shape && a.scalars == b.scalars
+        case (.int(let a), .int(let b)): a.shape == b.shape && a.scalars == b.scalars
+        default: false
+        }
+    }
+}

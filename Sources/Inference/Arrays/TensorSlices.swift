@@ -28,10 +28,23 @@ extension Tensor where Scalar == Float {
 
     /// A batch-1 tensor repeated to batch `count`.
     func repeatingBatch(_ count: Int) -> Tensor {
-        if shape[0] == count { return self }
-        var result = [Float]()
-        result.reserveCapacity(self.count * count)
-        for _ in 0..<count { result.append(contentsOf: scalars) }
-        return Tensor(shape: [count] + shape.dropFirst(), scalars: result)
+        shape[0] == count ? self : repeated(count, along: 0)
+    }
+}
+
+extension Tensor {
+    /// Each block from `axis` inwards repeated `count` times: axis `axis` grows `count`-fold.
+    /// A batch-1 value whose batch sits at `axis` (or is the outer factor of it) becomes the same
+    /// value for each of `count` variants.
+    func repeated(_ count: Int, along axis: Int) -> Tensor {
+        let outer = shape[..<axis].reduce(1, *), block = shape[axis...].reduce(1, *)
+        var result = [Scalar]()
+        result.reserveCapacity(outer * block * count)
+        for o in 0..<outer {
+            for _ in 0..<count { result.append(contentsOf: scalars[(o * block)..<((o + 1) * block)]) }
+        }
+        var newShape = shape
+        newShape[axis] *= count
+        return Tensor(shape: newShape, scalars: result)
     }
 }

@@ -17,6 +17,8 @@ public struct ExecutionPlan: Sendable {
     public let graph: Graph
     /// Shapes of every input and output, by name.
     public let inputShapes: [String: [Int]]
+    /// The values given for integer graph inputs.
+    let integerInputs: [String: Tensor<Int64>]
     public let outputShapes: [String: [Int]]
     let steps: [Step]
     /// Slot contents known before running (initializers and folded values).
@@ -35,6 +37,7 @@ public struct ExecutionPlan: Sendable {
     ///     must be known while planning).
     public init(graph: Graph, inputShapes: [String: [Int]], integerInputs: [String: Tensor<Int64>] = [:]) throws {
         self.graph = graph
+        self.integerInputs = integerInputs
         var slotOf: [String: Int] = [:]
         var known: [AbstractValue] = []
         func newSlot(_ name: String, _ value: AbstractValue) -> Int {
@@ -119,6 +122,13 @@ public struct ExecutionPlan: Sendable {
         self.outputSlots = outputSlots
         self.inputShapes = resolvedInputShapes
         self.outputShapes = outputShapes
+    }
+
+    /// The same graph planned for `batch` inputs: every float input's leading axis set to it.
+    /// Slots number the same values as in this plan.
+    public func replanned(batch: Int) throws -> ExecutionPlan {
+        let floatShapes = inputShapes.filter { inputSlots[$0.key] != nil }.mapValues { [batch] + $0.dropFirst() }
+        return try ExecutionPlan(graph: graph, inputShapes: floatShapes, integerInputs: integerInputs)
     }
 
     /// The planned shape of any value of the graph (nil for unknown names).

@@ -9,6 +9,13 @@
 /// y = y_ref + Δx · B[changed features] (DenseDelta.swift). Any other op, where positions mix,
 /// gets full tensors (the reference with each variant's window written in) and runs as usual,
 /// so every graph works; those that mix positions early just gain less.
+///
+/// Exporters compute shapes from the batch size (`x.size(0)`: reshapes to (batch, -1), zero
+/// states of (layers, batch, hidden)); planned for one sequence those fold to batch 1. For M
+/// variants the graph is also planned for batch M: ops that read such batch-dependent values
+/// run in full with batch M's, and a reference value meets the variants repeated along its
+/// batch axis, found from the two plans' shapes. Anything else the evaluator cannot carry
+/// runs as a plain pass over the M variants, never as an error.
 public final class IncrementalEvaluator {
     /// What is known about one value for a batch of M variants.
     enum Variant {
@@ -43,6 +50,17 @@ public final class IncrementalEvaluator {
     var featureMajorWeights: [Int: [Float]] = [:]
     /// Ops of the last evaluation by how they ran: over windows, as a dense delta, or in full.
     package private(set) var lastCounts = (windowed: 0, delta: 0, full: 0)
+    /// Whether the last evaluation gave up on windows and ran a plain pass over the variants.
+    package private(set) var lastRanPlainPass = false
+
+    /// The graph planned for a batch of M variants, with the slots of the constants that differ
+    /// from batch 1's.
+    struct BatchPlan {
+        var plan: ExecutionPlan
+        var batchDependent: Set<Int>
+    }
+    /// By batch size; ISM uses one or two sizes, live edits a few more.
+    private var batchPlans: [Int: BatchPlan] = [:]
 
     /// - Parameters:
     ///   - plan: planned for batch 1.
@@ -77,6 +95,18 @@ public final class IncrementalEvaluator {
     public func evaluate(start: Int, patch: Tensor<Float>) throws -> Tensor<Float> {
         guard !reference.isEmpty else { throw InferenceError("incremental evaluation: no reference set") }
         let batch = patch.shape[0]
+        let planned = try batchPlan(batch)
+        lastRanPlainPass = false
+        do {
+            return try evaluate(start: start, patch: patch, planned: planned)
+        } catch {
+            lastRanPlainPass = true
+            return try plainPass(start: start, patch: patch, planned: planned)
+        }
+    }
+
+    private func evaluate(start: Int, patch: Tensor<Float>, planned: BatchPlan) throws -> Tensor<Float> {
+        let batch = patch.shape[0]
         let context = ExecutionContext(threads: threads, buffers: plan.buffers)
         BLAS.setThreads(threads)
         lastCounts = (0, 0, 0)
@@ -87,42 +117,76 @@ public final class IncrementalEvaluator {
                 guard let slot else { return nil }
                 return plan.constants[slot] != nil ? nil : (state[slot] ?? .reference)
             }
-            let outputs = try evaluate(step, inputs: inputs, batch: batch, context: context)
+            let outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: context)
             for (slot, variant) in zip(step.outputSlots, outputs) { if let slot { state[slot] = variant } }
             if let slot = step.outputSlots.first, slot == outputSlot { break }
         }
-        guard case .float(let output) = try materialize(state[outputSlot] ?? .reference, slot: outputSlot, batch: batch) else {
+        guard case .float(let output) = try materialize(state[outputSlot] ?? .reference, slot: outputSlot, planned: planned, batch: batch) else {
             throw InferenceError("the output is not a float value")
         }
         return output
     }
 
+    /// The variants' inputs in full through the batch plan: the answer `evaluate` must equal.
+    private func plainPass(start: Int, patch: Tensor<Float>, planned: BatchPlan) throws -> Tensor<Float> {
+        var inputs: [String: Tensor<Float>] = [:]
+        for (name, slot) in plan.inputSlots {
+            guard case .float(let value)? = reference[slot] else { throw InferenceError("incremental evaluation: no reference input") }
+            var full = value.repeatingBatch(patch.shape[0])
+            if slot == inputSlot { full.write(patch, axis: inputAxis, at: start) }
+            inputs[name] = full
+        }
+        let outputName = planned.plan.outputSlots.first { $0.slot == outputSlot }?.name
+            ?? planned.plan.slotOf.first { $0.value == outputSlot }!.key
+        let slots = try planned.plan.forwardKeepingValues(inputs, threads: threads, stopAt: planned.plan.slotOf[outputName]).slots
+        guard case .float(let output)? = slots[outputSlot] else { throw InferenceError("the output is not a float value") }
+        return output
+    }
+
+    /// The plan for `batch` variants (this plan for one), cached.
+    private func batchPlan(_ batch: Int) throws -> BatchPlan {
+        if batch == 1 { return BatchPlan(plan: plan, batchDependent: []) }
+        if let cached = batchPlans[batch] { return cached }
+        let replanned = try plan.replanned(batch: batch)
+        let dependent = plan.constants.indices.filter { slot in
+            guard let one = plan.constants[slot], let many = replanned.constants[slot] else { return false }
+            return !one.isIdentical(to: many)
+        }
+        if batchPlans.count >= 4 { batchPlans.removeAll() }
+        let result = BatchPlan(plan: replanned, batchDependent: Set(dependent))
+        batchPlans[batch] = result
+        return result
+    }
+
     // MARK: One step
 
-    private func evaluate(_ step: ExecutionPlan.Step, inputs: [Variant?], batch: Int, context: ExecutionContext) throws -> [Variant] {
+    private func evaluate(_ step: ExecutionPlan.Step, inputs: [Variant?], planned: BatchPlan, batch: Int, context: ExecutionContext) throws -> [Variant] {
         let node = step.node
+        let readsBatchSize = step.inputSlots.contains { $0.map(planned.batchDependent.contains) ?? false }
         let changed = inputs.indices.filter { index in
             if case .reference? = inputs[index] { return false }
             return inputs[index] != nil
         }
+        // Without a changed input the output is the reference's, unless a batch-size-dependent
+        // value gives it batch M (its reference value then repeats along that batch).
         if changed.isEmpty { return step.outputSlots.map { _ in .reference } }
         let rule = node.op.windowRule
-        if let windowed = try windowed(step, rule: rule, inputs: inputs, changed: changed, context: context) {
+        if !readsBatchSize, let windowed = try windowed(step, rule: rule, inputs: inputs, changed: changed, context: context) {
             lastCounts.windowed += 1
             return windowed
         }
-        if let delta = try delta(step, rule: rule, inputs: inputs, changed: changed) {
+        if !readsBatchSize, let delta = try delta(step, rule: rule, inputs: inputs, changed: changed) {
             lastCounts.delta += 1
             return [delta]
         }
         lastCounts.full += 1
-        // Positions mix here: full tensors for every variant.
+        // Positions mix here: full tensors for every variant, and batch M's constants.
         let values = try step.inputSlots.enumerated().map { index, slot -> Value? in
             guard let slot else { return nil }
-            if plan.constants[slot] != nil { return plan.constants[slot] }
-            return try materialize(inputs[index] ?? .reference, slot: slot, batch: batch)
+            if plan.constants[slot] != nil { return planned.plan.constants[slot] }
+            return try materialize(inputs[index] ?? .reference, slot: slot, planned: planned, batch: batch)
         }
-        let shapes = try node.op.inferOutputs(abstract(values, step), node: node).map(\.shape)
+        let shapes = try node.op.inferOutputs(abstract(values, step, planned: planned), node: node).map(\.shape)
         return try node.op.forward(values, outputShapes: shapes, node: node, context: context).map { .full($0) }
     }
 
@@ -130,9 +194,10 @@ public final class IncrementalEvaluator {
 
     /// What shape inference needs: shapes, and the values of the model's constants
     /// (axes, shapes) that some ops read while planning.
-    func abstract(_ values: [Value?], _ step: ExecutionPlan.Step) -> [AbstractValue?] {
-        zip(values, step.inputSlots).map { value, slot in
-            value.map { AbstractValue(shape: $0.shape, type: $0.elementType, constant: slot.flatMap { plan.constants[$0] }) }
+    func abstract(_ values: [Value?], _ step: ExecutionPlan.Step, planned: BatchPlan? = nil) -> [AbstractValue?] {
+        let constants = planned?.plan.constants ?? plan.constants
+        return zip(values, step.inputSlots).map { value, slot in
+            value.map { AbstractValue(shape: $0.shape, type: $0.elementType, constant: slot.flatMap { constants[$0] }) }
         }
     }
 
@@ -156,12 +221,11 @@ public final class IncrementalEvaluator {
     }
 
     /// Complete values for M variants.
-    private func materialize(_ variant: Variant, slot: Int, batch: Int) throws -> Value {
+    private func materialize(_ variant: Variant, slot: Int, planned: BatchPlan, batch: Int) throws -> Value {
         guard let ref = reference[slot] else { throw InferenceError("incremental evaluation: no reference value") }
         switch variant {
         case .reference:
-            guard case .float(let tensor) = ref else { return ref }
-            return .float(tensor.repeatingBatch(batch))
+            return try Self.repeated(ref, to: planned.plan.slotShapes[slot], batch: batch)
         case .window(let axis, let start, let data):
             var full = try ref.floatTensor().repeatingBatch(batch)
             full.write(data, axis: axis, at: start)
@@ -177,6 +241,26 @@ public final class IncrementalEvaluator {
             return .float(Tensor(shape: [batch] + Array(plan.slotShapes[slot].dropFirst()), scalars: full.scalars))
         case .full(let value):
             return value
+        }
+    }
+
+    /// The reference value of a batch-1 plan as the value every one of `batch` variants has,
+    /// shaped as the batch plan says: unchanged where the batch does not reach it, otherwise
+    /// repeated along its batch axis, the one axis of size 1 that became `batch` (wherever a
+    /// transpose put it). A batch merged into another axis may interleave with it, so that is
+    /// refused, and the caller runs a plain pass.
+    package static func repeated(_ value: Value, to shape: [Int], batch: Int) throws -> Value {
+        if value.shape == shape { return value }
+        guard value.shape.count == shape.count else {
+            throw InferenceError("incremental evaluation: cannot carry a \(value.shape) value to \(batch) variants of shape \(shape)")
+        }
+        let axes = value.shape.indices.filter { value.shape[$0] != shape[$0] }
+        guard axes.count == 1, let axis = axes.first, value.shape[axis] == 1, shape[axis] == batch else {
+            throw InferenceError("incremental evaluation: cannot carry a \(value.shape) value to \(batch) variants of shape \(shape)")
+        }
+        switch value {
+        case .float(let tensor): return .float(tensor.repeated(batch, along: axis))
+        case .int(let tensor): return .int(tensor.repeated(batch, along: axis))
         }
     }
 
