@@ -26,6 +26,7 @@ struct Predict: ParsableCommand {
     @Option(help: "The model output to report, for multi-output models (default: the first).")
     var outputName: String?
 
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -34,7 +35,7 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let model = try loadModel(self.model, outputName: outputName)
+        let model = try loadModel(self.model, outputName: outputName, inputs: extraInputs)
         let fitted = try fitToModel(readRecords(fasta, alphabet: model.alphabet), model: model, fit: fit).map(\.record)
         let progress = ProgressBar(total: fitted.count, label: "predicting")
         let table = try PredictionTable.predict(model: model, records: fitted, batchSize: compute.batch, threads: compute.threads) {
