@@ -40,7 +40,11 @@ public struct ModelReport: Codable, Sendable {
         layout = model.layout.rawValue
         alphabet = model.alphabet.displayName
         fixedLength = model.fixedLength
-        if let length = model.fixedLength, let names = try? model.taskNames(length: length) { tasks = names }
+        // Task names of a one-axis output; a two-axis output's tracks keep the card's names.
+        if let length = model.fixedLength, let shapes = try? model.outputShapes(length: length), shapes[0].shape.count <= 1,
+           let names = try? model.taskNames(length: length) {
+            tasks = names
+        }
         for index in inputs.indices where inputs[index].name != model.inputName {
             inputs[index].role = "extra input: zeros unless --input \(inputs[index].name)=FILE.npy"
         }

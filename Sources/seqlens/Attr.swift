@@ -31,8 +31,9 @@ struct Attr: ParsableCommand {
               --shuffles 10 -o eig.npy
           seqlens attr MODEL.onnx seqs.fa --method grad-input --corrected -o gi.tsv
           seqlens attr MODEL.onnx seqs.fa --range 40:80 --crop center -o window.npz
-          seqlens attr bpnet.onnx seqs.fa --target profile:reduce=profile -o profile.npz
-          seqlens attr bpnet.onnx seqs.fa --target counts --input X_ctl=control.npy -o counts.npy
+          seqlens attr bpnet.onnx seqs.fa --target profile:reduce=profile -o p.npz
+          seqlens attr bpnet.onnx seqs.fa --target counts \\
+              --input X_ctl=control.npy -o counts.npy
         """
     )
 

@@ -180,7 +180,7 @@ struct ExtraInputOptions: ParsableArguments {
 
 /// The help of every command's `--target`.
 let targetHelp = ArgumentHelp(
-    "What to read: a task (an index or a name, any letter case), or on any output [OUTPUT:]track=NAME|INDEX,bins=START:END,reduce=sum|mean|profile (see README, Targets; seqlens inspect MODEL lists the outputs).",
+    "What to read: a task (an index or a name, any letter case), or OUTPUT:KEY=VALUE,… with keys track (name or index), bins (START:END), reduce (sum, mean or profile) and axes; e.g. 'profile:track=0,bins=400:600,reduce=profile'. seqlens inspect MODEL lists the outputs; README, Targets, tells more.",
     valueName: "target")
 
 /// Reads FASTA records, all of them or the one `--record` names (an id or a 0-based index).

@@ -56,6 +56,10 @@ struct Explore: ParsableCommand {
         task, method and edits) to PREFIX.view-N.svg; --snapshot FILE.svg writes the opening view \
         (as on a 120×40 terminal, once its maps are computed) without a terminal and exits.
 
+        --target reads one value of any output (see `seqlens attr --help`); on a many-bin output \
+        (a BPNet profile) a panel under the annotations draws its bins, the reference above the \
+        sequence as edited now. --input NAME=FILE.npy feeds a model's extra inputs.
+
         Needs an interactive terminal of at least 80×24 (except with --snapshot); in scripts use the \
         headless commands (predict, attr, ism, variant, logo).
 
@@ -63,6 +67,7 @@ struct Explore: ParsableCommand {
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa \\
               --annotations assets/sequences/multitask.tsv
+          seqlens explore bpnet.onnx peaks.fa --target profile:reduce=profile
           seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF \\
               --method ig --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme \\
               --motif MA0139.2

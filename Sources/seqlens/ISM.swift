@@ -29,7 +29,8 @@ struct ISM: ParsableCommand {
           seqlens ism MODEL.onnx seqs.fa -o ism.npy
           seqlens ism MODEL.onnx seqs.fa --target all --range 80:120 -o ism.npz
           seqlens ism MODEL.onnx seqs.fa --scores centered --logits -o ism_attr.npy
-          seqlens ism bpnet.onnx seqs.fa --target 'profile:track=0,bins=400:600,reduce=profile' -o ism.npy
+          seqlens ism bpnet.onnx seqs.fa -o ism.npy \\
+              --target 'profile:track=0,bins=400:600,reduce=profile'
         """
     )
 

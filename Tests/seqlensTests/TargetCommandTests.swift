@@ -54,6 +54,17 @@ final class TargetCommandTests: XCTestCase {
         assertClose(values, counts.scalars, "counts with the control track")
     }
 
+    func testExploreOpensOnTheTargetAndRefusesAProfileWithoutOne() throws {
+        let arguments = ["explore", fixture("bpnet/model.onnx"), fixture("bpnet/seqs.fa"), "--save-as", output("s")]
+        let opened = try runSeqlens(arguments + ["--target", "profile:reduce=profile", "--snapshot", output("view.svg")])
+        XCTAssertEqual(opened.status, 0, opened.stderr)
+        XCTAssert(try String(contentsOfFile: output("view.svg"), encoding: .utf8).contains("profile:reduce=profile"))
+        try FileManager.default.removeItem(atPath: output("view.svg"))
+        assertRefusal(try runSeqlens(arguments + ["--snapshot", output("view.svg")]),
+                      "output 'profile' has 2 axes per sequence, so say what to read with --target [OUTPUT:]TASK or [OUTPUT:]track=NAME|INDEX,bins=START:END,reduce=sum|mean|profile; outputs: profile (N, 2, 64), counts (N, 1)")
+        XCTAssertFalse(FileManager.default.fileExists(atPath: output("view.svg")))
+    }
+
     func testInspectListsEveryOutputAndTheSyntax() throws {
         let result = try runSeqlens(["inspect", fixture("control/model.onnx")])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -65,6 +76,21 @@ final class TargetCommandTests: XCTestCase {
         ] {
             XCTAssert(result.stdout.contains(line + "\n"), "missing '\(line)' in\n\(result.stdout)")
         }
+        // Enformer-style: the card's names are the tracks of the last axis.
+        let enformer = try runSeqlens(["inspect", fixture("enformer/model.onnx")])
+        XCTAssertEqual(enformer.status, 0, enformer.stderr)
+        for line in ["output       tracks  float (batch, 8, 3)  3 tracks × 8 bins (bins-tracks; override with axes=)", "tasks        3: DNase, CAGE, H3K27ac"] {
+            XCTAssert(enformer.stdout.contains(line + "\n"), "missing '\(line)' in\n\(enformer.stdout)")
+        }
+    }
+
+    func testLogoAndHeatmapReadTheTarget() throws {
+        let heatmap = try runSeqlens(["heatmap", fixture("bpnet/model.onnx"), fixture("bpnet/seqs.fa"), "--target", "profile:reduce=profile", "--width", "80"])
+        XCTAssertEqual(heatmap.status, 0, heatmap.stderr)
+        XCTAssert(heatmap.stdout.hasPrefix("seq0 · in-silico mutagenesis · task profile:reduce=profile\n"), heatmap.stdout)
+        let logo = try runSeqlens(["logo", fixture("enformer/model.onnx"), fixture("enformer/seqs.fa"), "--record", "1", "--target", "track=CAGE,bins=2:5,reduce=mean", "--width", "80"])
+        XCTAssertEqual(logo.status, 0, logo.stderr)
+        XCTAssert(logo.stdout.hasPrefix("seq1 · saliency · task tracks:track=CAGE,bins=2:5,reduce=mean\n"), logo.stdout)
     }
 
     func testVariantReadsTheTarget() throws {
