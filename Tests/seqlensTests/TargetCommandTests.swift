@@ -52,6 +52,11 @@ final class TargetCommandTests: XCTestCase {
         let expected = try NPZ.read(contentsOf: URL(fileURLWithPath: fixture("control/outputs_control.npz"))).first { $0.name.hasPrefix("counts") }!
         guard case .float(let counts) = expected.value else { return XCTFail("counts is not float") }
         assertClose(values, counts.scalars, "counts with the control track")
+        let profile = try runSeqlens(["predict", fixture("bpnet/model.onnx"), fixture("bpnet/seqs.fa"), "--target", "profile:reduce=profile"])
+        XCTAssertEqual(profile.status, 0, profile.stderr)
+        XCTAssertEqual(profile.stdout.split(separator: "\n").first, "id\tprofile:reduce=profile")
+        assertClose(profile.stdout.split(separator: "\n").dropFirst().map { Float($0.split(separator: "\t")[1])! },
+                    try array(fixture("bpnet/profile_value.npy")).scalars, "profile target values")
     }
 
     func testExploreOpensOnTheTargetAndRefusesAProfileWithoutOne() throws {
