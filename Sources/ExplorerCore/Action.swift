@@ -67,6 +67,9 @@ public enum Action: Sendable, Equatable {
     // Background results.
     case referencePredicted(record: Int, values: [Float])
     case predicted(version: Int, values: [Float], milliseconds: Double)
+    /// A target's bins (`ProfileTrack`): of a record's reference, and of the current sequence.
+    case referenceProfiled(record: Int, values: [Float])
+    case profiled(version: Int, values: [Float])
     case attributed(version: Int, map: AttributionMap, milliseconds: Double)
     /// ISM effects (A, L, T) and the ISM-derived map from them, of which `positions` are new
     /// (the visible window comes first).

@@ -29,13 +29,16 @@ public struct ExplorerLayout: Equatable, Sendable {
     public var ruler: Rect
     public var sequence: Rect
     public var annotations: Rect
+    /// A target's bins (`ProfileTrack`) under the annotations; empty without one.
+    public var profile: Rect
     public var status: Rect
     /// Key hints, prompts and messages.
     public var bottom: Rect
 
     /// nil when the screen is too small. `annotationRows` is the lanes the annotations need; the
     /// layout gives them at most 3 (more on tall screens) and the screen says how many are left out.
-    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int) {
+    /// `profileRows` is the rows of a profile panel (0: none), taken from the logo.
+    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int, profileRows: Int = 0) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         header = screen.row(0)
@@ -64,8 +67,8 @@ public struct ExplorerLayout: Equatable, Sendable {
         heatmapRowsPerLetter = max(1, min(3, tracks.height / 16))
         let heatmapRows = 4 * heatmapRowsPerLetter
         let lanes = min(annotationRows, max(3, tracks.height / 8))
-        let logoRows = max(3, tracks.height - (1 + 1 + heatmapRows + 3 + lanes))
-        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(heatmapRows), .fixed(1), .fixed(1), .fixed(lanes), .fill(1)])
+        let logoRows = max(3, tracks.height - (1 + 1 + heatmapRows + 3 + lanes + profileRows))
+        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(heatmapRows), .fixed(1), .fixed(1), .fixed(lanes), .fixed(profileRows), .fill(1)])
         logoTitle = parts[0]
         logo = parts[1]
         heatmapTitle = parts[2]
@@ -73,6 +76,7 @@ public struct ExplorerLayout: Equatable, Sendable {
         ruler = parts[4]
         sequence = parts[5]
         annotations = parts[6]
+        profile = parts[7]
     }
 
     /// Columns that draw positions (right of the gutter).

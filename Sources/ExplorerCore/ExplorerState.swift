@@ -194,6 +194,9 @@ public struct ExplorerState: Sendable {
     /// site removes its hit.
     public internal(set) var motifHits: Computed<[MotifHit]>?
     public internal(set) var lastEdit: EditEffect?
+    /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
+    /// models whose target is one value.
+    public var profileTrack: ProfileTrack?
     /// The last replace-mode run or paste, summed up in the status line (see EditRuns.swift).
     public internal(set) var lastRun: EditRun?
     /// The predictions a replace-mode run started from, while it is open.

@@ -105,6 +105,8 @@ extension ExplorerState {
                 pendingEdit = nil
             }
             if version == self.version { settleRun(predictions: values) }
+        case .referenceProfiled(let record, let values): receiveReferenceProfile(record: record, values: values)
+        case .profiled(let version, let values): receiveProfile(version: version, values: values)
         case .attributed(let version, let map, let milliseconds):
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
@@ -143,7 +145,7 @@ extension ExplorerState {
     // MARK: - Cursor and view
 
     package var layout: ExplorerLayout? {
-        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows)
+        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows, profileRows: profileRows)
     }
 
     /// Rows the annotation track needs for the current record: the lanes of overlapping
@@ -425,7 +427,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .attributed, .mutagenized, .motifsFound, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

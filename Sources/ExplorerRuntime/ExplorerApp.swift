@@ -177,12 +177,14 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             let live = fastModel
             fast.submit(.reference) { _ in
                 inbox.post(Self.attempt("predicting \(record)") { .referencePredicted(record: record, values: try live.setReference(sequence)) })
+                if let bins = live.lastBinTrack { inbox.post(.referenceProfiled(record: record, values: bins)) }
             }
         case .predict(let version, let sequence):
             let live = fastModel
             fast.submit(.predictions) { isCancelled in
                 guard !isCancelled() else { return }
                 inbox.post(Self.attempt("predicting") { .predicted(version: version, values: try live.predict(sequence), milliseconds: elapsed()) })
+                if let bins = live.lastBinTrack { inbox.post(.profiled(version: version, values: bins)) }
             }
         case .attribute(let version, let sequence, let method, let task):
             guard let settings = method.settings(task: task) else { return }

@@ -11,6 +11,7 @@ import Rendering
 /// logo          the attribution map of the current method and task
 /// heatmap       ISM: Δ prediction of every substitution, for the task
 /// ruler, sequence row (cursor, mutated bases), annotation rows
+/// profile       a target's bins, reference and now (BPNet profiles; see ProfileTrack)
 /// status        cursor, bases, effect of the last edit, timings
 /// bottom        key hints, prompt or message
 /// ```
@@ -31,6 +32,7 @@ public enum Screen {
         drawLogo(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawHeatmap(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawSequence(state, view: view, layout: layout, depth: depth, on: &canvas)
+        drawProfile(state, in: layout.profile, depth: depth, on: &canvas)
         drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
         drawBottom(state, in: layout.bottom, on: &canvas)
         if state.mode == .help { drawHelp(state, on: &canvas) }

@@ -9,6 +9,8 @@ public struct ModelCard: Sendable, Equatable {
     public var tasks: [String]?
     public var alphabet: Alphabet?
     public var layout: SequenceLayout?
+    /// Which axis of a two-axis output holds the tracks ("tracks-bins" or "bins-tracks").
+    public var axes: OutputAxes?
     public var description: String?
     /// Where the sidecar was found, if any.
     public var sidecar: URL?
@@ -34,6 +36,7 @@ public struct ModelCard: Sendable, Equatable {
         card.tasks = sidecar.tasks ?? card.tasks
         card.alphabet = sidecar.alphabet ?? card.alphabet
         card.layout = sidecar.layout ?? card.layout
+        card.axes = sidecar.axes ?? card.axes
         card.description = sidecar.description ?? card.description
         card.sidecar = sidecarURL
         return card
@@ -65,6 +68,7 @@ public struct ModelCard: Sendable, Equatable {
         }
         self.alphabet = try metadata["alphabet"].map { try Self.alphabet($0, source: source) }
         self.layout = try metadata["layout"].map { try Self.layout($0, source: source) }
+        self.axes = try metadata["axes"].map { try Self.axes($0, source: source) }
         self.description = metadata["description"]
     }
 
@@ -81,6 +85,10 @@ public struct ModelCard: Sendable, Equatable {
             guard let text = layout as? String else { throw InterpretationError("\(source): \"layout\" must be \"channels-first\" or \"channels-last\"") }
             self.layout = try Self.layout(text, source: source)
         }
+        if let axes = json["axes"] {
+            guard let text = axes as? String else { throw InterpretationError("\(source): \"axes\" must be \"tracks-bins\" or \"bins-tracks\"") }
+            self.axes = try Self.axes(text, source: source)
+        }
         self.description = json["description"] as? String
     }
 
@@ -88,6 +96,13 @@ public struct ModelCard: Sendable, Equatable {
     private static func shown(_ text: String) -> String {
         let flat = text.split(whereSeparator: \.isNewline).joined(separator: " ")
         return flat.count > 80 ? flat.prefix(79) + "…" : flat
+    }
+
+    private static func axes(_ text: String, source: String) throws -> OutputAxes {
+        guard let axes = OutputAxes(rawValue: text.lowercased()) else {
+            throw InterpretationError("\(source): axes '\(shown(text))' is not one of tracks-bins, bins-tracks")
+        }
+        return axes
     }
 
     private static func alphabet(_ text: String, source: String) throws -> Alphabet {

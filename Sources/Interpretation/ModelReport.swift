@@ -8,6 +8,8 @@ public struct ModelReport: Codable, Sendable {
         public var name: String
         public var type: String
         public var shape: String
+        /// What seqlens reads or feeds there: "2 tracks × 64 bins (tracks-bins)", "extra: zeros unless --input …".
+        public var role: String?
     }
 
     public var model: String
@@ -29,6 +31,8 @@ public struct ModelReport: Codable, Sendable {
     /// Why the model cannot be used as a sequence model, when it cannot.
     public var problem: String?
     public var sidecar: String?
+    /// How `--target` reads the outputs, with an example for this model.
+    public var target: String?
 
     /// Inspects a graph that imported (so every op is supported) as a sequence model.
     public init(model: SequenceModel) {
@@ -36,7 +40,35 @@ public struct ModelReport: Codable, Sendable {
         layout = model.layout.rawValue
         alphabet = model.alphabet.displayName
         fixedLength = model.fixedLength
-        if let length = model.fixedLength, let names = try? model.taskNames(length: length) { tasks = names }
+        // Task names of a one-axis output; a two-axis output's tracks keep the card's names.
+        if let length = model.fixedLength, let shapes = try? model.outputShapes(length: length), shapes[0].shape.count <= 1,
+           let names = try? model.taskNames(length: length) {
+            tasks = names
+        }
+        for index in inputs.indices where inputs[index].name != model.inputName {
+            inputs[index].role = "extra input: zeros unless --input \(inputs[index].name)=FILE.npy"
+        }
+        // Per-sequence shapes: planned for a fixed length, else as declared.
+        let planned = try? model.fixedLength.map { try model.outputShapes(length: $0) }
+        var example: String?
+        for (index, info) in model.graph.outputs.enumerated() {
+            let shape = planned?.first { $0.name == info.name }?.shape ?? info.dimensions.dropFirst().map { $0.fixedValue ?? 0 }
+            func size(_ n: Int) -> String { n > 0 ? "\(n)" : "?" }
+            switch shape.count {
+            case 0, 1:
+                let count = shape.first ?? 1
+                outputs[index].role = "\(size(count)) task\(count == 1 ? "" : "s")"
+                example = example ?? (index == 0 ? "--target 0" : "--target \(info.name):0")
+            case 2:
+                let axes = model.inferredAxes(shape: shape)
+                let (tracks, bins) = axes == .tracksBins ? (shape[0], shape[1]) : (shape[1], shape[0])
+                outputs[index].role = "\(size(tracks)) track\(tracks == 1 ? "" : "s") × \(size(bins)) bins (\(axes.rawValue); override with axes=)"
+                example = "--target '\(info.name):track=0,bins=\(bins > 1 ? "0:\(bins / 2)" : "0"),reduce=\(tracks <= 2 ? "profile" : "sum")'"
+            default:
+                outputs[index].role = "\(shape.count) axes per sequence: not a target seqlens reads"
+            }
+        }
+        target = TargetSyntax.summary + (example.map { "  e.g. \($0)" } ?? "")
     }
 
     public init(graph: Graph, url: URL, card: ModelCard?, problem: String? = nil) {
@@ -78,8 +110,9 @@ public struct ModelReport: Codable, Sendable {
         var lines: [String] = []
         lines.append("model        \(model)\(producer.isEmpty ? "" : "  (\(producer), opset \(opset))")")
         if let description { lines.append("description  \(description)") }
-        for port in inputs { lines.append("input        \(port.name)  \(port.type) \(port.shape)") }
-        for port in outputs { lines.append("output       \(port.name)  \(port.type) \(port.shape)") }
+        for port in inputs { lines.append("input        \(port.name)  \(port.type) \(port.shape)" + (port.role.map { "  \($0)" } ?? "")) }
+        for port in outputs { lines.append("output       \(port.name)  \(port.type) \(port.shape)" + (port.role.map { "  \($0)" } ?? "")) }
+        if let target { lines.append("target       --target \(target)") }
         if let layout { lines.append("layout       \(layout) (\(layout == "channels-first" ? "N, A, L — PyTorch" : "N, L, A — Keras"))") }
         if let alphabet { lines.append("alphabet     \(alphabet)") }
         lines.append("length       \(fixedLength.map { "\($0) nt (fixed)" } ?? "any (within the receptive field)")")

@@ -31,6 +31,9 @@ struct Attr: ParsableCommand {
               --shuffles 10 -o eig.npy
           seqlens attr MODEL.onnx seqs.fa --method grad-input --corrected -o gi.tsv
           seqlens attr MODEL.onnx seqs.fa --range 40:80 --crop center -o window.npz
+          seqlens attr bpnet.onnx seqs.fa --target profile:reduce=profile -o p.npz
+          seqlens attr bpnet.onnx seqs.fa --target counts \\
+              --input X_ctl=control.npy -o counts.npy
         """
     )
 
@@ -43,6 +46,7 @@ struct Attr: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions, the one-hot input X and labels) or .tsv (long format).")
     var output: String
 
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -51,12 +55,14 @@ struct Attr: ParsableCommand {
     }
 
     func run() throws {
-        let model = try loadModel(self.model)
-        let inputs = try readEqualLengthRecords(fasta, model: model, fit: fit)
+        let loaded = try loadModel(self.model, inputs: extraInputs)
+        let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
         guard let first = inputs.first?.record else { return }
         let records = inputs.map(\.record)
+        let targeted = try loaded.resolveTarget(attribution.target, length: first.length)
+        let model = targeted.model
         let tasks = try model.taskNames(length: first.length)
-        let settings = try attribution.settings(tasks: tasks)
+        let settings = try attribution.settings(task: targeted.task ?? 0)
         let windows = try PositionRange.columns(range, of: inputs)
         let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
         let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
@@ -78,7 +84,7 @@ struct Attr: ParsableCommand {
 struct AttributionOptions: ParsableArguments {
     @Option(help: ArgumentHelp("saliency, grad-input, smoothgrad or ig.", valueName: "method"))
     var method: String = AttributionMethod.saliency.rawValue
-    @Option(help: "The task to attribute: an index or a name (any letter case).") var target: String = "0"
+    @Option(help: targetHelp) var target: String?
     @Flag(help: "Subtract the alphabet mean of the gradient at each position (gradient correction).") var corrected = false
     @OptionGroup var logitsOption: LogitsOption
     @Option(help: "Integrated gradients: path steps, at most 10000.") var steps: Int = 50
@@ -101,9 +107,10 @@ struct AttributionOptions: ParsableArguments {
     /// `logo --method ism`: the ISM-derived map, computed by mutagenesis rather than gradients.
     static let ismMethod = "ism"
 
-    /// The settings, with method, quadrature, baseline and target checked (one-line errors).
+    /// The settings for `task` (of the model `target` resolved to), with method, quadrature and
+    /// baseline checked (one-line errors).
     /// - Parameter allowingISM: the command also draws `--method ism` (named in the error).
-    func settings(tasks: [String], allowingISM: Bool = false) throws -> AttributionSettings {
+    func settings(task: Int, allowingISM: Bool = false) throws -> AttributionSettings {
         guard let method = AttributionMethod(rawValue: method) else {
             throw InterpretationError("unknown method '\(self.method)'; methods: \(AttributionMethod.names)\(allowingISM ? ", \(Self.ismMethod)" : "")")
         }
@@ -118,7 +125,7 @@ struct AttributionOptions: ParsableArguments {
         default: throw InterpretationError("unknown baseline '\(self.baseline)'; choose zeros, uniform or shuffled")
         }
         return AttributionSettings(
-            method: method, target: try resolveTarget(target, tasks: tasks), corrected: corrected, logits: logitsOption.logits,
+            method: method, target: task, corrected: corrected, logits: logitsOption.logits,
             smoothGradSamples: samples, smoothGradSigma: sigma, seed: seed, steps: steps, quadrature: quadrature, baseline: baseline)
     }
 }

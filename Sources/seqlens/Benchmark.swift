@@ -112,7 +112,7 @@ struct Benchmark: ParsableCommand {
         let input = Tensor(shape: model.inputShape(batch: sequences.count, length: sequences[0].count),
                            scalars: try OneHot.encode(sequences, alphabet: model.alphabet, layout: model.layout))
         var totals: [String: Double] = [:]
-        _ = try plan.run([model.inputName: input], threads: compute.threads) { node, seconds in totals["\(node.opType) \(node.name)", default: 0] += seconds }
+        _ = try plan.run(model.feed(input), threads: compute.threads) { node, seconds in totals["\(node.opType) \(node.name)", default: 0] += seconds }
         let sum = totals.values.reduce(0, +)
         for (op, seconds) in totals.sorted(by: { $0.value > $1.value }) {
             let name = op.padding(toLength: max(op.count, 40), withPad: " ", startingAt: 0)

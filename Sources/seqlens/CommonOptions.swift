@@ -145,11 +145,43 @@ func warn(_ message: String) {
     FileHandle.standardError.write(Data("seqlens: \(message)\n".utf8))
 }
 
-/// Loads a model, naming the path in every error.
-func loadModel(_ path: String, outputName: String? = nil) throws -> SequenceModel {
+/// Loads a model, naming the path in every error, with the arrays `--input` gives its extra inputs.
+func loadModel(_ path: String, outputName: String? = nil, inputs: ExtraInputOptions? = nil) throws -> SequenceModel {
     try refuseIfNotRegularFile(path, kind: "an ONNX model")
-    return try SequenceModel(contentsOf: URL(fileURLWithPath: path), outputName: outputName)
+    let model = try SequenceModel(contentsOf: URL(fileURLWithPath: path), outputName: outputName)
+    return try inputs?.apply(to: model) ?? model
 }
+
+/// `--input NAME=FILE.npy`: arrays for a model's inputs besides the sequence (control tracks,
+/// bias models); zeros for those not given.
+struct ExtraInputOptions: ParsableArguments {
+    @Option(name: .customLong("input"), help: ArgumentHelp(
+        "An array for a model input besides the sequence (a control track): one sequence's worth, fed to every record; repeatable. Inputs not given are zeros.",
+        valueName: "name=file.npy"))
+    var arrays: [String] = []
+
+    func apply(to model: SequenceModel) throws -> SequenceModel {
+        guard !arrays.isEmpty else { return model }
+        var values: [String: Tensor<Float>] = [:]
+        for text in arrays {
+            let parts = text.split(separator: "=", maxSplits: 1).map(String.init)
+            guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+                throw InterpretationError("--input '\(text)' is not NAME=FILE.npy (NAME an input of the model, as seqlens inspect lists them)")
+            }
+            try refuseIfNotRegularFile(parts[1], kind: "a .npy file")
+            switch try NPY.read(contentsOf: URL(fileURLWithPath: parts[1])) {
+            case .float(let tensor): values[parts[0]] = tensor
+            case .int(let tensor): values[parts[0]] = Tensor(shape: tensor.shape, scalars: tensor.scalars.map(Float.init))
+            }
+        }
+        return try model.feeding(values)
+    }
+}
+
+/// The help of every command's `--target`.
+let targetHelp = ArgumentHelp(
+    "What to read: a task (an index or a name, any letter case), or OUTPUT:KEY=VALUE,… with keys track (name or index), bins (START:END), reduce (sum, mean or profile) and axes; e.g. 'profile:track=0,bins=400:600,reduce=profile'. seqlens inspect MODEL lists the outputs; README, Targets, tells more.",
+    valueName: "target")
 
 /// Reads FASTA records, all of them or the one `--record` names (an id or a 0-based index).
 /// Repeated ids are renamed (see `SequenceRecord.uniquingIDs`); warnings (stderr) concern only
@@ -192,26 +224,6 @@ func readEqualLengthRecords(_ path: String, model: SequenceModel, fit: FitOption
         throw InterpretationError("records differ in length ('\(first.id)' has \(first.length) nt, '\(other.id)' has \(other.length) nt); per-position arrays need one length: split the file, or --pad/--crop to a fixed-length model")
     }
     return fitted
-}
-
-/// A task given by index or by name, the name in any letter case (cebpb finds CEBPB) unless
-/// that matches several tasks; the errors list the tasks.
-func resolveTarget(_ text: String, tasks: [String]) throws -> Int {
-    if let index = Int(text), tasks.indices.contains(index) { return index }
-    if let index = tasks.firstIndex(of: text) { return index }
-    let matches = tasks.indices.filter { tasks[$0].caseInsensitiveCompare(text) == .orderedSame }
-    if matches.count == 1 { return matches[0] }
-    if matches.count > 1 {
-        throw InterpretationError("target '\(text)' matches \(matches.count) tasks in different letter case (\(matches.map { "\($0) \(tasks[$0])" }.joined(separator: ", "))); give the exact name or the index")
-    }
-    if let index = Int(text) {
-        throw InterpretationError("target \(index) is out of range: the model has \(tasks.count) task\(tasks.count == 1 ? "" : "s") (0–\(tasks.count - 1))")
-    }
-    // A model may have thousands of tasks: the message stays one readable line.
-    let shown = tasks.count > 12 ? 8 : tasks.count
-    let listing = tasks.prefix(shown).enumerated().map { "\($0.offset) \($0.element)" }.joined(separator: ", ")
-    let more = shown < tasks.count ? ", … (\(tasks.count) in all; seqlens inspect MODEL lists them)" : ""
-    throw InterpretationError("target '\(text)' is not a task of this model; tasks: \(listing)\(more)")
 }
 
 /// Checks an output path's extension up front, before any work.

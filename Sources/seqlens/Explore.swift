@@ -56,6 +56,10 @@ struct Explore: ParsableCommand {
         task, method and edits) to PREFIX.view-N.svg; --snapshot FILE.svg writes the opening view \
         (as on a 120×40 terminal, once its maps are computed) without a terminal and exits.
 
+        --target reads one value of any output (see `seqlens attr --help`); on a many-bin output \
+        (a BPNet profile) a panel under the annotations draws its bins, the reference above the \
+        sequence as edited now. --input NAME=FILE.npy feeds a model's extra inputs.
+
         Needs an interactive terminal of at least 80×24 (except with --snapshot); in scripts use the \
         headless commands (predict, attr, ism, variant, logo).
 
@@ -63,6 +67,7 @@ struct Explore: ParsableCommand {
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa \\
               --annotations assets/sequences/multitask.tsv
+          seqlens explore bpnet.onnx peaks.fa --target profile:reduce=profile
           seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF \\
               --method ig --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme \\
               --motif MA0139.2
@@ -111,6 +116,11 @@ struct Explore: ParsableCommand {
 
     @Option(help: "The model output to explore, when it has several.")
     var outputName: String?
+
+    @Option(help: targetHelp)
+    var target: String?
+
+    @OptionGroup var extraInputs: ExtraInputOptions
 
     @Flag(help: "Start on the logits: predictions, maps and ISM of the value before a final Sigmoid/Softmax (x switches).")
     var logits = false
@@ -184,14 +194,14 @@ struct Explore: ParsableCommand {
             sessionFile = file
         }
         if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath) }
-        let sequenceModel = try loadModel(modelPath, outputName: outputName)
+        let loadedModel = try loadModel(modelPath, outputName: outputName, inputs: extraInputs)
         let fastaURL = URL(fileURLWithPath: fastaPath)
         let fastaBytes = try FASTAReader.contents(of: fastaURL)
         let read = try FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let loaded = SequenceRecord.uniquingIDs(read)
         // Records keep their own positions; the windows say where each lies in the model's input.
-        let windows = try sequenceModel.fixedLength.map { length in try loaded.map { try fit.lengthFit.window(for: $0, inputLength: length) } }
+        let windows = try loadedModel.fixedLength.map { length in try loaded.map { try fit.lengthFit.window(for: $0, inputLength: length) } }
             ?? loaded.map { ModelWindow.whole($0.length) }
         // Each record's text as written: saving copies it, and its soft-masked (lower-case) bases
         // are shown as such.
@@ -206,6 +216,9 @@ struct Explore: ParsableCommand {
             if let text { cased.sequence = text.sequence }
             return cased
         }
+        // A target on a two-axis output (a BPNet profile) is the explorer's one task.
+        let targeted = try loadedModel.resolveTarget(target, length: windows[0].inputLength)
+        let sequenceModel = targeted.model
         let taskNames = try sequenceModel.taskNames(length: windows[0].inputLength)
         // Warnings about the input go to the first screen's message line (stderr is hidden under
         // it), one per key; first those about things that would silently not be drawn.
@@ -263,10 +276,12 @@ struct Explore: ParsableCommand {
         }
         state.showMessages(warnings.compactMap { $0 })
         if let record { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
-        if let task { try state.adjustView { $0.task = try resolveTarget(task, tasks: taskNames) } }
-        state.followsTopTask = task == nil && session == nil
+        if let task { try state.adjustView { $0.task = try resolveName(task, among: taskNames) } }
+        if task == nil, target != nil, let chosen = targeted.task { state.adjustView { $0.task = chosen } }
+        state.followsTopTask = task == nil && target == nil && session == nil
         state.opensOnInformativeRegion = session == nil && !recovered
         state.outputsProbabilities = sequenceModel.outputsProbabilities
+        if let target = sequenceModel.target, target.binCount > 1 { state.profileTrack = ProfileTrack(label: target.label) }
         if logits {
             guard sequenceModel.outputsProbabilities else {
                 throw ExplorerError("--logits: output '\(sequenceModel.outputName)' of \(modelPath) does not come from a final Sigmoid or Softmax, so it already is the pre-activation value; leave out --logits")

@@ -10,7 +10,7 @@ struct ISM: ParsableCommand {
         abstract: "In-silico saturation mutagenesis: the effect of every substitution.",
         discussion: """
         Writes f(mutant) − f(reference) for every base at every position, float32 (N, A, L) for \
-        one task or (N, A, L, T) with --target all; exactly 0 at the reference base (at N, every \
+        one target or (N, A, L, T) with --target all (every task of a one-axis output); exactly 0 at the reference base (at N, every \
         base is a substitution). --scores turns effects into attribution maps: centered is \
         tangermeme's convention (mean over the alphabet subtracted, times the one-hot input), l2 \
         the Koo lab's (the L2 norm of the effects, at the reference base).
@@ -29,12 +29,14 @@ struct ISM: ParsableCommand {
           seqlens ism MODEL.onnx seqs.fa -o ism.npy
           seqlens ism MODEL.onnx seqs.fa --target all --range 80:120 -o ism.npz
           seqlens ism MODEL.onnx seqs.fa --scores centered --logits -o ism_attr.npy
+          seqlens ism bpnet.onnx seqs.fa -o ism.npy \\
+              --target 'profile:track=0,bins=400:600,reduce=profile'
         """
     )
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file; records must share one length.") var fasta: String
-    @Option(help: "The task: an index, a name (any letter case), or all.") var target: String = "0"
+    @Option(help: targetHelp) var target: String?
     @Option(help: ArgumentHelp("Positions to mutate, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
     @Option(help: ArgumentHelp("delta (raw effects), centered (tangermeme) or l2.", valueName: "scores")) var scores: String = "delta"
@@ -42,6 +44,7 @@ struct ISM: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file: .npy, .npz (with predictions, X and labels) or .tsv (long format).") var output: String
 
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -56,12 +59,13 @@ struct ISM: ParsableCommand {
         guard ["delta", "centered", "l2"].contains(scores) else {
             throw InterpretationError("unknown scores '\(scores)'; choose delta, centered or l2")
         }
-        let loaded = try loadModel(self.model)
+        let loaded = try loadModel(self.model, inputs: extraInputs)
         let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
         guard let length = inputs.first?.record.length else { return }
-        let model = try logitsOption.apply(to: loaded, length: length)
+        let targeted = try loaded.resolveTarget(target, length: length, allowingAll: true)
+        let model = try logitsOption.apply(to: targeted.model, length: length)
         let tasks = try model.taskNames(length: length)
-        let task = target == "all" ? nil : try resolveTarget(target, tasks: tasks)
+        let task = targeted.task
         if task == nil && scores != "delta" { throw InterpretationError("--scores \(scores) needs one --target task, not all") }
         let windows = try PositionRange.columns(range, of: inputs)
         let ism = SaturationMutagenesis(model: model, batchSize: compute.batch, threads: compute.threads, engine: engine)

@@ -42,27 +42,29 @@ struct LogoCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv, in the records' own positions.", valueName: "file"))
     var annotations: String?
     @OptionGroup var attribution: AttributionOptions
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var drawing: DrawingOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func run() throws {
-        let (model, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit, inputs: extraInputs)
         let record = input.record
+        let targeted = try loaded.resolveTarget(attribution.target, length: record.length)
+        let model = targeted.model, task = targeted.task ?? 0
         let tasks = try model.taskNames(length: record.length)
         let window = try range?.columns(of: input) ?? 0 ..< record.length
         let shown = try attribution.logitsOption.apply(to: model, length: record.length)
         var figure: AttributionFigure
         let predictions: [Float]
         if attribution.method == AttributionOptions.ismMethod {
-            let task = try resolveTarget(attribution.target, tasks: tasks)
             let ism = try mutagenesisMatrices(model: shown, sequence: record.sequence, window: window, task: task, compute: compute)
             figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
                                        title: "\(record.id) · ISM-derived · task \(tasks[task])\(attribution.logitsOption.logits ? " (logits)" : "")")
             figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
             predictions = ism.reference
         } else {
-            let settings = try attribution.settings(tasks: tasks, allowingISM: true)
+            let settings = try attribution.settings(task: task, allowingISM: true)
             let maps = try Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
                 .attribute([record.sequence], settings: settings)
             figure = AttributionFigure(
@@ -111,10 +113,11 @@ struct HeatmapCommand: ParsableCommand {
     var range: PositionRange?
     @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv, in the records' own positions.", valueName: "file"))
     var annotations: String?
-    @Option(help: "The task: an index or a name (any letter case).") var target: String = "0"
+    @Option(help: targetHelp) var target: String?
     @Option(help: "Colour scale maximum at this percentile of |effect| (default: the largest).") var percentile: Double?
     @Flag(help: "Two heatmap rows per text row (half blocks): a shorter figure.") var halfBlock = false
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var drawing: DrawingOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
@@ -124,11 +127,12 @@ struct HeatmapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit, inputs: extraInputs)
         let record = input.record
-        let model = try logitsOption.apply(to: loaded, length: record.length)
+        let targeted = try loaded.resolveTarget(target, length: record.length)
+        let model = try logitsOption.apply(to: targeted.model, length: record.length)
         let tasks = try model.taskNames(length: record.length)
-        let task = try resolveTarget(target, tasks: tasks)
+        let task = targeted.task ?? 0
         let window = try range?.columns(of: input) ?? 0 ..< record.length
         let ism = try mutagenesisMatrices(model: model, sequence: record.sequence, window: window, task: task, compute: compute)
         var figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
@@ -187,8 +191,8 @@ func readAnnotations(_ path: String, for input: ModelInput) throws -> [Annotatio
 }
 
 /// The model and one record of a FASTA file (by id or 0-based index), fitted to the model.
-func loadRecord(model path: String, fasta: String, record: String?, fit: FitOptions) throws -> (SequenceModel, ModelInput) {
-    let model = try loadModel(path)
+func loadRecord(model path: String, fasta: String, record: String?, fit: FitOptions, inputs: ExtraInputOptions) throws -> (SequenceModel, ModelInput) {
+    let model = try loadModel(path, inputs: inputs)
     let read = try readRecords(fasta, alphabet: model.alphabet, choosing: record ?? "0")
     return (model, try fitToModel(read, model: model, fit: fit)[0])
 }

@@ -9,7 +9,8 @@ struct Predict: ParsableCommand {
         abstract: "Predict every task for every FASTA record.",
         discussion: """
         Writes one row per record and one column per task: a TSV with a header (id, then the \
-        task names or task_0, task_1, ...) to stdout, or to --output. The output file's \
+        task names or task_0, task_1, ...) to stdout, or to --output; with --target, the one \
+        column it reads (see `seqlens attr --help`). The output file's \
         extension picks the format: .tsv, or .npy (float32, shape (N, T), loads with numpy.load).
         """
     )
@@ -26,6 +27,10 @@ struct Predict: ParsableCommand {
     @Option(help: "The model output to report, for multi-output models (default: the first).")
     var outputName: String?
 
+    @Option(help: targetHelp)
+    var target: String?
+
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -34,13 +39,20 @@ struct Predict: ParsableCommand {
     }
 
     func run() throws {
-        let model = try loadModel(self.model, outputName: outputName)
-        let fitted = try fitToModel(readRecords(fasta, alphabet: model.alphabet), model: model, fit: fit).map(\.record)
+        let loaded = try loadModel(self.model, outputName: outputName, inputs: extraInputs)
+        let fitted = try fitToModel(readRecords(fasta, alphabet: loaded.alphabet), model: loaded, fit: fit).map(\.record)
+        // Every value of the output, or with --target the one column it reads.
+        let targeted = try target.flatMap { text in try fitted.first.map { try loaded.resolveTarget(text, length: $0.length) } }
         let progress = ProgressBar(total: fitted.count, label: "predicting")
-        let table = try PredictionTable.predict(model: model, records: fitted, batchSize: compute.batch, threads: compute.threads) {
+        var table = try PredictionTable.predict(model: targeted?.model ?? loaded, records: fitted, batchSize: compute.batch, threads: compute.threads) {
             progress.update($0)
         }
         progress.finish()
+        if let task = targeted?.task, table.tasks.count > 1 {
+            let count = table.tasks.count
+            table.tasks = [table.tasks[task]]
+            table.values = Tensor(shape: [table.ids.count, 1], scalars: (0..<table.ids.count).map { table.values.scalars[$0 * count + task] })
+        }
         if let output {
             try table.write(to: URL(fileURLWithPath: output))
         } else {

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Genomics
 import Inference
+import Interpretation
 import Rendering
 
 struct Show: ParsableCommand {
@@ -222,7 +223,7 @@ struct Show: ParsableCommand {
         }
         let count = tensor.shape[3]
         let names = tasks?.count == count ? tasks! : (0 ..< count).map { "task_\($0)" }
-        let task = try resolveTarget(target ?? "0", tasks: names)
+        let task = try resolveName(target ?? "0", among: names)
         let cells = tensor.count / count
         let values = Tensor(shape: Array(tensor.shape.prefix(3)), scalars: (0 ..< cells).map { tensor.scalars[$0 * count + task] })
         return (values, "task \(names[task]) (\(task + 1) of \(count)\(target == nil ? "; --target picks another" : ""))")

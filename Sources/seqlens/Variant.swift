@@ -22,6 +22,7 @@ struct Variant: ParsableCommand {
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G,60:C>T' \\
               --record enhancer_3 -o effects.tsv
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G' --logits
+          seqlens variant bpnet.onnx seqs.fa --mutations '57:A>G' --target counts
         """
     )
 
@@ -30,7 +31,9 @@ struct Variant: ParsableCommand {
     @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT, comma- or space-separated.") var mutations: [String]
     @Option(help: ArgumentHelp("Only this record: an id or a 0-based index.", valueName: "id|index")) var record: String?
     @Option(name: .shortAndLong, help: "Write the TSV here (a .tsv file) instead of stdout.") var output: String?
+    @Option(help: targetHelp) var target: String?
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
@@ -40,7 +43,7 @@ struct Variant: ParsableCommand {
 
     func run() throws {
         let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
-        let loaded = try loadModel(self.model)
+        let loaded = try loadModel(self.model, inputs: extraInputs)
         let read = try readRecords(fasta, alphabet: loaded.alphabet, choosing: record)
         if read.count > 1 {
             // A mutation rarely fits every record: say how to pick the one it was written for.
@@ -53,13 +56,16 @@ struct Variant: ParsableCommand {
             }
         }
         let inputs = try fitToModel(read, model: loaded, fit: fit)
-        let model = try logitsOption.apply(to: loaded, length: inputs[0].record.length)
+        // Without --target a one-axis output reports every task, as ever.
+        let targeted = try target.map { try loaded.resolveTarget($0, length: inputs[0].record.length, allowingAll: true) }
+            ?? TargetedModel(model: loaded.resolveTarget(nil, length: inputs[0].record.length).model, task: nil)
+        let model = try logitsOption.apply(to: targeted.model, length: inputs[0].record.length)
         let effects = try VariantEffect.score(model: model, records: inputs.map(\.record), substitutions: substitutions, origins: inputs.map(\.origin),
                                               batchSize: compute.batch, threads: compute.threads)
         let tasks = try model.taskNames(length: inputs[0].record.length)
         var text = "record\tmutation\ttask\treference\talternative\tdelta\n"
         for effect in effects {
-            for (t, task) in tasks.enumerated() {
+            for (t, task) in tasks.enumerated() where targeted.task.map({ $0 == t }) ?? true {
                 text += "\(effect.record)\t\(effect.substitution)\t\(task)\t\(effect.reference[t])\t\(effect.alternative[t])\t\(effect.difference[t])\n"
             }
         }

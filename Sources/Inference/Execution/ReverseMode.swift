@@ -7,11 +7,17 @@ extension ExecutionPlan {
     public func gradient(
         of name: String, outputGradient: Tensor<Float>, inputs: [String: Tensor<Float>], respectTo inputName: String, threads: Int = 1
     ) throws -> (value: Tensor<Float>, gradient: Tensor<Float>) {
+        try gradient(of: name, seed: { _ in outputGradient }, inputs: inputs, respectTo: inputName, threads: threads)
+    }
+
+    /// Reverse mode with a seed computed from the forward value of `of` (one forward pass):
+    /// the gradient of Σ seed ⊙ value with the seed held constant, e.g. BPNet's profile target,
+    /// whose weights are the softmax of the very logits it differentiates.
+    public func gradient(
+        of name: String, seed: (Tensor<Float>) throws -> Tensor<Float>, inputs: [String: Tensor<Float>], respectTo inputName: String, threads: Int = 1
+    ) throws -> (value: Tensor<Float>, gradient: Tensor<Float>) {
         guard let target = slotOf[name], let source = inputSlots[inputName] else {
             throw InferenceError("no value named '\(name)' or input named '\(inputName)' in the graph")
-        }
-        guard outputGradient.shape == slotShapes[target] else {
-            throw InferenceError("gradient seed has shape \(outputGradient.shape) but '\(name)' has \(slotShapes[target])")
         }
         let (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target)
         let context = ExecutionContext(threads: threads, buffers: buffers)
@@ -26,6 +32,10 @@ extension ExecutionPlan {
         }
         guard case .float(let value)? = slots[target] else {
             throw InferenceError("'\(name)' is not a float value computed from the input")
+        }
+        let outputGradient = try seed(value)
+        guard outputGradient.shape == slotShapes[target] else {
+            throw InferenceError("gradient seed has shape \(outputGradient.shape) but '\(name)' has \(slotShapes[target])")
         }
         // Backward from `target`, accumulating gradients per slot.
         var gradients: [Int: Tensor<Float>] = [target: outputGradient]

@@ -171,13 +171,10 @@ public struct Attributor: Sendable {
             }
             name = logits
         }
-        guard let shape = plan.shape(of: name) else { throw InterpretationError("no value '\(name)' in the model") }
-        let perSample = shape.dropFirst().reduce(1, *)
-        var seed = Tensor<Float>(shape: shape, repeating: 0)
-        for sample in 0..<inputs.count { seed.scalars[sample * perSample + settings.target] = 1 }
         let gradient: Tensor<Float>
         do {
-            gradient = try plan.gradient(of: name, outputGradient: seed, inputs: [model.inputName: input], respectTo: model.inputName, threads: threads).gradient
+            gradient = try plan.gradient(of: name, seed: { model.seed(task: settings.target, output: $0) }, inputs: model.feed(input),
+                                         respectTo: model.inputName, threads: threads).gradient
         } catch let error as InferenceError {
             throw InterpretationError("\(model.url.lastPathComponent): \(error.description)")
         }

@@ -46,6 +46,10 @@ public final class LiveModel: @unchecked Sendable {
     public private(set) var referencePredictions: [Float] = []
     /// How the last `predict` ran.
     public private(set) var lastPredictionPath: PredictionPath = .full
+    /// With a target on a many-bin output: its bins as one track (`OutputTarget.binTrack`) for the
+    /// sequence last given to `setReference` or `predict`; nil without such a target.
+    public private(set) var lastBinTrack: [Float]?
+    private var referenceBinTrack: [Float]?
 
     /// Positions one output unit of the deepest positional layer sees: when it covers the whole
     /// sequence, windows are the whole sequence and full passes are cheaper (as in ISM).
@@ -85,13 +89,14 @@ public final class LiveModel: @unchecked Sendable {
             let evaluator = try evaluators[length] ?? IncrementalEvaluator(plan: plan(length: length), input: model.inputName, output: model.outputName,
                                                                            positionalAxis: positionalAxis, threads: threads)
             evaluators[length] = evaluator
-            output = try evaluator.setReference(input).scalars
+            output = try tasks(of: evaluator.setReference(input, others: model.feed(input)))
             self.evaluator = evaluator
         } else {
             output = try fullPass(input, length: length)
         }
         reference = sequence
         referencePredictions = output
+        referenceBinTrack = lastBinTrack
         lastPredictionPath = .reference
         return output
     }
@@ -108,13 +113,14 @@ public final class LiveModel: @unchecked Sendable {
         }
         guard let changed = Self.changedSpan(sequence, reference) else {
             lastPredictionPath = .reference
+            lastBinTrack = referenceBinTrack
             return referencePredictions
         }
         if let evaluator, Double(changed.count) <= maximumWindowFraction * Double(length) {
             do {
-                let output = try evaluator.evaluate(start: changed.lowerBound, patch: encodePatch(sequence, changed))
+                let output = try tasks(of: evaluator.evaluate(start: changed.lowerBound, patch: encodePatch(sequence, changed)))
                 lastPredictionPath = .incremental(window: changed)
-                return output.scalars
+                return output
             } catch is InferenceError {
                 // A graph the window rules trip on: full passes from now on.
                 incrementalWorks = false
@@ -147,17 +153,14 @@ public final class LiveModel: @unchecked Sendable {
             // One backward pass at batch 1, straight in the model's layout.
             if isCancelled?() == true { throw CancellationError() }
             let plan = try plan(length: length)
-            let outputShape = plan.outputShapes[model.outputName] ?? []
-            let tasks = outputShape.dropFirst().reduce(1, *)
+            let tasks = try model.taskNames(length: length).count
             guard settings.target >= 0, settings.target < tasks else {
                 throw InterpretationError("target \(settings.target) is out of range: the model has \(tasks) tasks (0–\(tasks - 1))")
             }
-            var seed = Tensor<Float>(shape: outputShape, repeating: 0)
-            seed.scalars[settings.target] = 1
             let input = encode(sequence)
             let gradient: Tensor<Float>
             do {
-                gradient = try plan.gradient(of: model.outputName, outputGradient: seed, inputs: [model.inputName: input],
+                gradient = try plan.gradient(of: model.outputName, seed: { self.model.seed(task: settings.target, output: $0) }, inputs: model.feed(input),
                                              respectTo: model.inputName, threads: threads).gradient
             } catch let error as InferenceError {
                 throw InterpretationError("\(model.url.lastPathComponent): \(error.description)")
@@ -220,10 +223,16 @@ public final class LiveModel: @unchecked Sendable {
     }
 
     private func fullPass(_ input: Tensor<Float>, length: Int) throws -> [Float] {
-        guard case .float(let output)? = try plan(length: length).run([model.inputName: input], threads: threads)[model.outputName] else {
+        guard case .float(let output)? = try plan(length: length).run(model.feed(input), threads: threads)[model.outputName] else {
             throw InterpretationError("\(model.url.lastPathComponent): output '\(model.outputName)' is not a float tensor")
         }
-        return output.scalars
+        return tasks(of: output)
+    }
+
+    /// The tasks of one sequence's output, keeping its bin track.
+    private func tasks(of output: Tensor<Float>) -> [Float] {
+        lastBinTrack = model.target.flatMap { $0.binCount > 1 ? $0.binTrack(output.scalars[...]) : nil }
+        return model.tasks(of: output).scalars
     }
 
     /// The whole sequence, batch 1, in the model's layout.

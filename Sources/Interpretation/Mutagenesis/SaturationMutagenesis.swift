@@ -114,7 +114,8 @@ public struct SaturationMutagenesis: Sendable {
             let plan = try model.plan(batch: 1, length: length)
             let evaluator = try IncrementalEvaluator(plan: plan, input: model.inputName, output: model.outputName,
                                                      positionalAxis: model.layout == .channelsFirst ? 2 : 1, threads: threads)
-            referenceOutput = try evaluator.setReference(layoutTensor(x, batch: 1, width: length)).scalars
+            let reference = layoutTensor(x, batch: 1, width: length)
+            referenceOutput = try model.tasks(of: evaluator.setReference(reference, others: model.feed(reference))).scalars
             // Consecutive positions share one window, about `batchSize` mutants at a time.
             let positionsPerChunk = max(1, batchSize / max(1, a - 1))
             var start = 0
@@ -127,7 +128,7 @@ public struct SaturationMutagenesis: Sendable {
                 let window = first ..< chunk.last!.position + 1
                 var patches: [Float] = []
                 for mutant in chunk { patches += substituted(x, length: length, mutant, window: window) }
-                let output = try evaluator.evaluate(start: window.lowerBound, patch: layoutTensor(patches, batch: chunk.count, width: window.count))
+                let output = try model.tasks(of: evaluator.evaluate(start: window.lowerBound, patch: layoutTensor(patches, batch: chunk.count, width: window.count)))
                 let per = output.count / chunk.count
                 for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
                 start = end
