@@ -14,7 +14,7 @@ Source: the installed `onnx` pip package (see tools/requirements.txt).
 
 A case is kept when its graph uses only ops from SUPPORTED_OPS (default domain),
 every tensor type (inputs, outputs, initializers, constants, casts, inferred
-intermediates, test data) is float32, int64 or int32, Conv/pool ops are 1-D or
+intermediates, test data) is float32, int64, int32 or bool, Conv/pool ops are 1-D or
 2-D, no Dropout or BatchNormalization runs in training mode, no Pad uses mode 'wrap', every op exists at
 the model's opset, and the case's files total at most MAX_BYTES.
 
@@ -46,9 +46,14 @@ SUPPORTED_OPS = {
     "Transpose", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Gather",
     "Expand", "Shape", "Constant", "ConstantOfShape", "Identity", "Dropout", "Pad",
     "ReduceMean", "ReduceSum", "ReduceMax", "Cast", "LayerNormalization",
+    "Where", "Greater", "Less", "Equal", "GreaterOrEqual", "LessOrEqual", "And", "Or",
+    "Not", "Xor", "IsNaN", "IsInf", "Sign", "Mod", "Reciprocal", "Floor", "Ceil", "Round",
+    "Min", "Max", "Sum", "Mean", "Sin", "Cos", "PRelu", "Softsign", "HardSigmoid",
+    "HardSwish", "Mish",
 }
 SPATIAL_OPS = {"Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
-ALLOWED_TYPES = {TensorProto.FLOAT, TensorProto.INT64, TensorProto.INT32}
+# BOOL loads as an integer tensor holding 0 or 1.
+ALLOWED_TYPES = {TensorProto.FLOAT, TensorProto.INT64, TensorProto.INT32, TensorProto.BOOL}
 SUITES = ["node", "pytorch-converted", "pytorch-operator", "simple"]
 MAX_BYTES = 2 * 1024 * 1024
 
@@ -192,6 +197,8 @@ def check_case(case: Case) -> tuple[str, str, list[str], int | None]:
         return skip("model-local functions")
     if opset is None:
         return skip("no default-domain opset import")
+    if opset < 6:
+        return skip(f"opset {opset} (seqlens needs opset 6 or newer)")
     for n in nodes:
         try:
             onnx.defs.get_schema(n.op_type, opset, "")
@@ -230,12 +237,15 @@ def check_case(case: Case) -> tuple[str, str, list[str], int | None]:
 
     # inferred intermediate types and shapes
     shapes: dict[str, list] = {}
+    types: dict[str, int] = {vi.name: tensor_elem_type(vi) for vi in g.input}
     try:
         inferred = shape_inference.infer_shapes(model, strict_mode=False)
         for vi in list(inferred.graph.value_info) + list(inferred.graph.input) + list(inferred.graph.output):
             t = tensor_elem_type(vi)
             if vi.type.HasField("tensor_type") and t not in (0, None) and t not in ALLOWED_TYPES:
                 return skip(f"intermediate dtype {type_name(t)} ('{vi.name}')")
+            if vi.type.HasField("tensor_type"):
+                types[vi.name] = t
             if vi.type.HasField("tensor_type") and vi.type.tensor_type.HasField("shape"):
                 shapes[vi.name] = [d.dim_value if d.HasField("dim_value") else None
                                    for d in vi.type.tensor_type.shape.dim]
@@ -295,6 +305,13 @@ def check_case(case: Case) -> tuple[str, str, list[str], int | None]:
                 notes.append(f"{op} dilations")
             if op == "Conv" and attr(n, "group", 1) != 1:
                 notes.append("Conv group>1")
+        if op in ("ReduceMax", "ReduceMin") and n.input and types.get(n.input[0]) == TensorProto.BOOL \
+                and 0 in (shapes.get(n.input[0]) or []):
+            # An empty bool maximum is False; bools compute as int64, whose empty maximum is its minimum.
+            return skip(f"{op} over an empty set of bools")
+        if op == "PRelu" and opset < 7 and len(n.input) > 1 and len(shapes.get(n.input[1]) or []) == 1 \
+                and shapes[n.input[1]][0] != 1:
+            return skip("PRelu before opset 7 with a per-channel 1-D slope (legacy broadcasting)")
         if op == "Dropout":
             outs = [o for o in n.output if o]
             if len(outs) > 1:

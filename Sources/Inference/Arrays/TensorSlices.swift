@@ -1,18 +1,23 @@
 /// Windows of positions along one axis: what the incremental evaluator cuts out of and
 /// writes into reference activations.
-extension Tensor where Scalar == Float {
+extension Tensor {
     /// Positions [start, end) of `axis`.
     public func slice(axis: Int, _ start: Int, _ end: Int) -> Tensor {
         if start == 0 && end == shape[axis] { return self }
         let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *), length = shape[axis]
-        var result = [Float]()
+        var result = [Scalar]()
         result.reserveCapacity(outer * (end - start) * inner)
-        for o in 0..<outer { result.append(contentsOf: scalars[(o * length + start) * inner ..< (o * length + end) * inner]) }
+        for o in 0..<outer {
+            let base = o * length
+            result.append(contentsOf: scalars[(base + start) * inner ..< (base + end) * inner])
+        }
         var newShape = shape
         newShape[axis] = end - start
         return Tensor(shape: newShape, scalars: result)
     }
+}
 
+extension Tensor where Scalar == Float {
     /// Writes `block` (same shape but along `axis`) at position `offset` of `axis`.
     mutating func write(_ block: Tensor, axis: Int, at offset: Int) {
         let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)

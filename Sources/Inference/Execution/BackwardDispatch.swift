@@ -11,8 +11,10 @@ extension Op {
             index == 0
         case .binary, .matMul: index < 2
         case .gemm: index < 3
-        case .concat: true
-        case .shape, .constantOfShape: false
+        case .concat, .variadic: true
+        // The condition is an integer tensor: no gradient.
+        case .select: index > 0
+        case .shape, .constantOfShape, .compare, .test: false
         }
     }
 
@@ -104,7 +106,14 @@ extension Op {
             }
         case .cast(let type):
             if want(0), type == .float, case .float = try io.value(0) { result[0] = dy }
-        case .shape, .constantOfShape:
+        case .select:
+            let gradients = try Comparisons.selectBackward(dy, condition: io.int(0), shapes: (io.value(1).shape, io.value(2).shape), wanted: (want(1), want(2)))
+            result[1] = gradients.0
+            result[2] = gradients.1
+        case .variadic(let function):
+            let parts = try Variadic.backward(function, outputGradient: dy, inputs: io.allValues().map { try $0.floatTensor() }, output: outputFloat(outputs, 0), wanted: inputs.indices.map(want))
+            for index in parts.indices { result[index] = parts[index] }
+        case .shape, .constantOfShape, .compare, .test:
             break
         }
         return result

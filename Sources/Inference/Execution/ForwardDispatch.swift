@@ -13,6 +13,7 @@ extension Op {
             let (y, mean, inverseDeviation) = try Normalization.layerNorm(io.float(0), scale: io.float(1), bias: io.optionalFloat(2), axis: axis, epsilon: epsilon, statisticsShape: outputShapes[1], node: node)
             return [.float(y), .float(mean), .float(inverseDeviation)]
         case .unary(let function):
+            if case .int(let x) = try io.value(0) { return [.int(try Elementwise.apply(function, toIntegers: x, node: node))] }
             return [.float(Elementwise.apply(function, to: try io.float(0), context: context))]
         case .clip:
             return [try Elementwise.clip(io.value(0), min: io.optionalValue(1), max: io.optionalValue(2))]
@@ -62,6 +63,14 @@ extension Op {
             return [try Reduce.apply(function, io.value(0), axes: io.optionalInts(1), keepDims: keepDims, noopWithEmptyAxes: noopWithEmptyAxes, outputShape: outputShapes[0], node: node)]
         case .cast(let type):
             return [ShapeOps.cast(try io.value(0), to: type)]
+        case .compare(let comparison):
+            return [.int(try Comparisons.apply(comparison, io.value(0), io.value(1), outputShape: outputShapes[0], node: node))]
+        case .test(let test):
+            return [.int(Comparisons.apply(test, try io.value(0)))]
+        case .select:
+            return [try Comparisons.select(io.int(0), io.value(1), io.value(2), outputShape: outputShapes[0], node: node)]
+        case .variadic(let function):
+            return [try Variadic.apply(function, io.allValues(), outputShape: outputShapes[0], node: node)]
         }
     }
 }

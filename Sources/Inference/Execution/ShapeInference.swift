@@ -77,6 +77,14 @@ extension Op {
             return [(try Reduce.outputShape(io.shape(0), axes: io.optionalInts(1), keepDims: keepDims, noopWithEmptyAxes: noopWithEmptyAxes, node: node), try io.type(0))]
         case .cast(let type):
             return [(try io.shape(0), type)]
+        case .compare:
+            return [(try Broadcast.shape(io.shape(0), io.shape(1), node: node), .int)]
+        case .test:
+            return [(try io.shape(0), .int)]
+        case .select:
+            return [(try Broadcast.shape(io.allShapes(), node: node), try io.type(1))]
+        case .variadic:
+            return [(try Broadcast.shape(io.allShapes(), node: node), try io.type(0))]
         }
     }
 }

@@ -48,7 +48,8 @@ public struct ReceptiveField: Sendable, Equatable {
             // positional axis, a Reshape folding positions into features), a dense layer or
             // pool that mixes them usually follows and is marked.
             case .batchNormalization, .layerNormalization, .unary, .clip, .binary, .reshape, .transpose, .squeeze,
-                 .unsqueeze, .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .cast:
+                 .unsqueeze, .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .cast,
+                 .compare, .test, .select, .variadic:
                 break
             }
             deepest = max(deepest, size)

@@ -49,6 +49,14 @@ public enum Op: Sendable {
     /// Inputs: data, axes (optional).
     case reduce(ReduceFunction, keepDims: Bool, noopWithEmptyAxes: Bool)
     case cast(to: ElementType)
+    /// Greater, Less, Equal, GreaterOrEqual, LessOrEqual, And, Or, Xor: broadcasting, 0/1 integer results.
+    case compare(ComparisonFunction)
+    /// Not, IsNaN, IsInf, Cast to bool: 0/1 integer results.
+    case test(ElementTest)
+    /// Where. Inputs: condition, x, y, broadcast together.
+    case select
+    /// Min, Max, Sum, Mean over one or more inputs, broadcast together.
+    case variadic(VariadicFunction)
 }
 
 public enum UnaryFunction: Sendable, Equatable {
@@ -57,10 +65,20 @@ public enum UnaryFunction: Sendable, Equatable {
     case elu(alpha: Float)
     case selu(alpha: Float, gamma: Float)
     case gelu(tanhApproximation: Bool)
+    case sign, reciprocal, floor, ceil, sin, cos, softsign, hardSwish, mish
+    /// Half to even, as ONNX.
+    case round
+    case hardSigmoid(alpha: Float, beta: Float)
 }
 
 public enum BinaryFunction: String, Sendable {
     case add, sub, mul, div, pow
+    /// Mod with fmod = 0: the remainder takes the divisor's sign (Python's %).
+    case mod
+    /// Mod with fmod = 1: the remainder takes the dividend's sign (C's fmod).
+    case fmod
+    /// PRelu: x, or slope · x where x < 0; the slope broadcasts to x.
+    case prelu
 }
 
 public enum ReduceFunction: String, Sendable {
@@ -106,4 +124,21 @@ public struct PoolAttributes: Sendable, Equatable {
     public var countIncludePad: Bool
     /// MaxPool's optional Indices output: flatten (h, w) column-major (storage_order = 1).
     public var columnMajorIndices: Bool
+}
+
+public enum ComparisonFunction: String, Sendable {
+    case greater, less, equal, greaterOrEqual, lessOrEqual
+    /// Logical ops read nonzero as true.
+    case and, or, xor
+}
+
+public enum ElementTest: Sendable, Equatable {
+    case not, isNaN
+    case isInf(positive: Bool, negative: Bool)
+    /// Cast to bool.
+    case isNonZero
+}
+
+public enum VariadicFunction: String, Sendable {
+    case min, max, sum, mean
 }

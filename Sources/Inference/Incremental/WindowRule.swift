@@ -37,7 +37,9 @@ extension Op {
         // Windows hold float data; an integer result is computed in full.
         case .cast(to: .int): .fullPass
         case .batchNormalization: .perChannel
-        case .binary: .broadcasting
+        case .binary, .select, .variadic: .broadcasting
+        // Integer results; windows hold float data.
+        case .compare, .test: .fullPass
         case .conv(let attributes): .convolution(attributes)
         // ceil_mode's partial last window is left to full passes.
         case .maxPool(let attributes): attributes.ceilMode ? .fullPass : .pool(attributes, maximum: true)

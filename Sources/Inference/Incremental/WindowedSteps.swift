@@ -31,15 +31,16 @@ extension IncrementalEvaluator {
             for (index, slot) in step.inputSlots.enumerated() {
                 guard let slot else { operands.append(nil); continue }
                 if let constant = plan.constants[slot] {
-                    guard case .float(let c) = constant else { return nil }
-                    let offset = rank - c.rank
-                    let constantAxis = axis - offset
-                    if constantAxis >= 0, c.shape[constantAxis] != 1 {
-                        operands.append(.float(c.slice(axis: constantAxis, start, end)))
-                    } else {
-                        operands.append(.float(c))
+                    // Where's condition is an integer constant.
+                    let constantAxis = axis - (rank - constant.shape.count)
+                    let sliced = constantAxis >= 0 && constant.shape[constantAxis] != 1
+                    switch constant {
+                    case .float(let c): operands.append(.float(sliced ? c.slice(axis: constantAxis, start, end) : c))
+                    case .int(let c): operands.append(.int(sliced ? c.slice(axis: constantAxis, start, end) : c))
                     }
                 } else {
+                    // An unchanged integer or position-independent operand: left to a full pass.
+                    guard case .float? = reference[slot], plan.slotShapes[slot][axis] == outputShape[axis] else { return nil }
                     operands.append(.float(try slice(inputs[index] ?? .reference, slot: slot, axis: axis, start, end)))
                 }
             }

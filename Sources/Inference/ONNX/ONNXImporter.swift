@@ -48,6 +48,10 @@ public enum ONNXImporter {
             }
         }
         initializers.merge(parser.syntheticInitializers) { current, _ in current }
+        // PRelu before opset 7 ran a 1-D slope along the channel axis, not numpy's last axis.
+        if opset < 7, let node = nodes.first(where: { $0.opType == "PRelu" && (initializers[$0.inputs[1]]?.shape.count == 1 && initializers[$0.inputs[1]]?.shape != [1]) }) {
+            throw InferenceError("node '\(node.name)' (PRelu) has a per-channel slope under opset \(opset)'s legacy broadcasting, which seqlens does not support; re-export the model with opset_version=17")
+        }
 
         // Older IR versions also list initializers as graph inputs; those are not fed by users.
         let inputs = try proto.input.filter { initializers[$0.name] == nil }.map(valueInfo)

@@ -72,13 +72,25 @@ struct ONNXNodeParser {
         func axesAttributeAsInput(before inputOpset: Int) throws {
             if opset < inputOpset { attributeAsInput(try attributes.ints("axes").map(Self.intVector), at: 1, label: "axes") }
         }
-        func binary(_ function: BinaryFunction) throws -> Op {
+        /// Two inputs, broadcast as numpy does.
+        func requireTwoBroadcastInputs() throws {
             try requireInputs(2...2)
             // Opset 6 broadcast right-aligned like numpy unless an explicit axis was given.
             if opset < 7, try attributes.int("broadcast") == 1, try attributes.int("axis") != nil {
                 throw InferenceError("node '\(name)' (\(proto.opType)) uses opset-6 broadcasting along an explicit axis, which seqlens does not support; re-export the model with opset_version=17")
             }
+        }
+        func binary(_ function: BinaryFunction) throws -> Op {
+            try requireTwoBroadcastInputs()
             return .binary(function)
+        }
+        func compare(_ comparison: ComparisonFunction) throws -> Op {
+            try requireTwoBroadcastInputs()
+            return .compare(comparison)
+        }
+        func variadic(_ function: VariadicFunction) throws -> Op {
+            guard !inputs.isEmpty else { throw InferenceError("node '\(name)' (\(proto.opType)) has no inputs; it needs at least one") }
+            return .variadic(function)
         }
         /// Before opset 13 Softmax and LogSoftmax flattened the input to 2-D at `axis` (default 1).
         func softmaxAxis() throws -> (axis: Int, legacy: Bool) {
@@ -141,6 +153,38 @@ struct ONNXNodeParser {
                 throw InferenceError("node '\(name)': Gelu approximate='\(approximate)' is not an ONNX value (none or tanh)")
             }
             op = .unary(.gelu(tanhApproximation: approximate == "tanh"))
+        case .sign: op = .unary(.sign)
+        case .reciprocal: op = .unary(.reciprocal)
+        case .floor: op = .unary(.floor)
+        case .ceil: op = .unary(.ceil)
+        case .round: op = .unary(.round)
+        case .sin: op = .unary(.sin)
+        case .cos: op = .unary(.cos)
+        case .softsign: op = .unary(.softsign)
+        case .hardSwish: op = .unary(.hardSwish)
+        case .mish: op = .unary(.mish)
+        case .hardSigmoid: op = .unary(.hardSigmoid(alpha: try attributes.float("alpha") ?? 0.2, beta: try attributes.float("beta") ?? 0.5))
+        case .prelu: op = try binary(.prelu)
+        case .mod: op = try binary((try attributes.int("fmod") ?? 0) != 0 ? .fmod : .mod)
+        case .greater: op = try compare(.greater)
+        case .less: op = try compare(.less)
+        case .equal: op = try compare(.equal)
+        case .greaterOrEqual: op = try compare(.greaterOrEqual)
+        case .lessOrEqual: op = try compare(.lessOrEqual)
+        case .and: op = try compare(.and)
+        case .or: op = try compare(.or)
+        case .xor: op = try compare(.xor)
+        case .not: op = .test(.not)
+        case .isNaN: op = .test(.isNaN)
+        case .isInf:
+            op = .test(.isInf(positive: (try attributes.int("detect_positive") ?? 1) != 0, negative: (try attributes.int("detect_negative") ?? 1) != 0))
+        case .where:
+            try requireInputs(3...3)
+            op = .select
+        case .min: op = try variadic(.min)
+        case .max: op = try variadic(.max)
+        case .sum: op = try variadic(.sum)
+        case .mean: op = try variadic(.mean)
         case .clip:
             if opset < 11 {
                 attributeAsInput(.float(Tensor(shape: [], scalars: [try attributes.float("min") ?? -.greatestFiniteMagnitude])), at: 1, label: "min")
@@ -239,7 +283,8 @@ struct ONNXNodeParser {
             guard let type = Self.elementType(onnxDataType: Int(to)) else {
                 throw InferenceError("node '\(name)' casts to ONNX data type \(to), which seqlens does not support (float and integer types are)")
             }
-            op = .cast(to: type)
+            // A bool is 0 or 1 here: casting to one tests for nonzero rather than truncating.
+            op = Onnx_TensorProto.DataType(rawValue: Int(to)) == .bool ? .test(.isNonZero) : .cast(to: type)
         }
         return .node(Node(name: name, opType: proto.opType, op: op, inputs: inputs, outputs: outputs))
     }

@@ -1,6 +1,6 @@
 import Foundation
 
-/// Numpy-style broadcasting: Add, Sub, Mul, Div, Pow, and Expand.
+/// Numpy-style broadcasting: Add, Sub, Mul, Div, Pow, Mod, PRelu, and Expand.
 enum Broadcast {
     /// The broadcast shape of two shapes, right-aligned.
     static func shape(_ a: [Int], _ b: [Int], node: Node) throws -> [Int] {
@@ -17,6 +17,11 @@ enum Broadcast {
         return result
     }
 
+    /// The broadcast shape of any number of shapes (Where, Min, Max, Sum, Mean).
+    static func shape(_ shapes: [[Int]], node: Node) throws -> [Int] {
+        try shapes.dropFirst().reduce(shapes.first ?? []) { try shape($0, $1, node: node) }
+    }
+
     /// Checks that a parameter (Gemm's C, LayerNormalization's scale and bias) broadcasts to
     /// `target` without growing it: `broadcastIfNeeded` reads out of bounds otherwise.
     static func checkFits(_ parameter: [Int], _ target: [Int], label: String, node: Node) throws {
@@ -27,7 +32,7 @@ enum Broadcast {
 
     static func apply(_ function: BinaryFunction, _ a: Value, _ b: Value, outputShape: [Int], node: Node, context: ExecutionContext) throws -> Value {
         switch (a, b) {
-        case (.float(let x), .float(let y)) where x.shape == y.shape && function != .pow:
+        case (.float(let x), .float(let y)) where x.shape == y.shape:
             // The common large case (residual additions): one tight loop into a pooled buffer.
             var result = context.buffers.take(count: x.count)
             result.withUnsafeMutableBufferPointer { out in
@@ -37,7 +42,10 @@ enum Broadcast {
                 case .add: for i in out.indices { out[i] = p[i] + q[i] }
                 case .sub: for i in out.indices { out[i] = p[i] - q[i] }
                 case .mul: for i in out.indices { out[i] = p[i] * q[i] }
-                case .div, .pow: for i in out.indices { out[i] = p[i] / q[i] }
+                case .div: for i in out.indices { out[i] = p[i] / q[i] }
+                case .pow, .mod, .fmod, .prelu:
+                    let operation = floatOperation(function)
+                    for i in out.indices { out[i] = operation(p[i], q[i]) }
                 }
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
@@ -50,8 +58,8 @@ enum Broadcast {
             let result = combine(base, y, outputShape: outputShape, floatOperation(function))
             return .int(Tensor(shape: outputShape, scalars: result.scalars.map { Int64($0.rounded(.towardZero)) }))
         case (.int(let x), .int(let y)):
-            if function == .div, y.scalars.contains(0) {
-                throw InferenceError("node '\(node.name)' (Div): integer division by zero")
+            if [.div, .mod, .fmod].contains(function), y.scalars.contains(0) {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): integer division by zero")
             }
             return .int(combine(x, y, outputShape: outputShape, intOperation(function)))
         default:
@@ -66,6 +74,13 @@ enum Broadcast {
         case .mul: { $0 * $1 }
         case .div: { $0 / $1 }
         case .pow: { Foundation.pow($0, $1) }
+        case .fmod: { Foundation.fmod($0, $1) }
+        case .mod:
+            { a, b in
+                let r = Foundation.fmod(a, b)
+                return r != 0 && (r < 0) != (b < 0) ? r + b : r
+            }
+        case .prelu: { x, slope in x < 0 ? slope * x : x }
         }
     }
 
@@ -74,8 +89,16 @@ enum Broadcast {
         case .add: { $0 &+ $1 }
         case .sub: { $0 &- $1 }
         case .mul: { $0 &* $1 }
-        case .div: { $0 / $1 }
+        // Truncating toward zero as ONNX and onnxruntime do; Int64.min / -1 wraps rather than traps.
+        case .div: { $0.dividedReportingOverflow(by: $1).partialValue }
         case .pow: { base, exponent in exponent < 0 ? 0 : (0..<exponent).reduce(Int64(1)) { product, _ in product &* base } }
+        case .fmod: { $0.remainderReportingOverflow(dividingBy: $1).partialValue }
+        case .mod:
+            { a, b in
+                let r = a.remainderReportingOverflow(dividingBy: b).partialValue
+                return r != 0 && (r < 0) != (b < 0) ? r &+ b : r
+            }
+        case .prelu: { x, slope in x < 0 ? slope &* x : x }
         }
     }
 
@@ -201,6 +224,17 @@ extension Broadcast {
         case .pow:
             if wanted.0 { da = gradient({ x, y in y * Foundation.pow(x, y - 1) }, to: a.shape) }
             if wanted.1 { db = gradient({ x, y in x > 0 ? Foundation.pow(x, y) * Foundation.log(x) : 0 }, to: b.shape) }
+        // As torch.remainder and torch.fmod: a − b·floor(a/b) and a − b·trunc(a/b).
+        case .mod:
+            if wanted.0 { da = reduceToShape(dy, a.shape) }
+            if wanted.1 { db = gradient({ x, y in -(x / y).rounded(.down) }, to: b.shape) }
+        case .fmod:
+            if wanted.0 { da = reduceToShape(dy, a.shape) }
+            if wanted.1 { db = gradient({ x, y in -(x / y).rounded(.towardZero) }, to: b.shape) }
+        // As torch.prelu: the slope's gradient where x ≤ 0, x's is the slope there.
+        case .prelu:
+            if wanted.0 { da = gradient({ x, slope in x > 0 ? 1 : slope }, to: a.shape) }
+            if wanted.1 { db = gradient({ x, _ in x > 0 ? 0 : x }, to: b.shape) }
         }
         return (da, db)
     }

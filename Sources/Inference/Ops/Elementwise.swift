@@ -1,6 +1,6 @@
 import Foundation
 
-/// Unary activations and Clip.
+/// Unary functions and activations, and Clip.
 enum Elementwise {
     static func apply(_ function: UnaryFunction, to x: Tensor<Float>, context: ExecutionContext) -> Tensor<Float> {
         var y = context.buffers.take(count: x.count)
@@ -19,6 +19,17 @@ enum Elementwise {
         case .elu(let alpha): map(x, into: &y) { $0 < 0 ? alpha * (Foundation.exp($0) - 1) : $0 }
         case .selu(let alpha, let gamma): map(x, into: &y) { $0 > 0 ? gamma * $0 : gamma * alpha * (Foundation.exp($0) - 1) }
         case .gelu(let tanhApproximation): map(x, into: &y) { gelu($0, tanhApproximation: tanhApproximation) }
+        case .sign: map(x, into: &y) { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }
+        case .reciprocal: map(x, into: &y) { 1 / $0 }
+        case .floor: map(x, into: &y) { $0.rounded(.down) }
+        case .ceil: map(x, into: &y) { $0.rounded(.up) }
+        case .round: map(x, into: &y) { $0.rounded(.toNearestOrEven) }
+        case .sin: map(x, into: &y) { Foundation.sin($0) }
+        case .cos: map(x, into: &y) { Foundation.cos($0) }
+        case .softsign: map(x, into: &y) { $0 / (1 + Swift.abs($0)) }
+        case .hardSigmoid(let alpha, let beta): map(x, into: &y) { Swift.min(1, Swift.max(0, alpha * $0 + beta)) }
+        case .hardSwish: map(x, into: &y) { $0 * Swift.min(1, Swift.max(0, $0 / 6 + 0.5)) }
+        case .mish: map(x, into: &y) { $0 * Foundation.tanh(softplus($0)) }
         }
         return Tensor(shape: x.shape, scalars: y)
     }
@@ -109,6 +120,28 @@ extension Elementwise {
                 }
                 return 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot())) + x * Foundation.exp(-0.5 * x * x) / (2 * Float.pi).squareRoot()
             }
+        // Piecewise constant: zero almost everywhere, as PyTorch.
+        case .sign, .floor, .ceil, .round: return chain(dy, x, y) { _, _ in 0 }
+        case .reciprocal: return chain(dy, x, y) { _, y in -y * y }
+        case .sin: return chain(dy, x, y) { x, _ in Foundation.cos(x) }
+        case .cos: return chain(dy, x, y) { x, _ in -Foundation.sin(x) }
+        case .softsign:
+            return chain(dy, x, y) { x, _ in
+                let d = 1 + Swift.abs(x)
+                return 1 / (d * d)
+            }
+        // The slope inside the open linear range, as PyTorch's hardsigmoid and hardswish.
+        case .hardSigmoid(let alpha, let beta):
+            return chain(dy, x, y) { x, _ in
+                let v = alpha * x + beta
+                return v > 0 && v < 1 ? alpha : 0
+            }
+        case .hardSwish: return chain(dy, x, y) { x, _ in x < -3 ? 0 : (x <= 3 ? x / 3 + 0.5 : 1) }
+        case .mish:
+            return chain(dy, x, y) { x, _ in
+                let t = Foundation.tanh(softplus(x))
+                return t + x * sigmoid(x) * (1 - t * t)
+            }
         }
     }
 
@@ -130,5 +163,23 @@ extension Elementwise {
         let lo = try scalar(lower, as: Float.self) ?? -.infinity
         let hi = try scalar(upper, as: Float.self) ?? .infinity
         return Tensor(shape: x.shape, scalars: zip(dy.scalars, x.scalars).map { g, v in v >= lo && v <= hi ? g : 0 })
+    }
+}
+
+extension Elementwise {
+    /// The unary functions defined on integers (shape arithmetic); others are refused.
+    static func apply(_ function: UnaryFunction, toIntegers x: Tensor<Int64>, node: Node) throws -> Tensor<Int64> {
+        let f: (Int64) -> Int64
+        switch function {
+        // Wrapping, as two's complement hardware (and onnxruntime) does for Int64.min.
+        case .neg: f = { 0 &- $0 }
+        case .abs: f = { $0 < 0 ? 0 &- $0 : $0 }
+        case .sign: f = { $0.signum() }
+        case .relu: f = { Swift.max($0, 0) }
+        case .floor, .ceil, .round: f = { $0 }
+        default:
+            throw InferenceError("node '\(node.name)' (\(node.opType)) is applied to an integer tensor, which seqlens computes only for Neg, Abs, Sign, Relu, Floor, Ceil and Round")
+        }
+        return Tensor(shape: x.shape, scalars: x.scalars.map(f))
     }
 }

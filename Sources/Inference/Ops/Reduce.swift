@@ -20,7 +20,8 @@ enum Reduce {
             return .float(reduce(t, axes: reduced, outputShape: outputShape, function: function))
         case .int(let t):
             let result = reduce(Tensor(shape: t.shape, scalars: t.scalars.map { Double($0) }), axes: reduced, outputShape: outputShape, function: function)
-            return .int(Tensor(shape: outputShape, scalars: result.scalars.map { Int64($0) }))
+            // ReduceMax over nothing is -∞: the type's minimum, as ONNX says; sums saturate.
+            return .int(Tensor(shape: outputShape, scalars: result.scalars.map { Int64(exactly: $0) ?? ($0 < 0 ? .min : .max) }))
         }
     }
 
