@@ -91,6 +91,24 @@ public struct ModelBuilder {
         return attribute
     }
 
+    public static func floatAttribute(_ name: String, _ value: Float) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .float
+        attribute.f = value
+        return attribute
+    }
+
+    /// A bool tensor (ONNX stores bools in int32_data).
+    public static func boolTensor(_ name: String, dims: [Int64], values: [Bool]) -> Onnx_TensorProto {
+        var tensor = Onnx_TensorProto()
+        tensor.name = name
+        tensor.dims = dims
+        tensor.dataType = Int32(Onnx_TensorProto.DataType.bool.rawValue)
+        tensor.int32Data = values.map { $0 ? 1 : 0 }
+        return tensor
+    }
+
     /// A working sequence model: Conv(4→2, k=3) → GlobalAveragePool → Flatten → Sigmoid,
     /// input (batch, 4, length) channels-first.
     public static func tinyConvModel(length: Int64? = nil, metadata: [String: String] = [:]) -> ModelBuilder {
