@@ -8,8 +8,8 @@ enum WindowRule {
     /// Pointwise per channel (BatchNormalization): on the window when it lies on a spatial
     /// axis (2 or later), since the statistics are indexed by axis 1.
     case perChannel
-    /// Broadcasting arithmetic (residual additions, scalings): on the union of the changed
-    /// ranges, every operand sliced to it.
+    /// Broadcasting arithmetic (residual additions, scalings, Where, Min/Max/Sum/Mean): on the
+    /// union of the changed ranges, every operand sliced to it.
     case broadcasting
     /// Conv along the last axis: the output positions whose kernels meet the window.
     case convolution(ConvAttributes)

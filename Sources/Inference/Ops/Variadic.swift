@@ -19,9 +19,10 @@ enum Variadic {
     }
 
     private static func floatOperation(_ function: VariadicFunction) -> (Float, Float) -> Float {
+        // NaN propagates, as numpy's minimum and maximum (ONNX's reference) and PyTorch's do.
         switch function {
-        case .min: { Swift.min($0, $1) }
-        case .max: { Swift.max($0, $1) }
+        case .min: { $0.isNaN || $1.isNaN ? .nan : Swift.min($0, $1) }
+        case .max: { $0.isNaN || $1.isNaN ? .nan : Swift.max($0, $1) }
         case .sum, .mean: { $0 + $1 }
         }
     }
