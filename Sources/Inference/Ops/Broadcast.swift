@@ -166,15 +166,33 @@ extension Tensor {
     /// This tensor repeated along broadcast axes to fill `outputShape`.
     func broadcastIfNeeded(to outputShape: [Int]) -> Tensor {
         if shape == outputShape { return self }
-        let count = outputShape.reduce(1, *)
+        let total = outputShape.reduce(1, *)
+        if count == 1 { return Tensor(shape: outputShape, repeating: scalars[0]) }
+        guard total > 0 else { return Tensor(shape: outputShape, scalars: []) }
+        // Rows of the innermost axis copied or repeated whole; the outer index advances as an
+        // odometer (attention masks make this large, so no division per element).
+        let rank = outputShape.count
         let source = Broadcast.broadcastStrides(shape, to: outputShape)
-        let target = strides(of: outputShape)
+        let inner = outputShape[rank - 1], innerStride = source[rank - 1]
+        var index = Array(repeating: 0, count: rank - 1)
+        var offset = 0
         var result = [Scalar]()
-        result.reserveCapacity(count)
-        for flat in 0..<count {
-            var offset = 0
-            for axis in outputShape.indices { offset += (flat / target[axis]) % outputShape[axis] * source[axis] }
-            result.append(scalars[offset])
+        result.reserveCapacity(total)
+        for _ in 0..<(total / inner) {
+            if innerStride == 0 {
+                result.append(contentsOf: repeatElement(scalars[offset], count: inner))
+            } else {
+                result.append(contentsOf: scalars[offset..<(offset + inner)])
+            }
+            var axis = rank - 2
+            while axis >= 0 {
+                index[axis] += 1
+                offset += source[axis]
+                if index[axis] < outputShape[axis] { break }
+                offset -= source[axis] * index[axis]
+                index[axis] = 0
+                axis -= 1
+            }
         }
         return Tensor(shape: outputShape, scalars: result)
     }
