@@ -77,6 +77,24 @@ extension Op {
             return [(try Reduce.outputShape(io.shape(0), axes: io.optionalInts(1), keepDims: keepDims, noopWithEmptyAxes: noopWithEmptyAxes, node: node), try io.type(0))]
         case .cast(let type):
             return [(try io.shape(0), type)]
+        case .einsum(let equation):
+            return [(try Einsum.outputShape(equation, shapes: io.allShapes(), node: node), .float)]
+        case .range:
+            let (shape, type) = try ShapeOps.rangeShape(io, node: node)
+            return [(shape, type)]
+        case .cumSum:
+            _ = try CumulativeSum.axis(io, rank: io.shape(0).count, node: node)
+            return [(try io.shape(0), try io.type(0))]
+        case .tile:
+            return [(try ShapeOps.tileShape(io.shape(0), repeats: io.ints(1), node: node), try io.type(0))]
+        case .trilu:
+            return [(try io.shape(0), try io.type(0))]
+        case .gatherElements(let axis):
+            return [(try ShapeOps.gatherElementsShape(io.shape(0), indices: io.shape(1), axis: axis, node: node), try io.type(0))]
+        case .scatterND:
+            return [(try ShapeOps.scatterNDShape(io.shape(0), indices: io.shape(1), updates: io.shape(2), node: node), try io.type(0))]
+        case .argMax(let axis, let keepDims, _):
+            return [(try Reduce.argMaxShape(io.shape(0), axis: axis, keepDims: keepDims, node: node), .int)]
         }
     }
 }
