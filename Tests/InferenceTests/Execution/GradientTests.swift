@@ -20,7 +20,7 @@ final class GradientTests: XCTestCase {
     /// Checks up to `samples` elements of d f / d input against central differences.
     /// Elements where the one-sided slopes disagree sit on a kink (ReLU at 0, a max-pool
     /// tie) and are skipped. Returns a failure description or nil.
-    private func check(plan: ExecutionPlan, inputs: [String: Tensor<Float>], input: String, output: String, samples: Int = 12) throws -> String? {
+    func check(plan: ExecutionPlan, inputs: [String: Tensor<Float>], input: String, output: String, samples: Int = 12) throws -> String? {
         guard let outputShape = plan.shape(of: output) else { return nil }
         let r = weights(count: outputShape.reduce(1, *))
         let (_, gradient) = try plan.gradient(of: output, outputGradient: Tensor(shape: outputShape, scalars: r), inputs: inputs, respectTo: input)
