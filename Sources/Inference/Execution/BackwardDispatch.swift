@@ -110,7 +110,7 @@ extension Op {
             if want(0), type == .float, case .float = try io.value(0) { result[0] = dy }
         case .einsum(let equation):
             let operands = try io.allValues().indices.map { try io.float($0) }
-            let gradients = try Einsum.backward(equation, outputGradient: dy, operands, wanted: operands.indices.map(want), node: node)
+            let gradients = try Einsum.backward(equation, outputGradient: dy, operands, wanted: operands.indices.map(want), node: node, context: context)
             for (index, gradient) in gradients.enumerated() { result[index] = gradient }
         case .cumSum(let exclusive, let reverse):
             if want(0) {

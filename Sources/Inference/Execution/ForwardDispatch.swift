@@ -63,7 +63,7 @@ extension Op {
         case .cast(let type):
             return [ShapeOps.cast(try io.value(0), to: type)]
         case .einsum(let equation):
-            return [.float(try Einsum.forward(equation, io.allValues().indices.map { try io.float($0) }, node: node))]
+            return [.float(try Einsum.forward(equation, io.allValues().indices.map { try io.float($0) }, node: node, context: context))]
         case .range:
             return [try ShapeOps.range(io, outputShape: outputShapes[0], node: node)]
         case .cumSum(let exclusive, let reverse):

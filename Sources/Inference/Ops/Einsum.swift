@@ -115,19 +115,19 @@ enum Einsum {
         var labels: [Int]
     }
 
-    static func forward(_ equation: EinsumEquation, _ operands: [Tensor<Float>], node: Node) throws -> Tensor<Float> {
+    static func forward(_ equation: EinsumEquation, _ operands: [Tensor<Float>], node: Node, context: ExecutionContext) throws -> Tensor<Float> {
         let resolved = try resolve(equation, shapes: operands.map(\.shape), node: node)
         let distinct = zip(operands, resolved.inputs).map { diagonal($0, labels: $1) }
-        return evaluate(distinct, output: resolved.output, sizes: resolved.sizes).tensor
+        return evaluate(distinct, output: resolved.output, sizes: resolved.sizes, context: context).tensor
     }
 
     /// Contracts the operands left to right, keeping at each step only the labels the output
     /// or a later operand needs; the result has exactly `output`'s labels, in its order.
-    private static func evaluate(_ operands: [Labeled], output: [Int], sizes: [Int: Int]) -> Labeled {
+    private static func evaluate(_ operands: [Labeled], output: [Int], sizes: [Int: Int], context: ExecutionContext) -> Labeled {
         var accumulated = operands[0]
         for index in operands.indices.dropFirst() {
             let needed = Set(output).union(operands[(index + 1)...].flatMap(\.labels))
-            accumulated = contract(accumulated, operands[index], keeping: needed, sizes: sizes)
+            accumulated = contract(accumulated, operands[index], keeping: needed, sizes: sizes, context: context)
         }
         accumulated = sumOut(accumulated, keeping: Set(output))
         return permuted(accumulated, to: output)
@@ -194,7 +194,7 @@ enum Einsum {
 
     /// One pairwise contraction as batched sgemm: (batch, m, k) × (batch, k, n). Labels in
     /// both operands that `needed` keeps are batch axes, the other shared ones are summed.
-    static func contract(_ a: Labeled, _ b: Labeled, keeping needed: Set<Int>, sizes: [Int: Int]) -> Labeled {
+    static func contract(_ a: Labeled, _ b: Labeled, keeping needed: Set<Int>, sizes: [Int: Int], context: ExecutionContext) -> Labeled {
         let shared = Set(a.labels).intersection(b.labels)
         let a = widened(sumOut(a, keeping: needed.union(b.labels)), sizes: sizes, labels: shared)
         let b = widened(sumOut(b, keeping: needed.union(a.labels)), sizes: sizes, labels: shared)
@@ -217,17 +217,27 @@ enum Einsum {
         }
         let (left, transA) = layout(a, aKept, summed)
         let (right, transB) = layout(b, summed, bKept)
-        var y = [Float](repeating: 0, count: batchCount * m * n)
+        var y = k > 0 ? context.buffers.take(count: batchCount * m * n) : [Float](repeating: 0, count: batchCount * m * n)
         left.tensor.scalars.withUnsafeBufferPointer { ap in
         right.tensor.scalars.withUnsafeBufferPointer { bp in
         y.withUnsafeMutableBufferPointer { yp in
             guard k > 0 else { return }
-            for index in 0..<batchCount {
+            nonisolated(unsafe) let (aBase, bBase, yBase) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
+            func product(_ index: Int) {
                 BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k,
-                           a: ap.baseAddress! + index * m * k, lda: transA ? m : k,
-                           b: bp.baseAddress! + index * k * n, ldb: transB ? k : n,
-                           c: yp.baseAddress! + index * m * n, ldc: n)
+                           a: aBase + index * m * k, lda: transA ? m : k,
+                           b: bBase + index * k * n, ldb: transB ? k : n,
+                           c: yBase + index * m * n, ldc: n)
             }
+            // Many small products (heads of attention): one single-threaded product per
+            // thread beats BLAS splitting each small one.
+            guard batchCount > 1, context.threads > 1 else {
+                for index in 0..<batchCount { product(index) }
+                return
+            }
+            BLAS.setThreads(1)
+            parallelFor(batchCount, threads: context.threads, work: batchCount * m * n * k, product)
+            BLAS.setThreads(context.threads)
         }}}
         return Labeled(tensor: Tensor(shape: shape, scalars: y), labels: batch + aKept + bKept)
     }
@@ -237,7 +247,7 @@ extension Einsum {
     /// d operand_i = einsum(dY, the other operands → operand_i's labels), broadcast along
     /// labels the forward pass summed out of operand_i alone, put back on its diagonals, and
     /// summed over axes where operand_i was broadcast.
-    static func backward(_ equation: EinsumEquation, outputGradient dy: Tensor<Float>, _ operands: [Tensor<Float>], wanted: [Bool], node: Node) throws -> [Tensor<Float>?] {
+    static func backward(_ equation: EinsumEquation, outputGradient dy: Tensor<Float>, _ operands: [Tensor<Float>], wanted: [Bool], node: Node, context: ExecutionContext) throws -> [Tensor<Float>?] {
         let resolved = try resolve(equation, shapes: operands.map(\.shape), node: node)
         let distinct = zip(operands, resolved.inputs).map { diagonal($0, labels: $1) }
         let gradient = Labeled(tensor: dy, labels: resolved.output)
@@ -247,7 +257,7 @@ extension Einsum {
             let others = [gradient] + distinct.enumerated().filter { $0.offset != index }.map(\.element)
             let available = Set(others.flatMap(\.labels))
             let reached = target.filter(available.contains)
-            let g = evaluate(others, output: reached, sizes: resolved.sizes)
+            let g = evaluate(others, output: reached, sizes: resolved.sizes, context: context)
             // Labels only this operand had got the same gradient at every index: size 1
             // there (`reached` is in `target`'s order), then broadcast.
             let unitShape = target.map { label in reached.firstIndex(of: label).map { g.tensor.shape[$0] } ?? 1 }

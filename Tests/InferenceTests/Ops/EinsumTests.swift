@@ -102,6 +102,18 @@ final class EinsumTests: XCTestCase {
         }
     }
 
+    /// Enough heads and work that the products are spread over threads.
+    func testHeadsOnTwoThreadsEqualBruteForce() throws {
+        for equation in ["bhid,bhjd->bhij", "bhij,bhjd->bhid"] {
+            let shapes = equation.hasPrefix("bhid") ? [[2, 4, 48, 12], [2, 4, 48, 12]] : [[2, 4, 48, 48], [2, 4, 48, 12]]
+            let (plan, inputs) = try Self.plan(equation, shapes)
+            guard case .float(let y)? = try plan.run(inputs, threads: 2)["y"] else { return XCTFail(equation) }
+            let expected = Self.bruteForce(equation, [inputs["a"]!, inputs["b"]!])
+            let comparison = compare(y.scalars, expected.scalars, absolute: 1e-4)
+            XCTAssertEqual(comparison.failures, 0, "\(equation): \(comparison)")
+        }
+    }
+
     func testBadEquationsAreRefusedNamingTheNode() throws {
         let cases: [(String, [[Int]], String)] = [
             ("ij,jk->ix", [[2, 3], [3, 4]], "node 'op' (Einsum): output subscript 'x' is in no operand"),
