@@ -81,6 +81,11 @@ enum Einsum {
         let inputs = zip(equation.inputs, ellipsisRanks).map { labels($0, ellipsis: $1) }
         var sizes: [Int: Int] = [:]
         for (labelList, shape) in zip(inputs, shapes) {
+            // A diagonal (`ii`) needs equal sizes; it does not broadcast.
+            var own: [Int: Int] = [:]
+            for (label, size) in zip(labelList, shape) where own.updateValue(size, forKey: label).map({ $0 != size }) ?? false {
+                throw fail("an operand of shape \(shape) repeats subscript '\(name(of: label))' over axes of different sizes")
+            }
             for (label, size) in zip(labelList, shape) {
                 guard let known = sizes[label], known != size else { sizes[label] = size; continue }
                 guard known == 1 || size == 1 else { throw fail("subscript '\(name(of: label))' has sizes \(known) and \(size)") }

@@ -64,7 +64,7 @@ extension ShapeOps {
         let depth = indices.shape.last ?? 0
         let dataStrides = strides(of: dataShape)
         let length = dataShape[depth...].reduce(1, *)
-        let starts = try (0..<(depth == 0 ? indices.count : indices.count / depth)).map { tuple in
+        let starts = try (0..<indices.shape.dropLast().reduce(1, *)).map { tuple in
             var offset = 0
             for axis in 0..<depth {
                 let raw = indices.scalars[tuple * depth + axis], dim = Int64(dataShape[axis])

@@ -118,6 +118,7 @@ final class EinsumTests: XCTestCase {
         let cases: [(String, [[Int]], String)] = [
             ("ij,jk->ix", [[2, 3], [3, 4]], "node 'op' (Einsum): output subscript 'x' is in no operand"),
             ("ij,jk->ik", [[2, 3], [4, 5]], "node 'op' (Einsum): subscript 'j' has sizes 3 and 4"),
+            ("ii->i", [[1, 3]], "node 'op' (Einsum): an operand of shape [1, 3] repeats subscript 'i' over axes of different sizes"),
             ("ijk->i", [[2, 3]], "node 'op' (Einsum): operand of shape [2, 3] has 2 axes but 3 subscripts"),
             ("ij,j1->i", [[2, 3], [3, 1]], "node 'op' (Einsum): equation 'ij,j1->i' contains '1'; subscripts are letters and '...'"),
             ("ij->i", [[2, 3], [3, 1]], "node 'op' (Einsum): the equation names 1 operands but the node has 2 inputs"),
