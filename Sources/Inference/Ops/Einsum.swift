@@ -89,7 +89,7 @@ enum Einsum {
             for (label, size) in zip(labelList, shape) {
                 guard let known = sizes[label], known != size else { sizes[label] = size; continue }
                 guard known == 1 || size == 1 else { throw fail("subscript '\(name(of: label))' has sizes \(known) and \(size)") }
-                sizes[label] = max(known, size)
+                sizes[label] = known == 1 ? size : known  // 1 broadcasts, to 0 as well
             }
         }
         let output: [Int]

@@ -14,7 +14,7 @@ extension ShapeOps {
         guard steps <= Double(Limits.maximumElementCount) else {
             throw InferenceError("node '\(node.name)' (Range): \(steps) elements is absurd; the model is corrupt")
         }
-        return ([max(0, Int(steps))], start.elementType)
+        return ([Int(max(0, steps))], start.elementType)
     }
 
     static func range(_ io: KernelIO, outputShape: [Int], node: Node) throws -> Value {

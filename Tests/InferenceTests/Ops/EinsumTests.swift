@@ -52,6 +52,9 @@ final class EinsumTests: XCTestCase {
         ("...ij,...jk->...ik", "yzij,zjk->yzik", [[2, 1, 3, 4], [5, 4, 2]]),
         ("ij,jk,kl->il", "ij,jk,kl->il", [[2, 3], [3, 4], [4, 2]]),
         ("bi,bj,bk->bijk", "bi,bj,bk->bijk", [[2, 2], [2, 3], [2, 2]]),
+        (",ij->ij", ",ij->ij", [[], [2, 3]]),
+        // A size-1 axis broadcasts to size 0 too.
+        ("ij,jk->ik", "ij,jk->ik", [[2, 0], [1, 3]]),
     ]
 
     static func plan(_ equation: String, _ shapes: [[Int]]) throws -> (ExecutionPlan, [String: Tensor<Float>]) {
@@ -65,11 +68,11 @@ final class EinsumTests: XCTestCase {
     /// output element it names. Size-1 axes broadcast.
     static func bruteForce(_ equation: String, _ operands: [Tensor<Float>]) -> Tensor<Float> {
         let sides = equation.components(separatedBy: "->")
-        let terms = sides[0].split(separator: ",").map(Array.init)
+        let terms = sides[0].split(separator: ",", omittingEmptySubsequences: false).map(Array.init)
         let output = Array(sides[1])
         var sizes: [Character: Int] = [:]
         for (term, x) in zip(terms, operands) {
-            for (label, size) in zip(term, x.shape) { sizes[label] = max(sizes[label] ?? 1, size) }
+            for (label, size) in zip(term, x.shape) { sizes[label] = sizes[label].map { $0 == 1 ? size : $0 } ?? size }
         }
         let labels = sizes.keys.sorted()
         let outputShape = output.map { sizes[$0]! }

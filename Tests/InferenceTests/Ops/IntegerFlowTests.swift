@@ -62,6 +62,13 @@ final class IntegerFlowTests: XCTestCase {
         guard case .float(let y)? = try plan.run(["x": Tensor(shape: [4], scalars: [10, 20, 30, 40])])["y"] else { return XCTFail() }
         XCTAssertEqual(y.scalars, [10, 20.25, 30.5, 40.75])
 
+        // A span too wide for Float's division gives −∞ steps: empty, not a trap.
+        let backwards = try load([ModelBuilder.node("Range", inputs: ["zero", "far", "tiny"], outputs: ["y"])], initializers: [
+            ModelBuilder.floatTensor("zero", dims: [], values: [0]), ModelBuilder.floatTensor("far", dims: [], values: [-3e38]),
+            ModelBuilder.floatTensor("tiny", dims: [], values: [1e-30]),
+        ], inputDims: [1])
+        XCTAssertEqual(try ExecutionPlan(graph: backwards, inputShapes: ["x": [1]]).outputShapes["y"], [0])
+
         let dynamic = try load([ModelBuilder.node("Range", inputs: ["start", "x", "delta"], outputs: ["y"], name: "positions")],
                                initializers: constants, inputDims: [])
         XCTAssertThrowsError(try ExecutionPlan(graph: dynamic, inputShapes: ["x": []])) { error in
