@@ -109,6 +109,14 @@ public struct ModelBuilder {
         return tensor
     }
 
+    public static func stringAttribute(_ name: String, _ value: String) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .string
+        attribute.s = Data(value.utf8)
+        return attribute
+    }
+
     /// A working sequence model: Conv(4→2, k=3) → GlobalAveragePool → Flatten → Sigmoid,
     /// input (batch, 4, length) channels-first.
     public static func tinyConvModel(length: Int64? = nil, metadata: [String: String] = [:]) -> ModelBuilder {

@@ -7,14 +7,18 @@ extension Op {
         switch self {
         case .conv, .batchNormalization, .layerNormalization, .unary, .clip, .softmax, .logSoftmax,
              .maxPool, .averagePool, .globalAveragePool, .globalMaxPool, .flatten, .reshape, .squeeze,
-             .unsqueeze, .identity, .transpose, .split, .slice, .gather, .expand, .pad, .reduce, .cast:
+             .unsqueeze, .identity, .transpose, .split, .slice, .gather, .expand, .pad, .reduce, .cast,
+             .cumSum, .tile, .trilu, .gatherElements:
             index == 0
         case .binary, .matMul: index < 2
+        case .einsum: true
+        // Multiplying, max and min scatters would need the overwritten values: no gradient.
+        case .scatterND(let reduction): (reduction == .none || reduction == .add) && index != 1
         case .gemm: index < 3
         case .concat, .variadic: true
         // The condition is an integer tensor: no gradient.
         case .select: index > 0
-        case .shape, .constantOfShape, .compare, .test: false
+        case .shape, .constantOfShape, .compare, .test, .range, .argMax: false
         }
     }
 
@@ -113,7 +117,26 @@ extension Op {
         case .variadic(let function):
             let parts = try Variadic.backward(function, outputGradient: dy, inputs: io.allValues().map { try $0.floatTensor() }, output: outputFloat(outputs, 0), wanted: inputs.indices.map(want))
             for index in parts.indices { result[index] = parts[index] }
-        case .shape, .constantOfShape, .compare, .test:
+        case .einsum(let equation):
+            let operands = try io.allValues().indices.map { try io.float($0) }
+            let gradients = try Einsum.backward(equation, outputGradient: dy, operands, wanted: operands.indices.map(want), node: node, context: context)
+            for (index, gradient) in gradients.enumerated() { result[index] = gradient }
+        case .cumSum(let exclusive, let reverse):
+            if want(0) {
+                let axis = try CumulativeSum.axis(io, rank: dy.rank, node: node)
+                result[0] = CumulativeSum.scan(dy, axis: axis, exclusive: exclusive, reverse: !reverse)
+            }
+        case .tile:
+            if want(0) { result[0] = ShapeOps.tileBackward(dy, inputShape: try io.value(0).shape) }
+        case .trilu(let upper):
+            if want(0) { result[0] = ShapeOps.masked(dy, upper: upper, k: try ShapeOps.triangleDiagonal(io, node: node)) }
+        case .gatherElements(let axis):
+            if want(0) { result[0] = try ShapeOps.gatherElementsBackward(dy, dataShape: io.value(0).shape, indices: io.int(1), axis: axis, node: node) }
+        case .scatterND(let reduction):
+            let gradients = try ShapeOps.scatterNDBackward(dy, indices: io.int(1), updatesShape: io.value(2).shape, reduction: reduction, wanted: (want(0), want(2)), node: node)
+            result[0] = gradients.0
+            result[2] = gradients.1
+        case .shape, .constantOfShape, .compare, .test, .range, .argMax:
             break
         }
         return result

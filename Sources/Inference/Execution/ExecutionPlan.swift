@@ -146,7 +146,8 @@ public struct ExecutionPlan: Sendable {
         case .unary, .conv, .batchNormalization, .layerNormalization, .clip, .binary, .maxPool, .averagePool,
              .globalAveragePool, .globalMaxPool, .gemm, .matMul, .flatten, .reshape, .transpose, .squeeze, .unsqueeze,
              .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .reduce, .cast,
-             .compare, .test, .select, .variadic:
+             .compare, .test, .select, .variadic,
+             .einsum, .range, .cumSum, .tile, .trilu, .gatherElements, .scatterND, .argMax:
             return nil
         }
     }

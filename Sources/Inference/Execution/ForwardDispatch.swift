@@ -71,6 +71,23 @@ extension Op {
             return [try Comparisons.select(io.int(0), io.value(1), io.value(2), outputShape: outputShapes[0], node: node)]
         case .variadic(let function):
             return [try Variadic.apply(function, io.allValues(), outputShape: outputShapes[0], node: node)]
+        case .einsum(let equation):
+            return [.float(try Einsum.forward(equation, io.allValues().indices.map { try io.float($0) }, node: node, context: context))]
+        case .range:
+            return [try ShapeOps.range(io, outputShape: outputShapes[0], node: node)]
+        case .cumSum(let exclusive, let reverse):
+            let x = try io.value(0)
+            return [CumulativeSum.apply(x, axis: try CumulativeSum.axis(io, rank: x.shape.count, node: node), exclusive: exclusive, reverse: reverse)]
+        case .tile:
+            return [ShapeOps.tile(try io.value(0), outputShape: outputShapes[0])]
+        case .trilu(let upper):
+            return [try ShapeOps.triangle(io.value(0), upper: upper, diagonal: ShapeOps.triangleDiagonal(io, node: node), node: node)]
+        case .gatherElements(let axis):
+            return [try ShapeOps.gatherElements(io.value(0), indices: io.int(1), axis: axis, node: node)]
+        case .scatterND(let reduction):
+            return [try ShapeOps.scatterND(io.value(0), indices: io.int(1), updates: io.value(2), reduction: reduction, node: node)]
+        case .argMax(let axis, _, let selectLastIndex):
+            return [.int(try Reduce.argMax(io.value(0), axis: axis, selectLastIndex: selectLastIndex, outputShape: outputShapes[0], node: node))]
         }
     }
 }

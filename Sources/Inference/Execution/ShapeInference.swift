@@ -85,6 +85,24 @@ extension Op {
             return [(try Broadcast.shape(io.allShapes(), node: node), try io.type(1))]
         case .variadic:
             return [(try Broadcast.shape(io.allShapes(), node: node), try io.type(0))]
+        case .einsum(let equation):
+            return [(try Einsum.outputShape(equation, shapes: io.allShapes(), node: node), .float)]
+        case .range:
+            let (shape, type) = try ShapeOps.rangeShape(io, node: node)
+            return [(shape, type)]
+        case .cumSum:
+            _ = try CumulativeSum.axis(io, rank: io.shape(0).count, node: node)
+            return [(try io.shape(0), try io.type(0))]
+        case .tile:
+            return [(try ShapeOps.tileShape(io.shape(0), repeats: io.ints(1), node: node), try io.type(0))]
+        case .trilu:
+            return [(try io.shape(0), try io.type(0))]
+        case .gatherElements(let axis):
+            return [(try ShapeOps.gatherElementsShape(io.shape(0), indices: io.shape(1), axis: axis, node: node), try io.type(0))]
+        case .scatterND:
+            return [(try ShapeOps.scatterNDShape(io.shape(0), indices: io.shape(1), updates: io.shape(2), node: node), try io.type(0))]
+        case .argMax(let axis, let keepDims, _):
+            return [(try Reduce.argMaxShape(io.shape(0), axis: axis, keepDims: keepDims, node: node), .int)]
         }
     }
 }

@@ -42,14 +42,16 @@ public struct ReceptiveField: Sendable, Equatable {
                 size = Self.saturating(size, plus: Self.saturating(kernel - 1, times: Self.saturating(dilation, times: jump)))
                 jump = Self.saturating(jump, times: a.spatial.strides.last ?? 1)
             // Every output reads all positions (a dense layer, or what feeds one), or may.
-            case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax:
+            case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax,
+                 .einsum, .cumSum, .argMax:
                 mixesHere = true
             // Taken to keep positions apart. Where they might not (LayerNormalization over a
             // positional axis, a Reshape folding positions into features), a dense layer or
             // pool that mixes them usually follows and is marked.
             case .batchNormalization, .layerNormalization, .unary, .clip, .binary, .reshape, .transpose, .squeeze,
                  .unsqueeze, .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .cast,
-                 .compare, .test, .select, .variadic:
+                 .compare, .test, .select, .variadic,
+                 .range, .tile, .trilu, .gatherElements, .scatterND:
                 break
             }
             deepest = max(deepest, size)

@@ -57,6 +57,21 @@ public enum Op: Sendable {
     case select
     /// Min, Max, Sum, Mean over one or more inputs, broadcast together.
     case variadic(VariadicFunction)
+    /// Inputs: the operands.
+    case einsum(EinsumEquation)
+    /// Inputs: start, limit, delta (known while planning).
+    case range
+    /// Inputs: x, axis.
+    case cumSum(exclusive: Bool, reverse: Bool)
+    /// Inputs: x, repeats.
+    case tile
+    /// Inputs: x, k (optional).
+    case trilu(upper: Bool)
+    /// Inputs: data, indices.
+    case gatherElements(axis: Int)
+    /// Inputs: data, indices, updates.
+    case scatterND(reduction: ScatterReduction)
+    case argMax(axis: Int, keepDims: Bool, selectLastIndex: Bool)
 }
 
 public enum UnaryFunction: Sendable, Equatable {
@@ -82,7 +97,11 @@ public enum BinaryFunction: String, Sendable {
 }
 
 public enum ReduceFunction: String, Sendable {
-    case mean, sum, max
+    case mean, sum, max, min, logSumExp, l2
+}
+
+public enum ScatterReduction: String, Sendable {
+    case none, add, mul, max, min
 }
 
 public enum PadMode: String, Sendable {

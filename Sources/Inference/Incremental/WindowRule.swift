@@ -56,6 +56,8 @@ extension Op {
         case .concat, .split, .slice, .gather, .expand, .pad: .fullPass
         // Read only shapes: folded while planning, so no window ever reaches them.
         case .shape, .constantOfShape: .fullPass
+        // Attention products, scans and indexing mix or move positions; ranges are constants.
+        case .einsum, .cumSum, .tile, .trilu, .gatherElements, .scatterND, .argMax, .range: .fullPass
         }
     }
 }

@@ -278,6 +278,47 @@ struct ONNXNodeParser {
         case .reduceMax:
             try axesAttributeAsInput(before: 18)
             op = try reduce(.max)
+        case .reduceMin:
+            try axesAttributeAsInput(before: 18)
+            op = try reduce(.min)
+        case .reduceLogSumExp:
+            try axesAttributeAsInput(before: 18)
+            op = try reduce(.logSumExp)
+        case .reduceL2:
+            try axesAttributeAsInput(before: 18)
+            op = try reduce(.l2)
+        case .argMax:
+            op = .argMax(axis: try attributes.int("axis") ?? 0, keepDims: (try attributes.int("keepdims") ?? 1) != 0,
+                         selectLastIndex: (try attributes.int("select_last_index") ?? 0) != 0)
+        case .einsum:
+            guard let text = try attributes.string("equation") else { throw InferenceError("node '\(name)' (Einsum) has no equation") }
+            do {
+                op = .einsum(try EinsumEquation(parsing: text))
+            } catch let error as InferenceError {
+                throw InferenceError("node '\(name)' (Einsum): equation \(error.description)")
+            }
+        case .range:
+            try requireInputs(3...3)
+            op = .range
+        case .cumSum:
+            try requireInputs(2...2)
+            op = .cumSum(exclusive: (try attributes.int("exclusive") ?? 0) != 0, reverse: (try attributes.int("reverse") ?? 0) != 0)
+        case .tile:
+            try requireInputs(2...2)
+            op = .tile
+        case .trilu:
+            try requireInputs(1...2)
+            op = .trilu(upper: (try attributes.int("upper") ?? 1) != 0)
+        case .gatherElements:
+            try requireInputs(2...2)
+            op = .gatherElements(axis: try attributes.int("axis") ?? 0)
+        case .scatterND:
+            try requireInputs(3...3)
+            let reduction = try attributes.string("reduction") ?? "none"
+            guard let scatterReduction = ScatterReduction(rawValue: reduction) else {
+                throw InferenceError("node '\(name)': ScatterND reduction '\(reduction)' is not an ONNX value (none, add, mul, max, min)")
+            }
+            op = .scatterND(reduction: scatterReduction)
         case .cast:
             guard let to = try attributes.int("to") else { throw InferenceError("node '\(name)' (Cast) has no 'to' type") }
             guard let type = Self.elementType(onnxDataType: Int(to)) else {

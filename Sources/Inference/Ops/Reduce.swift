@@ -1,4 +1,6 @@
-/// ReduceMean, ReduceSum, ReduceMax.
+import Foundation
+
+/// ReduceMean, ReduceSum, ReduceMax, ReduceMin, ReduceLogSumExp, ReduceL2, and ArgMax.
 enum Reduce {
     /// Axes to reduce, normalised; nil/empty means all axes unless `noopWithEmptyAxes`.
     static func axes(_ raw: [Int64]?, rank: Int, noopWithEmptyAxes: Bool, node: Node) throws -> Set<Int> {
@@ -20,8 +22,8 @@ enum Reduce {
             return .float(reduce(t, axes: reduced, outputShape: outputShape, function: function))
         case .int(let t):
             let result = reduce(Tensor(shape: t.shape, scalars: t.scalars.map { Double($0) }), axes: reduced, outputShape: outputShape, function: function)
-            // ReduceMax over nothing is -∞: the type's minimum, as ONNX says; sums saturate.
-            return .int(Tensor(shape: outputShape, scalars: result.scalars.map { Int64(exactly: $0) ?? ($0 < 0 ? .min : .max) }))
+            // An empty group's min or max is infinite: saturate rather than trap.
+            return .int(Tensor(shape: outputShape, scalars: result.scalars.map { $0.isNaN ? 0 : $0 >= 0x1p63 ? .max : $0 <= -0x1p63 ? .min : Int64($0) }))
         }
     }
 
@@ -30,32 +32,53 @@ enum Reduce {
         let keptStrides = strides(of: keptShape)
         let inputStrides = strides(of: x.shape)
         let outputCount = keptShape.reduce(1, *)
-        // Each function folds by maximum or by sum; mean then divides by the group size.
-        let (maximum, divides): (Bool, Bool) = switch function {
-        case .sum: (false, false)
-        case .mean: (false, true)
-        case .max: (true, false)
+        // Each function folds by an extreme or by a sum (of x, exp(x − max) or x²), then
+        // finishes the group: mean divides, LogSumExp takes the log and adds the max back,
+        // L2 takes the root.
+        let extreme: (initial: S, pick: (S, S) -> S)? = switch function {
+        case .max, .logSumExp: (-S.infinity, { Swift.max($0, $1) })
+        case .min: (S.infinity, { Swift.min($0, $1) })
+        case .sum, .mean, .l2: nil
         }
-        var accumulator = [S](repeating: maximum ? -S.infinity : 0, count: outputCount)
-        let groupSize = outputCount == 0 ? 0 : x.count / outputCount
-        for flat in 0..<x.count {
-            var target = 0
+        func target(_ flat: Int) -> Int {
+            var offset = 0
             for axis in x.shape.indices where !axes.contains(axis) {
-                target += (flat / inputStrides[axis]) % x.shape[axis] * keptStrides[axis]
+                offset += (flat / inputStrides[axis]) % x.shape[axis] * keptStrides[axis]
             }
-            let v = x.scalars[flat]
-            accumulator[target] = maximum ? max(accumulator[target], v) : accumulator[target] + v
+            return offset
         }
-        if divides, groupSize > 0 {
-            for i in accumulator.indices { accumulator[i] /= S(groupSize) }
+        var peaks = [S](repeating: extreme?.initial ?? 0, count: extreme == nil ? 0 : outputCount)
+        if let extreme {
+            for flat in 0..<x.count { peaks[target(flat)] = extreme.pick(peaks[target(flat)], x.scalars[flat]) }
+            if function != .logSumExp { return Tensor(shape: outputShape, scalars: peaks) }
+        }
+        var accumulator = [S](repeating: 0, count: outputCount)
+        for flat in 0..<x.count {
+            let t = target(flat), v = x.scalars[flat]
+            switch function {
+            case .logSumExp: if peaks[t].isFinite { accumulator[t] += S(Foundation.exp(Double(v - peaks[t]))) }
+            case .l2: accumulator[t] += v * v
+            case .sum, .mean, .max, .min: accumulator[t] += v
+            }
+        }
+        let groupSize = outputCount == 0 ? 0 : x.count / outputCount
+        for i in accumulator.indices {
+            switch function {
+            case .mean: if groupSize > 0 { accumulator[i] /= S(groupSize) }
+            // An infinite (or empty, −∞) group's LogSumExp is its maximum.
+            case .logSumExp: accumulator[i] = peaks[i].isFinite ? S(Foundation.log(Double(accumulator[i]))) + peaks[i] : peaks[i]
+            case .l2: accumulator[i] = accumulator[i].squareRoot()
+            case .sum, .max, .min: break
+            }
         }
         return Tensor(shape: outputShape, scalars: accumulator)
     }
 }
 
 extension Reduce {
-    /// Sum: the gradient broadcast back; mean: divided by the group size; max: shared evenly
-    /// among the elements equal to the maximum (as torch.amax does).
+    /// Sum: the gradient broadcast back; mean: divided by the group size; max and min: shared
+    /// evenly among the elements equal to the extreme (as torch.amax does); LogSumExp:
+    /// times softmax, exp(x − y); L2: times x / y (zero where y is).
     static func backward(_ function: ReduceFunction, outputGradient dy: Tensor<Float>, x: Tensor<Float>, y: Tensor<Float>, axes: Set<Int>) -> Tensor<Float> {
         let keptShape = x.shape.indices.map { axes.contains($0) ? 1 : x.shape[$0] }
         let keptStrides = strides(of: keptShape), inputStrides = strides(of: x.shape)
@@ -66,8 +89,8 @@ extension Reduce {
             return offset
         }
         let sharesAmongTies: Bool = switch function {
-        case .max: true
-        case .sum, .mean: false
+        case .max, .min: true
+        case .sum, .mean, .logSumExp, .l2: false
         }
         var ties = [Float](repeating: 0, count: sharesAmongTies ? y.count : 0)
         if sharesAmongTies { for flat in 0..<x.count where x.scalars[flat] == y.scalars[target(flat)] { ties[target(flat)] += 1 } }
@@ -77,9 +100,43 @@ extension Reduce {
             switch function {
             case .sum: dx[flat] = dy.scalars[t]
             case .mean: dx[flat] = dy.scalars[t] / Float(groupSize)
-            case .max: dx[flat] = x.scalars[flat] == y.scalars[t] ? dy.scalars[t] / ties[t] : 0
+            case .max, .min: dx[flat] = x.scalars[flat] == y.scalars[t] ? dy.scalars[t] / ties[t] : 0
+            case .logSumExp: dx[flat] = dy.scalars[t] * Foundation.exp(x.scalars[flat] - y.scalars[t])
+            case .l2: dx[flat] = y.scalars[t] == 0 ? 0 : dy.scalars[t] * x.scalars[flat] / y.scalars[t]
             }
         }
         return Tensor(shape: x.shape, scalars: dx)
+    }
+}
+
+extension Reduce {
+    /// ArgMax: the index of the largest element along `axis` (the first one, or the last with
+    /// `selectLastIndex`), as an integer tensor.
+    static func argMaxShape(_ shape: [Int], axis: Int, keepDims: Bool, node: Node) throws -> [Int] {
+        let a = try ShapeOps.normalizedAxis(axis, rank: shape.count, node: node)
+        var result = shape
+        if keepDims { result[a] = 1 } else { result.remove(at: a) }
+        return result
+    }
+
+    static func argMax(_ x: Value, axis: Int, selectLastIndex: Bool, outputShape: [Int], node: Node) throws -> Tensor<Int64> {
+        let values: [Double] = switch x {
+        case .float(let t): t.scalars.map(Double.init)
+        case .int(let t): t.scalars.map(Double.init)
+        }
+        let a = try ShapeOps.normalizedAxis(axis, rank: x.shape.count, node: node)
+        let outer = x.shape[..<a].reduce(1, *), dim = x.shape[a], inner = x.shape[(a + 1)...].reduce(1, *)
+        var result = [Int64](repeating: 0, count: outer * inner)
+        for o in 0..<outer {
+            for i in 0..<inner {
+                var best = 0
+                for j in 0..<dim {
+                    let v = values[(o * dim + j) * inner + i], b = values[(o * dim + best) * inner + i]
+                    if v > b || (selectLastIndex && v == b) { best = j }
+                }
+                result[o * inner + i] = Int64(best)
+            }
+        }
+        return Tensor(shape: outputShape, scalars: result)
     }
 }

@@ -16,7 +16,7 @@ extension ShapeOps {
         }
     }
 
-    private static func transposed<S>(_ x: Tensor<S>, _ perm: [Int], _ outputShape: [Int]) -> Tensor<S> {
+    static func transposed<S>(_ x: Tensor<S>, _ perm: [Int], _ outputShape: [Int]) -> Tensor<S> {
         let inputStrides = strides(of: x.shape)
         let sourceStrides = perm.map { inputStrides[$0] }
         let rank = outputShape.count
