@@ -78,7 +78,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         self.scanner = scanner
         fast = BackgroundLane(name: "seqlens.fast")
         slow = BackgroundLane(name: "seqlens.slow")
-        outputModels = (LiveModel(model: model, threads: threads), LiveModel(model: model, threads: ProcessInfo.processInfo.activeProcessorCount))
+        outputModels = (LiveModel(model: model, threads: threads), LiveModel(model: model, threads: ThreadBudget.threads(requested: nil, cores: ProcessInfo.processInfo.activeProcessorCount)))
         (fastModel, slowModel) = outputModels
         if state.showsLogits { useLogits(true) }
     }

@@ -11,10 +11,10 @@ struct ComputeOptions: ParsableArguments {
     var batch: Int = 64
 
     // Optional so that --help says "all cores" rather than this machine's count.
-    @Option(name: .customLong("threads"), help: "CPU threads, at most 256 (default: all cores).")
+    @Option(name: .customLong("threads"), help: "CPU threads, at most 256; more than the cores (or than a `ulimit -v` leaves room for) run as that many (default: all cores).")
     var requestedThreads: Int?
 
-    var threads: Int { requestedThreads ?? min(ProcessInfo.processInfo.activeProcessorCount, OptionLimits.threads.upperBound) }
+    var threads: Int { ThreadBudget.threads(requested: requestedThreads, cores: ProcessInfo.processInfo.activeProcessorCount) }
 
     func validate() throws {
         try OptionLimits.check(batch, in: OptionLimits.batch, option: "--batch")

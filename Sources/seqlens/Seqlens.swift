@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Inference
 
 @main
 struct Seqlens: ParsableCommand {
@@ -46,6 +47,7 @@ struct Seqlens: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             if let command = command as? TakesModelAndFASTA { try command.checkArgumentOrder() }
+            try ThreadBudget.checkAddressSpace()
             try command.run()
         } catch {
             exit(reporting: error, arguments: arguments)

@@ -18,12 +18,20 @@ func seqlensBinary() -> URL {
     return directory.appendingPathComponent("seqlens")
 }
 
-/// - Parameter environment: exactly this environment (colour detection reads TERM, COLORTERM,
-///   NO_COLOR); nil inherits the test's.
-func runSeqlens(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil) throws -> CommandResult {
+/// - Parameters:
+///   - environment: exactly this environment (colour detection reads TERM, COLORTERM,
+///     NO_COLOR); nil inherits the test's.
+///   - addressSpaceLimit: run under `ulimit -v` of this many kilobytes, killed after 120 s
+///     (status 124) should it hang.
+func runSeqlens(_ arguments: [String], stdin: Data? = nil, environment: [String: String]? = nil, addressSpaceLimit: Int? = nil) throws -> CommandResult {
     let process = Process()
-    process.executableURL = seqlensBinary()
-    process.arguments = arguments
+    if let addressSpaceLimit {
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", "ulimit -v \(addressSpaceLimit) && exec timeout 120 \"$0\" \"$@\"", seqlensBinary().path] + arguments
+    } else {
+        process.executableURL = seqlensBinary()
+        process.arguments = arguments
+    }
     if let environment { process.environment = environment }
     let out = Pipe(), err = Pipe()
     process.standardOutput = out

@@ -20,6 +20,18 @@ final class HardeningTests: XCTestCase {
         return url.path
     }
 
+    /// Under `ulimit -v`, OpenBLAS retried its 128 MB per-thread buffers forever: a hang with
+    /// many threads, and with one thread under a small limit.
+    func testAnAddressSpaceLimitNeverHangs() throws {
+        let multitask = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx").path
+        let sequences = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa").path
+        let many = try runSeqlens(["predict", multitask, sequences, "--threads", "256"], addressSpaceLimit: 3_000_000)
+        XCTAssertEqual(many.status, 0, many.stderr)
+        XCTAssertEqual(many.stdout.split(separator: "\n").count, 51, "a header and 50 records")
+        assertRefusal(try runSeqlens(["predict", multitask, sequences], addressSpaceLimit: 300_000),
+                      "the address-space limit (ulimit -v) is 292 MB, but seqlens needs at least 480 MB (OpenBLAS reserves 128 MB per thread); raise the limit")
+    }
+
     func testOptionsBeyondTheirLimitsAreRefusedBeforeAnyWork() throws {
         assertRefusal(try runSeqlens(["predict", model, fasta, "--threads", "100000"]), "--threads must be at most 256 (got 100000); see `seqlens predict --help`")
         assertRefusal(try runSeqlens(["benchmark", model, "--batch", "99999999"]), "--batch must be at most 4096 (got 99999999); see `seqlens benchmark --help`")
