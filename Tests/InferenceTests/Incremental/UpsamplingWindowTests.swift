@@ -13,10 +13,14 @@ final class UpsamplingWindowTests: XCTestCase {
         case convTranspose
         /// PyTorch's ConvTranspose1d(k 3, stride 2, padding 1, output_padding 1).
         case convTransposePadded
+        /// tf2onnx's form: auto_pad SAME_UPPER; with groups and dilation.
+        case convTransposeGroupedSame
         /// PyTorch's nearest export: asymmetric, floor.
         case resizeNearest
         /// Linear, half_pixel, by sizes of the last axis (opset 18's axes).
         case resizeLinear
+        /// Linear, align_corners.
+        case resizeAlignCorners
         /// ConvTranspose then InstanceNormalization, which mixes positions: a full pass there.
         case convTransposeNormalized
     }
@@ -51,7 +55,7 @@ final class UpsamplingWindowTests: XCTestCase {
             weights("w1", [6, 4, 5]), B.floatTensor("b1", dims: [6], values: values(6)),
             weights("w2", [6, 6, 3]), B.floatTensor("b2", dims: [6], values: values(6)),
             weights("w3", [3, 6, 3]), B.floatTensor("b3", dims: [3], values: values(3)),
-            weights("wt2", [6, 6, 2]), weights("wt3", [6, 6, 3]), B.floatTensor("bt", dims: [6], values: values(6)),
+            weights("wt2", [6, 6, 2]), weights("wt3", [6, 6, 3]), weights("wtg", [6, 3, 3]), B.floatTensor("bt", dims: [6], values: values(6)),
             B.floatTensor("scales", dims: [Int64(rank)], values: Array(repeating: 1, count: rank - 1) + [2]),
             B.int64Tensor("sizes", dims: [1], values: [Int64(length)]),
             B.floatTensor("gamma", dims: [6], values: values(6)), B.floatTensor("beta", dims: [6], values: values(6)),
@@ -69,6 +73,10 @@ final class UpsamplingWindowTests: XCTestCase {
         case .convTransposePadded:
             nodes.append(B.node("ConvTranspose", inputs: ["r2", "wt3", "bt"], outputs: ["up"], attributes: [
                 spatial("strides", [2], fill: 1), spatial("pads", [1, 1], fill: 0), spatial("output_padding", [1], fill: 0)]))
+        case .convTransposeGroupedSame:
+            nodes.append(B.node("ConvTranspose", inputs: ["r2", "wtg", "bt"], outputs: ["up"], attributes: [
+                spatial("strides", [2], fill: 1), spatial("dilations", [2], fill: 1), B.intAttribute("group", 2),
+                B.stringAttribute("auto_pad", "SAME_UPPER")]))
         case .resizeNearest:
             nodes.append(B.node("Resize", inputs: ["r2", "", "scales"], outputs: ["up"], attributes: [
                 B.stringAttribute("mode", "nearest"), B.stringAttribute("coordinate_transformation_mode", "asymmetric"),
@@ -76,6 +84,9 @@ final class UpsamplingWindowTests: XCTestCase {
         case .resizeLinear:
             nodes.append(B.node("Resize", inputs: ["r2", "", "", "sizes"], outputs: ["up"], attributes: [
                 B.stringAttribute("mode", "linear"), B.intsAttribute("axes", [Int64(rank - 1)])]))
+        case .resizeAlignCorners:
+            nodes.append(B.node("Resize", inputs: ["r2", "", "scales"], outputs: ["up"], attributes: [
+                B.stringAttribute("mode", "linear"), B.stringAttribute("coordinate_transformation_mode", "align_corners")]))
         case .convTransposeNormalized:
             nodes += [
                 B.node("ConvTranspose", inputs: ["r2", "wt2"], outputs: ["t"], attributes: [spatial("strides", [2], fill: 1)]),
