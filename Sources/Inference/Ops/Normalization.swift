@@ -163,14 +163,38 @@ extension Normalization {
 
         func channel(row: Int, offset: Int) -> Int { (row * channelsPerRow + offset / plane) % channels }
 
-        /// Mean and 1/√(variance + ε) of one row (summed in Double: rows span many positions).
+        /// Mean and 1/√(variance + ε) of one row.
         func statistics(_ x: UnsafeBufferPointer<Float>, row: Int, epsilon: Float) -> (mean: Float, inverse: Float) {
-            var sum = 0.0
-            for i in row * size ..< (row + 1) * size { sum += Double(x[i]) }
-            let mean = sum / Double(size)
-            var squares = 0.0
-            for i in row * size ..< (row + 1) * size { let d = Double(x[i]) - mean; squares += d * d }
-            return (Float(mean), Float(1 / (squares / Double(size) + Double(epsilon)).squareRoot()))
+            let start = x.baseAddress! + row * size
+            let mean = Float(Self.sum(start, count: size, minus: 0, squared: false) / Double(size))
+            let variance = Self.sum(start, count: size, minus: mean, squared: true) / Double(size)
+            return (mean, Float(1 / (variance + Double(epsilon)).squareRoot()))
+        }
+
+        /// Σ (x − minus) or Σ (x − minus)²: eight Float lanes within blocks of 1024 values (vectorised),
+        /// blocks added in Double (rows span many positions).
+        private static func sum(_ x: UnsafePointer<Float>, count: Int, minus: Float, squared: Bool) -> Double {
+            var total = 0.0
+            var start = 0
+            while start < count {
+                let end = min(count, start + 1024)
+                var lanes = SIMD8<Float>.zero
+                var i = start
+                while i + 8 <= end {
+                    let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - SIMD8(repeating: minus)
+                    lanes += squared ? d * d : d
+                    i += 8
+                }
+                var block = lanes.sum()
+                while i < end {
+                    let d = x[i] - minus
+                    block += squared ? d * d : d
+                    i += 1
+                }
+                total += Double(block)
+                start = end
+            }
+            return total
         }
     }
 

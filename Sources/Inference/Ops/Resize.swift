@@ -151,6 +151,14 @@ enum Resize {
                 for block in 0..<outer {
                     let input = source.baseAddress! + block * length * inner
                     let output = target.baseAddress! + block * outputLength * inner
+                    if inner == 1 {
+                        // The last axis (sequence upsampling): one value per output position.
+                        for o in 0..<outputLength {
+                            let w = taps.weight[o], low = input[taps.lower[o]]
+                            output[o] = w == 0 ? low : low * (1 - w) + input[taps.upper[o]] * w
+                        }
+                        continue
+                    }
                     for o in 0..<outputLength {
                         let low = input + taps.lower[o] * inner, high = input + taps.upper[o] * inner
                         let w = taps.weight[o], row = output + o * inner
