@@ -38,24 +38,42 @@ extension IncrementalEvaluator {
         return [.window(axis: axis, start: first, data: output.adding(spreadChange.slice(axis: axis, first - origin, end - origin)))]
     }
 
-    /// Resize on the output positions that read the window (sampling positions only grow
-    /// along an axis, so they are one run), from the input slice they read; other axes are
-    /// resampled whole. A resized batch axis would mix variants: not windowed.
+    /// Resize on the output positions that read the window, from the input slice they read;
+    /// other axes are resampled whole. A resized batch axis would mix variants: not windowed.
     func windowedResize(_ step: ExecutionPlan.Step, window w: Window, attributes: ResizeAttributes) throws -> [Variant]? {
-        guard let inputSlot = step.inputSlots[0] else { return nil }
-        let io = KernelIO(node: step.node, values: step.inputSlots.map(unchangedValue))
-        let layout = try Resize.layout(attributes, input: plan.slotShapes[inputSlot], scales: io.optionalFloats(2), sizes: io.optionalInts(3), node: step.node)
+        guard let inputSlot = step.inputSlots[0], let outputSlot = step.outputSlots[0] else { return nil }
+        let layout: Resize.Layout
+        if let cached = resizeLayouts[outputSlot] {
+            layout = cached
+        } else {
+            let io = KernelIO(node: step.node, values: step.inputSlots.map(unchangedValue))
+            layout = try Resize.layout(attributes, input: plan.slotShapes[inputSlot], scales: io.optionalFloats(2), sizes: io.optionalInts(3), node: step.node)
+            resizeLayouts[outputSlot] = layout
+        }
         guard layout.taps[0] == nil else { return nil }
-        let axis = w.axis, changed = w.start..<(w.start + w.data.shape[axis])
+        let axis = w.axis, start = w.start, end = w.start + w.data.shape[axis]
         guard let taps = layout.taps[axis] else {
             return [.window(axis: axis, start: w.start, data: Resize.forward(w.data, taps: layout.taps))]
         }
-        let readers = (0..<taps.count).filter { changed.contains(taps.lower[$0]) || changed.contains(taps.upper[$0]) }
-        guard let first = readers.first, let last = readers.last else { return [.reference] }
-        let low = taps.lower[first...last].min()!, high = taps.upper[first...last].max()! + 1
+        // Output o reads positions lower[o]...upper[o] (at most two neighbours), and both only
+        // grow with o: the readers of [start, end) are one run, found by bisection.
+        let first = Self.firstIndex(taps.count) { taps.upper[$0] >= start }
+        let last = Self.firstIndex(taps.count) { taps.lower[$0] >= end } - 1
+        guard first <= last else { return [.reference] }
+        let low = taps.lower[first], high = taps.upper[last] + 1
         let input = try slice(.window(axis: axis, start: w.start, data: w.data), slot: inputSlot, axis: axis, low, high)
         var windowTaps = layout.taps
         windowTaps[axis] = taps.restricted(first, last + 1, offset: low)
         return [.window(axis: axis, start: first, data: Resize.forward(input, taps: windowTaps))]
+    }
+
+    /// The first index in 0..<count where the monotone `predicate` holds (count if none).
+    private static func firstIndex(_ count: Int, where predicate: (Int) -> Bool) -> Int {
+        var (low, high) = (0, count)
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(middle) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
