@@ -12,11 +12,15 @@ Source: the installed `onnx` pip package (see tools/requirements.txt).
     deterministic for a given onnx version) and serialised exactly the way
     onnx/backend/test/cmd_tools.py does it.
 
-A case is kept when its graph uses only ops from SUPPORTED_OPS (default domain),
-every tensor type (inputs, outputs, initializers, constants, casts, inferred
-intermediates, test data) is float32, double (computed as float32), int64, int32 or bool, Conv/pool ops are 1-D or
-2-D, no Dropout or BatchNormalization runs in training mode, no Pad uses mode 'wrap', every op exists at
-the model's opset, and the case's files total at most MAX_BYTES.
+A case is kept when its graph uses only ops from SUPPORTED_OPS (default domain), every
+tensor type (inputs, outputs, initializers, constants, casts, inferred intermediates,
+test data) is float32, double (computed as float32), int64, int32 or bool,
+Conv/ConvTranspose/pool ops are 1-D or 2-D, no Dropout or BatchNormalization runs in
+training mode, no Pad uses mode 'wrap', every op exists at the model's opset, and the
+case's files total at most MAX_BYTES. Resize cases that need what seqlens refuses with a
+one-line error (cubic mode, tf_crop_and_resize, antialiased downsampling) are skipped;
+every other Resize and Upsample runs, at any rank, since the engine resamples one axis
+at a time.
 
 Writes Tests/Fixtures/onnx-conformance/<suite>/<case>/ and
 Tests/Fixtures/onnx-conformance/MANIFEST.tsv (suite, case, ops, opset, status,
@@ -52,8 +56,9 @@ SUPPORTED_OPS = {
     "HardSwish", "Mish",
     "Einsum", "Range", "CumSum", "Tile", "Trilu", "GatherElements", "ScatterND", "ArgMax",
     "ReduceMin", "ReduceLogSumExp", "ReduceL2",
+    "ConvTranspose", "Resize", "Upsample", "InstanceNormalization", "GroupNormalization",
 }
-SPATIAL_OPS = {"Conv", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
+SPATIAL_OPS = {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
 # BOOL loads as an integer tensor holding 0 or 1. seqlens computes double as float32 (as it
 # loads double models); the tests compare at float tolerance. ONNX writes the only node cases
 # of Einsum and most of CumSum in double.
@@ -309,8 +314,8 @@ def check_case(case: Case) -> tuple[str, str, list[str], int | None]:
             if (op in ("MaxPool", "AveragePool") and attr(n, "dilations") is not None
                     and any(d != 1 for d in attr(n, "dilations"))):
                 notes.append(f"{op} dilations")
-            if op == "Conv" and attr(n, "group", 1) != 1:
-                notes.append("Conv group>1")
+            if op in ("Conv", "ConvTranspose") and attr(n, "group", 1) != 1:
+                notes.append(f"{op} group>1")
         if op in ("ReduceMax", "ReduceMin") and n.input and types.get(n.input[0]) == TensorProto.BOOL \
                 and 0 in (shapes.get(n.input[0]) or []):
             # An empty bool maximum is False; bools compute as int64, whose empty maximum is its minimum.
@@ -318,6 +323,17 @@ def check_case(case: Case) -> tuple[str, str, list[str], int | None]:
         if op == "PRelu" and opset < 7 and len(n.input) > 1 and len(shapes.get(n.input[1]) or []) == 1 \
                 and shapes[n.input[1]][0] != 1:
             return skip("PRelu before opset 7 with a per-channel 1-D slope (legacy broadcasting)")
+        if op == "Resize":
+            mode = attr(n, "mode", b"nearest")
+            mode = mode.decode() if isinstance(mode, bytes) else mode
+            if mode == "cubic":
+                return skip("Resize mode cubic (seqlens refuses it)")
+            ctm = attr(n, "coordinate_transformation_mode", b"half_pixel")
+            ctm = ctm.decode() if isinstance(ctm, bytes) else ctm
+            if ctm == "tf_crop_and_resize":
+                return skip("Resize tf_crop_and_resize (seqlens refuses it)")
+            if attr(n, "antialias", 0):
+                return skip("Resize antialias (seqlens refuses antialiased downsampling)")
         if op == "Dropout":
             outs = [o for o in n.output if o]
             if len(outs) > 1:

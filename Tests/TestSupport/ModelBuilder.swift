@@ -109,6 +109,14 @@ public struct ModelBuilder {
         return tensor
     }
 
+    public static func floatsAttribute(_ name: String, _ values: [Float]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .floats
+        attribute.floats = values
+        return attribute
+    }
+
     public static func stringAttribute(_ name: String, _ value: String) -> Onnx_AttributeProto {
         var attribute = Onnx_AttributeProto()
         attribute.name = name

@@ -8,7 +8,8 @@ extension Op {
         case .conv, .batchNormalization, .layerNormalization, .unary, .clip, .softmax, .logSoftmax,
              .maxPool, .averagePool, .globalAveragePool, .globalMaxPool, .flatten, .reshape, .squeeze,
              .unsqueeze, .identity, .transpose, .split, .slice, .gather, .expand, .pad, .reduce, .cast,
-             .cumSum, .tile, .trilu, .gatherElements:
+             .cumSum, .tile, .trilu, .gatherElements,
+             .convTranspose, .resize, .groupNormalization:
             index == 0
         case .binary, .matMul: index < 2
         case .einsum: true
@@ -40,7 +41,7 @@ extension Op {
         guard let dy = outputGradients.first ?? nil else { return result }
         switch self {
         case .conv(let attributes):
-            if want(0) { result[0] = try Conv.backward(attributes, outputGradient: dy, input: io.float(0), weights: io.float(1), node: node, context: context) }
+            if want(0) { result[0] = try Conv.backward(attributes, outputGradient: dy, inputShape: io.float(0).shape, weights: io.float(1), node: node, context: context) }
         case .batchNormalization(let epsilon):
             if want(0) { result[0] = try Normalization.batchNormBackward(dy, scale: io.float(1), variance: io.float(4), epsilon: epsilon) }
         case .layerNormalization(let axis, let epsilon):
@@ -136,6 +137,16 @@ extension Op {
             let gradients = try ShapeOps.scatterNDBackward(dy, indices: io.int(1), updatesShape: io.value(2).shape, reduction: reduction, wanted: (want(0), want(2)), node: node)
             result[0] = gradients.0
             result[2] = gradients.1
+        case .convTranspose(let attributes):
+            if want(0) { result[0] = try ConvTranspose.backward(attributes, outputGradient: dy, input: io.float(0), weights: io.float(1), node: node, context: context) }
+        case .resize(let attributes):
+            if want(0) {
+                let x = try io.float(0)
+                let layout = try Resize.layout(attributes, input: x.shape, scales: io.optionalFloats(2), sizes: io.optionalInts(3), node: node)
+                result[0] = Resize.backward(dy, inputShape: x.shape, taps: layout.taps)
+            }
+        case .groupNormalization(let groups, let epsilon):
+            if want(0) { result[0] = try Normalization.groupNormBackward(dy, x: io.float(0), scale: io.float(1), groups: groups, epsilon: epsilon, node: node) }
         case .shape, .constantOfShape, .compare, .test, .range, .argMax:
             break
         }

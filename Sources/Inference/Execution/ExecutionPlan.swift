@@ -147,7 +147,8 @@ public struct ExecutionPlan: Sendable {
              .globalAveragePool, .globalMaxPool, .gemm, .matMul, .flatten, .reshape, .transpose, .squeeze, .unsqueeze,
              .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .reduce, .cast,
              .compare, .test, .select, .variadic,
-             .einsum, .range, .cumSum, .tile, .trilu, .gatherElements, .scatterND, .argMax:
+             .einsum, .range, .cumSum, .tile, .trilu, .gatherElements, .scatterND, .argMax,
+             .convTranspose, .resize, .groupNormalization:
             return nil
         }
     }

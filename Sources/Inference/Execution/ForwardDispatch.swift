@@ -88,6 +88,13 @@ extension Op {
             return [try ShapeOps.scatterND(io.value(0), indices: io.int(1), updates: io.value(2), reduction: reduction, node: node)]
         case .argMax(let axis, _, let selectLastIndex):
             return [.int(try Reduce.argMax(io.value(0), axis: axis, selectLastIndex: selectLastIndex, outputShape: outputShapes[0], node: node))]
+        case .convTranspose(let attributes):
+            return [.float(try ConvTranspose.forward(attributes, input: io.float(0), weights: io.float(1), bias: io.optionalFloat(2), outputShape: outputShapes[0], node: node, context: context))]
+        case .resize(let attributes):
+            let x = try io.float(0)
+            return [.float(Resize.forward(x, taps: try Resize.layout(attributes, input: x.shape, scales: io.optionalFloats(2), sizes: io.optionalInts(3), node: node).taps))]
+        case .groupNormalization(let groups, let epsilon):
+            return [.float(try Normalization.groupNorm(io.float(0), scale: io.float(1), bias: io.float(2), groups: groups, epsilon: epsilon, node: node, context: context))]
         }
     }
 }

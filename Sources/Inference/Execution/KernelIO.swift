@@ -68,14 +68,32 @@ struct KernelIO {
             guard index < values.count, values[index] != nil else { return nil }
             return try int(index).scalars
         }
-        guard index < abstract.count, let value = abstract[index] else { return nil }
-        guard let constant = value.constant else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
-        }
+        guard let constant = try plannedConstant(index) else { return nil }
         guard case .int(let tensor) = constant else {
             throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be an integer tensor")
         }
         return tensor.scalars
+    }
+    /// A float input needed to know shapes (Resize's scales), as `optionalInts`.
+    func optionalFloats(_ index: Int) throws -> [Float]? {
+        if !planning {
+            guard index < values.count, values[index] != nil else { return nil }
+            return try float(index).scalars
+        }
+        guard let constant = try plannedConstant(index) else { return nil }
+        guard case .float(let tensor) = constant else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be a float tensor")
+        }
+        return tensor.scalars
+    }
+    /// An input's value while planning: nil when the node leaves it out, an error when only
+    /// running will tell.
+    private func plannedConstant(_ index: Int) throws -> Value? {
+        guard index < abstract.count, let value = abstract[index] else { return nil }
+        guard let constant = value.constant else {
+            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
+        }
+        return constant
     }
 
     // Run-time access.

@@ -103,6 +103,18 @@ extension Op {
             return [(try ShapeOps.scatterNDShape(io.shape(0), indices: io.shape(1), updates: io.shape(2), node: node), try io.type(0))]
         case .argMax(let axis, let keepDims, _):
             return [(try Reduce.argMaxShape(io.shape(0), axis: axis, keepDims: keepDims, node: node), .int)]
+        case .convTranspose(let attributes):
+            let weights = try io.shape(1)
+            let shape = try ConvTranspose.outputShape(attributes, input: io.shape(0), weights: weights, node: node)
+            if let bias = io.optionalShape(2), bias != [shape[1]] {
+                throw InferenceError("node '\(node.name)' (ConvTranspose): bias of shape \(bias) needs one value per output channel, \(shape[1])")
+            }
+            return [(shape, .float)]
+        case .resize(let attributes):
+            return [(try Resize.layout(attributes, input: io.shape(0), scales: io.optionalFloats(2), sizes: io.optionalInts(3), node: node).outputShape, .float)]
+        case .groupNormalization(let groups, _):
+            try Normalization.checkGroupNormParameters(input: io.shape(0), scale: io.shape(1), bias: io.shape(2), groups: groups, node: node)
+            return [(try io.shape(0), .float)]
         }
     }
 }

@@ -41,9 +41,18 @@ public struct ReceptiveField: Sendable, Equatable {
                 let kernel = a.spatial.kernelShape.last ?? 1, dilation = a.spatial.dilations.last ?? 1
                 size = Self.saturating(size, plus: Self.saturating(kernel - 1, times: Self.saturating(dilation, times: jump)))
                 jump = Self.saturating(jump, times: a.spatial.strides.last ?? 1)
+            case .convTranspose(let a):
+                // An output position meets ⌈extent / stride⌉ inputs; the jump between units shrinks by the stride.
+                let kernel = a.spatial.kernelShape.last ?? graph.initializers[node.inputs[1]]?.shape.last ?? 1
+                let extent = Self.saturating(kernel - 1, times: a.spatial.dilations.last ?? 1) + 1, stride = a.spatial.strides.last ?? 1
+                size = Self.saturating(size, plus: Self.saturating((extent + stride - 1) / stride - 1, times: jump))
+                jump = max(1, jump / stride)
+            case .resize(let a):
+                // Linear reads two neighbours; scales are unknown here, so jumps are kept (an overestimate after upsampling).
+                if a.mode == .linear { size = Self.saturating(size, plus: jump) }
             // Every output reads all positions (a dense layer, or what feeds one), or may.
             case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax,
-                 .einsum, .cumSum, .argMax:
+                 .einsum, .cumSum, .argMax, .groupNormalization:
                 mixesHere = true
             // Taken to keep positions apart. Where they might not (LayerNormalization over a
             // positional axis, a Reshape folding positions into features), a dense layer or

@@ -72,6 +72,21 @@ public enum Op: Sendable {
     /// Inputs: data, indices, updates.
     case scatterND(reduction: ScatterReduction)
     case argMax(axis: Int, keepDims: Bool, selectLastIndex: Bool)
+    /// Inputs: x, weights (C, M/group, k...), bias (optional).
+    case convTranspose(ConvTransposeAttributes)
+    /// Inputs: x, roi (ignored), scales (optional), sizes (optional); Resize-10 and Upsample
+    /// are parsed into this layout.
+    case resize(ResizeAttributes)
+    /// Inputs: x, scale, bias: one value per channel (InstanceNormalization, or
+    /// GroupNormalization from opset 21) or per group (GroupNormalization 18).
+    case groupNormalization(groups: GroupCount, epsilon: Float)
+}
+
+/// How many groups GroupNormalization's statistics are taken over.
+public enum GroupCount: Sendable, Equatable {
+    /// One group per channel: InstanceNormalization.
+    case perChannel
+    case count(Int)
 }
 
 public enum UnaryFunction: Sendable, Equatable {
@@ -160,4 +175,41 @@ public enum ElementTest: Sendable, Equatable {
 
 public enum VariadicFunction: String, Sendable {
     case min, max, sum, mean
+}
+
+public struct ConvTransposeAttributes: Sendable, Equatable {
+    public var spatial: SpatialAttributes
+    public var group: Int
+    /// Extra positions at the end of each spatial axis (empty: none).
+    public var outputPadding: [Int]
+    /// The spatial output size, when the model fixes it (empty: computed).
+    public var outputShape: [Int]
+}
+
+public struct ResizeAttributes: Sendable, Equatable {
+    public enum Mode: String, Sendable { case nearest, linear }
+    /// Where output position o samples the input (ONNX coordinate_transformation_mode).
+    public enum Coordinates: String, Sendable {
+        case halfPixel = "half_pixel", halfPixelSymmetric = "half_pixel_symmetric"
+        case pytorchHalfPixel = "pytorch_half_pixel", alignCorners = "align_corners"
+        case asymmetric, tfHalfPixelForNN = "tf_half_pixel_for_nn"
+    }
+    /// How nearest mode rounds a fractional source position. `simple` is Upsample's and
+    /// Resize-10's: floor when upsampling, ceil when downsampling (as onnxruntime does).
+    public enum Rounding: String, Sendable {
+        case roundPreferFloor = "round_prefer_floor", roundPreferCeil = "round_prefer_ceil", floor, ceil, simple
+    }
+    /// How `sizes` is met when it would change the aspect ratio (opset 18).
+    public enum AspectRatioPolicy: String, Sendable {
+        case stretch, notLarger = "not_larger", notSmaller = "not_smaller"
+    }
+
+    public var mode: Mode
+    public var coordinates: Coordinates
+    public var rounding: Rounding
+    /// The axes `scales` and `sizes` list (opset 18); nil: every axis.
+    public var axes: [Int]?
+    public var aspectRatioPolicy: AspectRatioPolicy
+    /// Antialiasing changes only downsampling, which is then refused.
+    public var antialias: Bool
 }

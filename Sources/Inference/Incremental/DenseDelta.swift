@@ -120,7 +120,8 @@ extension IncrementalEvaluator {
             return .full(.float(try denseDelta(step, columns: columns, delta: delta, alpha: 1, transB: false)))
         case .reshape(toDelta: true):
             return flattened(step, inputs: inputs)
-        case .pointwise, .perChannel, .broadcasting, .convolution, .pool, .transpose, .reshape(toDelta: false), .fullPass:
+        case .pointwise, .perChannel, .broadcasting, .convolution, .pool, .transpose, .reshape(toDelta: false),
+             .transposedConvolution, .resampling, .fullPass:
             return nil
         }
     }

@@ -48,6 +48,9 @@ public final class IncrementalEvaluator {
     /// with transB = 1: transposed on first use and kept, since every edit reads a few of its
     /// rows (`DenseDelta`). Entries of non-constant weights are dropped with the reference.
     var featureMajorWeights: [Int: [Float]] = [:]
+    /// Resize layouts by the step's output slot, computed on first use: they depend only on
+    /// planned shapes and constants, and long outputs make them costly to redo per edit.
+    var resizeLayouts: [Int: Resize.Layout] = [:]
     /// Ops of the last evaluation by how they ran: over windows, as a dense delta, or in full.
     package private(set) var lastCounts = (windowed: 0, delta: 0, full: 0)
     /// Whether the last evaluation gave up on windows and ran a plain pass over the variants.

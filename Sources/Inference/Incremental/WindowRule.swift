@@ -25,6 +25,11 @@ enum WindowRule {
     case matMul
     /// Gemm on a flattened delta: y = y_ref + α · Δ · B[changed features].
     case gemm(alpha: Float, transB: Bool)
+    /// ConvTranspose along the last axis: the variants' change (window minus reference), a
+    /// linear map, spread by the kernel and added to the reference output.
+    case transposedConvolution(ConvTransposeAttributes)
+    /// Resize: on any axis but the batch's, the output positions that read the window.
+    case resampling(ResizeAttributes)
     /// Positions mix here, or the op has no windowed form: full tensors for every variant
     /// (always correct, only slower).
     case fullPass
@@ -51,7 +56,9 @@ extension Op {
         // With transA the flattened input's rows are not the variants: no delta form.
         case .gemm(let alpha, _, let transA, let transB): transA ? .fullPass : .gemm(alpha: alpha, transB: transB)
         // Every output reads all positions of its axis (which may be the positional one).
-        case .layerNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce: .fullPass
+        case .convTranspose(let attributes): .transposedConvolution(attributes)
+        case .resize(let attributes): .resampling(attributes)
+        case .layerNormalization, .groupNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce: .fullPass
         // Data movement without a windowed form yet.
         case .concat, .split, .slice, .gather, .expand, .pad: .fullPass
         // Read only shapes: folded while planning, so no window ever reaches them.

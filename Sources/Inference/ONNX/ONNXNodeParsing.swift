@@ -109,6 +109,46 @@ struct ONNXNodeParser {
             }
             return pool
         }
+        func group() throws -> Int {
+            try bounded("group", attributes.int("group").map { [$0] } ?? [1], in: 1...Limits.maximumWindowAttribute)[0]
+        }
+        /// Resize from opset 11 on, and Resize-10 and Upsample (asymmetric sampling, scales only),
+        /// with inputs rewritten to the later layout: x, roi, scales, sizes.
+        func resize() throws -> ResizeAttributes {
+            let legacy = opType == .upsample || opset < 11
+            let modeName = try attributes.string("mode") ?? "nearest"
+            // Upsample-7 also spells linear "bilinear".
+            guard let mode = ResizeAttributes.Mode(rawValue: legacy && modeName == "bilinear" ? "linear" : modeName) else {
+                throw InferenceError("node '\(name)' (\(proto.opType)): mode '\(modeName)' is not supported (nearest and linear are); re-export the model with nearest or linear interpolation")
+            }
+            if legacy {
+                if opType == .upsample && opset < 9 {
+                    inputs = Array(inputs.prefix(1))
+                    attributeAsInput(try attributes.floats("scales").map { .float(Tensor(shape: [$0.count], scalars: $0)) }, at: 2, label: "scales")
+                } else {
+                    try requireInputs(2...2)
+                    inputs = [inputs[0], "", inputs[1]]
+                }
+                try requireInputs(3...3)
+                return ResizeAttributes(mode: mode, coordinates: .asymmetric, rounding: .simple, axes: nil, aspectRatioPolicy: .stretch, antialias: false)
+            }
+            try requireInputs(1...4)
+            let coordinateName = try attributes.string("coordinate_transformation_mode") ?? "half_pixel"
+            guard let coordinates = ResizeAttributes.Coordinates(rawValue: coordinateName) else {
+                throw InferenceError("node '\(name)' (Resize): coordinate_transformation_mode '\(coordinateName)' is not supported (half_pixel, half_pixel_symmetric, pytorch_half_pixel, align_corners, asymmetric and tf_half_pixel_for_nn are); re-export the model without crop-and-resize")
+            }
+            let roundingName = try attributes.string("nearest_mode") ?? "round_prefer_floor"
+            guard let rounding = ResizeAttributes.Rounding(rawValue: roundingName), rounding != .simple else {
+                throw InferenceError("node '\(name)' (Resize): nearest_mode '\(roundingName)' is not an ONNX value (round_prefer_floor, round_prefer_ceil, floor, ceil)")
+            }
+            let policyName = try attributes.string("keep_aspect_ratio_policy") ?? "stretch"
+            guard let policy = ResizeAttributes.AspectRatioPolicy(rawValue: policyName) else {
+                throw InferenceError("node '\(name)' (Resize): keep_aspect_ratio_policy '\(policyName)' is not an ONNX value (stretch, not_larger, not_smaller)")
+            }
+            return ResizeAttributes(mode: mode, coordinates: coordinates, rounding: rounding, axes: try attributes.ints("axes"),
+                                    aspectRatioPolicy: policy, antialias: (try attributes.int("antialias") ?? 0) != 0)
+        }
+        func normalizationEpsilon() throws -> Float { try attributes.float("epsilon") ?? 1e-5 }
         func reduce(_ function: ReduceFunction) throws -> Op {
             .reduce(function, keepDims: (try attributes.int("keepdims") ?? 1) != 0,
                     noopWithEmptyAxes: (try attributes.int("noop_with_empty_axes") ?? 0) != 0)
@@ -120,8 +160,25 @@ struct ONNXNodeParser {
             return .constant(name: outputs.first ?? name, value: try attributes.constantValue())
         case .conv:
             try requireInputs(2...3)
-            let group = try bounded("group", attributes.int("group").map { [$0] } ?? [1], in: 1...Limits.maximumWindowAttribute)[0]
-            op = .conv(ConvAttributes(spatial: try spatial(), group: group))
+            op = .conv(ConvAttributes(spatial: try spatial(), group: try group()))
+        case .convTranspose:
+            try requireInputs(2...3)
+            let limit = Limits.maximumWindowAttribute
+            op = .convTranspose(ConvTransposeAttributes(
+                spatial: try spatial(), group: try group(),
+                outputPadding: try bounded("output_padding", attributes.ints("output_padding"), in: 0...limit),
+                outputShape: try bounded("output_shape", attributes.ints("output_shape"), in: 0...limit)))
+        case .resize, .upsample:
+            op = .resize(try resize())
+        case .instanceNormalization:
+            try requireInputs(3...3)
+            op = .groupNormalization(groups: .perChannel, epsilon: try normalizationEpsilon())
+        case .groupNormalization:
+            try requireInputs(3...3)
+            guard let groups = try attributes.int("num_groups"), groups >= 1 else {
+                throw InferenceError("node '\(name)' (GroupNormalization) needs a positive num_groups attribute")
+            }
+            op = .groupNormalization(groups: .count(groups), epsilon: try normalizationEpsilon())
         case .batchNormalization:
             try requireInputs(5...5)
             try onlyFirstOutput()
@@ -369,6 +426,7 @@ private struct Attributes {
     func int(_ name: String) throws -> Int? { try attribute(name, .int).map { Int($0.i) } }
     func float(_ name: String) throws -> Float? { try attribute(name, .float).map(\.f) }
     func ints(_ name: String) throws -> [Int]? { try attribute(name, .ints).map { $0.ints.map(Int.init) } }
+    func floats(_ name: String) throws -> [Float]? { try attribute(name, .floats).map(\.floats) }
     func string(_ name: String) throws -> String? {
         try attribute(name, .string).map { String(decoding: $0.s, as: UTF8.self) }
     }
@@ -387,7 +445,7 @@ private struct Attributes {
     func constantValue() throws -> Value {
         if let tensor = try tensor("value") { return tensor }
         if let f = try float("value_float") { return .float(Tensor(shape: [], scalars: [f])) }
-        if let fs = try attribute("value_floats", .floats)?.floats { return .float(Tensor(shape: [fs.count], scalars: fs)) }
+        if let fs = try floats("value_floats") { return .float(Tensor(shape: [fs.count], scalars: fs)) }
         if let i = try attribute("value_int", .int)?.i { return .int(Tensor(shape: [], scalars: [i])) }
         if let ints = try attribute("value_ints", .ints)?.ints { return .int(Tensor(shape: [ints.count], scalars: ints)) }
         throw InferenceError("node '\(node)' (Constant) has no value seqlens can read (sparse and string constants are not supported)")

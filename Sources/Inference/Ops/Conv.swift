@@ -18,9 +18,9 @@ enum Conv {
         /// im2col rows: one per (input channel of a group, kernel tap).
         var rows: Int { groupChannels * kH * kW }
 
-        init(_ attributes: ConvAttributes, input x: Tensor<Float>, weights w: Tensor<Float>, node: Node) throws {
-            geometry = try Conv.geometry(attributes, input: x.shape, weights: w.shape, node: node).asTwoDimensional
-            (batch, channels, filters, group) = (x.shape[0], x.shape[1], w.shape[0], attributes.group)
+        init(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node) throws {
+            geometry = try Conv.geometry(attributes, input: input, weights: weights, node: node).asTwoDimensional
+            (batch, channels, filters, group) = (input[0], input[1], weights[0], attributes.group)
             (groupChannels, groupFilters) = (channels / group, filters / group)
             (inH, inW, outH, outW) = (geometry.input[0], geometry.input[1], geometry.output[0], geometry.output[1])
             (kH, kW) = (geometry.kernel[0], geometry.kernel[1])
@@ -51,7 +51,7 @@ enum Conv {
         _ attributes: ConvAttributes, input x: Tensor<Float>, weights w: Tensor<Float>, bias: Tensor<Float>?,
         outputShape: [Int], node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
-        let d = try Dimensions(attributes, input: x, weights: w, node: node)
+        let d = try Dimensions(attributes, input: x.shape, weights: w.shape, node: node)
         let g = d.geometry
         let (batch, channels, filters, group) = (d.batch, d.channels, d.filters, d.group)
         let (groupChannels, groupFilters, rows) = (d.groupChannels, d.groupFilters, d.rows)
@@ -161,12 +161,12 @@ enum Conv {
 
 extension Conv {
     /// dX: per sample and group, dColumns = Wᵀ · dY, then col2im adds each column entry back
-    /// to the input position it was copied from.
+    /// to the input position it was copied from. Also ConvTranspose's forward pass.
     static func backward(
-        _ attributes: ConvAttributes, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, weights w: Tensor<Float>,
+        _ attributes: ConvAttributes, outputGradient dy: Tensor<Float>, inputShape: [Int], weights w: Tensor<Float>,
         node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
-        let d = try Dimensions(attributes, input: x, weights: w, node: node)
+        let d = try Dimensions(attributes, input: inputShape, weights: w.shape, node: node)
         let g = d.geometry
         let (batch, channels, filters, group) = (d.batch, d.channels, d.filters, d.group)
         let (groupChannels, groupFilters, rows) = (d.groupChannels, d.groupFilters, d.rows)
@@ -174,7 +174,7 @@ extension Conv {
         let (inPlane, outPlane) = (d.inPlane, d.outPlane)
         var columns = context.buffers.take(count: rows * outPlane)
         defer { context.buffers.recycle(columns) }
-        var dx = [Float](repeating: 0, count: x.count)
+        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
         dy.scalars.withUnsafeBufferPointer { dyp in
         w.scalars.withUnsafeBufferPointer { wp in
         columns.withUnsafeMutableBufferPointer { cp in
@@ -211,6 +211,6 @@ extension Conv {
                 }
             }
         }}}}
-        return Tensor(shape: x.shape, scalars: dx)
+        return Tensor(shape: inputShape, scalars: dx)
     }
 }

@@ -1,4 +1,5 @@
-/// BatchNormalization (inference form) and LayerNormalization.
+/// BatchNormalization (inference form), LayerNormalization, and GroupNormalization with its
+/// special case InstanceNormalization.
 enum Normalization {
     /// y = scale · (x − mean) / √(variance + ε) + bias, per channel (axis 1).
     static func batchNorm(
@@ -120,6 +121,135 @@ extension Normalization {
             meanG /= Float(size)
             meanGX /= Float(size)
             for i in 0..<size { dx[start + i] = s * (g[i] - meanG - xhat[i] * meanGX) }
+        }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+}
+
+/// GroupNormalization and InstanceNormalization: each group of channels of each sample (one
+/// channel for InstanceNormalization) is normalised over its channels and positions, then
+/// scaled and shifted per channel.
+extension Normalization {
+    /// Rows of the normalisation: `rows` contiguous runs of `size` values, each spanning
+    /// `channelsPerRow` channels of `plane` positions.
+    struct Groups {
+        let rows, size, channels, channelsPerRow, plane: Int
+
+        init(input shape: [Int], groups: GroupCount, node: Node) throws {
+            guard shape.count >= 2 else { throw InferenceError("node '\(node.name)' (\(node.opType)): input \(shape) has no channel axis") }
+            channels = shape[1]
+            let count: Int
+            switch groups {
+            case .perChannel: count = channels
+            case .count(let groups): count = groups
+            }
+            guard count > 0, channels % count == 0 else {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): \(channels) channels do not split into \(count) groups")
+            }
+            channelsPerRow = channels / count
+            plane = shape.dropFirst(2).reduce(1, *)
+            size = channelsPerRow * plane
+            rows = shape[0] * count
+        }
+
+        /// Per-channel scale or bias from one value per channel or (GroupNormalization-18) per group.
+        func perChannel(_ values: [Float], label: String, node: Node) throws -> [Float] {
+            if values.count == channels { return values }
+            guard values.count == channels / channelsPerRow else {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): \(label) has \(values.count) values; expected one per channel (\(channels)) or per group (\(channels / channelsPerRow))")
+            }
+            return (0..<channels).map { values[$0 / channelsPerRow] }
+        }
+
+        func channel(row: Int, offset: Int) -> Int { (row * channelsPerRow + offset / plane) % channels }
+
+        /// Mean and 1/√(variance + ε) of one row.
+        func statistics(_ x: UnsafeBufferPointer<Float>, row: Int, epsilon: Float) -> (mean: Float, inverse: Float) {
+            let start = x.baseAddress! + row * size
+            let mean = Float(Self.sum(start, count: size, minus: 0, squared: false) / Double(size))
+            let variance = Self.sum(start, count: size, minus: mean, squared: true) / Double(size)
+            return (mean, Float(1 / (variance + Double(epsilon)).squareRoot()))
+        }
+
+        /// Σ (x − minus) or Σ (x − minus)²: eight Float lanes within blocks of 1024 values (vectorised),
+        /// blocks added in Double (rows span many positions).
+        private static func sum(_ x: UnsafePointer<Float>, count: Int, minus: Float, squared: Bool) -> Double {
+            var total = 0.0
+            var start = 0
+            while start < count {
+                let end = min(count, start + 1024)
+                var lanes = SIMD8<Float>.zero
+                var i = start
+                while i + 8 <= end {
+                    let d = UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - SIMD8(repeating: minus)
+                    lanes += squared ? d * d : d
+                    i += 8
+                }
+                var block = lanes.sum()
+                while i < end {
+                    let d = x[i] - minus
+                    block += squared ? d * d : d
+                    i += 1
+                }
+                total += Double(block)
+                start = end
+            }
+            return total
+        }
+    }
+
+    static func checkGroupNormParameters(input: [Int], scale: [Int], bias: [Int], groups: GroupCount, node: Node) throws {
+        let layout = try Groups(input: input, groups: groups, node: node)
+        for (shape, label) in [(scale, "scale"), (bias, "bias")] {
+            _ = try layout.perChannel([Float](repeating: 0, count: shape.reduce(1, *)), label: label, node: node)
+        }
+    }
+
+    static func groupNorm(
+        _ x: Tensor<Float>, scale: Tensor<Float>, bias: Tensor<Float>, groups: GroupCount, epsilon: Float, node: Node, context: ExecutionContext
+    ) throws -> Tensor<Float> {
+        let layout = try Groups(input: x.shape, groups: groups, node: node)
+        let gamma = try layout.perChannel(scale.scalars, label: "scale", node: node)
+        let beta = try layout.perChannel(bias.scalars, label: "bias", node: node)
+        var y = context.buffers.take(count: x.count)
+        x.scalars.withUnsafeBufferPointer { source in
+            y.withUnsafeMutableBufferPointer { target in
+                parallelFor(layout.rows, threads: context.threads, work: x.count) { row in
+                    let (mean, inverse) = layout.statistics(source, row: row, epsilon: epsilon)
+                    for part in 0..<layout.channelsPerRow {
+                        let c = layout.channel(row: row, offset: part * layout.plane)
+                        let a = gamma[c] * inverse, b = beta[c] - mean * a
+                        let first = row * layout.size + part * layout.plane
+                        for i in first ..< first + layout.plane { target[i] = source[i] * a + b }
+                    }
+                }
+            }
+        }
+        return Tensor(shape: x.shape, scalars: y)
+    }
+
+    /// Per row, as LayerNormalization's: with x̂ = (x − μ)·s and g = dY·γ[channel],
+    /// dX = s · (g − mean(g) − x̂ · mean(g · x̂)).
+    static func groupNormBackward(_ dy: Tensor<Float>, x: Tensor<Float>, scale: Tensor<Float>, groups: GroupCount, epsilon: Float, node: Node) throws -> Tensor<Float> {
+        let layout = try Groups(input: x.shape, groups: groups, node: node)
+        let gamma = try layout.perChannel(scale.scalars, label: "scale", node: node)
+        var dx = [Float](repeating: 0, count: x.count)
+        x.scalars.withUnsafeBufferPointer { source in
+            for row in 0..<layout.rows {
+                let (mean, s) = layout.statistics(source, row: row, epsilon: epsilon)
+                let first = row * layout.size
+                var meanG = 0.0, meanGX = 0.0
+                for i in first ..< first + layout.size {
+                    let g = Double(dy.scalars[i] * gamma[layout.channel(row: row, offset: i - first)])
+                    meanG += g
+                    meanGX += g * Double((source[i] - mean) * s)
+                }
+                let (averageG, averageGX) = (Float(meanG / Double(layout.size)), Float(meanGX / Double(layout.size)))
+                for i in first ..< first + layout.size {
+                    let g = dy.scalars[i] * gamma[layout.channel(row: row, offset: i - first)]
+                    dx[i] = s * (g - averageG - (source[i] - mean) * s * averageGX)
+                }
+            }
         }
         return Tensor(shape: x.shape, scalars: dx)
     }

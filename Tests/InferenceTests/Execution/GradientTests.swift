@@ -57,18 +57,8 @@ final class GradientTests: XCTestCase {
         var failures: [String] = []
         var checked = 0
         for testCase in ONNXConformanceTests.cases {
-            let directory = testCase.directory
-            guard let graph = try? ONNXImporter.load(contentsOf: directory.appendingPathComponent("model.onnx")),
+            guard let (graph, floats, integers) = try? ONNXConformanceTests.load(testCase, dataSet: "test_data_set_0"),
                   graph.outputs.count >= 1 else { continue }
-            let folder = directory.appendingPathComponent("test_data_set_0")
-            var floats: [String: Tensor<Float>] = [:], integers: [String: Tensor<Int64>] = [:]
-            for (index, info) in graph.inputs.enumerated() {
-                let proto = try Onnx_TensorProto(serializedBytes: Data(contentsOf: folder.appendingPathComponent("input_\(index).pb")))
-                switch try ONNXTensorDecoding.value(from: proto, modelDirectory: nil) {
-                case .float(let t): floats[info.name] = t
-                case .int(let t): integers[info.name] = t
-                }
-            }
             let plan = try ExecutionPlan(graph: graph, inputShapes: floats.mapValues(\.shape), integerInputs: integers)
             guard case .float? = try plan.run(floats)[graph.outputs[0].name] else { continue }
             for input in floats.keys.sorted() where floats[input]!.count > 0 {

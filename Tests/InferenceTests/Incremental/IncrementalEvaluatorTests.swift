@@ -106,13 +106,6 @@ extension IncrementalEvaluatorTests {
                 return Float(Int(seed >> 40) % 2001 - 1000) / 1000
             }
         }
-        func float(_ name: String, _ value: Float) -> Onnx_AttributeProto {
-            var attribute = Onnx_AttributeProto()
-            attribute.name = name
-            attribute.type = .float
-            attribute.f = value
-            return attribute
-        }
         let features = Int64(3 * (length / 2)), outputs: Int64 = 7
         var builder = ModelBuilder()
         builder.model.graph.input = [B.valueInfo("x", dims: channelsLast ? [nil, Int64(length), 4] : [nil, 4, Int64(length)])]
@@ -137,9 +130,9 @@ extension IncrementalEvaluatorTests {
         switch dense {
         case .gemmTransposed:
             nodes.append(B.node("Gemm", inputs: ["f", "dense", "bias"], outputs: ["d"],
-                                attributes: [B.intAttribute("transB", 1), float("alpha", 0.7), float("beta", 1.3)]))
+                                attributes: [B.intAttribute("transB", 1), B.floatAttribute("alpha", 0.7), B.floatAttribute("beta", 1.3)]))
         case .gemm:
-            nodes.append(B.node("Gemm", inputs: ["f", "dense", "bias"], outputs: ["d"], attributes: [float("alpha", -1.5), float("beta", 0.5)]))
+            nodes.append(B.node("Gemm", inputs: ["f", "dense", "bias"], outputs: ["d"], attributes: [B.floatAttribute("alpha", -1.5), B.floatAttribute("beta", 0.5)]))
         case .matMul:
             nodes += [B.node("MatMul", inputs: ["f", "dense"], outputs: ["m"]), B.node("Add", inputs: ["m", "bias"], outputs: ["d"])]
         case .matMulComputedWeight:

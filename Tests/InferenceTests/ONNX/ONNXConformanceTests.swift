@@ -44,26 +44,39 @@ final class ONNXConformanceTests: XCTestCase {
         XCTAssert(failures.isEmpty, "\(failures.count) of \(cases.count) \(suite) cases failed:\n" + failures.joined(separator: "\n"))
     }
 
+    /// One data set of a case, split as `ExecutionPlan` takes it. Float inputs that size the
+    /// output (Resize's and Upsample's scales) are constants in exported models, but the node
+    /// cases feed them as graph inputs: they become initializers of the returned graph.
+    static func load(_ testCase: Case, dataSet: String) throws -> (graph: Graph, floats: [String: Tensor<Float>], integers: [String: Tensor<Int64>]) {
+        var graph = try ONNXImporter.load(contentsOf: testCase.directory.appendingPathComponent("model.onnx"))
+        let folder = testCase.directory.appendingPathComponent(dataSet)
+        let sizing = Set(graph.nodes.compactMap { node -> String? in
+            guard case .resize = node.op, node.inputs.count > 2 else { return nil }
+            return node.inputs[2]
+        })
+        var floats: [String: Tensor<Float>] = [:], integers: [String: Tensor<Int64>] = [:]
+        for (index, info) in graph.inputs.enumerated() {
+            switch try tensor(folder.appendingPathComponent("input_\(index).pb")) {
+            case .float(let t) where sizing.contains(info.name): graph.initializers[info.name] = .float(t)
+            case .float(let t): floats[info.name] = t
+            case .int(let t): integers[info.name] = t
+            }
+        }
+        graph.inputs.removeAll { sizing.contains($0.name) }
+        return (graph, floats, integers)
+    }
+
     private func check(_ testCase: Case) throws {
-        let graph = try ONNXImporter.load(contentsOf: testCase.directory.appendingPathComponent("model.onnx"))
         let dataSets = try FileManager.default.contentsOfDirectory(atPath: testCase.directory.path)
             .filter { $0.hasPrefix("test_data_set_") }.sorted()
         guard !dataSets.isEmpty else { throw InferenceError("no test data") }
         for dataSet in dataSets {
             let folder = testCase.directory.appendingPathComponent(dataSet)
-            let inputs = try graph.inputs.indices.map { try tensor(folder.appendingPathComponent("input_\($0).pb")) }
-            var floatInputs: [String: Tensor<Float>] = [:]
-            var integerInputs: [String: Tensor<Int64>] = [:]
-            for (info, value) in zip(graph.inputs, inputs) {
-                switch value {
-                case .float(let t): floatInputs[info.name] = t
-                case .int(let t): integerInputs[info.name] = t
-                }
-            }
+            let (graph, floatInputs, integerInputs) = try Self.load(testCase, dataSet: dataSet)
             let plan = try ExecutionPlan(graph: graph, inputShapes: floatInputs.mapValues(\.shape), integerInputs: integerInputs)
             let outputs = try plan.run(floatInputs)
             for (index, info) in graph.outputs.enumerated() {
-                let expected = try tensor(folder.appendingPathComponent("output_\(index).pb"))
+                let expected = try Self.tensor(folder.appendingPathComponent("output_\(index).pb"))
                 guard let actual = outputs[info.name] else { throw InferenceError("output \(info.name) missing") }
                 guard actual.shape == expected.shape else {
                     throw InferenceError("output \(info.name): shape \(actual.shape), expected \(expected.shape)")
@@ -81,7 +94,7 @@ final class ONNXConformanceTests: XCTestCase {
         }
     }
 
-    private func tensor(_ url: URL) throws -> Value {
+    private static func tensor(_ url: URL) throws -> Value {
         let proto = try Onnx_TensorProto(serializedBytes: try Data(contentsOf: url))
         return try ONNXTensorDecoding.value(from: proto, modelDirectory: nil)
     }
