@@ -1,8 +1,4 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import Foundation
 
 /// How many threads the engine may use. OpenBLAS reserves a 128 MB buffer for each thread on its
 /// first product and, when an address-space limit (`ulimit -v`) refuses one, retries forever: the
