@@ -303,6 +303,9 @@ struct ONNXNodeParser {
         case .gather:
             try requireInputs(2...2)
             op = .gather(axis: try attributes.int("axis") ?? 0)
+        case .gatherND:
+            try requireInputs(2...2)
+            op = .gatherND(batchDims: try attributes.int("batch_dims") ?? 0)
         case .expand:
             try requireInputs(2...2)
             op = .expand
