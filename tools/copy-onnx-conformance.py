@@ -47,7 +47,7 @@ SUPPORTED_OPS = {
     "Sigmoid", "Tanh", "Softplus", "Softmax", "LogSoftmax", "Erf", "Gelu", "MaxPool",
     "AveragePool", "GlobalAveragePool", "GlobalMaxPool", "Gemm", "MatMul", "Add",
     "Sub", "Mul", "Div", "Pow", "Sqrt", "Neg", "Abs", "Clip", "Flatten", "Reshape",
-    "Transpose", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Gather",
+    "Transpose", "Squeeze", "Unsqueeze", "Concat", "Split", "Slice", "Gather", "GatherND",
     "Expand", "Shape", "Constant", "ConstantOfShape", "Identity", "Dropout", "Pad",
     "ReduceMean", "ReduceSum", "ReduceMax", "Cast", "LayerNormalization",
     "Where", "Greater", "Less", "Equal", "GreaterOrEqual", "LessOrEqual", "And", "Or",

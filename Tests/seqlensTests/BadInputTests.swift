@@ -62,6 +62,13 @@ final class BadInputTests: XCTestCase {
         try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "node 'recurrent' uses op 'GRU'")
     }
 
+    func testOpFromAnotherDomain() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        builder.model.graph.node[3] = ModelBuilder.node("Normalizer", inputs: ["f"], outputs: ["y"], name: "normalize")
+        builder.model.graph.node[3].domain = "ai.onnx.ml"
+        try assertRefused(["predict", builder.write(to: directory).path, fasta], mentioning: "model.onnx: node 'normalize' uses op 'Normalizer' from domain 'ai.onnx.ml', which seqlens does not support: it runs standard ONNX ops only (domain ai.onnx); export the network without other domains' ops")
+    }
+
     func testEmptyFASTA() throws {
         try assertRefused(["predict", model, write(Data(), "empty.fa")], mentioning: "no FASTA records found")
     }

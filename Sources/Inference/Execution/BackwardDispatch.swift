@@ -7,7 +7,7 @@ extension Op {
         switch self {
         case .conv, .batchNormalization, .layerNormalization, .unary, .clip, .softmax, .logSoftmax,
              .maxPool, .averagePool, .globalAveragePool, .globalMaxPool, .flatten, .reshape, .squeeze,
-             .unsqueeze, .identity, .transpose, .split, .slice, .gather, .expand, .pad, .reduce, .cast,
+             .unsqueeze, .identity, .transpose, .split, .slice, .gather, .gatherND, .expand, .pad, .reduce, .cast,
              .cumSum, .tile, .trilu, .gatherElements,
              .convTranspose, .resize, .groupNormalization:
             index == 0
@@ -95,6 +95,8 @@ extension Op {
             }
         case .gather(let axis):
             if want(0) { result[0] = try ShapeOps.gatherBackward(dy, inputShape: io.value(0).shape, indices: io.int(1), axis: axis, node: node) }
+        case .gatherND(let batchDims):
+            if want(0) { result[0] = try ShapeOps.gatherNDBackward(dy, inputShape: io.value(0).shape, indices: io.int(1), batchDims: batchDims, node: node) }
         case .expand:
             if want(0) { result[0] = Broadcast.reduceToShape(dy, try io.value(0).shape) }
         case .pad(let mode):

@@ -145,7 +145,7 @@ public struct ExecutionPlan: Sendable {
             return producer.node.inputs.first
         case .unary, .conv, .batchNormalization, .layerNormalization, .clip, .binary, .maxPool, .averagePool,
              .globalAveragePool, .globalMaxPool, .gemm, .matMul, .flatten, .reshape, .transpose, .squeeze, .unsqueeze,
-             .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .reduce, .cast,
+             .concat, .split, .slice, .gather, .gatherND, .expand, .shape, .constantOfShape, .identity, .pad, .reduce, .cast,
              .compare, .test, .select, .variadic,
              .einsum, .range, .cumSum, .tile, .trilu, .gatherElements, .scatterND, .argMax,
              .convTranspose, .resize, .groupNormalization:

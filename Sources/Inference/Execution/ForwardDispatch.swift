@@ -48,6 +48,8 @@ extension Op {
             return [try ShapeOps.slice(io.value(0), region: ShapeOps.SliceRegion(io.value(0).shape, io: io, node: node))]
         case .gather(let axis):
             return [try ShapeOps.gather(io.value(0), indices: io.int(1), axis: axis, outputShape: outputShapes[0], node: node)]
+        case .gatherND(let batchDims):
+            return [try ShapeOps.gatherND(io.value(0), indices: io.int(1), batchDims: batchDims, node: node)]
         case .expand:
             return [try Broadcast.expand(io.value(0), to: outputShapes[0])]
         case .shape(let start, let end):

@@ -65,6 +65,8 @@ extension Op {
             return [(try ShapeOps.SliceRegion(io.shape(0), io: io, node: node).outputShape, try io.type(0))]
         case .gather(let axis):
             return [(try ShapeOps.gatherShape(io.shape(0), indices: io.shape(1), axis: axis, node: node), try io.type(0))]
+        case .gatherND(let batchDims):
+            return [(try ShapeOps.GatherNDLayout(data: io.shape(0), indices: io.shape(1), batchDims: batchDims, node: node).outputShape, try io.type(0))]
         case .expand:
             return [(try Broadcast.shape(io.shape(0), io.ints(1).map(Int.init), node: node), try io.type(0))]
         case .shape(let start, let end):

@@ -58,7 +58,7 @@ public struct ReceptiveField: Sendable, Equatable {
             // positional axis, a Reshape folding positions into features), a dense layer or
             // pool that mixes them usually follows and is marked.
             case .batchNormalization, .layerNormalization, .unary, .clip, .binary, .reshape, .transpose, .squeeze,
-                 .unsqueeze, .concat, .split, .slice, .gather, .expand, .shape, .constantOfShape, .identity, .pad, .cast,
+                 .unsqueeze, .concat, .split, .slice, .gather, .gatherND, .expand, .shape, .constantOfShape, .identity, .pad, .cast,
                  .compare, .test, .select, .variadic,
                  .range, .tile, .trilu, .gatherElements, .scatterND:
                 break

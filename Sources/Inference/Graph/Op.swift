@@ -37,6 +37,8 @@ public enum Op: Sendable {
     /// Inputs: data, starts, ends, axes (optional), steps (optional).
     case slice
     case gather(axis: Int)
+    /// Inputs: data, indices (index tuples along the last axis, after `batchDims` shared axes).
+    case gatherND(batchDims: Int)
     /// Inputs: data, shape.
     case expand
     case shape(start: Int, end: Int?)

@@ -61,6 +61,8 @@ extension Op {
         case .layerNormalization, .groupNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce: .fullPass
         // Data movement without a windowed form yet.
         case .concat, .split, .slice, .gather, .expand, .pad: .fullPass
+        // Index tuples may address any position (selene's reverse-complement flip reverses them).
+        case .gatherND: .fullPass
         // Read only shapes: folded while planning, so no window ever reaches them.
         case .shape, .constantOfShape: .fullPass
         // Attention products, scans and indexing mix or move positions; ranges are constants.

@@ -22,8 +22,10 @@ struct ONNXNodeParser {
 
     mutating func parse(_ proto: Onnx_NodeProto, index: Int) throws -> Parsed {
         let name = proto.name.isEmpty ? "\(proto.opType)_\(index)" : proto.name
+        // Declaring another domain in opset_import is harmless (tf2onnx always adds ai.onnx.ml);
+        // a node that uses one is refused.
         guard proto.domain.isEmpty || proto.domain == "ai.onnx" else {
-            throw InferenceError("node '\(name)' uses op '\(proto.opType)' from domain '\(proto.domain)', which seqlens does not support; only standard ONNX ops are (supported: \(ONNXOpType.supportedNames.joined(separator: ", ")))")
+            throw InferenceError("node '\(name)' uses op '\(proto.opType)' from domain '\(proto.domain)', which seqlens does not support: it runs standard ONNX ops only (domain ai.onnx); export the network without other domains' ops (no custom ops, no onnxruntime-optimised file)")
         }
         guard let opType = ONNXOpType(rawValue: proto.opType) else {
             throw InferenceError("node '\(name)' uses op '\(proto.opType)', which seqlens does not support; supported ops: \(ONNXOpType.supportedNames.joined(separator: ", "))")
@@ -303,6 +305,9 @@ struct ONNXNodeParser {
         case .gather:
             try requireInputs(2...2)
             op = .gather(axis: try attributes.int("axis") ?? 0)
+        case .gatherND:
+            try requireInputs(2...2)
+            op = .gatherND(batchDims: try attributes.int("batch_dims") ?? 0)
         case .expand:
             try requireInputs(2...2)
             op = .expand

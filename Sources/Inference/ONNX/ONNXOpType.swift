@@ -30,6 +30,7 @@ package enum ONNXOpType: String, CaseIterable, Sendable {
     case floor = "Floor"
     case gather = "Gather"
     case gatherElements = "GatherElements"
+    case gatherND = "GatherND"
     case gelu = "Gelu"
     case gemm = "Gemm"
     case globalAveragePool = "GlobalAveragePool"

@@ -87,6 +87,29 @@ final class ONNXImporterTests: XCTestCase {
         assertLoadFails(try builder.serialized(), mentioning: "domain 'com.microsoft'")
     }
 
+    /// tf2onnx declares ai.onnx.ml (opset 2) beside the default domain without using its ops;
+    /// the default domain's opset is the one that counts, wherever it is listed.
+    func testTf2onnxOpsetImportsAreAccepted() throws {
+        var builder = ModelBuilder.tinyConvModel()
+        var ml = Onnx_OperatorSetIdProto()
+        ml.domain = "ai.onnx.ml"
+        ml.version = 2
+        builder.model.opsetImport.insert(ml, at: 0)
+        builder.model.producerName = "tf2onnx"
+        let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+        XCTAssertEqual(graph.opset, 17)
+        let plan = try ExecutionPlan(graph: graph, inputShapes: ["x": [1, 4, 6]])
+        guard case .float(let y)? = try plan.run(["x": Tensor(shape: [1, 4, 6], repeating: 0.25)])["y"] else { return XCTFail("no output") }
+        XCTAssertEqual(y.shape, [1, 2])
+
+        // A node that does use the declared domain is refused, naming op, node and domain.
+        builder.model.graph.node[3] = ModelBuilder.node("Normalizer", inputs: ["f"], outputs: ["y"], name: "normalize")
+        builder.model.graph.node[3].domain = "ai.onnx.ml"
+        XCTAssertThrowsError(try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)) { error in
+            XCTAssertEqual("\(error)", "node 'normalize' uses op 'Normalizer' from domain 'ai.onnx.ml', which seqlens does not support: it runs standard ONNX ops only (domain ai.onnx); export the network without other domains' ops (no custom ops, no onnxruntime-optimised file)")
+        }
+    }
+
     func testNodesAreSortedTopologically() throws {
         var builder = ModelBuilder.tinyConvModel()
         builder.model.graph.node.reverse()
