@@ -9,6 +9,9 @@
   basset-L1000.onnx
       Basset-sized: conv 300x19 / pool 3, conv 200x11 / pool 4, conv 200x7 / pool 4
       ('valid' convs, BatchNorm + ReLU), dense 1000 + ReLU, 164 sigmoid; L = 1000.
+  danq-L1000.onnx, bigru-L1000.onnx
+      DanQ-like: conv 32x19 + ReLU, maxpool 13, a bidirectional LSTM (or GRU) of hidden size
+      32 over the 75 pooled positions, dense 12 sigmoid; L = 1000.
 
 Legacy exporter (dynamo=False), opset 17, dynamic batch axis, input "input" (N, 4, L),
 output "output" (N, tasks). Beside every NAME.onnx the PyTorch weights are saved as NAME.pt
@@ -69,6 +72,20 @@ def basset(length: int = 1000) -> nn.Module:
     return nn.Sequential(convs, nn.Flatten(), nn.Linear(flat, 1000), nn.ReLU(), nn.Linear(1000, 164), nn.Sigmoid())
 
 
+class ConvRecurrent(nn.Module):
+    """DanQ-like: conv + max-pool, then a bidirectional LSTM or GRU over the pooled positions."""
+
+    def __init__(self, recurrent: type, length: int = 1000):
+        super().__init__()
+        self.convs = nn.Sequential(nn.Conv1d(4, 32, 19), nn.ReLU(), nn.MaxPool1d(13))
+        self.recurrent = recurrent(32, 32, batch_first=True, bidirectional=True)
+        self.head = nn.Sequential(nn.Flatten(), nn.Linear(64 * conv_out_len(self.convs, length), 12), nn.Sigmoid())
+
+    def forward(self, x):
+        y, _ = self.recurrent(self.convs(x).transpose(1, 2))
+        return self.head(y)
+
+
 def randomize(model: nn.Module, seed: int) -> None:
     gen = torch.Generator().manual_seed(seed)
     for m in model.modules():
@@ -88,6 +105,8 @@ MODELS = {
     "multitask-deep-L200": (lambda: multitask_deep(200), 200, 1),
     "multitask-deep-L1000": (lambda: multitask_deep(1000), 1000, 2),
     "basset-L1000": (lambda: basset(1000), 1000, 3),
+    "danq-L1000": (lambda: ConvRecurrent(nn.LSTM), 1000, 4),
+    "bigru-L1000": (lambda: ConvRecurrent(nn.GRU), 1000, 5),
 }
 
 

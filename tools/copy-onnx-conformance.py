@@ -57,6 +57,7 @@ SUPPORTED_OPS = {
     "Einsum", "Range", "CumSum", "Tile", "Trilu", "GatherElements", "ScatterND", "ArgMax",
     "ReduceMin", "ReduceLogSumExp", "ReduceL2",
     "ConvTranspose", "Resize", "Upsample", "InstanceNormalization", "GroupNormalization",
+    "LSTM", "GRU",
 }
 SPATIAL_OPS = {"Conv", "ConvTranspose", "MaxPool", "AveragePool", "GlobalAveragePool", "GlobalMaxPool"}
 # BOOL loads as an integer tensor holding 0 or 1. seqlens computes double as float32 (as it
