@@ -17,6 +17,8 @@ extension Op {
         case .scatterND(let reduction): (reduction == .none || reduction == .add) && index != 1
         case .gemm: index < 3
         case .concat, .variadic: true
+        // X, initial_h and (LSTM) initial_c: states may come from an earlier layer.
+        case .recurrent: index == 0 || index == 5 || index == 6
         // The condition is an integer tensor: no gradient.
         case .select: index > 0
         case .shape, .constantOfShape, .compare, .test, .range, .argMax: false
@@ -35,6 +37,14 @@ extension Op {
         if case .split(let axis, _) = self {
             // The one op whose several outputs all carry gradients.
             if want(0) { result[0] = try ShapeOps.splitBackward(outputGradients, outputs: outputs, input: io.float(0), axis: axis) }
+            return result
+        }
+        if case .recurrent(let attributes) = self {
+            // Y, Y_h and Y_c all carry gradients.
+            let gradients = try Recurrent.backward(attributes, io: io, outputGradients: outputGradients, context: context, node: node)
+            if want(0) { result[0] = gradients.x }
+            if want(5) { result[5] = gradients.initialH }
+            if want(6) { result[6] = gradients.initialC }
             return result
         }
         // Other ops' extra outputs (MaxPool indices, LayerNorm statistics) carry no gradient.
@@ -86,7 +96,7 @@ extension Op {
             let shapes = try io.allValues().map(\.shape)
             let parts = try ShapeOps.concatBackward(dy, inputShapes: shapes, axis: axis, node: node)
             for index in parts.indices where want(index) { result[index] = parts[index] }
-        case .split:
+        case .split, .recurrent:
             break  // handled above
         case .slice:
             if want(0) {

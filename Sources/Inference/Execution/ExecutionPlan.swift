@@ -148,7 +148,7 @@ public struct ExecutionPlan: Sendable {
              .concat, .split, .slice, .gather, .gatherND, .expand, .shape, .constantOfShape, .identity, .pad, .reduce, .cast,
              .compare, .test, .select, .variadic,
              .einsum, .range, .cumSum, .tile, .trilu, .gatherElements, .scatterND, .argMax,
-             .convTranspose, .resize, .groupNormalization:
+             .convTranspose, .resize, .groupNormalization, .recurrent:
             return nil
         }
     }

@@ -97,6 +97,8 @@ extension Op {
             return [.float(Resize.forward(x, taps: try Resize.layout(attributes, input: x.shape, scales: io.optionalFloats(2), sizes: io.optionalInts(3), node: node).taps))]
         case .groupNormalization(let groups, let epsilon):
             return [.float(try Normalization.groupNorm(io.float(0), scale: io.float(1), bias: io.float(2), groups: groups, epsilon: epsilon, node: node, context: context))]
+        case .recurrent(let attributes):
+            return try Recurrent.forward(attributes, io: io, outputShapes: outputShapes, node: node, context: context)
         }
     }
 }

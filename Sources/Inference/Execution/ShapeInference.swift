@@ -117,6 +117,8 @@ extension Op {
         case .groupNormalization(let groups, _):
             try Normalization.checkGroupNormParameters(input: io.shape(0), scale: io.shape(1), bias: io.shape(2), groups: groups, node: node)
             return [(try io.shape(0), .float)]
+        case .recurrent(let attributes):
+            return try Recurrent.outputShapes(attributes, io: io, node: node).map { ($0, .float) }
         }
     }
 }

@@ -52,7 +52,7 @@ public struct ReceptiveField: Sendable, Equatable {
                 if a.mode == .linear { size = Self.saturating(size, plus: jump) }
             // Every output reads all positions (a dense layer, or what feeds one), or may.
             case .gemm, .matMul, .flatten, .globalAveragePool, .globalMaxPool, .reduce, .softmax, .logSoftmax,
-                 .einsum, .cumSum, .argMax, .groupNormalization:
+                 .einsum, .cumSum, .argMax, .groupNormalization, .recurrent:
                 mixesHere = true
             // Taken to keep positions apart. Where they might not (LayerNormalization over a
             // positional axis, a Reshape folding positions into features), a dense layer or

@@ -89,6 +89,8 @@ public enum GroupCount: Sendable, Equatable {
     /// One group per channel: InstanceNormalization.
     case perChannel
     case count(Int)
+    /// LSTM and GRU (Ops/Recurrent.swift).
+    case recurrent(RecurrentAttributes)
 }
 
 public enum UnaryFunction: Sendable, Equatable {

@@ -58,7 +58,7 @@ extension Op {
         // Every output reads all positions of its axis (which may be the positional one).
         case .convTranspose(let attributes): .transposedConvolution(attributes)
         case .resize(let attributes): .resampling(attributes)
-        case .layerNormalization, .groupNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce: .fullPass
+        case .layerNormalization, .groupNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce, .recurrent: .fullPass
         // Data movement without a windowed form yet.
         case .concat, .split, .slice, .gather, .expand, .pad: .fullPass
         // Index tuples may address any position (selene's reverse-complement flip reverses them).

@@ -388,6 +388,12 @@ struct ONNXNodeParser {
             }
             // A bool is 0 or 1 here: casting to one tests for nonzero rather than truncating.
             op = Onnx_TensorProto.DataType(rawValue: Int(to)) == .bool ? .test(.isNonZero) : .cast(to: type)
+        case .lstm:
+            try requireInputs(3...8)
+            op = .recurrent(try Self.recurrentAttributes(.lstm(inputForget: (try attributes.int("input_forget") ?? 0) != 0), attributes, node: name, opType: proto.opType))
+        case .gru:
+            try requireInputs(3...6)
+            op = .recurrent(try Self.recurrentAttributes(.gru(linearBeforeReset: (try attributes.int("linear_before_reset") ?? 0) != 0), attributes, node: name, opType: proto.opType))
         }
         return .node(Node(name: name, opType: proto.opType, op: op, inputs: inputs, outputs: outputs))
     }
@@ -407,7 +413,7 @@ struct ONNXNodeParser {
 }
 
 /// Typed access to a node's attributes, with errors naming the node.
-private struct Attributes {
+struct Attributes {
     let byName: [String: Onnx_AttributeProto]
     let node: String
     let modelDirectory: URL?

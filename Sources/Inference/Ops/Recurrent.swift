@@ -1,0 +1,689 @@
+import Foundation
+
+/// ONNX LSTM and GRU (one layer each; stacked layers are several nodes). Inputs:
+/// X, W, R, B, sequence_lens, initial_h (and initial_c, P for LSTM), all optional after R.
+public struct RecurrentAttributes: Sendable, Equatable {
+    public enum Cell: Sendable, Equatable {
+        /// input_forget couples the gates: f = 1 − i.
+        case lstm(inputForget: Bool)
+        /// linear_before_reset applies the reset gate after R·h (PyTorch, Keras reset_after).
+        case gru(linearBeforeReset: Bool)
+    }
+
+    public enum Direction: String, Sendable {
+        case forward, reverse, bidirectional
+    }
+
+    public var cell: Cell
+    public var direction: Direction
+    /// `hidden_size`; nil reads it from R.
+    public var hiddenSize: Int?
+    /// layout = 1: X (batch, seq, input), Y (batch, seq, directions, hidden), states (batch, directions, hidden).
+    public var batchFirst: Bool
+    /// Bounds gate pre-activations to [−clip, clip].
+    public var clip: Float?
+    /// Per direction: LSTM's f, g, h; GRU's f, g.
+    public var activations: [[RecurrentActivation]]
+
+    var directions: Int { direction == .bidirectional ? 2 : 1 }
+    var gates: Int {
+        if case .lstm = cell { 4 } else { 3 }
+    }
+    static func activationsPerDirection(_ cell: Cell) -> Int {
+        if case .lstm = cell { 3 } else { 2 }
+    }
+    static func defaultActivations(_ cell: Cell) -> [RecurrentActivation] {
+        if case .lstm = cell { [.sigmoid, .tanh, .tanh] } else { [.sigmoid, .tanh] }
+    }
+}
+
+/// The activation functions ONNX allows in recurrent cells.
+public enum RecurrentActivation: Sendable, Equatable {
+    case sigmoid, tanh, relu, softsign, softplus
+    case hardSigmoid(alpha: Float, beta: Float)
+    case leakyRelu(alpha: Float)
+    case thresholdedRelu(alpha: Float)
+    case elu(alpha: Float)
+    case affine(alpha: Float, beta: Float)
+    case scaledTanh(alpha: Float, beta: Float)
+
+    /// How many of activation_alpha and activation_beta the function takes, in ONNX's order.
+    static func named(_ name: String, alphas: inout ArraySlice<Float>, betas: inout ArraySlice<Float>) -> RecurrentActivation? {
+        func alpha(_ fallback: Float) -> Float { alphas.popFirst() ?? fallback }
+        func beta(_ fallback: Float) -> Float { betas.popFirst() ?? fallback }
+        switch name.lowercased() {
+        case "sigmoid": return .sigmoid
+        case "tanh": return .tanh
+        case "relu": return .relu
+        case "softsign": return .softsign
+        case "softplus": return .softplus
+        case "hardsigmoid": return .hardSigmoid(alpha: alpha(0.2), beta: beta(0.5))
+        case "leakyrelu": return .leakyRelu(alpha: alpha(0.01))
+        case "thresholdedrelu": return .thresholdedRelu(alpha: alpha(1))
+        case "elu": return .elu(alpha: alpha(1))
+        case "affine": return .affine(alpha: alpha(1), beta: beta(0))
+        case "scaledtanh": return .scaledTanh(alpha: alpha(1), beta: beta(1))
+        default: return nil
+        }
+    }
+
+    func value(_ x: Float) -> Float {
+        switch self {
+        case .sigmoid: 1 / (1 + Foundation.exp(-x))
+        case .tanh: Foundation.tanh(x)
+        case .relu: Swift.max(0, x)
+        case .softsign: x / (1 + Swift.abs(x))
+        case .softplus: x > 20 ? x : Foundation.log1p(Foundation.exp(x))
+        case .hardSigmoid(let alpha, let beta): Swift.min(Swift.max(alpha * x + beta, 0), 1)
+        case .leakyRelu(let alpha): x >= 0 ? x : alpha * x
+        case .thresholdedRelu(let alpha): x > alpha ? x : 0
+        case .elu(let alpha): x >= 0 ? x : alpha * (Foundation.exp(x) - 1)
+        case .affine(let alpha, let beta): alpha * x + beta
+        case .scaledTanh(let alpha, let beta): alpha * Foundation.tanh(beta * x)
+        }
+    }
+
+    func derivative(_ x: Float) -> Float {
+        switch self {
+        case .sigmoid:
+            let s = 1 / (1 + Foundation.exp(-x))
+            return s * (1 - s)
+        case .tanh:
+            let t = Foundation.tanh(x)
+            return 1 - t * t
+        case .relu: return x > 0 ? 1 : 0
+        case .softsign: return 1 / ((1 + Swift.abs(x)) * (1 + Swift.abs(x)))
+        case .softplus: return 1 / (1 + Foundation.exp(-x))
+        case .hardSigmoid(let alpha, let beta):
+            let y = alpha * x + beta
+            return y > 0 && y < 1 ? alpha : 0
+        case .leakyRelu(let alpha): return x >= 0 ? 1 : alpha
+        case .thresholdedRelu(let alpha): return x > alpha ? 1 : 0
+        case .elu(let alpha): return x >= 0 ? 1 : alpha * Foundation.exp(x)
+        case .affine(let alpha, _): return alpha
+        case .scaledTanh(let alpha, let beta):
+            let t = Foundation.tanh(beta * x)
+            return alpha * beta * (1 - t * t)
+        }
+    }
+
+    /// In place over `count` values; one switch per span keeps the loops tight.
+    func apply(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
+        switch self {
+        case .sigmoid: for k in 0..<count { p[k] = 1 / (1 + Foundation.exp(-p[k])) }
+        case .tanh: for k in 0..<count { p[k] = Foundation.tanh(p[k]) }
+        default: for k in 0..<count { p[k] = value(p[k]) }
+        }
+    }
+}
+
+/// LSTM and GRU kernels: the input projection X·Wᵀ of every timestep is one GEMM, each
+/// step's recurrent product h·Rᵀ one GEMM over the batch, the gates elementwise.
+/// Backward is backpropagation through time over a recomputed forward pass.
+enum Recurrent {
+    struct Dimensions {
+        var sequence: Int, batch: Int, input: Int, hidden: Int, directions: Int, gates: Int
+        var gateWidth: Int { gates * hidden }
+    }
+
+    static func dimensions(_ a: RecurrentAttributes, x: [Int], w: [Int], r: [Int], node: Node) throws -> Dimensions {
+        func fail(_ what: String) -> InferenceError { InferenceError("node '\(node.name)' (\(node.opType)): \(what)") }
+        guard x.count == 3 else { throw fail("X must be 3-D, got \(x)") }
+        let (sequence, batch) = a.batchFirst ? (x[1], x[0]) : (x[0], x[1])
+        guard r.count == 3 else { throw fail("R must be 3-D, got \(r)") }
+        let hidden = a.hiddenSize ?? r[2]
+        let d = Dimensions(sequence: sequence, batch: batch, input: x[2], hidden: hidden, directions: a.directions, gates: a.gates)
+        guard hidden > 0, w == [d.directions, d.gateWidth, d.input] else {
+            throw fail("W has shape \(w); expected [\(d.directions), \(d.gateWidth), \(d.input)] for direction \(a.direction.rawValue) and hidden_size \(hidden)")
+        }
+        guard r == [d.directions, d.gateWidth, hidden] else {
+            throw fail("R has shape \(r); expected [\(d.directions), \(d.gateWidth), \(hidden)]")
+        }
+        return d
+    }
+
+    /// Y, Y_h and (LSTM) Y_c shapes, after checking the optional inputs' shapes.
+    static func outputShapes(_ a: RecurrentAttributes, io: KernelIO, node: Node) throws -> [[Int]] {
+        let d = try dimensions(a, x: io.shape(0), w: io.shape(1), r: io.shape(2), node: node)
+        let state = a.batchFirst ? [d.batch, d.directions, d.hidden] : [d.directions, d.batch, d.hidden]
+        var expected: [(index: Int, label: String, shape: [Int])] = [
+            (3, "B", [d.directions, 2 * d.gateWidth]), (4, "sequence_lens", [d.batch]), (5, "initial_h", state),
+        ]
+        if case .lstm = a.cell { expected += [(6, "initial_c", state), (7, "P", [d.directions, 3 * d.hidden])] }
+        for (index, label, shape) in expected {
+            if let given = io.optionalShape(index), given != shape {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): \(label) has shape \(given); expected \(shape)")
+            }
+        }
+        let y = a.batchFirst ? [d.batch, d.sequence, d.directions, d.hidden] : [d.sequence, d.directions, d.batch, d.hidden]
+        if case .lstm = a.cell { return [y, state, state] }
+        return [y, state]
+    }
+
+    /// The recurrence's inputs and layout-aware indexing.
+    struct Problem {
+        let attributes: RecurrentAttributes
+        let d: Dimensions
+        let x: [Float], w: [Float], r: [Float]
+        let bias: [Float]?
+        let lengths: [Int]
+        let initialH: [Float]?, initialC: [Float]?
+        let peepholes: [Float]?
+
+        init(_ a: RecurrentAttributes, io: KernelIO, node: Node) throws {
+            attributes = a
+            let x = try io.float(0), w = try io.float(1), r = try io.float(2)
+            d = try Recurrent.dimensions(a, x: x.shape, w: w.shape, r: r.shape, node: node)
+            self.x = x.scalars
+            self.w = w.scalars
+            self.r = r.scalars
+            bias = try io.optionalFloat(3)?.scalars
+            lengths = try Self.lengths(io.optionalValue(4), sequence: d.sequence, node: node) ?? Array(repeating: d.sequence, count: d.batch)
+            initialH = try io.optionalFloat(5)?.scalars
+            initialC = a.gates == 4 ? try io.optionalFloat(6)?.scalars : nil
+            peepholes = a.gates == 4 ? try io.optionalFloat(7)?.scalars : nil
+        }
+
+        /// sequence_lens, each in 1...sequence (ONNX pads shorter sequences; zero-length ones are refused).
+        private static func lengths(_ given: Value?, sequence: Int, node: Node) throws -> [Int]? {
+            guard let given else { return nil }
+            guard case .int(let lengths) = given else {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): sequence_lens must be an integer tensor")
+            }
+            if let bad = lengths.scalars.first(where: { $0 < 1 || $0 > Int64(sequence) }) {
+                throw InferenceError("node '\(node.name)' (\(node.opType)): sequence_lens holds \(bad), outside 1...\(sequence); every length must be between 1 and the sequence length")
+            }
+            return lengths.scalars.map { Int($0) }
+        }
+
+        /// Row of X (and of the input projection) holding timestep t of sequence b.
+        func row(_ t: Int, _ b: Int) -> Int { attributes.batchFirst ? b * d.sequence + t : t * d.batch + b }
+        /// Offset of Y[t, direction, b, 0].
+        func yOffset(_ t: Int, _ direction: Int, _ b: Int) -> Int {
+            attributes.batchFirst
+                ? ((b * d.sequence + t) * d.directions + direction) * d.hidden
+                : ((t * d.directions + direction) * d.batch + b) * d.hidden
+        }
+        /// Offset of a state (Y_h, initial_h...) for `direction` and sequence b.
+        func stateOffset(_ direction: Int, _ b: Int) -> Int {
+            attributes.batchFirst ? (b * d.directions + direction) * d.hidden : (direction * d.batch + b) * d.hidden
+        }
+        /// Timestep that step s of `direction` reads for sequence b, nil once b has ended.
+        func timestep(_ s: Int, _ direction: Int, _ b: Int) -> Int? {
+            guard s < lengths[b] else { return nil }
+            let reverse = attributes.direction == .reverse || (attributes.direction == .bidirectional && direction == 1)
+            return reverse ? lengths[b] - 1 - s : s
+        }
+        var linearBeforeReset: Bool {
+            if case .gru(let value) = attributes.cell { value } else { false }
+        }
+        var inputForget: Bool {
+            if case .lstm(let value) = attributes.cell { value } else { false }
+        }
+
+        /// X·Wᵀ for every timestep and direction in one GEMM, (rows, directions × gates × hidden),
+        /// with the biases that add outside the reset gate.
+        func inputProjection(context: ExecutionContext) -> [Float] {
+            let rows = d.sequence * d.batch, width = d.directions * d.gateWidth
+            var projection = context.buffers.take(count: rows * width)
+            x.withUnsafeBufferPointer { xp in
+            w.withUnsafeBufferPointer { wp in
+            projection.withUnsafeMutableBufferPointer { pp in
+                BLAS.sgemm(transA: false, transB: true, m: rows, n: width, k: d.input,
+                           a: xp.baseAddress!, lda: d.input, b: wp.baseAddress!, ldb: d.input, c: pp.baseAddress!, ldc: width)
+            }}}
+            guard let bias else { return projection }
+            var combined = [Float](repeating: 0, count: width)
+            for direction in 0..<d.directions {
+                let base = direction * 2 * d.gateWidth
+                for k in 0..<d.gateWidth {
+                    // GRU with linear_before_reset: Rbh sits inside r ⊙ (R·h + Rbh).
+                    let recurrentInside = linearBeforeReset && k >= 2 * d.hidden
+                    combined[direction * d.gateWidth + k] = bias[base + k] + (recurrentInside ? 0 : bias[base + d.gateWidth + k])
+                }
+            }
+            projection.withUnsafeMutableBufferPointer { pp in
+                for row in 0..<rows {
+                    for k in 0..<width { pp[row * width + k] += combined[k] }
+                }
+            }
+            return projection
+        }
+
+        func initialState(_ values: [Float]?, direction: Int) -> [Float] {
+            var state = [Float](repeating: 0, count: d.batch * d.hidden)
+            guard let values else { return state }
+            for b in 0..<d.batch {
+                let from = stateOffset(direction, b)
+                for k in 0..<d.hidden { state[b * d.hidden + k] = values[from + k] }
+            }
+            return state
+        }
+    }
+
+    /// What the backward pass needs from the forward pass, per direction and step.
+    struct Trace {
+        /// Gate pre-activations before clipping, (steps, batch, gates × hidden).
+        var preactivations: [Float]
+        /// States before each step and after the last, (steps + 1, batch, hidden).
+        var hidden: [Float]
+        var cell: [Float]
+        /// GRU with linear_before_reset: R_h·h + Rb_h, (steps, batch, hidden).
+        var recurrentCandidate: [Float]
+    }
+
+    static func forward(_ a: RecurrentAttributes, io: KernelIO, outputShapes: [[Int]], node: Node, context: ExecutionContext) throws -> [Value] {
+        let problem = try Problem(a, io: io, node: node)
+        let (outputs, _) = run(problem, tracing: false, context: context)
+        return zip(outputShapes, outputs).map { .float(Tensor(shape: $0, scalars: $1)) }
+    }
+
+    /// Y, Y_h (, Y_c) and, when tracing, one trace per direction.
+    static func run(_ p: Problem, tracing: Bool, context: ExecutionContext) -> (outputs: [[Float]], traces: [Trace]) {
+        let d = p.d
+        let projection = p.inputProjection(context: context)
+        var y = [Float](repeating: 0, count: d.sequence * d.directions * d.batch * d.hidden)
+        var finalH = [Float](repeating: 0, count: d.directions * d.batch * d.hidden)
+        var finalC = finalH
+        var traces: [Trace] = []
+        for direction in 0..<d.directions {
+            var h = p.initialState(p.initialH, direction: direction)
+            var c = p.initialState(p.initialC, direction: direction)
+            var trace = Trace(preactivations: [], hidden: [], cell: [], recurrentCandidate: [])
+            if tracing {
+                trace.preactivations.reserveCapacity(d.sequence * d.batch * d.gateWidth)
+                trace.hidden = h
+                if p.attributes.gates == 4 { trace.cell = c }
+            }
+            var gates = [Float](repeating: 0, count: d.batch * d.gateWidth)
+            for s in 0..<d.sequence {
+                if p.attributes.gates == 4 {
+                    lstmStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, c: &c, y: &y, trace: &trace, tracing: tracing)
+                } else {
+                    gruStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, y: &y, trace: &trace, tracing: tracing)
+                }
+            }
+            for b in 0..<d.batch {
+                let to = p.stateOffset(direction, b)
+                for k in 0..<d.hidden {
+                    finalH[to + k] = h[b * d.hidden + k]
+                    finalC[to + k] = c[b * d.hidden + k]
+                }
+            }
+            if tracing { traces.append(trace) }
+        }
+        context.buffers.recycle(projection)
+        let outputs = p.attributes.gates == 4 ? [y, finalH, finalC] : [y, finalH]
+        return (outputs, traces)
+    }
+
+    /// gates (batch, width) = state (batch, k) · rows [first, first + width) of R_directionᵀ (or R itself with `transpose` false).
+    private static func recurrentProduct(
+        _ p: Problem, direction: Int, state: UnsafePointer<Float>, stateStride: Int, k: Int, firstRow: Int, width: Int,
+        into out: UnsafeMutablePointer<Float>, outStride: Int, transpose: Bool = true, accumulate: Bool = false
+    ) {
+        p.r.withUnsafeBufferPointer { rp in
+            let matrix = rp.baseAddress! + (direction * p.d.gateWidth + firstRow) * p.d.hidden
+            BLAS.sgemm(transA: false, transB: transpose, m: p.d.batch, n: width, k: k,
+                       a: state, lda: stateStride, b: matrix, ldb: p.d.hidden,
+                       beta: accumulate ? 1 : 0, c: out, ldc: outStride)
+        }
+    }
+
+    /// Clips in place (ONNX clips the input of every gate activation).
+    @inline(__always)
+    private static func clip(_ p: UnsafeMutablePointer<Float>, _ count: Int, _ bound: Float?) {
+        guard let bound else { return }
+        for k in 0..<count { p[k] = Swift.min(Swift.max(p[k], -bound), bound) }
+    }
+
+    // MARK: LSTM. Gate order i, o, f, c; peepholes i, o, f.
+
+    private static func lstmStep(
+        _ p: Problem, direction: Int, step s: Int, projection: [Float], gates: inout [Float],
+        h: inout [Float], c: inout [Float], y: inout [Float], trace: inout Trace, tracing: Bool
+    ) {
+        let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip
+        let (f, g, hAct) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1], p.attributes.activations[direction][2])
+        let projectionWidth = d.directions * width
+        h.withUnsafeBufferPointer { hp in
+            gates.withUnsafeMutableBufferPointer { gp in
+                recurrentProduct(p, direction: direction, state: hp.baseAddress!, stateStride: n, k: n, firstRow: 0, width: width, into: gp.baseAddress!, outStride: width)
+            }
+        }
+        let peep = p.peepholes.map { Array($0[(direction * 3 * n)..<((direction + 1) * 3 * n)]) }
+        var hc = [Float](repeating: 0, count: n)
+        projection.withUnsafeBufferPointer { xp in
+        gates.withUnsafeMutableBufferPointer { gp in
+        h.withUnsafeMutableBufferPointer { hp in
+        c.withUnsafeMutableBufferPointer { cp in
+            var traceRow = [Float](repeating: 0, count: width)
+            for b in 0..<d.batch {
+                let row = gp.baseAddress! + b * width
+                guard let t = p.timestep(s, direction, b) else {
+                    if tracing { for k in 0..<width { row[k] = 0 } }
+                    continue
+                }
+                let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
+                for k in 0..<width { row[k] += x[k] }
+                let (i, o, fg, cg) = (row, row + n, row + 2 * n, row + 3 * n)
+                let cPrev = cp.baseAddress! + b * n, hOut = hp.baseAddress! + b * n
+                if let peep {
+                    for k in 0..<n {
+                        i[k] += peep[k] * cPrev[k]
+                        fg[k] += peep[2 * n + k] * cPrev[k]
+                    }
+                }
+                if tracing { for k in 0..<width { traceRow[k] = row[k] } }
+                clip(i, n, bound); f.apply(i, n)
+                clip(cg, n, bound); g.apply(cg, n)
+                if p.inputForget {
+                    for k in 0..<n { fg[k] = 1 - i[k] }
+                } else {
+                    clip(fg, n, bound); f.apply(fg, n)
+                }
+                for k in 0..<n { cPrev[k] = fg[k] * cPrev[k] + i[k] * cg[k] }  // now c_t
+                if let peep {
+                    for k in 0..<n { o[k] += peep[n + k] * cPrev[k] }
+                }
+                if tracing { for k in 0..<n { traceRow[n + k] = o[k] } }
+                clip(o, n, bound); f.apply(o, n)
+                for k in 0..<n { hc[k] = cPrev[k] }
+                hc.withUnsafeMutableBufferPointer { hAct.apply($0.baseAddress!, n) }
+                for k in 0..<n { hOut[k] = o[k] * hc[k] }
+                if tracing { for k in 0..<width { row[k] = traceRow[k] } }
+                let yRow = p.yOffset(t, direction, b)
+                y.withUnsafeMutableBufferPointer { yp in
+                    for k in 0..<n { yp[yRow + k] = hOut[k] }
+                }
+            }
+        }}}}
+        if tracing {
+            trace.preactivations += gates
+            trace.hidden += h
+            trace.cell += c
+        }
+    }
+
+    /// Gradients of X (all directions' input projections) for one direction's LSTM, accumulated into dProjection.
+    private static func lstmBackward(
+        _ p: Problem, direction: Int, trace: Trace, dY: [Float]?, dH: [Float]?, dC: [Float]?,
+        dProjection: inout [Float], dInitialH: inout [Float], dInitialC: inout [Float]
+    ) {
+        let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip, batchState = d.batch * n
+        let (f, g, hAct) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1], p.attributes.activations[direction][2])
+        let peep = p.peepholes.map { Array($0[(direction * 3 * n)..<((direction + 1) * 3 * n)]) }
+        var dh = p.initialState(dH, direction: direction)
+        var dc = p.initialState(dC, direction: direction)
+        var dGates = [Float](repeating: 0, count: d.batch * width)
+        var dhRecurrent = [Float](repeating: 0, count: batchState)
+        let projectionWidth = d.directions * width
+        func derivative(_ fn: RecurrentActivation, _ z: Float) -> Float {
+            if let bound, Swift.abs(z) > bound { return 0 }
+            return fn.derivative(z)
+        }
+        func activated(_ fn: RecurrentActivation, _ z: Float) -> Float {
+            fn.value(bound.map { Swift.min(Swift.max(z, -$0), $0) } ?? z)
+        }
+        for s in stride(from: d.sequence - 1, through: 0, by: -1) {
+            for b in 0..<d.batch {
+                let da = b * width
+                guard let t = p.timestep(s, direction, b) else {
+                    for k in 0..<width { dGates[da + k] = 0 }
+                    continue
+                }
+                if let dY {
+                    let yRow = p.yOffset(t, direction, b)
+                    for k in 0..<n { dh[b * n + k] += dY[yRow + k] }
+                }
+                let pre = (s * d.batch + b) * width
+                let cPrev = s * batchState + b * n, cNow = (s + 1) * batchState + b * n
+                let xRow = p.row(t, b) * projectionWidth + direction * width
+                for k in 0..<n {
+                    let zi = trace.preactivations[pre + k], zo = trace.preactivations[pre + n + k]
+                    let zf = trace.preactivations[pre + 2 * n + k], zc = trace.preactivations[pre + 3 * n + k]
+                    let i = activated(f, zi), o = activated(f, zo), cg = activated(g, zc)
+                    let fg = p.inputForget ? 1 - i : activated(f, zf)
+                    let cTotal = trace.cell[cNow + k], cBefore = trace.cell[cPrev + k]
+                    let dhk = dh[b * n + k]
+                    var dck = dc[b * n + k] + dhk * o * hAct.derivative(cTotal)
+                    let dzo = dhk * hAct.value(cTotal) * derivative(f, zo)
+                    if let peep { dck += dzo * peep[n + k] }
+                    var di = dck * cg
+                    let dfg = dck * cBefore
+                    var dzf: Float = 0
+                    if p.inputForget { di -= dfg } else { dzf = dfg * derivative(f, zf) }
+                    let dzi = di * derivative(f, zi)
+                    let dzc = dck * i * derivative(g, zc)
+                    var dcPrev = dck * fg
+                    if let peep { dcPrev += dzi * peep[k] + dzf * peep[2 * n + k] }
+                    dc[b * n + k] = dcPrev
+                    dGates[da + k] = dzi
+                    dGates[da + n + k] = dzo
+                    dGates[da + 2 * n + k] = dzf
+                    dGates[da + 3 * n + k] = dzc
+                    dProjection[xRow + k] = dzi
+                    dProjection[xRow + n + k] = dzo
+                    dProjection[xRow + 2 * n + k] = dzf
+                    dProjection[xRow + 3 * n + k] = dzc
+                }
+            }
+            dGates.withUnsafeBufferPointer { gp in
+                dhRecurrent.withUnsafeMutableBufferPointer { hp in
+                    recurrentProduct(p, direction: direction, state: gp.baseAddress!, stateStride: width, k: width, firstRow: 0, width: n,
+                                     into: hp.baseAddress!, outStride: n, transpose: false)
+                }
+            }
+            for b in 0..<d.batch where p.timestep(s, direction, b) != nil {
+                for k in 0..<n { dh[b * n + k] = dhRecurrent[b * n + k] }
+            }
+        }
+        scatterState(p, dh, direction: direction, into: &dInitialH)
+        scatterState(p, dc, direction: direction, into: &dInitialC)
+    }
+
+    // MARK: GRU. Gate order z, r, h.
+
+    private static func gruStep(
+        _ p: Problem, direction: Int, step s: Int, projection: [Float], gates: inout [Float],
+        h: inout [Float], y: inout [Float], trace: inout Trace, tracing: Bool
+    ) {
+        let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip
+        let (f, g) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1])
+        let projectionWidth = d.directions * width
+        let linearBeforeReset = p.linearBeforeReset
+        let recurrentBias = p.bias.map { Array($0[(direction * 2 * width + width + 2 * n)..<(direction * 2 * width + 2 * width)]) }
+        // z and r (and with linear_before_reset R_h·h) from the previous state.
+        h.withUnsafeBufferPointer { hp in
+            gates.withUnsafeMutableBufferPointer { gp in
+                recurrentProduct(p, direction: direction, state: hp.baseAddress!, stateStride: n, k: n, firstRow: 0,
+                                 width: linearBeforeReset ? width : 2 * n, into: gp.baseAddress!, outStride: width)
+            }
+        }
+        var candidate = linearBeforeReset ? [Float](repeating: 0, count: d.batch * n) : []
+        var traceRows = tracing ? [Float](repeating: 0, count: d.batch * width) : []
+        projection.withUnsafeBufferPointer { xp in
+        gates.withUnsafeMutableBufferPointer { gp in
+        h.withUnsafeMutableBufferPointer { hp in
+            // z and r, and (linear_before_reset) the candidate's pre-activation.
+            for b in 0..<d.batch {
+                guard let t = p.timestep(s, direction, b) else { continue }
+                let row = gp.baseAddress! + b * width
+                let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
+                for k in 0..<(2 * n) { row[k] += x[k] }
+                if tracing { for k in 0..<(2 * n) { traceRows[b * width + k] = row[k] } }
+                clip(row, 2 * n, bound)
+                f.apply(row, 2 * n)
+                if linearBeforeReset {
+                    for k in 0..<n {
+                        let q = row[2 * n + k] + (recurrentBias?[k] ?? 0)
+                        candidate[b * n + k] = q
+                        row[2 * n + k] = x[2 * n + k] + row[n + k] * q
+                    }
+                }
+            }
+            if !linearBeforeReset {
+                // (r ⊙ h)·R_hᵀ: the reset state, written over r's slot's neighbour.
+                var reset = [Float](repeating: 0, count: d.batch * n)
+                for b in 0..<d.batch {
+                    for k in 0..<n { reset[b * n + k] = gp[b * width + n + k] * hp[b * n + k] }
+                }
+                reset.withUnsafeBufferPointer { rp in
+                    recurrentProduct(p, direction: direction, state: rp.baseAddress!, stateStride: n, k: n, firstRow: 2 * n, width: n,
+                                     into: gp.baseAddress! + 2 * n, outStride: width)
+                }
+                for b in 0..<d.batch {
+                    guard let t = p.timestep(s, direction, b) else { continue }
+                    let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
+                    for k in 0..<n { gp[b * width + 2 * n + k] += x[2 * n + k] }
+                }
+            }
+            for b in 0..<d.batch {
+                guard let t = p.timestep(s, direction, b) else { continue }
+                let row = gp.baseAddress! + b * width
+                let candidateRow = row + 2 * n
+                if tracing { for k in 0..<n { traceRows[b * width + 2 * n + k] = candidateRow[k] } }
+                clip(candidateRow, n, bound)
+                g.apply(candidateRow, n)
+                let hRow = hp.baseAddress! + b * n
+                for k in 0..<n { hRow[k] = (1 - row[k]) * candidateRow[k] + row[k] * hRow[k] }
+                let yRow = p.yOffset(t, direction, b)
+                y.withUnsafeMutableBufferPointer { yp in
+                    for k in 0..<n { yp[yRow + k] = hRow[k] }
+                }
+            }
+        }}}
+        if tracing {
+            trace.preactivations += traceRows
+            trace.hidden += h
+            trace.recurrentCandidate += candidate
+        }
+    }
+
+    private static func gruBackward(
+        _ p: Problem, direction: Int, trace: Trace, dY: [Float]?, dH: [Float]?,
+        dProjection: inout [Float], dInitialH: inout [Float]
+    ) {
+        let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip, batchState = d.batch * n
+        let (f, g) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1])
+        let linearBeforeReset = p.linearBeforeReset
+        var dh = p.initialState(dH, direction: direction)
+        var dGates = [Float](repeating: 0, count: d.batch * width)
+        var dhRecurrent = [Float](repeating: 0, count: batchState)
+        var dReset = [Float](repeating: 0, count: batchState)
+        var dhDirect = [Float](repeating: 0, count: batchState)
+        let projectionWidth = d.directions * width
+        func derivative(_ fn: RecurrentActivation, _ z: Float) -> Float {
+            if let bound, Swift.abs(z) > bound { return 0 }
+            return fn.derivative(z)
+        }
+        func activated(_ fn: RecurrentActivation, _ z: Float) -> Float {
+            fn.value(bound.map { Swift.min(Swift.max(z, -$0), $0) } ?? z)
+        }
+        for s in stride(from: d.sequence - 1, through: 0, by: -1) {
+            // Candidate gradient first: without linear_before_reset, r's gradient needs R_h's product.
+            for b in 0..<d.batch {
+                let da = b * width
+                guard let t = p.timestep(s, direction, b) else {
+                    for k in 0..<width { dGates[da + k] = 0 }
+                    continue
+                }
+                if let dY {
+                    let yRow = p.yOffset(t, direction, b)
+                    for k in 0..<n { dh[b * n + k] += dY[yRow + k] }
+                }
+                let pre = (s * d.batch + b) * width
+                let hPrev = s * batchState + b * n
+                for k in 0..<n {
+                    let z = activated(f, trace.preactivations[pre + k])
+                    let zh = trace.preactivations[pre + 2 * n + k]
+                    let candidate = activated(g, zh)
+                    let dhk = dh[b * n + k]
+                    dGates[da + k] = dhk * (trace.hidden[hPrev + k] - candidate) * derivative(f, trace.preactivations[pre + k])
+                    dGates[da + 2 * n + k] = dhk * (1 - z) * derivative(g, zh)
+                    dhDirect[b * n + k] = dhk * z
+                }
+            }
+            if !linearBeforeReset {
+                // d(r ⊙ h) = dz_h · R_h
+                dGates.withUnsafeBufferPointer { gp in
+                    dReset.withUnsafeMutableBufferPointer { rp in
+                        recurrentProduct(p, direction: direction, state: gp.baseAddress! + 2 * n, stateStride: width, k: n, firstRow: 2 * n, width: n,
+                                         into: rp.baseAddress!, outStride: n, transpose: false)
+                    }
+                }
+            }
+            for b in 0..<d.batch {
+                guard let t = p.timestep(s, direction, b) else { continue }
+                let da = b * width, pre = (s * d.batch + b) * width, hPrev = s * batchState + b * n
+                let xRow = p.row(t, b) * projectionWidth + direction * width
+                for k in 0..<n {
+                    let zr = trace.preactivations[pre + n + k]
+                    let r = activated(f, zr)
+                    let dCandidate = dGates[da + 2 * n + k]
+                    dProjection[xRow + k] = dGates[da + k]
+                    dProjection[xRow + 2 * n + k] = dCandidate
+                    if linearBeforeReset {
+                        let q = trace.recurrentCandidate[(s * d.batch + b) * n + k]
+                        dGates[da + n + k] = dCandidate * q * derivative(f, zr)
+                        dGates[da + 2 * n + k] = dCandidate * r  // now the gradient of R_h·h
+                    } else {
+                        let du = dReset[b * n + k]
+                        dGates[da + n + k] = du * trace.hidden[hPrev + k] * derivative(f, zr)
+                        dhDirect[b * n + k] += du * r
+                    }
+                    dProjection[xRow + n + k] = dGates[da + n + k]
+                }
+            }
+            dGates.withUnsafeBufferPointer { gp in
+                dhRecurrent.withUnsafeMutableBufferPointer { hp in
+                    recurrentProduct(p, direction: direction, state: gp.baseAddress!, stateStride: width, k: linearBeforeReset ? width : 2 * n,
+                                     firstRow: 0, width: n, into: hp.baseAddress!, outStride: n, transpose: false)
+                }
+            }
+            for b in 0..<d.batch where p.timestep(s, direction, b) != nil {
+                for k in 0..<n { dh[b * n + k] = dhRecurrent[b * n + k] + dhDirect[b * n + k] }
+            }
+        }
+        scatterState(p, dh, direction: direction, into: &dInitialH)
+    }
+
+    private static func scatterState(_ p: Problem, _ state: [Float], direction: Int, into out: inout [Float]) {
+        for b in 0..<p.d.batch {
+            let to = p.stateOffset(direction, b)
+            for k in 0..<p.d.hidden { out[to + k] = state[b * p.d.hidden + k] }
+        }
+    }
+
+    /// Gradients of X, initial_h and (LSTM) initial_c from those of Y, Y_h, Y_c.
+    static func backward(
+        _ a: RecurrentAttributes, io: KernelIO, outputGradients: [Tensor<Float>?], context: ExecutionContext, node: Node
+    ) throws -> (x: Tensor<Float>, initialH: Tensor<Float>, initialC: Tensor<Float>) {
+        let p = try Problem(a, io: io, node: node)
+        let d = p.d
+        let (_, traces) = run(p, tracing: true, context: context)
+        func gradient(_ index: Int) -> [Float]? { index < outputGradients.count ? outputGradients[index]?.scalars : nil }
+        let rows = d.sequence * d.batch, projectionWidth = d.directions * d.gateWidth
+        var dProjection = [Float](repeating: 0, count: rows * projectionWidth)
+        let stateCount = d.directions * d.batch * d.hidden
+        var dInitialH = [Float](repeating: 0, count: stateCount), dInitialC = dInitialH
+        for direction in 0..<d.directions {
+            if a.gates == 4 {
+                lstmBackward(p, direction: direction, trace: traces[direction], dY: gradient(0), dH: gradient(1), dC: gradient(2),
+                             dProjection: &dProjection, dInitialH: &dInitialH, dInitialC: &dInitialC)
+            } else {
+                gruBackward(p, direction: direction, trace: traces[direction], dY: gradient(0), dH: gradient(1),
+                            dProjection: &dProjection, dInitialH: &dInitialH)
+            }
+        }
+        var dx = [Float](repeating: 0, count: rows * d.input)
+        dProjection.withUnsafeBufferPointer { gp in
+        p.w.withUnsafeBufferPointer { wp in
+        dx.withUnsafeMutableBufferPointer { xp in
+            BLAS.sgemm(transA: false, transB: false, m: rows, n: d.input, k: projectionWidth,
+                       a: gp.baseAddress!, lda: projectionWidth, b: wp.baseAddress!, ldb: d.input, c: xp.baseAddress!, ldc: d.input)
+        }}}
+        let stateShape = a.batchFirst ? [d.batch, d.directions, d.hidden] : [d.directions, d.batch, d.hidden]
+        return (Tensor(shape: try io.float(0).shape, scalars: dx), Tensor(shape: stateShape, scalars: dInitialH), Tensor(shape: stateShape, scalars: dInitialC))
+    }
+}
