@@ -198,6 +198,9 @@ enum Recurrent {
         let lengths: [Int]
         let initialH: [Float]?, initialC: [Float]?
         let peepholes: [Float]?
+        /// Per direction, the biases added to each step's gates outside the reset gate: Wb + Rb
+        /// (GRU with linear_before_reset: Rb_h sits inside r ⊙ (R_h·h + Rb_h) instead).
+        let stepBias: [Float]
 
         init(_ a: RecurrentAttributes, io: KernelIO, node: Node) throws {
             attributes = a
@@ -211,6 +214,18 @@ enum Recurrent {
             initialH = try io.optionalFloat(5)?.scalars
             initialC = a.gates == 4 ? try io.optionalFloat(6)?.scalars : nil
             peepholes = a.gates == 4 ? try io.optionalFloat(7)?.scalars : nil
+            var stepBias = [Float](repeating: 0, count: d.directions * d.gateWidth)
+            let linearBeforeReset = a.cell == .gru(linearBeforeReset: true)
+            if let bias {
+                for direction in 0..<d.directions {
+                    let base = direction * 2 * d.gateWidth
+                    for k in 0..<d.gateWidth {
+                        let recurrentInside = linearBeforeReset && k >= 2 * d.hidden
+                        stepBias[direction * d.gateWidth + k] = bias[base + k] + (recurrentInside ? 0 : bias[base + d.gateWidth + k])
+                    }
+                }
+            }
+            self.stepBias = stepBias
         }
 
         /// sequence_lens, each in 1...sequence (ONNX pads shorter sequences; zero-length ones are refused).
@@ -250,8 +265,7 @@ enum Recurrent {
             if case .lstm(let value) = attributes.cell { value } else { false }
         }
 
-        /// X·Wᵀ for every timestep and direction in one GEMM, (rows, directions × gates × hidden),
-        /// with the biases that add outside the reset gate.
+        /// X·Wᵀ for every timestep and direction in one GEMM, (rows, directions × gates × hidden).
         func inputProjection(context: ExecutionContext) -> [Float] {
             let rows = d.sequence * d.batch, width = d.directions * d.gateWidth
             var projection = context.buffers.take(count: rows * width)
@@ -261,21 +275,6 @@ enum Recurrent {
                 BLAS.sgemm(transA: false, transB: true, m: rows, n: width, k: d.input,
                            a: xp.baseAddress!, lda: d.input, b: wp.baseAddress!, ldb: d.input, c: pp.baseAddress!, ldc: width)
             }}}
-            guard let bias else { return projection }
-            var combined = [Float](repeating: 0, count: width)
-            for direction in 0..<d.directions {
-                let base = direction * 2 * d.gateWidth
-                for k in 0..<d.gateWidth {
-                    // GRU with linear_before_reset: Rbh sits inside r ⊙ (R·h + Rbh).
-                    let recurrentInside = linearBeforeReset && k >= 2 * d.hidden
-                    combined[direction * d.gateWidth + k] = bias[base + k] + (recurrentInside ? 0 : bias[base + d.gateWidth + k])
-                }
-            }
-            projection.withUnsafeMutableBufferPointer { pp in
-                for row in 0..<rows {
-                    for k in 0..<width { pp[row * width + k] += combined[k] }
-                }
-            }
             return projection
         }
 
@@ -311,7 +310,9 @@ enum Recurrent {
     static func run(_ p: Problem, tracing: Bool, context: ExecutionContext) -> (outputs: [[Float]], traces: [Trace]) {
         let d = p.d
         let projection = p.inputProjection(context: context)
-        var y = [Float](repeating: 0, count: d.sequence * d.directions * d.batch * d.hidden)
+        // Every element is written unless sequence_lens pads some sequences (zeros there).
+        let yCount = d.sequence * d.directions * d.batch * d.hidden
+        var y = p.lengths.allSatisfy { $0 == d.sequence } ? context.buffers.take(count: yCount) : [Float](repeating: 0, count: yCount)
         var finalH = [Float](repeating: 0, count: d.directions * d.batch * d.hidden)
         var finalC = finalH
         var traces: [Trace] = []
@@ -383,9 +384,11 @@ enum Recurrent {
         let peep = p.peepholes.map { Array($0[(direction * 3 * n)..<((direction + 1) * 3 * n)]) }
         var hc = [Float](repeating: 0, count: n)
         projection.withUnsafeBufferPointer { xp in
+        p.stepBias.withUnsafeBufferPointer { bp in
         gates.withUnsafeMutableBufferPointer { gp in
         h.withUnsafeMutableBufferPointer { hp in
         c.withUnsafeMutableBufferPointer { cp in
+        y.withUnsafeMutableBufferPointer { yp in
             var traceRow = [Float](repeating: 0, count: width)
             for b in 0..<d.batch {
                 let row = gp.baseAddress! + b * width
@@ -394,7 +397,8 @@ enum Recurrent {
                     continue
                 }
                 let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
-                for k in 0..<width { row[k] += x[k] }
+                let bias = bp.baseAddress! + direction * width
+                for k in 0..<width { row[k] += x[k] + bias[k] }
                 let (i, o, fg, cg) = (row, row + n, row + 2 * n, row + 3 * n)
                 let cPrev = cp.baseAddress! + b * n, hOut = hp.baseAddress! + b * n
                 if let peep {
@@ -422,11 +426,9 @@ enum Recurrent {
                 for k in 0..<n { hOut[k] = o[k] * hc[k] }
                 if tracing { for k in 0..<width { row[k] = traceRow[k] } }
                 let yRow = p.yOffset(t, direction, b)
-                y.withUnsafeMutableBufferPointer { yp in
-                    for k in 0..<n { yp[yRow + k] = hOut[k] }
-                }
+                for k in 0..<n { yp[yRow + k] = hOut[k] }
             }
-        }}}}
+        }}}}}}
         if tracing {
             trace.preactivations += gates
             trace.hidden += h
@@ -532,14 +534,17 @@ enum Recurrent {
         var candidate = linearBeforeReset ? [Float](repeating: 0, count: d.batch * n) : []
         var traceRows = tracing ? [Float](repeating: 0, count: d.batch * width) : []
         projection.withUnsafeBufferPointer { xp in
+        p.stepBias.withUnsafeBufferPointer { bp in
         gates.withUnsafeMutableBufferPointer { gp in
         h.withUnsafeMutableBufferPointer { hp in
+        y.withUnsafeMutableBufferPointer { yp in
+            let bias = bp.baseAddress! + direction * width
             // z and r, and (linear_before_reset) the candidate's pre-activation.
             for b in 0..<d.batch {
                 guard let t = p.timestep(s, direction, b) else { continue }
                 let row = gp.baseAddress! + b * width
                 let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
-                for k in 0..<(2 * n) { row[k] += x[k] }
+                for k in 0..<(2 * n) { row[k] += x[k] + bias[k] }
                 if tracing { for k in 0..<(2 * n) { traceRows[b * width + k] = row[k] } }
                 clip(row, 2 * n, bound)
                 f.apply(row, 2 * n)
@@ -547,7 +552,7 @@ enum Recurrent {
                     for k in 0..<n {
                         let q = row[2 * n + k] + (recurrentBias?[k] ?? 0)
                         candidate[b * n + k] = q
-                        row[2 * n + k] = x[2 * n + k] + row[n + k] * q
+                        row[2 * n + k] = x[2 * n + k] + bias[2 * n + k] + row[n + k] * q
                     }
                 }
             }
@@ -564,7 +569,7 @@ enum Recurrent {
                 for b in 0..<d.batch {
                     guard let t = p.timestep(s, direction, b) else { continue }
                     let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
-                    for k in 0..<n { gp[b * width + 2 * n + k] += x[2 * n + k] }
+                    for k in 0..<n { gp[b * width + 2 * n + k] += x[2 * n + k] + bias[2 * n + k] }
                 }
             }
             for b in 0..<d.batch {
@@ -577,11 +582,9 @@ enum Recurrent {
                 let hRow = hp.baseAddress! + b * n
                 for k in 0..<n { hRow[k] = (1 - row[k]) * candidateRow[k] + row[k] * hRow[k] }
                 let yRow = p.yOffset(t, direction, b)
-                y.withUnsafeMutableBufferPointer { yp in
-                    for k in 0..<n { yp[yRow + k] = hRow[k] }
-                }
+                for k in 0..<n { yp[yRow + k] = hRow[k] }
             }
-        }}}
+        }}}}}
         if tracing {
             trace.preactivations += traceRows
             trace.hidden += h
