@@ -315,33 +315,40 @@ enum Recurrent {
         var y = p.lengths.allSatisfy { $0 == d.sequence } ? context.buffers.take(count: yCount) : [Float](repeating: 0, count: yCount)
         var finalH = [Float](repeating: 0, count: d.directions * d.batch * d.hidden)
         var finalC = finalH
-        var traces: [Trace] = []
-        for direction in 0..<d.directions {
-            var h = p.initialState(p.initialH, direction: direction)
-            var c = p.initialState(p.initialC, direction: direction)
-            var trace = Trace(preactivations: [], hidden: [], cell: [], recurrentCandidate: [])
-            if tracing {
-                trace.preactivations.reserveCapacity(d.sequence * d.batch * d.gateWidth)
-                trace.hidden = h
-                if p.attributes.gates == 4 { trace.cell = c }
-            }
-            var gates = [Float](repeating: 0, count: d.batch * d.gateWidth)
-            for s in 0..<d.sequence {
-                if p.attributes.gates == 4 {
-                    lstmStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, c: &c, y: &y, trace: &trace, tracing: tracing)
-                } else {
-                    gruStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, y: &y, trace: &trace, tracing: tracing)
+        var traces = [Trace](repeating: Trace(preactivations: [], hidden: [], cell: [], recurrentCandidate: []), count: d.directions)
+        y.withUnsafeMutableBufferPointer { yp in
+        finalH.withUnsafeMutableBufferPointer { hp in
+        finalC.withUnsafeMutableBufferPointer { cp in
+        traces.withUnsafeMutableBufferPointer { tp in
+            let (yBase, finalHBase, finalCBase, traceBase) = (yp.baseAddress!, hp.baseAddress!, cp.baseAddress!, tp.baseAddress!)
+            // The directions are independent and write apart: on two threads when allowed.
+            parallelFor(d.directions, threads: context.threads, work: d.sequence * d.batch * d.gateWidth * d.hidden) { direction in
+                var h = p.initialState(p.initialH, direction: direction)
+                var c = p.initialState(p.initialC, direction: direction)
+                var trace = Trace(preactivations: [], hidden: [], cell: [], recurrentCandidate: [])
+                if tracing {
+                    trace.preactivations.reserveCapacity(d.sequence * d.batch * d.gateWidth)
+                    trace.hidden = h
+                    if p.attributes.gates == 4 { trace.cell = c }
                 }
-            }
-            for b in 0..<d.batch {
-                let to = p.stateOffset(direction, b)
-                for k in 0..<d.hidden {
-                    finalH[to + k] = h[b * d.hidden + k]
-                    finalC[to + k] = c[b * d.hidden + k]
+                var gates = [Float](repeating: 0, count: d.batch * d.gateWidth)
+                for s in 0..<d.sequence {
+                    if p.attributes.gates == 4 {
+                        lstmStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, c: &c, y: yBase, trace: &trace, tracing: tracing)
+                    } else {
+                        gruStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, y: yBase, trace: &trace, tracing: tracing)
+                    }
                 }
+                for b in 0..<d.batch {
+                    let to = p.stateOffset(direction, b)
+                    for k in 0..<d.hidden {
+                        finalHBase[to + k] = h[b * d.hidden + k]
+                        finalCBase[to + k] = c[b * d.hidden + k]
+                    }
+                }
+                if tracing { traceBase[direction] = trace }
             }
-            if tracing { traces.append(trace) }
-        }
+        }}}}
         context.buffers.recycle(projection)
         let outputs = p.attributes.gates == 4 ? [y, finalH, finalC] : [y, finalH]
         return (outputs, traces)
@@ -371,7 +378,7 @@ enum Recurrent {
 
     private static func lstmStep(
         _ p: Problem, direction: Int, step s: Int, projection: [Float], gates: inout [Float],
-        h: inout [Float], c: inout [Float], y: inout [Float], trace: inout Trace, tracing: Bool
+        h: inout [Float], c: inout [Float], y yp: UnsafeMutablePointer<Float>, trace: inout Trace, tracing: Bool
     ) {
         let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip
         let (f, g, hAct) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1], p.attributes.activations[direction][2])
@@ -388,7 +395,6 @@ enum Recurrent {
         gates.withUnsafeMutableBufferPointer { gp in
         h.withUnsafeMutableBufferPointer { hp in
         c.withUnsafeMutableBufferPointer { cp in
-        y.withUnsafeMutableBufferPointer { yp in
             var traceRow = [Float](repeating: 0, count: width)
             for b in 0..<d.batch {
                 let row = gp.baseAddress! + b * width
@@ -428,7 +434,7 @@ enum Recurrent {
                 let yRow = p.yOffset(t, direction, b)
                 for k in 0..<n { yp[yRow + k] = hOut[k] }
             }
-        }}}}}}
+        }}}}}
         if tracing {
             trace.preactivations += gates
             trace.hidden += h
@@ -517,7 +523,7 @@ enum Recurrent {
 
     private static func gruStep(
         _ p: Problem, direction: Int, step s: Int, projection: [Float], gates: inout [Float],
-        h: inout [Float], y: inout [Float], trace: inout Trace, tracing: Bool
+        h: inout [Float], y yp: UnsafeMutablePointer<Float>, trace: inout Trace, tracing: Bool
     ) {
         let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip
         let (f, g) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1])
@@ -537,7 +543,6 @@ enum Recurrent {
         p.stepBias.withUnsafeBufferPointer { bp in
         gates.withUnsafeMutableBufferPointer { gp in
         h.withUnsafeMutableBufferPointer { hp in
-        y.withUnsafeMutableBufferPointer { yp in
             let bias = bp.baseAddress! + direction * width
             // z and r, and (linear_before_reset) the candidate's pre-activation.
             for b in 0..<d.batch {
@@ -584,7 +589,7 @@ enum Recurrent {
                 let yRow = p.yOffset(t, direction, b)
                 for k in 0..<n { yp[yRow + k] = hRow[k] }
             }
-        }}}}}
+        }}}}
         if tracing {
             trace.preactivations += traceRows
             trace.hidden += h

@@ -145,3 +145,30 @@ final class RecurrentTests: XCTestCase {
         XCTAssertEqual(message, "node 'rnn' (LSTM): W has shape [1, 8, 3]; expected [1, 12, 3] for direction forward and hidden_size 3")
     }
 }
+
+extension RecurrentTests {
+    /// A bidirectional LSTM large enough that its directions run on two threads: the same numbers as on one.
+    func testThreadCountDoesNotChangeResults() throws {
+        let (sequence, batch, input, hidden) = (40, 3, 8, 16)
+        func values(_ count: Int, _ salt: Int) -> [Float] { (0..<count).map { Float((($0 + salt) * 7919) % 211) / 211 - 0.5 } }
+        var builder = ModelBuilder()
+        builder.model.graph.input = [ModelBuilder.valueInfo("x", dims: [Int64(sequence), Int64(batch), Int64(input)])]
+        builder.model.graph.output = [ModelBuilder.valueInfo("y", dims: [Int64(sequence), 2, Int64(batch), Int64(hidden)])]
+        builder.model.graph.initializer = [
+            ModelBuilder.floatTensor("w", dims: [2, Int64(4 * hidden), Int64(input)], values: values(2 * 4 * hidden * input, 1)),
+            ModelBuilder.floatTensor("r", dims: [2, Int64(4 * hidden), Int64(hidden)], values: values(2 * 4 * hidden * hidden, 2)),
+        ]
+        var direction = Onnx_AttributeProto()
+        direction.name = "direction"
+        direction.type = .string
+        direction.s = Data("bidirectional".utf8)
+        builder.model.graph.node = [ModelBuilder.node("LSTM", inputs: ["x", "w", "r"], outputs: ["y"], name: "lstm", attributes: [direction])]
+        let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+        let x = Tensor(shape: [sequence, batch, input], scalars: values(sequence * batch * input, 3))
+        let plan = try ExecutionPlan(graph: graph, inputShapes: ["x": x.shape])
+        guard case .float(let one)? = try plan.run(["x": x], threads: 1)["y"],
+              case .float(let two)? = try plan.run(["x": x], threads: 2)["y"] else { return XCTFail() }
+        XCTAssertEqual(one.scalars, two.scalars)
+        XCTAssertGreaterThan(one.scalars.map(abs).max() ?? 0, 0.05)
+    }
+}
