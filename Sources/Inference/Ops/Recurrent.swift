@@ -388,14 +388,15 @@ enum Recurrent {
                 recurrentProduct(p, direction: direction, state: hp.baseAddress!, stateStride: n, k: n, firstRow: 0, width: width, into: gp.baseAddress!, outStride: width)
             }
         }
-        let peep = p.peepholes.map { Array($0[(direction * 3 * n)..<((direction + 1) * 3 * n)]) }
-        var hc = [Float](repeating: 0, count: n)
+        let peep = p.peepholes, peepBase = direction * 3 * n
+        // Without peepholes or coupling, i, o and f are one contiguous span for f.
+        let gatesTogether = peep == nil && !p.inputForget
         projection.withUnsafeBufferPointer { xp in
         p.stepBias.withUnsafeBufferPointer { bp in
         gates.withUnsafeMutableBufferPointer { gp in
         h.withUnsafeMutableBufferPointer { hp in
         c.withUnsafeMutableBufferPointer { cp in
-            var traceRow = [Float](repeating: 0, count: width)
+            var traceRow = [Float](repeating: 0, count: tracing ? width : 0)
             for b in 0..<d.batch {
                 let row = gp.baseAddress! + b * width
                 guard let t = p.timestep(s, direction, b) else {
@@ -409,27 +410,33 @@ enum Recurrent {
                 let cPrev = cp.baseAddress! + b * n, hOut = hp.baseAddress! + b * n
                 if let peep {
                     for k in 0..<n {
-                        i[k] += peep[k] * cPrev[k]
-                        fg[k] += peep[2 * n + k] * cPrev[k]
+                        i[k] += peep[peepBase + k] * cPrev[k]
+                        fg[k] += peep[peepBase + 2 * n + k] * cPrev[k]
                     }
                 }
                 if tracing { for k in 0..<width { traceRow[k] = row[k] } }
-                clip(i, n, bound); f.apply(i, n)
+                if gatesTogether {
+                    clip(row, 3 * n, bound); f.apply(row, 3 * n)
+                } else {
+                    clip(i, n, bound); f.apply(i, n)
+                }
                 clip(cg, n, bound); g.apply(cg, n)
                 if p.inputForget {
                     for k in 0..<n { fg[k] = 1 - i[k] }
-                } else {
+                } else if !gatesTogether {
                     clip(fg, n, bound); f.apply(fg, n)
                 }
                 for k in 0..<n { cPrev[k] = fg[k] * cPrev[k] + i[k] * cg[k] }  // now c_t
-                if let peep {
-                    for k in 0..<n { o[k] += peep[n + k] * cPrev[k] }
+                if !gatesTogether {
+                    if let peep {
+                        for k in 0..<n { o[k] += peep[peepBase + n + k] * cPrev[k] }
+                    }
+                    if tracing { for k in 0..<n { traceRow[n + k] = o[k] } }
+                    clip(o, n, bound); f.apply(o, n)
                 }
-                if tracing { for k in 0..<n { traceRow[n + k] = o[k] } }
-                clip(o, n, bound); f.apply(o, n)
-                for k in 0..<n { hc[k] = cPrev[k] }
-                hc.withUnsafeMutableBufferPointer { hAct.apply($0.baseAddress!, n) }
-                for k in 0..<n { hOut[k] = o[k] * hc[k] }
+                for k in 0..<n { hOut[k] = cPrev[k] }
+                hAct.apply(hOut, n)
+                for k in 0..<n { hOut[k] *= o[k] }
                 if tracing { for k in 0..<width { row[k] = traceRow[k] } }
                 let yRow = p.yOffset(t, direction, b)
                 for k in 0..<n { yp[yRow + k] = hOut[k] }
@@ -537,7 +544,7 @@ enum Recurrent {
                                  width: linearBeforeReset ? width : 2 * n, into: gp.baseAddress!, outStride: width)
             }
         }
-        var candidate = linearBeforeReset ? [Float](repeating: 0, count: d.batch * n) : []
+        var candidate = linearBeforeReset && tracing ? [Float](repeating: 0, count: d.batch * n) : []
         var traceRows = tracing ? [Float](repeating: 0, count: d.batch * width) : []
         projection.withUnsafeBufferPointer { xp in
         p.stepBias.withUnsafeBufferPointer { bp in
@@ -556,7 +563,7 @@ enum Recurrent {
                 if linearBeforeReset {
                     for k in 0..<n {
                         let q = row[2 * n + k] + (recurrentBias?[k] ?? 0)
-                        candidate[b * n + k] = q
+                        if tracing { candidate[b * n + k] = q }
                         row[2 * n + k] = x[2 * n + k] + bias[2 * n + k] + row[n + k] * q
                     }
                 }
