@@ -17,6 +17,8 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // ncursesw plus tiny C wrappers for the curses macros Swift cannot import.
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
+        // Vector kernels that need AVX2 where the CPU has it (Swift compiles for baseline x86-64).
+        .target(name: "CVectorMath"),
         .target(
             name: "ONNXProto",
             dependencies: [.product(name: "SwiftProtobuf", package: "swift-protobuf")]
@@ -27,7 +29,7 @@ let package = Package(
         .target(
             name: "Inference",
             dependencies: [
-                "ONNXProto",
+                "ONNXProto", "CVectorMath",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),

@@ -11,7 +11,7 @@ final class LayerTests: XCTestCase {
     /// platform library and no engine: they cannot do I/O or model maths.
     static let allowed: [String: Set<String>] = [
         "Genomics": ["Foundation"],
-        "Inference": ["Foundation", "Dispatch", "Accelerate", "CBLAS", "ONNXProto", "SwiftProtobuf", "ZIPFoundation"],
+        "Inference": ["Foundation", "Dispatch", "Accelerate", "CBLAS", "CVectorMath", "ONNXProto", "SwiftProtobuf", "ZIPFoundation"],
         "Interpretation": ["Foundation", "Dispatch", "Genomics", "Inference"],
         "Rendering": ["Foundation", "Genomics"],
         "Interactive": ["Rendering"],

@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// ONNX LSTM and GRU (one layer each; stacked layers are several nodes). Inputs:
@@ -108,40 +109,14 @@ public enum RecurrentActivation: Sendable, Equatable {
     }
 
     /// In place over `count` values; one switch per span keeps the loops tight. Sigmoid and
-    /// tanh, most of a recurrent layer's time, use the vectorised rational form.
+    /// tanh, most of a recurrent layer's time, use a vectorised rational form (within 4e-7;
+    /// libm's tanhf and expf are scalar calls and several times slower); sigmoid(x) =
+    /// ½ + ½·tanh(x/2), as onnxruntime's MLAS computes it too.
     func apply(_ p: UnsafeMutablePointer<Float>, _ count: Int) {
         switch self {
-        case .sigmoid: FastTanh.apply(p, count, inputScale: 0.5, outputScale: 0.5, offset: 0.5)
-        case .tanh: FastTanh.apply(p, count, inputScale: 1, outputScale: 1, offset: 0)
+        case .sigmoid: seqlens_scaled_tanh(p, count, 0.5, 0.5, 0.5)
+        case .tanh: seqlens_scaled_tanh(p, count, 1, 1, 0)
         default: for k in 0..<count { p[k] = value(p[k]) }
-        }
-    }
-}
-
-/// tanh as Eigen's rational approximation (odd degree 13 over even degree 6, on [−7.9, 7.9]
-/// where float tanh saturates), within 4e-7 of tanh everywhere. Branch-free, so the loop
-/// vectorises; libm's tanhf and expf are scalar calls and several times slower.
-/// sigmoid(x) = ½ + ½·tanh(x/2), as onnxruntime's MLAS computes it too.
-enum FastTanh {
-    /// p[k] = offset + outputScale · tanh(inputScale · p[k]) in place.
-    static func apply(_ p: UnsafeMutablePointer<Float>, _ count: Int, inputScale: Float, outputScale: Float, offset: Float) {
-        let bound: Float = 7.90531110763549805
-        for k in 0..<count {
-            let x = p[k] * inputScale
-            let xc = x > bound ? bound : (x < -bound ? -bound : x)
-            let x2 = xc * xc
-            var n = x2 * -2.76076847742355e-16 + 2.00018790482477e-13
-            n = n * x2 + -8.60467152213735e-11
-            n = n * x2 + 5.12229709037114e-08
-            n = n * x2 + 1.48572235717979e-05
-            n = n * x2 + 6.37261928875436e-04
-            n = n * x2 + 4.89352455891786e-03
-            var d = x2 * 1.19825839466702e-06 + 1.18534705686654e-04
-            d = d * x2 + 2.26843463243900e-03
-            d = d * x2 + 4.89352518554385e-03
-            // Near 0 the quotient loses relative accuracy; tanh(x) = x to float precision there.
-            let t = x2 < 0.0004 * 0.0004 ? xc : xc * n / d
-            p[k] = t * outputScale + offset
         }
     }
 }
