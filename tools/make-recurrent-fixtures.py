@@ -1,14 +1,17 @@
 #!/usr/bin/env python3
 """Recurrent fixtures: tiny nn.LSTM / nn.GRU models (bidirectional, batch_first, two layers,
-a DanQ-like conv + BiLSTM) through both PyTorch exporters, with onnxruntime's outputs and
-PyTorch-autograd input gradients as the expected values.
+a DanQ-like conv + BiLSTM) through both PyTorch exporters, and a Keras Bidirectional(LSTM)
+through tf2onnx (explicit activations, channels-last input), with onnxruntime's outputs and
+autograd input gradients (PyTorch, TensorFlow) as the expected values.
 
 For every case, Tests/Fixtures/recurrent/<case>/ holds
   model.onnx      the export (weights inlined; each file a few KB)
-  input.npy       float32 one-hot DNA, (N, 4, L), a few all-zero ("N") columns
+  input.npy       float32 one-hot DNA, (N, 4, L) (Keras: (N, L, 4)), a few all-zero ("N") columns
   expected.npy    onnxruntime's output for input.npy
   seed.npy        the output gradient the saliency is taken for (fixed, non-uniform)
-  saliency.npy    d Σ(seed ⊙ output) / d input, by torch.autograd
+  saliency.npy    d Σ(seed ⊙ output) / d input, by torch.autograd (Keras: tf.GradientTape)
+
+Keras 3 GRUs are not among them: tf2onnx 1.17 writes them as a Loop, not a GRU node.
   meta.json       description, exporter, op histogram, input/output names
 
 Usage:  .venv/bin/python tools/make-recurrent-fixtures.py [--out DIR]
@@ -132,6 +135,58 @@ def export(model, x, path, exporter):
             prog.save(path, external_data=False)
 
 
+def seed_weights(shape) -> np.ndarray:
+    count = int(np.prod(shape))
+    return ((np.arange(count) * 7919 + 13) % 101 / 101 - 0.5).astype(np.float32).reshape(shape)
+
+
+def write_case(directory, m, x, expected, weights, saliency, meta) -> None:
+    os.makedirs(directory)
+    onnx.save(m, os.path.join(directory, "model.onnx"))
+    np.save(os.path.join(directory, "input.npy"), x)
+    np.save(os.path.join(directory, "expected.npy"), expected.astype(np.float32))
+    np.save(os.path.join(directory, "seed.npy"), weights)
+    np.save(os.path.join(directory, "saliency.npy"), saliency.astype(np.float32))
+    with open(os.path.join(directory, "meta.json"), "w") as f:
+        json.dump(meta, f, indent=2)
+        f.write("\n")
+    size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
+    print(f"{os.path.basename(directory):<40} {size / 1e3:6.1f} KB  ops {meta['op_histogram']}")
+
+
+def keras_case(out: str) -> None:
+    """Keras Bidirectional(LSTM(6)) + Dense(2) on (N, L, 4), converted by tf2onnx."""
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    import tensorflow as tf
+    import tf2onnx
+
+    inp = tf.keras.Input((LENGTH, 4), name="input")
+    hidden = tf.keras.layers.Bidirectional(tf.keras.layers.LSTM(6, return_sequences=True))(inp)
+    model = tf.keras.Model(inp, tf.keras.layers.Dense(2)(tf.keras.layers.Flatten()(hidden)))
+    rng = np.random.default_rng(5)
+    for w in model.weights:
+        w.assign(rng.normal(0, 0.5, w.shape).astype(np.float32))
+    x = one_hot(5).transpose(0, 2, 1).copy()
+    m, _ = tf2onnx.convert.from_keras(model, input_signature=(tf.TensorSpec((None, LENGTH, 4), tf.float32, name="input"),), opset=17)
+    xt = tf.constant(x)
+    with tf.GradientTape() as tape:
+        tape.watch(xt)
+        y = model(xt)
+        weights = seed_weights(y.shape)
+        objective = tf.reduce_sum(y * weights)
+    saliency = tape.gradient(objective, xt).numpy()
+    expected = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
+    difference = float(np.abs(expected - y.numpy()).max())
+    if difference > 1e-4:
+        raise SystemExit(f"keras: tensorflow and onnxruntime disagree by {difference:.2e}")
+    ops = collections.Counter(n.op_type for n in m.graph.node)
+    meta = dict(description=keras_case.__doc__, exporter="tf2onnx", input_name="input", output_name=m.graph.output[0].name,
+                opset=next(o.version for o in m.opset_import if o.domain in ("", "ai.onnx")),
+                op_histogram=dict(sorted(ops.items())), max_tensorflow_ort_difference=difference,
+                tensorflow=tf.__version__, tf2onnx=tf2onnx.__version__, onnxruntime=ort.__version__)
+    write_case(os.path.join(out, "keras_bilstm_tf2onnx"), m, x, expected, weights, saliency, meta)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=DEFAULT_OUT)
@@ -145,40 +200,29 @@ def main() -> int:
         x = one_hot(seed)
         xt = torch.from_numpy(x).requires_grad_(True)
         y = model(xt)
-        weights = ((np.arange(y.numel()) * 7919 + 13) % 101 / 101 - 0.5).astype(np.float32).reshape(y.shape)
+        weights = seed_weights(tuple(y.shape))
         (y * torch.from_numpy(weights)).sum().backward()
         saliency = xt.grad.numpy()
         for exporter in ("legacy", "dynamo"):
             case = f"{name}_{exporter}"
-            directory = os.path.join(args.out, case)
-            os.makedirs(directory)
-            path = os.path.join(directory, "model.onnx")
             with tempfile.TemporaryDirectory() as tmp:
                 raw = os.path.join(tmp, "model.onnx")
                 export(model, x, raw, exporter)
                 m = onnx.load(raw)
-            onnx.save(m, path)
             ops = collections.Counter(n.op_type for n in m.graph.node)
             if not ({"LSTM", "GRU"} & set(ops)):
                 raise SystemExit(f"{case}: the export has no LSTM or GRU node ({dict(ops)})")
-            expected = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
+            expected = ort.InferenceSession(m.SerializeToString(), providers=["CPUExecutionProvider"]).run(None, {"input": x})[0]
             difference = float(np.abs(expected - y.detach().numpy()).max())
             if difference > 1e-4:
                 raise SystemExit(f"{case}: torch and onnxruntime disagree by {difference:.2e}")
-            np.save(os.path.join(directory, "input.npy"), x)
-            np.save(os.path.join(directory, "expected.npy"), expected.astype(np.float32))
-            np.save(os.path.join(directory, "seed.npy"), weights)
-            np.save(os.path.join(directory, "saliency.npy"), saliency.astype(np.float32))
             meta = dict(description=(MODELS[name][0].__doc__ or "").strip(), exporter=exporter,
                         input_name="input", output_name=m.graph.output[0].name,
                         opset=next(o.version for o in m.opset_import if o.domain in ("", "ai.onnx")),
                         op_histogram=dict(sorted(ops.items())), max_torch_ort_difference=difference,
                         torch=torch.__version__, onnxruntime=ort.__version__)
-            with open(os.path.join(directory, "meta.json"), "w") as f:
-                json.dump(meta, f, indent=2)
-                f.write("\n")
-            size = sum(os.path.getsize(os.path.join(directory, f)) for f in os.listdir(directory))
-            print(f"{case:<40} {size / 1e3:6.1f} KB  |torch-ort| {difference:.1e}  ops {dict(sorted(ops.items()))}")
+            write_case(os.path.join(args.out, case), m, x, expected, weights, saliency, meta)
+    keras_case(args.out)
     return 0
 
 

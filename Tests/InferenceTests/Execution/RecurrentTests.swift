@@ -4,8 +4,9 @@ import ONNXProto
 import TestSupport
 import XCTest
 
-/// LSTM and GRU beyond ONNX's own node cases: PyTorch exports (both exporters) against
-/// onnxruntime and autograd (tools/make-recurrent-fixtures.py), and the refusals.
+/// LSTM and GRU beyond ONNX's own node cases: PyTorch exports (both exporters) and a Keras
+/// BiLSTM through tf2onnx against onnxruntime and autograd (tools/make-recurrent-fixtures.py),
+/// and the refusals.
 final class RecurrentTests: XCTestCase {
     struct Meta: Decodable {
         var input_name: String
@@ -27,7 +28,7 @@ final class RecurrentTests: XCTestCase {
     }
 
     func testPyTorchExportsMatchOnnxruntimeAndAutograd() throws {
-        XCTAssertEqual(Self.cases.count, 8, "recurrent fixtures missing")
+        XCTAssertEqual(Self.cases.count, 9, "recurrent fixtures missing")
         for directory in Self.cases {
             let name = directory.lastPathComponent
             let meta = try JSONDecoder().decode(Meta.self, from: Data(contentsOf: directory.appendingPathComponent("meta.json")))
