@@ -12,7 +12,7 @@ For every case, Tests/Fixtures/recurrent/<case>/ holds
   saliency.npy    d Σ(seed ⊙ output) / d input, by torch.autograd (Keras: tf.GradientTape)
 
 Keras 3 GRUs are not among them: tf2onnx 1.17 writes them as a Loop, not a GRU node.
-  meta.json       description, exporter, op histogram, input/output names
+  meta.json       description, exporter, layout, op histogram, input/output names
 
 Usage:  .venv/bin/python tools/make-recurrent-fixtures.py [--out DIR]
 """
@@ -130,8 +130,10 @@ def export(model, x, path, exporter):
                               input_names=["input"], output_names=["output"],
                               dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
         else:
+            from torch.export import Dim
             prog = torch.onnx.export(model, (torch.from_numpy(x),), dynamo=True,
-                                     input_names=["input"], output_names=["output"])
+                                     input_names=["input"], output_names=["output"],
+                                     dynamic_shapes={"x": {0: Dim("batch", min=1, max=4096)}})
             prog.save(path, external_data=False)
 
 
@@ -180,7 +182,8 @@ def keras_case(out: str) -> None:
     if difference > 1e-4:
         raise SystemExit(f"keras: tensorflow and onnxruntime disagree by {difference:.2e}")
     ops = collections.Counter(n.op_type for n in m.graph.node)
-    meta = dict(description=keras_case.__doc__, exporter="tf2onnx", input_name="input", output_name=m.graph.output[0].name,
+    meta = dict(description=keras_case.__doc__, exporter="tf2onnx", layout="channels-last",
+                input_name="input", output_name=m.graph.output[0].name,
                 opset=next(o.version for o in m.opset_import if o.domain in ("", "ai.onnx")),
                 op_histogram=dict(sorted(ops.items())), max_tensorflow_ort_difference=difference,
                 tensorflow=tf.__version__, tf2onnx=tf2onnx.__version__, onnxruntime=ort.__version__)
@@ -216,7 +219,7 @@ def main() -> int:
             difference = float(np.abs(expected - y.detach().numpy()).max())
             if difference > 1e-4:
                 raise SystemExit(f"{case}: torch and onnxruntime disagree by {difference:.2e}")
-            meta = dict(description=(MODELS[name][0].__doc__ or "").strip(), exporter=exporter,
+            meta = dict(description=(MODELS[name][0].__doc__ or "").strip(), exporter=exporter, layout="channels-first",
                         input_name="input", output_name=m.graph.output[0].name,
                         opset=next(o.version for o in m.opset_import if o.domain in ("", "ai.onnx")),
                         op_histogram=dict(sorted(ops.items())), max_torch_ort_difference=difference,

@@ -5,12 +5,12 @@ import TestSupport
 import XCTest
 
 /// The incremental engine must equal full forward passes on every variant: residual,
-/// dilated, pooled, channels-last, attention and 2-D (Keras) graphs.
+/// dilated, pooled, channels-last, attention, recurrent and 2-D (Keras) graphs.
 final class IncrementalEvaluatorTests: XCTestCase {
     /// Every model fixture: (folder, input name, output name, positional axis).
     static func models() throws -> [(URL, String, String, Int)] {
         var result: [(URL, String, String, Int)] = []
-        for folder in ParityTests.cases + AttributionFolders.all {
+        for folder in ParityTests.cases + AttributionFolders.all + RecurrentTests.cases {
             let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("meta.json"))) as! [String: Any]
             let axis = meta["layout"] as? String == "channels-last" ? 1 : 2
             result.append((folder, meta["input_name"] as! String, meta["output_name"] as! String, axis))
