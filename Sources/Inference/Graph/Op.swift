@@ -82,6 +82,8 @@ public enum Op: Sendable {
     /// Inputs: x, scale, bias: one value per channel (InstanceNormalization, or
     /// GroupNormalization from opset 21) or per group (GroupNormalization 18).
     case groupNormalization(groups: GroupCount, epsilon: Float)
+    /// LSTM and GRU (Ops/Recurrent.swift).
+    case recurrent(RecurrentAttributes)
 }
 
 /// How many groups GroupNormalization's statistics are taken over.
@@ -89,8 +91,6 @@ public enum GroupCount: Sendable, Equatable {
     /// One group per channel: InstanceNormalization.
     case perChannel
     case count(Int)
-    /// LSTM and GRU (Ops/Recurrent.swift).
-    case recurrent(RecurrentAttributes)
 }
 
 public enum UnaryFunction: Sendable, Equatable {

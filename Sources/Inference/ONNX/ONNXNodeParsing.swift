@@ -441,6 +441,9 @@ struct Attributes {
     func string(_ name: String) throws -> String? {
         try attribute(name, .string).map { String(decoding: $0.s, as: UTF8.self) }
     }
+    func strings(_ name: String) throws -> [String]? {
+        try attribute(name, .strings).map { $0.strings.map { String(decoding: $0, as: UTF8.self) } }
+    }
     func tensor(_ name: String) throws -> Value? {
         try attribute(name, .tensor).map { try ONNXTensorDecoding.value(from: $0.t, modelDirectory: modelDirectory) }
     }

@@ -1,5 +1,4 @@
 import Foundation
-import ONNXProto
 
 /// LSTM and GRU attributes, with ONNX's defaults; what seqlens does not run is refused here.
 extension ONNXNodeParser {
@@ -40,20 +39,5 @@ extension ONNXNodeParser {
             }
         }
         return RecurrentAttributes(cell: cell, direction: direction, hiddenSize: hiddenSize, batchFirst: layout == 1, clip: clip, activations: activations)
-    }
-}
-
-extension Attributes {
-    private func typed(_ name: String, _ type: Onnx_AttributeProto.AttributeType) throws -> Onnx_AttributeProto? {
-        guard let attribute = byName[name] else { return nil }
-        guard attribute.type == type || attribute.type == .undefined else {
-            throw InferenceError("node '\(node)': attribute '\(name)' should be \(type) but is \(attribute.type)")
-        }
-        return attribute
-    }
-
-    func floats(_ name: String) throws -> [Float]? { try typed(name, .floats)?.floats }
-    func strings(_ name: String) throws -> [String]? {
-        try typed(name, .strings)?.strings.map { String(decoding: $0, as: UTF8.self) }
     }
 }
