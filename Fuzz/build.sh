@@ -32,6 +32,16 @@ module() {
     -emit-library -static -o "$library" $(find $sources -name '*.swift' | sort)
 }
 
+# The C gate activations of the recurrent kernels (SwiftPM makes their module map; here by hand).
+if [ ! -f "$OUT/libCVectorMath.a" ] || [ Sources/CVectorMath/vector_math.c -nt "$OUT/libCVectorMath.a" ]; then
+  echo "compiling CVectorMath"
+  mkdir -p "$OUT/CVectorMath"
+  printf 'module CVectorMath {\n  header "%s"\n  export *\n}\n' "$(pwd)/Sources/CVectorMath/include/CVectorMath.h" > "$OUT/CVectorMath/module.modulemap"
+  ${CC:-clang} -O2 -fsanitize=fuzzer-no-link,address -I Sources/CVectorMath/include -c Sources/CVectorMath/vector_math.c -o "$OUT/vector_math.o"
+  ar rcs "$OUT/libCVectorMath.a" "$OUT/vector_math.o"
+fi
+COMMON="$COMMON -I $OUT/CVectorMath"
+
 module SwiftProtobuf "" "$CHECKOUTS/swift-protobuf/Sources/SwiftProtobuf"
 module ZIPFoundation "" "$CHECKOUTS/ZIPFoundation/Sources/ZIPFoundation" -Xcc -D_GNU_SOURCE
 module ONNXProto "" Sources/ONNXProto
@@ -50,9 +60,9 @@ module ExplorerRuntime "$FUZZED" Sources/ExplorerRuntime $BLAS
 libraries() {
   case $1 in
     fasta|meme|jaspar|intervals) echo "-lGenomics" ;;
-    onnx|npy|npz) echo "-lInference -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
-    sidecar) echo "-lInterpretation -lGenomics -lInference -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
-    session) echo "-lExplorerRuntime -lExplorerView -lExplorerCore -lInteractive -lRendering -lInterpretation -lGenomics -lInference -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    onnx|npy|npz) echo "-lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    sidecar) echo "-lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    session) echo "-lExplorerRuntime -lExplorerView -lExplorerCore -lInteractive -lRendering -lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
   esac
 }
 
