@@ -12,6 +12,10 @@
   danq-L1000.onnx, bigru-L1000.onnx
       DanQ-like: conv 32x19 + ReLU, maxpool 13, a bidirectional LSTM (or GRU) of hidden size
       32 over the 75 pooled positions, dense 12 sigmoid; L = 1000.
+  attention-L1000.onnx
+      conv 64x15 + ReLU, maxpool 8, learned positions, two transformer encoder layers
+      (d 64, 4 heads, feed-forward 128, post-norm; nn.TransformerEncoder, no nested tensors)
+      over the 125 pooled positions, mean over positions, dense 12 sigmoid; L = 1000.
 
 Legacy exporter (dynamo=False), opset 17, dynamic batch axis, input "input" (N, 4, L),
 output "output" (N, tasks). Beside every NAME.onnx the PyTorch weights are saved as NAME.pt
@@ -86,10 +90,29 @@ class ConvRecurrent(nn.Module):
         return self.head(y)
 
 
+class ConvAttention(nn.Module):
+    """Conv stem + max-pool, learned positions, a small transformer encoder, mean-pooled head."""
+
+    def __init__(self, length: int = 1000):
+        super().__init__()
+        self.convs = nn.Sequential(nn.Conv1d(4, 64, 15, padding=7), nn.ReLU(), nn.MaxPool1d(8))
+        tokens = conv_out_len(self.convs, length)
+        self.positions = nn.Parameter(torch.zeros(1, tokens, 64))
+        layer = nn.TransformerEncoderLayer(64, 4, dim_feedforward=128, dropout=0.0, batch_first=True)
+        self.encoder = nn.TransformerEncoder(layer, num_layers=2, enable_nested_tensor=False)
+        self.head = nn.Sequential(nn.Linear(64, 12), nn.Sigmoid())
+
+    def forward(self, x):
+        tokens = self.convs(x).transpose(1, 2) + self.positions
+        return self.head(self.encoder(tokens).mean(dim=1))
+
+
 def randomize(model: nn.Module, seed: int) -> None:
     gen = torch.Generator().manual_seed(seed)
     for m in model.modules():
         with torch.no_grad():
+            if isinstance(m, ConvAttention):
+                m.positions.copy_(torch.randn(m.positions.shape, generator=gen) * 0.1)
             if isinstance(m, (nn.Conv1d, nn.Linear)):
                 m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * math.sqrt(2.0 / m.weight[0].numel()))
                 m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.1)
@@ -107,6 +130,7 @@ MODELS = {
     "basset-L1000": (lambda: basset(1000), 1000, 3),
     "danq-L1000": (lambda: ConvRecurrent(nn.LSTM), 1000, 4),
     "bigru-L1000": (lambda: ConvRecurrent(nn.GRU), 1000, 5),
+    "attention-L1000": (lambda: ConvAttention(1000), 1000, 6),
 }
 
 
