@@ -1,4 +1,6 @@
 #include "CVectorMath.h"
+#include <math.h>
+#include <string.h>
 
 /* Eigen's rational approximation of tanh (odd degree 13 over even degree 6) on [-7.9, 7.9],
    where float tanh saturates; branch-free so that compilers vectorise it. */
@@ -23,6 +25,59 @@ static inline void scaled_tanh(float *p, long count, float inputScale, float out
     }
 }
 
+/* Cephes expf, branch-free so that compilers vectorise it: x = n ln2 + r, exp(r) by a degree-6
+   polynomial, 2^n through the exponent bits. Below -87.3 (where expf leaves the normal range)
+   it returns 2^-126 · exp(r) ~ 1e-38, which a softmax sum of at least 1 cannot tell from 0. */
+static inline float exp_approx(float x) {
+    const float hi = 88.3762626647949f, lo = -87.3365447504f;
+    float xc = x > hi ? hi : (x < lo ? lo : x);
+    float n = floorf(xc * 1.44269504088896341f + 0.5f);
+    float r = xc - n * 0.693359375f - n * -2.12194440e-4f;
+    float y = 1.9875691500e-4f;
+    y = y * r + 1.3981999507e-3f;
+    y = y * r + 8.3334519073e-3f;
+    y = y * r + 4.1665795894e-2f;
+    y = y * r + 1.6666665459e-1f;
+    y = y * r + 5.0000001201e-1f;
+    y = y * (r * r) + r + 1.0f;
+    int bits = ((int)n + 127) << 23;
+    float scale;
+    memcpy(&scale, &bits, sizeof scale);
+    /* NaN fails both clamps' comparisons and stays NaN through the arithmetic. */
+    return x != x ? x : y * scale;
+}
+
+static inline void softmax(float *p, long count, int logarithmic) {
+    if (count <= 0) return;
+    float maximum = p[0];
+    for (long k = 1; k < count; k++) maximum = p[k] > maximum ? p[k] : maximum;
+    /* Eight partial sums: one running sum would serialise the additions. */
+    float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+    long k = 0;
+    if (logarithmic) {
+        for (; k + 8 <= count; k += 8)
+            for (int j = 0; j < 8; j++) partial[j] += exp_approx(p[k + j] - maximum);
+    } else {
+        for (; k + 8 <= count; k += 8)
+            for (int j = 0; j < 8; j++) { p[k + j] = exp_approx(p[k + j] - maximum); partial[j] += p[k + j]; }
+    }
+    float sum = 0;
+    for (; k < count; k++) {
+        float e = exp_approx(p[k] - maximum);
+        if (!logarithmic) p[k] = e;
+        sum += e;
+    }
+    for (int j = 0; j < 8; j++) sum += partial[j];
+    if (logarithmic) {
+        /* (x − max) − log Σ keeps precision when |x| is large. */
+        float logSum = logf(sum);
+        for (k = 0; k < count; k++) p[k] = (p[k] - maximum) - logSum;
+    } else {
+        float inverse = 1.0f / sum;
+        for (k = 0; k < count; k++) p[k] *= inverse;
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 __attribute__((target("avx2,fma")))
 static void scaled_tanh_avx2(float *p, long count, float inputScale, float outputScale, float offset) {
@@ -33,7 +88,17 @@ void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputSca
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) scaled_tanh_avx2(p, count, inputScale, outputScale, offset);
     else scaled_tanh(p, count, inputScale, outputScale, offset);
 }
+
+__attribute__((target("avx2,fma")))
+static void softmax_avx2(float *p, long count, int logarithmic) { softmax(p, count, logarithmic); }
+
+void seqlens_softmax(float *p, long count, int logarithmic) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) softmax_avx2(p, count, logarithmic);
+    else softmax(p, count, logarithmic);
+}
 #else
+void seqlens_softmax(float *p, long count, int logarithmic) { softmax(p, count, logarithmic); }
+
 void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputScale, float offset) {
     scaled_tanh(p, count, inputScale, outputScale, offset);
 }

@@ -6,4 +6,9 @@
 /// eight lanes wide (chosen at run time); Swift code is compiled for the baseline (SSE2) only.
 void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputScale, float offset);
 
+/// Softmax (or, with `logarithmic`, log-softmax) of one contiguous row, in place, numerically
+/// stable (the maximum is subtracted). exp is Cephes' polynomial on [-ln2/2, ln2/2] scaled by
+/// 2^n, within 2 ulp of expf; NaN propagates. Eight lanes wide with AVX2 and FMA, as above.
+void seqlens_softmax(float *p, long count, int logarithmic);
+
 #endif

@@ -47,14 +47,35 @@ enum Reduce {
             }
             return offset
         }
+        // Reduced axes that form one run (the usual case: one axis) are walked in memory order as
+        // (outer, run, inner), with no index arithmetic per element.
+        let sorted = axes.sorted()
+        let run: (outer: Int, length: Int, inner: Int)? = sorted.isEmpty || sorted.last! - sorted.first! + 1 != sorted.count ? nil
+            : (x.shape[..<sorted.first!].reduce(1, *), x.shape[sorted.first!...sorted.last!].reduce(1, *), x.shape[(sorted.last! + 1)...].reduce(1, *))
+        func visit(_ body: (_ target: Int, _ value: S) -> Void) {
+            x.scalars.withUnsafeBufferPointer { scalars in
+                if let run {
+                    var flat = 0
+                    for o in 0..<run.outer {
+                        for _ in 0..<run.length {
+                            for i in 0..<run.inner {
+                                body(o * run.inner + i, scalars[flat])
+                                flat += 1
+                            }
+                        }
+                    }
+                } else {
+                    for flat in 0..<scalars.count { body(target(flat), scalars[flat]) }
+                }
+            }
+        }
         var peaks = [S](repeating: extreme?.initial ?? 0, count: extreme == nil ? 0 : outputCount)
         if let extreme {
-            for flat in 0..<x.count { peaks[target(flat)] = extreme.pick(peaks[target(flat)], x.scalars[flat]) }
+            visit { t, v in peaks[t] = extreme.pick(peaks[t], v) }
             if function != .logSumExp { return Tensor(shape: outputShape, scalars: peaks) }
         }
         var accumulator = [S](repeating: 0, count: outputCount)
-        for flat in 0..<x.count {
-            let t = target(flat), v = x.scalars[flat]
+        visit { t, v in
             switch function {
             case .logSumExp: if peaks[t].isFinite { accumulator[t] += S(Foundation.exp(Double(v - peaks[t]))) }
             case .l2: accumulator[t] += v * v

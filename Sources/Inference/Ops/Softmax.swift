@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 
 /// Softmax and LogSoftmax, numerically stable (max subtracted).
@@ -14,19 +15,28 @@ enum Softmax {
         let inner = coercedTo2D ? 1 : x.shape[(a + 1)...].reduce(1, *)
         var y = x
         y.scalars.withUnsafeMutableBufferPointer { buffer in
+            if inner == 1 {
+                // Contiguous rows (attention scores, class logits): the vectorised C kernel.
+                for o in 0..<outer { seqlens_softmax(buffer.baseAddress! + o * length, length, logarithmic ? 1 : 0) }
+                return
+            }
             for o in 0..<outer {
                 for i in 0..<inner {
                     let base = o * length * inner + i
                     var maximum = -Float.infinity
                     for j in 0..<length { maximum = max(maximum, buffer[base + j * inner]) }
                     var sum: Float = 0
-                    for j in 0..<length { sum += exp(buffer[base + j * inner] - maximum) }
                     if logarithmic {
+                        for j in 0..<length { sum += exp(buffer[base + j * inner] - maximum) }
                         // (x − max) − log Σ keeps precision when |x| is large.
                         let logSum = log(sum)
                         for j in 0..<length { buffer[base + j * inner] = (buffer[base + j * inner] - maximum) - logSum }
                     } else {
-                        for j in 0..<length { buffer[base + j * inner] = exp(buffer[base + j * inner] - maximum) / sum }
+                        for j in 0..<length {
+                            buffer[base + j * inner] = exp(buffer[base + j * inner] - maximum)
+                            sum += buffer[base + j * inner]
+                        }
+                        for j in 0..<length { buffer[base + j * inner] /= sum }
                     }
                 }
             }

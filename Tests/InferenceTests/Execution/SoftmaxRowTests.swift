@@ -1,0 +1,56 @@
+import Foundation
+import Inference
+import TestSupport
+import XCTest
+
+/// Softmax and LogSoftmax along contiguous rows run in a vectorised C kernel with its own exp:
+/// checked against double-precision sums on rows that cover the eight-lane loop and its
+/// remainder, with large, tiny, masked (−∞) and NaN entries.
+final class SoftmaxRowTests: XCTestCase {
+    private func run(_ opType: String, _ x: Tensor<Float>) throws -> [Float] {
+        var builder = ModelBuilder()
+        builder.model.graph.input = [ModelBuilder.valueInfo("x", dims: x.shape.map { Int64($0) })]
+        builder.model.graph.output = [ModelBuilder.valueInfo("y", dims: x.shape.map { Int64($0) })]
+        builder.model.graph.node = [ModelBuilder.node(opType, inputs: ["x"], outputs: ["y"], name: "softmax", attributes: [ModelBuilder.intAttribute("axis", -1)])]
+        let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+        guard case .float(let y)? = try ExecutionPlan(graph: graph, inputShapes: ["x": x.shape]).run(["x": x])["y"] else { throw XCTSkip("no output") }
+        return y.scalars
+    }
+
+    func testRowsAgainstDoublePrecision() throws {
+        let width = 37
+        var values: [Float] = (0..<(4 * width)).map { Float(($0 * 7919) % 101) / 9 - 5 }
+        values[3] = -.infinity            // a masked attention score
+        values[width + 5] = 80            // exp(80) overflows float unless the maximum is subtracted
+        values[2 * width + 1] = -100      // far below the rest: exp underflows to ~0
+        let x = Tensor(shape: [4, width], scalars: values)
+        let softmax = try run("Softmax", x), logSoftmax = try run("LogSoftmax", x)
+        for row in 0..<4 {
+            let slice = values[(row * width)..<((row + 1) * width)].map(Double.init)
+            let maximum = slice.max()!
+            let sum = slice.reduce(0) { $0 + Foundation.exp($1 - maximum) }
+            for (j, v) in slice.enumerated() {
+                let expected = Foundation.exp(v - maximum) / sum
+                XCTAssertEqual(Double(softmax[row * width + j]), expected, accuracy: 1e-6 * max(expected, 1e-30) + 1e-30, "softmax row \(row) column \(j)")
+                if v.isFinite {
+                    let expectedLog = (v - maximum) - Foundation.log(sum)
+                    XCTAssertEqual(Double(logSoftmax[row * width + j]), expectedLog, accuracy: 1e-5 * max(1, abs(expectedLog)), "log-softmax row \(row) column \(j)")
+                }
+            }
+        }
+        XCTAssertEqual(softmax[3], 0, accuracy: 1e-30, "a masked score gets no weight")
+    }
+
+    func testNaNPropagatesThroughItsRow() throws {
+        var values = [Float](repeating: 0.5, count: 20)
+        values[11] = .nan
+        let y = try run("Softmax", Tensor(shape: [2, 10], scalars: values))
+        XCTAssertTrue(y[10..<20].allSatisfy(\.isNaN), "the row holding NaN")
+        XCTAssertEqual(y[0..<10].map { Double($0) }, Array(repeating: 0.1, count: 10), accuracy: 1e-7)
+    }
+}
+
+private func XCTAssertEqual(_ a: [Double], _ b: [Double], accuracy: Double, file: StaticString = #filePath, line: UInt = #line) {
+    XCTAssertEqual(a.count, b.count, file: file, line: line)
+    for (x, y) in zip(a, b) { XCTAssertEqual(x, y, accuracy: accuracy, file: file, line: line) }
+}
