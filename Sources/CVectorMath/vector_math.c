@@ -2,9 +2,14 @@
 #include <math.h>
 #include <string.h>
 
+/* The kernels are written once and compiled twice: inlined into an AVX2+FMA function and into
+   the baseline one. Without always_inline the compiler may call the baseline copy from the
+   AVX2 one, and nothing runs wide. */
+#define KERNEL static inline __attribute__((always_inline))
+
 /* Eigen's rational approximation of tanh (odd degree 13 over even degree 6) on [-7.9, 7.9],
    where float tanh saturates; branch-free so that compilers vectorise it. */
-static inline void scaled_tanh(float *p, long count, float inputScale, float outputScale, float offset) {
+KERNEL void scaled_tanh(float *p, long count, float inputScale, float outputScale, float offset) {
     const float bound = 7.90531110763549805f;
     for (long k = 0; k < count; k++) {
         float x = p[k] * inputScale;
@@ -28,7 +33,7 @@ static inline void scaled_tanh(float *p, long count, float inputScale, float out
 /* Cephes expf, branch-free so that compilers vectorise it: x = n ln2 + r, exp(r) by a degree-6
    polynomial, 2^n through the exponent bits. Below -87.3 (where expf leaves the normal range)
    it returns 2^-126 · exp(r) ~ 1e-38, which a softmax sum of at least 1 cannot tell from 0. */
-static inline float exp_approx(float x) {
+KERNEL float exp_approx(float x) {
     const float hi = 88.3762626647949f, lo = -87.3365447504f;
     float xc = x > hi ? hi : (x < lo ? lo : x);
     float n = floorf(xc * 1.44269504088896341f + 0.5f);
@@ -47,11 +52,16 @@ static inline float exp_approx(float x) {
     return x != x ? x : y * scale;
 }
 
-static inline void softmax(float *p, long count, int logarithmic) {
+KERNEL void softmax(float *p, long count, int logarithmic) {
     if (count <= 0) return;
+    /* Eight partial maxima and sums: one running value would serialise the loop. */
+    float peaks[8] = {p[0], p[0], p[0], p[0], p[0], p[0], p[0], p[0]};
+    long m = 0;
+    for (; m + 8 <= count; m += 8)
+        for (int j = 0; j < 8; j++) peaks[j] = p[m + j] > peaks[j] ? p[m + j] : peaks[j];
     float maximum = p[0];
-    for (long k = 1; k < count; k++) maximum = p[k] > maximum ? p[k] : maximum;
-    /* Eight partial sums: one running sum would serialise the additions. */
+    for (; m < count; m++) maximum = p[m] > maximum ? p[m] : maximum;
+    for (int j = 0; j < 8; j++) maximum = peaks[j] > maximum ? peaks[j] : maximum;
     float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
     long k = 0;
     if (logarithmic) {

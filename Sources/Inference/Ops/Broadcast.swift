@@ -49,6 +49,30 @@ enum Broadcast {
                 }
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
+        case (.float(let x), .float(let y)) where [.add, .sub, .mul, .div].contains(function)
+            && (isTrailingRow(y.shape, of: outputShape) && x.shape == outputShape || isTrailingRow(x.shape, of: outputShape) && y.shape == outputShape):
+            // A bias or scale over the last axes (Linear's bias, attention projections): the
+            // small operand repeats per row, so the loop stays contiguous.
+            let rowFirst = x.shape != outputShape
+            let (full, row) = rowFirst ? (y, x) : (x, y)
+            var result = context.buffers.take(count: full.count)
+            let width = max(row.count, 1)
+            result.withUnsafeMutableBufferPointer { out in
+            full.scalars.withUnsafeBufferPointer { p in
+            row.scalars.withUnsafeBufferPointer { q in
+                for start in stride(from: 0, to: out.count, by: width) {
+                    switch (function, rowFirst) {
+                    case (.add, _): for i in 0..<width { out[start + i] = p[start + i] + q[i] }
+                    case (.mul, _): for i in 0..<width { out[start + i] = p[start + i] * q[i] }
+                    case (.sub, false): for i in 0..<width { out[start + i] = p[start + i] - q[i] }
+                    case (.sub, true): for i in 0..<width { out[start + i] = q[i] - p[start + i] }
+                    case (.div, false): for i in 0..<width { out[start + i] = p[start + i] / q[i] }
+                    case (.div, true): for i in 0..<width { out[start + i] = q[i] / p[start + i] }
+                    default: break
+                    }
+                }
+            }}}
+            return .float(Tensor(shape: outputShape, scalars: result))
         case (.float(let x), .float(let y)):
             return .float(combine(x, y, outputShape: outputShape, floatOperation(function)))
         case (.float(let x), .int(let y)) where function == .pow:
@@ -65,6 +89,12 @@ enum Broadcast {
         default:
             throw InferenceError("node '\(node.name)' (\(node.opType)): inputs have different element types (\(a.elementType) and \(b.elementType))")
         }
+    }
+
+    /// Whether `shape`, leading ones aside, is the last axes of `outputShape` (and not all of it).
+    private static func isTrailingRow(_ shape: [Int], of outputShape: [Int]) -> Bool {
+        let row = shape.drop { $0 == 1 }
+        return row.count < outputShape.count && !row.isEmpty && Array(row) == Array(outputShape.suffix(row.count))
     }
 
     private static func floatOperation(_ function: BinaryFunction) -> (Float, Float) -> Float {
