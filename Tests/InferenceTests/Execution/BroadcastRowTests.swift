@@ -1,0 +1,32 @@
+import Foundation
+import Inference
+import TestSupport
+import XCTest
+
+/// A bias or scale over the last axes takes a contiguous loop: both operand orders, each
+/// arithmetic op, against values computed here element by element.
+final class BroadcastRowTests: XCTestCase {
+    private func run(_ opType: String, rowFirst: Bool) throws -> (output: [Float], full: [Float], row: [Float]) {
+        let full = (0..<(2 * 3 * 5)).map { Float($0) / 7 + 0.5 }, row = (0..<5).map { Float($0) - 2.5 }
+        var builder = ModelBuilder()
+        builder.model.graph.input = [ModelBuilder.valueInfo("x", dims: [2, 3, 5])]
+        builder.model.graph.output = [ModelBuilder.valueInfo("y", dims: [2, 3, 5])]
+        builder.model.graph.initializer = [ModelBuilder.floatTensor("row", dims: [1, 5], values: row)]
+        builder.model.graph.node = [ModelBuilder.node(opType, inputs: rowFirst ? ["row", "x"] : ["x", "row"], outputs: ["y"], name: "op")]
+        let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+        let plan = try ExecutionPlan(graph: graph, inputShapes: ["x": [2, 3, 5]])
+        guard case .float(let y)? = try plan.run(["x": Tensor(shape: [2, 3, 5], scalars: full)])["y"] else { throw XCTSkip("no output") }
+        return (y.scalars, full, row)
+    }
+
+    func testEveryOpInBothOrders() throws {
+        let operations: [(String, (Float, Float) -> Float)] = [("Add", (+)), ("Sub", (-)), ("Mul", (*)), ("Div", (/))]
+        for (opType, operation) in operations {
+            for rowFirst in [false, true] {
+                let (output, full, row) = try run(opType, rowFirst: rowFirst)
+                let expected = full.indices.map { rowFirst ? operation(row[$0 % 5], full[$0]) : operation(full[$0], row[$0 % 5]) }
+                XCTAssertEqual(output, expected, "\(opType), row \(rowFirst ? "first" : "second")")
+            }
+        }
+    }
+}
