@@ -298,6 +298,50 @@ def build_enformer(length: int):
     return ChannelsLastInput(model, "human")
 
 
+class NarrowBorzoi(nn.Module):
+    """borzoi-pytorch's Borzoi with narrow widths. The package's class hard-codes 512–1920
+    channels (tens of MB), so this builds the same modules under the same names from the
+    package's own blocks (ConvBlock, Attention with its vmap'd relative shift, Residual,
+    TargetLengthCrop) and runs the package's own forward code."""
+
+    def __init__(self, bins: int, tracks: int = 4):
+        super().__init__()
+        from borzoi_pytorch.pytorch_borzoi_model import ConvBlock
+        from borzoi_pytorch.pytorch_borzoi_transformer import Attention
+        from borzoi_pytorch.pytorch_borzoi_utils import Residual, TargetLengthCrop
+        widths, dim = [16, 20, 24, 28, 32], 32
+        self.conv_dna = nn.Sequential(nn.Conv1d(4, widths[0], 15, padding="same"), nn.MaxPool1d(2))  # ConvDna, narrower
+        self._max_pool = nn.MaxPool1d(kernel_size=2, padding=0)
+        tower = [ConvBlock(widths[0], widths[1], kernel_size=5)]
+        for a, b in zip(widths[1:], widths[2:]):
+            tower += [self._max_pool, ConvBlock(a, b, kernel_size=5)]
+        self.res_tower = nn.Sequential(*tower)
+        self.unet1 = nn.Sequential(self._max_pool, ConvBlock(widths[-1], dim, kernel_size=5))
+        self.transformer = nn.Sequential(nn.Sequential(
+            Residual(nn.Sequential(nn.LayerNorm(dim, eps=0.001),
+                                   Attention(dim, heads=2, dim_key=8, dim_value=16, num_rel_pos_features=8))),
+            Residual(nn.Sequential(nn.LayerNorm(dim, eps=0.001), nn.Linear(dim, dim * 2), nn.ReLU(), nn.Linear(dim * 2, dim)))))
+        self.horizontal_conv0 = ConvBlock(widths[-1], dim, kernel_size=1)
+        self.horizontal_conv1 = ConvBlock(dim, dim, kernel_size=1)
+        self.upsample = nn.Upsample(scale_factor=2)
+        self.upsampling_unet1 = nn.Sequential(ConvBlock(dim, dim, kernel_size=1), self.upsample)
+        self.separable1 = ConvBlock(dim, dim, kernel_size=3, conv_type="separable")
+        self.upsampling_unet0 = nn.Sequential(ConvBlock(dim, dim, kernel_size=1), self.upsample)
+        self.separable0 = ConvBlock(dim, dim, kernel_size=3, conv_type="separable")
+        self.crop = TargetLengthCrop(bins)
+        self.final_joined_convs = nn.Sequential(ConvBlock(dim, 48, kernel_size=1), nn.GELU(approximate="tanh"))
+        self.human_head = nn.Conv1d(48, tracks, 1)
+        self.final_softplus = nn.Softplus()
+
+    def forward(self, x):
+        from borzoi_pytorch import Borzoi
+        return Borzoi.forward(self, x)
+
+    def get_embs_after_crop(self, x):
+        from borzoi_pytorch import Borzoi
+        return Borzoi.get_embs_after_crop(self, x)
+
+
 def build_grelu(kind: str, length: int):
     from grelu.model import models as gm
     if kind == "conv-gru":
@@ -389,6 +433,9 @@ def cases():
           ("output", 12 * 4 + 1), layout="channels-last"),
         T("enformer-pytorch-dynamo", lambda: build_enformer(256), 256, "dynamo", "enformer-pytorch",
           "the same, dynamo exporter", ("output", 12 * 4 + 1), layout="channels-last"),
+        T("borzoi-pytorch-dynamo", lambda: NarrowBorzoi(bins=24), 1024, "dynamo", "borzoi-pytorch",
+          "borzoi-pytorch Borzoi's modules and forward at narrow widths: conv tower, relative-position attention "
+          "(vmap'd fast relative shift), U-net upsampling, Softplus, (N, 4 tracks, 24 bins)", ("output", 24 + 12)),
         T("grelu-conv-gru", lambda: build_grelu("conv-gru", 200), 200, "legacy", "grelu",
           "gReLU ConvGRUModel: conv tower + GRU, (N, 2 tasks, bins)", ("output", 0)),
         T("grelu-conv-gru-dynamo", lambda: build_grelu("conv-gru", 200), 200, "dynamo", "grelu",
