@@ -531,7 +531,14 @@ def export_torch(model, case, x, path):
         shapes = tuple({0: batch} for _ in names)
         program = torch.onnx.export(model, args, dynamo=True, external_data=False, input_names=names,
                                     output_names=case["outputs"], dynamic_shapes=shapes, optimize=True)
-        program.save(path, external_data=False)
+        # The dynamo exporter records each node's Python stack trace: local paths and this
+        # script's line numbers, which would change the fixture bytes with every edit.
+        proto = program.model_proto
+        for node in proto.graph.node:
+            kept = [p for p in node.metadata_props if p.key != "pkg.torch.onnx.stack_trace"]
+            del node.metadata_props[:]
+            node.metadata_props.extend(kept)
+        onnx.save(proto, path)
 
 
 def extra_inputs(case, batch):
@@ -687,6 +694,7 @@ def make_case(case, out_root, survey_only=False):
     else:
         import tensorflow as tf
         import tf2onnx
+        tf.keras.backend.clear_session()  # layer and tensor names restart: the same bytes whatever ran before
         tf.keras.utils.set_random_seed(case["seed"])
         model = case["build"]()
         for layer in model.layers:  # BatchNorm statistics that are not the identity
