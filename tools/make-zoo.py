@@ -376,7 +376,8 @@ def build_selene_non_strand_specific(length: int):
 
 # ============================================================================ the cases
 # target: the output and the flat index (within one sequence's output) that saliency, IG
-# and ISM use — what `seqlens attr/ism --target INDEX` reads today on that output.
+# and ISM use, or PROFILE for BPNet's profile target; meta.json also says it as seqlens'
+# `--target` text.
 
 def T(name, build, length, exporter, package, description, target, layout="channels-first", outputs=None,
       inputs=None, seed=0, head_scale=1.0):
@@ -416,7 +417,7 @@ def cases():
           "bpnet-lite BPNet (16 filters, 4 dilated residual layers, 2 strands, no control tracks): profile logits and log counts",
           ("counts", 0), outputs=["profile", "counts"]),
         T("bpnetlite-bpnet-dynamo", lambda: build_bpnetlite_bpnet(), bp_len, "dynamo", "bpnet-lite",
-          "the same, dynamo exporter", ("profile", 32), outputs=["profile", "counts"]),
+          "the same, dynamo exporter", ("profile", PROFILE), outputs=["profile", "counts"]),
         T("bpnetlite-bpnet-control", lambda: build_bpnetlite_bpnet(controls=2), bp_len, "legacy", "bpnet-lite",
           "bpnet-lite BPNet with 2 control tracks: a second input (N, 2, L)", ("counts", 0),
           outputs=["profile", "counts"], inputs=["sequence", "control"]),
@@ -425,7 +426,7 @@ def cases():
           ("counts", 0), outputs=["profile", "counts"]),
         T("chrombpnet-pytorch", build_chrombpnet_pytorch, 400, "legacy", "chrombpnet-pytorch",
           "chrombpnet-pytorch ChromBPNet (valid convs with integer crop arithmetic; bias model narrowed to 8 filters)",
-          ("profile", 100), outputs=["profile", "counts"]),
+          ("profile", PROFILE), outputs=["profile", "counts"]),
         T("chrombpnet-pytorch-dynamo", build_chrombpnet_pytorch, 400, "dynamo", "chrombpnet-pytorch",
           "the same, dynamo exporter", ("counts", 0), outputs=["profile", "counts"]),
         T("enformer-pytorch", lambda: build_enformer(256), 256, "legacy", "enformer-pytorch",
@@ -453,7 +454,7 @@ def cases():
           ("logcounts", 0), layout="channels-last", outputs=["logcounts", "profile"]),
         T("keras-chrombpnet", lambda: keras_bpnet(240, chrom=True), 240, "tf2onnx", None,
           "ChromBPNet in Keras (bias + accessibility BPNets, Cropping1D, counts merged with logsumexp)",
-          ("profile", 32), layout="channels-last", outputs=["logcounts", "profile"]),
+          ("profile", PROFILE), layout="channels-last", outputs=["logcounts", "profile"]),
         T("keras-deepstarr", lambda: keras_deepstarr(200), 200, "tf2onnx", None,
           "DeepSTARR in Keras (Conv1D/BN/ReLU/MaxPool ×4, Dense/BN/ReLU ×2, 2 outputs)", ("output", 1),
           layout="channels-last"),
@@ -569,6 +570,42 @@ def gauss_legendre(n):
     return (nodes + 1) / 2, weights / 2
 
 
+PROFILE = "profile"  # a target index meaning BPNet's profile target over every value of the output
+
+
+def target_value(y, index, lib):
+    """The target of each row of y (N, values): one value, or BPNet's profile target as
+    bpnet-lite's ProfileWrapper computes it — the logits minus their mean, weighted by their
+    softmax held constant (detached), summed. `lib` is torch, tf or numpy."""
+    if index != PROFILE:
+        return y[:, index]
+    if lib is np:
+        centred = y - y.mean(axis=1, keepdims=True)
+        weights = np.exp(centred - centred.max(axis=1, keepdims=True))
+        return (weights / weights.sum(axis=1, keepdims=True) * centred).sum(axis=1)
+    if lib is torch:
+        centred = y - y.mean(dim=1, keepdim=True)
+        return (torch.softmax(centred, dim=1).detach() * centred).sum(dim=1)
+    centred = y - lib.reduce_mean(y, axis=1, keepdims=True)
+    return lib.reduce_sum(lib.stop_gradient(lib.nn.softmax(centred, axis=1)) * centred, axis=1)
+
+
+def target_syntax(case, predictions) -> str:
+    """The `--target` text that reads the same number in seqlens (README, Targets)."""
+    output, index = case["target"]
+    if index == PROFILE:
+        return f"{output}:reduce=profile"
+    shape = predictions[output].shape[1:]
+    if len(shape) == 1:
+        return f"{output}:{index}"
+    # Channels-first models emit (tracks, bins), channels-last ones (bins, tracks).
+    if case["layout"] == "channels-first":
+        track, bin = divmod(index, shape[1])
+    else:
+        bin, track = divmod(index, shape[1])
+    return f"{output}:track={track},bins={bin}"
+
+
 def torch_target(model, case):
     """f(x_cf) → (N,) the target value, for autograd; x in channels-first."""
     output, index = case["target"]
@@ -580,7 +617,7 @@ def torch_target(model, case):
         y = model(*args)
         if isinstance(y, (tuple, list)):
             y = y[position]
-        return y.reshape(y.shape[0], -1)[:, index]
+        return target_value(y.reshape(y.shape[0], -1), index, torch)
     return f
 
 
@@ -593,7 +630,7 @@ def keras_target(model, case):
         y = model(tf.transpose(x_cf, (0, 2, 1)), training=False)
         if isinstance(y, (tuple, list)):
             y = y[position]
-        return tf.reshape(y, (tf.shape(y)[0], -1))[:, index]
+        return target_value(tf.reshape(y, (tf.shape(y)[0], -1)), index, tf)
     return f
 
 
@@ -624,7 +661,7 @@ def integrated_gradients(f, x: np.ndarray, framework: str) -> np.ndarray:
 def brute_force_ism(session, case, x_cf: np.ndarray, window: range) -> np.ndarray:
     """(N, 4, W): f_target(x with column p := e_b) − f_target(x), batched through onnxruntime."""
     output, index = case["target"]
-    reference = ort_run(session, case, to_model_layout(x_cf, case))[output].reshape(x_cf.shape[0], -1)[:, index]
+    reference = target_value(ort_run(session, case, to_model_layout(x_cf, case))[output].reshape(x_cf.shape[0], -1), index, np)
     result = np.zeros((x_cf.shape[0], 4, len(window)), dtype=np.float32)
     for n in range(x_cf.shape[0]):
         mutants = []
@@ -634,7 +671,7 @@ def brute_force_ism(session, case, x_cf: np.ndarray, window: range) -> np.ndarra
                 m[:, p] = 0
                 m[b, p] = 1
                 mutants.append(m)
-        values = ort_run(session, case, to_model_layout(np.stack(mutants), case))[output].reshape(len(mutants), -1)[:, index]
+        values = target_value(ort_run(session, case, to_model_layout(np.stack(mutants), case))[output].reshape(len(mutants), -1), index, np)
         result[n] = (values - reference[n]).reshape(len(window), 4).T
         for j, p in enumerate(window):
             result[n, int(np.argmax(x_cf[n, :, p])), j] = 0  # exactly 0 at the reference base
@@ -694,7 +731,9 @@ def make_case(case, out_root, survey_only=False):
     else:
         import tensorflow as tf
         import tf2onnx
-        tf.keras.backend.clear_session()  # layer and tensor names restart: the same bytes whatever ran before
+        # Layer and tensor names restart (Keras' and tf2onnx's counters): the same bytes whatever ran before.
+        tf.keras.backend.clear_session()
+        tf2onnx.utils.INTERNAL_NAME = 1
         tf.keras.utils.set_random_seed(case["seed"])
         model = case["build"]()
         for layer in model.layers:  # BatchNorm statistics that are not the identity
@@ -735,7 +774,7 @@ def make_case(case, out_root, survey_only=False):
             framework_value = f(torch.from_numpy(x_cf)).numpy()
     else:
         framework_value = f(x_cf).numpy()
-    ort_value = predictions[output].reshape(N_SEQUENCES, -1)[:, index]
+    ort_value = target_value(predictions[output].reshape(N_SEQUENCES, -1), index, np)
     scale = max(1e-3, float(np.abs(ort_value).max()))
     assert np.abs(framework_value - ort_value).max() <= 1e-4 * scale, (name, framework_value, ort_value)
     for key, value in predictions.items():
@@ -763,7 +802,7 @@ def make_case(case, out_root, survey_only=False):
         layout=case["layout"],
         inputs=case["inputs"],
         outputs={k: list(v.shape[1:]) for k, v in predictions.items()},
-        target=dict(output=output, index=index),
+        target=dict(output=output, index=index, syntax=target_syntax(case, predictions)),
         sequences=sequences,
         ism_window=[window.start, window.stop],
         ig=dict(steps=IG_STEPS, quadrature="gausslegendre", baseline="zeros"),

@@ -8,15 +8,17 @@ import XCTest
 /// The model zoo (tools/make-zoo.py, Tests/Fixtures/zoo): public genomics architectures as
 /// users export them. Every model must predict within 1e-4 relative of onnxruntime, and
 /// its saliency, integrated gradients and incremental ISM must match autograd and brute
-/// force within 1e-4 of the reference's largest magnitude. Adding a model is adding a
-/// directory; a model the engine cannot run fails here by name with the engine's reason.
+/// force within 1e-4 of the reference's largest magnitude, read through the same `--target`
+/// text a user would type (meta.json `target.syntax`). Adding a model is adding a directory;
+/// a model the engine cannot run fails here by name with the engine's reason.
 final class ZooTests: XCTestCase {
     static let root = Fixtures.url("zoo")
 
     struct Meta: Decodable {
         struct Target: Decodable {
             var output: String
-            var index: Int
+            /// `--target` as seqlens reads it: a value, a track and bin, or `reduce=profile`.
+            var syntax: String
         }
         var architecture: String
         var layout: String
@@ -34,7 +36,14 @@ final class ZooTests: XCTestCase {
         var sequences: [[UInt8]] { meta.sequences.map { Array($0.utf8) } }
 
         func model() throws -> SequenceModel {
-            try SequenceModel(contentsOf: folder.appendingPathComponent("model.onnx"), outputName: meta.target.output)
+            try SequenceModel(contentsOf: folder.appendingPathComponent("model.onnx"))
+        }
+
+        /// The model read through the target, as `seqlens attr/ism --target` resolves it.
+        func targeted() throws -> (model: SequenceModel, task: Int) {
+            let targeted = try model().resolveTarget(meta.target.syntax, length: meta.sequences[0].count)
+            guard let task = targeted.task else { throw InterpretationError("\(name): target '\(meta.target.syntax)' reads more than one task") }
+            return (targeted.model, task)
         }
 
         func reference(_ file: String) throws -> Tensor<Float> {
@@ -98,7 +107,7 @@ final class ZooTests: XCTestCase {
             let length = sequences[0].count
             let input = Tensor(shape: model.inputShape(batch: sequences.count, length: length),
                                scalars: try OneHot.encode(sequences, alphabet: model.alphabet, layout: model.layout))
-            let outputs = try model.plan(batch: sequences.count, length: length).run([model.inputName: input], threads: 2)
+            let outputs = try model.plan(batch: sequences.count, length: length).run(model.feed(input), threads: 2)
             let expected = try NPZ.read(contentsOf: entry.folder.appendingPathComponent("onnxruntime.npz"))
             XCTAssertEqual(Set(expected.map(\.name)), Set(entry.meta.outputs.keys), entry.name)
             for (name, array) in expected {
@@ -116,8 +125,8 @@ final class ZooTests: XCTestCase {
 
     func testSaliencyMatchesAutograd() throws {
         try forEveryModel("saliency") { entry in
-            let attributor = Attributor(model: try entry.model(), threads: 2)
-            let actual = try attributor.attribute(entry.sequences, settings: AttributionSettings(method: .saliency, target: entry.meta.target.index))
+            let (model, task) = try entry.targeted()
+            let actual = try Attributor(model: model, threads: 2).attribute(entry.sequences, settings: AttributionSettings(method: .saliency, target: task))
             assertClose(actual, try entry.reference("saliency.npy"), "\(entry.name) saliency")
         }
     }
@@ -125,8 +134,8 @@ final class ZooTests: XCTestCase {
     /// IG with seqlens' defaults (zero baseline, 50 Gauss–Legendre steps), as the script computes it.
     func testIntegratedGradientsMatchAutograd() throws {
         try forEveryModel("ig") { entry in
-            let attributor = Attributor(model: try entry.model(), threads: 2)
-            let actual = try attributor.attribute(entry.sequences, settings: AttributionSettings(method: .integratedGradients, target: entry.meta.target.index))
+            let (model, task) = try entry.targeted()
+            let actual = try Attributor(model: model, threads: 2).attribute(entry.sequences, settings: AttributionSettings(method: .integratedGradients, target: task))
             assertClose(actual, try entry.reference("ig.npy"), "\(entry.name) ig")
         }
     }
@@ -134,9 +143,10 @@ final class ZooTests: XCTestCase {
     /// The incremental engine `seqlens ism` uses, against onnxruntime brute force.
     func testIncrementalISMMatchesBruteForce() throws {
         try forEveryModel("ism") { entry in
-            let ism = SaturationMutagenesis(model: try entry.model(), batchSize: 64, threads: 2, engine: .incremental)
+            let (model, task) = try entry.targeted()
+            let ism = SaturationMutagenesis(model: model, batchSize: 64, threads: 2, engine: .incremental)
             let window = entry.meta.ism_window[0] ..< entry.meta.ism_window[1]
-            let actual = try ism.run(entry.sequences, window: window).deltas(task: entry.meta.target.index)
+            let actual = try ism.run(entry.sequences, window: window).deltas(task: task)
             assertClose(actual, try entry.reference("ism.npy"), "\(entry.name) ism")
         }
     }
