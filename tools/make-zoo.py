@@ -194,7 +194,7 @@ class DeepSEALike(nn.Module):
 
 
 class ChannelsLastInput(nn.Module):
-    """Enformer takes (N, L, 4); nothing to change, a named wrapper that picks one head."""
+    """enformer-pytorch returns a dict of heads: the export reads one (input (N, L, 4) as is)."""
 
     def __init__(self, model, head):
         super().__init__()
