@@ -70,7 +70,7 @@ def sequences_for(name: str, length: int) -> list[str]:
 
 def supported_ops() -> set[str]:
     text = open(OPS_SWIFT).read()
-    return set(__import__("re").findall(r'case \w+ = "(\w+)"', text))
+    return set(__import__("re").findall(r'case `?\w+`? = "(\w+)"', text))
 
 
 # ============================================================================ PyTorch models
@@ -731,9 +731,6 @@ def make_case(case, out_root, survey_only=False):
     else:
         import tensorflow as tf
         import tf2onnx
-        # Layer and tensor names restart (Keras' and tf2onnx's counters): the same bytes whatever ran before.
-        tf.keras.backend.clear_session()
-        tf2onnx.utils.INTERNAL_NAME = 1
         tf.keras.utils.set_random_seed(case["seed"])
         model = case["build"]()
         for layer in model.layers:  # BatchNorm statistics that are not the identity
@@ -744,6 +741,8 @@ def make_case(case, out_root, survey_only=False):
                                    rng.normal(0, 0.1, m.shape), rng.uniform(0.75, 1.25, v.shape)])
         spec = (tf.TensorSpec((None, case["length"], 4), tf.float32, name="sequence"),)
         fn = tf.function(lambda s: dict(zip(case["outputs"], (lambda y: y if isinstance(y, (list, tuple)) else [y])(model(s, training=False)))))
+        # tf2onnx's node and constant names vary from run to run (TensorFlow's process-wide
+        # counters, constant de-duplication): regenerated Keras files differ in names only.
         proto, _ = tf2onnx.convert.from_function(fn, input_signature=spec, opset=17, output_path=path)
         package_version = None
         exporter = f"tf2onnx {tf2onnx.__version__} from_function opset 17 (tensorflow-cpu {tf.__version__})"
@@ -811,7 +810,6 @@ def make_case(case, out_root, survey_only=False):
                         ig=f"{framework} autograd, x * sum_k w_k grad(alpha_k x), (N, 4, L)",
                         ism=f"onnxruntime brute force f(mutant) - f(reference) on the target, (N, 4, W)"),
         ops=histogram,
-        ops_seqlens_lacks=missing,
         bytes=size,
     )
     with open(os.path.join(directory, "meta.json"), "w") as fh:
@@ -828,10 +826,9 @@ def main():
     parser.add_argument("--out", default=OUT)
     args = parser.parse_args()
     torch.set_num_threads(1)
+    selected = [case for case in cases() if not args.only or case["name"] in args.only]
     surveys, failures = [], []
-    for case in cases():
-        if args.only and case["name"] not in args.only:
-            continue
+    for case in selected:
         try:
             survey = make_case(case, args.out, survey_only=args.survey)
             surveys.append(survey)
