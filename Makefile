@@ -9,7 +9,7 @@ SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
 SAMPLE_FASTA := assets/sequences/multitask.fa
 SAMPLE_SITES := assets/sequences/multitask.tsv
 
-.PHONY: run test build deps parity sample-models bench proto fuzz clean
+.PHONY: run test build deps parity sample-models zoo bench proto fuzz clean
 
 ## run: install system packages, build (release) and open the explorer on a bundled sample model
 ## (without a terminal, e.g. in a pipe, it shows the headless commands on the same model instead)
@@ -53,6 +53,13 @@ parity: deps $(VENV)/bin/python
 ## fixtures from fixed seeds (needs PyTorch, about 20 minutes; make test does not need it)
 sample-models:
 	tools/make-sample-models.sh
+
+## zoo: re-export the model zoo and its references into Tests/Fixtures/zoo (installs PyTorch and
+## TensorFlow model packages into the venv; about 3 minutes; make test does not need it)
+zoo: $(VENV)/bin/python
+	$(VENV)/bin/pip install -q -r tools/zoo-requirements.txt
+	$(VENV)/bin/pip install -q --no-deps -r tools/zoo-models.txt
+	$(VENV)/bin/python tools/make-zoo.py
 
 ## bench: forward-pass throughput of seqlens vs onnxruntime, and the explorer's edit-to-result
 ## latency (writes bench/out/)
