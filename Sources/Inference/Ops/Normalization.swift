@@ -233,6 +233,8 @@ extension Normalization {
     static func groupNormBackward(_ dy: Tensor<Float>, x: Tensor<Float>, scale: Tensor<Float>, groups: GroupCount, epsilon: Float, node: Node) throws -> Tensor<Float> {
         let layout = try Groups(input: x.shape, groups: groups, node: node)
         let gamma = try layout.perChannel(scale.scalars, label: "scale", node: node)
+        // An empty axis leaves nothing to normalise (and no buffer to read statistics from).
+        if x.count == 0 { return x }
         var dx = [Float](repeating: 0, count: x.count)
         x.scalars.withUnsafeBufferPointer { source in
             for row in 0..<layout.rows {
