@@ -177,6 +177,17 @@ enum Recurrent {
         /// (GRU with linear_before_reset: Rb_h sits inside r ⊙ (R_h·h + Rb_h) instead).
         let stepBias: [Float]
 
+        /// An activation of a pre-activation clipped to ±`clip` (ONNX clips before activating).
+        func clippedValue(_ fn: RecurrentActivation, _ z: Float) -> Float {
+            fn.value(attributes.clip.map { Swift.min(Swift.max(z, -$0), $0) } ?? z)
+        }
+
+        /// Its derivative: zero where the clip held the pre-activation.
+        func clippedDerivative(_ fn: RecurrentActivation, _ z: Float) -> Float {
+            if let bound = attributes.clip, Swift.abs(z) > bound { return 0 }
+            return fn.derivative(z)
+        }
+
         init(_ a: RecurrentAttributes, io: KernelIO, node: Node) throws {
             attributes = a
             let x = try io.float(0), w = try io.float(1), r = try io.float(2)
@@ -429,7 +440,7 @@ enum Recurrent {
         _ p: Problem, direction: Int, trace: Trace, dY: [Float]?, dH: [Float]?, dC: [Float]?,
         dProjection: inout [Float], dInitialH: inout [Float], dInitialC: inout [Float]
     ) {
-        let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip, batchState = d.batch * n
+        let d = p.d, n = d.hidden, width = d.gateWidth, batchState = d.batch * n
         let (f, g, hAct) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1], p.attributes.activations[direction][2])
         let peep = p.peepholes.map { Array($0[(direction * 3 * n)..<((direction + 1) * 3 * n)]) }
         var dh = p.initialState(dH, direction: direction)
@@ -437,13 +448,8 @@ enum Recurrent {
         var dGates = [Float](repeating: 0, count: d.batch * width)
         var dhRecurrent = [Float](repeating: 0, count: batchState)
         let projectionWidth = d.directions * width
-        func derivative(_ fn: RecurrentActivation, _ z: Float) -> Float {
-            if let bound, Swift.abs(z) > bound { return 0 }
-            return fn.derivative(z)
-        }
-        func activated(_ fn: RecurrentActivation, _ z: Float) -> Float {
-            fn.value(bound.map { Swift.min(Swift.max(z, -$0), $0) } ?? z)
-        }
+        func derivative(_ fn: RecurrentActivation, _ z: Float) -> Float { p.clippedDerivative(fn, z) }
+        func activated(_ fn: RecurrentActivation, _ z: Float) -> Float { p.clippedValue(fn, z) }
         for s in stride(from: d.sequence - 1, through: 0, by: -1) {
             for b in 0..<d.batch {
                 let da = b * width
@@ -583,7 +589,7 @@ enum Recurrent {
         _ p: Problem, direction: Int, trace: Trace, dY: [Float]?, dH: [Float]?,
         dProjection: inout [Float], dInitialH: inout [Float]
     ) {
-        let d = p.d, n = d.hidden, width = d.gateWidth, bound = p.attributes.clip, batchState = d.batch * n
+        let d = p.d, n = d.hidden, width = d.gateWidth, batchState = d.batch * n
         let (f, g) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1])
         let linearBeforeReset = p.linearBeforeReset
         var dh = p.initialState(dH, direction: direction)
@@ -592,13 +598,8 @@ enum Recurrent {
         var dReset = [Float](repeating: 0, count: batchState)
         var dhDirect = [Float](repeating: 0, count: batchState)
         let projectionWidth = d.directions * width
-        func derivative(_ fn: RecurrentActivation, _ z: Float) -> Float {
-            if let bound, Swift.abs(z) > bound { return 0 }
-            return fn.derivative(z)
-        }
-        func activated(_ fn: RecurrentActivation, _ z: Float) -> Float {
-            fn.value(bound.map { Swift.min(Swift.max(z, -$0), $0) } ?? z)
-        }
+        func derivative(_ fn: RecurrentActivation, _ z: Float) -> Float { p.clippedDerivative(fn, z) }
+        func activated(_ fn: RecurrentActivation, _ z: Float) -> Float { p.clippedValue(fn, z) }
         for s in stride(from: d.sequence - 1, through: 0, by: -1) {
             // Candidate gradient first: without linear_before_reset, r's gradient needs R_h's product.
             for b in 0..<d.batch {
