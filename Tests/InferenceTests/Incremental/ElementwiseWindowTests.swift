@@ -41,18 +41,10 @@ final class ElementwiseWindowTests: XCTestCase {
         try evaluator.setReference(reference)
         for (start, width) in [(0, 1), (length / 2, 3), (length - 4, 4)] {
             let variants = 4
-            var patches: [Float] = [], fulls: [Float] = []
-            for v in 0..<variants {
-                var mutated = reference
-                for p in start..<(start + width) {
-                    for base in 0..<4 { mutated.scalars[base * length + p] = v == 3 ? 0 : ((p + v) % 4 == base ? 1 : 0) }
-                }
-                patches += mutated.slice(axis: 2, start, start + width).scalars
-                fulls += mutated.scalars
-            }
-            let incremental = try evaluator.evaluate(start: start, patch: Tensor(shape: [variants, 4, width], scalars: patches))
+            let mutants = windowVariants(of: reference, start: start, width: width, variants: variants)
+            let incremental = try evaluator.evaluate(start: start, patch: mutants.patch)
             let planM = try ExecutionPlan(graph: graph, inputShapes: ["x": [variants, 4, length]])
-            guard case .float(let naive)? = try planM.run(["x": Tensor(shape: [variants, 4, length], scalars: fulls)])["y"] else {
+            guard case .float(let naive)? = try planM.run(["x": mutants.full])["y"] else {
                 XCTFail("no float output", file: file, line: line)
                 return (0, 0, 0)
             }

@@ -93,17 +93,9 @@ final class ReverseComplementFlipTests: XCTestCase {
         try evaluator.setReference(reference)
         for (start, width) in [(0, 1), (5, 3), (length - 2, 2)] {
             let variants = 4
-            var patches: [Float] = [], fulls: [Float] = []
-            for v in 0..<variants {
-                var mutated = reference
-                for p in start..<(start + width) {
-                    for base in 0..<4 { mutated.scalars[base * length + p] = v == 3 ? 0 : ((p + v) % 4 == base ? 1 : 0) }
-                }
-                patches += mutated.slice(axis: 2, start, start + width).scalars
-                fulls += mutated.scalars
-            }
-            let incremental = try evaluator.evaluate(start: start, patch: Tensor(shape: [variants, 4, width], scalars: patches))
-            let naive = try run(Self.model(), Tensor(shape: [variants, 4, length], scalars: fulls))
+            let mutants = windowVariants(of: reference, start: start, width: width, variants: variants)
+            let incremental = try evaluator.evaluate(start: start, patch: mutants.patch)
+            let naive = try run(Self.model(), mutants.full)
             let comparison = compare(incremental.scalars, naive, absolute: 1e-5, relative: 1e-5)
             XCTAssertEqual(comparison.failures, 0, "window \(start)+\(width): \(comparison)")
         }
