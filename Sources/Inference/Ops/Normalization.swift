@@ -143,6 +143,7 @@ extension Normalization {
             case .perChannel: count = channels
             case .count(let groups): count = groups
             }
+            guard channels > 0 else { throw InferenceError("node '\(node.name)' (\(node.opType)): input \(shape) has no channels to normalise") }
             guard count > 0, channels % count == 0 else {
                 throw InferenceError("node '\(node.name)' (\(node.opType)): \(channels) channels do not split into \(count) groups")
             }
