@@ -59,6 +59,10 @@ public struct ExecutionPlan: Sendable {
                 throw InferenceError("no shape given for model input '\(input.name)' \(input.shapeDescription)")
             }
             try Self.check(shape, against: input)
+            // Kernels and shape inference multiply dimensions: an absurd input would overflow there.
+            guard Limits.elementCount(shape) != nil else {
+                throw InferenceError("model input '\(input.name)' would have an absurd shape \(shape)")
+            }
             inputSlots[input.name] = newSlot(input.name, AbstractValue(shape: shape, type: .float, constant: nil))
             resolvedInputShapes[input.name] = shape
         }
