@@ -117,6 +117,14 @@ public struct ModelBuilder {
         return attribute
     }
 
+    public static func stringsAttribute(_ name: String, _ values: [String]) -> Onnx_AttributeProto {
+        var attribute = Onnx_AttributeProto()
+        attribute.name = name
+        attribute.type = .strings
+        attribute.strings = values.map { Data($0.utf8) }
+        return attribute
+    }
+
     public static func stringAttribute(_ name: String, _ value: String) -> Onnx_AttributeProto {
         var attribute = Onnx_AttributeProto()
         attribute.name = name

@@ -16,38 +16,6 @@ extension GradientTests {
         var label: String { "\(cell) \(direction)\(batchFirst ? " layout 1" : "") \(attributes.map(\.name))" }
     }
 
-    private static func stringAttribute(_ name: String, _ value: String) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .string
-        attribute.s = Data(value.utf8)
-        return attribute
-    }
-
-    private static func floatsAttribute(_ name: String, _ values: [Float]) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .floats
-        attribute.floats = values
-        return attribute
-    }
-
-    private static func floatAttribute(_ name: String, _ value: Float) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .float
-        attribute.f = value
-        return attribute
-    }
-
-    private static func activations(_ names: [String]) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = "activations"
-        attribute.type = .strings
-        attribute.strings = names.map { Data($0.utf8) }
-        return attribute
-    }
-
     /// Sequence 5, batch 2 (the second sequence 3 long), input 3, hidden 4; every input a
     /// deterministic pseudo-random value of moderate size, so gates are neither saturated nor linear.
     private func recurrentGraph(_ c: RecurrentCase) throws -> (ExecutionPlan, [String: Tensor<Float>], outputs: [String]) {
@@ -79,7 +47,7 @@ extension GradientTests {
         builder.model.graph.input = feeds.keys.sorted().map { ModelBuilder.valueInfo($0, dims: feeds[$0]!.shape.map { Int64($0) }) }
         let yShape = c.batchFirst ? [batch, sequence, directions, hidden] : [sequence, directions, batch, hidden]
         builder.model.graph.output = outputs.map { ModelBuilder.valueInfo($0, dims: ($0 == "y" ? yShape : stateShape).map { Int64($0) }) }
-        var attributes = c.attributes + [ModelBuilder.intAttribute("hidden_size", Int64(hidden)), Self.stringAttribute("direction", c.direction)]
+        var attributes = c.attributes + [ModelBuilder.intAttribute("hidden_size", Int64(hidden)), ModelBuilder.stringAttribute("direction", c.direction)]
         if c.batchFirst { attributes.append(ModelBuilder.intAttribute("layout", 1)) }
         builder.model.graph.node = [ModelBuilder.node(c.cell, inputs: inputs, outputs: outputs, name: "rnn", attributes: attributes)]
         let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
@@ -107,11 +75,11 @@ extension GradientTests {
             RecurrentCase(cell: "LSTM", direction: "reverse", batchFirst: true),
             RecurrentCase(cell: "LSTM", direction: "bidirectional", batchFirst: false),
             RecurrentCase(cell: "LSTM", direction: "bidirectional", batchFirst: true,
-                          attributes: [ModelBuilder.intAttribute("input_forget", 1), Self.floatAttribute("clip", 0.9)]),
+                          attributes: [ModelBuilder.intAttribute("input_forget", 1), ModelBuilder.floatAttribute("clip", 0.9)]),
             // Keras 2's LSTM as tf2onnx writes it: hard sigmoid gates.
             RecurrentCase(cell: "LSTM", direction: "forward", batchFirst: false,
-                          attributes: [Self.activations(["HardSigmoid", "Tanh", "Softsign"]), Self.floatsAttribute("activation_alpha", [0.2]),
-                                       Self.floatsAttribute("activation_beta", [0.5])]),
+                          attributes: [ModelBuilder.stringsAttribute("activations", ["HardSigmoid", "Tanh", "Softsign"]), ModelBuilder.floatsAttribute("activation_alpha", [0.2]),
+                                       ModelBuilder.floatsAttribute("activation_beta", [0.5])]),
         ])
     }
 
@@ -121,9 +89,9 @@ extension GradientTests {
             RecurrentCase(cell: "GRU", direction: "forward", batchFirst: false),
             RecurrentCase(cell: "GRU", direction: "reverse", batchFirst: false, attributes: [beforeReset]),
             RecurrentCase(cell: "GRU", direction: "bidirectional", batchFirst: true),
-            RecurrentCase(cell: "GRU", direction: "bidirectional", batchFirst: false, attributes: [beforeReset, Self.floatAttribute("clip", 0.8)]),
+            RecurrentCase(cell: "GRU", direction: "bidirectional", batchFirst: false, attributes: [beforeReset, ModelBuilder.floatAttribute("clip", 0.8)]),
             RecurrentCase(cell: "GRU", direction: "forward", batchFirst: true,
-                          attributes: [beforeReset, Self.activations(["Sigmoid", "Relu"])]),
+                          attributes: [beforeReset, ModelBuilder.stringsAttribute("activations", ["Sigmoid", "Relu"])]),
         ])
     }
 }

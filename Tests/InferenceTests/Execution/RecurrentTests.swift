@@ -87,14 +87,6 @@ final class RecurrentTests: XCTestCase {
         return builder
     }
 
-    private static func stringsAttribute(_ name: String, _ values: [String]) -> Onnx_AttributeProto {
-        var attribute = Onnx_AttributeProto()
-        attribute.name = name
-        attribute.type = .strings
-        attribute.strings = values.map { Data($0.utf8) }
-        return attribute
-    }
-
     private func loadError(_ builder: ModelBuilder, inputShape: [Int] = [4, 2, 3]) throws -> String {
         let directory = try temporaryDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -118,12 +110,12 @@ final class RecurrentTests: XCTestCase {
     }
 
     func testUnsupportedActivationIsRefusedNamingOpNodeAndAttribute() throws {
-        let message = try loadError(Self.lstmModel(attributes: [Self.stringsAttribute("activations", ["Sigmoid", "Gelu", "Tanh"])]))
+        let message = try loadError(Self.lstmModel(attributes: [ModelBuilder.stringsAttribute("activations", ["Sigmoid", "Gelu", "Tanh"])]))
         XCTAssertEqual(message, "model.onnx: node 'rnn' (LSTM): activation 'Gelu' is not supported (Sigmoid, Tanh, Relu, HardSigmoid, LeakyRelu, ThresholdedRelu, Elu, Affine, ScaledTanh, Softsign and Softplus are)")
     }
 
     func testWrongActivationCountIsRefused() throws {
-        let message = try loadError(Self.lstmModel(attributes: [Self.stringsAttribute("activations", ["Sigmoid", "Tanh"])], opType: "LSTM"))
+        let message = try loadError(Self.lstmModel(attributes: [ModelBuilder.stringsAttribute("activations", ["Sigmoid", "Tanh"])], opType: "LSTM"))
         XCTAssertEqual(message, "model.onnx: node 'rnn' (LSTM): activations lists 2 functions (Sigmoid, Tanh); forward needs 3")
     }
 
