@@ -177,6 +177,21 @@ enum Recurrent {
         /// (GRU with linear_before_reset: Rb_h sits inside r ⊙ (R_h·h + Rb_h) instead).
         let stepBias: [Float]
 
+        /// The timestep step `s` of sequence `b` reads in `direction`, with the output's gradient
+        /// there added to `dh`; nil past the sequence's length, where the gates get no gradient.
+        func backwardStep(_ s: Int, direction: Int, batch b: Int, dY: [Float]?, dh: inout [Float], dGates: inout [Float]) -> Int? {
+            let n = d.hidden, width = d.gateWidth
+            guard let t = timestep(s, direction, b) else {
+                for k in 0..<width { dGates[b * width + k] = 0 }
+                return nil
+            }
+            if let dY {
+                let yRow = yOffset(t, direction, b)
+                for k in 0..<n { dh[b * n + k] += dY[yRow + k] }
+            }
+            return t
+        }
+
         /// An activation of a pre-activation clipped to ±`clip` (ONNX clips before activating).
         func clippedValue(_ fn: RecurrentActivation, _ z: Float) -> Float {
             fn.value(attributes.clip.map { Swift.min(Swift.max(z, -$0), $0) } ?? z)
@@ -453,14 +468,7 @@ enum Recurrent {
         for s in stride(from: d.sequence - 1, through: 0, by: -1) {
             for b in 0..<d.batch {
                 let da = b * width
-                guard let t = p.timestep(s, direction, b) else {
-                    for k in 0..<width { dGates[da + k] = 0 }
-                    continue
-                }
-                if let dY {
-                    let yRow = p.yOffset(t, direction, b)
-                    for k in 0..<n { dh[b * n + k] += dY[yRow + k] }
-                }
+                guard let t = p.backwardStep(s, direction: direction, batch: b, dY: dY, dh: &dh, dGates: &dGates) else { continue }
                 let pre = (s * d.batch + b) * width
                 let cPrev = s * batchState + b * n, cNow = (s + 1) * batchState + b * n
                 let xRow = p.row(t, b) * projectionWidth + direction * width
@@ -604,14 +612,7 @@ enum Recurrent {
             // Candidate gradient first: without linear_before_reset, r's gradient needs R_h's product.
             for b in 0..<d.batch {
                 let da = b * width
-                guard let t = p.timestep(s, direction, b) else {
-                    for k in 0..<width { dGates[da + k] = 0 }
-                    continue
-                }
-                if let dY {
-                    let yRow = p.yOffset(t, direction, b)
-                    for k in 0..<n { dh[b * n + k] += dY[yRow + k] }
-                }
+                guard p.backwardStep(s, direction: direction, batch: b, dY: dY, dh: &dh, dGates: &dGates) != nil else { continue }
                 let pre = (s * d.batch + b) * width
                 let hPrev = s * batchState + b * n
                 for k in 0..<n {
