@@ -140,9 +140,8 @@ public final class IncrementalEvaluator {
             if slot == inputSlot { full.write(patch, axis: inputAxis, at: start) }
             inputs[name] = full
         }
-        let outputName = planned.plan.outputSlots.first { $0.slot == outputSlot }?.name
-            ?? planned.plan.slotOf.first { $0.value == outputSlot }!.key
-        let slots = try planned.plan.forwardKeepingValues(inputs, threads: threads, stopAt: planned.plan.slotOf[outputName]).slots
+        // Both plans number the same values alike, so the output's slot is the same.
+        let slots = try planned.plan.forwardKeepingValues(inputs, threads: threads, stopAt: outputSlot).slots
         guard case .float(let output)? = slots[outputSlot] else { throw InferenceError("the output is not a float value") }
         return output
     }

@@ -74,6 +74,48 @@ final class BatchDependentBranchTests: XCTestCase {
         }
     }
 
+    /// x (N, 4, 10) → Conv (N, 3, 10) and a control track (N, 2, 10), each transposed to put
+    /// the batch second and reshaped to (k·N, 10), concatenated, and turned back into (N, 50).
+    /// The unchanged control track's (2, 10) meets the mutants with its batch merged into an
+    /// axis of size 2: the evaluator runs a plain pass, which must equal the naive one.
+    func testAReferenceValueItCannotCarryRunsAPlainPassEqualToTheNaiveOne() throws {
+        typealias B = ModelBuilder
+        var builder = ModelBuilder()
+        builder.model.graph.input = [B.valueInfo("x", dims: [nil, 4, 10]), B.valueInfo("ctrl", dims: [nil, 2, 10])]
+        builder.model.graph.output = [B.valueInfo("y", dims: [nil, 50])]
+        builder.model.graph.initializer = [
+            B.floatTensor("w", dims: [3, 4, 3], values: (0..<36).map { Float($0 % 5) / 5 - 0.3 }),
+            B.int64Tensor("rows", dims: [2], values: [-1, 10]),
+            B.int64Tensor("unmerged", dims: [3], values: [5, -1, 10]),
+        ]
+        let batchSecond = B.intsAttribute("perm", [1, 0, 2])
+        builder.model.graph.node = [
+            B.node("Conv", inputs: ["x", "w"], outputs: ["c"], name: "conv", attributes: [B.intsAttribute("pads", [1, 1])]),
+            B.node("Transpose", inputs: ["c"], outputs: ["ct"], name: "c_batch_second", attributes: [batchSecond]),
+            B.node("Reshape", inputs: ["ct", "rows"], outputs: ["cr"], name: "c_rows"),
+            B.node("Transpose", inputs: ["ctrl"], outputs: ["kt"], name: "ctrl_batch_second", attributes: [batchSecond]),
+            B.node("Reshape", inputs: ["kt", "rows"], outputs: ["kr"], name: "ctrl_rows"),
+            B.node("Concat", inputs: ["cr", "kr"], outputs: ["joined"], name: "join", attributes: [B.intAttribute("axis", 0)]),
+            B.node("Reshape", inputs: ["joined", "unmerged"], outputs: ["u"], name: "unmerge"),
+            B.node("Transpose", inputs: ["u"], outputs: ["ut"], name: "batch_first", attributes: [batchSecond]),
+            B.node("Flatten", inputs: ["ut"], outputs: ["y"], name: "flatten"),
+        ]
+        let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+        let reference = Tensor<Float>(shape: [1, 4, 10], scalars: (0..<40).map { Float(($0 * 7) % 4 == 0 ? 1 : 0) })
+        let control = Tensor<Float>(shape: [1, 2, 10], scalars: (0..<20).map { Float($0) / 10 })
+        let evaluator = try IncrementalEvaluator(plan: ExecutionPlan(graph: graph, inputShapes: ["x": [1, 4, 10], "ctrl": [1, 2, 10]]), input: "x", output: "y", positionalAxis: 2)
+        try evaluator.setReference(reference, others: ["ctrl": control])
+        let mutants = windowVariants(of: reference, start: 3, width: 2, variants: 3)
+        let incremental = try evaluator.evaluate(start: 3, patch: mutants.patch)
+        XCTAssertTrue(evaluator.lastRanPlainPass)
+        let naivePlan = try ExecutionPlan(graph: graph, inputShapes: ["x": [3, 4, 10], "ctrl": [3, 2, 10]])
+        let controls = Tensor<Float>(shape: [3, 2, 10], scalars: Array([control.scalars, control.scalars, control.scalars].joined()))
+        guard case .float(let naive)? = try naivePlan.run(["x": mutants.full, "ctrl": controls])["y"] else { return XCTFail("no output") }
+        XCTAssertEqual(incremental.shape, [3, 50])
+        let comparison = compare(incremental.scalars, naive.scalars, absolute: 1e-6, relative: 1e-6)
+        XCTAssertEqual(comparison.failures, 0, "\(comparison)")
+    }
+
     /// A reference value whose batch is merged into another axis (here (1·3, 10) from a
     /// transpose to (3, N, 10) and a reshape) may interleave with it: the evaluator runs a plain
     /// pass over the variants rather than guess the layout.
