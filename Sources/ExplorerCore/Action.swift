@@ -75,6 +75,8 @@ public enum Action: Sendable, Equatable {
     /// (the visible window comes first).
     case mutagenized(version: Int, map: MutagenesisMap, milliseconds: Double)
     case motifsFound(version: Int, hits: [MotifHit], milliseconds: Double)
+    case toggleSeqlets
+    case seqletsFound(version: Int, spans: [SeqletSpan], milliseconds: Double)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick
@@ -89,6 +91,8 @@ public enum Effect: Sendable, Equatable {
     /// Every substitution's effect; `first` (the positions on screen) is computed and reported first.
     case mutagenize(version: Int, sequence: [UInt8], first: Range<Int>)
     case scanMotifs(version: Int, sequence: [UInt8])
+    /// Seqlets of an attribution map (`values`, (A, L) letter-major) of `sequence`.
+    case findSeqlets(version: Int, sequence: [UInt8], values: [Float])
     /// From now on compute everything from the logits (true) or the model's output (false).
     case useLogits(Bool)
     case save(SessionSnapshot)

@@ -193,6 +193,9 @@ public struct ExplorerState: Sendable {
     /// Motif hits on the current sequence, drawn with the annotations: an edit that breaks a
     /// site removes its hit.
     public internal(set) var motifHits: Computed<[MotifHit]>?
+    /// Seqlets of the attribution map, drawn with the annotations while `showsSeqlets` (see Seqlets.swift).
+    public internal(set) var seqlets: Computed<[SeqletSpan]>?
+    public internal(set) var showsSeqlets = false
     public internal(set) var lastEdit: EditEffect?
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.

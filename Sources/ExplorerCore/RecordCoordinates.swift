@@ -99,6 +99,7 @@ extension ExplorerState {
         attribution = nil
         mutagenesis = nil
         motifHits = nil
+        seqlets = nil
         recordVersion = version + 1
     }
 

@@ -111,6 +111,7 @@ extension ExplorerState {
             guard version >= max(recordVersion, attribution?.version ?? -1) else { break }
             attribution = Computed(version: version, value: map, milliseconds: milliseconds)
             if method == map.method { placeOnLargestAttribution(map.values) }
+            return seqletRequest()
         case .mutagenized(let version, let map, let milliseconds):
             guard version >= max(recordVersion, mutagenesis?.version ?? -1) else { break }
             let whole = 0 ..< window.inputLength
@@ -133,6 +134,8 @@ extension ExplorerState {
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
             motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
+        case .toggleSeqlets: return toggleSeqlets()
+        case .seqletsFound(let version, let spans, let milliseconds): receiveSeqlets(version: version, spans: spans, milliseconds: milliseconds)
         case .failed(let text):
             message = text
             if mode == .confirmQuit { mode = .normal }
@@ -163,7 +166,7 @@ extension ExplorerState {
         let given = (annotations[record.id] ?? []).map {
             Annotation(positions: $0.positions.lowerBound + offset ..< $0.positions.upperBound + offset, label: $0.label, color: $0.color)
         }
-        return given + (motifHits?.value ?? []).map(\.annotation)
+        return given + (motifHits?.value ?? []).map(\.annotation) + (seqlets?.value ?? []).map(\.annotation)
     }
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).
@@ -427,7 +430,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

@@ -26,6 +26,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     private var logitsModels: (fast: LiveModel, slow: LiveModel)?
     private let inbox = Inbox()
     private let scanner: MotifScanner?
+    private let seqletFinder: SeqletFinder
     /// Each record's text in the input FASTA (nil where the record was changed on loading), so
     /// saving copies it exactly.
     private let texts: [FASTARecordText?]
@@ -76,6 +77,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         self.model = model
         self.files = files
         self.scanner = scanner
+        seqletFinder = SeqletFinder(motifs: scanner?.motifs ?? [])
         fast = BackgroundLane(name: "seqlens.fast")
         slow = BackgroundLane(name: "seqlens.slow")
         outputModels = (LiveModel(model: model, threads: threads), LiveModel(model: model, threads: ThreadBudget.threads(requested: nil, cores: ProcessInfo.processInfo.activeProcessorCount)))
@@ -202,6 +204,14 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             fast.submit(.motifs) { isCancelled in
                 guard !isCancelled() else { return }
                 inbox.post(.motifsFound(version: version, hits: scanner.scan(sequence), milliseconds: elapsed()))
+            }
+        case .findSeqlets(let version, let sequence, let values):
+            let finder = seqletFinder, alphabet = state.alphabet
+            fast.submit(.seqlets) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("finding seqlets") {
+                    .seqletsFound(version: version, spans: try finder.spans(sequence: sequence, values: values, alphabet: alphabet), milliseconds: elapsed())
+                })
             }
         case .mutagenize(let version, let sequence, let first):
             let live = slowModel, fast = self.fast, alphabet = state.alphabet
