@@ -51,6 +51,7 @@ public enum Action: Sendable, Equatable {
     case nextHit, previousHit
     /// The `g` record picker: open, filter, select, open the selected record.
     case recordPicker(RecordPickerAction)
+    case filterBrowser(FilterBrowserAction)
 
     // Saving and quitting.
     case save
@@ -93,6 +94,8 @@ public enum Effect: Sendable, Equatable {
     case scanMotifs(version: Int, sequence: [UInt8])
     /// Seqlets of an attribution map (`values`, (A, L) letter-major) of `sequence`.
     case findSeqlets(version: Int, sequence: [UInt8], values: [Float])
+    /// The first-layer filters on the loaded records, for the filter browser.
+    case findFilters
     /// From now on compute everything from the logits (true) or the model's output (false).
     case useLogits(Bool)
     case save(SessionSnapshot)

@@ -102,6 +102,8 @@ public enum Mode: Sendable, Equatable {
     case confirmQuit
     /// `g`: a filtered list of the records to open one.
     case pickRecord(RecordPicker)
+    /// `F`: the first-layer filters, listed from filter `first`.
+    case browseFilters(first: Int)
 }
 
 public enum PromptKind: String, Sendable, Equatable {
@@ -196,6 +198,9 @@ public struct ExplorerState: Sendable {
     /// Seqlets of the attribution map, drawn with the annotations while `showsSeqlets` (see Seqlets.swift).
     public internal(set) var seqlets: Computed<[SeqletSpan]>?
     public internal(set) var showsSeqlets = false
+    /// First-layer filters of the model on the loaded records (see FilterBrowser.swift); nil until computed.
+    public internal(set) var filters: [FilterSummary]?
+    var filtersRequested = false
     public internal(set) var lastEdit: EditEffect?
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.

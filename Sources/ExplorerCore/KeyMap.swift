@@ -41,6 +41,7 @@ public enum KeyMap {
         KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
         KeyBinding("S", "seqlets of the map: show / hide (labelled by their best motif)", [(.character("S"), .toggleSeqlets)]),
+        KeyBinding("F", "first-layer filters: logos and best motif matches", [(.character("F"), .filterBrowser(.open))]),
         KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
                    [(.character("/"), .openPrompt(.search)), (.character("*"), .nextHit), (.character("#"), .previousHit)]),
@@ -78,6 +79,7 @@ public enum KeyMap {
             switch state.mode {
             case .help: return .scrollHelp(by: 3 * notches)
             case .pickRecord: return .recordPicker(.select(by: notches))
+            case .browseFilters: return .filterBrowser(.scroll(by: notches))
             case .normal, .replace: return .scroll(by: notches)
             case .prompt, .confirmQuit: return nil
             }
@@ -85,7 +87,7 @@ public enum KeyMap {
         case .paste(let text):
             switch state.mode {
             case .normal, .replace, .prompt, .pickRecord: return .paste(text)
-            case .help, .confirmQuit: return nil
+            case .help, .confirmQuit, .browseFilters: return nil
             }
         }
     }
@@ -107,6 +109,7 @@ public enum KeyMap {
             default: return .cancel
             }
         case .pickRecord: return RecordPickerAction.action(for: key)
+        case .browseFilters: return FilterBrowserAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

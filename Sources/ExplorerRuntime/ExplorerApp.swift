@@ -213,6 +213,17 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     .seqletsFound(version: version, spans: try finder.spans(sequence: sequence, values: values, alphabet: alphabet), milliseconds: elapsed())
                 })
             }
+        case .findFilters:
+            let model = self.model, finder = seqletFinder, length = state.sequence.count
+            let sequences = state.records.map(\.sequence).filter { $0.count == length }
+            slow.submit(.filters) { _ in
+                do {
+                    guard !sequences.isEmpty else { throw ExplorerError("the records differ in length from the model's input") }
+                    inbox.post(.filterBrowser(.found(try FilterSummaries.compute(model: model, sequences: sequences, finder: finder))))
+                } catch {
+                    inbox.post(.filterBrowser(.unavailable("\(error)")))
+                }
+            }
         case .mutagenize(let version, let sequence, let first):
             let live = slowModel, fast = self.fast, alphabet = state.alphabet
             slow.submit(.mutagenesis) { isCancelled in
