@@ -40,7 +40,7 @@ public enum KeyMap {
         KeyBinding("m", "cycle the attribution method", [(.character("m"), .cycleMethod)]),
         KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
-        KeyBinding("S", "seqlets of the map: show / hide (labelled by their best motif)", [(.character("S"), .toggleSeqlets)]),
+        KeyBinding("S", "show / hide the map's seqlets, named by motif", [(.character("S"), .toggleSeqlets)]),
         KeyBinding("F", "first-layer filters: logos and best motif matches", [(.character("F"), .filterBrowser(.open))]),
         KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",

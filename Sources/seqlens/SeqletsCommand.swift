@@ -27,8 +27,9 @@ struct SeqletsCommand: ParsableCommand {
         --output (or stdout); a summary goes to stdout (stderr without --output).
 
         Examples:
-          seqlens seqlets MODEL.onnx seqs.fa --motifs JASPAR.meme --method grad-input -o seqlets.tsv
-          seqlens seqlets MODEL.onnx seqs.fa --motifs JASPAR.meme --attributions shap.npz
+          seqlens seqlets MODEL.onnx seqs.fa --motifs JASPAR.meme -o seqlets.tsv
+          seqlens seqlets MODEL.onnx seqs.fa --motifs JASPAR.meme --method grad-input
+          seqlens seqlets MODEL.onnx seqs.fa --motifs JASPAR.meme --attributions a.npz
         """
     )
 
