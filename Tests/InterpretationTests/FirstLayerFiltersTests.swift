@@ -48,4 +48,14 @@ final class FirstLayerFiltersTests: XCTestCase {
         XCTAssertEqual(exp.activation, "/features/features.1/Exp_output_0")
         XCTAssertEqual(exp.activationOp, "Exp")
     }
+
+    func testAChannelsLastInputIsFollowedThroughItsTransposeAndAReshapeIsRefused() throws {
+        let channelsLast = try SequenceModel(contentsOf: Fixtures.url("attribution/channels_last/model.onnx"))
+        guard case .success(let layer) = FirstConvolution.find(in: channelsLast.graph) else { return XCTFail("no first layer found") }
+        XCTAssertEqual(layer.activation, "/body/Relu_output_0")
+        let conv2d = try SequenceModel(contentsOf: Fixtures.url("attribution/keras_conv2d/model.onnx"))
+        XCTAssertThrowsError(try FirstLayerFilters(model: conv2d)) { error in
+            XCTAssertEqual("\(error)", "model.onnx: the input reaches a Reshape node ('/body/Reshape') before any convolution; filters are read from a Conv applied to the one-hot input")
+        }
+    }
 }
