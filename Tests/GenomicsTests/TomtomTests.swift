@@ -63,7 +63,7 @@ final class TomtomTests: XCTestCase {
         XCTAssertEqual(q[3], 0.2, accuracy: 1e-15)
     }
 
-    func testRefusesAMixedOrEmptyDatabase() {
+    func testRefusesAnEmptyDatabase() {
         XCTAssertThrowsError(try Tomtom(targets: [])) { error in
             XCTAssertEqual("\(error)", "tomtom: the motif database is empty; give a file with motifs")
         }
