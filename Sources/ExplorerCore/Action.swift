@@ -51,6 +51,8 @@ public enum Action: Sendable, Equatable {
     case nextHit, previousHit
     /// The `g` record picker: open, filter, select, open the selected record.
     case recordPicker(RecordPickerAction)
+    /// The `b` pane of the best next edits: open, select, apply (see EditSuggestions.swift).
+    case editSuggestions(EditSuggestionsAction)
 
     // Saving and quitting.
     case save

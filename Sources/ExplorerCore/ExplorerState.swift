@@ -102,6 +102,8 @@ public enum Mode: Sendable, Equatable {
     case confirmQuit
     /// `g`: a filtered list of the records to open one.
     case pickRecord(RecordPicker)
+    /// `b`: the best next edits by their ISM effect, one of them selected.
+    case suggestEdits(EditSuggestions)
 }
 
 public enum PromptKind: String, Sendable, Equatable {

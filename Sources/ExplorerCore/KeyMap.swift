@@ -30,6 +30,7 @@ public enum KeyMap {
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
         KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
+        KeyBinding("b", "best next edits by ISM effect on the task; Enter applies one", [(.character("b"), .editSuggestions(.open))]),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
         KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),
         KeyBinding("r", "reset the record to its reference", [(.character("r"), .resetRecord)]),
@@ -77,6 +78,7 @@ public enum KeyMap {
             switch state.mode {
             case .help: return .scrollHelp(by: 3 * notches)
             case .pickRecord: return .recordPicker(.select(by: notches))
+            case .suggestEdits: return .editSuggestions(.select(by: notches))
             case .normal, .replace: return .scroll(by: notches)
             case .prompt, .confirmQuit: return nil
             }
@@ -84,7 +86,7 @@ public enum KeyMap {
         case .paste(let text):
             switch state.mode {
             case .normal, .replace, .prompt, .pickRecord: return .paste(text)
-            case .help, .confirmQuit: return nil
+            case .help, .confirmQuit, .suggestEdits: return nil
             }
         }
     }
@@ -106,6 +108,7 @@ public enum KeyMap {
             default: return .cancel
             }
         case .pickRecord: return RecordPickerAction.action(for: key)
+        case .suggestEdits: return EditSuggestionsAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

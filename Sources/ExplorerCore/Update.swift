@@ -78,6 +78,7 @@ extension ExplorerState {
         case .nextHit: jumpToHit(forward: true)
         case .previousHit: jumpToHit(forward: false)
         case .recordPicker(let action): return updateRecordPicker(action)
+        case .editSuggestions(let action): return updateEditSuggestions(action)
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()
@@ -417,7 +418,7 @@ extension ExplorerState {
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal
-        case .prompt, .help, .confirmQuit, .pickRecord: mode = .normal
+        case .prompt, .help, .confirmQuit, .pickRecord, .suggestEdits: mode = .normal
         case .normal: searchPattern = nil; searchHits = []
         }
     }

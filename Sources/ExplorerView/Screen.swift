@@ -37,6 +37,7 @@ public enum Screen {
         drawBottom(state, in: layout.bottom, on: &canvas)
         if state.mode == .help { drawHelp(state, on: &canvas) }
         if case .pickRecord(let picker) = state.mode { drawRecordPicker(picker, state, on: &canvas) }
+        if case .suggestEdits(let pane) = state.mode { drawEditSuggestions(pane, state, on: &canvas) }
         return canvas
     }
 
@@ -337,6 +338,9 @@ public enum Screen {
             style = Style(attributes: .bold)
         case .pickRecord:
             text = "filter by id, description or number · ↑↓ select · Enter opens · Esc cancels"
+            style = .plain
+        case .suggestEdits:
+            text = "best next edits by ISM effect · ↑↓ select · Enter applies (u undoes) · Esc"
             style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords
