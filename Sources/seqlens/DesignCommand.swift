@@ -30,10 +30,11 @@ struct DesignCommand: ParsableCommand {
         record with its edits, listed in the header as seqlens_edits=…. A summary goes to stdout.
 
         Examples:
-          seqlens design MODEL.onnx seqs.fa --target GATA --maximize --max-edits 5 -o edits.tsv
+          seqlens design MODEL.onnx seqs.fa --target GATA --maximize -o edits.tsv
           seqlens design MODEL.onnx seqs.fa --target GATA --minimize --beam 4 \\
               --freeze 40:60 --fasta-out designed.fa -o edits.tsv
-          seqlens design MODEL.onnx seqs.fa --target GATA --flip --threshold 0.5 -o flip.tsv
+          seqlens design MODEL.onnx seqs.fa --target GATA --flip --threshold 0.5 \\
+              --max-edits 5 -o flip.tsv
         """
     )
 
@@ -122,6 +123,9 @@ struct DesignCommand: ParsableCommand {
         }
         if let freeze {
             for columns in try ranges(freeze, option: "--freeze", of: input) { for column in columns { editable[column] = false } }
+        }
+        guard editable.contains(true) else {
+            throw InterpretationError("--freeze/--allow leave no position of '\(input.record.id)' to edit; free some positions, or pick records with --record")
         }
         return editable
     }

@@ -119,6 +119,8 @@ final class DesignCommandTests: XCTestCase {
         assertRefusal(try runSeqlens(base + ["--maximize", "--freeze", "30:50"]), "--freeze 30:50 is outside positions 0 to 40 (0-based, end excluded)")
         assertRefusal(try runSeqlens(base + ["--maximize", "--allow", "5-9"]),
                       "--allow '5-9' is not START:END with whole numbers (0-based, end excluded: 40:50 is ten bases; :50 and 40: leave an end open)")
+        assertRefusal(try runSeqlens(base + ["--maximize", "--record", "seq1", "--freeze", "0:20,20:40"]),
+                      "--freeze/--allow leave no position of 'seq1' to edit; free some positions, or pick records with --record")
         XCTAssertFalse(FileManager.default.fileExists(atPath: output), "nothing written")
     }
 }
