@@ -30,7 +30,7 @@ public enum KeyMap {
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
         KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
-        KeyBinding("b", "best next edits by ISM effect on the task; Enter applies one", [(.character("b"), .editSuggestions(.open))]),
+        KeyBinding("b", "best next edits by ISM effect; Enter applies one", [(.character("b"), .editSuggestions(.open))]),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
         KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),
         KeyBinding("r", "reset the record to its reference", [(.character("r"), .resetRecord)]),
