@@ -70,7 +70,8 @@ struct DesignCommand: ParsableCommand {
         if maximize && minimize { throw ValidationError("--maximize and --minimize exclude each other: give one") }
         if flip {
             if maximize || minimize { throw ValidationError("--flip takes its direction from each record's prediction (toward the other side of --threshold): drop --maximize/--minimize") }
-            guard let threshold, threshold.isFinite else { throw ValidationError("--flip needs --threshold VALUE, the value to carry each prediction across") }
+            guard let threshold else { throw ValidationError("--flip needs --threshold VALUE, the value to carry each prediction across") }
+            guard threshold.isFinite else { throw ValidationError("--threshold must be a finite number (got \(threshold))") }
         } else {
             if threshold != nil { throw ValidationError("--threshold is for --flip: add --flip, or drop --threshold") }
             if !maximize && !minimize { throw ValidationError("say which way to move the target: --maximize, --minimize, or --flip --threshold VALUE") }

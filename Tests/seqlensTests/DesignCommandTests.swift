@@ -115,6 +115,7 @@ final class DesignCommandTests: XCTestCase {
                       "say which way to move the target: --maximize, --minimize, or --flip --threshold VALUE; see `seqlens design --help`")
         assertRefusal(try runSeqlens(base + ["--flip"]),
                       "--flip needs --threshold VALUE, the value to carry each prediction across; see `seqlens design --help`")
+        assertRefusal(try runSeqlens(base + ["--flip", "--threshold", "nan"]), "--threshold must be a finite number (got nan); see `seqlens design --help`")
         assertRefusal(try runSeqlens(base + ["--maximize", "--beam", "0"]), "--beam must be at least 1; see `seqlens design --help`")
         assertRefusal(try runSeqlens(base + ["--maximize", "--freeze", "30:50"]), "--freeze 30:50 is outside positions 0 to 40 (0-based, end excluded)")
         assertRefusal(try runSeqlens(base + ["--maximize", "--allow", "5-9"]),
