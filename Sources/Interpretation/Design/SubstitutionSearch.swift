@@ -154,6 +154,7 @@ public struct SubstitutionSearch: Sendable {
                 if seen.insert(member.sequence).inserted { next.append(member) }
             }
             beam = next
+            scored = scored.filter { seen.contains($0.key) }   // only a kept member is expanded again
             rounds += 1
             progress?(rounds)
             if sign * beam[0].value - best <= tolerance { break }
