@@ -52,6 +52,8 @@ public enum Action: Sendable, Equatable {
     /// The `g` record picker: open, filter, select, open the selected record.
     case recordPicker(RecordPickerAction)
     case filterBrowser(FilterBrowserAction)
+    /// The `b` pane of the best next edits: open, select, apply (see EditSuggestions.swift).
+    case editSuggestions(EditSuggestionsAction)
 
     // Saving and quitting.
     case save

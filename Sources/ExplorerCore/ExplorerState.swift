@@ -104,6 +104,8 @@ public enum Mode: Sendable, Equatable {
     case pickRecord(RecordPicker)
     /// `F`: the first-layer filters, listed from filter `first`.
     case browseFilters(first: Int)
+    /// `b`: the best next edits by their ISM effect, one of them selected.
+    case suggestEdits(EditSuggestions)
 }
 
 public enum PromptKind: String, Sendable, Equatable {

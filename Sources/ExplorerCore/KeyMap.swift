@@ -30,6 +30,7 @@ public enum KeyMap {
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
         KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
+        KeyBinding("b", "best next edits by ISM effect; Enter applies one", [(.character("b"), .editSuggestions(.open))]),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
         KeyBinding("u  Ctrl-R", "undo / redo", [(.character("u"), .undo), (.control("r"), .redo)]),
         KeyBinding("r", "reset the record to its reference", [(.character("r"), .resetRecord)]),
@@ -80,6 +81,7 @@ public enum KeyMap {
             case .help: return .scrollHelp(by: 3 * notches)
             case .pickRecord: return .recordPicker(.select(by: notches))
             case .browseFilters: return .filterBrowser(.scroll(by: notches))
+            case .suggestEdits: return .editSuggestions(.select(by: notches))
             case .normal, .replace: return .scroll(by: notches)
             case .prompt, .confirmQuit: return nil
             }
@@ -87,7 +89,7 @@ public enum KeyMap {
         case .paste(let text):
             switch state.mode {
             case .normal, .replace, .prompt, .pickRecord: return .paste(text)
-            case .help, .confirmQuit, .browseFilters: return nil
+            case .help, .confirmQuit, .browseFilters, .suggestEdits: return nil
             }
         }
     }
@@ -110,6 +112,7 @@ public enum KeyMap {
             }
         case .pickRecord: return RecordPickerAction.action(for: key)
         case .browseFilters: return FilterBrowserAction.action(for: key)
+        case .suggestEdits: return EditSuggestionsAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

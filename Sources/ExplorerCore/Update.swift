@@ -79,6 +79,7 @@ extension ExplorerState {
         case .previousHit: jumpToHit(forward: false)
         case .recordPicker(let action): return updateRecordPicker(action)
         case .filterBrowser(let action): return updateFilterBrowser(action)
+        case .editSuggestions(let action): return updateEditSuggestions(action)
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()
@@ -421,7 +422,7 @@ extension ExplorerState {
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal
-        case .prompt, .help, .confirmQuit, .pickRecord, .browseFilters: mode = .normal
+        case .prompt, .help, .confirmQuit, .pickRecord, .browseFilters, .suggestEdits: mode = .normal
         case .normal: searchPattern = nil; searchHits = []
         }
     }

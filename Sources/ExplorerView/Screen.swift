@@ -38,6 +38,7 @@ public enum Screen {
         if state.mode == .help { drawHelp(state, on: &canvas) }
         if case .pickRecord(let picker) = state.mode { drawRecordPicker(picker, state, on: &canvas) }
         if case .browseFilters(let first) = state.mode { drawFilterBrowser(first: first, state, depth: depth, on: &canvas) }
+        if case .suggestEdits(let pane) = state.mode { drawEditSuggestions(pane, state, on: &canvas) }
         return canvas
     }
 
@@ -341,6 +342,9 @@ public enum Screen {
             style = .plain
         case .browseFilters:
             text = "↑↓ PgUp PgDn scroll · any other key closes"
+            style = .plain
+        case .suggestEdits:
+            text = "best next edits by ISM effect · ↑↓ select · Enter applies (u undoes) · Esc"
             style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords

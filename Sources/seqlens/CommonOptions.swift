@@ -104,6 +104,8 @@ func fitToModel(_ records: [SequenceRecord], model: SequenceModel, fit: FitOptio
 /// malformed range gets seqlens's one-line error, not the argument parser's usage text.
 struct PositionRange: ExpressibleByArgument {
     var text: String
+    /// The option the range came from, for messages (`design --freeze` reads ranges too).
+    var option = "--range"
 
     init(argument: String) { text = argument }
 
@@ -117,7 +119,7 @@ struct PositionRange: ExpressibleByArgument {
     static func columns(_ range: PositionRange?, of inputs: [ModelInput]) throws -> [Range<Int>] {
         let windows = try inputs.map { try range?.columns(of: $0) ?? 0 ..< $0.record.length }
         if let range, let first = windows.first, let other = zip(inputs, windows).first(where: { $1.count != first.count }) {
-            throw InterpretationError("--range \(range.text) covers \(first.count) positions of '\(inputs[0].record.id)' but \(other.1.count) of '\(other.0.record.id)' (fitted differently); give both ends")
+            throw InterpretationError("\(range.option) \(range.text) covers \(first.count) positions of '\(inputs[0].record.id)' but \(other.1.count) of '\(other.0.record.id)' (fitted differently); give both ends")
         }
         return windows
     }
@@ -128,14 +130,14 @@ struct PositionRange: ExpressibleByArgument {
         let parts = text.split(separator: ":", omittingEmptySubsequences: false)
         let bounds = parts.map { $0.isEmpty ? Optional<Int>.none : Int($0) }
         guard parts.count == 2, zip(parts, bounds).allSatisfy({ $0.isEmpty || $1 != nil }) else {
-            throw InterpretationError("--range '\(text)' is not START:END with whole numbers (0-based, end excluded: 40:50 is ten bases; :50 and 40: leave an end open)")
+            throw InterpretationError("\(option) '\(text)' is not START:END with whole numbers (0-based, end excluded: 40:50 is ten bases; :50 and 40: leave an end open)")
         }
         let first = bounds[0] ?? origin, last = bounds[1] ?? origin + length
         guard first < last else {
-            throw InterpretationError("--range \(text) is empty: START must be less than END (0-based, end excluded: 40:50 is ten bases)")
+            throw InterpretationError("\(option) \(text) is empty: START must be less than END (0-based, end excluded: 40:50 is ten bases)")
         }
         guard first >= origin, last <= origin + length else {
-            throw InterpretationError("--range \(text) is outside positions \(origin) to \(origin + length)\(context) (0-based, end excluded)")
+            throw InterpretationError("\(option) \(text) is outside positions \(origin) to \(origin + length)\(context) (0-based, end excluded)")
         }
         return first - origin ..< last - origin
     }

@@ -453,6 +453,32 @@ final class ExploreEndToEndTests: XCTestCase {
         XCTAssertEqual(saved, expected)
     }
 
+    /// `b` lists the best next edits once the ISM is in; Enter applies the top one, whose
+    /// measured effect is the listed one, and `u` takes it back.
+    func testBestNextEditsApplyTheTopEditWithItsListedEffect() throws {
+        let tmux = try startExplorer()
+        // The record's CEBPB probability is saturated: its logit moves.
+        try tmux.type("x")
+        try tmux.waitFor("logits: the pre-activation output")
+        try tmux.type("b")
+        let screen = try tmux.waitFor("the best next edits") { screen in
+            screen.contains { $0.contains("best next edits: CEBPB") } && !screen.contains { $0.contains("computing ISM") }
+        }
+        let header = try XCTUnwrap(screen.firstIndex { $0.contains("edit        effect     prediction") }, screen.joined(separator: "\n"))
+        // The first row, from the column the header's "edit" starts at: [edit, effect, →, prediction, …].
+        let column = screen[header].distance(from: screen[header].startIndex, to: screen[header].range(of: "edit        effect")!.lowerBound)
+        let top = screen[header + 1].dropFirst(column).split(separator: " ").map(String.init)
+        XCTAssertGreaterThanOrEqual(top.count, 4, screen.joined(separator: "\n"))
+        let listed = try XCTUnwrap(Double(top.dropFirst().first?.replacingOccurrences(of: "+", with: "") ?? ""), top.joined(separator: " "))
+        XCTAssertGreaterThan(listed, 0, "the first edit raises the task")
+        try tmux.send("Enter")
+        let applied = try tmux.waitFor("the effect of \(top[0])") { Self.status($0).flatMap { Self.editEffect($0, substitution: top[0]) } != nil }
+        let effect = try XCTUnwrap(Self.editEffect(try XCTUnwrap(Self.status(applied)), substitution: top[0]))
+        XCTAssertEqual(effect.delta, listed, accuracy: 0.002)
+        try tmux.type("u")
+        try tmux.waitFor("undid \(top[0])")
+    }
+
     // MARK: - Parsing helpers
 
     static func sequence(of id: String, inFASTA text: String) -> String? {
