@@ -1,0 +1,118 @@
+import Foundation
+import Genomics
+import Inference
+
+/// One pattern of an arrangement, written from `start` (0-based).
+public struct Placement: Sendable, Equatable {
+    /// Index into the patterns the analysis was given.
+    public var pattern: Int
+    public var start: Int
+
+    public init(pattern: Int, start: Int) {
+        self.pattern = pattern
+        self.start = start
+    }
+}
+
+/// The mean over sequences of f(changed) − f(original), per task, with its 95 % normal interval:
+/// mean ± 1.96 · s / √n, s the sample standard deviation (NaN for a single sequence).
+public struct ImportanceEstimate: Sendable, Equatable {
+    public var mean: [Float]
+    public var halfWidth: [Float]
+    /// Sequences the mean is over.
+    public var count: Int
+
+    public var lower: [Float] { zip(mean, halfWidth).map { $0 - $1 } }
+    public var upper: [Float] { zip(mean, halfWidth).map { $0 + $1 } }
+
+    /// z of the two-sided 95 % normal interval.
+    static let z = 1.959964
+
+    init(sums: ArraySlice<Double>, squares: ArraySlice<Double>, count: Int) {
+        let n = Double(count)
+        mean = sums.map { Float($0 / n) }
+        halfWidth = zip(sums, squares).map { sum, square in
+            guard count > 1 else { return .nan }
+            let variance = max(0, (square - sum * sum / n) / (n - 1))
+            return Float(Self.z * (variance / n).squareRoot())
+        }
+        self.count = count
+    }
+}
+
+/// Global importance analysis (Koo et al. 2021, tangermeme's `marginalize` and `space`): the
+/// mean over background sequences of f(background with the patterns) − f(background).
+public struct GlobalImportance: Sendable {
+    public let model: SequenceModel
+    public var batchSize: Int
+    public var threads: Int
+
+    public init(model: SequenceModel, batchSize: Int = 64, threads: Int = 1) {
+        self.model = model
+        self.batchSize = batchSize
+        self.threads = threads
+    }
+
+    /// The predictions for the backgrounds and, for every arrangement, the estimate over them.
+    /// - Parameter instances: per pattern, the letters written into background i: instance
+    ///   i mod count (one instance: the same letters everywhere; see `EmbeddedPattern`).
+    /// - Parameter progress: called with the model evaluations done so far, of
+    ///   `backgrounds.count · (arrangements.count + 1)`.
+    public func run(backgrounds: [[UInt8]], instances: [[[UInt8]]], arrangements: [[Placement]],
+                    progress: ((Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil) throws -> (baseline: Tensor<Float>, estimates: [ImportanceEstimate]) {
+        let length = backgrounds.first?.count ?? 0
+        for arrangement in arrangements {
+            for placement in arrangement {
+                let width = instances[placement.pattern].first?.count ?? 0
+                guard placement.start >= 0, placement.start + width <= length else {
+                    throw InterpretationError("a pattern of \(width) nt at position \(placement.start) does not fit in \(length) nt (positions 0 to \(length - width))")
+                }
+            }
+        }
+        let baseline = try model.predict(backgrounds, batchSize: batchSize, threads: threads)
+        progress?(backgrounds.count)
+        let estimates = try effects(groups: arrangements.count, members: backgrounds.count, references: baseline,
+                                    reference: { _, member in member },
+                                    variant: { group, member in
+                                        var sequence = backgrounds[member]
+                                        for placement in arrangements[group] {
+                                            let patterns = instances[placement.pattern]
+                                            EmbeddedPattern.write(patterns[member % patterns.count], into: &sequence, at: placement.start)
+                                        }
+                                        return sequence
+                                    },
+                                    progress: { progress?(backgrounds.count + $0) }, isCancelled: isCancelled)
+        return (baseline, estimates)
+    }
+
+    /// For `groups` groups of `members` variants each, the estimate of f(variant) − f(reference):
+    /// variants are made and predicted `batchSize` at a time, in order, so memory stays one batch
+    /// whatever the number of variants. The engine of GIA and of ablation.
+    /// - Parameter reference: the row of `references` a variant is compared with.
+    package func effects(groups: Int, members: Int, references: Tensor<Float>, reference: (Int, Int) -> Int,
+                         variant: (Int, Int) -> [UInt8], progress: ((Int) -> Void)? = nil,
+                         isCancelled: (() -> Bool)? = nil) throws -> [ImportanceEstimate] {
+        let tasks = references.shape.count > 1 ? references.shape[1] : 0
+        var sums = [Double](repeating: 0, count: groups * tasks), squares = sums
+        let total = groups * members
+        var done = 0
+        while done < total {
+            if isCancelled?() == true { throw CancellationError() }
+            let items = done ..< min(done + batchSize, total)
+            let output = try model.predict(items.map { variant($0 / members, $0 % members) }, batchSize: items.count, threads: threads)
+            for (row, item) in items.enumerated() {
+                let group = item / members, base = reference(group, item % members) * tasks
+                for task in 0..<tasks {
+                    let difference = Double(output.scalars[row * tasks + task]) - Double(references.scalars[base + task])
+                    sums[group * tasks + task] += difference
+                    squares[group * tasks + task] += difference * difference
+                }
+            }
+            done = items.upperBound
+            progress?(done)
+        }
+        return (0..<groups).map {
+            ImportanceEstimate(sums: sums[$0 * tasks ..< ($0 + 1) * tasks], squares: squares[$0 * tasks ..< ($0 + 1) * tasks], count: members)
+        }
+    }
+}
