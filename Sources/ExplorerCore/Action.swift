@@ -49,6 +49,8 @@ public enum Action: Sendable, Equatable {
     /// Esc: leaves replace mode, a prompt, the help or the quit question.
     case cancel
     case nextHit, previousHit
+    /// `i`: the global importance of the motif hit under the cursor (MotifImportance.swift).
+    case globalImportance
     /// The `g` record picker: open, filter, select, open the selected record.
     case recordPicker(RecordPickerAction)
     case filterBrowser(FilterBrowserAction)
@@ -80,6 +82,7 @@ public enum Action: Sendable, Equatable {
     case motifsFound(version: Int, hits: [MotifHit], milliseconds: Double)
     case toggleSeqlets
     case seqletsFound(version: Int, spans: [SeqletSpan], milliseconds: Double)
+    case importanceMeasured(version: Int, importance: MotifImportance, milliseconds: Double)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick
@@ -98,6 +101,9 @@ public enum Effect: Sendable, Equatable {
     case findSeqlets(version: Int, sequence: [UInt8], values: [Float])
     /// The first-layer filters on the loaded records, for the filter browser.
     case findFilters
+    /// The GI of the bases at `site` (input columns) in dinucleotide shuffles of `sequence`;
+    /// `label` and `positions` (track) name the hit in the result.
+    case measureImportance(version: Int, sequence: [UInt8], site: Range<Int>, label: String, positions: Range<Int>)
     /// From now on compute everything from the logits (true) or the model's output (false).
     case useLogits(Bool)
     case save(SessionSnapshot)

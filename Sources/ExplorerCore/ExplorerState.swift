@@ -203,6 +203,8 @@ public struct ExplorerState: Sendable {
     /// First-layer filters of the model on the loaded records (see FilterBrowser.swift); nil until computed.
     public internal(set) var filters: [FilterSummary]?
     var filtersRequested = false
+    /// The global importance of a hit, when asked for (`i`, MotifImportance.swift).
+    public internal(set) var motifImportance: Computed<MotifImportance>?
     public internal(set) var lastEdit: EditEffect?
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.

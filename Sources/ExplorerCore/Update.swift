@@ -80,6 +80,9 @@ extension ExplorerState {
         case .recordPicker(let action): return updateRecordPicker(action)
         case .filterBrowser(let action): return updateFilterBrowser(action)
         case .editSuggestions(let action): return updateEditSuggestions(action)
+        case .globalImportance: return requestImportance()
+        case .importanceMeasured(let version, let importance, let milliseconds):
+            receiveImportance(version: version, importance: importance, milliseconds: milliseconds)
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()
@@ -432,7 +435,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

@@ -246,6 +246,16 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     return .mutagenized(version: version, map: map, milliseconds: elapsed())
                 })
             }
+        case .measureImportance(let version, let sequence, let site, let label, let positions):
+            let live = slowModel, fast = self.fast
+            slow.submit(.importance) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("measuring global importance") {
+                    let importance = try Self.motifImportance(sequence, site: site, model: live, label: label, positions: positions,
+                                                              isCancelled: Self.yielding(to: fast, isCancelled))
+                    return .importanceMeasured(version: version, importance: importance, milliseconds: elapsed())
+                })
+            }
         case .useLogits(let on): useLogits(on)
         case .exportView:
             guard let figure = ViewFigure.make(state) else {

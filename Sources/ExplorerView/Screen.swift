@@ -304,6 +304,7 @@ public enum Screen {
         }
         let covering = state.coveringCursor
         if !covering.isEmpty { left.append(("in " + covering.joined(separator: ", "), 6)) }
+        if let importance = state.importanceFact { left.append((importance, 3)) }
         if mutated > 0 { left.append(("\(mutated) mutated", 7)) }
         // Zoomed, a column is not a base: say how many it stands for.
         if state.zoom != Zoom() { left.append(("zoom \(state.zoom.ratio)", 1)) }

@@ -22,7 +22,7 @@ public enum BackgroundSequences {
     public static func make<G: RandomNumberGenerator>(_ kind: BackgroundKind, count: Int, length: Int, records: [[UInt8]],
                                                       alphabet: Alphabet, using generator: inout G) throws -> [[UInt8]] {
         if kind.needsRecords {
-            guard !records.isEmpty else { throw GenomicsError("--background \(kind.rawValue) needs records to draw from; give a FASTA file with --background-fasta") }
+            guard !records.isEmpty else { throw GenomicsError("--background \(kind.rawValue) needs records to draw from; give a FASTA file with --fasta") }
             if let other = records.first(where: { $0.count != length }) {
                 throw GenomicsError("--background \(kind.rawValue): a record has \(other.count) nt but the model takes \(length); give records of \(length) nt")
             }

@@ -38,6 +38,17 @@ public struct ImportanceEstimate: Sendable, Equatable {
         }
         self.count = count
     }
+
+    /// The estimate over rows of `values`, laid out (members, tasks).
+    public init(values: [Float], tasks: Int) {
+        let count = tasks > 0 ? values.count / tasks : 0
+        var sums = [Double](repeating: 0, count: tasks), squares = sums
+        for (index, value) in values.enumerated() {
+            sums[index % tasks] += Double(value)
+            squares[index % tasks] += Double(value) * Double(value)
+        }
+        self.init(sums: sums[...], squares: squares[...], count: count)
+    }
 }
 
 /// Global importance analysis (Koo et al. 2021, tangermeme's `marginalize` and `space`): the
@@ -94,6 +105,34 @@ public struct GlobalImportance: Sendable {
                          isCancelled: (() -> Bool)? = nil) throws -> [ImportanceEstimate] {
         let tasks = references.shape.count > 1 ? references.shape[1] : 0
         var sums = [Double](repeating: 0, count: groups * tasks), squares = sums
+        try stream(groups: groups, members: members, references: references, reference: reference, variant: variant,
+                   progress: progress, isCancelled: isCancelled) { group, _, task, difference in
+            sums[group * tasks + task] += difference
+            squares[group * tasks + task] += difference * difference
+        }
+        return (0..<groups).map {
+            ImportanceEstimate(sums: sums[$0 * tasks ..< ($0 + 1) * tasks], squares: squares[$0 * tasks ..< ($0 + 1) * tasks], count: members)
+        }
+    }
+
+    /// Every f(variant) − f(reference), (groups, members, tasks): for estimates of combinations
+    /// of groups over the same backgrounds (an interaction), where the pairing matters.
+    package func differences(groups: Int, members: Int, references: Tensor<Float>, reference: (Int, Int) -> Int,
+                             variant: (Int, Int) -> [UInt8], progress: ((Int) -> Void)? = nil,
+                             isCancelled: (() -> Bool)? = nil) throws -> Tensor<Float> {
+        let tasks = references.shape.count > 1 ? references.shape[1] : 0
+        var values = [Float](repeating: 0, count: groups * members * tasks)
+        try stream(groups: groups, members: members, references: references, reference: reference, variant: variant,
+                   progress: progress, isCancelled: isCancelled) { group, member, task, difference in
+            values[(group * members + member) * tasks + task] = Float(difference)
+        }
+        return Tensor(shape: [groups, members, tasks], scalars: values)
+    }
+
+    private func stream(groups: Int, members: Int, references: Tensor<Float>, reference: (Int, Int) -> Int,
+                        variant: (Int, Int) -> [UInt8], progress: ((Int) -> Void)?, isCancelled: (() -> Bool)?,
+                        _ record: (_ group: Int, _ member: Int, _ task: Int, _ difference: Double) -> Void) throws {
+        let tasks = references.shape.count > 1 ? references.shape[1] : 0
         let total = groups * members
         var done = 0
         while done < total {
@@ -101,18 +140,13 @@ public struct GlobalImportance: Sendable {
             let items = done ..< min(done + batchSize, total)
             let output = try model.predict(items.map { variant($0 / members, $0 % members) }, batchSize: items.count, threads: threads)
             for (row, item) in items.enumerated() {
-                let group = item / members, base = reference(group, item % members) * tasks
+                let group = item / members, member = item % members, base = reference(group, member) * tasks
                 for task in 0..<tasks {
-                    let difference = Double(output.scalars[row * tasks + task]) - Double(references.scalars[base + task])
-                    sums[group * tasks + task] += difference
-                    squares[group * tasks + task] += difference * difference
+                    record(group, member, task, Double(output.scalars[row * tasks + task]) - Double(references.scalars[base + task]))
                 }
             }
             done = items.upperBound
             progress?(done)
-        }
-        return (0..<groups).map {
-            ImportanceEstimate(sums: sums[$0 * tasks ..< ($0 + 1) * tasks], squares: squares[$0 * tasks ..< ($0 + 1) * tasks], count: members)
         }
     }
 }

@@ -59,3 +59,24 @@ public struct MotifAblation: Sendable {
         return (before, estimates)
     }
 }
+
+extension MotifAblation {
+    /// The ablation of every site as a table: keys id, start, end (the sequence's own positions
+    /// are `origins[i]` + column) and strand; the reference is f(sequence).
+    /// - Parameter progress: called with the model evaluations done and the total.
+    public func table<G: RandomNumberGenerator>(_ sequences: [[UInt8]], ids: [String], origins: [Int], sites: [Site], strands: [String],
+                                                count: Int, scramble: Scramble, tasks: [String], using generator: inout G,
+                                                progress: ((Int, Int) -> Void)? = nil) throws -> ImportanceTable {
+        let total = sequences.count + sites.count * count
+        let (before, estimates) = try run(sequences, sites: sites, count: count, scramble: scramble, using: &generator,
+                                          progress: { progress?($0, total) })
+        let rows = zip(zip(sites, strands), estimates).map { site, estimate in
+            let (site, strand) = site
+            let origin = origins[site.sequence]
+            return ImportanceTable.Row(keys: [ids[site.sequence], "\(origin + site.region.lowerBound)", "\(origin + site.region.upperBound)", strand],
+                                       estimate: estimate,
+                                       reference: Array(before.scalars[site.sequence * tasks.count ..< (site.sequence + 1) * tasks.count]))
+        }
+        return ImportanceTable(keyNames: ["id", "start", "end", "strand"], tasks: tasks, rows: rows)
+    }
+}

@@ -1,0 +1,103 @@
+import Foundation
+import TestSupport
+import XCTest
+
+final class GIACommandTests: XCTestCase {
+    let tiny = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx").path
+    let tinyFASTA = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.fa").path
+    let meme = Fixtures.repositoryRoot.appendingPathComponent("assets/motifs/JASPAR2026_CORE_vertebrates.meme").path
+    let plain = ["PATH": "/usr/bin:/bin"]
+
+    private func gia(_ arguments: [String]) throws -> CommandResult {
+        try runSeqlens(["gia", tiny] + arguments, environment: plain)
+    }
+
+    /// The TSV's rows as dictionaries keyed by the header.
+    private func rows(_ url: URL) throws -> [[String: String]] {
+        let lines = try String(contentsOf: url, encoding: .utf8).split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        return lines.dropFirst().map { Dictionary(uniqueKeysWithValues: zip(lines[0], $0)) }
+    }
+
+    private func temporary(_ name: String) -> URL {
+        FileManager.default.temporaryDirectory.appendingPathComponent("gia-\(UUID().uuidString)-\(name)")
+    }
+
+    func testMarginalEffectOfTheGATAMotif() throws {
+        let output = temporary("marginal.tsv")
+        let result = try gia(["--pattern", "AGATAA", "--n", "40", "--seed", "3", "-o", output.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertEqual(result.stderr, "")
+        let table = try rows(output)
+        XCTAssertEqual(table.map { $0["task"]! }, ["GATA", "Ebox"])
+        XCTAssertEqual(table.map { $0["start"]! }, ["97", "97"])
+        XCTAssertEqual(table.map { $0["n"]! }, ["40", "40"])
+        let gata = table[0], ebox = table[1]
+        XCTAssertGreaterThan(Float(gata["gi"]!)!, 0.5)
+        XCTAssertLessThan(Float(gata["lower"]!)!, Float(gata["gi"]!)!)
+        XCTAssertGreaterThan(Float(gata["upper"]!)!, Float(gata["gi"]!)!)
+        XCTAssertLessThan(abs(Float(ebox["gi"]!)!), 0.05)
+        let lines = result.stdout.split(separator: "\n")
+        XCTAssertEqual(lines[0], "global importance (mean f(with) − f(without), 95 % interval) over 40 backgrounds")
+        XCTAssertEqual(lines[1], "pattern at start 97, every task:")
+        XCTAssertTrue(lines[2].hasPrefix("GATA "), String(lines[2]))
+        XCTAssertTrue(lines[2].contains(Float(gata["gi"]!)!.formatted3), String(lines[2]))
+        // The same seed, the same numbers.
+        let again = temporary("again.tsv")
+        XCTAssertEqual(try gia(["--pattern", "AGATAA", "--n", "40", "--seed", "3", "-o", again.path]).status, 0)
+        XCTAssertEqual(try String(contentsOf: again, encoding: .utf8), try String(contentsOf: output, encoding: .utf8))
+    }
+
+    func testPositionScanFindsTheMotifEverywhereInsideTheWindow() throws {
+        let output = temporary("positions.tsv")
+        let result = try gia(["--pattern", "CACGTG", "--analysis", "positions", "--step", "10", "--n", "20", "--target", "Ebox", "-o", output.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let table = try rows(output)
+        XCTAssertEqual(table.filter { $0["task"] == "Ebox" }.map { $0["start"]! }, stride(from: 0, through: 194, by: 10).map(String.init))
+        XCTAssertTrue(table.filter { $0["task"] == "Ebox" }.allSatisfy { Float($0["gi"]!)! > 0.5 })
+        XCTAssertTrue(result.stdout.contains("Ebox by start (0 to 190, 1 start per column):"), result.stdout)
+    }
+
+    func testAblationOfTheMatchesInRealRecords() throws {
+        let output = temporary("ablate.tsv")
+        let result = try gia(["--pattern", "AGATAA", "--analysis", "ablate", "--fasta", tinyFASTA, "--target", "GATA", "-o", output.path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let gata = try rows(output).filter { $0["task"] == "GATA" }
+        // pos_gata_1 at 58 (+), pos_gata_2 at 141 (-), pos_both_1 at 41; neg_1 has none.
+        XCTAssertEqual(gata.map { "\($0["id"]!):\($0["start"]!)-\($0["end"]!)\($0["strand"]!)" }, ["pos_gata_1:58-64+", "pos_gata_2:141-147-", "pos_both_1:41-47+"])
+        XCTAssertTrue(gata.allSatisfy { Float($0["gi"]!)! < -0.5 && $0["n"] == "20" && Float($0["reference"]!)! > 0.9 })
+        XCTAssertTrue(result.stdout.contains("pos_gata_1:58-64+"), result.stdout)
+    }
+
+    func testSpacingAndCopiesAndMotifsFromAFile() throws {
+        let output = temporary("spacing.tsv")
+        let spacing = try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "0:3", "--n", "10", "-o", output.path])
+        XCTAssertEqual(spacing.status, 0, spacing.stderr)
+        let table = try rows(output).filter { $0["task"] == "GATA" }
+        XCTAssertEqual(table.map { "\($0["spacing"]!) \($0["start1"]!) \($0["start2"]!) \($0["placed"]!)" },
+                       ["0 94 100 both", "0 94 100 AGATAA", "0 94 100 CACGTG", "0 94 100 interaction",
+                        "1 94 101 both", "1 94 101 AGATAA", "1 94 101 CACGTG", "1 94 101 interaction",
+                        "2 93 101 both", "2 93 101 AGATAA", "2 93 101 CACGTG", "2 93 101 interaction"])
+        let copies = try gia(["--pattern", "AGATAA", "--analysis", "copies", "--copies", "3", "--spacing", "4", "--n", "10", "-o", output.path])
+        XCTAssertEqual(copies.status, 0, copies.stderr)
+        XCTAssertEqual(try rows(output).filter { $0["task"] == "GATA" }.map { $0["starts"]! }, ["97", "92,102", "86,96,106"])
+        let motif = try gia(["--motifs", meme, "--pattern", "GATA1", "--n", "10", "-o", output.path])
+        XCTAssertEqual(motif.status, 0, motif.stderr)
+        XCTAssertGreaterThan(Float(try rows(output)[0]["gi"]!)!, 0.5)  // GATA1's consensus holds AGATAA
+    }
+
+    func testRefusals() throws {
+        assertRefusal(try gia(["--analysis", "spacing", "--pattern", "AGATAA"]), "--analysis spacing takes two --pattern options (first and second); got 1; see `seqlens gia --help`")
+        assertRefusal(try gia(["--pattern", "AGXTAA"]), "search pattern 'AGXTAA' has 'X', which is not a base or IUPAC code; use only A C G T U R Y S W K M B D H V N")
+        assertRefusal(try gia(["--analysis", "kmers", "-k", "3"]), "--analysis kmers ranks k-mers by one task; name it with --target (tasks: GATA, Ebox)")
+        assertRefusal(try gia(["--pattern", "AGATAA", "--n", "0"]), "--n must be at least 1; see `seqlens gia --help`")
+        assertRefusal(try gia(["--pattern", "AGATAA", "--background", "profile"]), "--background profile draws from records; give them with --fasta")
+        assertRefusal(try gia(["--pattern", "AGATAA", "--analysis", "ablate"]), "--analysis ablate needs --fasta: the records whose sites it ablates; see `seqlens gia --help`")
+        assertRefusal(try gia(["--pattern", "TTTTTTTTTT", "--analysis", "ablate", "--fasta", tinyFASTA]), "no match of TTTTTTTTTT in \(tinyFASTA) (either strand); give sites with --range START:END")
+        assertRefusal(try gia(["--motifs", meme, "--pattern", "NOSUCHMOTIF"]), "no motif 'NOSUCHMOTIF' in \(meme); seqlens motif FILE --list shows the motifs")
+        assertRefusal(try gia(["--pattern", "AGATAA", "-o", "out.npy"]), "--output must end in .tsv (got 'out.npy'); see `seqlens gia --help`")
+    }
+}
+
+private extension Float {
+    var formatted3: String { String(format: "%.3f", Double(self)) }
+}
