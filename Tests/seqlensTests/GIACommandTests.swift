@@ -62,10 +62,11 @@ final class GIACommandTests: XCTestCase {
         let result = try gia(["--pattern", "AGATAA", "--analysis", "ablate", "--fasta", tinyFASTA, "--target", "GATA", "-o", output.path])
         XCTAssertEqual(result.status, 0, result.stderr)
         let gata = try rows(output).filter { $0["task"] == "GATA" }
-        // pos_gata_1 at 58 (+), pos_gata_2 at 141 (-), pos_both_1 at 41; neg_1 has none.
-        XCTAssertEqual(gata.map { "\($0["id"]!):\($0["start"]!)-\($0["end"]!)\($0["strand"]!)" }, ["pos_gata_1:58-64+", "pos_gata_2:141-147-", "pos_both_1:41-47+"])
+        // AGATAA in pos_gata_1 at 57 (+), pos_gata_2 at 140 (-), pos_both_1 at 40 (0-based; the FASTA
+        // headers count from 1); neg_1 has none.
+        XCTAssertEqual(gata.map { "\($0["id"]!):\($0["start"]!)-\($0["end"]!)\($0["strand"]!)" }, ["pos_gata_1:57-63+", "pos_gata_2:140-146-", "pos_both_1:40-46+"])
         XCTAssertTrue(gata.allSatisfy { Float($0["gi"]!)! < -0.5 && $0["n"] == "20" && Float($0["reference"]!)! > 0.9 })
-        XCTAssertTrue(result.stdout.contains("pos_gata_1:58-64+"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("pos_gata_1:57-63+"), result.stdout)
     }
 
     func testSpacingAndCopiesAndMotifsFromAFile() throws {
@@ -79,10 +80,10 @@ final class GIACommandTests: XCTestCase {
                         "2 93 101 both", "2 93 101 AGATAA", "2 93 101 CACGTG", "2 93 101 interaction"])
         let copies = try gia(["--pattern", "AGATAA", "--analysis", "copies", "--copies", "3", "--spacing", "4", "--n", "10", "-o", output.path])
         XCTAssertEqual(copies.status, 0, copies.stderr)
-        XCTAssertEqual(try rows(output).filter { $0["task"] == "GATA" }.map { $0["starts"]! }, ["97", "92,102", "86,96,106"])
-        let motif = try gia(["--motifs", meme, "--pattern", "GATA1", "--n", "10", "-o", output.path])
+        XCTAssertEqual(try rows(output).filter { $0["task"] == "GATA" }.map { $0["starts"]! }, ["97", "92,102", "87,97,107"])  // 200/2 − extent/2
+        let motif = try gia(["--motifs", meme, "--pattern", "MAX", "--n", "10", "-o", output.path])
         XCTAssertEqual(motif.status, 0, motif.stderr)
-        XCTAssertGreaterThan(Float(try rows(output)[0]["gi"]!)!, 0.5)  // GATA1's consensus holds AGATAA
+        XCTAssertGreaterThan(Float(try rows(output)[1]["gi"]!)!, 0.5)  // MAX's consensus is the E-box CACGTG
     }
 
     func testRefusals() throws {
@@ -92,8 +93,10 @@ final class GIACommandTests: XCTestCase {
         assertRefusal(try gia(["--pattern", "AGATAA", "--n", "0"]), "--n must be at least 1; see `seqlens gia --help`")
         assertRefusal(try gia(["--pattern", "AGATAA", "--background", "profile"]), "--background profile draws from records; give them with --fasta")
         assertRefusal(try gia(["--pattern", "AGATAA", "--analysis", "ablate"]), "--analysis ablate needs --fasta: the records whose sites it ablates; see `seqlens gia --help`")
-        assertRefusal(try gia(["--pattern", "TTTTTTTTTT", "--analysis", "ablate", "--fasta", tinyFASTA]), "no match of TTTTTTTTTT in \(tinyFASTA) (either strand); give sites with --range START:END")
-        assertRefusal(try gia(["--motifs", meme, "--pattern", "NOSUCHMOTIF"]), "no motif 'NOSUCHMOTIF' in \(meme); seqlens motif FILE --list shows the motifs")
+        let none = try gia(["--pattern", "TTTTTTTTTT", "--analysis", "ablate", "--fasta", tinyFASTA])
+        XCTAssertEqual(none.status, 2)
+        XCTAssertEqual(none.stderr.split(separator: "\n").last.map(String.init), "seqlens: error: no match of TTTTTTTTTT in \(tinyFASTA) (either strand); give sites with --range START:END")
+        assertRefusal(try gia(["--motifs", meme, "--pattern", "NOSUCHMOTIF"]), "\(meme): no motif with id or name 'NOSUCHMOTIF'; list them with --list")
         assertRefusal(try gia(["--pattern", "AGATAA", "-o", "out.npy"]), "--output must end in .tsv (got 'out.npy'); see `seqlens gia --help`")
     }
 }
