@@ -148,7 +148,7 @@ struct GIA: ParsableCommand {
         progress?.finish()
         if let output { try table.write(to: URL(fileURLWithPath: output)) }
         let depth = ColorDepth.detect(mode: .auto, environment: ProcessInfo.processInfo.environment, isTerminal: isatty(STDOUT_FILENO) == 1)
-        FileHandle.standardOutput.write(Data(ANSIWriter.render(GIAPlot(table: table, analysis: analysis, task: targeted.task, top: top).canvas(width: 100, depth: depth), depth: depth).utf8))
+        FileHandle.standardOutput.write(Data(ANSIWriter.render(GIAPlot(table: table, analysis: analysis, task: targeted.task, top: top, patterns: patterns.map(\.text)).canvas(width: 120, depth: depth), depth: depth).utf8))
     }
 
     /// The patterns as given, or the consensus of the motifs they name.
@@ -165,8 +165,11 @@ struct GIA: ParsableCommand {
         case .positions: return .positions(step: step)
         case .copies: return .copies(maximum: copies, spacing: spacing)
         case .spacing:
-            let values = try PositionRange(argument: spacings).columns(length: OptionLimits.length.upperBound)
-            return .spacing(Array(values))
+            let bounds = spacings.split(separator: ":", omittingEmptySubsequences: false).map { Int($0) }
+            guard bounds.count == 2, let first = bounds[0], let end = bounds[1], first >= 0, first < end, end <= OptionLimits.length.upperBound else {
+                throw CommandFailure("--spacings '\(spacings)' is not START:END with whole numbers, 0 ≤ START < END (0:20 tries spacings 0 to 19)")
+            }
+            return .spacing(Array(first ..< end))
         case .kmers:
             guard let rank = task ?? (tasks.count == 1 ? 0 : nil) else {
                 throw CommandFailure("--analysis kmers ranks k-mers by one task; name it with --target (tasks: \(tasks.prefix(12).joined(separator: ", ")))")

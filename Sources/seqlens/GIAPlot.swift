@@ -11,6 +11,8 @@ struct GIAPlot {
     var task: Int?
     /// k-mers shown.
     var top: Int
+    /// The patterns as embedded (a motif's consensus), for the title.
+    var patterns: [String]
 
     /// The task drawn: the one asked for, else the one whose largest |GI| is largest.
     var shownTask: Int {
@@ -33,26 +35,26 @@ struct GIAPlot {
         switch analysis {
         case .marginal:
             let row = table.rows[0]
-            lines.append("pattern at \(table.keyNames[0]) \(row.keys[0]), every task:")
+            lines.append("\(patterns[0]) at start \(row.keys[0]), every task:")
             items = table.tasks.indices.map { (Bars.Item(label: table.tasks[$0], value: row.estimate.mean[$0]), interval(row, $0)) }
         case .positions:
             return sparkline(task: shown, width: width, depth: depth, header: lines)
         case .copies:
-            lines.append("\(table.tasks[shown]), by copies (starts in the TSV):")
+            lines.append("\(table.tasks[shown]), copies of \(patterns[0]) (starts in the TSV):")
             items = table.rows.map { (Bars.Item(label: "\($0.keys[0]) ×", value: $0.estimate.mean[shown]), interval($0, shown)) }
         case .spacing:
-            lines.append("\(table.tasks[shown]), both patterns by spacing; ref = the sum of each alone, Δ = the interaction:")
+            lines.append("\(table.tasks[shown]), \(patterns[0]) then \(patterns[1]) by spacing; ref = the sum of each alone, Δ = the interaction:")
             for spacing in stride(from: 0, to: table.rows.count, by: 4) {
                 let (both, first, second, interaction) = (table.rows[spacing], table.rows[spacing + 1], table.rows[spacing + 2], table.rows[spacing + 3])
                 items.append((Bars.Item(label: "spacing \(both.keys[0])", value: both.estimate.mean[shown],
                                         reference: first.estimate.mean[shown] + second.estimate.mean[shown]),
-                               "Δ " + interval(interaction, shown)))
+                               "Δ ∈ " + interval(interaction, shown)))
             }
         case .kmers:
             lines.append("\(table.tasks[shown]), the \(min(top, table.rows.count)) best of \(table.rows.count) k-mers at start \(table.rows.first?.keys[1] ?? ""):")
             items = table.rows.prefix(top).map { (Bars.Item(label: $0.keys[0], value: $0.estimate.mean[shown]), interval($0, shown)) }
         case .ablate:
-            lines.append("\(table.tasks[shown]), each site scrambled (ref = the record's prediction):")
+            lines.append("\(table.tasks[shown]), each site of \(patterns[0]) scrambled (ref = the record's prediction):")
             items = table.rows.map { row in
                 (Bars.Item(label: "\(row.keys[0]):\(row.keys[1])-\(row.keys[2])\(row.keys[3] == "." ? "" : row.keys[3])",
                            value: row.reference[shown] + row.estimate.mean[shown], reference: row.reference[shown]),
@@ -80,7 +82,7 @@ struct GIAPlot {
         let worst = values.indices.min { values[$0] < values[$1] } ?? 0
         let row = { (index: Int) in "\(Bars.number(values[index])) at start \(self.table.rows[index].keys[0])" }
         var lines = header
-        lines.append("\(table.tasks[task]) by start (\(table.rows.first?.keys[0] ?? "") to \(table.rows.last?.keys[0] ?? ""), \(perColumn) start\(perColumn == 1 ? "" : "s") per column):")
+        lines.append("\(table.tasks[task]), \(patterns[0]) by start (\(table.rows.first?.keys[0] ?? "") to \(table.rows.last?.keys[0] ?? ""), \(perColumn) start\(perColumn == 1 ? "" : "s") per column):")
         var canvas = Canvas(width: width, height: lines.count + 6)
         for (y, line) in lines.enumerated() { canvas.write(line, x: 0, y: y, maxWidth: width) }
         canvas.render(Sparkline(values: binned, depth: depth), in: Rect(x: 0, y: lines.count, width: width, height: 4))

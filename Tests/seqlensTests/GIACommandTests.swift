@@ -38,7 +38,7 @@ final class GIACommandTests: XCTestCase {
         XCTAssertLessThan(abs(Float(ebox["gi"]!)!), 0.05)
         let lines = result.stdout.split(separator: "\n")
         XCTAssertEqual(lines[0], "global importance (mean f(with) − f(without), 95 % interval) over 40 backgrounds")
-        XCTAssertEqual(lines[1], "pattern at start 97, every task:")
+        XCTAssertEqual(lines[1], "AGATAA at start 97, every task:")
         XCTAssertTrue(lines[2].hasPrefix("GATA "), String(lines[2]))
         XCTAssertTrue(lines[2].contains(Float(gata["gi"]!)!.formatted3), String(lines[2]))
         // The same seed, the same numbers.
@@ -54,7 +54,7 @@ final class GIACommandTests: XCTestCase {
         let table = try rows(output)
         XCTAssertEqual(table.filter { $0["task"] == "Ebox" }.map { $0["start"]! }, stride(from: 0, through: 194, by: 10).map(String.init))
         XCTAssertTrue(table.filter { $0["task"] == "Ebox" }.allSatisfy { Float($0["gi"]!)! > 0.5 })
-        XCTAssertTrue(result.stdout.contains("Ebox by start (0 to 190, 1 start per column):"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("Ebox, CACGTG by start (0 to 190, 1 start per column):"), result.stdout)
     }
 
     func testAblationOfTheMatchesInRealRecords() throws {
@@ -97,6 +97,10 @@ final class GIACommandTests: XCTestCase {
         XCTAssertEqual(none.status, 2)
         XCTAssertEqual(none.stderr.split(separator: "\n").last.map(String.init), "seqlens: error: no match of TTTTTTTTTT in \(tinyFASTA) (either strand); give sites with --range START:END")
         assertRefusal(try gia(["--motifs", meme, "--pattern", "NOSUCHMOTIF"]), "\(meme): no motif with id or name 'NOSUCHMOTIF'; list them with --list")
+        assertRefusal(try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "5:2"]),
+                      "--spacings '5:2' is not START:END with whole numbers, 0 ≤ START < END (0:20 tries spacings 0 to 19)")
+        assertRefusal(try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "0:200"]),
+                      "AGATAA and CACGTG at spacing 199 take 211 nt, more than the 200 nt the model takes; give smaller --spacings")
         assertRefusal(try gia(["--pattern", "AGATAA", "-o", "out.npy"]), "--output must end in .tsv (got 'out.npy'); see `seqlens gia --help`")
     }
 }

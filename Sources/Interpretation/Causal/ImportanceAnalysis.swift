@@ -101,26 +101,28 @@ extension GlobalImportance {
         let arrangements = Arrangements.pairSpacing(widths: (patterns[0].width, patterns[1].width), spacings: spacings, length: length)
         let baseline = try model.predict(backgrounds, batchSize: batchSize, threads: threads)
         progress?(backgrounds.count)
-        let values = try differences(groups: arrangements.count, members: backgrounds.count, references: baseline,
-                                     reference: { _, member in member },
-                                     variant: { group, member in
-                                         var sequence = backgrounds[member]
-                                         for placement in arrangements[group] {
-                                             let letters = instances[placement.pattern]
-                                             EmbeddedPattern.write(letters[member % letters.count], into: &sequence, at: placement.start)
-                                         }
-                                         return sequence
-                                     },
-                                     progress: { progress?(backgrounds.count + $0) })
         let reference = columnMeans(baseline)
         let block = backgrounds.count * tasks.count
         var rows: [ImportanceTable.Row] = []
-        func group(_ index: Int) -> [Float] { Array(values.scalars[index * block ..< (index + 1) * block]) }
+        // One spacing at a time: its three arrangements' differences, paired by background, are
+        // all that is kept (every spacing at once would hold spacings × 3 × N × T values).
         for (index, spacing) in spacings.enumerated() {
-            let both = group(3 * index), first = group(3 * index + 1), second = group(3 * index + 2)
+            let trio = Array(arrangements[3 * index ..< 3 * index + 3])
+            let values = try differences(groups: 3, members: backgrounds.count, references: baseline,
+                                         reference: { _, member in member },
+                                         variant: { group, member in
+                                             var sequence = backgrounds[member]
+                                             for placement in trio[group] {
+                                                 let letters = instances[placement.pattern]
+                                                 EmbeddedPattern.write(letters[member % letters.count], into: &sequence, at: placement.start)
+                                             }
+                                             return sequence
+                                         },
+                                         progress: { progress?(backgrounds.count * (1 + 3 * index) + $0) }).scalars
+            let both = Array(values[0 ..< block]), first = Array(values[block ..< 2 * block]), second = Array(values[2 * block ..< 3 * block])
             var interaction = both
             for item in 0..<block { interaction[item] -= first[item] + second[item] }
-            let keys = ["\(spacing)"] + arrangements[3 * index].map { "\($0.start)" }
+            let keys = ["\(spacing)"] + trio[0].map { "\($0.start)" }
             let samples: [(String, [Float])] = [("both", both), (patterns[0].text, first), (patterns[1].text, second), ("interaction", interaction)]
             for (placed, sample) in samples {
                 rows.append(ImportanceTable.Row(keys: keys + [placed], estimate: ImportanceEstimate(values: sample, tasks: tasks.count), reference: reference))
