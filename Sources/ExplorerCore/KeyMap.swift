@@ -48,7 +48,7 @@ public enum KeyMap {
                    [(.character("/"), .openPrompt(.search)), (.character("*"), .nextHit), (.character("#"), .previousHit)]),
         KeyBinding("click", "move the cursor to a base"),
         KeyBinding("wheel", "scroll the view, the help or the record list"),
-        KeyBinding("i", "global importance of the motif hit under the cursor, in shuffles of the record", [(.character("i"), .globalImportance)]),
+        KeyBinding("i", "global importance of the motif hit at the cursor", [(.character("i"), .globalImportance)]),
         KeyBinding("s", "save edited FASTA, mutation log and session", [(.character("s"), .save)]),
         KeyBinding("e", "export the view as SVG (PREFIX.view-N.svg)", [(.character("e"), .exportView)]),
         KeyBinding("q  Ctrl-C", "quit (asks when edits are unsaved)", [(.character("q"), .quit), (.control("c"), .quit)]),

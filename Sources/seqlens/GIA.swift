@@ -44,10 +44,12 @@ struct GIA: ParsableCommand {
         Examples:
           M=sample-models/multitask-deep-exp.onnx J=assets/motifs/JASPAR2026_CORE_vertebrates.meme
           seqlens gia $M --motifs $J --pattern MA0079.5
-          seqlens gia $M --pattern TGACTCA --analysis positions --step 5 --target FOSL1 -o pos.tsv
-          seqlens gia $M --pattern GGGGCGGGG --pattern TGACTCA --analysis spacing --spacings 0:20
+          seqlens gia $M --pattern TGACTCA --analysis positions --target FOSL1
+          seqlens gia $M --pattern GGGGCGGGG --pattern TGACTCA --analysis spacing \\
+              --spacings 0:20 -o spacing.tsv
           seqlens gia $M --analysis kmers -k 6 --target CEBPB --n 100
-          seqlens gia $M --pattern TGACTCA --analysis ablate --fasta assets/sequences/multitask.fa
+          seqlens gia $M --pattern TGACTCA --analysis ablate \\
+              --fasta assets/sequences/multitask.fa
         """
     )
 
@@ -64,7 +66,7 @@ struct GIA: ParsableCommand {
     var background: BackgroundKind?
     @Option(help: ArgumentHelp("Records: what profile and shuffled backgrounds come from, or the sequences --analysis ablate ablates.", valueName: "fasta"))
     var fasta: String?
-    @Option(name: .customLong("n"), help: "Backgrounds (default 1000), or scrambles per site for ablate (default 20).")
+    @Option(name: .customLong("n"), help: "Backgrounds, 1000 unless given; for ablate, scrambles per site, 20 unless given.")
     var count: Int?
     @Option(help: "Seed of the backgrounds, degenerate letters and scrambles.") var seed: UInt64 = 0
     @Option(help: ArgumentHelp("Where the pattern (marginal) or k-mer starts, 0-based (default: centred).", valueName: "position"))
@@ -91,6 +93,7 @@ struct GIA: ParsableCommand {
     @OptionGroup var compute: ComputeOptions
 
     static let countLimit = 1 ... 100_000
+    static let backgroundBytes = 1_000_000_000
 
     func validate() throws {
         if let output { try validateOutput(output, formats: ["tsv"]) }
@@ -139,6 +142,10 @@ struct GIA: ParsableCommand {
         } else {
             let kind = background ?? (fasta == nil ? .uniform : .dinucleotide)
             if kind.needsRecords && fasta == nil { throw CommandFailure("--background \(kind.rawValue) draws from records; give them with --fasta") }
+            // The backgrounds are held in memory, a byte a base.
+            if (count ?? 1000) * length > Self.backgroundBytes {
+                throw CommandFailure("--n \(count ?? 1000) backgrounds of \(length) nt would hold \((count ?? 1000) * length / 1_000_000) MB; give at most --n \(Self.backgroundBytes / length)")
+            }
             let backgrounds = try BackgroundSequences.make(kind, count: count ?? 1000, length: length, records: inputs.map(\.record.sequence),
                                                            alphabet: model.alphabet, using: &generator)
             let importance = GlobalImportance(model: model, batchSize: compute.batch, threads: compute.threads)

@@ -101,6 +101,16 @@ final class GIACommandTests: XCTestCase {
                       "--spacings '5:2' is not START:END with whole numbers, 0 ≤ START < END (0:20 tries spacings 0 to 19)")
         assertRefusal(try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "0:200"]),
                       "AGATAA and CACGTG at spacing 199 take 211 nt, more than the 200 nt the model takes; give smaller --spacings")
+        let directory = try temporaryDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let anyLength = try ModelBuilder.tinyConvModel().write(to: directory).path
+        assertRefusal(try runSeqlens(["gia", anyLength, "--pattern", "GCATG"], environment: plain),
+                      "model.onnx takes sequences of any length; give --length or --fasta")
+        assertRefusal(try runSeqlens(["gia", anyLength, "--pattern", "GCATG", "--length", "100000", "--n", "20000"], environment: plain),
+                      "--n 20000 backgrounds of 100000 nt would hold 2000 MB; give at most --n 10000")
+        let small = try runSeqlens(["gia", anyLength, "--pattern", "GCATG", "--length", "30", "--n", "5"], environment: plain)
+        XCTAssertEqual(small.status, 0, small.stderr)
+        XCTAssertTrue(small.stdout.hasPrefix("global importance (mean f(with) − f(without), 95 % interval) over 5 backgrounds\nGCATG at start 13, every task:\n"), small.stdout)
         assertRefusal(try gia(["--pattern", "AGATAA", "-o", "out.npy"]), "--output must end in .tsv (got 'out.npy'); see `seqlens gia --help`")
     }
 }
