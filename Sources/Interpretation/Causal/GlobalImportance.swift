@@ -57,11 +57,15 @@ public struct GlobalImportance: Sendable {
     public let model: SequenceModel
     public var batchSize: Int
     public var threads: Int
+    /// incremental: per background, its activations once, then only the window each
+    /// arrangement reaches (as ISM); naive: a full pass per variant. Same numbers.
+    public var engine: MutagenesisEngine
 
-    public init(model: SequenceModel, batchSize: Int = 64, threads: Int = 1) {
+    public init(model: SequenceModel, batchSize: Int = 64, threads: Int = 1, engine: MutagenesisEngine = .incremental) {
         self.model = model
         self.batchSize = batchSize
         self.threads = threads
+        self.engine = engine
     }
 
     /// The predictions for the backgrounds and, for every arrangement, the estimate over them.
@@ -80,6 +84,11 @@ public struct GlobalImportance: Sendable {
                 }
             }
         }
+        // A window pays off when several arrangements share a background's activations and a
+        // change does not reach every position anyway.
+        if engine == .incremental, arrangements.count > 1, ReceptiveField(graph: model.graph).positional < length {
+            return try incrementalRun(backgrounds: backgrounds, instances: instances, arrangements: arrangements, progress: progress, isCancelled: isCancelled)
+        }
         let baseline = try model.predict(backgrounds, batchSize: batchSize, threads: threads)
         progress?(backgrounds.count)
         let estimates = try effects(groups: arrangements.count, members: backgrounds.count, references: baseline,
@@ -94,6 +103,70 @@ public struct GlobalImportance: Sendable {
                                     },
                                     progress: { progress?(backgrounds.count + $0) }, isCancelled: isCancelled)
         return (baseline, estimates)
+    }
+
+    /// `run` background by background: its full pass is kept by the incremental evaluator, and
+    /// consecutive arrangements (at most `batchSize`, spanning at most `batchSize` positions
+    /// more than the widest) are evaluated together over the window they change.
+    private func incrementalRun(backgrounds: [[UInt8]], instances: [[[UInt8]]], arrangements: [[Placement]],
+                                progress: ((Int) -> Void)?, isCancelled: (() -> Bool)?) throws -> (baseline: Tensor<Float>, estimates: [ImportanceEstimate]) {
+        let length = backgrounds[0].count, letters = model.alphabet.size
+        let evaluator = try IncrementalEvaluator(plan: model.plan(batch: 1, length: length), input: model.inputName, output: model.outputName,
+                                                 positionalAxis: model.layout == .channelsFirst ? 2 : 1, threads: threads)
+        let regions = arrangements.map { arrangement in
+            arrangement.map(\.start).min()! ..< arrangement.map { $0.start + (instances[$0.pattern].first?.count ?? 0) }.max()!
+        }
+        let span = (regions.map(\.count).max() ?? 0) + batchSize
+        var chunks: [(arrangements: Range<Int>, window: Range<Int>)] = []
+        var first = 0
+        while first < arrangements.count {
+            var window = regions[first], end = first + 1
+            while end < arrangements.count, end - first < batchSize {
+                let merged = min(window.lowerBound, regions[end].lowerBound) ..< max(window.upperBound, regions[end].upperBound)
+                guard merged.count <= span else { break }
+                window = merged
+                end += 1
+            }
+            chunks.append((first ..< end, window))
+            first = end
+        }
+        var baseline: [Float] = []
+        var sums: [Double] = [], squares: [Double] = []
+        for (member, background) in backgrounds.enumerated() {
+            if isCancelled?() == true { throw CancellationError() }
+            let input = Tensor(shape: model.inputShape(batch: 1, length: length),
+                               scalars: try OneHot.encode([background], alphabet: model.alphabet, layout: model.layout))
+            let reference = try model.tasks(of: evaluator.setReference(input, others: model.feed(input))).scalars
+            let tasks = reference.count
+            if sums.isEmpty { sums = [Double](repeating: 0, count: arrangements.count * tasks); squares = sums }
+            baseline += reference
+            for chunk in chunks {
+                let patches = try chunk.arrangements.flatMap { group in
+                    var sequence = background
+                    for placement in arrangements[group] {
+                        let patterns = instances[placement.pattern]
+                        EmbeddedPattern.write(patterns[member % patterns.count], into: &sequence, at: placement.start)
+                    }
+                    return try OneHot.encode([Array(sequence[chunk.window])], alphabet: model.alphabet, layout: .channelsFirst)
+                }
+                let patch = Tensor(shape: [chunk.arrangements.count, letters, chunk.window.count], scalars: patches)
+                let output = try model.tasks(of: evaluator.evaluate(start: chunk.window.lowerBound,
+                                                                   patch: model.layout == .channelsFirst ? patch : patch.swappingLastAxes())).scalars
+                for (row, group) in chunk.arrangements.enumerated() {
+                    for task in 0..<tasks {
+                        let difference = Double(output[row * tasks + task]) - Double(reference[task])
+                        sums[group * tasks + task] += difference
+                        squares[group * tasks + task] += difference * difference
+                    }
+                }
+            }
+            progress?((member + 1) * (arrangements.count + 1))
+        }
+        let tasks = baseline.count / backgrounds.count
+        let estimates = (0..<arrangements.count).map {
+            ImportanceEstimate(sums: sums[$0 * tasks ..< ($0 + 1) * tasks], squares: squares[$0 * tasks ..< ($0 + 1) * tasks], count: backgrounds.count)
+        }
+        return (Tensor(shape: [backgrounds.count, tasks], scalars: baseline), estimates)
     }
 
     /// For `groups` groups of `members` variants each, the estimate of f(variant) − f(reference):
