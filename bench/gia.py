@@ -24,6 +24,7 @@ from __future__ import annotations
 import argparse
 import csv
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -45,6 +46,24 @@ def seqlens_gi(path: str, task: str) -> tuple[float, float, float]:
             if row["task"] == task:
                 return float(row["gi"]), float(row["lower"]), float(row["upper"])
     raise SystemExit(f"no {task} row in {path}")
+
+
+def child_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed_seqlens(cmd: list[str]) -> tuple[float, float]:
+    """(wall seconds, CPU seconds) of one seqlens command."""
+    cpu = child_cpu()
+    wall = run_seqlens(cmd)
+    return wall, child_cpu() - cpu
+
+
+def timed_python(fn) -> tuple[float, float]:
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
 
 
 def summary(d: np.ndarray) -> tuple[float, float, float]:
@@ -69,30 +88,28 @@ def main() -> int:
     X = torch.from_numpy(one_hot(random_sequences(1000, 200, seed=14)))
     print(header(binary, ["tangermeme"]))
     print(f"model {os.path.relpath(MODEL, REPO)} ({how}), pattern {PATTERN} ({TASK})\n")
-    print("| analysis | threads | seqlens s | tangermeme s | ratio (tangermeme / seqlens) | seqlens GI [95 %] | tangermeme GI [95 %] |")
+    print("| analysis | threads | seqlens s (CPU s) | tangermeme s (CPU s) | ratio, wall (CPU) | seqlens GI [95 %] | tangermeme GI [95 %] |")
     print("|---|---:|---:|---:|---:|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
         out = os.path.join(tmp, "gi.tsv")
         for threads in args.threads:
             torch.set_num_threads(threads)
             base = [binary, "gia", MODEL, "--pattern", PATTERN, "--batch", "64", "--threads", str(threads), "-o", out]
-            seconds = run_seqlens(base + ["--n", "1000"])
-            ours = seqlens_gi(out, TASK)
-            start = time.perf_counter()
-            with torch.no_grad():
-                before, after = marginalize(model, X, PATTERN, batch_size=64)
-            theirs_seconds = time.perf_counter() - start
-            theirs = summary((after - before)[:, task].numpy())
             fmt = lambda g: f"{g[0]:.3f} [{g[1]:.3f}, {g[2]:.3f}]"
-            print(f"| marginal, 1,000 backgrounds | {threads} | {seconds:.2f} | {theirs_seconds:.2f} | {theirs_seconds / seconds:.1f} | {fmt(ours)} | {fmt(theirs)} |")
-
-            seconds = run_seqlens(base + ["--n", "100", "--analysis", "positions", "--step", "10"])
-            start = time.perf_counter()
+            row = lambda ours, theirs: (f"{ours[0]:.2f} ({ours[1]:.2f}) | {theirs[0]:.2f} ({theirs[1]:.2f}) | "
+                                        f"{theirs[0] / ours[0]:.1f} ({theirs[1] / ours[1]:.1f})")
+            ours = timed_seqlens(base + ["--n", "1000"])
+            gi = seqlens_gi(out, TASK)
+            result = {}
             with torch.no_grad():
-                for position in range(0, 200 - len(PATTERN) + 1, 10):
-                    marginalize(model, X[:100], PATTERN, start=position, batch_size=64)
-            theirs_seconds = time.perf_counter() - start
-            print(f"| positions, 20 starts × 100 backgrounds | {threads} | {seconds:.2f} | {theirs_seconds:.2f} | {theirs_seconds / seconds:.1f} | | |")
+                theirs = timed_python(lambda: result.update(y=marginalize(model, X, PATTERN, batch_size=64)))
+            before, after = result["y"]
+            print(f"| marginal, 1,000 backgrounds | {threads} | {row(ours, theirs)} | {fmt(gi)} | {fmt(summary((after - before)[:, task].numpy()))} |")
+
+            ours = timed_seqlens(base + ["--n", "100", "--analysis", "positions", "--step", "10"])
+            with torch.no_grad():
+                theirs = timed_python(lambda: [marginalize(model, X[:100], PATTERN, start=p, batch_size=64) for p in range(0, 200 - len(PATTERN) + 1, 10)])
+            print(f"| positions, 20 starts × 100 backgrounds | {threads} | {row(ours, theirs)} | | |")
     return 0
 
 
