@@ -27,14 +27,15 @@ struct GIA: ParsableCommand {
           marginal   the pattern at --start (default centred: L/2 − w/2, as tangermeme)
           positions  the pattern at every --step-th start: GI per position
           copies     1 to --copies copies, --spacing bases apart, centred as a group
-          spacing    two patterns at each of --spacings (START:END, end excluded), centred as a
-                     pair (tangermeme's space), each alone at the same place, and their
-                     interaction GI(both) − GI(first) − GI(second), its interval from the paired
-                     differences
+          spacing    two patterns at each of --spacings (START:END, end excluded),
+                     centred as a pair (tangermeme's space), each alone at the same
+                     place, and the interaction GI(both) − GI(first) − GI(second),
+                     its interval from the paired differences
           kmers      every k-mer (-k, at most 8) at --start, ranked by --target's GI
-          ablate     tangermeme's ablate: in each --fasta record, the matches of --pattern (both
-                     strands; or --range in every record) scrambled --n times (default 20;
-                     --scramble shuffle or dinucleotide); GI = mean f(scrambled) − f(record)
+          ablate     tangermeme's ablate: in each --fasta record, the matches of
+                     --pattern (both strands; or --range in every record) scrambled
+                     --n times (default 20; --scramble shuffle or dinucleotide);
+                     GI = mean f(scrambled) − f(record)
 
         Prints a text plot (bars, or a sparkline over positions) of --target's task (default: the \
         task with the largest effect); -o writes every task as TSV: the analysis's key columns, \
@@ -42,7 +43,8 @@ struct GIA: ParsableCommand {
         the record's prediction for ablate). Positions are 0-based.
 
         Examples:
-          M=sample-models/multitask-deep-exp.onnx J=assets/motifs/JASPAR2026_CORE_vertebrates.meme
+          M=sample-models/multitask-deep-exp.onnx
+          J=assets/motifs/JASPAR2026_CORE_vertebrates.meme
           seqlens gia $M --motifs $J --pattern MA0079.5
           seqlens gia $M --pattern TGACTCA --analysis positions --target FOSL1
           seqlens gia $M --pattern GGGGCGGGG --pattern TGACTCA --analysis spacing \\
