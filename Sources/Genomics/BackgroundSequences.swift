@@ -42,7 +42,7 @@ public enum BackgroundSequences {
 
     /// Per position, the share of each letter among the records' letters of `alphabet` there
     /// (N and other codes left out; a position with none of them is uniform).
-    public static func positionFrequencies(_ records: [[UInt8]], alphabet: Alphabet) -> [[Double]] {
+    package static func positionFrequencies(_ records: [[UInt8]], alphabet: Alphabet) -> [[Double]] {
         let length = records.first?.count ?? 0
         return (0..<length).map { position in
             var counts = [Double](repeating: 0, count: alphabet.size)

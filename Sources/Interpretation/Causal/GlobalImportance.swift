@@ -40,7 +40,7 @@ public struct ImportanceEstimate: Sendable, Equatable {
     }
 
     /// The estimate over rows of `values`, laid out (members, tasks).
-    public init(values: [Float], tasks: Int) {
+    init(values: [Float], tasks: Int) {
         let count = tasks > 0 ? values.count / tasks : 0
         var sums = [Double](repeating: 0, count: tasks), squares = sums
         for (index, value) in values.enumerated() {

@@ -14,15 +14,6 @@ public enum ImportanceAnalysis: Sendable, Equatable {
     case spacing([Int])
     /// Every k-mer at one start (nil: centred), ranked by `rankTask`'s effect, largest first.
     case kmers(k: Int, start: Int?, rankTask: Int)
-
-    /// Patterns the analysis embeds (k-mers bring their own).
-    public var patternCount: Int {
-        switch self {
-        case .spacing: return 2
-        case .kmers: return 0
-        default: return 1
-        }
-    }
 }
 
 extension GlobalImportance {

@@ -11,7 +11,7 @@ public struct ImportanceTable: Sendable {
         /// Per task, f of what was changed: the mean over backgrounds, or the real sequence's value.
         public var reference: [Float]
 
-        public init(keys: [String], estimate: ImportanceEstimate, reference: [Float]) {
+        init(keys: [String], estimate: ImportanceEstimate, reference: [Float]) {
             self.keys = keys
             self.estimate = estimate
             self.reference = reference
@@ -22,7 +22,7 @@ public struct ImportanceTable: Sendable {
     public var tasks: [String]
     public var rows: [Row]
 
-    public init(keyNames: [String], tasks: [String], rows: [Row]) {
+    init(keyNames: [String], tasks: [String], rows: [Row]) {
         self.keyNames = keyNames
         self.tasks = tasks
         self.rows = rows
