@@ -33,8 +33,10 @@ struct GIA: ParsableCommand {
                      its interval from the paired differences
           kmers      every k-mer (-k, at most 8) at --start, ranked by --target's GI
           ablate     tangermeme's ablate: in each --fasta record, the matches of
-                     --pattern (both strands; or --range in every record) scrambled
-                     --n times (default 20; --scramble shuffle or dinucleotide);
+                     --pattern (both strands), or --range in every record, or the
+                     intervals of --annotations (BED or TSV, as explore reads them;
+                     with --pattern, those of that label) scrambled --n times
+                     (default 20; --scramble shuffle or dinucleotide);
                      GI = mean f(scrambled) − f(record)
 
         Prints a text plot (bars, or a sparkline over positions) of --target's task (default: the \
@@ -82,6 +84,8 @@ struct GIA: ParsableCommand {
     @Option(help: "kmers: how many of the best k-mers the plot shows.") var top = 20
     @Option(help: ArgumentHelp("ablate: these positions of every record instead of the pattern's matches.", valueName: "start:end"))
     var range: PositionRange?
+    @Option(help: ArgumentHelp("ablate: the sites of this BED or TSV file (record, start, end, label); --pattern picks a label.", valueName: "file"))
+    var annotations: String?
     @Option(help: ArgumentHelp("ablate: shuffle (tangermeme's default) or dinucleotide.", valueName: "scramble"))
     var scramble: MotifAblation.Scramble = .shuffle
     @Option(help: "Sequence length, for models that take any length (default: the model's, or the --fasta records').")
@@ -108,12 +112,17 @@ struct GIA: ParsableCommand {
         if let length { try OptionLimits.check(length, in: OptionLimits.length, option: "--length") }
         if let start, start < 0 { throw ValidationError("--start must be 0 or more (0-based)") }
         let needed = analysis == .spacing ? 2 : analysis == .kmers ? 0 : 1
-        if pattern.count != needed {
+        if pattern.count != needed && !(annotations != nil && analysis == .ablate && pattern.isEmpty) {
             let what = needed == 0 ? "no --pattern (it tries every k-mer)" : needed == 1 ? "one --pattern" : "two --pattern options (first and second)"
             throw ValidationError("--analysis \(analysis.rawValue) takes \(what); got \(pattern.count)")
         }
         if analysis == .ablate && fasta == nil { throw ValidationError("--analysis ablate needs --fasta: the records whose sites it ablates") }
         if range != nil && analysis != .ablate { throw ValidationError("--range is for --analysis ablate; --start places the pattern of the other analyses") }
+        if annotations != nil && analysis != .ablate { throw ValidationError("--annotations is for --analysis ablate: the sites it scrambles") }
+        if annotations != nil && range != nil { throw ValidationError("--annotations and --range both give the sites to ablate; give one") }
+        if start != nil && ![.marginal, .kmers].contains(analysis) {
+            throw ValidationError("--start places the pattern of --analysis marginal and kmers; \(analysis.rawValue) places its own")
+        }
     }
 
     func run() throws {
@@ -128,7 +137,8 @@ struct GIA: ParsableCommand {
         let targeted = try loaded.resolveTarget(target ?? "all", length: length, allowingAll: true)
         let model = try logitsOption.apply(to: targeted.model, length: length)
         let tasks = try model.taskNames(length: length)
-        let patterns = try embeddedPatterns(alphabet: model.alphabet)
+        // With --annotations, --pattern names a label, not bases.
+        let patterns = annotations == nil ? try embeddedPatterns(alphabet: model.alphabet) : []
         var generator = SeededGenerator(seed: seed)
         var progress: ProgressBar?
         let report: (Int, Int) -> Void = { done, total in
@@ -137,7 +147,7 @@ struct GIA: ParsableCommand {
         }
         let table: ImportanceTable
         if analysis == .ablate {
-            let (sites, strands) = try ablationSites(inputs, pattern: patterns[0])
+            let (sites, strands) = try annotations.map { try annotatedSites(inputs, file: $0) } ?? ablationSites(inputs, pattern: patterns[0])
             let ablation = MotifAblation(model: model, batchSize: compute.batch, threads: compute.threads)
             table = try ablation.table(inputs.map(\.record.sequence), ids: inputs.map(\.record.id), origins: inputs.map(\.origin), sites: sites,
                                        strands: strands, count: count ?? 20, scramble: scramble, tasks: tasks, using: &generator, progress: report)
@@ -157,7 +167,7 @@ struct GIA: ParsableCommand {
         progress?.finish()
         if let output { try table.write(to: URL(fileURLWithPath: output)) }
         let depth = ColorDepth.detect(mode: .auto, environment: ProcessInfo.processInfo.environment, isTerminal: isatty(STDOUT_FILENO) == 1)
-        FileHandle.standardOutput.write(Data(ANSIWriter.render(GIAPlot(table: table, analysis: analysis, task: targeted.task, top: top, patterns: patterns.map(\.text)).canvas(width: 120, depth: depth), depth: depth).utf8))
+        FileHandle.standardOutput.write(Data(ANSIWriter.render(GIAPlot(table: table, analysis: analysis, task: targeted.task, top: top, patterns: annotations == nil ? patterns.map(\.text) : [pattern.first ?? "the annotations"]).canvas(width: 120, depth: depth), depth: depth).utf8))
     }
 
     /// The patterns as given, or the consensus of the motifs they name.
@@ -204,6 +214,26 @@ struct GIA: ParsableCommand {
         }
         guard !sites.isEmpty else {
             throw CommandFailure("no match of \(pattern.text) in \(fasta ?? "the records") (either strand); give sites with --range START:END")
+        }
+        return (sites, strands)
+    }
+
+    /// The sites to ablate from an interval file (the records' own positions), those labelled
+    /// --pattern when given; intervals on other records, or beyond what the model sees, are left out.
+    private func annotatedSites(_ inputs: [ModelInput], file: String) throws -> ([MotifAblation.Site], [String]) {
+        try refuseIfNotRegularFile(file, kind: "a BED or TSV interval file")
+        let label = pattern.first
+        var sites: [MotifAblation.Site] = [], strands: [String] = []
+        let records = Dictionary(inputs.enumerated().map { ($1.record.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for interval in try IntervalFile.read(contentsOf: URL(fileURLWithPath: file)) {
+            guard let index = records[interval.record], label == nil || interval.label.caseInsensitiveCompare(label!) == .orderedSame else { continue }
+            let columns = interval.positions.lowerBound - inputs[index].origin ..< interval.positions.upperBound - inputs[index].origin
+            guard columns.lowerBound >= 0, columns.upperBound <= inputs[index].record.length else { continue }
+            sites.append(MotifAblation.Site(sequence: index, region: columns))
+            strands.append(interval.strand.map(String.init) ?? ".")
+        }
+        guard !sites.isEmpty else {
+            throw CommandFailure("no interval of \(file)\(label.map { " labelled '\($0)'" } ?? "") lies in a record of \(fasta ?? "the FASTA file") the model sees")
         }
         return (sites, strands)
     }

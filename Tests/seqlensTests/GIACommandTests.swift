@@ -69,6 +69,26 @@ final class GIACommandTests: XCTestCase {
         XCTAssertTrue(result.stdout.contains("pos_gata_1:57-63+"), result.stdout)
     }
 
+    func testAblationOfAnnotatedSites() throws {
+        let output = temporary("annotated.tsv")
+        let fasta = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa").path
+        let annotations = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.tsv").path
+        let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-exp.onnx").path
+        let result = try runSeqlens(["gia", model, "--analysis", "ablate", "--fasta", fasta, "--annotations", annotations, "--pattern", "cebpb",
+                                     "--n", "10", "--target", "CEBPB", "-o", output.path], environment: plain)
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let cebpb = try rows(output).filter { $0["task"] == "CEBPB" }
+        XCTAssertTrue(cebpb.contains { $0["id"] == "mt_test_04056" && $0["start"] == "40" && $0["end"] == "50" && $0["strand"] == "+" })
+        XCTAssertEqual(Set(cebpb.map { $0["id"]! }).count, cebpb.count, "one CEBPB site per record")
+        // Scrambling the planted site takes the CEBPB call away wherever the model made it.
+        XCTAssertTrue(cebpb.filter { Float($0["reference"]!)! > 0.9 }.allSatisfy { Float($0["gi"]!)! < -0.5 })
+        XCTAssertTrue(result.stdout.contains("CEBPB, each site of cebpb scrambled"), result.stdout)
+        let none = try runSeqlens(["gia", model, "--analysis", "ablate", "--fasta", fasta, "--annotations", annotations, "--pattern", "NOSUCH"], environment: plain)
+        XCTAssertEqual(none.status, 2)
+        XCTAssertEqual(none.stderr.split(separator: "\n").last.map(String.init),
+                       "seqlens: error: no interval of \(annotations) labelled 'NOSUCH' lies in a record of \(fasta) the model sees")
+    }
+
     func testSpacingAndCopiesAndMotifsFromAFile() throws {
         let output = temporary("spacing.tsv")
         let spacing = try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "0:3", "--n", "10", "-o", output.path])
@@ -111,6 +131,10 @@ final class GIACommandTests: XCTestCase {
         let small = try runSeqlens(["gia", anyLength, "--pattern", "GCATG", "--length", "30", "--n", "5"], environment: plain)
         XCTAssertEqual(small.status, 0, small.stderr)
         XCTAssertTrue(small.stdout.hasPrefix("global importance (mean f(with) − f(without), 95 % interval) over 5 backgrounds\nGCATG at start 13, every task:\n"), small.stdout)
+        assertRefusal(try gia(["--pattern", "AGATAA", "--analysis", "positions", "--start", "3"]),
+                      "--start places the pattern of --analysis marginal and kmers; positions places its own; see `seqlens gia --help`")
+        assertRefusal(try gia(["--pattern", "AGATAA", "--annotations", tinyFASTA]),
+                      "--annotations is for --analysis ablate: the sites it scrambles; see `seqlens gia --help`")
         assertRefusal(try gia(["--pattern", "AGATAA", "-o", "out.npy"]), "--output must end in .tsv (got 'out.npy'); see `seqlens gia --help`")
     }
 }
