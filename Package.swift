@@ -15,6 +15,8 @@ let package = Package(
     targets: [
         // System libraries and generated code.
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // Debian's HDF5 is the serial build; its pkg-config name `hdf5` points at hdf5/serial.
+        .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // ncursesw plus tiny C wrappers for the curses macros Swift cannot import.
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Vector kernels that need AVX2 where the CPU has it (Swift compiles for baseline x86-64).
@@ -36,6 +38,8 @@ let package = Package(
             ]
         ),
         .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
+        // modisco-lite's HDF5 results into Genomics' ModiscoPattern: the only importer of CHDF5.
+        .target(name: "ModiscoHDF5", dependencies: ["CHDF5", "Genomics"]),
         .target(name: "Rendering", dependencies: ["Genomics"]),
         // What a terminal backend and an interactive app agree on: input events and a Canvas.
         .target(name: "Interactive", dependencies: ["Rendering"]),
@@ -63,6 +67,7 @@ let package = Package(
             name: "seqlens",
             dependencies: [
                 "Genomics", "Inference", "Interpretation", "Rendering", "Interactive", "ExplorerCore", "ExplorerRuntime", "TerminalUI",
+                "ModiscoHDF5",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -76,6 +81,7 @@ let package = Package(
         // Checks the sources' imports against the layers of docs/ARCHITECTURE.md.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "TestSupport"]),
+        .testTarget(name: "ModiscoHDF5Tests", dependencies: ["ModiscoHDF5", "Genomics", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),

@@ -14,6 +14,7 @@ final class LayerTests: XCTestCase {
         "Inference": ["Foundation", "Dispatch", "Accelerate", "CBLAS", "CVectorMath", "ONNXProto", "SwiftProtobuf", "ZIPFoundation"],
         "Interpretation": ["Foundation", "Dispatch", "Genomics", "Inference"],
         "Rendering": ["Foundation", "Genomics"],
+        "ModiscoHDF5": ["Foundation", "CHDF5", "Genomics"],
         "Interactive": ["Rendering"],
         "ExplorerCore": ["Genomics", "Rendering", "Interactive"],
         "ExplorerView": ["ExplorerCore", "Genomics", "Rendering"],
@@ -21,7 +22,7 @@ final class LayerTests: XCTestCase {
         "TerminalUI": ["Foundation", "Glibc", "Darwin", "CNcurses", "Interactive", "Rendering"],
         "ONNXProto": ["Foundation", "FoundationEssentials", "SwiftProtobuf"],
         "seqlens": ["Foundation", "ArgumentParser", "Genomics", "Inference", "Interpretation", "Rendering", "Interactive",
-                    "ExplorerCore", "ExplorerView", "ExplorerRuntime", "TerminalUI"],
+                    "ExplorerCore", "ExplorerView", "ExplorerRuntime", "TerminalUI", "ModiscoHDF5"],
     ]
 
     func testEveryModuleImportsOnlyItsLowerLayers() throws {
