@@ -56,6 +56,8 @@ public enum Action: Sendable, Equatable {
     case filterBrowser(FilterBrowserAction)
     /// The `b` pane of the best next edits: open, select, apply (see EditSuggestions.swift).
     case editSuggestions(EditSuggestionsAction)
+    /// The `P` browser of TF-MoDISco patterns.
+    case modiscoBrowser(ModiscoBrowserAction)
 
     // Saving and quitting.
     case save

@@ -106,6 +106,8 @@ public enum Mode: Sendable, Equatable {
     case browseFilters(first: Int)
     /// `b`: the best next edits by their ISM effect, one of them selected.
     case suggestEdits(EditSuggestions)
+    /// `P`: the TF-MoDISco patterns given with --modisco.
+    case browsePatterns(ModiscoBrowser)
 }
 
 public enum PromptKind: String, Sendable, Equatable {
@@ -182,6 +184,8 @@ public struct ExplorerState: Sendable {
     /// Predictions sorted by |Δ| (largest first) instead of the model's order.
     public internal(set) var sortsPredictions = false
     public internal(set) var mode = Mode.normal
+    /// TF-MoDISco results to browse (`--modisco`); see ModiscoBrowser.swift.
+    public internal(set) var modisco: ModiscoCatalog?
     /// The first line of the help overlay on screen.
     public internal(set) var helpScroll = 0
     public internal(set) var screenWidth = 80

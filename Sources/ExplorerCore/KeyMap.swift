@@ -29,6 +29,7 @@ public enum KeyMap {
                                                          (.character("$"), .moveToEnd), (.end, .moveToEnd)]),
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
         KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
+        KeyBinding("P", "browse TF-MoDISco patterns (--modisco): logos, matches", [(.character("P"), .modiscoBrowser(.open))]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
         KeyBinding("b", "best next edits by ISM effect; Enter applies one", [(.character("b"), .editSuggestions(.open))]),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
@@ -83,6 +84,7 @@ public enum KeyMap {
             case .pickRecord: return .recordPicker(.select(by: notches))
             case .browseFilters: return .filterBrowser(.scroll(by: notches))
             case .suggestEdits: return .editSuggestions(.select(by: notches))
+            case .browsePatterns: return .modiscoBrowser(.select(by: notches))
             case .normal, .replace: return .scroll(by: notches)
             case .prompt, .confirmQuit: return nil
             }
@@ -90,7 +92,7 @@ public enum KeyMap {
         case .paste(let text):
             switch state.mode {
             case .normal, .replace, .prompt, .pickRecord: return .paste(text)
-            case .help, .confirmQuit, .browseFilters, .suggestEdits: return nil
+            case .help, .confirmQuit, .browseFilters, .suggestEdits, .browsePatterns: return nil
             }
         }
     }
@@ -114,6 +116,7 @@ public enum KeyMap {
         case .pickRecord: return RecordPickerAction.action(for: key)
         case .browseFilters: return FilterBrowserAction.action(for: key)
         case .suggestEdits: return EditSuggestionsAction.action(for: key)
+        case .browsePatterns: return ModiscoBrowserAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

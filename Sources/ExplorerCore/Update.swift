@@ -83,6 +83,7 @@ extension ExplorerState {
         case .globalImportance: return requestImportance()
         case .importanceMeasured(let version, let importance, let milliseconds):
             receiveImportance(version: version, importance: importance, milliseconds: milliseconds)
+        case .modiscoBrowser(let action): return updateModiscoBrowser(action)
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()
@@ -425,7 +426,7 @@ extension ExplorerState {
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal
-        case .prompt, .help, .confirmQuit, .pickRecord, .browseFilters, .suggestEdits: mode = .normal
+        case .prompt, .help, .confirmQuit, .pickRecord, .browseFilters, .suggestEdits, .browsePatterns: mode = .normal
         case .normal: searchPattern = nil; searchHits = []
         }
     }

@@ -39,6 +39,7 @@ public enum Screen {
         if case .pickRecord(let picker) = state.mode { drawRecordPicker(picker, state, on: &canvas) }
         if case .browseFilters(let first) = state.mode { drawFilterBrowser(first: first, state, depth: depth, on: &canvas) }
         if case .suggestEdits(let pane) = state.mode { drawEditSuggestions(pane, state, on: &canvas) }
+        if case .browsePatterns(let browser) = state.mode, let modisco = state.modisco { drawModiscoBrowser(browser, modisco, depth: depth, on: &canvas) }
         return canvas
     }
 
@@ -346,6 +347,9 @@ public enum Screen {
             style = .plain
         case .suggestEdits:
             text = "best next edits by ISM effect · ↑↓ select · Enter applies (u undoes) · Esc"
+            style = .plain
+        case .browsePatterns:
+            text = "↑↓ pattern · Tab CWM / hypothetical CWM / PPM · Esc closes"
             style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords

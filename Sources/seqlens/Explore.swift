@@ -93,6 +93,9 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Show motif hits with a p-value below this (FIMO's --thresh).", valueName: "p"))
     var motifPvalue: Double = 1e-4
 
+    @Option(help: ArgumentHelp("TF-MoDISco results (modisco-lite's .h5) to browse with P: patterns, logos and their matches in --motifs.", valueName: "file.h5"))
+    var modisco: String?
+
     @Option(help: ArgumentHelp("Reopen a saved session (model, sequences, edits and view).", valueName: "file"))
     var session: String?
 
@@ -244,6 +247,7 @@ struct Explore: ParsableCommand {
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, windows: windows,
                                   annotations: intervals, scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
+        if let modisco { state.attachModisco(try modiscoCatalog(modisco, database: motifSelection?.file)) }
         // Padding is not counted as N: the records are read as they are.
         warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: loaded, alphabet: sequenceModel.alphabet),
                      ModelWindow.heavyPaddingWarning(ids: loaded.map(\.id), windows: windows), state.annotationsOutsideWindowsWarning]
