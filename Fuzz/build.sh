@@ -15,6 +15,7 @@ CHECKOUTS=.build/checkouts
 COMMON="-O -parse-as-library -package-name seqlens -I $OUT -L $OUT -I $CHECKOUTS/ZIPFoundation/Sources/CZLib"
 FUZZED="-sanitize=fuzzer,address"
 BLAS="-I Sources/CBLAS -Xcc $(pkg-config --cflags-only-I openblas)"
+HDF5="-I Sources/CHDF5 -Xcc $(pkg-config --cflags-only-I hdf5)"
 mkdir -p "$OUT"
 test -d "$CHECKOUTS/swift-protobuf" || { echo "Fuzz/build.sh: no $CHECKOUTS; run 'swift build' once first" >&2; exit 2; }
 
@@ -49,6 +50,8 @@ module Genomics "$FUZZED" Sources/Genomics
 # shellcheck disable=SC2086
 module Inference "$FUZZED" Sources/Inference $BLAS
 module Interpretation "$FUZZED" Sources/Interpretation $BLAS
+# shellcheck disable=SC2086
+module ModiscoHDF5 "$FUZZED" Sources/ModiscoHDF5 $HDF5
 module Rendering "" Sources/Rendering
 module Interactive "" Sources/Interactive
 module ExplorerCore "$FUZZED" Sources/ExplorerCore -enable-upcoming-feature MemberImportVisibility
@@ -62,13 +65,14 @@ libraries() {
     fasta|meme|jaspar|intervals) echo "-lGenomics" ;;
     onnx|npy|npz) echo "-lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
     sidecar) echo "-lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    modisco) echo "-lModiscoHDF5 -lGenomics $(pkg-config --libs hdf5)" ;;
     session) echo "-lExplorerRuntime -lExplorerView -lExplorerCore -lInteractive -lRendering -lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
   esac
 }
 
-for reader in ${FUZZ_READERS:-fasta meme jaspar intervals onnx sidecar npy npz session}; do
+for reader in ${FUZZ_READERS:-fasta meme jaspar intervals onnx sidecar npy npz session modisco}; do
   # shellcheck disable=SC2046,SC2086
-  $SWIFTC $COMMON $FUZZED $BLAS $(pkg-config --libs-only-L openblas) "Fuzz/$reader.swift" $(libraries "$reader") \
+  $SWIFTC $COMMON $FUZZED $BLAS $HDF5 $(pkg-config --libs-only-L openblas) "Fuzz/$reader.swift" $(libraries "$reader") \
     -o "$OUT/$reader" 2>&1 | grep -v 'Cannot export local symbol' || true
   test -x "$OUT/$reader"
 done

@@ -5,6 +5,10 @@
     (Tests/Fixtures/onnx-conformance, MANIFEST.tsv), plus a tiny sequence CNN
     (Conv, Relu, MaxPool, Flatten, Gemm over a (1, 4, 20) one-hot input) built with onnx.helper.
   * session: session files as `explore` saves them, for the records Fuzz/session.swift uses.
+  * modisco: a modisco-lite results file of one small pattern written with h5py in HDF5's most
+    compact form readable by HDF5 1.10 (its newest format, compact datasets: 3 kB, within
+    run.sh's -max_len), and two
+    layouts the reader refuses.
 
 The npy, npz and sidecar seeds are copies of existing fixtures (see docs/FUZZING.md).
 Usage:  .venv/bin/python tools/make-fuzz-seeds.py
@@ -13,6 +17,7 @@ import csv
 import json
 import os
 
+import h5py
 import numpy as np
 import onnx
 from onnx import TensorProto, helper, numpy_helper
@@ -71,6 +76,36 @@ def sessions() -> dict[str, dict]:
     return {"edited.session.json": edited, "plain.session.json": plain}
 
 
+def compact_dataset(group, name: str, data: np.ndarray) -> None:
+    """A dataset stored in its object header (HDF5's compact layout), the smallest form."""
+    creation = h5py.h5p.create(h5py.h5p.DATASET_CREATE)
+    creation.set_layout(h5py.h5d.COMPACT)
+    dataset = h5py.h5d.create(group.id, name.encode(), h5py.h5t.py_create(data.dtype, logical=True),
+                              h5py.h5s.create_simple(data.shape), dcpl=creation)
+    dataset.write(h5py.h5s.ALL, h5py.h5s.ALL, np.ascontiguousarray(data))
+
+
+def modisco_seeds(folder: str) -> None:
+    rng = np.random.default_rng(1)
+    width, count = 3, 2
+    with h5py.File(os.path.join(folder, "pattern.h5"), "w", libver=("v110", "v110")) as f:
+        f.attrs["window_size"] = 20
+        pattern = f.create_group("pos_patterns").create_group("pattern_0")
+        compact_dataset(pattern, "sequence", rng.dirichlet(np.ones(4), size=width).astype(np.float32))
+        compact_dataset(pattern, "contrib_scores", rng.normal(size=(width, 4)).astype(np.float32))
+        compact_dataset(pattern, "hypothetical_contribs", rng.normal(size=(width, 4)).astype(np.float32))
+        seqlets = pattern.create_group("seqlets")
+        compact_dataset(seqlets, "n_seqlets", np.array([count]))
+        compact_dataset(seqlets, "start", np.arange(count, dtype=np.int64))
+        compact_dataset(seqlets, "end", np.arange(count, dtype=np.int64) + width)
+        compact_dataset(seqlets, "example_idx", np.arange(count, dtype=np.int64))
+        compact_dataset(seqlets, "is_revcomp", np.array([False, True]))
+    with h5py.File(os.path.join(folder, "no-patterns.h5"), "w", libver=("v110", "v110")) as f:
+        f.create_group("other")
+    with h5py.File(os.path.join(folder, "pattern-is-dataset.h5"), "w", libver=("v110", "v110")) as f:
+        compact_dataset(f.create_group("neg_patterns"), "pattern_0", np.zeros(3))
+
+
 def main() -> None:
     os.makedirs(os.path.join(CORPUS, "onnx"), exist_ok=True)
     for op, path in sorted(conformance_seeds().items()):
@@ -84,6 +119,8 @@ def main() -> None:
         with open(os.path.join(CORPUS, "session", name), "w") as f:
             json.dump(content, f, indent=2, sort_keys=True)
             f.write("\n")
+    os.makedirs(os.path.join(CORPUS, "modisco"), exist_ok=True)
+    modisco_seeds(os.path.join(CORPUS, "modisco"))
 
 
 if __name__ == "__main__":
