@@ -18,9 +18,12 @@ Tests/Fixtures/modisco/ holds
                      n_seqlets and the seqlet coordinates, the trimmed range (modiscolite.report's
                      trim_threshold 0.3) and its consensus; the file's window_size attribute
   patterns.meme      `modisco meme -t PFM` of results.h5 (modiscolite.io.write_meme_from_h5)
-  tomtom.json        modisco-lite's report matches (modiscolite.report.tomtomlite_dataframe: memelite's
-                     tomtom of each pattern's trimmed sequence against the bundled JASPAR 2026
-                     MEME file, the 3 nearest): target names and p-values per pattern
+  tomtom.json        the 3 nearest JASPAR 2026 motifs of each pattern's trimmed sequence and their
+                     p-values: "report" as modisco-lite's report finds them
+                     (modiscolite.report.tomtomlite_dataframe: memelite's tomtom on the raw
+                     matrices), "normalised" by memelite's tomtom on the same matrices with each
+                     column divided by its sum in letter order, as seqlens' Motif stores them
+                     (TOMTOM bins scores, so the last bits of a column can move a p-value by a bin)
   hostile/*.h5       files the reader must refuse in one line (written with h5py)
 
 Usage:  .venv/bin/python tools/make-modisco-fixture.py
@@ -38,6 +41,7 @@ import modiscolite
 from modiscolite import io as modisco_io
 from modiscolite import util as modisco_util
 from modiscolite.report import tomtomlite_dataframe
+from memelite import tomtom as memelite_tomtom
 from modiscolite.tfmodisco import TFMoDISco
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -129,6 +133,47 @@ def expected_values(path):
         return result
 
 
+def normalised(matrix):
+    """(4, w): each (w, 4) row divided by its sum added in letter order, as seqlens' Motif does."""
+    return np.ascontiguousarray(np.array([[float(v) / sum(float(x) for x in row) for v in row] for row in matrix]).T)
+
+
+def read_meme_rows(path):
+    """{name: (w, 4) rows} of a MEME file, names as memelite's read_meme gives them."""
+    motifs, name = {}, None
+    for line in open(path):
+        parts = line.split()
+        if line.startswith("MOTIF"):
+            name = " ".join(parts[1:])
+            motifs[name] = []
+        elif name and len(parts) == 4 and not line.startswith("letter"):
+            motifs[name].append([float(x) for x in parts])
+    return motifs
+
+
+def write_tomtom_references(results, expected):
+    names = [f"{group}.{name}" for group, patterns in expected["groups"].items() for name in patterns]
+    report = tomtomlite_dataframe(results, JASPAR, ["pos_patterns", "neg_patterns"], top_n_matches=3, trim_threshold=0.3)
+    reference = {"database": os.path.relpath(JASPAR, REPO), "report": {}, "normalised": {}}
+    for name, (_, row) in zip(names, report.iterrows()):
+        reference["report"][name] = [{"target": row[f"match{j}"], "p_value": float(row[f"pval{j}"])} for j in range(3)]
+    targets = read_meme_rows(JASPAR)
+    target_names = list(targets)
+    queries = []
+    with h5py.File(results, "r") as f:
+        for name in names:
+            group, pattern = name.split(".")
+            start, end = expected["groups"][group][pattern]["trimmed"]
+            queries.append(normalised(f[group][pattern]["sequence"][start:end]))
+    p, _, _, _, _, idxs = memelite_tomtom(queries, [normalised(rows) for rows in targets.values()], n_nearest=3)
+    for i, name in enumerate(names):
+        reference["normalised"][name] = [{"target": target_names[int(idxs[i, j])], "p_value": float(p[i, j])} for j in range(3)]
+    with open(os.path.join(OUT, "tomtom.json"), "w") as f:
+        json.dump(reference, f, indent=1)
+    for name in names:
+        print(name, [(m["target"], f"{m['p_value']:.3g}") for m in reference["normalised"][name]])
+
+
 def write_hostile(directory):
     """Small files with one thing wrong each, named after it."""
     os.makedirs(directory, exist_ok=True)
@@ -208,14 +253,7 @@ def main():
         for name, entry in patterns.items():
             print(group, name, entry["n_seqlets"], entry["sequence"]["shape"], "subpatterns", len(entry["subpatterns"]))
     modisco_io.write_meme_from_h5(results, modisco_util.MemeDataType.PFM, os.path.join(OUT, "patterns.meme"), True)
-    matches = tomtomlite_dataframe(results, JASPAR, ["pos_patterns", "neg_patterns"], top_n_matches=3, trim_threshold=0.3)
-    names = [f"{group}.{name}" for group, patterns in expected["groups"].items() for name in patterns]
-    tomtom = {name: [{"target": row[f"match{j}"], "p_value": float(row[f"pval{j}"])} for j in range(3)]
-              for name, (_, row) in zip(names, matches.iterrows())}
-    with open(os.path.join(OUT, "tomtom.json"), "w") as f:
-        json.dump({"database": os.path.relpath(JASPAR, REPO), "matches": tomtom}, f, indent=1)
-    for name, best in tomtom.items():
-        print(name, [(m["target"], f"{m['p_value']:.2g}") for m in best])
+    write_tomtom_references(results, expected)
     write_hostile(os.path.join(OUT, "hostile"))
 
 

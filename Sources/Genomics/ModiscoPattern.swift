@@ -69,6 +69,15 @@ public struct ModiscoPattern: Sendable, Equatable {
     /// modisco-lite's default trim threshold.
     public static let trimThreshold = 0.3
 
+    /// The `count` motifs of `database` nearest the pattern's core, best first: TOMTOM of the
+    /// trimmed sequence (base frequencies) against every motif, as modisco-lite's report matches
+    /// patterns (modiscolite.report.tomtomlite_dataframe: memelite's tomtom, 3 nearest).
+    public func matches(in database: Tomtom, count: Int = 3) throws -> [ModiscoMatch] {
+        try database.nearest(slice(trimmedRange()).motif, count: count).map {
+            ModiscoMatch(motif: database.targets[$0.target].label, pValue: $0.pValue)
+        }
+    }
+
     /// The pattern cut to `range` (its seqlets and subpatterns kept as they are).
     public func slice(_ range: Range<Int>) -> ModiscoPattern {
         func cut(_ values: [Double]) -> [Double] { (0 ..< 4).flatMap { values[$0 * width + range.lowerBound ..< $0 * width + range.upperBound] } }

@@ -46,6 +46,10 @@ struct Explore: ParsableCommand {
         under the cursor. The first screen warns about motifs that cannot pass the threshold, \
         DNA motifs on an RNA model (scanned with U read as T) and annotations naming no record.
 
+        --modisco RESULTS.h5 (modisco-lite's TF-MoDISco results) opens a pattern browser with P: \
+        each pattern's seqlets, width, core consensus, its logo (Tab: CWM, hypothetical CWM, \
+        PPM in bits) and, with --motifs, its three nearest motifs by TOMTOM.
+
         With --pad or --crop (fixed-length models) every position shown, typed or saved is the \
         record's own: padding is drawn as · and cannot be edited; a record longer than the model \
         shows whole, the model's window marked [ ] on the ruler, and the window follows the cursor \

@@ -16,7 +16,9 @@ struct ModiscoCommand: ParsableCommand {
 
         Without --pattern, lists the patterns as TSV: name, seqlets, width, the core modisco-lite's \
         report trims to (positions whose total |contribution| is at least 0.3 of the largest; \
-        START:END, 0-based, end excluded) and the consensus of that core.
+        START:END, 0-based, end excluded) and the consensus of that core. --motifs adds the three \
+        motifs of a database (MEME or JASPAR) nearest each core and their p-values (match0, pval0, \
+        ...), by TOMTOM of the core's base frequencies, as modisco-lite's report does.
 
         --pattern draws one pattern as a sequence logo: --logo cwm (contribution weight matrix, \
         the default), hcwm (hypothetical contributions: every base's contribution had it been \
@@ -27,6 +29,7 @@ struct ModiscoCommand: ParsableCommand {
 
         Examples:
           seqlens modisco results.h5
+          seqlens modisco results.h5 --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme
           seqlens modisco results.h5 --pattern pos_patterns.pattern_0
           seqlens modisco results.h5 --pattern pattern_2 --logo ppm --trim
           seqlens modisco results.h5 --pattern pattern_0 -o pattern_0.svg
@@ -36,6 +39,9 @@ struct ModiscoCommand: ParsableCommand {
 
     @Argument(help: "modisco-lite's results (.h5).")
     var results: String
+
+    @Option(help: ArgumentHelp("A motif database (MEME or JASPAR) to match the patterns against with TOMTOM.", valueName: "file"))
+    var motifs: String?
 
     @Option(help: ArgumentHelp("The pattern to draw: pos_patterns.pattern_0, or pattern_0 when only one group has it.", valueName: "name"))
     var pattern: String?
@@ -65,11 +71,20 @@ struct ModiscoCommand: ParsableCommand {
             }
             return
         }
+        let database = try motifs.map(loadMotifDatabase)
         guard let name = pattern else {
-            var table = "pattern\tseqlets\twidth\tcore\tconsensus\n"
+            let matchColumns = database == nil ? "" : (0 ..< Self.matchCount).map { "\tmatch\($0)\tpval\($0)" }.joined()
+            var table = "pattern\tseqlets\twidth\tcore\tconsensus\(matchColumns)\n"
             for pattern in loaded.patterns {
                 let core = pattern.trimmedRange()
-                table += "\(pattern.name)\t\(pattern.seqlets.count)\t\(pattern.width)\t\(core.lowerBound):\(core.upperBound)\t\(pattern.slice(core).motif.consensus)\n"
+                table += "\(pattern.name)\t\(pattern.seqlets.count)\t\(pattern.width)\t\(core.lowerBound):\(core.upperBound)\t\(pattern.slice(core).motif.consensus)"
+                if let database {
+                    let matches = try pattern.matches(in: database, count: Self.matchCount)
+                    table += (0 ..< Self.matchCount).map { index in
+                        index < matches.count ? "\t\(matches[index].motif)\t\(String(format: "%.3g", matches[index].pValue))" : "\t\t"
+                    }.joined()
+                }
+                table += "\n"
             }
             FileHandle.standardOutput.write(Data(table.utf8))
             return
@@ -77,24 +92,43 @@ struct ModiscoCommand: ParsableCommand {
         let chosen = try loaded.pattern(named: name, source: results)
         let core = chosen.trimmedRange()
         let shown = trim ? chosen.slice(core) : chosen
-        try drawing.emit(figure(shown, core: trim ? nil : core))
+        try drawing.emit(figure(shown, core: trim ? nil : core, matches: try database.map { try chosen.matches(in: $0, count: Self.matchCount) }))
     }
 
-    /// The logo of `pattern`; `core` is noted when it is drawn in full.
-    func figure(_ pattern: ModiscoPattern, core: Range<Int>?) -> AttributionFigure {
+    /// Matches listed per pattern, as modisco-lite's report lists them.
+    static let matchCount = 3
+
+    /// The logo of `pattern`; `core` is noted when it is drawn in full, `matches` when given.
+    func figure(_ pattern: ModiscoPattern, core: Range<Int>?, matches: [ModiscoMatch]?) -> AttributionFigure {
         var figure = AttributionFigure(pattern: pattern, logo: logo)
         let coreNote = core.map { " · core \($0.lowerBound):\($0.upperBound)" } ?? " · core only"
         figure.notes = ["\(URL(fileURLWithPath: results).lastPathComponent) · \(pattern.seqlets.count) seqlets · \(pattern.width) positions\(coreNote)"]
+        if let matches, let motifs {
+            let listed = matches.map { "\($0.motif) (p \(String(format: "%.2g", $0.pValue)))" }.joined(separator: ", ")
+            figure.notes.append("TOMTOM matches of the core in \(URL(fileURLWithPath: motifs).lastPathComponent): \(listed.isEmpty ? "none" : listed)")
+        }
         return figure
     }
 }
 
 extension ModiscoLogo: ExpressibleByArgument {}
 
+/// A motif file as a TOMTOM database, errors naming the file.
+func loadMotifDatabase(_ path: String) throws -> Tomtom {
+    try refuseIfNotRegularFile(path, kind: "a MEME or JASPAR motif file")
+    let motifs = try MotifReader.read(contentsOf: URL(fileURLWithPath: path))
+    do { return try Tomtom(targets: motifs) } catch let error as GenomicsError {
+        throw GenomicsError("\(path): \(error.description.hasPrefix("tomtom: ") ? String(error.description.dropFirst(8)) : error.description)")
+    }
+}
+
 /// The patterns of modisco-lite's results at `path` for the explorer's browser, with their
-/// matches in `database` when one is given.
+/// matches in the motif file `database` when one is given.
 func modiscoCatalog(_ path: String, database: String?) throws -> ModiscoCatalog {
     try refuseIfNotRegularFile(path, kind: "modisco-lite's results (.h5)")
     let results = try ModiscoReader.read(path: path)
-    return ModiscoCatalog(source: URL(fileURLWithPath: path).lastPathComponent, patterns: results.patterns)
+    let tomtom = try database.map(loadMotifDatabase)
+    let matches = try tomtom.map { tomtom in try results.patterns.map { try $0.matches(in: tomtom, count: ModiscoCommand.matchCount) } }
+    return ModiscoCatalog(source: URL(fileURLWithPath: path).lastPathComponent, patterns: results.patterns, matches: matches,
+                          database: database.map { URL(fileURLWithPath: $0).lastPathComponent })
 }

@@ -35,6 +35,24 @@ final class ModiscoCommandTests: XCTestCase {
         XCTAssertEqual(result.stdout, (["pattern\tseqlets\twidth\tcore\tconsensus"] + (try expectedRows())).joined(separator: "\n") + "\n")
     }
 
+    func testMotifsAddTheThreeNearestByTomtom() throws {
+        let jaspar = Fixtures.repositoryRoot.appendingPathComponent("assets/motifs/JASPAR2026_CORE_vertebrates.meme").path
+        let result = try modisco([results, "--motifs", jaspar])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let lines = result.stdout.split(separator: "\n").map { $0.split(separator: "\t", omittingEmptySubsequences: false).map(String.init) }
+        XCTAssertEqual(lines[0], ["pattern", "seqlets", "width", "core", "consensus", "match0", "pval0", "match1", "pval1", "match2", "pval2"])
+        let json = try JSONSerialization.jsonObject(with: Data(contentsOf: Fixtures.url("modisco/tomtom.json"))) as! [String: Any]
+        let reference = json["normalised"] as! [String: [[String: Any]]]
+        XCTAssertEqual(lines.count - 1, reference.count)
+        for row in lines.dropFirst() {
+            let best = try XCTUnwrap(reference[row[0]]?.first, row[0])
+            XCTAssertEqual(row[5], best["target"] as? String, row[0])
+            XCTAssertEqual(row[6], String(format: "%.3g", best["p_value"] as! Double), row[0])
+        }
+        let drawn = try modisco([results, "--pattern", "pattern_2", "--motifs", jaspar, "--width", "200", "--color", "never"])
+        XCTAssertEqual(drawn.stdout.split(separator: "\n")[2], "TOMTOM matches of the core in JASPAR2026_CORE_vertebrates.meme: MA0083.3 SRF (p 2.4e-10), MA0482.3 GATA4 (p 0.005), MA2552.1 ZNF367 (p 0.0091)")
+    }
+
     func testDrawsAPatternsLogos() throws {
         let cwm = try modisco([results, "--pattern", "pattern_0", "--width", "100", "--color", "never"])
         XCTAssertEqual(cwm.status, 0, cwm.stderr)
