@@ -90,19 +90,20 @@ struct ModiscoCommand: ParsableCommand {
             return
         }
         let chosen = try loaded.pattern(named: name, source: results)
-        let core = chosen.trimmedRange()
-        let shown = trim ? chosen.slice(core) : chosen
-        try drawing.emit(figure(shown, core: trim ? nil : core, matches: try database.map { try chosen.matches(in: $0, count: Self.matchCount) }))
+        try drawing.emit(figure(chosen, matches: try database.map { try chosen.matches(in: $0, count: Self.matchCount) }))
     }
 
     /// Matches listed per pattern, as modisco-lite's report lists them.
     static let matchCount = 3
 
-    /// The logo of `pattern`; `core` is noted when it is drawn in full, `matches` when given.
-    func figure(_ pattern: ModiscoPattern, core: Range<Int>?, matches: [ModiscoMatch]?) -> AttributionFigure {
-        var figure = AttributionFigure(pattern: pattern, logo: logo)
-        let coreNote = core.map { " · core \($0.lowerBound):\($0.upperBound)" } ?? " · core only"
-        figure.notes = ["\(URL(fileURLWithPath: results).lastPathComponent) · \(pattern.seqlets.count) seqlets · \(pattern.width) positions\(coreNote)"]
+    /// The logo of `pattern` (its core with --trim, the ruler keeping the pattern's positions),
+    /// with its matches when given.
+    func figure(_ pattern: ModiscoPattern, matches: [ModiscoMatch]?) -> AttributionFigure {
+        let core = pattern.trimmedRange()
+        var figure = AttributionFigure(pattern: trim ? pattern.slice(core) : pattern, logo: logo)
+        let span = trim ? "the core \(core.lowerBound):\(core.upperBound) of \(pattern.width) positions" : "\(pattern.width) positions · core \(core.lowerBound):\(core.upperBound)"
+        figure.notes = ["\(URL(fileURLWithPath: results).lastPathComponent) · \(pattern.seqlets.count) seqlets · \(span)"]
+        if trim { figure.origin = core.lowerBound }
         if let matches, let motifs {
             let listed = matches.map { "\($0.motif) (p \(String(format: "%.2g", $0.pValue)))" }.joined(separator: ", ")
             figure.notes.append("TOMTOM matches of the core in \(URL(fileURLWithPath: motifs).lastPathComponent): \(listed.isEmpty ? "none" : listed)")
