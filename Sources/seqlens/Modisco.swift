@@ -29,7 +29,7 @@ struct ModiscoCommand: ParsableCommand {
 
         Examples:
           seqlens modisco results.h5
-          seqlens modisco results.h5 --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme
+          seqlens modisco results.h5 --motifs JASPAR.meme
           seqlens modisco results.h5 --pattern pos_patterns.pattern_0
           seqlens modisco results.h5 --pattern pattern_2 --logo ppm --trim
           seqlens modisco results.h5 --pattern pattern_0 -o pattern_0.svg
