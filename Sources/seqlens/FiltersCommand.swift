@@ -87,7 +87,7 @@ struct FiltersCommand: ParsableCommand {
         if let motifs {
             summary += "\(matched) of \(found.count) filters (\(String(format: "%.0f", 100 * Double(matched) / Double(max(found.count, 1))))%) match a motif of \(URL(fileURLWithPath: motifs).lastPathComponent) at q < \(qValue)\n"
         }
-        if let meme { try write(Self.memeText(found.map { $0.motif(alphabet: loaded.alphabet) }), to: meme) }
+        if let meme { try write(Motif.memeText(found.map { $0.motif(alphabet: loaded.alphabet) }), to: meme) }
         if let table {
             try write(text, to: table)
             FileHandle.standardOutput.write(Data(summary.utf8))
@@ -101,20 +101,5 @@ struct FiltersCommand: ParsableCommand {
         do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
             throw CommandFailure("\(path): cannot write (\(fileErrorReason(error)))")
         }
-    }
-
-    /// MEME minimal format, uniform background; nsites is the number of windows.
-    static func memeText(_ motifs: [Motif]) -> String {
-        let letters = motifs.first?.alphabet.lettersString ?? "ACGT"
-        var text = "MEME version 4\n\nALPHABET= \(letters)\n\nstrands: + -\n\nBackground letter frequencies\n"
-        text += letters.map { "\($0) 0.25" }.joined(separator: " ") + "\n\n"
-        for motif in motifs {
-            text += "MOTIF \(motif.id)\nletter-probability matrix: alength= \(motif.alphabet.size) w= \(motif.width) nsites= \(motif.sites ?? 0) E= 0\n"
-            for position in 0 ..< motif.width {
-                text += " " + motif.column(position).map { String(format: "%.6f", $0) }.joined(separator: "  ") + "\n"
-            }
-            text += "\n"
-        }
-        return text
     }
 }
