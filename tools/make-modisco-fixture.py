@@ -223,6 +223,17 @@ def write_hostile(directory):
         f.create_group("other")
     with h5py.File(os.path.join(directory, "pattern-is-dataset.h5"), "w") as f:
         f.create_group("pos_patterns").create_dataset("pattern_0", data=np.zeros(3))
+    # Links and storage that would make the reader open another file (results.h5 beside them, a
+    # valid file: following them would succeed) or loop.
+    with h5py.File(os.path.join(directory, "external-link.h5"), "w") as f:
+        f["pos_patterns"] = h5py.ExternalLink("../results.h5", "/pos_patterns")
+    with h5py.File(os.path.join(directory, "soft-link-loop.h5"), "w") as f:
+        f.create_group("pos_patterns")["pattern_0"] = h5py.SoftLink("/pos_patterns/pattern_0")
+    with h5py.File(os.path.join(directory, "external-storage.h5"), "w") as f:
+        f.attrs["window_size"] = 200
+        pattern(f.create_group("pos_patterns").create_group("pattern_0"), contrib_scores=None)
+        f["pos_patterns/pattern_0"].create_dataset("contrib_scores", shape=(8, 4), dtype=np.float32,
+                                                   external=[("../results.h5", 0, 8 * 4 * 4)])
 
 
 def main():

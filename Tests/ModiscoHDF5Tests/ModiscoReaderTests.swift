@@ -107,6 +107,10 @@ final class ModiscoReaderTests: XCTestCase {
             ("missing-seqlet-starts", "pos_patterns/pattern_0/seqlets/start is missing"),
             ("no-patterns", "holds neither pos_patterns nor neg_patterns; give modisco-lite's results (modisco motifs -o RESULTS.h5)"),
             ("pattern-is-dataset", "pos_patterns/pattern_0 is a dataset, expected a group"),
+            // Each of these would read results.h5 beside it (a valid file) or loop if followed.
+            ("external-link", "cannot open pos_patterns (HDF5: traversal operator failed)"),
+            ("soft-link-loop", "cannot open pos_patterns/pattern_0 (HDF5: too many links)"),
+            ("external-storage", "pos_patterns/pattern_0/contrib_scores keeps its values outside this file (external or virtual storage); seqlens reads self-contained files"),
         ]
         for (name, message) in cases { assertRefuses(hostile(name), "\(hostile(name)): \(message)") }
     }
