@@ -129,9 +129,12 @@ public struct FIMOScanner: Sendable {
         let isReverse: Bool
         /// Position-major, 5 per position: A, C, G, T, then 0 for any other letter.
         let weights: [Double]
-        /// Per block of four positions, the summed weights of its letters for each code.
+        /// The motif's positions in blocks of four, tested most informative first (largest summed gap
+        /// between each position's best and mean weight): the first position of each, in that order.
+        let blockOffsets: [Int]
+        /// Per block, in that order, the summed weights of its letters for each code.
         let blockTables: [Double]
-        /// `bounds[b]`: the most the positions of blocks b... can add (0 for a letter outside ACGT).
+        /// `bounds[k]`: the most the blocks k... of that order can still add (0 for a letter outside ACGT).
         let bounds: [Double]
         /// Sites score above `threshold`; a window whose bound stays below `cut` is given up.
         let threshold: Double
@@ -185,26 +188,28 @@ public struct FIMOScanner: Sendable {
             threshold = Double(Float(Double(lowest + first) * FIMOScanner.binSize))
 
             let blocks = (width + Self.blockWidth - 1) / Self.blockWidth
+            func positions(_ block: Int) -> Range<Int> { block * Self.blockWidth ..< min(width, (block + 1) * Self.blockWidth) }
+            func best(_ p: Int) -> Double { (0 ..< 4).map { weights[p * 5 + $0] }.max()! }
+            let gap = (0 ..< blocks).map { b in
+                positions(b).reduce(0.0) { sum, p in sum + best(p) - (0 ..< 4).reduce(0.0) { $0 + weights[p * 5 + $1] } / 4 }
+            }
+            let order = (0 ..< blocks).sorted { (gap[$0], -$0) > (gap[$1], -$1) }
             var tables = [Double](repeating: 0, count: blocks * Self.codes)
             var bounds = [Double](repeating: 0, count: blocks + 1)
-            for b in 0 ..< blocks {
+            for (k, b) in order.enumerated() {
                 for code in 0 ..< Self.codes {
                     var rest = code, sum = 0.0
-                    for d in 0 ..< Self.blockWidth {
-                        let p = b * Self.blockWidth + d
-                        if p < width { sum += weights[p * 5 + rest % 5] }
+                    for p in positions(b) {
+                        sum += weights[p * 5 + rest % 5]
                         rest /= 5
                     }
-                    tables[b * Self.codes + code] = sum
+                    tables[k * Self.codes + code] = sum
                 }
             }
-            for b in stride(from: blocks - 1, through: 0, by: -1) {
-                var most = 0.0
-                for d in 0 ..< Self.blockWidth where b * Self.blockWidth + d < width {
-                    most += max(0, (0 ..< 4).map { weights[(b * Self.blockWidth + d) * 5 + $0] }.max()!)
-                }
-                bounds[b] = bounds[b + 1] + most
+            for k in stride(from: blocks - 1, through: 0, by: -1) {
+                bounds[k] = bounds[k + 1] + positions(order[k]).reduce(0.0) { $0 + max(0, best($1)) }
             }
+            blockOffsets = order.map { $0 * Self.blockWidth }
             blockTables = tables
             self.bounds = bounds
             // The block sums add in another order than the exact score: a margin far above the
@@ -233,19 +238,25 @@ public struct FIMOScanner: Sendable {
             guard w > 0, w <= n, bounds[0] > cut else { return }
             let blockCount = bounds.count - 1
             let strandName: Character = isReverse ? "-" : "+"
+            let offsets = blockOffsets
+            let first = offsets[0], second = blockCount > 1 ? offsets[1] : 0
+            // Most windows fail on the two most informative blocks, tested first without a loop.
+            let afterTwo = min(2, blockCount), boundAfterTwo = bounds[afterTwo]
             sequence.blocks.withUnsafeBufferPointer { codes in
                 sequence.letters.withUnsafeBufferPointer { letters in
                     blockTables.withUnsafeBufferPointer { tables in
                         bounds.withUnsafeBufferPointer { bounds in
                             weights.withUnsafeBufferPointer { weights in
                                 for start in 0 ... (n - w) {
-                                    var partial = 0.0
-                                    var b = 0
+                                    var partial = tables[Int(codes[start + first])]
+                                    if blockCount > 1 { partial += tables[Self.codes + Int(codes[start + second])] }
+                                    if partial + boundAfterTwo <= cut { continue }
+                                    var k = afterTwo
                                     var alive = true
-                                    while b < blockCount {
-                                        partial += tables[b * Self.codes + Int(codes[start + b * Self.blockWidth])]
-                                        b += 1
-                                        if partial + bounds[b] <= cut { alive = false; break }
+                                    while k < blockCount {
+                                        partial += tables[k * Self.codes + Int(codes[start + offsets[k]])]
+                                        k += 1
+                                        if partial + bounds[k] <= cut { alive = false; break }
                                     }
                                     guard alive else { continue }
                                     var score = 0.0
@@ -260,7 +271,6 @@ public struct FIMOScanner: Sendable {
                 }
             }
         }
-
     }
 }
 
