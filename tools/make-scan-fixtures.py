@@ -2,16 +2,34 @@
 """Writes Tests/Fixtures/scan/: a small FASTA, a MEME file of a few JASPAR 2026 motifs and
 memelite's fimo hit table for them (hits.tsv), which `seqlens scan` must reproduce column by column.
 
-memelite reports no q-values; the table's q-value is FIMO's Benjamini-Hochberg q-value, computed
+memelite is given the motifs as seqlens holds them: each column of the MEME file divided by its sum
+(added in letter order, as Motif.init), since MEME rounds probabilities to 6 decimals and a column
+off 1 by 1e-6 moves a score across a 0.1-bit bin now and then. memelite reports no q-values; the table's q-value is FIMO's Benjamini-Hochberg q-value, computed
 here per motif from memelite's p-values over every window scanned on both strands
 (m = 2 * sum(L - w + 1)). Run from the repository root: `.venv/bin/python tools/make-scan-fixtures.py`.
 """
 import os
 import numpy
 from memelite import fimo
+from memelite.io import read_meme
 
 OUT = "Tests/Fixtures/scan"
 IDS = ["MA0139.2", "MA0079.5", "MA0466.4", "MA0035.5", "MA0047.4", "MA0058.4", "MA0106.3", "MA0138.3"]
+
+
+def normalised_motifs(path):
+    """The MEME file's motifs as memelite reads them ('ID NAME' -> (4, w)), each column divided by its
+    sum added in letter order, as seqlens' Motif.init does."""
+    motifs = {}
+    for name, pwm in read_meme(path).items():
+        columns = []
+        for column in pwm.T:
+            total = 0.0
+            for value in column:
+                total += float(value)
+            columns.append([float(value) / total for value in column])
+        motifs[name] = numpy.ascontiguousarray(numpy.array(columns, dtype=numpy.float64).T)
+    return motifs
 
 
 def motif_blocks(path):
@@ -76,7 +94,7 @@ def main():
 
 
 def write_hits(threshold, path, records, widths):
-    hits = fimo(f"{OUT}/motifs.meme", f"{OUT}/sequences.fa", threshold=threshold)
+    hits = fimo(normalised_motifs(f"{OUT}/motifs.meme"), f"{OUT}/sequences.fa", threshold=threshold)
     rows = []
     lengths = [len(s) for _, s in records]
     seqs = dict(records)

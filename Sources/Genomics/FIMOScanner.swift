@@ -78,24 +78,13 @@ public struct FIMOScanner: Sendable {
         for m in 0 ..< motifs.count {
             var sites = found.take(2 * m) + found.take(2 * m + 1)
             let windows = records.reduce(0) { $0 + max(0, $1.length - motifs[m].width + 1) } * 2
-            Self.assignQValues(&sites, tests: windows)
+            for (i, q) in benjaminiHochberg(sites.map(\.pValue), tests: windows).enumerated() { sites[i].qValue = q }
             sites.sort {
                 ($0.recordIndex, $0.positions.lowerBound, $0.strand == "+" ? 0 : 1) < ($1.recordIndex, $1.positions.lowerBound, $1.strand == "+" ? 0 : 1)
             }
             result += sites
         }
         return result
-    }
-
-    /// Benjamini–Hochberg: the i-th smallest p of `tests` gets min over j ≥ i of p(j)·tests/j, at most 1.
-    static func assignQValues(_ sites: inout [MotifSite], tests: Int) {
-        let order = sites.indices.sorted { sites[$0].pValue < sites[$1].pValue }
-        var smallest = 1.0
-        for rank in stride(from: order.count, through: 1, by: -1) {
-            let i = order[rank - 1]
-            smallest = min(smallest, sites[i].pValue * Double(tests) / Double(rank))
-            sites[i].qValue = smallest
-        }
     }
 
     /// The letters of one record as channels (4 for anything but A, C, G, T/U) and the code of the four

@@ -11,7 +11,7 @@ public struct Motif: Sendable, Equatable {
     /// Number of positions.
     public let width: Int
     /// Letter-major (A, W), like attribution arrays: `probabilities[letter * width + position]`.
-    /// Every position sums to 1 (within 1e-4).
+    /// Every position sums to 1.
     public let probabilities: [Double]
     /// Letter frequencies of the background, one per letter, summing to 1.
     public var background: [Double]
@@ -19,7 +19,7 @@ public struct Motif: Sendable, Equatable {
     public var sites: Int?
 
     /// Creates a motif from per-position probabilities (`columns[position][letter]`), each column
-    /// normalised to sum to 1 (columns within 1e-4 of 1 are kept as given). The background defaults to uniform.
+    /// normalised to sum to 1. The background defaults to uniform.
     public init(id: String, name: String = "", alphabet: Alphabet, columns: [[Double]], background: [Double]? = nil, sites: Int? = nil) {
         let size = alphabet.size
         precondition(columns.allSatisfy { $0.count == size }, "every column needs \(size) probabilities")
@@ -30,10 +30,7 @@ public struct Motif: Sendable, Equatable {
         var flat = [Double](repeating: 0, count: size * columns.count)
         for (position, column) in columns.enumerated() {
             let total = column.reduce(0, +)
-            // A column that sums to 1 up to a file's rounding (MEME writes 6 decimals) is kept as
-            // written, so that scores match tools that read the numbers as they are (memelite's fimo).
-            let scale = abs(total - 1) <= 1e-4 ? 1 : total
-            for letter in 0 ..< size { flat[letter * columns.count + position] = total > 0 ? column[letter] / scale : 1 / Double(size) }
+            for letter in 0 ..< size { flat[letter * columns.count + position] = total > 0 ? column[letter] / total : 1 / Double(size) }
         }
         self.probabilities = flat
         self.background = background ?? [Double](repeating: 1 / Double(size), count: size)

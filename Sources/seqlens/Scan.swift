@@ -25,7 +25,7 @@ struct Scan: ParsableCommand {
         as MEME's fasta-get-markov writes).
 
         Examples:
-          seqlens scan assets/motifs/JASPAR2026_CORE_vertebrates.meme peaks.fa > sites.tsv
+          seqlens scan JASPAR2026_CORE_vertebrates.meme peaks.fa > sites.tsv
           seqlens scan motifs.jaspar genome.fa --motif CTCF --pvalue 1e-5 -o ctcf.tsv
           seqlens scan known.motif peaks.fa --background genome.bg
         """
