@@ -38,7 +38,7 @@ public struct MotifSite: Hashable, Sendable {
 /// the motif cannot lift it over the threshold; windows that pass are scored exactly.
 public struct FIMOScanner: Sendable {
     /// memelite's bin width, in bits.
-    public static let binSize = 0.1
+    static let binSize = 0.1
     /// memelite's `eps`: added to every probability before the log.
     public static let defaultPseudocount = 1e-4
 
