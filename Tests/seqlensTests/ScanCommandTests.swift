@@ -76,7 +76,7 @@ final class ScanCommandTests: XCTestCase {
         assertRefusal(try runSeqlens(["scan", motifs, fasta, "--pvalue", "0"]), "--pvalue must be above 0 and at most 1, such as 1e-4; see `seqlens scan --help`")
         assertRefusal(try runSeqlens(["scan", fasta, fasta]),
                       "\(fasta):2: a line of letters where counts belong; this looks like FASTA, not a JASPAR motif file")
-        assertRefusal(try runSeqlens(["scan", motifs, fasta, "--motif", "NOPE"]), "\(motifs): no motif with id or name 'NOPE'; list them with 'seqlens motif \(motifs) --list'")
+        assertRefusal(try runSeqlens(["scan", motifs, fasta, "--motif", "NOPE"]), "\(motifs): no motif with id or name 'NOPE'; list them with 'seqlens motif FILE --list'")
         assertRefusal(try runSeqlens(["scan", motifs, "/nonexistent.fa"]), "/nonexistent.fa: no such file; check the path")
     }
 }
