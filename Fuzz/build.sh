@@ -62,7 +62,7 @@ module ExplorerRuntime "$FUZZED" Sources/ExplorerRuntime $BLAS
 # The libraries each harness links, in dependency order (a static library after its users).
 libraries() {
   case $1 in
-    fasta|meme|jaspar|intervals) echo "-lGenomics" ;;
+    fasta|meme|jaspar|homer|transfac|intervals) echo "-lGenomics" ;;
     onnx|npy|npz) echo "-lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
     sidecar) echo "-lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
     modisco) echo "-lModiscoHDF5 -lGenomics $(pkg-config --libs hdf5)" ;;
@@ -70,7 +70,7 @@ libraries() {
   esac
 }
 
-for reader in ${FUZZ_READERS:-fasta meme jaspar intervals onnx sidecar npy npz session modisco}; do
+for reader in ${FUZZ_READERS:-fasta meme jaspar homer transfac intervals onnx sidecar npy npz session modisco}; do
   # shellcheck disable=SC2046,SC2086
   $SWIFTC $COMMON $FUZZED $BLAS $HDF5 $(pkg-config --libs-only-L openblas) "Fuzz/$reader.swift" $(libraries "$reader") \
     -o "$OUT/$reader" 2>&1 | grep -v 'Cannot export local symbol' || true

@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH=${FUZZ_SECONDS:-60}
 RUNS=${FUZZ_RUNS:--1}
 status=0
-for reader in ${FUZZ_READERS:-fasta meme jaspar intervals onnx sidecar npy npz session modisco}; do
+for reader in ${FUZZ_READERS:-fasta meme jaspar homer transfac intervals onnx sidecar npy npz session modisco}; do
   mkdir -p ".build/fuzz/corpus/$reader" "Fuzz/crashes/$reader" "Fuzz/crashes-open/$reader"
   echo "== $reader ($SECONDS_EACH s)"
   # ZIPFoundation's Archive(url:) keeps the 28-byte buffer of FileManager.fileSystemRepresentation

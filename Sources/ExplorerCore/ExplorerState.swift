@@ -113,6 +113,8 @@ public enum Mode: Sendable, Equatable {
 public enum PromptKind: String, Sendable, Equatable {
     case jump = ":"
     case search = "/"
+    /// `I`: a motif's id or name, whose consensus is written at the cursor (MotifInsertion.swift).
+    case insertMotif = "motif "
 }
 
 /// The effect of the last edit on the selected task, shown in the status line.
@@ -143,6 +145,9 @@ public struct ExplorerState: Sendable {
     public let annotations: [String: [Annotation]]
     /// Whether motif hits are scanned on every version of the sequence (`--motifs`).
     public let scansMotifs: Bool
+    /// The scanned motifs (`MotifHit.motifIndex` indexes them): their logos beside the map, and
+    /// their consensus for `I`. Set before the explorer starts.
+    public var motifs: [Motif] = []
     /// Letter and heatmap colours and the terminal's background (`--scheme`, `--background`).
     public let theme: Theme
 

@@ -45,6 +45,8 @@ public enum KeyMap {
         KeyBinding("S", "show / hide the map's seqlets, named by motif", [(.character("S"), .toggleSeqlets)]),
         KeyBinding("F", "first-layer filters: logos and best motif matches", [(.character("F"), .filterBrowser(.open))]),
         KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),
+        KeyBinding("I", "insert a motif's consensus at the cursor",
+                   [(.character("I"), .openPrompt(.insertMotif))]),
         KeyBinding("/  * #", "find a subsequence (IUPAC ok), next / previous hit",
                    [(.character("/"), .openPrompt(.search)), (.character("*"), .nextHit), (.character("#"), .previousHit)]),
         KeyBinding("click", "move the cursor to a base"),

@@ -73,7 +73,7 @@ extension ExplorerState {
             if case .prompt(let kind, let text) = mode {
                 mode = text.isEmpty ? .normal : .prompt(kind, text: String(text.dropLast()))
             }
-        case .promptSubmit: submitPrompt()
+        case .promptSubmit: return submitPrompt()
         case .cancel: cancel()
         case .nextHit: jumpToHit(forward: true)
         case .previousHit: jumpToHit(forward: false)
@@ -370,16 +370,17 @@ extension ExplorerState {
 
     // MARK: - Prompts and search
 
-    mutating func submitPrompt() {
-        guard case .prompt(let kind, let text) = mode else { return }
+    mutating func submitPrompt() -> [Effect] {
+        guard case .prompt(let kind, let text) = mode else { return [] }
         mode = .normal
         let trimmed = String(text.drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-        guard !trimmed.isEmpty else { return }
+        // An empty motif prompt inserts the motif under the cursor.
+        guard !trimmed.isEmpty || kind == .insertMotif else { return [] }
         switch kind {
         case .jump:
             guard let position = Int(trimmed), (0 ..< recordLength).contains(position) else {
                 message = "':\(trimmed)': give a position from 0 to \(recordLength - 1)"
-                return
+                return []
             }
             moveCursor(to: position + trackOffset)
         case .search:
@@ -387,11 +388,13 @@ extension ExplorerState {
                 searchPattern = try IUPACPattern(trimmed)
             } catch {
                 message = "/\(trimmed): \(error)"
-                return
+                return []
             }
             refreshSearchHits()
             jumpToHit(forward: true, includingCursor: true)
+        case .insertMotif: return insertMotif(trimmed)
         }
+        return []
     }
 
     mutating func refreshSearchHits() {

@@ -35,6 +35,7 @@ public enum Screen {
         drawProfile(state, in: layout.profile, depth: depth, on: &canvas)
         drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
         drawBottom(state, in: layout.bottom, on: &canvas)
+        drawMotifPane(state, layout: layout, depth: depth, on: &canvas)
         if state.mode == .help { drawHelp(state, on: &canvas) }
         if case .pickRecord(let picker) = state.mode { drawRecordPicker(picker, state, on: &canvas) }
         if case .browseFilters(let first) = state.mode { drawFilterBrowser(first: first, state, depth: depth, on: &canvas) }
@@ -334,7 +335,7 @@ public enum Screen {
         var style = Style(attributes: .dim)
         switch state.mode {
         case .prompt(let kind, let typed):
-            text = kind.rawValue + typed + "▏" + (kind == .jump ? "   position, Enter jumps, Esc cancels" : "   pattern (IUPAC ok), Enter finds, Esc cancels")
+            text = kind.rawValue + typed + "▏" + kind.hint
             style = .plain
         case .replace:
             text = "-- REPLACE -- typed bases overwrite and move right; Backspace restores; Esc ends"

@@ -97,6 +97,6 @@ extension Motif {
         let needle = query.lowercased()
         let near = motifs.filter { $0.name.lowercased().contains(needle) || $0.id.lowercased().hasPrefix(needle) }
         let hint = near.isEmpty ? "" : " (similar: \(near.prefix(5).map(\.label).joined(separator: ", "))\(near.count > 5 ? ", ..." : ""))"
-        throw GenomicsError("\(source): no motif with id or name '\(query)'\(hint); list them with --list")
+        throw GenomicsError("\(source): no motif with id or name '\(query)'\(hint); list them with 'seqlens motif FILE --list'")
     }
 }

@@ -4,8 +4,8 @@ extension MotifReader {
     /// Parses JASPAR count matrices as jaspar.elixir.no serves them: a `>ID NAME` header, then one row
     /// of counts per letter, `A [ 12 0 3 ]` (brackets and letters optional; bare rows are A, C, G, T).
     /// A `U` row makes the motif RNA. Counts become probabilities with `pseudocount` added per
-    /// column, spread by the (uniform) background: p = (count + pseudocount/A) / (sites + pseudocount).
-    public static func parseJASPAR(_ text: String, source: String, pseudocount: Double = defaultPseudocount) throws -> [Motif] {
+    /// column, spread by the background (uniform unless given): p = (count + pseudocount·bg) / (sites + pseudocount).
+    public static func parseJASPAR(_ text: String, source: String, pseudocount: Double = defaultPseudocount, background: [Double]? = nil) throws -> [Motif] {
         var motifs: [Motif] = []
         var header: (id: String, name: String, line: Int)?
         var rows: [(letter: UInt8?, counts: [Double], line: Int)] = []
@@ -39,7 +39,7 @@ extension MotifReader {
                 }
                 guard total + pseudocount > 0 else { throw error(motif.line, "motif '\(motif.id)' has no counts at position \(position + 1)") }
                 sites = max(sites, total)
-                columns.append(counts.map { ($0 + pseudocount / 4) / (total + pseudocount) })
+                columns.append(probabilities(counts: counts, pseudocount: pseudocount, background: background?.count == 4 ? background : nil))
             }
             motifs.append(Motif(id: motif.id, name: motif.name, alphabet: alphabet, columns: columns, sites: Int(sites.rounded())))
             header = nil

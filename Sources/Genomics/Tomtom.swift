@@ -360,11 +360,13 @@ public struct Tomtom: Sendable {
 }
 
 /// Benjamini–Hochberg q-values: the smallest false discovery rate at which each p-value passes.
-public func benjaminiHochberg(_ pValues: [Double]) -> [Double] {
+/// `tests`: how many hypotheses were tested, when only the smallest p-values are given (FIMO's
+/// sites among every window scanned); default, one per p-value.
+public func benjaminiHochberg(_ pValues: [Double], tests: Int? = nil) -> [Double] {
     let order = pValues.indices.sorted { (pValues[$0], $0) < (pValues[$1], $1) }
     var q = [Double](repeating: 1, count: pValues.count)
     var running = 1.0
-    let m = Double(pValues.count)
+    let m = Double(tests ?? pValues.count)
     for rank in stride(from: order.count - 1, through: 0, by: -1) {
         let index = order[rank]
         running = min(running, pValues[index] * m / Double(rank + 1))

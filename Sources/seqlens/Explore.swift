@@ -290,6 +290,7 @@ struct Explore: ParsableCommand {
         state.opensOnInformativeRegion = session == nil && !recovered
         state.outputsProbabilities = sequenceModel.outputsProbabilities
         if let target = sequenceModel.target, target.binCount > 1 { state.profileTrack = ProfileTrack(label: target.label) }
+        state.motifs = scanner?.motifs ?? []
         if logits {
             guard sequenceModel.outputsProbabilities else {
                 throw ExplorerError("--logits: output '\(sequenceModel.outputName)' of \(modelPath) does not come from a final Sigmoid or Softmax, so it already is the pre-activation value; leave out --logits")

@@ -19,6 +19,14 @@ final class FuzzReplayTests: XCTestCase {
         try FuzzCorpus.replay("jaspar") { _ = try MotifReader.parseJASPAR(text($0), source: "fuzz.jaspar") }
     }
 
+    func testHOMERInputsParseOrThrowOneLine() throws {
+        try FuzzCorpus.replay("homer") { _ = try MotifReader.parseHOMER(text($0), source: "fuzz.motif") }
+    }
+
+    func testTRANSFACInputsParseOrThrowOneLine() throws {
+        try FuzzCorpus.replay("transfac") { _ = try MotifReader.parseTRANSFAC(text($0), source: "fuzz.transfac") }
+    }
+
     func testIntervalInputsParseOrThrowOneLine() throws {
         for url in FuzzCorpus.inputs("intervals") {
             let data = try Data(contentsOf: url)
@@ -37,6 +45,12 @@ final class FuzzReplayTests: XCTestCase {
         }
         for url in FuzzCorpus.inputs("jaspar") where FuzzCorpus.isSeed(url) {
             XCTAssertFalse(try MotifReader.parseJASPAR(text(Data(contentsOf: url)), source: url.path).isEmpty, url.path)
+        }
+        for url in FuzzCorpus.inputs("homer") where FuzzCorpus.isSeed(url) {
+            XCTAssertFalse(try MotifReader.parseHOMER(text(Data(contentsOf: url)), source: url.path).isEmpty, url.path)
+        }
+        for url in FuzzCorpus.inputs("transfac") where FuzzCorpus.isSeed(url) {
+            XCTAssertFalse(try MotifReader.parseTRANSFAC(text(Data(contentsOf: url)), source: url.path).isEmpty, url.path)
         }
     }
 }

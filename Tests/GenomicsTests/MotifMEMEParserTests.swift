@@ -121,7 +121,7 @@ final class MotifMEMEParserTests: XCTestCase {
     }
 
     func testFilesThatAreNotMotifs() throws {
-        assertGenomicsError("x.txt: not a motif file seqlens reads; MEME minimal format starts with 'MEME version 4', JASPAR with a '>ID NAME' line") {
+        assertGenomicsError("x.txt: not a motif file seqlens reads; MEME minimal format starts with 'MEME version 4', JASPAR with a '>ID NAME' line, HOMER with '>CONSENSUS<tab>NAME<tab>threshold', TRANSFAC with 'AC' or 'ID' lines") {
             try MotifReader.parse("hello\n", source: "x.txt")
         }
         let missing = URL(fileURLWithPath: "/nonexistent/m.meme")

@@ -52,10 +52,10 @@ final class MotifTests: XCTestCase {
         assertGenomicsError("m.meme: 3 motifs are named 'CTCF' (MA0139.2, MA1929.2, MA1930.2); pass one of the ids") {
             try Motif.find("CTCF", in: motifs, source: "m.meme")
         }
-        assertGenomicsError("m.meme: no motif with id or name 'GATA9'; list them with --list") {
+        assertGenomicsError("m.meme: no motif with id or name 'GATA9'; list them with 'seqlens motif FILE --list'") {
             try Motif.find("GATA9", in: motifs, source: "m.meme")
         }
-        assertGenomicsError("m.meme: no motif with id or name 'SP'; list them with --list") {
+        assertGenomicsError("m.meme: no motif with id or name 'SP'; list them with 'seqlens motif FILE --list'") {
             try Motif.find("SP", in: [motif], source: "m.meme")
         }
         do {

@@ -116,7 +116,7 @@ final class GIACommandTests: XCTestCase {
         let none = try gia(["--pattern", "TTTTTTTTTT", "--analysis", "ablate", "--fasta", tinyFASTA])
         XCTAssertEqual(none.status, 2)
         XCTAssertEqual(none.stderr.split(separator: "\n").last.map(String.init), "seqlens: error: no match of TTTTTTTTTT in \(tinyFASTA) (either strand); give sites with --range START:END")
-        assertRefusal(try gia(["--motifs", meme, "--pattern", "NOSUCHMOTIF"]), "\(meme): no motif with id or name 'NOSUCHMOTIF'; list them with --list")
+        assertRefusal(try gia(["--motifs", meme, "--pattern", "NOSUCHMOTIF"]), "\(meme): no motif with id or name 'NOSUCHMOTIF'; list them with 'seqlens motif FILE --list'")
         assertRefusal(try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "5:2"]),
                       "--spacings '5:2' is not START:END with whole numbers, 0 ≤ START < END (0:20 tries spacings 0 to 19)")
         assertRefusal(try gia(["--pattern", "AGATAA", "--pattern", "CACGTG", "--analysis", "spacing", "--spacings", "0:200"]),

@@ -58,7 +58,7 @@ final class MotifCommandTests: XCTestCase {
 
     func testBadInputIsOneLine() throws {
         try assertRefused([meme, "--name", "CTCF"], "\(meme): 3 motifs are named 'CTCF' (MA0139.2, MA1929.2, MA1930.2); pass one of the ids")
-        try assertRefused([excerpt, "--name", "GATA"], "\(excerpt): no motif with id or name 'GATA' (similar: MA0035.5 GATA1); list them with --list")
+        try assertRefused([excerpt, "--name", "GATA"], "\(excerpt): no motif with id or name 'GATA' (similar: MA0035.5 GATA1); list them with 'seqlens motif FILE --list'")
         try assertRefused([excerpt], "\(excerpt) holds 2 motifs; pick one with --name (--list shows them)")
         try assertRefused([Fixtures.url("rendering/tiny-motifs-3.fa").path], "\(Fixtures.url("rendering/tiny-motifs-3.fa").path):2: a line of letters where counts belong; this looks like FASTA, not a JASPAR motif file")
         let help = try motif(["--help"])
