@@ -85,6 +85,9 @@ public enum Action: Sendable, Equatable {
     case toggleSeqlets
     case seqletsFound(version: Int, spans: [SeqletSpan], milliseconds: Double)
     case importanceMeasured(version: Int, importance: MotifImportance, milliseconds: Double)
+    /// The dependency map of the positions on screen, whole or as far as it is computed.
+    case dependenciesMapped(version: Int, pane: DependencyPane, milliseconds: Double)
+    case toggleDependencies
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick
@@ -106,6 +109,8 @@ public enum Effect: Sendable, Equatable {
     /// The GI of the bases at `site` (input columns) in dinucleotide shuffles of `sequence`;
     /// `label` and `positions` (track) name the hit in the result.
     case measureImportance(version: Int, sequence: [UInt8], site: Range<Int>, label: String, positions: Range<Int>)
+    /// The dependency map of `positions` (input columns) for `task`, those nearest `cursor` first.
+    case mapDependencies(version: Int, sequence: [UInt8], positions: Range<Int>, task: Int, cursor: Int)
     /// From now on compute everything from the logits (true) or the model's output (false).
     case useLogits(Bool)
     case save(SessionSnapshot)

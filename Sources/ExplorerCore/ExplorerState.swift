@@ -214,6 +214,10 @@ public struct ExplorerState: Sendable {
     var filtersRequested = false
     /// The global importance of a hit, when asked for (`i`, MotifImportance.swift).
     public internal(set) var motifImportance: Computed<MotifImportance>?
+    /// `D`: the dependency map of the positions on screen in place of the logo (DependencyPane.swift).
+    public internal(set) var showsDependencies = false
+    public internal(set) var dependencies: Computed<DependencyPane>?
+    var requestedDependencies: DependencyRequest?
     public internal(set) var lastEdit: EditEffect?
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.

@@ -100,6 +100,7 @@ extension ExplorerState {
         mutagenesis = nil
         motifHits = nil
         seqlets = nil
+        dependencies = nil
         recordVersion = version + 1
     }
 

@@ -17,7 +17,8 @@ extension ExplorerState {
     public mutating func update(_ action: Action) -> [Effect] {
         guard isLatestReference(action) else { return [] }
         let effects = apply(action) + slideWindowToCursor()
-        return awaiting(effects + exportWhenComplete())
+        let dependencies = requestDependencies()
+        return awaiting(effects + dependencies + exportWhenComplete())
     }
 
     private mutating func apply(_ action: Action) -> [Effect] {
@@ -137,6 +138,8 @@ extension ExplorerState {
             }
             mutagenesis = Computed(version: version, value: merged, milliseconds: milliseconds)
             if method == .ismDerived, map.positions == whole, let centered = taskSlice(merged.centered) { placeOnLargestAttribution(centered) }
+        case .toggleDependencies: return toggleDependencies()
+        case .dependenciesMapped(let version, let pane, let milliseconds): receiveDependencies(version: version, pane: pane, milliseconds: milliseconds)
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
             motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
@@ -439,7 +442,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

@@ -256,6 +256,18 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     return .importanceMeasured(version: version, importance: importance, milliseconds: elapsed())
                 })
             }
+        case .mapDependencies(let version, let sequence, let positions, let task, let cursor):
+            let live = slowModel, fast = self.fast
+            slow.submit(.dependencies) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("computing the dependency map") {
+                    let pane = try Self.mapDependencies(sequence, positions: positions, task: task, cursor: cursor, live: live,
+                                                        isCancelled: Self.yielding(to: fast, isCancelled)) { pane in
+                        inbox.post(.dependenciesMapped(version: version, pane: pane, milliseconds: elapsed()))
+                    }
+                    return .dependenciesMapped(version: version, pane: pane, milliseconds: elapsed())
+                })
+            }
         case .useLogits(let on): useLogits(on)
         case .exportView:
             guard let figure = ViewFigure.make(state) else {
@@ -316,6 +328,30 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// its chunks, ISM and IG leave the cores' caches and memory bandwidth to the fast lane's
     /// predictions and map (Basset at 1,000 nt, bench/live.py: saliency p99 35 → 28 ms, p50
     /// unchanged at 22 ms, its single-thread cost; measured before the slow lane used both cores).
+    /// The dependency map of `positions` in blocks of a few positions, the block nearest the
+    /// cursor first; `post` gets the map so far after each block but the last, which is returned.
+    private static func mapDependencies(_ sequence: [UInt8], positions: Range<Int>, task: Int, cursor: Int, live: LiveModel,
+                                        isCancelled: @escaping () -> Bool, post: (DependencyPane) -> Void) throws -> DependencyPane {
+        let map = DependencyMap(model: live.model, task: task, batchSize: live.mutagenesisBatchSize, threads: live.threads)
+        let blockWidth = 8
+        let blocks = stride(from: positions.lowerBound, to: positions.upperBound, by: blockWidth)
+            .map { $0 ..< min(positions.upperBound, $0 + blockWidth) }
+            .sorted { abs(($0.lowerBound + $0.upperBound) / 2 - cursor) < abs(($1.lowerBound + $1.upperBound) / 2 - cursor) }
+        let width = positions.count
+        var pane = DependencyPane(positions: positions, task: task, values: [Float](repeating: 0, count: width * width), computed: [])
+        for (index, block) in blocks.enumerated() {
+            let result = try map.run(sequence, window: block, isCancelled: isCancelled)
+            for j in positions {
+                for i in block {
+                    pane.values[(j - positions.lowerBound) * width + i - positions.lowerBound] = result.positions[j * block.count + i - block.lowerBound]
+                }
+            }
+            pane.computed.formUnion(block.map { $0 - positions.lowerBound })
+            if index < blocks.count - 1 { post(pane) }
+        }
+        return pane
+    }
+
     private static func yielding(to lane: BackgroundLane, _ isCancelled: @escaping @Sendable () -> Bool) -> () -> Bool {
         {
             while !isCancelled() && !lane.waitUntilIdle(timeout: 0.05) {}

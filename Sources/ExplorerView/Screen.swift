@@ -157,6 +157,7 @@ public enum Screen {
     }
 
     static func drawLogo(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
+        if state.showsDependencies { return drawDependencies(state, view: view, layout: layout, depth: depth, on: &canvas) }
         let stale = state.isAttributionStale
         let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
         let title = "\(state.method.title)\(task)" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)

@@ -30,6 +30,8 @@ public struct ArrayOutput: Sendable {
     /// (N, T) predictions and (N, A, W) one-hot input, stored in .npz files.
     public var predictions: Tensor<Float>?
     public var oneHot: Tensor<Float>?
+    /// Further named arrays for .npz files (e.g. a dependency map's reference ISM).
+    public var extras: [(String, NPYArray)] = []
 
     public init(name: String, values: Tensor<Float>, ids: [String], alphabet: Alphabet, starts: [Int], lengths: [Int],
                 tasks: [String] = [], predictions: Tensor<Float>? = nil, oneHot: Tensor<Float>? = nil) {
@@ -103,7 +105,7 @@ public struct ArrayOutput: Sendable {
                 var arrays: [(String, NPYArray)] = [(name, .float(values))]
                 if let predictions { arrays.append(("predictions", .float(predictions))) }
                 if let oneHot { arrays.append(("X", .float(oneHot))) }
-                arrays += labels
+                arrays += labels + extras
                 try NPZ.write(arrays, to: url)
             }
         } catch let error as InferenceError {

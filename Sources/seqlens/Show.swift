@@ -319,19 +319,20 @@ struct DrawingOptions: ParsableArguments {
                 if let url { try figure.writeSVG(to: url) } else { FileHandle.standardOutput.write(Data(figure.svg().utf8)) }
             case .ansi:
                 let depth = ColorDepth.detect(mode: color, environment: ProcessInfo.processInfo.environment, isTerminal: url == nil && isatty(STDOUT_FILENO) == 1)
-                let canvas = figure.canvas(width: width ?? terminalWidth() ?? 100, logoHeight: height, depth: depth)
+                let canvas = figure.canvas(width: width ?? terminalColumns() ?? 100, logoHeight: height, depth: depth)
                 if let url { try ANSIWriter.write(canvas, depth: depth, to: url) } else { FileHandle.standardOutput.write(Data(ANSIWriter.render(canvas, depth: depth).utf8)) }
             }
         } catch {
             throw RenderingError("\(output ?? "stdout"): cannot write (\(fileErrorReason(error))); check the folder exists and is writable")
         }
     }
+}
 
-    private func terminalWidth() -> Int? {
-        var size = winsize()
-        guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
-        return min(OptionLimits.width.upperBound, max(OptionLimits.width.lowerBound, Int(size.ws_col)))
-    }
+/// The width of the terminal stdout is, within --width's limits; nil when stdout is not one.
+func terminalColumns() -> Int? {
+    var size = winsize()
+    guard isatty(STDOUT_FILENO) == 1, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 else { return nil }
+    return min(OptionLimits.width.upperBound, max(OptionLimits.width.lowerBound, Int(size.ws_col)))
 }
 
 extension AttributionArray.Layout: ExpressibleByArgument {}

@@ -57,13 +57,20 @@ public struct Attributor: Sendable {
     ///   for IG); when it returns true the call throws `CancellationError`.
     public func attribute(_ sequences: [[UInt8]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil,
                           isCancelled: (() -> Bool)? = nil) throws -> Tensor<Float> {
+        let xs = try sequences.map { try OneHot.encode([$0], alphabet: model.alphabet, layout: .channelsFirst) }
+        return try attribute(encoded: xs, sequences: sequences, settings: settings, progress: progress, isCancelled: isCancelled)
+    }
+
+    /// Attributions of inputs given as channels-first values: the one-hot sequences, or noisy
+    /// copies of them (robustness). `sequences` are what IG's shuffled baselines shuffle.
+    func attribute(encoded xs: [[Float]], sequences: [[UInt8]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil,
+                   isCancelled: (() -> Bool)? = nil) throws -> Tensor<Float> {
         guard let length = sequences.first?.count else { return Tensor(shape: [0, model.alphabet.size, 0], scalars: []) }
         let tasks = try model.taskNames(length: length).count
         guard settings.target >= 0, settings.target < tasks else {
             throw InterpretationError("target \(settings.target) is out of range: the model has \(tasks) tasks (0–\(tasks - 1))")
         }
         let a = model.alphabet.size
-        let xs = try sequences.map { try OneHot.encode([$0], alphabet: model.alphabet, layout: .channelsFirst) }
         var result: [Float] = []
         result.reserveCapacity(sequences.count * a * length)
         switch settings.method {

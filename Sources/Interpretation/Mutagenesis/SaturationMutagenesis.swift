@@ -82,69 +82,89 @@ public struct SaturationMutagenesis: Sendable {
 
     /// One sequence: (reference predictions, deltas laid out (A, W, T)).
     private func mutate(_ sequence: [UInt8], positions: Range<Int>, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
-        func checkCancellation() throws { if isCancelled?() == true { throw CancellationError() } }
-        try checkCancellation()
-        let a = model.alphabet.size, length = sequence.count
-        let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
-        // Every (position, base) that differs from the sequence.
-        let mutants: [(position: Int, base: Int)] = positions.flatMap { p in
-            let reference = model.alphabet.index(of: sequence[p])
-            return (0..<a).filter { $0 != reference }.map { (p, $0) }
-        }
-        let referenceOutput: [Float]
-        var outputs: [[Float]] = []
-        // Where one substitution reaches every position anyway (the receptive field spans the
-        // sequence, e.g. 41-nt RNA models), windows save nothing: run full passes.
-        let incremental = engine == .incremental && ReceptiveField(graph: model.graph).positional < length
-        switch incremental ? MutagenesisEngine.incremental : .naive {
-        case .naive:
-            referenceOutput = try model.predictEncoded(layoutTensor(x, batch: 1, width: length), threads: threads).scalars
-            var start = 0
-            while start < mutants.count {
-                try checkCancellation()
-                let chunk = mutants[start ..< min(start + batchSize, mutants.count)]
-                var inputs: [Float] = []
-                for mutant in chunk { inputs += substituted(x, length: length, mutant, window: 0..<length) }
-                let output = try model.predictEncoded(layoutTensor(inputs, batch: chunk.count, width: length), threads: threads)
-                let per = output.count / chunk.count
-                for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
-                start += chunk.count
-            }
-        case .incremental:
-            let plan = try model.plan(batch: 1, length: length)
-            let evaluator = try IncrementalEvaluator(plan: plan, input: model.inputName, output: model.outputName,
-                                                     positionalAxis: model.layout == .channelsFirst ? 2 : 1, threads: threads)
-            let reference = layoutTensor(x, batch: 1, width: length)
-            referenceOutput = try model.tasks(of: evaluator.setReference(reference, others: model.feed(reference))).scalars
-            // Consecutive positions share one window, about `batchSize` mutants at a time.
-            let positionsPerChunk = max(1, batchSize / max(1, a - 1))
-            var start = 0
-            while start < mutants.count {
-                try checkCancellation()
-                let first = mutants[start].position
-                var end = start
-                while end < mutants.count && mutants[end].position < first + positionsPerChunk { end += 1 }
-                let chunk = mutants[start..<end]
-                let window = first ..< chunk.last!.position + 1
-                var patches: [Float] = []
-                for mutant in chunk { patches += substituted(x, length: length, mutant, window: window) }
-                let output = try model.tasks(of: evaluator.evaluate(start: window.lowerBound, patch: layoutTensor(patches, batch: chunk.count, width: window.count)))
-                let per = output.count / chunk.count
-                for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
-                start = end
+        try Mutator(self, length: sequence.count).mutate(sequence, positions: positions, isCancelled: isCancelled)
+    }
+
+    /// The engine for many sequences of one length in turn (a dependency map mutates 1 + 3W of
+    /// them): the plan and the incremental evaluator are made once. Not for concurrent use.
+    final class Mutator {
+        let ism: SaturationMutagenesis
+        let length: Int
+        /// nil: full passes (the naive engine, or a receptive field that spans the sequence,
+        /// e.g. 41-nt RNA models, where windows save nothing).
+        private let evaluator: IncrementalEvaluator?
+
+        init(_ ism: SaturationMutagenesis, length: Int) throws {
+            self.ism = ism
+            self.length = length
+            let model = ism.model
+            if ism.engine == .incremental && ReceptiveField(graph: model.graph).positional < length {
+                evaluator = try IncrementalEvaluator(plan: model.plan(batch: 1, length: length), input: model.inputName, output: model.outputName,
+                                                     positionalAxis: model.layout == .channelsFirst ? 2 : 1, threads: ism.threads)
+            } else {
+                evaluator = nil
             }
         }
-        let tasks = referenceOutput.count
-        var deltas = [Float](repeating: 0, count: a * positions.count * tasks)
-        for (mutant, output) in zip(mutants, outputs) {
-            let base = (mutant.base * positions.count + (mutant.position - positions.lowerBound)) * tasks
-            for t in 0..<tasks { deltas[base + t] = output[t] - referenceOutput[t] }
+
+        /// (reference predictions, deltas laid out (A, W, T)) of every substitution in `positions`.
+        func mutate(_ sequence: [UInt8], positions: Range<Int>, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
+            func checkCancellation() throws { if isCancelled?() == true { throw CancellationError() } }
+            try checkCancellation()
+            let model = ism.model, a = model.alphabet.size, batchSize = ism.batchSize
+            let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
+            // Every (position, base) that differs from the sequence.
+            let mutants: [(position: Int, base: Int)] = positions.flatMap { p in
+                let reference = model.alphabet.index(of: sequence[p])
+                return (0..<a).filter { $0 != reference }.map { (p, $0) }
+            }
+            let referenceOutput: [Float]
+            var outputs: [[Float]] = []
+            if let evaluator {
+                let reference = ism.layoutTensor(x, batch: 1, width: length)
+                referenceOutput = try model.tasks(of: evaluator.setReference(reference, others: model.feed(reference))).scalars
+                // Consecutive positions share one window, about `batchSize` mutants at a time.
+                let positionsPerChunk = max(1, batchSize / max(1, a - 1))
+                var start = 0
+                while start < mutants.count {
+                    try checkCancellation()
+                    let first = mutants[start].position
+                    var end = start
+                    while end < mutants.count && mutants[end].position < first + positionsPerChunk { end += 1 }
+                    let chunk = mutants[start..<end]
+                    let window = first ..< chunk.last!.position + 1
+                    var patches: [Float] = []
+                    for mutant in chunk { patches += ism.substituted(x, length: length, mutant, window: window) }
+                    let output = try model.tasks(of: evaluator.evaluate(start: window.lowerBound, patch: ism.layoutTensor(patches, batch: chunk.count, width: window.count)))
+                    let per = output.count / chunk.count
+                    for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
+                    start = end
+                }
+            } else {
+                referenceOutput = try model.predictEncoded(ism.layoutTensor(x, batch: 1, width: length), threads: ism.threads).scalars
+                var start = 0
+                while start < mutants.count {
+                    try checkCancellation()
+                    let chunk = mutants[start ..< min(start + batchSize, mutants.count)]
+                    var inputs: [Float] = []
+                    for mutant in chunk { inputs += ism.substituted(x, length: length, mutant, window: 0..<length) }
+                    let output = try model.predictEncoded(ism.layoutTensor(inputs, batch: chunk.count, width: length), threads: ism.threads)
+                    let per = output.count / chunk.count
+                    for row in 0..<chunk.count { outputs.append(Array(output.scalars[row * per ..< (row + 1) * per])) }
+                    start += chunk.count
+                }
+            }
+            let tasks = referenceOutput.count
+            var deltas = [Float](repeating: 0, count: a * positions.count * tasks)
+            for (mutant, output) in zip(mutants, outputs) {
+                let base = (mutant.base * positions.count + (mutant.position - positions.lowerBound)) * tasks
+                for t in 0..<tasks { deltas[base + t] = output[t] - referenceOutput[t] }
+            }
+            return (referenceOutput, deltas)
         }
-        return (referenceOutput, deltas)
     }
 
     /// Channels-first columns `window` of `x` with one substitution applied.
-    private func substituted(_ x: [Float], length: Int, _ mutant: (position: Int, base: Int), window: Range<Int>) -> [Float] {
+    func substituted(_ x: [Float], length: Int, _ mutant: (position: Int, base: Int), window: Range<Int>) -> [Float] {
         let a = model.alphabet.size
         var patch = [Float](repeating: 0, count: a * window.count)
         for base in 0..<a {
@@ -155,7 +175,7 @@ public struct SaturationMutagenesis: Sendable {
     }
 
     /// Channels-first rows (batch, A, width) as the model's input layout.
-    private func layoutTensor(_ channelsFirst: [Float], batch: Int, width: Int) -> Tensor<Float> {
+    func layoutTensor(_ channelsFirst: [Float], batch: Int, width: Int) -> Tensor<Float> {
         let tensor = Tensor(shape: [batch, model.alphabet.size, width], scalars: channelsFirst)
         return model.layout == .channelsFirst ? tensor : tensor.swappingLastAxes()
     }
