@@ -7,7 +7,7 @@ import XCTest
 final class CommandLineErrorTests: XCTestCase {
     let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx").path
     let fasta = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.fa").path
-    let commands = ["explore", "inspect", "predict", "attr", "ism", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme"]
+    let commands = ["explore", "inspect", "predict", "attr", "ism", "dependency", "robustness", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme"]
 
     func testUsageErrorsAreOneLineWithExitStatus2AndPointToHelp() throws {
         assertRefusal(try runSeqlens(["predict", model]), "missing expected argument '<fasta>'; see `seqlens predict --help`")
