@@ -39,7 +39,8 @@ struct Dependency: ParsableCommand {
               assets/sequences/regulatory-code.fa --record 0 --range 50:150 -o dep.npz
           seqlens dependency MODEL.onnx seqs.fa --range 40:80 --target SP1 \\
               --map substitutions -o pairs.npy
-          seqlens dependency MODEL.onnx seqs.fa --record 3 --range 40:80 --figure dep.svg
+          seqlens dependency MODEL.onnx seqs.fa --record 3 --range 40:80 \\
+              --figure dep.svg
         """
     )
 
