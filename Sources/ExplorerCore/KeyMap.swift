@@ -40,7 +40,7 @@ public enum KeyMap {
                                                         (.character("]"), .nextTask), (.down, .nextTask)]),
         KeyBinding("a", "task: auto (each record's top-scoring task)", [(.character("a"), .followTopTask)]),
         KeyBinding("m", "cycle the attribution method", [(.character("m"), .cycleMethod)]),
-        KeyBinding("D", "dependency map of the positions on screen in place of the logo (╲ diagonal)", [(.character("D"), .toggleDependencies)]),
+        KeyBinding("D", "dependency map of the screen in place of the logo", [(.character("D"), .toggleDependencies)]),
         KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
         KeyBinding("S", "show / hide the map's seqlets, named by motif", [(.character("S"), .toggleSeqlets)]),
