@@ -85,7 +85,7 @@ struct Attr: ParsableCommand {
             let result = try attributor.deepSHAP(records.map(\.sequence), settings: settings, hypothetical: deepSHAP.hypothetical,
                                                  tolerance: deepSHAP.convergenceTolerance) { progress.update($0) }
             progress.finish()
-            deepSHAP.report(result, ids: records.map(\.id))
+            deepSHAP.report(result, records: records, alphabet: model.alphabet)
             maps = result.attributions
             convergence = result.convergence
         } else {

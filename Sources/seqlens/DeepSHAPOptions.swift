@@ -55,11 +55,16 @@ struct DeepSHAPOptions: ParsableArguments {
 
     /// One summary line on stderr, and a warning line for each flagged sequence naming the nodes
     /// that break additivity.
-    func report(_ result: DeepSHAPResult, ids: [String]) {
+    func report(_ result: DeepSHAPResult, records: [SequenceRecord], alphabet: Alphabet) {
+        let ids = records.map(\.id)
         let unruled = result.nodesWithoutRule.map(\.description).joined(separator: ", ")
-        let cause = unruled.isEmpty ? "every node had a rule (float32 rounding, or a rule's gradient where an input barely changed)" : "nodes without a DeepLIFT rule: \(unruled)"
         for (index, id) in ids.enumerated() where result.flagged[index] {
             let difference = result.outputDifferences[index], delta = result.convergence[index]
+            let ambiguous = records[index].sequence.filter { !alphabet.letters.contains($0 & 0xDF) }.count
+            // An all-zero column's share (its reference letters' part) falls on no base, as in tangermeme.
+            let cause = !unruled.isEmpty ? "nodes without a DeepLIFT rule: \(unruled)"
+                : ambiguous > 0 ? "its \(ambiguous) N position\(ambiguous == 1 ? "" : "s") carry no attribution, though their change from the references counts"
+                : "every node had a rule (float32 rounding, or a rule's gradient where an input barely changed)"
             warn("warning: '\(id)': DeepSHAP does not converge: Σ attributions − (f(x) − mean f(ref)) = \(format(delta)) for f(x) − mean f(ref) = \(format(difference)) (\(percent(delta, difference))); \(cause)")
         }
         let worst = result.convergence.indices.max { abs(result.convergence[$0]) < abs(result.convergence[$1]) }
