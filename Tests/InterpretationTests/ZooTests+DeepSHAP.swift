@@ -9,7 +9,8 @@ extension ZooTests {
     static let fullyRuled: Set<String> = [
         "basset", "basset-dynamo", "bpnetlite-bpnet", "bpnetlite-bpnet-control", "bpnetlite-bpnet-dynamo", "bpnetlite-chrombpnet",
         "chrombpnet-pytorch", "chrombpnet-pytorch-dynamo", "deepstarr", "deepstarr-dynamo", "keras-bpnet", "keras-chrombpnet",
-        "keras-deepstarr", "selene-nonstrandspecific",
+        "keras-deepstarr", "selene-nonstrandspecific", "enformer-pytorch", "grelu-borzoi", "grelu-conv-transformer",
+        "transformer-learned", "transformer-learned-dynamo", "transformer-sinusoidal", "transformer-sinusoidal-dynamo",
     ]
     /// as_strided exported as a Gather whose indices are computed from the batch size.
     static let refusedByDeepSHAP = [
@@ -18,7 +19,7 @@ extension ZooTests {
 
     /// DeepSHAP on every zoo model (3 shuffles): where every node has a rule the attributions
     /// add up to f(x) − mean f(references); where some do not, they are named, and only then
-    /// may a sequence be flagged. LayerNorm, LSTM and GRU have no rule.
+    /// may a sequence be flagged. LSTM and GRU have no rule.
     func testDeepSHAPAddsUpOrNamesTheNodesWithoutARule() throws {
         try forEveryModel("deepshap") { entry in
             let (model, task) = try entry.targeted()

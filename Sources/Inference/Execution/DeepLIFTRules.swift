@@ -17,6 +17,9 @@ enum DeepLIFTRule: Equatable {
     case routing(minimum: Bool)
     /// Softmax: tangermeme's decomposition into exp, sum, reciprocal and product, each exact.
     case softmax
+    /// LayerNormalization with constant scale and bias: tangermeme's `_layernorm`, the
+    /// statistics' multipliers averaged over example and reference, exact.
+    case layerNormalization
     /// A product of two sequence-dependent operands (Mul, MatMul, Gemm, Einsum: attention's
     /// QKᵀ and AV): the gradient at the midpoint (x + x₀)/2, exact for bilinear maps
     /// (tangermeme's `_bilinear`).
@@ -58,7 +61,8 @@ extension Op {
         case .maxPool, .globalMaxPool, .reduce(.max, _, _): return .routing(minimum: false)
         case .reduce(.min, _, _): return .routing(minimum: true)
         case .reduce(.logSumExp, _, _), .reduce(.l2, _, _): return .none(reason: "this reduction has no DeepLIFT rule")
-        case .layerNormalization, .groupNormalization: return .none(reason: "normalisation by the input's own statistics has no DeepLIFT rule in seqlens")
+        case .layerNormalization: return count == 1 && dependent[0] ? .layerNormalization : .none(reason: "its scale or bias depends on the sequence")
+        case .groupNormalization: return .none(reason: "group normalisation has no DeepLIFT rule in seqlens")
         case .recurrent: return .none(reason: "recurrent layers have no DeepLIFT rule")
         case .reduce(.sum, _, _), .reduce(.mean, _, _), .conv, .convTranspose, .batchNormalization, .averagePool,
              .globalAveragePool, .flatten, .reshape, .transpose, .squeeze, .unsqueeze, .concat, .split, .slice,
@@ -232,6 +236,13 @@ extension ExecutionPlan {
                    let routedReference = try backward(x0, y0, [toReference] + rest)[0] {
                     inputGradients[0] = DeepLIFTMultipliers.routed(routedExample.adding(routedReference), x: input, x0: reference, tangent: tangent)
                 }
+            case .layerNormalization:
+                guard case .layerNormalization(let axis, let epsilon) = node.op, let input = try x[0]?.floatTensor(), let reference = try x0[0]?.floatTensor(),
+                      let scale = try x[1]?.floatTensor() else {
+                    throw InferenceError("internal: node '\(node.name)' lost its forward values")
+                }
+                inputGradients = Array(repeating: nil, count: x.count)
+                inputGradients[0] = DeepLIFTMultipliers.layerNormalization(dy, x: input, x0: reference, scale: scale, axis: axis, epsilon: epsilon)
             case .softmax:
                 guard case .softmax(let axis, let coercedTo2D) = node.op, let input = try x[0]?.floatTensor(), let reference = try x0[0]?.floatTensor() else {
                     throw InferenceError("internal: node '\(node.name)' lost its forward values")
@@ -344,6 +355,40 @@ enum DeepLIFTMultipliers {
             if delta != 0 { result.scalars[i] = change.scalars[i] / delta }
         }
         return result
+    }
+
+    /// tangermeme's LayerNorm rule over the axes from `axis` on (D values per group): with
+    /// a = x − mean, v = (var + ε)^−½ and g̃ = dy·γ,
+    /// dx_j = (v + v₀)/2 · (g̃_j − mean g̃) − v²v₀²/(v + v₀) · (a_j + a₀_j)/(2D) · Σᵢ g̃ᵢ(aᵢ + a₀ᵢ).
+    static func layerNormalization(_ dy: Tensor<Float>, x: Tensor<Float>, x0: Tensor<Float>, scale: Tensor<Float>, axis: Int, epsilon: Float) -> Tensor<Float> {
+        let first = axis < 0 ? axis + x.rank : axis
+        let d = x.shape[first...].reduce(1, *), groups = d == 0 ? 0 : x.count / d
+        var dx = [Float](repeating: 0, count: x.count)
+        var sums = [Float](repeating: 0, count: d), g = sums
+        for group in 0..<groups {
+            let base = group * d
+            func centred(_ t: Tensor<Float>) -> (values: [Float], v: Float) {
+                var mean = 0.0
+                for i in 0..<d { mean += Double(t.scalars[base + i]) }
+                mean /= Double(d)
+                var variance = 0.0
+                let values = (0..<d).map { Float(Double(t.scalars[base + $0]) - mean) }
+                for value in values { variance += Double(value * value) }
+                return (values, Float(1 / (variance / Double(d) + Double(epsilon)).squareRoot()))
+            }
+            let (a, v) = centred(x), (a0, v0) = centred(x0)
+            var meanG: Float = 0, dot: Float = 0
+            for i in 0..<d {
+                g[i] = dy.scalars[base + i] * scale.scalars[i % scale.count]
+                sums[i] = a[i] + a0[i]
+                meanG += g[i]
+                dot += g[i] * sums[i]
+            }
+            meanG /= Float(d)
+            let average = (v + v0) / 2, ratio = -(v * v) * (v0 * v0) / (v + v0)
+            for j in 0..<d { dx[base + j] = average * (g[j] - meanG) + ratio * sums[j] / Float(2 * d) * dot }
+        }
+        return Tensor(shape: x.shape, scalars: dx)
     }
 
     /// tangermeme's softmax rule: with a = exp(x − c), s = Σa, v = 1/s, y = a·v,

@@ -136,13 +136,29 @@ final class DeepLIFTRulesTests: XCTestCase {
         XCTAssertEqual(pass.nodesWithoutRule, [])
     }
 
+    func testLayerNormalizationRuleAddsUpForAnyUpstreamWeights() throws {
+        let scale = ModelBuilder.floatTensor("scale", dims: [5], values: [1.5, -0.5, 2, 0.7, 1])
+        let bias = ModelBuilder.floatTensor("bias", dims: [5], values: [0.1, 0.2, -0.3, 0, 1])
+        let plan = try plan([ModelBuilder.node("LayerNormalization", inputs: ["x", "scale", "bias"], outputs: ["y"], name: "norm",
+                                               attributes: [ModelBuilder.intAttribute("axis", -1), ModelBuilder.floatAttribute("epsilon", 1e-3)])],
+                            width: 5, initializers: [scale, bias])
+        let example: [Float] = [1, -2, 3.5, 0.25, 4], reference: [Float] = [0, 1, 0.5, 1, -1]
+        let weights: [Float] = [0.3, -1.2, 2.5, 1, -0.4]
+        let pass = try deepLIFT(plan, example: example, reference: reference, seed: weights)
+        let y = try output(plan, example + reference, rows: 2)
+        let change = (0..<5).map { weights[$0] * (y[$0] - y[5 + $0]) }.reduce(0, +)
+        let explained = zip(pass.multipliers.scalars, zip(example, reference)).map { $0 * ($1.0 - $1.1) }.reduce(0, +)
+        XCTAssertEqual(explained, change, accuracy: 1e-5)
+        XCTAssertGreaterThan(abs(change), 1e-3)
+        XCTAssertEqual(pass.nodesWithoutRule, [])
+    }
+
     func testNonlinearOpsWithoutARuleAreNamed() throws {
-        let scale = ModelBuilder.floatTensor("scale", dims: [4], values: [1, 1, 1, 1])
-        let normalised = try plan([ModelBuilder.node("LayerNormalization", inputs: ["x", "scale"], outputs: ["y"], name: "norm",
-                                                     attributes: [ModelBuilder.intAttribute("axis", -1)])], width: 4, initializers: [scale])
-        let pass = try deepLIFT(normalised, example: [1, 2, 3, 4], reference: [0, 1, 0, 1])
-        XCTAssertEqual(pass.nodesWithoutRule.map(\.name), ["norm"])
-        XCTAssertEqual(pass.nodesWithoutRule.first?.description, "'norm' (LayerNormalization: normalisation by the input's own statistics has no DeepLIFT rule in seqlens)")
+        let logSoftmax = try plan([ModelBuilder.node("LogSoftmax", inputs: ["x"], outputs: ["y"], name: "scores",
+                                                     attributes: [ModelBuilder.intAttribute("axis", -1)])], width: 4, opset: 13)
+        let pass = try deepLIFT(logSoftmax, example: [1, 2, 3, 4], reference: [0, 1, 0, 1])
+        XCTAssertEqual(pass.nodesWithoutRule.map(\.name), ["scores"])
+        XCTAssertEqual(pass.nodesWithoutRule.first?.description, "'scores' (LogSoftmax: LogSoftmax has no DeepLIFT rule (tangermeme has none either))")
 
         let ratio = try plan([
             ModelBuilder.node("Sigmoid", inputs: ["x"], outputs: ["s"], name: "s"),
