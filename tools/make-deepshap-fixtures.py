@@ -125,7 +125,7 @@ class Activations(nn.Module):
 
 class Attention(nn.Module):
     """Conv + ReLU, one self-attention head (softmax(QKᵀ/√d)V, the products as tangermeme's
-    BilinearOp so its rules apply), mean over positions, Linear."""
+    BilinearOp so its rules apply), a residual LayerNorm, mean over positions, Linear."""
 
     def __init__(self):
         super().__init__()
@@ -133,13 +133,14 @@ class Attention(nn.Module):
         self.q, self.k, self.v = nn.Linear(8, 8), nn.Linear(8, 8), nn.Linear(8, 8)
         self.scores, self.mix = BilinearOp(), BilinearOp()
         self.softmax = nn.Softmax(dim=-1)
+        self.norm = nn.LayerNorm(8)
         self.out = nn.Linear(8, 2)
 
     def forward(self, x):
         h = self.relu(self.conv(x)).transpose(1, 2)
         q, k, v = self.q(h), self.k(h), self.v(h)
         weights = self.softmax(self.scores(q, k.transpose(1, 2)) / np.sqrt(8.0))
-        return self.out(self.mix(weights, v).mean(dim=1))
+        return self.out(self.norm(self.mix(weights, v) + h).mean(dim=1))
 
 
 class Gated(nn.Module):
@@ -175,6 +176,9 @@ def randomize(model: nn.Module, seed: int, gain: float = 2.0) -> nn.Module:
     for module in model.modules():
         if isinstance(module, (nn.Conv1d, nn.Linear)):
             module.weight.data *= gain
+        if isinstance(module, nn.LayerNorm):
+            module.weight.data = 1 + 0.3 * torch.randn(module.weight.shape, generator=generator)
+            module.bias.data = 0.1 * torch.randn(module.bias.shape, generator=generator)
         if isinstance(module, nn.BatchNorm1d):
             module.running_mean.data = torch.randn(module.num_features, generator=generator) * 0.2
             module.running_var.data = torch.rand(module.num_features, generator=generator) + 0.5
