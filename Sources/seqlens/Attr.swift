@@ -38,7 +38,7 @@ struct Attr: ParsableCommand {
           seqlens attr MODEL.onnx seqs.fa --method ig --baseline shuffled \\
               --shuffles 10 -o eig.npy
           seqlens attr MODEL.onnx seqs.fa --method grad-input --corrected -o gi.tsv
-          seqlens attr MODEL.onnx seqs.fa --method deepshap --shuffles 20 --seed 1 -o shap.npz
+          seqlens attr MODEL.onnx seqs.fa --method deepshap --seed 1 -o shap.npz
           seqlens attr MODEL.onnx seqs.fa --method deepshap --hypothetical -o hyp.npy
           seqlens attr MODEL.onnx seqs.fa --range 40:80 --crop center -o window.npz
           seqlens attr bpnet.onnx seqs.fa --target profile:reduce=profile -o p.npz
@@ -116,7 +116,7 @@ struct AttributionOptions: ParsableArguments {
     var quadrature: String = Quadrature.gaussLegendre.rawValue
     @Option(help: ArgumentHelp("Integrated gradients: zeros, uniform (0.25) or shuffled (dinucleotide shuffles; averaged).", valueName: "baseline"))
     var baseline: String = "zeros"
-    @Option(help: "How many dinucleotide shuffles, at most 1000: deepshap's references (default 20), ig's baselines with --baseline shuffled (default 10).")
+    @Option(help: "How many dinucleotide shuffles, at most 1000: deepshap's references (20 when not given), ig's baselines with --baseline shuffled (10 when not given).")
     var shuffles: Int?
     @Option(help: "SmoothGrad: noisy samples per sequence, at most 10000.") var samples: Int = 5
     @Option(help: "SmoothGrad: standard deviation of the Gaussian noise.") var sigma: Float = 1
