@@ -43,6 +43,7 @@ def main() -> int:
     ap.add_argument("--seqlens", default=DEFAULT_BIN)
     args = ap.parse_args()
     binary = find_seqlens(args.seqlens)
+    torch.set_num_interop_threads(1)
     bench_models = load_bench_models_module()
     tmp = tempfile.mkdtemp(prefix="seqlens-deepshap-bench-")
     rows = ["| model | L | sequences × references | threads | seqlens s | tangermeme s | tangermeme ÷ seqlens (time) | max rel diff | load avg |",
@@ -68,7 +69,6 @@ def main() -> int:
                 raise SystemExit(proc.stderr)
             print(proc.stderr.strip().splitlines()[-1], file=sys.stderr)
             torch.set_num_threads(threads)
-            torch.set_num_interop_threads(1) if threads == args.threads[0] and name == MODELS[0][0] else None
             for p in model.parameters():
                 p.requires_grad_(False)
             deep_lift_shap(model, X[:1], references=refs[:1], batch_size=batch, device="cpu")  # warm-up

@@ -328,10 +328,17 @@ enum DeepLIFTMultipliers {
     static func rescale(_ dy: Tensor<Float>, x: Tensor<Float>?, x0: Tensor<Float>?, y: Tensor<Float>?, y0: Tensor<Float>?, tangent: Tensor<Float>) throws -> Tensor<Float> {
         guard let x, let x0, let y, let y0, x.shape == y.shape else { throw InferenceError("internal: the rescale rule needs an elementwise op's values") }
         var result = tangent
-        for i in result.scalars.indices {
-            let change = x.scalars[i] - x0.scalars[i]
-            if abs(change) >= threshold { result.scalars[i] = dy.scalars[i] * (y.scalars[i] - y0.scalars[i]) / change }
-        }
+        result.scalars.withUnsafeMutableBufferPointer { out in
+        dy.scalars.withUnsafeBufferPointer { g in
+        x.scalars.withUnsafeBufferPointer { a in
+        x0.scalars.withUnsafeBufferPointer { a0 in
+        y.scalars.withUnsafeBufferPointer { b in
+        y0.scalars.withUnsafeBufferPointer { b0 in
+            for i in out.indices {
+                let change = a[i] - a0[i]
+                if abs(change) >= threshold { out[i] = g[i] * (b[i] - b0[i]) / change }
+            }
+        }}}}}}
         return result
     }
 
@@ -339,21 +346,31 @@ enum DeepLIFTMultipliers {
     /// routed to the example's winner and the part routed to the reference's, times dy.
     static func splitChange(_ dy: Tensor<Float>, y: Tensor<Float>, y0: Tensor<Float>, minimum: Bool) -> (Tensor<Float>, Tensor<Float>) {
         var toExample = dy, toReference = dy
-        for i in dy.scalars.indices {
-            let split = minimum ? min(y.scalars[i], y0.scalars[i]) : max(y.scalars[i], y0.scalars[i])
-            toExample.scalars[i] *= split - y0.scalars[i]
-            toReference.scalars[i] *= y.scalars[i] - split
-        }
+        toExample.scalars.withUnsafeMutableBufferPointer { example in
+        toReference.scalars.withUnsafeMutableBufferPointer { reference in
+        y.scalars.withUnsafeBufferPointer { b in
+        y0.scalars.withUnsafeBufferPointer { b0 in
+            for i in example.indices {
+                let split = minimum ? min(b[i], b0[i]) : max(b[i], b0[i])
+                example[i] *= split - b0[i]
+                reference[i] *= b[i] - split
+            }
+        }}}}
         return (toExample, toReference)
     }
 
     /// The routed change divided by the input's change; the gradient where the input is unchanged.
     static func routed(_ change: Tensor<Float>, x: Tensor<Float>, x0: Tensor<Float>, tangent: Tensor<Float>) -> Tensor<Float> {
         var result = tangent
-        for i in result.scalars.indices {
-            let delta = x.scalars[i] - x0.scalars[i]
-            if delta != 0 { result.scalars[i] = change.scalars[i] / delta }
-        }
+        result.scalars.withUnsafeMutableBufferPointer { out in
+        change.scalars.withUnsafeBufferPointer { routed in
+        x.scalars.withUnsafeBufferPointer { a in
+        x0.scalars.withUnsafeBufferPointer { a0 in
+            for i in out.indices {
+                let delta = a[i] - a0[i]
+                if delta != 0 { out[i] = routed[i] / delta }
+            }
+        }}}}
         return result
     }
 
