@@ -10,6 +10,8 @@ public enum ExplorerMethod: String, CaseIterable, Codable, Sendable {
     case integratedGradients = "ig"
     /// tangermeme's ISM attribution: the effects mean-centred over the alphabet, at the present base.
     case ismDerived = "ism"
+    /// DeepLIFT's rescale rule averaged over dinucleotide-shuffled references, with its convergence check.
+    case deepshap
 
     /// As the header shows it.
     public var title: String {
@@ -20,11 +22,12 @@ public enum ExplorerMethod: String, CaseIterable, Codable, Sendable {
         case .smoothGrad: return "SmoothGrad"
         case .integratedGradients: return "integrated gradients"
         case .ismDerived: return "ISM-derived"
+        case .deepshap: return "DeepSHAP"
         }
     }
 
     /// Slow methods run on the background lane with ISM so they never delay predictions.
-    public var isSlow: Bool { self == .integratedGradients || self == .smoothGrad }
+    public var isSlow: Bool { self == .integratedGradients || self == .smoothGrad || self == .deepshap }
 }
 
 /// A value computed in the background for one version of the sequence.
@@ -63,11 +66,14 @@ public struct AttributionMap: Sendable, Equatable {
     public var method: ExplorerMethod
     public var task: Int
     public var values: [Float]
+    /// DeepSHAP's convergence check (nil for other methods).
+    public var convergence: Convergence?
 
-    public init(method: ExplorerMethod, task: Int, values: [Float]) {
+    public init(method: ExplorerMethod, task: Int, values: [Float], convergence: Convergence? = nil) {
         self.method = method
         self.task = task
         self.values = values
+        self.convergence = convergence
     }
 }
 

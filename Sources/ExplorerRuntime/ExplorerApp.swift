@@ -195,6 +195,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 guard !isCancelled() else { return }
                 inbox.post(Self.attempt("computing \(method.title)") {
                     let check = method.isSlow ? Self.yielding(to: fast, isCancelled) : isCancelled
+                    if method == .deepshap {
+                        let result = try live.deepSHAP(sequence, settings: settings, isCancelled: check)
+                        let convergence = Convergence(delta: result.convergence[0], difference: result.outputDifferences[0], flagged: result.flagged[0])
+                        return .attributed(version: version, map: AttributionMap(method: method, task: task, values: result.attributions.scalars, convergence: convergence),
+                                           milliseconds: elapsed())
+                    }
                     let values = try live.attribution(sequence, settings: settings, isCancelled: check)
                     return .attributed(version: version, map: AttributionMap(method: method, task: task, values: values), milliseconds: elapsed())
                 })

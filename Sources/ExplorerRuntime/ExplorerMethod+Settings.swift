@@ -10,6 +10,7 @@ extension ExplorerMethod {
         case .gradientTimesInput: return AttributionSettings(method: .gradInput, target: task)
         case .smoothGrad: return AttributionSettings(method: .smoothgrad, target: task)
         case .integratedGradients: return AttributionSettings(method: .integratedGradients, target: task)
+        case .deepshap: return AttributionSettings(method: .deepshap, target: task)
         case .ismDerived: return nil
         }
     }

@@ -160,7 +160,7 @@ public enum Screen {
         if state.showsDependencies { return drawDependencies(state, view: view, layout: layout, depth: depth, on: &canvas) }
         let stale = state.isAttributionStale
         let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
-        let title = "\(state.method.title)\(task)" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
+        let title = "\(state.method.title)\(task)\(trustMark(state))" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
         canvas.write(title, x: layout.logoTitle.x, y: layout.logoTitle.y, style: Style(attributes: .bold), maxWidth: layout.logoTitle.width)
         guard let matrix = attributionMatrix(state) else {
             canvas.write("computing \(state.method.title)…", x: layout.plotX, y: layout.logo.y + layout.logo.height / 2, style: Style(attributes: .dim))

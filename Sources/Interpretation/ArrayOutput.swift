@@ -32,9 +32,11 @@ public struct ArrayOutput: Sendable {
     public var oneHot: Tensor<Float>?
     /// Further named arrays for .npz files (e.g. a dependency map's reference ISM).
     public var extras: [(String, NPYArray)] = []
+    /// DeepSHAP's convergence delta per record: an array "convergence" in .npz files, a column in .tsv.
+    public var convergence: [Float]?
 
     public init(name: String, values: Tensor<Float>, ids: [String], alphabet: Alphabet, starts: [Int], lengths: [Int],
-                tasks: [String] = [], predictions: Tensor<Float>? = nil, oneHot: Tensor<Float>? = nil) {
+                tasks: [String] = [], predictions: Tensor<Float>? = nil, oneHot: Tensor<Float>? = nil, convergence: [Float]? = nil) {
         self.name = name
         self.values = values
         self.ids = ids
@@ -44,6 +46,7 @@ public struct ArrayOutput: Sendable {
         self.tasks = tasks
         self.predictions = predictions
         self.oneHot = oneHot
+        self.convergence = convergence
     }
 
     /// Columns `windows[i]` of record i of an (N, A, L) array: (N, A, W), every window W wide.
@@ -68,14 +71,15 @@ public struct ArrayOutput: Sendable {
         let (n, a, w) = (values.shape[0], values.shape[1], values.shape[2])
         let t = values.rank == 4 ? values.shape[3] : 1
         let letters = alphabet.letters.map { String(UnicodeScalar($0)) }
-        var text = values.rank == 4 ? "record\tposition\tbase\ttask\tvalue\n" : "record\tposition\tbase\tvalue\n"
+        var text = (values.rank == 4 ? "record\tposition\tbase\ttask\tvalue" : "record\tposition\tbase\tvalue") + (convergence == nil ? "\n" : "\tconvergence\n")
         for s in 0..<n {
             for p in 0..<w {
                 for b in 0..<a {
                     for task in 0..<t {
                         let value = values.scalars[((s * a + b) * w + p) * t + task]
                         let taskColumn = values.rank == 4 ? "\t\(task < tasks.count ? tasks[task] : "task_\(task)")" : ""
-                        text += "\(ids[s])\t\(starts[s] + p)\t\(letters[b])\(taskColumn)\t\(value)\n"
+                        let convergenceColumn = convergence.map { "\t\($0[s])" } ?? ""
+                        text += "\(ids[s])\t\(starts[s] + p)\t\(letters[b])\(taskColumn)\t\(value)\(convergenceColumn)\n"
                     }
                 }
             }
@@ -105,6 +109,7 @@ public struct ArrayOutput: Sendable {
                 var arrays: [(String, NPYArray)] = [(name, .float(values))]
                 if let predictions { arrays.append(("predictions", .float(predictions))) }
                 if let oneHot { arrays.append(("X", .float(oneHot))) }
+                if let convergence { arrays.append(("convergence", .float(Tensor(shape: [convergence.count], scalars: convergence)))) }
                 arrays += labels + extras
                 try NPZ.write(arrays, to: url)
             }

@@ -15,6 +15,14 @@ struct Attr: ParsableCommand {
         steps; smoothgrad averages 5 gradients at noise σ = 1 (genomics studies often use \
         --sigma 0.1 --samples 50).
 
+        deepshap is DeepLIFT's rescale rule averaged over references (tangermeme's deep_lift_shap): \
+        20 dinucleotide shuffles of each sequence by default (--shuffles, --seed), or --references. \
+        Every sequence gets a convergence check, convergence = Σ attributions − (f(x) − mean \
+        f(references)): an array in .npz files, a column in .tsv, a warning on stderr when it \
+        exceeds --convergence-tolerance, naming the model's nodes that have no DeepLIFT rule (they \
+        are passed back as linear, as tangermeme and captum do). An op with no gradient at all \
+        is refused. --hypothetical writes every base's hypothetical contribution (TF-MoDISco).
+
         --corrected subtracts, at each position, the mean gradient over the alphabet \
         (Majdandzic, Rajesh & Koo, Genome Biology 2023), removing off-simplex gradient noise.
 
@@ -30,6 +38,8 @@ struct Attr: ParsableCommand {
           seqlens attr MODEL.onnx seqs.fa --method ig --baseline shuffled \\
               --shuffles 10 -o eig.npy
           seqlens attr MODEL.onnx seqs.fa --method grad-input --corrected -o gi.tsv
+          seqlens attr MODEL.onnx seqs.fa --method deepshap --seed 1 -o shap.npz
+          seqlens attr MODEL.onnx seqs.fa --method deepshap --hypothetical -o hyp.npy
           seqlens attr MODEL.onnx seqs.fa --range 40:80 --crop center -o window.npz
           seqlens attr bpnet.onnx seqs.fa --target profile:reduce=profile -o p.npz
           seqlens attr bpnet.onnx seqs.fa --target counts \\
@@ -41,6 +51,7 @@ struct Attr: ParsableCommand {
     @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop).") var fasta: String
 
     @OptionGroup var attribution: AttributionOptions
+    @OptionGroup var deepSHAP: DeepSHAPOptions
     @Option(help: ArgumentHelp("Positions to keep, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
     @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions, the one-hot input X and labels) or .tsv (long format).")
@@ -62,12 +73,25 @@ struct Attr: ParsableCommand {
         let targeted = try loaded.resolveTarget(attribution.target, length: first.length)
         let model = targeted.model
         let tasks = try model.taskNames(length: first.length)
-        let settings = try attribution.settings(task: targeted.task ?? 0)
+        var settings = try attribution.settings(task: targeted.task ?? 0)
+        try deepSHAP.refuseUnlessDeepSHAP(settings.method)
+        if let references = try deepSHAP.givenReferences(model: model, length: first.length) { settings.references = .given(references) }
         let windows = try PositionRange.columns(range, of: inputs)
         let attributor = Attributor(model: model, batchSize: compute.batch, threads: compute.threads)
         let progress = ProgressBar(total: records.count, label: settings.method.rawValue)
-        let maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
-        progress.finish()
+        let maps: Tensor<Float>
+        var convergence: [Float]? = nil
+        if settings.method == .deepshap {
+            let result = try attributor.deepSHAP(records.map(\.sequence), settings: settings, hypothetical: deepSHAP.hypothetical,
+                                                 tolerance: deepSHAP.convergenceTolerance) { progress.update($0) }
+            progress.finish()
+            deepSHAP.report(result, records: records, alphabet: model.alphabet)
+            maps = result.attributions
+            convergence = result.convergence
+        } else {
+            maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
+            progress.finish()
+        }
         // Predictions and the one-hot input go only into .npz files: skip that pass otherwise.
         let bundled = ArrayOutput.Format(path: output) == .npz
         let predictions = bundled ? try PredictionTable.predict(model: attribution.logitsOption.apply(to: model, length: first.length), records: records,
@@ -75,14 +99,14 @@ struct Attr: ParsableCommand {
         let oneHot = bundled ? Tensor(shape: maps.shape, scalars: try OneHot.encode(records, alphabet: model.alphabet, layout: .channelsFirst)) : nil
         try ArrayOutput(name: "attributions", values: ArrayOutput.columns(maps, windows: windows), ids: records.map(\.id), alphabet: model.alphabet,
                         starts: zip(inputs, windows).map { $0.origin + $1.lowerBound }, lengths: inputs.map(\.ownLength),
-                        tasks: tasks, predictions: predictions, oneHot: oneHot.map { ArrayOutput.columns($0, windows: windows) })
+                        tasks: tasks, predictions: predictions, oneHot: oneHot.map { ArrayOutput.columns($0, windows: windows) }, convergence: convergence)
             .write(to: URL(fileURLWithPath: output))
     }
 }
 
 /// The attribution settings `attr` and `logo` share.
 struct AttributionOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("saliency, grad-input, smoothgrad or ig.", valueName: "method"))
+    @Option(help: ArgumentHelp("saliency, grad-input, smoothgrad, ig or deepshap.", valueName: "method"))
     var method: String = AttributionMethod.saliency.rawValue
     @Option(help: targetHelp) var target: String?
     @Flag(help: "Subtract the alphabet mean of the gradient at each position (gradient correction).") var corrected = false
@@ -92,7 +116,8 @@ struct AttributionOptions: ParsableArguments {
     var quadrature: String = Quadrature.gaussLegendre.rawValue
     @Option(help: ArgumentHelp("Integrated gradients: zeros, uniform (0.25) or shuffled (dinucleotide shuffles; averaged).", valueName: "baseline"))
     var baseline: String = "zeros"
-    @Option(help: "Integrated gradients with --baseline shuffled: how many shuffles, at most 1000.") var shuffles: Int = 10
+    @Option(help: "How many dinucleotide shuffles, at most 1000: deepshap's references (20 when not given), ig's baselines with --baseline shuffled (10 when not given).")
+    var shuffles: Int?
     @Option(help: "SmoothGrad: noisy samples per sequence, at most 10000.") var samples: Int = 5
     @Option(help: "SmoothGrad: standard deviation of the Gaussian noise.") var sigma: Float = 1
     @Option(help: "Seed for noise and shuffles.") var seed: UInt64 = 0
@@ -100,7 +125,7 @@ struct AttributionOptions: ParsableArguments {
     func validate() throws {
         try OptionLimits.check(steps, in: OptionLimits.steps, option: "--steps")
         try OptionLimits.check(samples, in: OptionLimits.samples, option: "--samples")
-        try OptionLimits.check(shuffles, in: OptionLimits.shuffles, option: "--shuffles")
+        if let shuffles { try OptionLimits.check(shuffles, in: OptionLimits.shuffles, option: "--shuffles") }
         try OptionLimits.check(Double(sigma), atLeast: 0, option: "--sigma")
     }
 
@@ -121,11 +146,15 @@ struct AttributionOptions: ParsableArguments {
         switch self.baseline {
         case "zeros": baseline = .zeros
         case "uniform": baseline = .uniform
-        case "shuffled": baseline = .shuffled(count: shuffles, seed: seed)
+        case "shuffled": baseline = .shuffled(count: shuffles ?? 10, seed: seed)
         default: throw InterpretationError("unknown baseline '\(self.baseline)'; choose zeros, uniform or shuffled")
+        }
+        if method == .deepshap && corrected {
+            throw InterpretationError("--corrected applies to gradient methods; deepshap's contributions already add up to the output's change")
         }
         return AttributionSettings(
             method: method, target: task, corrected: corrected, logits: logitsOption.logits,
-            smoothGradSamples: samples, smoothGradSigma: sigma, seed: seed, steps: steps, quadrature: quadrature, baseline: baseline)
+            smoothGradSamples: samples, smoothGradSigma: sigma, seed: seed, steps: steps, quadrature: quadrature, baseline: baseline,
+            references: .shuffled(count: shuffles ?? DeepSHAP.defaultShuffles, seed: seed))
     }
 }

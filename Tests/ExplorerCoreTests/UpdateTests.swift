@@ -257,7 +257,7 @@ final class UpdateTests: XCTestCase {
     func testMethodCycleAndISMDerivedNeedsNoGradients() {
         var state = makeState()
         var seen = [state.method]
-        for _ in 0 ..< 6 {
+        for _ in 0 ..< 7 {
             let effects = type("m", &state)
             seen.append(state.method)
             if state.method == .ismDerived {
@@ -266,7 +266,7 @@ final class UpdateTests: XCTestCase {
                 XCTAssertEqual(effects, [.attribute(version: 0, sequence: state.sequence, method: state.method, task: 0)])
             }
         }
-        XCTAssertEqual(seen, [.saliency, .correctedSaliency, .gradientTimesInput, .smoothGrad, .integratedGradients, .ismDerived, .saliency])
+        XCTAssertEqual(seen, [.saliency, .correctedSaliency, .gradientTimesInput, .smoothGrad, .integratedGradients, .ismDerived, .deepshap, .saliency])
     }
 
     func testZoomLadder() {

@@ -115,6 +115,6 @@ final class ArrayLabelsTests: XCTestCase {
         let ruler = { (text: String) in text.split(separator: "\n").first { $0.trimmingCharacters(in: .whitespaces).hasPrefix("80 ") }.map(String.init) }
         XCTAssertNotNil(ruler(logo.stdout))
         XCTAssertEqual(ruler(logo.stdout), ruler(show.stdout), "both count the record's positions")
-        assertRefusal(try runSeqlens(["logo", model, fasta, "--method", "deeplift"]), "unknown method 'deeplift'; methods: saliency, grad-input, smoothgrad, ig, ism")
+        assertRefusal(try runSeqlens(["logo", model, fasta, "--method", "deeplift"]), "unknown method 'deeplift'; methods: saliency, grad-input, smoothgrad, ig, deepshap, ism")
     }
 }

@@ -99,7 +99,7 @@ final class AttributionCommandTests: XCTestCase {
         try Data((">r1\n" + String(repeating: "ACGT", count: 50) + "\n").utf8).write(to: clean)
         let out = directory.appendingPathComponent("x.npy").path
         try assertRefused(["attr", model, clean.path, "--target", "9", "-o", out], "target 9 is out of range: the model has 2 tasks (0–1)")
-        try assertRefused(["attr", model, clean.path, "--method", "deeplift", "-o", out], "unknown method 'deeplift'; methods: saliency, grad-input, smoothgrad, ig")
+        try assertRefused(["attr", model, clean.path, "--method", "deeplift", "-o", out], "unknown method 'deeplift'; methods: saliency, grad-input, smoothgrad, ig, deepshap")
         try assertRefused(["variant", model, clean.path, "--mutations", "5:A>G"], "mutation 5:A>G: record 'r1' has C at position 5, not A; A is at 4: positions are 0-based (the first base is 0)")
         try assertRefused(["ism", model, clean.path, "--range", "190:210", "-o", out], "--range 190:210 is outside positions 0 to 200 (0-based, end excluded)")
         XCTAssertFalse(FileManager.default.fileExists(atPath: out))

@@ -27,6 +27,8 @@ public struct ExecutionPlan: Sendable {
     let outputSlots: [(name: String, slot: Int)]
     /// Large buffers reused across the steps of a run and across runs.
     let buffers = BufferPool()
+    /// Every value's batch axis and the constants sized by the batch, for DeepLIFT (DeepLIFTRules.swift).
+    let batchAxesCache = PlanCache<BatchLayout>()
     /// Every value's slot and planned shape, by name.
     let slotOf: [String: Int]
     let slotShapes: [[Int]]

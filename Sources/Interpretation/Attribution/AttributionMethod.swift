@@ -10,8 +10,10 @@ public enum AttributionMethod: String, Sendable, CaseIterable {
     case smoothgrad
     /// Integrated gradients (Sundararajan et al. 2017), as captum's IntegratedGradients.
     case integratedGradients = "ig"
+    /// DeepLIFT's rescale rule averaged over references (tangermeme's deep_lift_shap).
+    case deepshap
 
-    /// "saliency, grad-input, smoothgrad, ig": for help texts and error messages.
+    /// "saliency, grad-input, smoothgrad, ig, deepshap": for help texts and error messages.
     public static var names: String { allCases.map(\.rawValue).joined(separator: ", ") }
 }
 

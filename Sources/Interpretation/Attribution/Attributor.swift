@@ -18,13 +18,16 @@ public struct AttributionSettings: Sendable {
     public var steps: Int
     public var quadrature: Quadrature
     public var baseline: IntegratedGradientsBaseline
+    /// DeepSHAP's references (`--shuffles` dinucleotide shuffles by default, or `--references`).
+    public var references: DeepSHAPReferences
 
     /// Defaults follow captum: IG from a zero baseline, 50 Gauss–Legendre steps; SmoothGrad
     /// with 5 samples of σ = 1 (NoiseTunnel's defaults).
     public init(
         method: AttributionMethod, target: Int = 0, corrected: Bool = false, logits: Bool = false,
         smoothGradSamples: Int = 5, smoothGradSigma: Float = 1, seed: UInt64 = 0,
-        steps: Int = 50, quadrature: Quadrature = .gaussLegendre, baseline: IntegratedGradientsBaseline = .zeros
+        steps: Int = 50, quadrature: Quadrature = .gaussLegendre, baseline: IntegratedGradientsBaseline = .zeros,
+        references: DeepSHAPReferences = .shuffled(count: DeepSHAP.defaultShuffles, seed: 0)
     ) {
         self.method = method
         self.target = target
@@ -36,6 +39,7 @@ public struct AttributionSettings: Sendable {
         self.steps = steps
         self.quadrature = quadrature
         self.baseline = baseline
+        self.references = references
     }
 }
 
@@ -66,10 +70,7 @@ public struct Attributor: Sendable {
     func attribute(encoded xs: [[Float]], sequences: [[UInt8]], settings: AttributionSettings, progress: ((Int) -> Void)? = nil,
                    isCancelled: (() -> Bool)? = nil) throws -> Tensor<Float> {
         guard let length = sequences.first?.count else { return Tensor(shape: [0, model.alphabet.size, 0], scalars: []) }
-        let tasks = try model.taskNames(length: length).count
-        guard settings.target >= 0, settings.target < tasks else {
-            throw InterpretationError("target \(settings.target) is out of range: the model has \(tasks) tasks (0–\(tasks - 1))")
-        }
+        try checkTarget(settings.target, length: length)
         let a = model.alphabet.size
         var result: [Float] = []
         result.reserveCapacity(sequences.count * a * length)
@@ -95,6 +96,8 @@ public struct Attributor: Sendable {
                 for gradient in gradients[index * n ..< (index + 1) * n] { for i in mean.indices { mean[i] += gradient[i] / Float(n) } }
                 result += corrected(mean, settings)
             }
+        case .deepshap:
+            return try deepSHAP(sequences, settings: settings, progress: progress, isCancelled: isCancelled).attributions
         case .integratedGradients:
             // The path's steps fill the batches.
             for (index, x) in xs.enumerated() {
@@ -127,12 +130,24 @@ public struct Attributor: Sendable {
         switch settings.baseline {
         case .zeros: return [[Float](repeating: 0, count: count)]
         case .uniform: return [[Float](repeating: 1 / Float(model.alphabet.size), count: count)]
-        case .shuffled(let k, let seed):
-            var generator = SeededGenerator(seed: seed &+ UInt64(index))
-            return try (0..<k).map { _ in
-                try OneHot.encode([DinucleotideShuffle.shuffle(sequence, using: &generator)], alphabet: model.alphabet, layout: .channelsFirst)
-            }
+        case .shuffled(let k, let seed): return try shuffles(of: sequence, count: k, seed: seed &+ UInt64(index))
         }
+    }
+
+    func checkTarget(_ target: Int, length: Int) throws {
+        let tasks = try model.taskNames(length: length).count
+        guard target >= 0, target < tasks else {
+            throw InterpretationError("target \(target) is out of range: the model has \(tasks) tasks (0–\(tasks - 1))")
+        }
+    }
+
+    /// The value attributed: the model's output, or with `logits` the input of its final Sigmoid/Softmax.
+    func targetName(_ plan: ExecutionPlan, _ settings: AttributionSettings) throws -> String {
+        guard settings.logits else { return model.outputName }
+        guard let logits = plan.logitsName(for: model.outputName) else {
+            throw InterpretationError("--logits: output '\(model.outputName)' does not come from a final Sigmoid or Softmax, so it already is the pre-activation value")
+        }
+        return logits
     }
 
     /// Σᵢ wᵢ ∇ f_target(inputᵢ), inputs and result channels-first (A, L), evaluated in batches.
@@ -171,16 +186,9 @@ public struct Attributor: Sendable {
         let channelsFirst = Tensor(shape: [inputs.count, a, length], scalars: inputs.flatMap { $0 })
         let input = model.layout == .channelsFirst ? channelsFirst : channelsFirst.swappingLastAxes()
         let plan = try model.plan(batch: inputs.count, length: length)
-        var name = model.outputName
-        if settings.logits {
-            guard let logits = plan.logitsName(for: name) else {
-                throw InterpretationError("--logits: output '\(name)' does not come from a final Sigmoid or Softmax, so it already is the pre-activation value")
-            }
-            name = logits
-        }
         let gradient: Tensor<Float>
         do {
-            gradient = try plan.gradient(of: name, seed: { model.seed(task: settings.target, output: $0) }, inputs: model.feed(input),
+            gradient = try plan.gradient(of: targetName(plan, settings), seed: { model.seed(task: settings.target, output: $0) }, inputs: model.feed(input),
                                          respectTo: model.inputName, threads: threads).gradient
         } catch let error as InferenceError {
             throw InterpretationError("\(model.url.lastPathComponent): \(error.description)")

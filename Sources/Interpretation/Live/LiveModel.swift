@@ -179,6 +179,13 @@ public final class LiveModel: @unchecked Sendable {
         }
     }
 
+    /// DeepSHAP of `sequence` with its convergence check (the settings' references, 20
+    /// dinucleotide shuffles by default), all references in one batch.
+    public func deepSHAP(_ sequence: [UInt8], settings: AttributionSettings, isCancelled: (() -> Bool)? = nil) throws -> DeepSHAPResult {
+        _ = try checkedLength(sequence)
+        return try Attributor(model: model, batchSize: 64, threads: threads).deepSHAP([sequence], settings: settings, isCancelled: isCancelled)
+    }
+
     /// Saturation mutagenesis of `sequence` for all tasks: deltas (1, A, W, T),
     /// f(mutant) − f(sequence), and the sequence's predictions (1, T).
     /// - Parameter window: the positions to mutate (default: all, W = L).
