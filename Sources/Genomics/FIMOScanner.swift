@@ -16,10 +16,21 @@ public struct MotifSite: Hashable, Sendable {
     public var pValue: Double
     /// Benjamini–Hochberg q-value among every window the motif was scored on (both strands).
     public var qValue: Double
+
+    /// Test hook: sites made by hand for the explorer's screens.
+    package init(motifIndex: Int, recordIndex: Int = 0, positions: Range<Int>, strand: Character, score: Double, pValue: Double, qValue: Double = 1) {
+        self.motifIndex = motifIndex
+        self.recordIndex = recordIndex
+        self.positions = positions
+        self.strand = strand
+        self.score = score
+        self.pValue = pValue
+        self.qValue = qValue
+    }
 }
 
-/// Genome-scale motif scanning with memelite's fimo conventions (Schreiber's numba FIMO), so that
-/// `seqlens scan` reports the same sites, scores and p-values:
+/// Motif scanning with memelite's fimo conventions (Schreiber's numba FIMO), so that `seqlens scan`
+/// reports the same sites, scores and p-values; the explorer's live motif hits are its sites too:
 ///
 /// - Weights: log2(p + pseudocount) − log2(background) per letter, from the motif's probabilities as
 ///   read (memelite's `eps`, 1e-4). Any other letter (N, IUPAC codes) weighs 0.
@@ -53,6 +64,36 @@ public struct FIMOScanner: Sendable {
             let forward = Strand(motif: motif, pseudocount: pseudocount, threshold: pValueThreshold)
             return [forward, forward.reverseComplement(background: Strand.background(motif), threshold: pValueThreshold)]
         }
+    }
+
+    /// The motifs no window can make a site of (their best window, each position's best letter, does
+    /// not score above the threshold on either strand, as a width-6 motif under a uniform background
+    /// at p < 1e-4: its best p is 4⁻⁶ ≈ 2.4e-4), each with the p-value of that best score.
+    package var unreachableMotifs: [(motif: Motif, bestPValue: Double)] {
+        motifs.indices.compactMap { m in
+            let both = [strands[2 * m], strands[2 * m + 1]]
+            guard both.allSatisfy({ $0.bestScore <= $0.threshold }) else { return nil }
+            return (motif: motifs[m], bestPValue: both.map { $0.pValue($0.bestScore) }.min()!)
+        }
+    }
+
+    /// One line naming the motifs that can never pass the threshold, or nil when every motif can;
+    /// `option` is the setting that changes the threshold.
+    public func unreachableWarning(option: String) -> String? {
+        let unreachable = unreachableMotifs
+        guard !unreachable.isEmpty else { return nil }
+        let shown = unreachable.prefix(3).map { "\($0.motif.label) best p \(String(format: "%.1e", $0.bestPValue))" }.joined(separator: ", ")
+        let more = unreachable.count > 3 ? ", ..." : ""
+        return "warning: \(unreachable.count) of \(motifs.count) motifs cannot reach p < \(String(format: "%g", pValueThreshold)) even at their best score, so they show no hits (\(shown)\(more)); a larger \(option) shows them"
+    }
+
+    /// One line when motifs of one alphabet are scanned on sequences of the other (DNA motifs on
+    /// an RNA model): they are scanned anyway, U read as T (the scanner gives both one channel).
+    public func alphabetWarning(sequences alphabet: Alphabet, source: String) -> String? {
+        let others = motifs.filter { $0.alphabet != alphabet }
+        guard let first = others.first else { return nil }
+        let subject = others.count == motifs.count ? "the motifs of \(source) are" : "\(others.count) motifs of \(source) (\(first.label), ...) are"
+        return "warning: \(subject) \(first.alphabet.displayName) and the model reads \(alphabet.displayName): they are scanned with U read as T"
     }
 
     /// Every site on both strands of every record, ordered by motif, record, start, then strand ('+' first).
@@ -128,6 +169,8 @@ public struct FIMOScanner: Sendable {
         /// Sites score above `threshold`; a window whose bound stays below `cut` is given up.
         let threshold: Double
         let cut: Double
+        /// The score of the best window (each position's best letter), summed as `scan` sums.
+        let bestScore: Double
         /// P(S ≥ k) for binned scores k = lowest ... lowest + tail.count − 1.
         let lowest: Int
         let tail: [Double]
@@ -198,6 +241,7 @@ public struct FIMOScanner: Sendable {
             for k in stride(from: blocks - 1, through: 0, by: -1) {
                 bounds[k] = bounds[k + 1] + positions(order[k]).reduce(0.0) { $0 + max(0, best($1)) }
             }
+            bestScore = (0 ..< width).reduce(0.0) { $0 + best($1) }
             blockOffsets = order.map { $0 * Self.blockWidth }
             blockTables = tables
             self.bounds = bounds
