@@ -81,7 +81,9 @@ public enum Action: Sendable, Equatable {
     /// ISM effects (A, L, T) and the ISM-derived map from them, of which `positions` are new
     /// (the visible window comes first).
     case mutagenized(version: Int, map: MutagenesisMap, milliseconds: Double)
-    case motifsFound(version: Int, hits: [MotifHit], milliseconds: Double)
+    /// `FIMOScanner`'s sites on that version of the sequence, both strands (the state keeps the
+    /// better strand per window).
+    case motifsFound(version: Int, hits: [MotifSite], milliseconds: Double)
     case toggleSeqlets
     case seqletsFound(version: Int, spans: [SeqletSpan], milliseconds: Double)
     case importanceMeasured(version: Int, importance: MotifImportance, milliseconds: Double)

@@ -151,8 +151,8 @@ public struct ExplorerState: Sendable {
     public let annotations: [String: [Annotation]]
     /// Whether motif hits are scanned on every version of the sequence (`--motifs`).
     public let scansMotifs: Bool
-    /// The scanned motifs (`MotifHit.motifIndex` indexes them): their logos beside the map, and
-    /// their consensus for `I`. Set before the explorer starts.
+    /// The scanned motifs (`MotifSite.motifIndex` indexes them): their logos beside the map, and
+    /// their consensus for `I`. `ExplorerApp` sets them from its scanner.
     public var motifs: [Motif] = []
     /// Letter and heatmap colours and the terminal's background (`--scheme`, `--background`).
     public let theme: Theme
@@ -209,9 +209,9 @@ public struct ExplorerState: Sendable {
     public internal(set) var attribution: Computed<AttributionMap>?
     /// Saturation mutagenesis of the current sequence (see `MutagenesisMap`).
     public internal(set) var mutagenesis: Computed<MutagenesisMap>?
-    /// Motif hits on the current sequence, drawn with the annotations: an edit that breaks a
-    /// site removes its hit.
-    public internal(set) var motifHits: Computed<[MotifHit]>?
+    /// Motif hits on the current sequence, one per window and motif (`MotifSite.betterStrandPerWindow`),
+    /// drawn with the annotations: an edit that breaks a site removes its hit.
+    public internal(set) var motifHits: Computed<[MotifSite]>?
     /// Seqlets of the attribution map, drawn with the annotations while `showsSeqlets` (see Seqlets.swift).
     public internal(set) var seqlets: Computed<[SeqletSpan]>?
     public internal(set) var showsSeqlets = false

@@ -41,12 +41,12 @@ extension ExplorerState {
         }
         let input = inputRange
         guard hit.positions.clamped(to: input) == hit.positions else {
-            message = "\(hit.annotation.label) lies partly outside the \(input.count) positions the model sees"
+            message = "\(annotation(of: hit).label) lies partly outside the \(input.count) positions the model sees"
             return []
         }
-        message = "global importance of \(hit.annotation.label) in \(Self.importanceBackgrounds) dinucleotide shuffles of \(record.id)…"
+        message = "global importance of \(annotation(of: hit).label) in \(Self.importanceBackgrounds) dinucleotide shuffles of \(record.id)…"
         return [.measureImportance(version: version, sequence: modelInput, site: hit.positions.lowerBound - input.lowerBound ..< hit.positions.upperBound - input.lowerBound,
-                                   label: hit.annotation.label, positions: hit.positions)]
+                                   label: annotation(of: hit).label, positions: hit.positions)]
     }
 
     mutating func receiveImportance(version: Int, importance: MotifImportance, milliseconds: Double) {

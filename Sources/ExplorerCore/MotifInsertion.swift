@@ -2,7 +2,7 @@ import Genomics
 
 extension ExplorerState {
     /// The motif hit covering the cursor; the most significant when several do.
-    public var motifHitUnderCursor: MotifHit? {
+    public var motifHitUnderCursor: MotifSite? {
         (motifHits?.value ?? []).filter { $0.positions.contains(cursor) }.min { $0.pValue < $1.pValue }
     }
 
@@ -18,7 +18,7 @@ extension ExplorerState {
         let motif: Motif, strand: Character
         if query.isEmpty {
             let hits = motifHits?.value ?? []
-            func distance(_ hit: MotifHit) -> Int { max(hit.positions.lowerBound - cursor, cursor - hit.positions.upperBound + 1, 0) }
+            func distance(_ hit: MotifSite) -> Int { max(hit.positions.lowerBound - cursor, cursor - hit.positions.upperBound + 1, 0) }
             guard let hit = motifHitUnderCursor ?? hits.min(by: { distance($0) < distance($1) }), motifs.indices.contains(hit.motifIndex) else {
                 message = "no motif hit on \(record.id): type a motif's id or name after I (e.g. \(first.label))"
                 return []

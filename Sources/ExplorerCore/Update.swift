@@ -142,7 +142,7 @@ extension ExplorerState {
         case .dependenciesMapped(let version, let pane, let milliseconds): receiveDependencies(version: version, pane: pane, milliseconds: milliseconds)
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
-            motifHits = Computed(version: version, value: hits, milliseconds: milliseconds)
+            motifHits = Computed(version: version, value: MotifSite.betterStrandPerWindow(hits), milliseconds: milliseconds)
         case .toggleSeqlets: return toggleSeqlets()
         case .seqletsFound(let version, let spans, let milliseconds): receiveSeqlets(version: version, spans: spans, milliseconds: milliseconds)
         case .failed(let text):
@@ -175,7 +175,7 @@ extension ExplorerState {
         let given = (annotations[record.id] ?? []).map {
             Annotation(positions: $0.positions.lowerBound + offset ..< $0.positions.upperBound + offset, label: $0.label, color: $0.color)
         }
-        return given + (motifHits?.value ?? []).map(\.annotation) + (seqlets?.value ?? []).map(\.annotation)
+        return given + (motifHits?.value ?? []).map { annotation(of: $0) } + (seqlets?.value ?? []).map(\.annotation)
     }
 
     /// Positions on screen at the current zoom (the whole sequence before the first resize).

@@ -25,7 +25,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     private let outputModels: (fast: LiveModel, slow: LiveModel)
     private var logitsModels: (fast: LiveModel, slow: LiveModel)?
     private let inbox = Inbox()
-    private let scanner: MotifScanner?
+    private let scanner: FIMOScanner?
     private let seqletFinder: SeqletFinder
     /// Each record's text in the input FASTA (nil where the record was changed on loading), so
     /// saving copies it exactly.
@@ -68,11 +68,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     ///   too small to split). The slow lane uses every core: it waits while the fast lane works,
     ///   so they rarely overlap (Basset ISM at 1,000 nt: 1.7 → 1.2 s on 2 cores, bench/RESULTS.md).
     /// - Parameter scanner: motifs to find on every version of the sequence (the state must
-    ///   have `scansMotifs`).
+    ///   have `scansMotifs`); they become the state's `motifs`, which its hits index.
     /// - Parameter texts: the records' texts in the input FASTA, for `s` to copy (see `SessionExport.fasta`).
-    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: MotifScanner? = nil,
+    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: FIMOScanner? = nil,
                 texts: [FASTARecordText?] = []) {
         self.state = state
+        if let scanner { self.state.motifs = scanner.motifs }
         self.texts = texts
         self.model = model
         self.files = files
@@ -209,7 +210,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             guard let scanner else { return }
             fast.submit(.motifs) { isCancelled in
                 guard !isCancelled() else { return }
-                inbox.post(.motifsFound(version: version, hits: scanner.scan(sequence), milliseconds: elapsed()))
+                inbox.post(.motifsFound(version: version, hits: scanner.scan([SequenceRecord(id: "", sequence: sequence)]), milliseconds: elapsed()))
             }
         case .findSeqlets(let version, let sequence, let values):
             let finder = seqletFinder, alphabet = state.alphabet

@@ -20,8 +20,8 @@ extension Screen {
         guard state.mode == .normal || state.mode == .replace, let hit = state.motifHitUnderCursor,
               state.motifs.indices.contains(hit.motifIndex) else { return }
         var motif = state.motifs[hit.motifIndex]
+        let title = "\(motif.label)(\(hit.strand))"
         if hit.strand == "-" { motif = motif.reverseComplement() }
-        let title = "\(hit.motif)(\(hit.strand))"
         let columns = motif.width
         let width = max(columns + 2, title.count) + 3
         let logoRows = (layout.logo.height - 3) / 2

@@ -40,9 +40,11 @@ struct Explore: ParsableCommand {
         Annotations (--annotations) are BED (record id in the first column, 0-based start, end, \
         name) or TSV with a header naming record, start, end and motif/name columns, like the \
         ground-truth files in assets/sequences. --motifs scans motifs (MEME or JASPAR files) on \
-        every version of the sequence as FIMO does (log-odds scores, exact p-values, both \
-        strands) and draws the hits (grey, NAME+ or NAME-) with the annotations: a mutation \
-        that breaks a site removes its hit; the status line gives the score and p-value of a hit \
+        every version of the sequence as `seqlens scan` does (memelite's fimo: log-odds scores, \
+        exact p-values, both strands) and draws the hits (grey, NAME+ or NAME-) with the \
+        annotations, one per window and motif: where both strands pass, the one with the lower \
+        p-value (then higher score, then +), so each hit is a row of `seqlens scan`'s table. A \
+        mutation that breaks a site removes its hit; the status line gives the score and p-value of a hit \
         under the cursor. The first screen warns about motifs that cannot pass the threshold, \
         DNA motifs on an RNA model (scanned with U read as T) and annotations naming no record.
 
@@ -94,7 +96,7 @@ struct Explore: ParsableCommand {
     @Option(name: .customLong("motif"), help: ArgumentHelp("Only this motif of --motifs, by id or name; repeat for more (default: every motif in the file).", valueName: "id|name"))
     var motifNames: [String] = []
 
-    @Option(help: ArgumentHelp("Show motif hits with a p-value below this (FIMO's --thresh).", valueName: "p"))
+    @Option(help: ArgumentHelp("Show motif hits with a p-value below this (as scan --pvalue; one strand per window, the better).", valueName: "p"))
     var motifPvalue: Double = 1e-4
 
     @Option(help: ArgumentHelp("TF-MoDISco results (modisco-lite's .h5) to browse with P: patterns, logos and their matches in --motifs.", valueName: "file.h5"))
@@ -239,10 +241,10 @@ struct Explore: ParsableCommand {
             }
             warnings.append(IntervalFile.unmatchedWarning(listed, records: records, file: Self.fileName(annotationsPath), fasta: Self.fileName(fastaPath)))
         }
-        let scanner = try motifSelection.map { selection -> MotifScanner in
+        let scanner = try motifSelection.map { selection -> FIMOScanner in
             let all = try MotifReader.read(contentsOf: URL(fileURLWithPath: selection.file))
             let chosen = try selection.names.isEmpty ? all : selection.names.map { try Motif.find($0, in: all, source: selection.file) }
-            let scanner = MotifScanner(motifs: chosen, pValueThreshold: selection.pValue)
+            let scanner = FIMOScanner(motifs: chosen, pValueThreshold: selection.pValue)
             warnings += [scanner.alphabetWarning(sequences: sequenceModel.alphabet, source: Self.fileName(selection.file)),
                          scanner.unreachableWarning(option: "--motif-pvalue")]
             return scanner
@@ -290,7 +292,6 @@ struct Explore: ParsableCommand {
         state.opensOnInformativeRegion = session == nil && !recovered
         state.outputsProbabilities = sequenceModel.outputsProbabilities
         if let target = sequenceModel.target, target.binCount > 1 { state.profileTrack = ProfileTrack(label: target.label) }
-        state.motifs = scanner?.motifs ?? []
         if logits {
             guard sequenceModel.outputsProbabilities else {
                 throw ExplorerError("--logits: output '\(sequenceModel.outputName)' of \(modelPath) does not come from a final Sigmoid or Softmax, so it already is the pre-activation value; leave out --logits")

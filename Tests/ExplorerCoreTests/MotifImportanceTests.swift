@@ -7,11 +7,12 @@ import XCTest
 /// `i`: the global importance of the motif hit under the cursor, asked for and shown.
 final class MotifImportanceTests: XCTestCase {
     static let sequence = "ACGTACGTAATGACTCATTTACGTACGTAC"   // AP-1 site TGACTCA at 10
-    let hit = MotifHit(motif: "MA0476.1 FOS", motifID: "MA0476.1", motifIndex: 0, positions: 10 ..< 17, strand: "+", score: 12.34, pValue: 2.14e-5)
+    let hit = MotifSite(motifIndex: 0, positions: 10 ..< 17, strand: "+", score: 12.34, pValue: 2.14e-5)
 
     func makeState(scansMotifs: Bool = true) -> ExplorerState {
         var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up", "down"],
                                   records: [SequenceRecord(id: "one", sequence: Self.sequence)], scansMotifs: scansMotifs)
+        state.motifs = [MotifInsertionTests.fos]
         _ = state.start()
         _ = state.update(.resize(width: 120, height: 30))
         return state

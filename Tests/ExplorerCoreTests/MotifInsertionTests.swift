@@ -48,7 +48,7 @@ final class MotifInsertionTests: XCTestCase {
     /// Enter alone: the hit under the cursor becomes its motif's consensus on its strand.
     func testEnterAloneMakesTheHitUnderTheCursorPerfect() {
         var state = makeState()
-        let hit = MotifHit(motif: "MA0476.1 FOS", motifID: "MA0476.1", motifIndex: 0, positions: 10 ..< 17, strand: "-", score: 9, pValue: 1e-4)
+        let hit = MotifSite(motifIndex: 0, positions: 10 ..< 17, strand: "-", score: 9, pValue: 1e-4)
         _ = state.update(.motifsFound(version: 0, hits: [hit], milliseconds: 0.1))
         _ = state.update(.moveTo(position: 13))
         XCTAssertEqual(state.motifHitUnderCursor, hit)

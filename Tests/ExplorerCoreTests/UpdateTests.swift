@@ -223,9 +223,10 @@ final class UpdateTests: XCTestCase {
         var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up"],
                                   records: [SequenceRecord(id: "one", sequence: Self.first), SequenceRecord(id: "two", sequence: Self.second)],
                                   scansMotifs: true)
+        state.motifs = [MotifInsertionTests.fos]
         XCTAssertTrue(state.start().contains(.scanMotifs(version: 0, sequence: Array(Self.first.utf8))))
         _ = state.update(.resize(width: 80, height: 24))
-        let hit = MotifHit(motif: "MA0476.1 FOS", motifID: "MA0476.1", motifIndex: 0, positions: 10 ..< 17, strand: "+", score: 12.34, pValue: 2.14e-5)
+        let hit = MotifSite(motifIndex: 0, positions: 10 ..< 17, strand: "+", score: 12.34, pValue: 2.14e-5)
         _ = state.update(.motifsFound(version: 0, hits: [hit], milliseconds: 0.2))
         XCTAssertEqual(state.motifHits?.value, [hit])
         XCTAssertEqual(state.shownAnnotations, [Annotation(positions: 10 ..< 17, label: "FOS+", color: Color(hex: 0x7F8C8D))], "the name and strand on the track")

@@ -18,7 +18,7 @@ final class MotifImportanceAppTests: XCTestCase {
         let records = try FASTAReader.read(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa"))
             .filter { $0.id == "mt_test_04056" }
         let motifs = try MotifReader.read(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("assets/motifs/JASPAR2026_CORE_vertebrates.meme"))
-        let scanner = MotifScanner(motifs: [try Motif.find("CEBPB", in: motifs, source: "JASPAR")])
+        let scanner = FIMOScanner(motifs: [try Motif.find("CEBPB", in: motifs, source: "JASPAR")])
         let tasks = try model.taskNames(length: 200)
         var state = ExplorerState(modelName: "multitask-deep-exp", alphabet: .dna, taskNames: tasks, records: records, scansMotifs: true)
         state.followsTopTask = false

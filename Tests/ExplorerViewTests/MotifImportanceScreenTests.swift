@@ -8,9 +8,10 @@ final class MotifImportanceScreenTests: XCTestCase {
     func testTheStatusLineShowsTheMeasuredImportance() {
         var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up", "down"],
                                   records: [SequenceRecord(id: "one", sequence: String(repeating: "ACGTTGCA", count: 15))], scansMotifs: true)
+        state.motifs = [NavigationScreenTests.cebpb]
         _ = state.start()
         _ = state.update(.resize(width: 120, height: 30))
-        let hit = MotifHit(motif: "MA0466.4 CEBPB", motifID: "MA0466.4", motifIndex: 0, positions: 0 ..< 10, strand: "+", score: 12.34, pValue: 2.1e-5)
+        let hit = MotifSite(motifIndex: 0, positions: 0 ..< 10, strand: "+", score: 12.34, pValue: 2.1e-5)
         _ = state.update(.motifsFound(version: 0, hits: [hit], milliseconds: 1))
         _ = state.update(.globalImportance)
         _ = state.update(.importanceMeasured(version: 0, importance: MotifImportance(label: "CEBPB+", positions: 0 ..< 10, mean: [0.6234, 0.01], halfWidth: [0.0456, 0.002], count: 100),

@@ -124,9 +124,15 @@ final class NavigationScreenTests: XCTestCase {
         }
     }
 
+    /// CEBPB-like, for hits made by hand (its consensus is the palindrome ATTGCGCAAT).
+    static let cebpb = Motif(id: "MA0466.4", name: "CEBPB", alphabet: .dna, columns: "ATTGCGCAAT".utf8.map { base in
+        (0 ..< 4).map { Alphabet.dna.index(of: base) == $0 ? 0.7 : 0.1 }
+    })
+
     func testAMotifHitAtTheCursorShowsItsScoreAndPValue() {
         var state = makeState(width: 120, height: 30)
-        let hit = MotifHit(motif: "MA0466.4 CEBPB", motifID: "MA0466.4", motifIndex: 0, positions: 0 ..< 10, strand: "+", score: 12.34, pValue: 2.1e-5)
+        state.motifs = [Self.cebpb]
+        let hit = MotifSite(motifIndex: 0, positions: 0 ..< 10, strand: "+", score: 12.34, pValue: 2.1e-5)
         _ = state.update(.motifsFound(version: 0, hits: [hit], milliseconds: 1))
         let lines = Screen.render(state, depth: .monochrome).lines
         XCTAssertTrue(lines[28].hasPrefix(" pos 0/120 │ base A │ pred 0.000 │ in MA0466.4 CEBPB(+) score 12.3 p 2.1e-5 "), lines[28])
