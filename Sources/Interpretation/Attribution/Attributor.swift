@@ -97,7 +97,7 @@ public struct Attributor: Sendable {
                 result += corrected(mean, settings)
             }
         case .deepshap:
-            return try deepSHAP(sequences, settings: settings, progress: progress, isCancelled: isCancelled).attributions
+            return try deepSHAP(encoded: xs, sequences: sequences, settings: settings, progress: progress, isCancelled: isCancelled).attributions
         case .integratedGradients:
             // The path's steps fill the batches.
             for (index, x) in xs.enumerated() {

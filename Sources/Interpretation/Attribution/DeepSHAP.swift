@@ -50,6 +50,17 @@ extension Attributor {
         _ sequences: [[UInt8]], settings: AttributionSettings, hypothetical: Bool = false, tolerance: Float = DeepSHAP.defaultTolerance,
         progress: ((Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
     ) throws -> DeepSHAPResult {
+        let xs = try sequences.map { try OneHot.encode([$0], alphabet: model.alphabet, layout: .channelsFirst) }
+        return try deepSHAP(encoded: xs, sequences: sequences, settings: settings, hypothetical: hypothetical, tolerance: tolerance,
+                            progress: progress, isCancelled: isCancelled)
+    }
+
+    /// DeepSHAP of inputs given as channels-first values: the one-hot sequences, or noisy copies
+    /// of them (robustness). `sequences` are what shuffled references shuffle.
+    func deepSHAP(
+        encoded xs: [[Float]], sequences: [[UInt8]], settings: AttributionSettings, hypothetical: Bool = false,
+        tolerance: Float = DeepSHAP.defaultTolerance, progress: ((Int) -> Void)? = nil, isCancelled: (() -> Bool)? = nil
+    ) throws -> DeepSHAPResult {
         let a = model.alphabet.size
         guard let length = sequences.first?.count else {
             return DeepSHAPResult(attributions: Tensor(shape: [0, a, 0], scalars: []), outputDifferences: [], convergence: [], flagged: [], nodesWithoutRule: [])
@@ -57,7 +68,6 @@ extension Attributor {
         try checkTarget(settings.target, length: length)
         if case .given(let tensor) = settings.references { try checkOneHot(tensor) }
         let size = a * length
-        let xs = try sequences.map { try OneHot.encode([$0], alphabet: model.alphabet, layout: .channelsFirst) }
         let references = try sequences.indices.map { try deepSHAPReferences(for: sequences[$0], index: $0, count: sequences.count, settings: settings) }
         let pairs = references.indices.flatMap { i in references[i].indices.map { (example: i, reference: $0) } }
         var averaged = [[Float]](repeating: [Float](repeating: 0, count: size), count: sequences.count)

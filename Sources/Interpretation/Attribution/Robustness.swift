@@ -159,8 +159,12 @@ public struct RobustnessEvaluation: Sendable {
         for (index, sequence) in sequences.enumerated() {
             var settings = self.settings
             settings.target = targets[index]
+            if settings.method == .deepshap {
+                let references = try attributor.deepSHAPReferences(for: sequence, index: 0, count: 1, settings: settings)
+                settings.references = .given(Tensor(shape: [references.count, a, sequence.count], scalars: references.flatMap { $0 }))
+            }
             let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
-            let map = try attributor.attribute(encoded: [x], sequences: [sequence], settings: settings).scalars
+            let map = try maps(of: [x], sequence: sequence, settings: settings)
             let scores = positionScore.scores(map, x: x, alphabetSize: a)
             if let ic = truth?[index] {
                 let lowest = ic.min() ?? 0
@@ -175,10 +179,10 @@ public struct RobustnessEvaluation: Sendable {
             if noiseSamples > 0 {
                 var generator = SeededGenerator(seed: noiseSeed &+ UInt64(index))
                 let noisy = (0..<noiseSamples).map { _ in x.map { $0 + noiseSigma * generator.nextGaussian() } }
-                let maps = try attributor.attribute(encoded: noisy, sequences: Array(repeating: sequence, count: noiseSamples), settings: settings)
+                let copies = try maps(of: noisy, sequence: sequence, settings: settings)
                 let size = a * sequence.count
                 for copy in 0..<noiseSamples {
-                    let other = Array(maps.scalars[copy * size ..< (copy + 1) * size])
+                    let other = Array(copies[copy * size ..< (copy + 1) * size])
                     if let rho = MapSimilarity.spearman(scores, positionScore.scores(other, x: x, alphabetSize: a)) { spearmans.append(rho) }
                     if let cos = MapSimilarity.cosine(map, other) { cosines.append(cos) }
                 }
@@ -187,5 +191,17 @@ public struct RobustnessEvaluation: Sendable {
         }
         func mean(_ values: [Double]) -> Double? { values.isEmpty ? nil : values.reduce(0, +) / Double(values.count) }
         return Report(auroc: mean(aurocs), auprc: mean(auprcs), scored: aurocs.count, spearman: mean(spearmans), cosine: mean(cosines))
+    }
+
+    /// Maps of `xs`, the sequence or noisy copies of it, concatenated. All are compared with the
+    /// sequence's own shuffles (DeepSHAP's references are pinned by the caller): shuffles seeded
+    /// per copy would make stability measure reference changes rather than input noise.
+    private func maps(of xs: [[Float]], sequence: [UInt8], settings: AttributionSettings) throws -> [Float] {
+        if settings.method == .integratedGradients, case .shuffled = settings.baseline {
+            try attributor.checkTarget(settings.target, length: sequence.count)
+            let baselines = try attributor.baselines(for: sequence, index: 0, settings: settings)
+            return try xs.flatMap { try attributor.integratedGradients($0, baselines: baselines, settings: settings) }
+        }
+        return try attributor.attribute(encoded: xs, sequences: Array(repeating: sequence, count: xs.count), settings: settings).scalars
     }
 }
