@@ -101,20 +101,27 @@ public struct SubstitutionSearch: Sendable {
         let sign: Float = goal == .maximize ? 1 : -1
         let window = (columns.first ?? 0) ..< ((columns.last ?? 0) + 1)
         let ism = SaturationMutagenesis(model: model, batchSize: batchSize, threads: threads)
+        guard !columns.isEmpty else {
+            return Design(start: try ism.run([sequence], window: 0..<1).reference.scalars[task], sequence: sequence, steps: [], rounds: 0)
+        }
+        // One plan and incremental evaluator for every ISM of the search (all of one length).
+        let mutator = try SaturationMutagenesis.Mutator(ism, length: sequence.count)
         // A member kept unchanged is expanded again next round: its ISM is cached.
         var scored: [[UInt8]: (value: Float, deltas: [Float])] = [:]
         func evaluate(_ sequence: [UInt8]) throws -> (value: Float, deltas: [Float]) {
             if let known = scored[sequence] { return known }
-            let result = try ism.run([sequence], window: window, isCancelled: isCancelled)
-            let evaluated = (result.reference.scalars[task], result.deltas(task: task).scalars)
+            let (reference, deltas) = try mutator.mutate(sequence, positions: window, isCancelled: isCancelled)
+            // deltas are laid out (A, W, T): this task's slice.
+            let tasks = reference.count
+            let evaluated = (reference[task], stride(from: task, to: deltas.count, by: tasks).map { deltas[$0] })
             scored[sequence] = evaluated
             return evaluated
         }
 
-        let start = try columns.isEmpty ? ism.run([sequence], window: 0..<1).reference.scalars[task] : evaluate(sequence).value
+        let start = try evaluate(sequence).value
         var beam = [Member(sequence: sequence, value: start, steps: [])]
         var rounds = 0
-        while rounds < maxEdits, !columns.isEmpty, !isPast(threshold, beam[0].value) {
+        while rounds < maxEdits, !isPast(threshold, beam[0].value) {
             let best = sign * beam[0].value
             var selected: [Candidate] = []
             var order = 0

@@ -67,8 +67,11 @@ public struct SaturationMutagenesis: Sendable {
         var deltas: [Float] = []
         var references: [Float] = []
         var tasks = 0
+        // One plan and evaluator while the length stays the same.
+        var mutator: Mutator?
         for (index, (sequence, positions)) in zip(sequences, windows).enumerated() {
-            let (reference, effects) = try mutate(sequence, positions: positions, isCancelled: isCancelled)
+            if mutator?.length != sequence.count { mutator = try Mutator(self, length: sequence.count) }
+            let (reference, effects) = try mutator!.mutate(sequence, positions: positions, isCancelled: isCancelled)
             tasks = reference.count
             references += reference
             deltas += effects
@@ -78,11 +81,6 @@ public struct SaturationMutagenesis: Sendable {
             deltas: Tensor(shape: [sequences.count, a, width, tasks], scalars: deltas),
             reference: Tensor(shape: [sequences.count, tasks], scalars: references)
         )
-    }
-
-    /// One sequence: (reference predictions, deltas laid out (A, W, T)).
-    private func mutate(_ sequence: [UInt8], positions: Range<Int>, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
-        try Mutator(self, length: sequence.count).mutate(sequence, positions: positions, isCancelled: isCancelled)
     }
 
     /// The engine for many sequences of one length in turn (a dependency map mutates 1 + 3W of
