@@ -335,6 +335,13 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// its chunks, ISM and IG leave the cores' caches and memory bandwidth to the fast lane's
     /// predictions and map (Basset at 1,000 nt, bench/live.py: saliency p99 35 → 28 ms, p50
     /// unchanged at 22 ms, its single-thread cost; measured before the slow lane used both cores).
+    private static func yielding(to lane: BackgroundLane, _ isCancelled: @escaping @Sendable () -> Bool) -> () -> Bool {
+        {
+            while !isCancelled() && !lane.waitUntilIdle(timeout: 0.05) {}
+            return isCancelled()
+        }
+    }
+
     /// The dependency map of `positions` in blocks of a few positions, the block nearest the
     /// cursor first; `post` gets the map so far after each block but the last, which is returned.
     private static func mapDependencies(_ sequence: [UInt8], positions: Range<Int>, task: Int, cursor: Int, live: LiveModel,
@@ -357,13 +364,6 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             if index < blocks.count - 1 { post(pane) }
         }
         return pane
-    }
-
-    private static func yielding(to lane: BackgroundLane, _ isCancelled: @escaping @Sendable () -> Bool) -> () -> Bool {
-        {
-            while !isCancelled() && !lane.waitUntilIdle(timeout: 0.05) {}
-            return isCancelled()
-        }
     }
 
     /// Writes ISM effects of a window, (1, A, W, T), into the whole sequence's (A, L, T).
