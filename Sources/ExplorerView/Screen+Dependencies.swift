@@ -2,9 +2,6 @@ import ExplorerCore
 import Rendering
 
 extension Screen {
-    /// The diagonal (a substitution's effect on its own position) is left out of the scale.
-    static let dependencyDiagonal: Character = "╲"
-
     /// `D`: the dependency map of the positions on screen in the logo's place. Columns are the
     /// screen's columns (substituted positions), rows blocks of the same positions (those whose
     /// ISM-derived score moves); a cell shows its block's largest value off the diagonal.
@@ -56,7 +53,7 @@ extension Screen {
                 if let value {
                     canvas[layout.plotX + column, y] = DivergingScale.cell(normalized: scale.normalized(value), depth: depth, theme: state.theme)
                 } else if columns[column].contains(where: { rows.contains($0) && pane.computed.contains($0) }) {
-                    canvas[layout.plotX + column, y] = Cell(dependencyDiagonal, style: Style(foreground: grey))
+                    canvas[layout.plotX + column, y] = Cell(DependencyMapFigure.diagonal, style: Style(foreground: grey))
                 }
             }
         }

@@ -34,7 +34,8 @@ public struct DependencyMapFigure: Sendable {
     }
 
     static let gutter = 6
-    static let diagonal: Character = "╲"
+    /// The glyph of a cell on the diagonal, which is left out of the scale (the explorer draws it too).
+    public static let diagonal: Character = "╲"
 
     /// The cells of the binned map: the largest |value| of each block off the diagonal, nil
     /// for a block that holds only diagonal entries.
