@@ -65,17 +65,16 @@ extension ExplorerState {
     }
 
     mutating func updateEditSuggestions(_ action: EditSuggestionsAction) -> [Effect] {
-        if action == .open {
-            mode = .suggestEdits(EditSuggestions())
-            return []
-        }
-        guard case .suggestEdits(var pane) = mode else { return [] }
-        let suggestions = editSuggestions
         switch action {
-        case .open: break
+        case .open:
+            mode = .suggestEdits(EditSuggestions())
         case .select(let offset):
-            pane.selection = max(0, min(suggestions.count - 1, pane.selection + offset))
+            guard case .suggestEdits(var pane) = mode else { return [] }
+            pane.selection = max(0, min(editSuggestions.count - 1, pane.selection + offset))
+            mode = .suggestEdits(pane)
         case .apply:
+            guard case .suggestEdits(let pane) = mode else { return [] }
+            let suggestions = editSuggestions
             guard suggestions.indices.contains(pane.selection) else {
                 message = "no edit to apply yet: the ISM of this sequence is still being computed"
                 return []
@@ -85,7 +84,6 @@ extension ExplorerState {
             moveCursor(to: edit.position)
             return mutate(edit.alternative)
         }
-        mode = .suggestEdits(pane)
         return []
     }
 }
