@@ -176,7 +176,7 @@ struct DesignCommand: ParsableCommand {
             let change = "\(format(design.start)) → \(format(design.prediction))"
             let outcome: String
             if let threshold = search.threshold {
-                let across = search.goal == .maximize ? design.prediction >= threshold : design.prediction < threshold
+                let across = search.isPast(design.prediction)
                 outcome = design.steps.isEmpty && across ? "already \(search.goal == .maximize ? "at or above" : "below") \(format(threshold)): no edits"
                     : across ? "across \(format(threshold)) in \(edits), the fewest \(method) found (not proven minimal)"
                     : "not across \(format(threshold)) in \(edits) (\(stopReason(design, search)))"

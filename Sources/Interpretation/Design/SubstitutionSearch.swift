@@ -121,7 +121,7 @@ public struct SubstitutionSearch: Sendable {
         let start = try evaluate(sequence).value
         var beam = [Member(sequence: sequence, value: start, steps: [])]
         var rounds = 0
-        while rounds < maxEdits, !isPast(threshold, beam[0].value) {
+        while rounds < maxEdits, !isPast(beam[0].value) {
             let best = sign * beam[0].value
             var selected: [Candidate] = []
             var order = 0
@@ -169,8 +169,8 @@ public struct SubstitutionSearch: Sendable {
         return Design(start: start, sequence: beam[0].sequence, steps: beam[0].steps, rounds: rounds)
     }
 
-    /// Whether `value` is past the flip threshold in the goal's direction.
-    private func isPast(_ threshold: Float?, _ value: Float) -> Bool {
+    /// Whether `value` is past the flip threshold in the goal's direction (false without a threshold).
+    public func isPast(_ value: Float) -> Bool {
         guard let threshold else { return false }
         return goal == .maximize ? value >= threshold : value < threshold
     }
