@@ -85,7 +85,6 @@ public struct SubstitutionSearch: Sendable {
         var member: Int
         var column: Int?
         var base: Int
-        var value: Float
     }
 
     /// - Parameter editable: per column of `sequence`, whether it may change (tangermeme's
@@ -133,7 +132,7 @@ public struct SubstitutionSearch: Sendable {
                 if candidate.score > selected[lowest].score { selected[lowest] = candidate }
             }
             for (m, member) in beam.enumerated() {
-                consider(Candidate(score: sign * member.value, order: order, member: m, column: nil, base: -1, value: member.value))
+                consider(Candidate(score: sign * member.value, order: order, member: m, column: nil, base: -1))
                 order += 1
                 let (value, deltas) = try evaluate(member.sequence)
                 for base in 0..<model.alphabet.size {
@@ -141,7 +140,7 @@ public struct SubstitutionSearch: Sendable {
                     let ranked = columns.map { column in (column, sign * (value + deltas[base * window.count + column - window.lowerBound])) }
                         .sorted { $0.1 > $1.1 || ($0.1 == $1.1 && $0.0 < $1.0) }
                     for (column, score) in ranked.prefix(beamSize) {
-                        consider(Candidate(score: score, order: order, member: m, column: column, base: base, value: sign * score))
+                        consider(Candidate(score: score, order: order, member: m, column: column, base: base))
                         order += 1
                     }
                 }
@@ -153,10 +152,11 @@ public struct SubstitutionSearch: Sendable {
                 // Substituting a column's own base changes nothing: the member itself.
                 if let column = candidate.column, model.alphabet.index(of: member.sequence[column]) != candidate.base {
                     let letter = model.alphabet.letters[candidate.base]
+                    let value = sign * candidate.score   // the target (sign² = 1)
                     member.steps.append(Step(substitution: Substitution(position: origin + column, reference: member.sequence[column], alternative: letter),
-                                             prediction: candidate.value))
+                                             prediction: value))
                     member.sequence[column] = letter
-                    member.value = candidate.value
+                    member.value = value
                 }
                 if seen.insert(member.sequence).inserted { next.append(member) }
             }
