@@ -102,8 +102,9 @@ extension Attributor {
                 referenceTargets[pair.example] += share * pass.referenceTargets[row]
             }
             start += batch.count
-            let done = start == pairs.count ? sequences.count : batch.last.map { $0.reference == references[$0.example].count - 1 ? $0.example + 1 : $0.example } ?? 0
-            progress?(done)
+            // Sequences done: up to the batch's last, if that was its last reference.
+            let last = batch[batch.endIndex - 1]
+            progress?(start == pairs.count ? sequences.count : last.example + (last.reference == references[last.example].count - 1 ? 1 : 0))
         }
         var attributions: [Float] = []
         attributions.reserveCapacity(sequences.count * size)

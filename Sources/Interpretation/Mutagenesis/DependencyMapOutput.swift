@@ -70,8 +70,9 @@ public struct DependencyMapOutput: Sendable {
         let a = alphabet.size, length = oneHot.shape[2]
         let letters = alphabet.letters.map { String(UnicodeScalar($0)) }
         var text = kind == .positions ? "record\tposition\tsubstituted\tvalue\n" : "record\tposition\tbase\tsubstituted\tsubstituted_base\tvalue\n"
+        let firsts = substitutedStarts
         for (s, result) in results.enumerated() {
-            let width = result.window.count, first = substitutedStarts[s]
+            let width = result.window.count, first = firsts[s]
             for j in 0..<length {
                 for i in 0..<width {
                     switch kind {
