@@ -26,8 +26,10 @@ struct RobustnessCommand: ParsableCommand {
         Stability: --noise-samples copies of each one-hot input get Gaussian noise of \
         standard deviation --noise-sigma (seeded by --noise-seed); 'Spearman' is the mean \
         rank correlation of the position scores of the map of x and of each copy's map, \
-        'cosine' the mean cosine similarity of the whole maps. --method smoothgrad measures \
-        SmoothGrad's own stability the same way. --noise-samples 0 skips it.
+        'cosine' the mean cosine similarity of the whole maps. With shuffles (deepshap's \
+        references, ig's --baseline shuffled) every copy uses the record's own, so only the \
+        noise differs. --method smoothgrad measures SmoothGrad's own stability the same way. \
+        --noise-samples 0 skips it.
 
         The map's task: --target, or each record's highest prediction of each model.
 
