@@ -50,11 +50,7 @@ struct FiltersCommand: ParsableCommand {
     }
 
     func run() throws {
-        let database = try motifs.map { path -> [Motif] in
-            try refuseIfNotRegularFile(path, kind: "a MEME or JASPAR motif file")
-            return try MotifReader.read(contentsOf: URL(fileURLWithPath: path))
-        }
-        let tomtom = try database.map { try Tomtom(targets: $0) }
+        let tomtom = try motifs.map(loadMotifDatabase)
         let loaded = try loadModel(self.model)
         let filters = try FirstLayerFilters(model: loaded)
         let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
@@ -76,10 +72,10 @@ struct FiltersCommand: ParsableCommand {
         for filter in found {
             let motif = filter.motif(alphabet: loaded.alphabet)
             text += "\(filter.index)\t\(filter.windows)\t\(String(format: "%.6g", filter.maxActivation))\t\(motif.consensus)\t\(String(format: "%.2f", motif.totalInformation))"
-            if let tomtom, let database {
+            if let tomtom {
                 let best = try tomtom.nearest(motif, count: 1)[0]
                 if best.qValue < qValue { matched += 1 }
-                text += "\t\(database[best.target].label)\t\(String(format: "%.3g", best.pValue))\t\(String(format: "%.3g", best.qValue))\t\(best.reverseStrand ? "-" : "+")\t\(best.offset)"
+                text += "\t\(tomtom.targets[best.target].label)\t\(String(format: "%.3g", best.pValue))\t\(String(format: "%.3g", best.qValue))\t\(best.reverseStrand ? "-" : "+")\t\(best.offset)"
             }
             text += "\n"
         }

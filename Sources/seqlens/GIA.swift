@@ -173,8 +173,7 @@ struct GIA: ParsableCommand {
     /// The patterns as given, or the consensus of the motifs they name.
     private func embeddedPatterns(alphabet: Alphabet) throws -> [EmbeddedPattern] {
         guard let motifs else { return try pattern.map { try EmbeddedPattern($0, alphabet: alphabet) } }
-        try refuseIfNotRegularFile(motifs, kind: "a MEME or JASPAR motif file")
-        let read = try MotifReader.read(contentsOf: URL(fileURLWithPath: motifs))
+        let read = try readMotifs(motifs)
         return try pattern.map { try EmbeddedPattern(Motif.find($0, in: read, source: motifs).consensus, alphabet: alphabet) }
     }
 

@@ -114,15 +114,6 @@ struct ModiscoCommand: ParsableCommand {
 
 extension ModiscoLogo: ExpressibleByArgument {}
 
-/// A motif file as a TOMTOM database, errors naming the file.
-func loadMotifDatabase(_ path: String) throws -> Tomtom {
-    try refuseIfNotRegularFile(path, kind: "a MEME or JASPAR motif file")
-    let motifs = try MotifReader.read(contentsOf: URL(fileURLWithPath: path))
-    do { return try Tomtom(targets: motifs) } catch let error as GenomicsError {
-        throw GenomicsError("\(path): \(error.description.hasPrefix("tomtom: ") ? String(error.description.dropFirst(8)) : error.description)")
-    }
-}
-
 /// The patterns of modisco-lite's results at `path` for the explorer's browser, with their
 /// matches in the motif file `database` when one is given.
 func modiscoCatalog(_ path: String, database: String?) throws -> ModiscoCatalog {

@@ -54,8 +54,7 @@ struct MotifCommand: ParsableCommand {
     }
 
     func run() throws {
-        try refuseIfNotRegularFile(self.motifs, kind: "a MEME or JASPAR motif file")
-        let motifs = try MotifReader.read(contentsOf: URL(fileURLWithPath: self.motifs), pseudocount: pseudocount)
+        let motifs = try readMotifs(self.motifs, pseudocount: pseudocount)
         if list {
             var table = "id\tname\twidth\tbits\tconsensus\n"
             for motif in motifs {

@@ -66,7 +66,7 @@ struct Scan: ParsableCommand {
     }
 
     func run() throws {
-        try refuseIfNotRegularFile(self.motifs, kind: "a MEME, JASPAR, HOMER or TRANSFAC motif file")
+        try refuseIfNotRegularFile(self.motifs, kind: motifFileKind)
         try refuseIfNotRegularFile(fasta, kind: "a FASTA file")
         let frequencies = try background.map { path -> [Double] in
             try refuseIfNotRegularFile(path, kind: "a background file")

@@ -62,9 +62,7 @@ struct SeqletsCommand: ParsableCommand {
     }
 
     func run() throws {
-        try refuseIfNotRegularFile(motifs, kind: "a MEME or JASPAR motif file")
-        let database = try MotifReader.read(contentsOf: URL(fileURLWithPath: motifs))
-        let tomtom = try Tomtom(targets: database)
+        let tomtom = try loadMotifDatabase(motifs)
         let loaded = try loadModel(self.model, inputs: extraInputs)
         let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
         guard let first = inputs.first?.record else { throw CommandFailure("\(fasta): holds no records; give a FASTA file with sequences") }
@@ -101,10 +99,10 @@ struct SeqletsCommand: ParsableCommand {
             let s = item.seqlet, origin = inputs[s.example].origin
             let prefix = "\(records[s.example].id)\t\(origin + s.start)\t\(origin + s.end)\t\(g(s.attribution))\t\(g(s.pValue))"
             for (rank, match) in item.matches.enumerated() {
-                table += "\(prefix)\t\(rank + 1)\t\(database[match.target].label)\t\(g(match.pValue))\t\(g(match.eValue))\t\(g(match.qValue))\t\(match.reverseStrand ? "-" : "+")\t\(match.offset)\n"
+                table += "\(prefix)\t\(rank + 1)\t\(tomtom.targets[match.target].label)\t\(g(match.pValue))\t\(g(match.eValue))\t\(g(match.qValue))\t\(match.reverseStrand ? "-" : "+")\t\(match.offset)\n"
             }
         }
-        let summary = Self.summary(annotated, database: database, records: records.count, source: source)
+        let summary = Self.summary(annotated, database: tomtom.targets, records: records.count, source: source)
         if let output {
             do { try Data(table.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
                 throw CommandFailure("\(output): cannot write (\(fileErrorReason(error)))")
