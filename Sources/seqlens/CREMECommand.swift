@@ -81,9 +81,7 @@ struct CREMECommand: ParsableCommand, TakesModelAndFASTA {
             FileHandle.standardOutput.write(Data(text.utf8))
             return
         }
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-            throw InterpretationError("\(output): cannot write (\(fileErrorReason(error))); check that its folder exists")
-        }
+        try writeTextFile(text, to: output)
         FileHandle.standardOutput.write(Data(plots.joined(separator: "\n").utf8))
     }
 

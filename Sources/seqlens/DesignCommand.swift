@@ -110,8 +110,8 @@ struct DesignCommand: ParsableCommand {
             searches.append(search)
         }
         progress.finish()
-        try write(tsv(records: records, designs: designs), to: output)
-        if let fastaOut { try write(designedFASTA(records: records, designs: designs), to: fastaOut) }
+        try writeTextFile(tsv(records: records, designs: designs), to: output)
+        if let fastaOut { try writeTextFile(designedFASTA(records: records, designs: designs), to: fastaOut) }
         print(summary(records: records, designs: designs, searches: searches), terminator: "")
     }
 
@@ -196,11 +196,5 @@ struct DesignCommand: ParsableCommand {
     }
 
     private func format(_ value: Float) -> String { String(format: "%.4f", value) }
-
-    private func write(_ text: String, to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw InterpretationError("\(path): cannot write (\(fileErrorReason(error)))")
-        }
-    }
 }
 extension DesignCommand: TakesModelAndFASTA {}

@@ -83,19 +83,13 @@ struct FiltersCommand: ParsableCommand {
         if let motifs {
             summary += "\(matched) of \(found.count) filters (\(String(format: "%.0f", 100 * Double(matched) / Double(max(found.count, 1))))%) match a motif of \(URL(fileURLWithPath: motifs).lastPathComponent) at q < \(qValue)\n"
         }
-        if let meme { try write(Motif.memeText(found.map { $0.motif(alphabet: loaded.alphabet) }), to: meme) }
+        if let meme { try writeTextFile(Motif.memeText(found.map { $0.motif(alphabet: loaded.alphabet) }), to: meme) }
         if let table {
-            try write(text, to: table)
+            try writeTextFile(text, to: table)
             FileHandle.standardOutput.write(Data(summary.utf8))
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
             FileHandle.standardError.write(Data(summary.utf8))
-        }
-    }
-
-    private func write(_ text: String, to path: String) throws {
-        do { try Data(text.utf8).write(to: URL(fileURLWithPath: path), options: .atomic) } catch {
-            throw CommandFailure("\(path): cannot write (\(fileErrorReason(error)))")
         }
     }
 }

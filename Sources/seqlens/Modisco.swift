@@ -66,9 +66,7 @@ struct ModiscoCommand: ParsableCommand {
         let loaded = try ModiscoReader.read(path: results)
         if let exportMEME {
             let motifs = loaded.patterns.map { trim ? $0.slice($0.trimmedRange()).motif : $0.motif }
-            do { try Data(Motif.memeText(motifs).utf8).write(to: URL(fileURLWithPath: exportMEME), options: .atomic) } catch {
-                throw CommandFailure("\(exportMEME): cannot write (\(fileErrorReason(error))); check the folder exists and is writable")
-            }
+            try writeTextFile(Motif.memeText(motifs), to: exportMEME)
             return
         }
         let database = try motifs.map(loadMotifDatabase)

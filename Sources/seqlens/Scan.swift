@@ -98,9 +98,7 @@ struct Scan: ParsableCommand {
             text += place + "\t" + numbers + "\t" + String(decoding: matched, as: UTF8.self) + "\n"
         }
         if let output {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw CommandFailure("\(output): cannot write (\(fileErrorReason(error))); check that its folder exists")
-            }
+            try writeTextFile(text, to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }

@@ -104,9 +104,7 @@ struct SeqletsCommand: ParsableCommand {
         }
         let summary = Self.summary(annotated, database: tomtom.targets, records: records.count, source: source)
         if let output {
-            do { try Data(table.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw CommandFailure("\(output): cannot write (\(fileErrorReason(error)))")
-            }
+            try writeTextFile(table, to: output)
             FileHandle.standardOutput.write(Data(summary.utf8))
         } else {
             FileHandle.standardOutput.write(Data(table.utf8))

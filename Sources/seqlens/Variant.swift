@@ -70,9 +70,7 @@ struct Variant: ParsableCommand {
             }
         }
         if let output {
-            do { try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic) } catch {
-                throw InterpretationError("\(output): cannot write (\(fileErrorReason(error)))")
-            }
+            try writeTextFile(text, to: output)
         } else {
             FileHandle.standardOutput.write(Data(text.utf8))
         }
