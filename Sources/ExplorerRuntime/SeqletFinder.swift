@@ -16,9 +16,8 @@ struct SeqletFinder: Sendable {
 
     /// - Parameter values: the map, (A, L) letter-major; projected onto `sequence`'s bases.
     func spans(sequence: [UInt8], values: [Float], alphabet: Alphabet) throws -> [SeqletSpan] {
-        let length = sequence.count
-        let projected = sequence.indices.map { l in alphabet.index(of: sequence[l]).map { values[$0 * length + l] } ?? 0 }
-        let seqlets = RecursiveSeqletCaller().call([projected])
+        let projected = projectedAttributions(values, sequences: [sequence], alphabet: alphabet)
+        let seqlets = RecursiveSeqletCaller().call(projected)
         guard let tomtom else { return seqlets.map { SeqletSpan(positions: $0.start ..< $0.end, label: "seqlet", pValue: $0.pValue) } }
         return try annotate(seqlets, sequences: [sequence], alphabet: alphabet, tomtom: tomtom, matches: 1).map { item in
             let best = item.matches.first

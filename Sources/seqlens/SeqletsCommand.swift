@@ -69,7 +69,6 @@ struct SeqletsCommand: ParsableCommand {
         let records = inputs.map(\.record)
         let alphabet = loaded.alphabet
         let (letters, length) = (alphabet.size, first.length)
-        let oneHot = try OneHot.encode(records, alphabet: alphabet, layout: .channelsFirst)
 
         let maps: [Float]
         let source: String
@@ -90,7 +89,7 @@ struct SeqletsCommand: ParsableCommand {
             source = settings.method.rawValue
         }
 
-        let projected = projectedAttributions(maps, oneHot: oneHot, count: records.count, letters: letters, length: length)
+        let projected = projectedAttributions(maps, sequences: records.map(\.sequence), alphabet: alphabet)
         let caller = RecursiveSeqletCaller(threshold: threshold, minLength: minLength, maxLength: maxLength, additionalFlanks: flanks)
         let annotated = try annotate(caller.call(projected), sequences: records.map(\.sequence), alphabet: alphabet, tomtom: tomtom, matches: matches)
 

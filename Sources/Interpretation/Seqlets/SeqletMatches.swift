@@ -1,17 +1,14 @@
 import Genomics
 
-/// Projected attributions: at each position, the attribution of the observed letter (the sum of
-/// attribution × one-hot over the alphabet), the input the seqlet callers take.
+/// Projected attributions: at each position, the attribution of the observed letter (0 where the
+/// letter is outside the alphabet, e.g. N), the input the seqlet callers take.
 /// - Parameters:
 ///   - maps: (N, A, L) letter-major attributions, `maps[(n * A + a) * L + l]`.
-///   - oneHot: the (N, A, L) one-hot input in the same layout.
-public func projectedAttributions(_ maps: [Float], oneHot: [Float], count: Int, letters: Int, length: Int) -> [[Float]] {
-    (0 ..< count).map { n in
-        (0 ..< length).map { l in
-            var sum: Float = 0
-            for a in 0 ..< letters { sum += maps[(n * letters + a) * length + l] * oneHot[(n * letters + a) * length + l] }
-            return sum
-        }
+///   - sequences: the N sequences' bases, each L long.
+public func projectedAttributions(_ maps: [Float], sequences: [[UInt8]], alphabet: Alphabet) -> [[Float]] {
+    sequences.enumerated().map { n, sequence in
+        let length = sequence.count, offset = n * alphabet.size * length
+        return sequence.indices.map { l in alphabet.index(of: sequence[l]).map { maps[offset + $0 * length + l] } ?? 0 }
     }
 }
 
