@@ -44,24 +44,13 @@ public struct FirstLayerFilters {
     }
 
     /// Activations (N, F, L') of the first layer for sequences of one length.
-    public func activations(_ sequences: [[UInt8]], batchSize: Int = 64, threads: Int = 1) throws -> Tensor<Float> {
+    func activations(_ sequences: [[UInt8]], batchSize: Int = 64, threads: Int = 1) throws -> Tensor<Float> {
         guard let length = sequences.first?.count else { return Tensor(shape: [0, 0, 0], scalars: []) }
-        var scalars: [Float] = []
-        var shape: [Int] = []
-        var done = 0
-        while done < sequences.count {
-            let batch = Array(sequences[done ..< min(done + batchSize, sequences.count)])
-            let input = Tensor(shape: probe.inputShape(batch: batch.count, length: length),
-                               scalars: try OneHot.encode(batch, alphabet: probe.alphabet, layout: probe.layout))
-            guard case .float(let output)? = try probe.plan(batch: batch.count, length: length).run(probe.feed(input), threads: threads)[layer.activation],
-                  output.rank == 3 else {
-                throw InterpretationError("\(model.url.lastPathComponent): the first layer's activation '\(layer.activation)' is not a (batch, filters, length) float tensor")
-            }
-            shape = [sequences.count, output.shape[1], output.shape[2]]
-            scalars.append(contentsOf: output.scalars)
-            done += batch.count
+        guard let shape = try probe.plan(batch: 1, length: length).outputShapes[layer.activation], shape.count == 3 else {
+            throw InterpretationError("\(model.url.lastPathComponent): the first layer's activation '\(layer.activation)' is not a (batch, filters, length) float tensor")
         }
-        return Tensor(shape: shape, scalars: scalars)
+        let values = try probe.predict(sequences, batchSize: batchSize, threads: threads)
+        return Tensor(shape: [sequences.count, shape[1], shape[2]], scalars: values.scalars)
     }
 
     /// One motif per filter.
