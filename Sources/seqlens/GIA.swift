@@ -155,10 +155,11 @@ struct GIA: ParsableCommand {
             let kind = background ?? (fasta == nil ? .uniform : .dinucleotide)
             if kind.needsRecords && fasta == nil { throw CommandFailure("--background \(kind.rawValue) draws from records; give them with --fasta") }
             // The backgrounds are held in memory, a byte a base.
-            if (count ?? 1000) * length > Self.backgroundBytes {
-                throw CommandFailure("--n \(count ?? 1000) backgrounds of \(length) nt would hold \((count ?? 1000) * length / 1_000_000) MB; give at most --n \(Self.backgroundBytes / length)")
+            let backgroundCount = count ?? 1000
+            if backgroundCount * length > Self.backgroundBytes {
+                throw CommandFailure("--n \(backgroundCount) backgrounds of \(length) nt would hold \(backgroundCount * length / 1_000_000) MB; give at most --n \(Self.backgroundBytes / length)")
             }
-            let backgrounds = try BackgroundSequences.make(kind, count: count ?? 1000, length: length, records: inputs.map(\.record.sequence),
+            let backgrounds = try BackgroundSequences.make(kind, count: backgroundCount, length: length, records: inputs.map(\.record.sequence),
                                                            alphabet: model.alphabet, using: &generator)
             let importance = GlobalImportance(model: model, batchSize: compute.batch, threads: compute.threads)
             table = try importance.table(importanceAnalysis(tasks: tasks, task: targeted.task), patterns: patterns, backgrounds: backgrounds,

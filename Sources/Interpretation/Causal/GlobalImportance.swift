@@ -14,6 +14,15 @@ public struct Placement: Sendable, Equatable {
     }
 }
 
+/// Writes each placement of `arrangement` into `sequence`: the `member`-th instance of its pattern
+/// (instances cycle when there are fewer than members).
+func embed(_ arrangement: [Placement], into sequence: inout [UInt8], instances: [[[UInt8]]], member: Int) {
+    for placement in arrangement {
+        let patterns = instances[placement.pattern]
+        EmbeddedPattern.write(patterns[member % patterns.count], into: &sequence, at: placement.start)
+    }
+}
+
 /// The mean over sequences of f(changed) − f(original), per task, with its 95 % normal interval:
 /// mean ± 1.96 · s / √n, s the sample standard deviation (NaN for a single sequence).
 public struct ImportanceEstimate: Sendable, Equatable {
@@ -95,10 +104,7 @@ public struct GlobalImportance: Sendable {
                                     reference: { _, member in member },
                                     variant: { group, member in
                                         var sequence = backgrounds[member]
-                                        for placement in arrangements[group] {
-                                            let patterns = instances[placement.pattern]
-                                            EmbeddedPattern.write(patterns[member % patterns.count], into: &sequence, at: placement.start)
-                                        }
+                                        embed(arrangements[group], into: &sequence, instances: instances, member: member)
                                         return sequence
                                     },
                                     progress: { progress?(backgrounds.count + $0) }, isCancelled: isCancelled)
@@ -143,10 +149,7 @@ public struct GlobalImportance: Sendable {
             for chunk in chunks {
                 let patches = try chunk.arrangements.flatMap { group in
                     var sequence = background
-                    for placement in arrangements[group] {
-                        let patterns = instances[placement.pattern]
-                        EmbeddedPattern.write(patterns[member % patterns.count], into: &sequence, at: placement.start)
-                    }
+                    embed(arrangements[group], into: &sequence, instances: instances, member: member)
                     return try OneHot.encode([Array(sequence[chunk.window])], alphabet: model.alphabet, layout: .channelsFirst)
                 }
                 let patch = Tensor(shape: [chunk.arrangements.count, letters, chunk.window.count], scalars: patches)

@@ -103,10 +103,7 @@ extension GlobalImportance {
                                          reference: { _, member in member },
                                          variant: { group, member in
                                              var sequence = backgrounds[member]
-                                             for placement in trio[group] {
-                                                 let letters = instances[placement.pattern]
-                                                 EmbeddedPattern.write(letters[member % letters.count], into: &sequence, at: placement.start)
-                                             }
+                                             embed(trio[group], into: &sequence, instances: instances, member: member)
                                              return sequence
                                          },
                                          progress: { progress?(backgrounds.count * (1 + 3 * index) + $0) }).scalars
