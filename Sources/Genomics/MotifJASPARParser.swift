@@ -39,7 +39,7 @@ extension MotifReader {
                 }
                 guard total + pseudocount > 0 else { throw error(motif.line, "motif '\(motif.id)' has no counts at position \(position + 1)") }
                 sites = max(sites, total)
-                columns.append(probabilities(counts: counts, pseudocount: pseudocount, background: background?.count == 4 ? background : nil))
+                columns.append(probabilities(counts: counts, pseudocount: pseudocount, background: background))
             }
             motifs.append(Motif(id: motif.id, name: motif.name, alphabet: alphabet, columns: columns, sites: Int(sites.rounded())))
             header = nil

@@ -78,10 +78,11 @@ public enum MotifReader {
     }
 
     /// Probabilities of one column of counts: p = (count + pseudocount·background) / (total + pseudocount),
-    /// so that a letter never seen keeps a probability above 0 in proportion to how common it is.
+    /// so that a letter never seen keeps a probability above 0 in proportion to how common it is;
+    /// uniform when there is no background of one frequency per letter.
     static func probabilities(counts: [Double], pseudocount: Double, background: [Double]?) -> [Double] {
         let total = counts.reduce(0, +)
-        let spread = background ?? [Double](repeating: 1 / Double(counts.count), count: counts.count)
+        let spread = background.flatMap { $0.count == counts.count ? $0 : nil } ?? [Double](repeating: 1 / Double(counts.count), count: counts.count)
         return zip(counts, spread).map { ($0 + pseudocount * $1) / (total + pseudocount) }
     }
 

@@ -19,7 +19,7 @@ extension MotifReader {
 
         func error(_ line: Int, _ message: String) -> GenomicsError { GenomicsError("\(source):\(line): \(message)") }
 
-        func finish(_ line: Int) throws {
+        func finish() throws {
             defer { accession = nil; identifier = nil; name = nil; letters = nil; rows = []; alphabet = .dna }
             guard let id = accession ?? identifier else {
                 if letters != nil { throw error(start, "matrix has no AC or ID line to name it") }
@@ -33,7 +33,7 @@ extension MotifReader {
                 guard total <= Double(Int32.max) else { throw error(start, "motif '\(id)' has \(total) sites at position \(position + 1); counts above \(Int32.max) are not site counts") }
                 guard total + (isProbabilities ? 0 : pseudocount) > 0 else { throw error(start, "motif '\(id)' has no counts at position \(position + 1)") }
                 sites = max(sites, total)
-                return isProbabilities ? counts : probabilities(counts: counts, pseudocount: pseudocount, background: background?.count == 4 ? background : nil)
+                return isProbabilities ? counts : probabilities(counts: counts, pseudocount: pseudocount, background: background)
             }
             let label = name ?? (accession != nil ? identifier : nil) ?? ""
             motifs.append(Motif(id: id, name: label, alphabet: alphabet, columns: columns, sites: isProbabilities ? nil : Int(sites.rounded())))
@@ -43,12 +43,12 @@ extension MotifReader {
             let code = String(line.prefix(2))
             let value = line.dropFirst(2).trimmingCharacters(in: .whitespaces)
             if code == "//" {
-                try finish(number)
+                try finish()
                 continue
             }
             if code == "AC" || code == "ID" || code == "NA" {
                 // A second accession starts the next motif when the file leaves out '//'.
-                if code == "AC" || (code == "ID" && identifier != nil), letters != nil { try finish(number) }
+                if code == "AC" || (code == "ID" && identifier != nil), letters != nil { try finish() }
                 if accession == nil, identifier == nil { start = number }
                 guard !value.isEmpty else { throw error(number, "\(code) line has no value") }
                 let first = String(value.split(whereSeparator: \.isWhitespace)[0])
@@ -89,7 +89,7 @@ extension MotifReader {
             }
             rows.append(counts)
         }
-        try finish(numberedLines(text).count)
+        try finish()
         guard !motifs.isEmpty else { throw GenomicsError("\(source): no motifs found; a TRANSFAC matrix has an 'AC' or 'ID' line and a 'P0 A C G T' table") }
         return motifs
     }
