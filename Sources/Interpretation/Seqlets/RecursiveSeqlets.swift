@@ -46,7 +46,7 @@ public struct RecursiveSeqletCaller: Sendable {
         // float32 difference, then float64 division, as tangermeme does on float32 input.
         let binWidth = Double(high - low) / Double(bins - 1)
         let binOf = { (x: Float) -> Int in min(max(Int((Double(x - low) / binWidth).rounded(.down)), 0), bins - 1) }
-        let survival = nullSurvival(values.map(binOf), count: values.count)
+        let survival = nullSurvival(values.map(binOf))
 
         var seqlets: [Seqlet] = []
         for (example, row) in attributions.enumerated() {
@@ -62,8 +62,7 @@ public struct RecursiveSeqletCaller: Sendable {
             var p = [Double](repeating: 0, count: length + 1)
             var q = [Double](repeating: 0, count: length + 1)
             var byLength: [[(p: Double, start: Int)]] = []
-            for spanLength in stride(from: 1, through: maxLength, by: 1) {
-                guard spanLength >= minLength else { continue }
+            for spanLength in minLength ... maxLength {
                 var candidates: [(p: Double, start: Int)] = []
                 var nextQ = [Double](repeating: 0, count: length + 1)
                 if spanLength <= length {
@@ -95,10 +94,10 @@ public struct RecursiveSeqletCaller: Sendable {
     }
 
     /// `survival[k][s]`: P(sum of k independent bins ≥ s), summed from the top.
-    func nullSurvival(_ binned: [Int], count: Int) -> [[Double]] {
+    func nullSurvival(_ binned: [Int]) -> [[Double]] {
         var histogram = [Double](repeating: 0, count: bins)
         for b in binned { histogram[b] += 1 }
-        let f = histogram.map { $0 / Double(count) }
+        let f = histogram.map { $0 / Double(binned.count) }
         let nonzero = f.indices.filter { f[$0] != 0 }
         var survival = [[Double]](repeating: [Double](repeating: 0, count: bins * maxLength + 1), count: maxLength + 1)
         var previous: [Double] = []
