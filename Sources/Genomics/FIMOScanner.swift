@@ -102,7 +102,8 @@ public struct FIMOScanner: Sendable {
         let encoded = records.map(EncodedSequence.init)
         let found = SiteBuffers(count: strands.count)
         let done = Counter()
-        DispatchQueue.concurrentPerform(iterations: max(1, min(threads, strands.count))) { worker in
+        let workers = max(1, min(threads, strands.count))
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var index = worker
             while index < strands.count {
                 let strand = strands[index]
@@ -112,7 +113,7 @@ public struct FIMOScanner: Sendable {
                 }
                 found.store(sites, at: index)
                 if let progress, index % 2 == 1 { done.increment(then: progress) }
-                index += max(1, min(threads, strands.count))
+                index += workers
             }
         }
         var result: [MotifSite] = []

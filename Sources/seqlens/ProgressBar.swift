@@ -2,7 +2,9 @@ import Foundation
 
 /// A one-line progress bar on stderr, shown only when stderr is a terminal and the work
 /// has already taken more than a second (short runs stay silent; pipes stay clean).
-final class ProgressBar {
+/// Unchecked Sendable: its callers report from one thread at a time (FIMOScanner.scan calls it
+/// under its lock), so its unlocked state is never touched concurrently.
+final class ProgressBar: @unchecked Sendable {
     private let total: Int
     private let label: String
     private let start = Date()

@@ -104,6 +104,3 @@ struct Scan: ParsableCommand {
         }
     }
 }
-
-/// `FIMOScanner.scan` reports progress from its threads one call at a time (under its lock).
-extension ProgressBar: @unchecked Sendable {}
