@@ -13,7 +13,7 @@ enum FilterSummaries {
             let motif = filter.motif(alphabet: model.alphabet)
             let match = try finder.tomtom.map { tomtom -> String in
                 let best = try tomtom.nearest(motif, count: 1)[0]
-                return "\(finder.motifs[best.target].label) q \(NumberFormat.axisLabel(Float(best.qValue)))"
+                return "\(tomtom.targets[best.target].label) q \(NumberFormat.axisLabel(Float(best.qValue)))"
             } ?? ""
             return FilterSummary(index: filter.index, probabilities: PositionMatrix(motif: motif), windows: filter.windows, match: match)
         }

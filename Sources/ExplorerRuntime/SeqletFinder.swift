@@ -7,10 +7,8 @@ import Interpretation
 /// q-value is below 0.05.
 struct SeqletFinder: Sendable {
     let tomtom: Tomtom?
-    let motifs: [Motif]
 
     init(motifs: [Motif]) {
-        self.motifs = motifs
         tomtom = motifs.isEmpty ? nil : try? Tomtom(targets: motifs)
     }
 
@@ -21,7 +19,7 @@ struct SeqletFinder: Sendable {
         guard let tomtom else { return seqlets.map { SeqletSpan(positions: $0.start ..< $0.end, label: "seqlet", pValue: $0.pValue) } }
         return try annotate(seqlets, sequences: [sequence], alphabet: alphabet, tomtom: tomtom, matches: 1).map { item in
             let best = item.matches.first
-            let motif = best.map { motifs[$0.target] }
+            let motif = best.map { tomtom.targets[$0.target] }
             let label = best.flatMap { $0.qValue < 0.05 ? (motif!.name.isEmpty ? motif!.id : motif!.name) + ($0.reverseStrand ? "-" : "+") : nil } ?? "seqlet"
             return SeqletSpan(positions: item.seqlet.start ..< item.seqlet.end, label: label, pValue: item.seqlet.pValue)
         }
