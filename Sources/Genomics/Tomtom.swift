@@ -40,6 +40,8 @@ public struct Tomtom: Sendable {
     let columnNorms: [Double]
     /// How many original target columns each unique column stands for.
     let columnCounts: [Int]
+    /// The sum of `columnCounts`: every target column, forward and reverse.
+    let totalColumns: Int
     /// Target motifs (forward, then reverse complements), each as indices into the unique columns.
     let targetColumns: [[Int]]
 
@@ -106,6 +108,7 @@ public struct Tomtom: Sendable {
         columns = representative.flatMap { raw[$0] }
         columnNorms = representative.map { norms[$0] }
         columnCounts = counts
+        totalColumns = counts.reduce(0, +)
         targetColumns = ranges.map { $0.map { inverse[$0] } }
         guard columnNorms.contains(where: { $0 != 0 }) else { throw GenomicsError("tomtom: every target column is all zeroes; give probability matrices") }
     }
@@ -168,7 +171,7 @@ public struct Tomtom: Sendable {
 
     func binnedScores(_ query: [[Double]]) -> BinnedScores {
         let unique = columnNorms.count
-        let halfway = Double(columnCounts.reduce(0, +)) / 2
+        let halfway = Double(totalColumns) / 2
         var rows: [[Double]] = []
         var medians: [Double] = []
         var lowest = 9999999.9, highest = -9999999.9
@@ -192,7 +195,7 @@ public struct Tomtom: Sendable {
         }
         let lowestBin = Int(lowest.rounded(.down))
         let scale = Int((Double(scoreBins) / max(highest - Double(lowestBin), 1.0)).rounded(.down))
-        let total = Double(columnCounts.reduce(0, +))
+        let total = Double(totalColumns)
         let weights = columnCounts.map { Double($0) / total }
         var bins: [[Int]] = []
         var histogram: [[Double]] = []
@@ -362,7 +365,7 @@ public struct Tomtom: Sendable {
 /// Benjamini–Hochberg q-values: the smallest false discovery rate at which each p-value passes.
 /// `tests`: how many hypotheses were tested, when only the smallest p-values are given (FIMO's
 /// sites among every window scanned); default, one per p-value.
-public func benjaminiHochberg(_ pValues: [Double], tests: Int? = nil) -> [Double] {
+func benjaminiHochberg(_ pValues: [Double], tests: Int? = nil) -> [Double] {
     let order = pValues.indices.sorted { (pValues[$0], $0) < (pValues[$1], $1) }
     var q = [Double](repeating: 1, count: pValues.count)
     var running = 1.0
