@@ -39,7 +39,7 @@ struct Explore: ParsableCommand {
 
         Annotations (--annotations) are BED (record id in the first column, 0-based start, end, \
         name) or TSV with a header naming record, start, end and motif/name columns, like the \
-        ground-truth files in assets/sequences. --motifs scans motifs (MEME or JASPAR files) on \
+        ground-truth files in assets/sequences. --motifs scans motifs (MEME, JASPAR, HOMER or TRANSFAC files) on \
         every version of the sequence as `seqlens scan` does (memelite's fimo: log-odds scores, \
         exact p-values, both strands) and draws the hits (grey, NAME+ or NAME-) with the \
         annotations, one per window and motif: where both strands pass, the one with the lower \
@@ -90,7 +90,7 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv.", valueName: "file"))
     var annotations: String?
 
-    @Option(help: ArgumentHelp("Motifs to find on the sequence as you edit it (MEME or JASPAR file, e.g. assets/motifs/JASPAR2026_CORE_vertebrates.meme); hits join the annotation row.", valueName: "file"))
+    @Option(help: ArgumentHelp("Motifs to find on the sequence as you edit it (MEME, JASPAR, HOMER or TRANSFAC file, e.g. assets/motifs/JASPAR2026_CORE_vertebrates.meme); hits join the annotation row.", valueName: "file"))
     var motifs: String?
 
     @Option(name: .customLong("motif"), help: ArgumentHelp("Only this motif of --motifs, by id or name; repeat for more (default: every motif in the file).", valueName: "id|name"))

@@ -31,7 +31,7 @@ struct FiltersCommand: ParsableCommand {
 
     @Argument(help: "An ONNX model file whose first layer is a convolution.") var model: String
     @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop).") var fasta: String
-    @Option(help: "A motif database (MEME or JASPAR) to match filters against.") var motifs: String?
+    @Option(help: "A motif database (MEME, JASPAR, HOMER or TRANSFAC) to match filters against.") var motifs: String?
     @Option(help: "Fraction of a filter's maximum activation a position must exceed.") var threshold: Float = 0.5
     @Option(name: .customLong("q-value"), help: "A filter matches a motif when its best q-value is below this.") var qValue: Double = 0.05
     @Option(help: ArgumentHelp("Write the table here (.tsv) instead of stdout.", valueName: "file")) var table: String?

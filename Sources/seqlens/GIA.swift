@@ -62,7 +62,7 @@ struct GIA: ParsableCommand {
     @Argument(help: "An ONNX model file.") var model: String
     @Option(help: ArgumentHelp("A sequence, an IUPAC pattern, or with --motifs a motif's id or name; twice for --analysis spacing.", valueName: "pattern"))
     var pattern: [String] = []
-    @Option(help: ArgumentHelp("A MEME or JASPAR motif file: --pattern names a motif, embedded as its consensus.", valueName: "file"))
+    @Option(help: ArgumentHelp("A MEME, JASPAR, HOMER or TRANSFAC motif file: --pattern names a motif, embedded as its consensus.", valueName: "file"))
     var motifs: String?
     @Option(help: ArgumentHelp("marginal, positions, copies, spacing, kmers or ablate (see above).", valueName: "analysis"))
     var analysis: Analysis = .marginal

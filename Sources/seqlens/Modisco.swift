@@ -17,7 +17,7 @@ struct ModiscoCommand: ParsableCommand {
         Without --pattern, lists the patterns as TSV: name, seqlets, width, the core modisco-lite's \
         report trims to (positions whose total |contribution| is at least 0.3 of the largest; \
         START:END, 0-based, end excluded) and the consensus of that core. --motifs adds the three \
-        motifs of a database (MEME or JASPAR) nearest each core and their p-values (match0, pval0, \
+        motifs of a database (MEME, JASPAR, HOMER or TRANSFAC) nearest each core and their p-values (match0, pval0, \
         ...), by TOMTOM of the core's base frequencies, as modisco-lite's report does.
 
         --pattern draws one pattern as a sequence logo: --logo cwm (contribution weight matrix, \
@@ -40,7 +40,7 @@ struct ModiscoCommand: ParsableCommand {
     @Argument(help: "modisco-lite's results (.h5).")
     var results: String
 
-    @Option(help: ArgumentHelp("A motif database (MEME or JASPAR) to match the patterns against with TOMTOM.", valueName: "file"))
+    @Option(help: ArgumentHelp("A motif database (MEME, JASPAR, HOMER or TRANSFAC) to match the patterns against with TOMTOM.", valueName: "file"))
     var motifs: String?
 
     @Option(help: ArgumentHelp("The pattern to draw: pos_patterns.pattern_0, or pattern_0 when only one group has it.", valueName: "name"))

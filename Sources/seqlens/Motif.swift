@@ -6,11 +6,12 @@ import Rendering
 struct MotifCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "motif",
-        abstract: "Draw a motif from a MEME or JASPAR file as a sequence logo.",
+        abstract: "Draw a motif from a MEME, JASPAR, HOMER or TRANSFAC file as a sequence logo.",
         discussion: """
-        Reads the MEME minimal motif format (MEME suite, tangermeme read_meme) and JASPAR count \
-        matrices; the format is told from the content. JASPAR counts become probabilities with a \
-        pseudocount of 1 per position spread over the letters (--pseudocount).
+        Reads the MEME minimal motif format (MEME suite, tangermeme read_meme), JASPAR count \
+        matrices, HOMER .motif files and TRANSFAC matrices; the format is told from the content. \
+        Counts (JASPAR, TRANSFAC) become probabilities with a pseudocount of 1 per position spread \
+        over the letters (--pseudocount).
 
         The logo is drawn in bits by default: each letter's height is its probability times the \
         position's information content against the motif's background (at most 2 bits for DNA). \

@@ -35,7 +35,7 @@ struct SeqletsCommand: ParsableCommand {
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop).") var fasta: String
-    @Option(help: "A motif database (MEME or JASPAR) to match seqlets against.") var motifs: String
+    @Option(help: "A motif database (MEME, JASPAR, HOMER or TRANSFAC) to match seqlets against.") var motifs: String
     @Option(help: ArgumentHelp("Precomputed attributions (.npy or .npz, shape (N, A, L)) instead of computing them.", valueName: "file"))
     var attributions: String?
     @Option(help: "The array to read from an --attributions .npz that holds several.") var key: String?
