@@ -113,12 +113,7 @@ struct RobustnessCommand: ParsableCommand {
             print(zip(line, widths).map { $0.padding(toLength: $1, withPad: " ", startingAt: 0) }.joined(separator: "  ").trimmingCharacters(in: .whitespaces))
         }
         if let output {
-            let text = table.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n"
-            do {
-                try Data(text.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)
-            } catch {
-                throw InterpretationError("\(output): cannot write (\(fileErrorReason(error)))")
-            }
+            try writeTextFile(table.map { $0.joined(separator: "\t") }.joined(separator: "\n") + "\n", to: output)
         }
     }
 
