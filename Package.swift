@@ -17,6 +17,10 @@ let package = Package(
         .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         // Debian's HDF5 is the serial build; its pkg-config name `hdf5` points at hdf5/serial.
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        // htslib reads indexed genomes and VCFs; libBigWig writes tracks (neither ships pkg-config
+        // for both, so the module maps name the libraries).
+        .systemLibrary(name: "CHTSlib", pkgConfig: "htslib", providers: [.apt(["libhts-dev"])]),
+        .systemLibrary(name: "CBigWig", providers: [.apt(["libbigwig-dev"])]),
         // ncursesw plus tiny C wrappers for the curses macros Swift cannot import.
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Vector kernels that need AVX2 where the CPU has it (Swift compiles for baseline x86-64).
@@ -40,6 +44,9 @@ let package = Package(
         .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
         // modisco-lite's HDF5 results into Genomics' ModiscoPattern: the only importer of CHDF5.
         .target(name: "ModiscoHDF5", dependencies: ["CHDF5", "Genomics"]),
+        // Genomes, variants and tracks in the formats of htslib and libBigWig: the only importer
+        // of CHTSlib and CBigWig.
+        .target(name: "GenomeIO", dependencies: ["CHTSlib", "CBigWig", "Genomics"]),
         .target(name: "Rendering", dependencies: ["Genomics"]),
         // What a terminal backend and an interactive app agree on: input events and a Canvas.
         .target(name: "Interactive", dependencies: ["Rendering"]),
@@ -59,7 +66,7 @@ let package = Package(
         // The explorer at run time: background lanes, the effect interpreter, session files.
         .target(
             name: "ExplorerRuntime",
-            dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Genomics", "Inference", "Interpretation", "Rendering"]
+            dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Genomics", "GenomeIO", "Inference", "Interpretation", "Rendering"]
         ),
         .target(name: "TerminalUI", dependencies: ["CNcurses", "Interactive", "Rendering"]),
 
@@ -67,7 +74,7 @@ let package = Package(
             name: "seqlens",
             dependencies: [
                 "Genomics", "Inference", "Interpretation", "Rendering", "Interactive", "ExplorerCore", "ExplorerRuntime", "TerminalUI",
-                "ModiscoHDF5",
+                "ModiscoHDF5", "GenomeIO",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -81,6 +88,7 @@ let package = Package(
         // Checks the sources' imports against the layers of docs/ARCHITECTURE.md.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "TestSupport"]),
+        .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "Genomics", "TestSupport"]),
         .testTarget(name: "ModiscoHDF5Tests", dependencies: ["ModiscoHDF5", "Genomics", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),

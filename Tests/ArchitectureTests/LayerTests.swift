@@ -15,14 +15,15 @@ final class LayerTests: XCTestCase {
         "Interpretation": ["Foundation", "Dispatch", "Genomics", "Inference"],
         "Rendering": ["Foundation", "Genomics"],
         "ModiscoHDF5": ["Foundation", "CHDF5", "Genomics"],
+        "GenomeIO": ["Foundation", "CHTSlib", "CBigWig", "Genomics"],
         "Interactive": ["Rendering"],
         "ExplorerCore": ["Genomics", "Rendering", "Interactive"],
         "ExplorerView": ["ExplorerCore", "Genomics", "Rendering"],
-        "ExplorerRuntime": ["Foundation", "Dispatch", "ExplorerCore", "ExplorerView", "Interactive", "Genomics", "Inference", "Interpretation", "Rendering"],
+        "ExplorerRuntime": ["Foundation", "Dispatch", "ExplorerCore", "ExplorerView", "Interactive", "Genomics", "GenomeIO", "Inference", "Interpretation", "Rendering"],
         "TerminalUI": ["Foundation", "Glibc", "Darwin", "CNcurses", "Interactive", "Rendering"],
         "ONNXProto": ["Foundation", "FoundationEssentials", "SwiftProtobuf"],
         "seqlens": ["Foundation", "ArgumentParser", "Genomics", "Inference", "Interpretation", "Rendering", "Interactive",
-                    "ExplorerCore", "ExplorerView", "ExplorerRuntime", "TerminalUI", "ModiscoHDF5"],
+                    "ExplorerCore", "ExplorerView", "ExplorerRuntime", "TerminalUI", "ModiscoHDF5", "GenomeIO"],
     ]
 
     func testEveryModuleImportsOnlyItsLowerLayers() throws {
