@@ -100,7 +100,8 @@ let package = Package(
             name: "ExplorerRuntimeTests",
             dependencies: ["ExplorerRuntime", "ExplorerCore", "ExplorerView", "Interactive", "Interpretation", "Inference", "Rendering", "Genomics", "TestSupport"]
         ),
-        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Interactive", "Rendering"]),
+        .testTarget(name: "InteractiveTests", dependencies: ["Interactive"]),
+        .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Interactive", "Rendering", "TestSupport"]),
         .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation"]),
     ]
 )

@@ -53,11 +53,14 @@ void seqlens_force_repaint(void) {
     clearok(curscr, TRUE);
 }
 
+static void rename_recording_on_signal(void);
+
 static volatile sig_atomic_t wake_descriptor = -1;
 static struct sigaction curses_winch_action;
 
 static void restore_and_exit(int signal_number) {
     endwin();
+    rename_recording_on_signal();
     // Bracketed paste off too, or the shell receives pasted text wrapped in escapes.
     static const char paste_off[] = "\033[?2004l";
     ssize_t ignored = write(STDOUT_FILENO, paste_off, sizeof paste_off - 1);
@@ -105,4 +108,58 @@ void seqlens_restore_signal_handlers(void) {
     signal(SIGTERM, SIG_DFL);
     signal(SIGHUP, SIG_DFL);
     sigaction(SIGWINCH, &curses_winch_action, NULL);
+}
+
+// A recording being written (explore --cast): its partial file is renamed into place when a
+// signal ends the full-screen run, so what was recorded is kept (rename(2) is async-signal-safe).
+static char recording_partial[4096];
+static char recording_final[4096];
+
+void seqlens_set_recording_paths(const char *partial, const char *final) {
+    recording_partial[0] = 0;
+    recording_final[0] = 0;
+    if (partial == NULL || final == NULL) return;
+    if (strlen(partial) >= sizeof recording_partial || strlen(final) >= sizeof recording_final) return;
+    strcpy(recording_final, final);
+    strcpy(recording_partial, partial);
+}
+
+static void rename_recording_on_signal(void) {
+    if (recording_partial[0]) rename(recording_partial, recording_final);
+}
+
+static volatile sig_atomic_t interrupting_signal = 0;
+static volatile sig_atomic_t interrupt_wake_descriptor = -1;
+
+static void note_interrupt(int signal_number) {
+    interrupting_signal = signal_number;
+    int fd = interrupt_wake_descriptor;
+    if (fd >= 0) {
+        char byte = 'i';
+        ssize_t ignored = write(fd, &byte, 1);
+        (void)ignored;
+    }
+}
+
+void seqlens_install_interrupt_handlers(int wake_fd) {
+    interrupting_signal = 0;
+    interrupt_wake_descriptor = wake_fd;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    sigemptyset(&action.sa_mask);
+    action.sa_handler = note_interrupt;
+    sigaction(SIGINT, &action, NULL);
+    sigaction(SIGTERM, &action, NULL);
+    sigaction(SIGHUP, &action, NULL);
+}
+
+int seqlens_interrupting_signal(void) {
+    return interrupting_signal;
+}
+
+void seqlens_restore_interrupt_handlers(void) {
+    interrupt_wake_descriptor = -1;
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
 }

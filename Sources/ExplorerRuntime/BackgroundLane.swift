@@ -56,6 +56,13 @@ final class BackgroundLane: @unchecked Sendable {
         while !finished && condition.wait(until: deadline) {}
     }
 
+    /// No job running or waiting.
+    var isIdle: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return !running && queue.isEmpty
+    }
+
     /// Blocks while this lane has work (at most `timeout`): how the slow lane yields the CPU to
     /// the fast one between its chunks. True when the lane is idle.
     @discardableResult

@@ -33,6 +33,9 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     private var started = false
     /// The histories in the recovery file (nil: no file), so it is rewritten only when they change.
     private var autosaved: [EditHistory]?
+    /// Whether unsaved edits go to the recovery file: not in a headless scripted run, which the
+    /// script reproduces (and which must leave no file behind).
+    private let autosaves: Bool
 
     /// Where `s` writes, and what the session file points back to.
     public struct SessionFiles: Sendable {
@@ -70,9 +73,11 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// - Parameter scanner: motifs to find on every version of the sequence (the state must
     ///   have `scansMotifs`); they become the state's `motifs`, which its hits index.
     /// - Parameter texts: the records' texts in the input FASTA, for `s` to copy (see `SessionExport.fasta`).
+    /// - Parameter autosaves: keep unsaved edits in the recovery file.
     public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: FIMOScanner? = nil,
-                texts: [FASTARecordText?] = []) {
+                texts: [FASTARecordText?] = [], autosaves: Bool = true) {
         self.state = state
+        self.autosaves = autosaves
         if let scanner { self.state.motifs = scanner.motifs }
         self.texts = texts
         self.model = model
@@ -111,6 +116,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     public var isFinished: Bool { state.isFinished }
 
+    public var hasPendingWork: Bool {
+        // Lanes before the inbox: a job posts its result before its lane turns idle, so once both
+        // lanes are idle every result is in the inbox or already taken in.
+        !fast.isIdle || !slow.isIdle || !inbox.isEmpty || state.isBusy
+    }
+
     public var pollInterval: Duration? { state.isBusy ? .milliseconds(120) : nil }
 
     public func setWakeHandler(_ wake: @escaping @Sendable () -> Void) { inbox.wake = wake }
@@ -129,6 +140,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// Keeps the recovery file in step with the unsaved edits, synchronously: a kill right after
     /// an edit must not lose it. Gone once everything is saved or the explorer quits on purpose.
     private func autosave() {
+        guard autosaves else { return }
         let unsaved = state.hasUnsavedHistory && !state.isFinished ? state.histories : nil
         guard unsaved != autosaved else { return }
         do {
@@ -443,6 +455,12 @@ final class Inbox: @unchecked Sendable {
         condition.broadcast()
         condition.unlock()
         wake?()
+    }
+
+    var isEmpty: Bool {
+        condition.lock()
+        defer { condition.unlock() }
+        return actions.isEmpty
     }
 
     func drain() -> [Action] {

@@ -11,6 +11,9 @@ public protocol InteractiveApp: AnyObject {
     func poll()
     /// True once the user has quit.
     var isFinished: Bool { get }
+    /// True while background work is under way or its results wait for `poll`: a key script's
+    /// `<idle>` waits until it is false, so what follows sees the finished screen.
+    var hasPendingWork: Bool { get }
     /// How long the loop may wait for input before calling `poll` and redrawing anyway
     /// (a spinner needs ticks); nil waits for input or a wake-up.
     var pollInterval: Duration? { get }

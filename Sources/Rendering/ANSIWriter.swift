@@ -10,15 +10,7 @@ public enum ANSIWriter {
         for y in 0 ..< canvas.height {
             let cells = (0 ..< canvas.width).map { quantized(canvas[$0, y], depth) }
             let end = (cells.lastIndex { !isBlank($0) } ?? -1) + 1
-            var current = Style.plain
-            for cell in cells[..<end] {
-                if cell.style != current {
-                    output += sgr(from: current, to: cell.style)
-                    current = cell.style
-                }
-                output.append(cell.character)
-            }
-            if current != .plain { output += "\u{1B}[0m" }
+            output += styled(cells[..<end])
             output += "\n"
         }
         return output
@@ -27,6 +19,28 @@ public enum ANSIWriter {
     /// Writes the text to a file atomically (a reader never sees half a file).
     public static func write(_ canvas: Canvas, depth: ColorDepth, to url: URL) throws {
         try Data(render(canvas, depth: depth).utf8).write(to: url, options: .atomic)
+    }
+
+    /// Cells as terminal text, from the plain style, quantised to `depth`, ending with a reset when
+    /// styled: a run of cells a terminal can draw wherever its cursor is (explore --cast frames).
+    public static func styledText(_ cells: some Sequence<Cell>, depth: ColorDepth) -> String {
+        styled(cells.map { quantized($0, depth) })
+    }
+
+    /// Cells already quantised, with an SGR sequence where the style changes and a reset after a
+    /// styled last cell.
+    private static func styled(_ cells: some Sequence<Cell>) -> String {
+        var output = ""
+        var current = Style.plain
+        for cell in cells {
+            if cell.style != current {
+                output += sgr(from: current, to: cell.style)
+                current = cell.style
+            }
+            output.append(cell.character)
+        }
+        if current != .plain { output += "\u{1B}[0m" }
+        return output
     }
 
     /// The cell as `depth` shows it: colours quantised, and no styling at all in monochrome.

@@ -10,7 +10,7 @@ final class UnavailableReasonTests: XCTestCase {
 
     func testStdoutNotATTYNamesTheCauseAndTheHeadlessCommands() {
         let reason = TerminalUI.unavailableReason(environment: terminal, stdinIsTTY: true, stdoutIsTTY: false)
-        XCTAssertEqual(reason, "seqlens explore needs an interactive terminal (stdout is not a TTY); for scripts use the headless commands: seqlens predict | attr | ism | logo | show")
+        XCTAssertEqual(reason, "seqlens explore needs an interactive terminal (stdout is not a TTY); for scripts use the headless commands (seqlens predict | attr | ism | logo | show) or a key script (--keys, see --help)")
     }
 
     func testStdinNotATTY() throws {

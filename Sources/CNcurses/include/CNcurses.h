@@ -42,4 +42,18 @@ void seqlens_install_signal_handlers(int wake_fd);
 /// Puts back the signal actions found by seqlens_install_signal_handlers.
 void seqlens_restore_signal_handlers(void);
 
+/// The recording (explore --cast) whose partial file a signal that ends the full-screen run
+/// renames to its final path; NULLs clear it. Paths of 4096 bytes or more are not kept.
+void seqlens_set_recording_paths(const char *partial, const char *final);
+
+/// Without a screen (a headless scripted run): SIGINT, SIGTERM and SIGHUP are noted, not fatal,
+/// and write a byte to `wake_fd`, so the run can finish its recording and exit 128 + the signal.
+void seqlens_install_interrupt_handlers(int wake_fd);
+
+/// The signal noted since seqlens_install_interrupt_handlers, or 0.
+int seqlens_interrupting_signal(void);
+
+/// SIGINT, SIGTERM and SIGHUP back to their default actions.
+void seqlens_restore_interrupt_handlers(void);
+
 #endif
