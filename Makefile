@@ -10,7 +10,7 @@ SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
 SAMPLE_FASTA := assets/sequences/multitask.fa
 SAMPLE_SITES := assets/sequences/multitask.tsv
 
-.PHONY: run test build deps parity sample-models zoo bench proto fuzz clean
+.PHONY: run test build deps parity sample-models zoo bench proto fuzz clean casts
 
 ## run: install system packages, build (release) and open the explorer on a bundled sample model
 ## (without a terminal, e.g. in a pipe, it shows the headless commands on the same model instead)
@@ -31,6 +31,12 @@ test: deps
 
 build:
 	$(SWIFT) build -c release --product seqlens
+
+## casts: re-render the README's recordings from their key scripts (headless, no terminal needed);
+## play one with `asciinema play docs/casts/edit-cebpb.cast`
+casts: build
+	.build/release/seqlens explore $(SAMPLE_MODEL) $(SAMPLE_FASTA) --annotations $(SAMPLE_SITES) --record mt_test_04056 \
+	  --keys-file docs/casts/edit-cebpb.keys --cast docs/casts/edit-cebpb.cast --cast-size 100x30
 
 ## deps: apt-get install the system libraries that are missing (skipped when present)
 deps:

@@ -3,9 +3,9 @@ import ExplorerCore
 import ExplorerRuntime
 import Foundation
 import Genomics
+import Interactive
 import Interpretation
 import Rendering
-import TerminalUI
 
 struct Explore: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -67,7 +67,17 @@ struct Explore: ParsableCommand {
         sequence as edited now. --input NAME=FILE.npy feeds a model's extra inputs.
 
         Needs an interactive terminal of at least 80×24 (except with --snapshot); in scripts use the \
-        headless commands (predict, attr, ism, variant, logo).
+        headless commands (predict, attr, ism, variant, logo), or drive the explorer with a key script.
+
+        Key scripts (--keys '…', --keys-file FILE) type keys into the session through the same path \
+        as a person's. On a terminal the script is typed first and you carry on when it ends (end it \
+        with q to quit); without one (or with --cast-size) the session runs headless and ends when the \
+        script and the work it started are done. Spaces and line breaks only separate tokens. --cast \
+        FILE.cast records the session as asciicast v2 with real timing (asciinema play FILE.cast); \
+        headless, frames are drawn at --cast-size (default 80x24). A headless run writes no recovery \
+        file and leaves an earlier one alone (unless --recover or --discard-recovery); Ctrl-C still \
+        finishes the recording.
+        \(KeyScript.syntaxTable.map { "  " + $0.token.padding(toLength: 34, withPad: " ", startingAt: 0) + $0.meaning }.joined(separator: "\n"))
 
         Examples:
           seqlens explore sample-models/multitask-deep-relu.onnx \\
@@ -78,6 +88,9 @@ struct Explore: ParsableCommand {
               --method ig --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme \\
               --motif MA0139.2
           seqlens explore --session peaks.edited.session.json
+          seqlens explore sample-models/multitask-deep-relu.onnx \\
+              assets/sequences/multitask.fa --record mt_test_04056 \\
+              --keys ':44<Enter><idle><wait 1s>T<idle><wait 2s>' --cast edit.cast
         """
     )
 
@@ -144,6 +157,8 @@ struct Explore: ParsableCommand {
     @Option(help: ArgumentHelp("auto: colour unless NO_COLOR is set; never: monochrome.", valueName: "auto|always|never"))
     var color: ColorMode = .auto
 
+    @OptionGroup(title: "Key scripts and recordings") var replay: ReplayOptions
+
     func validate() throws {
         if session == nil && (model == nil || fasta == nil) {
             throw ValidationError("give a MODEL and a FASTA file, or --session FILE")
@@ -154,6 +169,7 @@ struct Explore: ParsableCommand {
         guard motifPvalue > 0 && motifPvalue <= 1 else { throw ValidationError("--motif-pvalue must be in (0, 1], e.g. 1e-4") }
         if !motifNames.isEmpty && motifs == nil { throw ValidationError("--motif picks motifs of a --motifs file; give the file too") }
         if recover && discardRecovery { throw ValidationError("--recover and --discard-recovery contradict each other; give one") }
+        if snapshot != nil && replay.isUsed { throw ValidationError("--snapshot writes the opening view without a session; for a scripted one use --keys (with --cast to record it)") }
     }
 
     func run() throws {
@@ -164,26 +180,21 @@ struct Explore: ParsableCommand {
             try app.writeSnapshot(to: URL(fileURLWithPath: snapshot))
             return
         }
-        // Check the terminal first: nothing to load when the screen cannot be shown.
-        if let reason = TerminalUI.unavailableReason(environment: ProcessInfo.processInfo.environment,
-                                                      stdinIsTTY: isatty(STDIN_FILENO) == 1, stdoutIsTTY: isatty(STDOUT_FILENO) == 1) {
-            throw CommandFailure(reason)
-        }
-        let app = try makeApp(recovering: askToRecover(edits:))
+        // Check the terminal (or the key script) first: nothing to load when the screen cannot be shown.
+        let run = try replay.prepare(title: "seqlens explore " + (session ?? "\(Self.fileName(model ?? "")) \(Self.fileName(fasta ?? ""))"))
+        // Headless, no one can be asked and nothing needs recovering later: the script replays it.
+        let app = try run.isHeadless ? makeApp(recovering: { _ in recover ? true : nil }, autosaves: false) : makeApp(recovering: askToRecover(edits:))
         // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.
         defer { app.stop() }
-        do {
-            try TerminalUI.run(app, colorMode: color)
-        } catch {
-            throw CommandFailure("\(error)")
-        }
+        try run.run(app, colorMode: color)
     }
 
     /// Loads model, sequences, annotations and session into a ready app, every input checked
     /// before the screen opens. When PREFIX.recovery.json holds unsaved edits of this model and
     /// FASTA, `recovering` (given their count) says whether to put them back (true), delete them
     /// (false) or leave the file alone (nil).
-    func makeApp(recovering: (Int) throws -> Bool?) throws -> ExplorerApp {
+    /// `autosaves`: keep unsaved edits in PREFIX.recovery.json.
+    func makeApp(recovering: (Int) throws -> Bool?, autosaves: Bool = true) throws -> ExplorerApp {
         var sessionFile: SessionFile?
         var modelPath = model ?? "", fastaPath = fasta ?? "", annotationsPath = annotations
         var motifSelection = motifs.map { SessionFile.MotifSelection(file: $0, names: motifNames, pValue: motifPvalue) }
@@ -299,7 +310,7 @@ struct Explore: ParsableCommand {
             state.showsLogits = true
         }
         if let method { state.adjustView { $0.method = method } }
-        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts)
+        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts, autosaves: autosaves)
     }
 
     /// Asks on the terminal, before the screen opens, whether to put back `edits` unsaved edits.
