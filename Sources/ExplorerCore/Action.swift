@@ -90,6 +90,10 @@ public enum Action: Sendable, Equatable {
     /// The dependency map of the positions on screen, whole or as far as it is computed.
     case dependenciesMapped(version: Int, pane: DependencyPane, milliseconds: Double)
     case toggleDependencies
+    /// The second model's result (`seqlens explore M1 M2 FASTA`; see Comparison.swift).
+    indirect case comparison(Action)
+    /// `M`: the second model becomes the primary and the first the second.
+    case swapModels
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick
@@ -118,4 +122,8 @@ public enum Effect: Sendable, Equatable {
     case save(SessionSnapshot)
     /// Write the view as it is now as SVG.
     case exportView
+    /// The same work for the second model (Comparison.swift); its results come back as `Action.comparison`.
+    indirect case comparison(Effect)
+    /// The models trade places: the runtime swaps their engines before the work that follows.
+    case swapModels
 }

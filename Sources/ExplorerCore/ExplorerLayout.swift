@@ -8,6 +8,8 @@ import Rendering
 /// in as many columns of bars as fit. Tall screens share their height: the heatmap gets two rows
 /// per letter once the tracks have 32 rows (three from 48), the annotation rows up to one lane per
 /// 8 rows of tracks (at least 3), and the logo the rest.
+/// With a second model (Comparison.swift) its block follows the first model's heatmap: a row, a
+/// logo and a heatmap; the two logos split the rows (3 each at least), annotations give way first.
 public struct ExplorerLayout: Equatable, Sendable {
     public static let minimumWidth = 80
     public static let minimumHeight = 24
@@ -29,6 +31,11 @@ public struct ExplorerLayout: Equatable, Sendable {
     public var ruler: Rect
     public var sequence: Rect
     public var annotations: Rect
+    /// The second model's block (Comparison.swift): a row of its prediction and the last edit's
+    /// effect, its logo and its ISM heatmap, under the first model's; empty with one model.
+    public var comparisonTitle: Rect
+    public var comparisonLogo: Rect
+    public var comparisonHeatmap: Rect
     /// A target's bins (`ProfileTrack`) under the annotations; empty without one.
     public var profile: Rect
     public var status: Rect
@@ -38,7 +45,8 @@ public struct ExplorerLayout: Equatable, Sendable {
     /// nil when the screen is too small. `annotationRows` is the lanes the annotations need; the
     /// layout gives them at most 3 (more on tall screens) and the screen says how many are left out.
     /// `profileRows` is the rows of a profile panel (0: none), taken from the logo.
-    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int, profileRows: Int = 0) {
+    /// `comparing`: a second model's block too; the two logos share the rows, the annotations give way first.
+    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int, profileRows: Int = 0, comparing: Bool = false) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         header = screen.row(0)
@@ -58,25 +66,38 @@ public struct ExplorerLayout: Equatable, Sendable {
             let wanted = (tasks + predictionColumns - 1) / predictionColumns + 1  // + a title row
             // At most a third of the screen (many-task models scroll their bars to the selected
             // task), and the tracks keep at least 5 logo rows.
-            let fixedTrackRows = 1 + 1 + 4 + 3 + min(3, annotationRows)
+            let fixedTrackRows = 1 + 1 + 4 + 3 + min(3, annotationRows) + (comparing ? 1 + 4 + 3 : 0)
             let rows = max(2, min(wanted, max(7, body.height / 3), body.height - fixedTrackRows - 5))
             let parts = body.rows([.fixed(rows), .fill(1)])
             predictions = parts[0]
             tracks = parts[1]
         }
-        heatmapRowsPerLetter = max(1, min(3, tracks.height / 16))
+        heatmapRowsPerLetter = max(1, min(3, tracks.height / (comparing ? 24 : 16)))
         let heatmapRows = 4 * heatmapRowsPerLetter
-        let lanes = min(annotationRows, max(3, tracks.height / 8))
-        let logoRows = max(3, tracks.height - (1 + 1 + heatmapRows + 3 + lanes + profileRows))
-        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(heatmapRows), .fixed(1), .fixed(1), .fixed(lanes), .fixed(profileRows), .fill(1)])
+        var lanes = min(annotationRows, max(3, tracks.height / 8))
+        var logoRows = max(3, tracks.height - (1 + 1 + heatmapRows + 3 + lanes + profileRows))
+        var comparisonLogoRows = 0
+        if comparing {
+            // Two logos of at least 3 rows each (a signed axis) before any annotation lane.
+            let spare = tracks.height - (1 + 1 + heatmapRows + 1 + heatmapRows + 2 + profileRows)
+            lanes = min(lanes, max(0, spare - 6))
+            comparisonLogoRows = max(3, (spare - lanes) / 2)
+            logoRows = max(3, spare - lanes - comparisonLogoRows)
+        }
+        let comparisonRows = comparing ? [1, comparisonLogoRows, heatmapRows] : [0, 0, 0]
+        let parts = tracks.rows([.fixed(1), .fixed(logoRows), .fixed(1), .fixed(heatmapRows)] + comparisonRows.map { .fixed($0) }
+                                + [.fixed(1), .fixed(1), .fixed(lanes), .fixed(profileRows), .fill(1)])
         logoTitle = parts[0]
         logo = parts[1]
         heatmapTitle = parts[2]
         heatmap = parts[3]
-        ruler = parts[4]
-        sequence = parts[5]
-        annotations = parts[6]
-        profile = parts[7]
+        comparisonTitle = parts[4]
+        comparisonLogo = parts[5]
+        comparisonHeatmap = parts[6]
+        ruler = parts[7]
+        sequence = parts[8]
+        annotations = parts[9]
+        profile = parts[10]
     }
 
     /// Columns that draw positions (right of the gutter).

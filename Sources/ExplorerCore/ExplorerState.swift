@@ -225,6 +225,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var dependencies: Computed<DependencyPane>?
     var requestedDependencies: DependencyRequest?
     public internal(set) var lastEdit: EditEffect?
+    /// A second model drawn under this one (Comparison.swift); nil with one model.
+    public internal(set) var comparison: ComparisonModel?
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.
     public var profileTrack: ProfileTrack?
@@ -301,7 +303,7 @@ public struct ExplorerState: Sendable {
     /// True until every position's effects belong to the current sequence.
     public var isMutagenesisStale: Bool { mutagenesis?.version != version || mutagenesis?.value.positions != 0 ..< window.inputLength }
     public var arePredictionsStale: Bool { predictions?.version != version }
-    public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale }
+    public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale || isComparisonBusy }
 
 
 }

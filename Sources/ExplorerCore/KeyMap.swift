@@ -40,6 +40,7 @@ public enum KeyMap {
                                                         (.character("]"), .nextTask), (.down, .nextTask)]),
         KeyBinding("a", "task: auto (each record's top-scoring task)", [(.character("a"), .followTopTask)]),
         KeyBinding("m", "cycle the attribution method", [(.character("m"), .cycleMethod)]),
+        KeyBinding("M", "swap the two models (explore MODEL1 MODEL2 FASTA)", [(.character("M"), .swapModels)]),
         KeyBinding("D", "dependency map of the screen in place of the logo", [(.character("D"), .toggleDependencies)]),
         KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),

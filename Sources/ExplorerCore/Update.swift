@@ -10,7 +10,7 @@ extension ExplorerState {
         // Without an informative region, a padded or cropped record opens on the first base the
         // model sees (the first resize keeps a margin before it), not on padding or outside the window.
         if informativeRegion == nil, window.padding > 0 || window.slides { viewStart = cursor }
-        return awaiting([.setReference(record: recordIndex, sequence: referenceInput)] + requestResults())
+        return mirrored(awaiting([.setReference(record: recordIndex, sequence: referenceInput)] + requestResults()))
     }
 
     /// Applies one action and returns the work it calls for (the Elm architecture's update).
@@ -18,7 +18,7 @@ extension ExplorerState {
         guard isLatestReference(action) else { return [] }
         let effects = apply(action) + slideWindowToCursor()
         let dependencies = requestDependencies()
-        return awaiting(effects + dependencies + exportWhenComplete())
+        return mirrored(awaiting(effects + dependencies + exportWhenComplete()))
     }
 
     private mutating func apply(_ action: Action) -> [Effect] {
@@ -145,6 +145,8 @@ extension ExplorerState {
             motifHits = Computed(version: version, value: MotifSite.betterStrandPerWindow(hits), milliseconds: milliseconds)
         case .toggleSeqlets: return toggleSeqlets()
         case .seqletsFound(let version, let spans, let milliseconds): receiveSeqlets(version: version, spans: spans, milliseconds: milliseconds)
+        case .comparison(let result): receiveComparison(result)
+        case .swapModels: return swapModels()
         case .failed(let text):
             message = text
             if mode == .confirmQuit { mode = .normal }
@@ -157,7 +159,7 @@ extension ExplorerState {
     // MARK: - Cursor and view
 
     package var layout: ExplorerLayout? {
-        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows, profileRows: profileRows)
+        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows, profileRows: profileRows, comparing: comparison != nil)
     }
 
     /// Rows the annotation track needs for the current record: the lanes of overlapping
@@ -442,7 +444,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

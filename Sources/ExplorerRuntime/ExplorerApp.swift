@@ -13,18 +13,21 @@ import Rendering
 /// on the loop's thread.
 public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     public private(set) var state: ExplorerState
-    private let model: SequenceModel
-    private let files: SessionFiles
-    private let fast: BackgroundLane
-    private let slow: BackgroundLane
+    private var files: SessionFiles
+    /// The model's lanes and live models; with two models also the second's (`Effect.comparison`),
+    /// which `M` swaps with these.
+    private var engines: ModelEngines
+    private var comparisonEngines: ModelEngines?
+    private var model: SequenceModel { engines.model }
+    private var fast: BackgroundLane { engines.fast }
+    private var slow: BackgroundLane { engines.slow }
     /// Used only on the fast lane (jobs take it when submitted).
-    private var fastModel: LiveModel
+    private var fastModel: LiveModel { engines.live.fast }
     /// Used only on the slow lane.
-    private var slowModel: LiveModel
-    /// The lanes' models of the model's output, and of its logits once asked for (`x`, `--logits`).
-    private let outputModels: (fast: LiveModel, slow: LiveModel)
-    private var logitsModels: (fast: LiveModel, slow: LiveModel)?
+    private var slowModel: LiveModel { engines.live.slow }
     private let inbox = Inbox()
+    /// Where the second model's results go: into `inbox`, as `Action.comparison`.
+    private lazy var comparisonInbox = Inbox(forwardingTo: inbox) { .comparison($0) }
     private let scanner: FIMOScanner?
     private let seqletFinder: SeqletFinder
     /// Each record's text in the input FASTA (nil where the record was changed on loading), so
@@ -45,8 +48,12 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         public var motifs: SessionFile.MotifSelection?
         /// Written as PREFIX.fa, PREFIX.mutations.tsv and PREFIX.session.json.
         public var prefix: String
+        /// The second model (`seqlens explore M1 M2 FASTA`), nil with one.
+        public var comparedModelPath: String?
 
-        public init(modelPath: String, sequencesPath: String, annotationsPath: String?, motifs: SessionFile.MotifSelection? = nil, prefix: String) {
+        public init(modelPath: String, sequencesPath: String, annotationsPath: String?, motifs: SessionFile.MotifSelection? = nil, prefix: String,
+                    comparedModelPath: String? = nil) {
+            self.comparedModelPath = comparedModelPath
             self.motifs = motifs
             self.modelPath = modelPath
             self.sequencesPath = sequencesPath
@@ -58,6 +65,13 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         public var mutationLog: URL { URL(fileURLWithPath: prefix + ".mutations.tsv") }
         public var session: URL { URL(fileURLWithPath: prefix + ".session.json") }
         public var recovery: RecoveryFile { RecoveryFile(prefix: prefix) }
+
+        /// After `M`: the session names the new first model first.
+        mutating func swapModels() {
+            guard let compared = comparedModelPath else { return }
+            comparedModelPath = modelPath
+            modelPath = compared
+        }
 
         /// Where `e` writes: PREFIX.view-N.svg with the first N not taken, so no export overwrites another.
         public func nextView() -> URL {
@@ -74,29 +88,31 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     ///   have `scansMotifs`); they become the state's `motifs`, which its hits index.
     /// - Parameter texts: the records' texts in the input FASTA, for `s` to copy (see `SessionExport.fasta`).
     /// - Parameter autosaves: keep unsaved edits in the recovery file.
+    /// - Parameter comparedModel: the second model, which `state.comparison` describes (Comparison.swift).
     public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: FIMOScanner? = nil,
-                texts: [FASTARecordText?] = [], autosaves: Bool = true) {
+                texts: [FASTARecordText?] = [], autosaves: Bool = true, comparedModel: SequenceModel? = nil) {
+        precondition((comparedModel == nil) == (state.comparison == nil), "a second model comes with its state's comparison")
         self.state = state
         self.autosaves = autosaves
         if let scanner { self.state.motifs = scanner.motifs }
         self.texts = texts
-        self.model = model
         self.files = files
         self.scanner = scanner
         seqletFinder = SeqletFinder(motifs: scanner?.motifs ?? [])
-        fast = BackgroundLane(name: "seqlens.fast")
-        slow = BackgroundLane(name: "seqlens.slow")
-        outputModels = (LiveModel(model: model, threads: threads), LiveModel(model: model, threads: ThreadBudget.threads(requested: nil, cores: ProcessInfo.processInfo.activeProcessorCount)))
-        (fastModel, slowModel) = outputModels
-        if state.showsLogits { useLogits(true) }
+        engines = ModelEngines(model: model, threads: threads, name: "seqlens")
+        comparisonEngines = comparedModel.map { ModelEngines(model: $0, threads: threads, name: "seqlens.compared") }
+        if state.showsLogits {
+            useLogits(true)
+            if state.comparison?.outputsProbabilities == true { performComparison(.useLogits(true)) }
+        }
     }
 
     deinit { stop() }
 
     /// Ends background work (also done on deinit).
     public func stop() {
-        fast.stop()
-        slow.stop()
+        engines.stop()
+        comparisonEngines?.stop()
     }
 
     // MARK: InteractiveApp
@@ -183,9 +199,10 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         }
     }
 
-    private func perform(_ effect: Effect) {
+    /// - Parameter results: where results go (the second model's: `comparisonInbox`).
+    private func perform(_ effect: Effect, postingTo results: Inbox? = nil) {
         let started = DispatchTime.now()
-        let inbox = self.inbox
+        let inbox = results ?? self.inbox
         func elapsed() -> Double { Double(DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1e6 }
         switch effect {
         case .setReference(let record, let sequence):
@@ -288,6 +305,11 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 })
             }
         case .useLogits(let on): useLogits(on)
+        case .comparison(let work): performComparison(work)
+        case .swapModels:
+            guard comparisonEngines != nil else { return }
+            swap(&engines, &comparisonEngines!)
+            files.swapModels()
         case .exportView:
             guard let figure = ViewFigure.make(state) else {
                 inbox.post(.failed("the view has no map to write yet"))
@@ -308,16 +330,25 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
 
     /// Switches both lanes to the logits' models (made the first time) or back to the output's.
     private func useLogits(_ on: Bool) {
-        if on && logitsModels == nil {
-            do {
-                let logits = try model.logits(length: state.window.inputLength)
-                logitsModels = (LiveModel(model: logits, threads: outputModels.fast.threads), LiveModel(model: logits, threads: outputModels.slow.threads))
-            } catch {
-                inbox.post(.failed("\(error)"))
-                return
-            }
+        do {
+            try engines.useLogits(on, length: state.window.inputLength)
+        } catch {
+            inbox.post(.failed("\(error)"))
         }
-        (fastModel, slowModel) = on ? logitsModels! : outputModels
+    }
+
+    /// The second model's work on its own lanes (the engines trade places while it is handed
+    /// out), its results posted as `Action.comparison`.
+    private func performComparison(_ work: Effect) {
+        guard comparisonEngines != nil, let length = state.comparisonWindow?.inputLength else { return }
+        if case .useLogits(let on) = work {
+            do { try comparisonEngines!.useLogits(on, length: length) } catch { comparisonInbox.post(.failed("\(error)")) }
+            return
+        }
+        swap(&engines, &comparisonEngines!)
+        defer { swap(&engines, &comparisonEngines!) }
+        perform(work, postingTo: comparisonInbox)
+        if case .predict(_, let sequence) = work { rebase(on: sequence) }
     }
 
     /// `seqlens explore --snapshot`: opens the view a `width` × `height` terminal would show,
@@ -441,6 +472,12 @@ final class Inbox: @unchecked Sendable {
     private let condition = NSCondition()
     private var actions: [Action] = []
     private var _wake: (@Sendable () -> Void)?
+    /// Where this inbox passes its actions on, changed by `wrap` (nil: it keeps them).
+    private let forward: (target: Inbox, wrap: @Sendable (Action) -> Action)?
+
+    init() { forward = nil }
+
+    init(forwardingTo target: Inbox, wrap: @escaping @Sendable (Action) -> Action) { forward = (target, wrap) }
 
     var wake: (@Sendable () -> Void)? {
         get { condition.lock(); defer { condition.unlock() }; return _wake }
@@ -449,6 +486,7 @@ final class Inbox: @unchecked Sendable {
 
     func post(_ action: Action?) {
         guard let action else { return }
+        if let forward { return forward.target.post(forward.wrap(action)) }
         condition.lock()
         actions.append(action)
         let wake = _wake

@@ -32,6 +32,8 @@ public struct SessionFile: Codable, Sendable, Equatable {
     public var format = "seqlens-session"
     public var version = 1
     public var model: String
+    /// The second model drawn under the first (`seqlens explore M1 M2 FASTA`), absent with one.
+    public var comparedModel: String?
     public var sequences: String
     public var annotations: String?
     public var motifs: MotifSelection?
@@ -57,6 +59,7 @@ public struct SessionFile: Codable, Sendable, Equatable {
                   annotations: files.annotationsPath.map { ExplorerApp.relative($0, to: url) },
                   motifs: files.motifs.map { MotifSelection(file: ExplorerApp.relative($0.file, to: url), names: $0.names, pValue: $0.pValue) },
                   snapshot: snapshot)
+        comparedModel = files.comparedModelPath.map { ExplorerApp.relative($0, to: url) }
     }
 
     public func encoded() throws -> Data {

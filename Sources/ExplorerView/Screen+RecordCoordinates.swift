@@ -22,8 +22,12 @@ extension Screen {
     /// The columns of a plot whose positions the model does not see (outside the window of a
     /// longer record) are left empty: there is nothing computed to show there.
     static func blankOutsideWindow(_ plot: Rect, view: VisibleWindow, state: ExplorerState, on canvas: inout Canvas) {
-        let input = state.inputRange
-        guard input != 0 ..< state.length else { return }
+        guard state.inputRange != 0 ..< state.length else { return }
+        blank(plot, view: view, outside: state.inputRange, on: &canvas)
+    }
+
+    /// Empties the plot's columns that show no position of `input` (track positions).
+    static func blank(_ plot: Rect, view: VisibleWindow, outside input: Range<Int>, on canvas: inout Canvas) {
         for (column, span) in view.spans.enumerated() where column < plot.width {
             let positions = span.positions.lowerBound + view.positions.lowerBound ..< span.positions.upperBound + view.positions.lowerBound
             if !positions.overlaps(input) { canvas.fill(Rect(x: plot.x + column, y: plot.y, width: 1, height: plot.height), with: .blank) }

@@ -31,6 +31,7 @@ public enum Screen {
         drawPredictions(state, in: layout.predictions, columns: layout.predictionColumns, depth: depth, on: &canvas)
         drawLogo(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawHeatmap(state, view: view, layout: layout, depth: depth, on: &canvas)
+        drawComparison(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawSequence(state, view: view, layout: layout, depth: depth, on: &canvas)
         drawProfile(state, in: layout.profile, depth: depth, on: &canvas)
         drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
@@ -160,7 +161,7 @@ public enum Screen {
         if state.showsDependencies { return drawDependencies(state, view: view, layout: layout, depth: depth, on: &canvas) }
         let stale = state.isAttributionStale
         let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
-        let title = "\(state.method.title)\(task)\(trustMark(state))" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
+        let title = (state.comparison == nil ? "" : "\(state.modelName): ") + "\(state.method.title)\(task)\(trustMark(state))" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
         canvas.write(title, x: layout.logoTitle.x, y: layout.logoTitle.y, style: Style(attributes: .bold), maxWidth: layout.logoTitle.width)
         guard let matrix = attributionMatrix(state) else {
             canvas.write("computing \(state.method.title)…", x: layout.plotX, y: layout.logo.y + layout.logo.height / 2, style: Style(attributes: .dim))

@@ -62,6 +62,14 @@ struct Explore: ParsableCommand {
         task, method and edits) to PREFIX.view-N.svg; --snapshot FILE.svg writes the opening view \
         (as on a 120×40 terminal, once its maps are computed) without a terminal and exits.
 
+        Two models side by side: `seqlens explore MODEL MODEL2 FASTA` draws the second model's \
+        block under the first's, on the same positions: its prediction of the task of the same name \
+        ("no task X" when it has none) with the effect of the last edit, its attribution map (same \
+        method) and its ISM heatmap. Edits, undo, records, tasks and methods apply to both; each \
+        model sees the record fitted to its own length (--pad, --crop, --target and --input apply \
+        to both); the two must read the same alphabet. M swaps which model is first (the first has \
+        the predictions pane, the status line and what s saves; the session remembers both).
+
         --target reads one value of any output (see `seqlens attr --help`); on a many-bin output \
         (a BPNet profile) a panel under the annotations draws its bins, the reference above the \
         sequence as edited now. --input NAME=FILE.npy feeds a model's extra inputs.
@@ -87,6 +95,8 @@ struct Explore: ParsableCommand {
           seqlens explore model.onnx peaks.fa --record chr1:1000-1200 --task CTCF \\
               --method ig --motifs assets/motifs/JASPAR2026_CORE_vertebrates.meme \\
               --motif MA0139.2
+          seqlens explore sample-models/code-shallow-relu.onnx \\
+              sample-models/code-shallow-exp.onnx assets/sequences/regulatory-code.fa
           seqlens explore --session peaks.edited.session.json
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa --record mt_test_04056 \\
@@ -97,8 +107,12 @@ struct Explore: ParsableCommand {
     @Argument(help: "An ONNX model (not needed with --session).")
     var model: String?
 
-    @Argument(help: "A FASTA file of sequences to explore (not needed with --session).")
+    @Argument(help: ArgumentHelp("A FASTA file of sequences to explore (not needed with --session); or a second ONNX model to compare, the FASTA file then third.",
+                                 valueName: "fasta|model2"))
     var fasta: String?
+
+    @Argument(help: ArgumentHelp("With two models (MODEL MODEL2 FASTA): the FASTA file.", valueName: "fasta"))
+    var comparedFasta: String?
 
     @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv.", valueName: "file"))
     var annotations: String?
@@ -163,7 +177,7 @@ struct Explore: ParsableCommand {
         if session == nil && (model == nil || fasta == nil) {
             throw ValidationError("give a MODEL and a FASTA file, or --session FILE")
         }
-        if session != nil && (model != nil || fasta != nil) {
+        if session != nil && (model != nil || fasta != nil || comparedFasta != nil) {
             throw ValidationError("--session names its own model and sequences; give either --session or MODEL FASTA")
         }
         guard motifPvalue > 0 && motifPvalue <= 1 else { throw ValidationError("--motif-pvalue must be in (0, 1], e.g. 1e-4") }
@@ -196,7 +210,7 @@ struct Explore: ParsableCommand {
     /// `autosaves`: keep unsaved edits in PREFIX.recovery.json.
     func makeApp(recovering: (Int) throws -> Bool?, autosaves: Bool = true) throws -> ExplorerApp {
         var sessionFile: SessionFile?
-        var modelPath = model ?? "", fastaPath = fasta ?? "", annotationsPath = annotations
+        var modelPath = model ?? "", fastaPath = inputPaths.fasta ?? "", annotationsPath = annotations, comparedPath = inputPaths.comparedModel
         var motifSelection = motifs.map { SessionFile.MotifSelection(file: $0, names: motifNames, pValue: motifPvalue) }
         if let session {
             let url = URL(fileURLWithPath: session)
@@ -210,10 +224,11 @@ struct Explore: ParsableCommand {
             modelPath = resolve(file.model)
             fastaPath = resolve(file.sequences)
             annotationsPath = annotations ?? file.annotations.map(resolve)
+            comparedPath = file.comparedModel.map(resolve)
             motifSelection = motifSelection ?? file.motifs.map { SessionFile.MotifSelection(file: resolve($0.file), names: $0.names, pValue: $0.pValue) }
             sessionFile = file
         }
-        if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath) }
+        if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath, comparedModel: comparedPath) }
         let loadedModel = try loadModel(modelPath, outputName: outputName, inputs: extraInputs)
         let fastaURL = URL(fileURLWithPath: fastaPath)
         let fastaBytes = try FASTAReader.contents(of: fastaURL)
@@ -271,7 +286,7 @@ struct Explore: ParsableCommand {
         let prefix = saveAs ?? session.map { String($0.dropLast($0.hasSuffix(".session.json") ? ".session.json".count : 0)) }
             ?? URL(fileURLWithPath: fastaPath).deletingPathExtension().lastPathComponent + ".edited"
         let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath, annotationsPath: annotationsPath,
-                                             motifs: motifSelection, prefix: prefix)
+                                             motifs: motifSelection, prefix: prefix, comparedModelPath: comparedPath)
         if let sessionFile, let session {
             state.restore(histories: try sessionFile.histories(for: records, source: session),
                           view: try sessionFile.checkedView(records: records, windows: windows, taskCount: taskNames.count, source: session))
@@ -310,7 +325,9 @@ struct Explore: ParsableCommand {
             state.showsLogits = true
         }
         if let method { state.adjustView { $0.method = method } }
-        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts, autosaves: autosaves)
+        let compared = try comparedPath.map { try compare(&state, with: $0, primary: (modelPath, sequenceModel), records: records) }
+        return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts, autosaves: autosaves,
+                           comparedModel: compared)
     }
 
     /// Asks on the terminal, before the screen opens, whether to put back `edits` unsaved edits.

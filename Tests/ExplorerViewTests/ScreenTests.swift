@@ -29,12 +29,12 @@ final class ScreenTests: XCTestCase {
         _ = state.update(.predicted(version: 0, values: reference, milliseconds: 2.4))
         _ = state.update(.moveTo(position: 44))
         _ = state.update(.mutate(base: UInt8(ascii: "T")))
-        deliver(to: &state, first: reference[0])
+        Self.deliver(to: &state, first: reference[0])
         return state
     }
 
     /// Deterministic results for the current version: a motif-shaped map peaking at 40–50.
-    func deliver(to state: inout ExplorerState, first: Float) {
+    static func deliver(to state: inout ExplorerState, first: Float) {
         let length = state.length, tasks = Self.tasks.count
         var predictions = Self.tasks.indices.map { $0 == 0 ? Float(0.97) : Float($0) / 40 }
         predictions[0] = first - 0.6

@@ -1,0 +1,40 @@
+import Foundation
+import Inference
+import Interpretation
+
+/// One model and what computes with it: a fast and a slow lane (see `BackgroundLane`) and the
+/// lanes' live models of its output, and of its logits once asked for (`x`, `--logits`). The
+/// explorer has one per model; with two (Comparison.swift) `M` swaps them.
+struct ModelEngines {
+    let model: SequenceModel
+    let fast: BackgroundLane
+    let slow: BackgroundLane
+    private let output: (fast: LiveModel, slow: LiveModel)
+    private var logits: (fast: LiveModel, slow: LiveModel)?
+    /// The live models in use: the output's or the logits'.
+    private(set) var live: (fast: LiveModel, slow: LiveModel)
+
+    /// - Parameter threads: BLAS threads of the fast lane (see `ExplorerApp.init`); the slow lane uses every core.
+    init(model: SequenceModel, threads: Int, name: String) {
+        self.model = model
+        fast = BackgroundLane(name: "\(name).fast")
+        slow = BackgroundLane(name: "\(name).slow")
+        output = (LiveModel(model: model, threads: threads),
+                  LiveModel(model: model, threads: ThreadBudget.threads(requested: nil, cores: ProcessInfo.processInfo.activeProcessorCount)))
+        live = output
+    }
+
+    /// Switches both lanes to the logits' models (made the first time, for inputs of `length`) or back to the output's.
+    mutating func useLogits(_ on: Bool, length: Int) throws {
+        if on && logits == nil {
+            let model = try self.model.logits(length: length)
+            logits = (LiveModel(model: model, threads: output.fast.threads), LiveModel(model: model, threads: output.slow.threads))
+        }
+        live = on ? logits! : output
+    }
+
+    func stop() {
+        fast.stop()
+        slow.stop()
+    }
+}
