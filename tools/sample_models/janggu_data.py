@@ -166,7 +166,7 @@ def write_test_split() -> None:
     with open(os.path.join(OUT_DIR, "README.md"), "w") as f:
         f.write(README.format(
             wheel=WHEEL, url=WHEEL_URL, sha=WHEEL_SHA256, seed=SEED,
-            records=", ".join(f"`{n}` {RESOURCES[n][1]:,} bytes (sha256 `{RESOURCES[n][0]}`)" for n in RESOURCES),
+            records="\n".join(f"- `{n}`: {RESOURCES[n][1]:,} bytes, sha256 `{RESOURCES[n][0]}`" for n in RESOURCES),
             split="\n".join(f"| {part} | {o} | {m} |" for part, (o, m) in counts.items()),
             overlaps=len(overlaps),
             overlap_splits=", ".join(f"{a} ({pa}) / {b} ({pb})" for a, pa, b, pb in overlaps)))
@@ -201,9 +201,9 @@ Data of the sample models `oct4-mafk-relu` and `oct4-mafk-exp` (sample-models/, 
 ## Where the data come from
 
 The Python package janggu 0.10.2 (Kopp et al., "Deep learning for genomics using Janggu",
-Nat Commun 11, 3488 (2020), https://doi.org/10.1038/s41467-020-17155-y; {url}) ships
-example data in `janggu/resources/`. Its tutorial (docs/tutorial.rst, "Fit a neural network
-on DNA sequences") says: "`sample.fa` contains Oct4 CHip-seq peaks and sample2.fa contains
+Nat Commun 11, 3488 (2020), https://doi.org/10.1038/s41467-020-17155-y; {url},
+https://github.com/BIMSBbioinfo/janggu) ships example data in `janggu/resources/`. Its
+tutorial (docs/tutorial.rst, "Fit a neural network on DNA sequences") says: "`sample.fa` contains Oct4 CHip-seq peaks and sample2.fa contains
 Mafk CHip-seq peaks"; its example `src/examples/classify_fasta.py` trains a classifier of the
 two sets (Oct4 = 1, Mafk = 0) and tests it on `sample_test.fa` and `sample2_test.fa`.
 janggu does not say which experiments (lab, cell line) the peaks were taken from, nor name the
@@ -212,8 +212,11 @@ genome assembly of the coordinates in the record headers (`chrom:start-end`, end
 chromosome lengths, while peaks on 10 chromosomes lie beyond the end of hg38's (chr1 reaches
 249,168,623; hg38's chr1 has 248,956,422 bp, hg18's 247,249,719).
 
-`janggu/` holds the four files byte for byte (gzip'd), taken from the wheel {wheel}
-(sha256 `{sha}`) and checked against the sha256 its RECORD lists: {records}.
+`janggu/` holds the four files byte for byte (gzip'd), taken from the wheel
+{wheel} (sha256 `{sha}`) and checked against the sha256 (urlsafe base64) its RECORD lists:
+
+{records}
+
 `make sample-models` reads them from there (`tools/make-sample-models.py janggu` takes them out
 of the wheel again: $JANGGU_WHEEL, else `pip download janggu==0.10.2 --no-deps`).
 
@@ -223,7 +226,9 @@ janggu is released under the GNU General Public License v3 (`License: GPL-3.0` i
 metadata; the licence text is `janggu/LICENSE`, its authors `janggu/AUTHORS.rst`). The files in
 `janggu/`, and the sequences derived from them here (`test.fa`, assets/sequences/oct4-mafk.fa),
 are redistributed under that licence. They are DNA sequence of the human reference genome at
-ChIP-seq peaks; the rest of seqlens keeps its own licences (README.md, "Licence").
+ChIP-seq peaks; the rest of seqlens keeps its own licences (README.md, "Licence"). The two
+models' weights were learned from these sequences; their cards name the data licence
+(`dataset_license`).
 
 ## Split
 
