@@ -184,12 +184,17 @@ def _cross_class_overlaps(ds: D.Dataset) -> list[tuple[str, str, str, str]]:
         chrom, span = rid.split("_", 1)[1].split(":")
         start, end = span.split("-")
         return chrom, int(start), int(end)
-    mafk = [(rid, interval(rid)) for rid in part_of if rid.startswith("MafK_")]
+    mafk_by_chrom: dict[str, list] = {}
+    for rid in part_of:
+        if rid.startswith("MafK_"):
+            chrom, start, end = interval(rid)
+            mafk_by_chrom.setdefault(chrom, []).append((rid, start, end))
     out = []
     for rid in part_of:
         if rid.startswith("Oct4_"):
-            c, s, e = interval(rid)
-            out += [(rid, part_of[rid], m, part_of[m]) for m, (c2, s2, e2) in mafk if c == c2 and s < e2 and s2 < e]
+            chrom, start, end = interval(rid)
+            out += [(rid, part_of[rid], m, part_of[m]) for m, s2, e2 in mafk_by_chrom.get(chrom, [])
+                    if start < e2 and s2 < end]
     return out
 
 
