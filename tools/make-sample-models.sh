@@ -7,7 +7,7 @@
 set -eu
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
-if [ ! -x "$PY" ] || ! "$PY" -c "import torch, onnx, onnxruntime, onnxscript, pyjaspar" 2>/dev/null; then
+if [ ! -x "$PY" ] || ! "$PY" -c "import torch, onnx, onnxruntime, onnxscript, pyjaspar, memelite" 2>/dev/null; then
     echo "make-sample-models: creating .venv from tools/requirements.txt" >&2
     [ -x "$PY" ] || python3 -m venv .venv
     .venv/bin/pip install --quiet -r tools/requirements.txt

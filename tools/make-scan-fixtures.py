@@ -9,27 +9,16 @@ here per motif from memelite's p-values over every window scanned on both strand
 (m = 2 * sum(L - w + 1)). Run from the repository root: `.venv/bin/python tools/make-scan-fixtures.py`.
 """
 import os
+import sys
+
 import numpy
 from memelite import fimo
-from memelite.io import read_meme
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from sample_models.motifs import normalised_motifs  # noqa: E402
 
 OUT = "Tests/Fixtures/scan"
 IDS = ["MA0139.2", "MA0079.5", "MA0466.4", "MA0035.5", "MA0047.4", "MA0058.4", "MA0106.3", "MA0138.3"]
-
-
-def normalised_motifs(path):
-    """The MEME file's motifs as memelite reads them ('ID NAME' -> (4, w)), each column divided by its
-    sum added in letter order, as seqlens' Motif.init does."""
-    motifs = {}
-    for name, pwm in read_meme(path).items():
-        columns = []
-        for column in pwm.T:
-            total = 0.0
-            for value in column:
-                total += float(value)
-            columns.append([float(value) / total for value in column])
-        motifs[name] = numpy.ascontiguousarray(numpy.array(columns, dtype=numpy.float64).T)
-    return motifs
 
 
 def motif_blocks(path):

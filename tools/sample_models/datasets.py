@@ -49,14 +49,14 @@ class Dataset:
     description: str
     test_id_prefix: str
     extra: dict = dataclasses.field(default_factory=dict)
+    split_sizes: tuple[int, int] | None = None   # (train, val) records when not SPLIT of n
 
     @property
     def n(self) -> int:
         return len(self.seqs)
 
     def split(self, part: str) -> np.ndarray:
-        n_train = int(round(SPLIT[0] * self.n))
-        n_val = int(round(SPLIT[1] * self.n))
+        n_train, n_val = self.split_sizes or (int(round(SPLIT[0] * self.n)), int(round(SPLIT[1] * self.n)))
         return {"train": np.arange(0, n_train),
                 "val": np.arange(n_train, n_train + n_val),
                 "test": np.arange(n_train + n_val, self.n)}[part]
@@ -338,7 +338,11 @@ _CACHE: dict[str, Dataset] = {}
 
 def get(name: str) -> Dataset:
     if name not in _CACHE:
-        _CACHE[name] = BUILDERS[name]()
+        if name in BUILDERS:
+            _CACHE[name] = BUILDERS[name]()
+        else:   # real data (janggu's ChIP-seq peaks): its own module, no ground-truth motifs
+            from . import janggu_data
+            _CACHE[name] = janggu_data.BUILDERS[name]()
     return _CACHE[name]
 
 
@@ -387,6 +391,9 @@ Files per dataset directory (all for the **test split** only):
 | `test-labels.tsv` | header line, then the record id and the model targets (multitask: one 0/1 column per task; regulatory-code: `label` 0/1; rna-binding: `target`, a float) |
 | `test-motifs.tsv` | ground truth: header `record_id motif jaspar_id strand start end`, one line per embedded motif instance; `start`/`end` 0-based half-open on the given sequence, `strand` + or - (the instance reads as the reverse complement of the motif on -) |
 | `test-ic.npz` | array `ic`, float32 `(N, L)`, row order = `test.fa` (`numpy.savez_compressed`: a deflated zip holding `ic.npy`; the plain .npy of the multitask split would be 4.8 MB of mostly zeros): information content (bits, uniform background) of the embedded motif's PWM column at each position (reversed for - strand instances), 0 outside embedded motifs; for scoring attribution maps |
+
+Real data: `oct4-mafk/` holds janggu 0.10.2's Oct4 and MafK ChIP-seq peaks (GPL-3.0), the
+data of the sample models oct4-mafk-relu and oct4-mafk-exp; see oct4-mafk/README.md.
 
 {sections}
 """

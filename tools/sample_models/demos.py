@@ -8,6 +8,7 @@ import os
 import numpy as np
 
 from . import datasets as D
+from . import janggu_data
 from . import train as T
 from .common import (FIXTURE_DIR, GROUND_TRUTH_HEADER, MODEL_DIR, REPO, SEQUENCE_DIR, one_hot, read_fasta, rel,
                      write_fasta, write_json, write_tsv)
@@ -18,6 +19,7 @@ FIXTURE_MODELS = {
     "multitask-deep-relu": "multitask", "multitask-deep-exp": "multitask",
     "code-shallow-relu": "regulatory-code", "code-shallow-relu-dynamo": "regulatory-code",
     "code-shallow-exp": "regulatory-code", "residualbind": "rna-binding",
+    "oct4-mafk-relu": "oct4-mafk", "oct4-mafk-exp": "oct4-mafk",
 }
 
 
@@ -162,6 +164,8 @@ def write_demos() -> None:
             f.write(SEQUENCES_README)
         print(f"demos: {name}: {len(records)} records, {len(rows)} motif instances -> "
               f"{rel(os.path.join(SEQUENCE_DIR, name + '.fa'))}")
+    janggu_data.write_demos({"relu": os.path.join(MODEL_DIR, "oct4-mafk-relu.onnx"),
+                             "exp": os.path.join(MODEL_DIR, "oct4-mafk-exp.onnx")})
 
 
 def _label_text(ds: D.Dataset, i: int) -> str:
@@ -173,11 +177,14 @@ def _label_text(ds: D.Dataset, i: int) -> str:
     return f"target={ds.y[i, 0]:.3f}"
 
 
-def write_fixtures() -> None:
+def write_fixtures(only: set[str] | None = None) -> None:
+    """Every model's fixture, or those named in `only`."""
     ort_version = importlib.metadata.version("onnxruntime")
     models = dict(FIXTURE_MODELS)
     models["tiny-motifs"] = None
     for model, dataset in models.items():
+        if only is not None and model not in only:
+            continue
         onnx_path = os.path.join(MODEL_DIR, model + ".onnx")
         if dataset is None:
             fasta = os.path.join(MODEL_DIR, "tiny-motifs.fa")
@@ -239,12 +246,14 @@ uppercase; N and any other letter is an all-zero column. Every record has exactl
 """
 
 
-def verify_cards() -> None:
-    """Recompute every card's test metrics from the committed test split (assets/datasets/
-    NAME/test.fa and test-labels.tsv) with onnxruntime: proves that the committed split is
-    the one the models were evaluated on."""
+def verify_cards(only: set[str] | None = None) -> None:
+    """Recompute every card's (or those named in `only`) test metrics from the committed test
+    split (assets/datasets/NAME/test.fa and test-labels.tsv) with onnxruntime: proves that the
+    committed split is the one the models were evaluated on."""
     import json
     for model, dataset in FIXTURE_MODELS.items():
+        if only is not None and model not in only:
+            continue
         card = json.load(open(os.path.join(MODEL_DIR, model + ".json")))
         ds = D.get(dataset)
         d = os.path.join(D.DATASET_DIR, dataset)
@@ -273,6 +282,7 @@ About 50 sequences per sample-model family, written by `make sample-models`
 | `multitask.{fa,tsv,ic.npy}` | multitask-deep-relu, multitask-deep-exp | DNA, 200 nt |
 | `regulatory-code.{fa,tsv,ic.npy}` | code-shallow-relu, code-shallow-exp, code-shallow-relu-dynamo | DNA, 200 nt |
 | `rna-binding.{fa,tsv,ic.npy}` | residualbind | RNA (ACGU), 41 nt |
+| `oct4-mafk.{fa,tsv}` | oct4-mafk-relu, oct4-mafk-exp | DNA, 200 bp (real ChIP-seq peaks) |
 
 - `NAME.fa`: records taken from the test split of assets/datasets/NAME (ids as there),
   wrapped at 60. The header says why the record was chosen, in brackets (a single motif of
@@ -286,4 +296,23 @@ About 50 sequences per sample-model family, written by `make sample-models`
   (same format as the dataset's test-motifs.tsv).
 - `NAME.ic.npy`: float32 `(records, length)` in FASTA order: information content (bits) of
   the embedded motif column at each position, 0 elsewhere.
+
+## oct4-mafk: real peaks, FIMO hits instead of ground truth
+
+`oct4-mafk.fa` holds 40 records of the **test split** of assets/datasets/oct4-mafk (janggu's
+Oct4 and MafK ChIP-seq peaks; neither model saw them in training), ids `Oct4_chrom:start-end`
+or `MafK_chrom:start-end` (janggu's coordinates), soft-masked repeats in lower case as in
+janggu's files. Per class, in test-split order: the first 14 records with a site of the class's
+motif (Oct4: POU5F1 MA1115.2 or Pou5f1::Sox2 MA0142.1; MafK: MAFK MA0496.4) that both models
+call right with probability >= 0.9; the first 3 without such a site that both call right with
+>= 0.9; and the 3 records whose less sure model gives the true class the lowest probability
+(the hard cases, some misclassified). The header says which, then `label=` (1 Oct4, 0 MafK),
+both models' onnxruntime predictions (`relu=`, `exp=`) and the sites as `NAME(strand)start-end`.
+Real peaks have no ground truth: a site is a motif hit, not proof of binding, and a peak
+without a hit may still be bound through a weaker or other site.
+
+`oct4-mafk.tsv`: every hit of the three motifs on the 40 records found by memelite 0.5's fimo
+(FIMO; both strands, p < 1e-4, uniform background; `seqlens scan` finds the same hits),
+header `record_id motif jaspar_id strand start end score p_value` (0-based, end-exclusive;
+`score` in bits as FIMO's). A palindromic site is listed once per strand.
 """

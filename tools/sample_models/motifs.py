@@ -74,6 +74,24 @@ def by_name(motifs: list[Motif], names: list[str]) -> list[Motif]:
     return out
 
 
+def normalised_motifs(path: str) -> dict[str, np.ndarray]:
+    """A MEME file's motifs as memelite reads them ('ID NAME' -> (4, w) float64), each column
+    divided by its sum added in letter order, as seqlens' Motif.init does: MEME rounds
+    probabilities to 6 decimals, and a column off 1 by 1e-6 moves a score across a 0.1-bit bin
+    now and then, so memelite's fimo then gives `seqlens scan`'s sites exactly."""
+    from memelite.io import read_meme
+    motifs = {}
+    for name, pwm in read_meme(path).items():
+        columns = []
+        for column in pwm.T:
+            total = 0.0
+            for value in column:
+                total += float(value)
+            columns.append([float(value) / total for value in column])
+        motifs[name] = np.ascontiguousarray(np.array(columns, dtype=np.float64).T)
+    return motifs
+
+
 # --------------------------------------------------------------- synthetic RNA motifs
 
 def rna_motifs() -> list[Motif]:
