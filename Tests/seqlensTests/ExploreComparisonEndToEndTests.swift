@@ -57,10 +57,11 @@ extension ExploreEndToEndTests {
     }
 
     func testModelsOfDifferentAlphabetsAreRefused() throws {
+        // --snapshot: the inputs are checked before a terminal is needed.
         let rna = Fixtures.repositoryRoot.appendingPathComponent("sample-models/residualbind.onnx").path
-        assertRefusal(try runSeqlens(["explore", model, rna, fasta]),
+        assertRefusal(try runSeqlens(["explore", model, rna, fasta, "--snapshot", "never-written.svg"]),
                       "residualbind.onnx reads RNA and multitask-deep-relu.onnx DNA: two models side by side must share the alphabet; compare models of one kind")
-        assertRefusal(try runSeqlens(["explore", model, exponentialModel]),
+        assertRefusal(try runSeqlens(["explore", model, exponentialModel, "--snapshot", "never-written.svg"]),
                       "multitask-deep-exp.onnx is an ONNX model: to compare two models give the FASTA file third (MODEL MODEL2 FASTA)")
     }
 }
