@@ -30,7 +30,8 @@ final class ComparisonAppTests: XCTestCase {
         state.compare(with: ComparisonModel(name: name, taskNames: try compared.taskNames(length: windows[0].inputLength), windows: windows,
                                             outputsProbabilities: compared.outputsProbabilities))
         let files = ExplorerApp.SessionFiles(modelPath: Self.reluURL.path, sequencesPath: Self.fastaURL.path, annotationsPath: nil,
-                                             prefix: directory.appendingPathComponent("run").path, comparedModelPath: "compared.onnx")
+                                             prefix: directory.appendingPathComponent("run").path,
+                                             comparedModelPath: directory.appendingPathComponent("compared.onnx").path)
         let app = ExplorerApp(state: state, model: model, files: files, comparedModel: compared)
         app.send(.resize(width: 100, height: 30))
         settle(app)
@@ -94,6 +95,26 @@ final class ComparisonAppTests: XCTestCase {
         XCTAssertEqual(track[120], saliency.scalars[125])
         let ism = try SaturationMutagenesis(model: wide, engine: .naive).run([input])
         XCTAssertEqual(compare(try XCTUnwrap(state.comparison?.mutagenesis).value.deltas, ism.deltas.scalars, absolute: 1e-5).failures, 0)
+    }
+
+    func testTheSessionNamesBothModelsTheFirstFirst() throws {
+        let exp = try SequenceModel(contentsOf: Self.expURL)
+        let (app, _) = try makeApp(compared: exp, name: "code-shallow-exp")
+        edit(app, at: 20)
+        func saved() throws -> SessionFile {
+            app.send(.save)
+            AppDriver.wait(app) { $0.unsavedRecords == 0 && $0.message?.hasPrefix("saved") == true }
+            let url = directory.appendingPathComponent("run.session.json")
+            return try SessionFile.decode(Data(contentsOf: url), source: url.path)
+        }
+        let first = try saved()
+        XCTAssertEqual(first.model, Self.reluURL.path)
+        XCTAssertEqual(first.comparedModel, "compared.onnx", "inside the session's folder: relative")
+        app.handle(.key(.character("M")))
+        settle(app)
+        let swapped = try saved()
+        XCTAssertEqual(swapped.model, "compared.onnx")
+        XCTAssertEqual(swapped.comparedModel, Self.reluURL.path)
     }
 
     func testSwappingRunsEachModelInTheOthersPlace() throws {

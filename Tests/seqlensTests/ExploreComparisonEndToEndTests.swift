@@ -65,3 +65,20 @@ extension ExploreEndToEndTests {
                       "multitask-deep-exp.onnx is an ONNX model: to compare two models give the FASTA file third (MODEL MODEL2 FASTA)")
     }
 }
+
+extension ExploreEndToEndTests {
+    func testASessionReopensItsSecondModel() throws {
+        // A session naming an RNA model beside a DNA one: refused as the command line would be,
+        // which shows --session reads the second model.
+        let folder = try temporaryDirectory()
+        folders.append(folder)
+        let rna = Fixtures.repositoryRoot.appendingPathComponent("sample-models/residualbind.onnx").path
+        let session = folder.appendingPathComponent("two.session.json")
+        try """
+        {"format": "seqlens-session", "version": 1, "model": "\(model)", "comparedModel": "\(rna)", "sequences": "\(fasta)", "edits": [],
+         "view": {"record": 0, "cursor": 0, "task": 0, "method": "saliency", "zoomLevel": 1, "columnsPerPosition": 1, "sortsPredictions": false}}
+        """.write(to: session, atomically: true, encoding: .utf8)
+        assertRefusal(try runSeqlens(["explore", "--session", session.path, "--snapshot", folder.appendingPathComponent("x.svg").path]),
+                      "residualbind.onnx reads RNA and multitask-deep-relu.onnx DNA: two models side by side must share the alphabet; compare models of one kind")
+    }
+}
