@@ -40,10 +40,11 @@ extension Explore {
 /// As `refuseSwappedArguments(model:fasta:)`, and a second model without a FASTA file after it.
 func refuseSwappedArguments(model: String, fasta: String, comparedModel: String?) throws {
     guard let comparedModel else {
+        try refuseSwappedArguments(model: model, fasta: fasta)
         if URL(fileURLWithPath: fasta).pathExtension.lowercased() == "onnx" {
             throw CommandFailure("\(URL(fileURLWithPath: fasta).lastPathComponent) is an ONNX model: to compare two models give the FASTA file third (MODEL MODEL2 FASTA)")
         }
-        return try refuseSwappedArguments(model: model, fasta: fasta)
+        return
     }
     try refuseSwappedArguments(model: model, fasta: fasta)
     try refuseSwappedArguments(model: comparedModel, fasta: fasta)
