@@ -70,12 +70,13 @@ extension ExplorerState {
     }
 
     /// The track position of each of the comparison model's input columns (may lie off the track).
-    public var comparisonInputStart: Int? { comparisonWindow.map { $0.start + trackOffset } }
+    var comparisonInputStart: Int? { comparisonWindow.map { $0.start + trackOffset } }
 
     /// The record's bases as edited now (no padding).
     var recordBases: [UInt8] { Array(sequence[trackOffset ..< trackOffset + recordLength]) }
 
     var comparisonInput: [UInt8] { comparisonWindow!.input(recordBases) }
+    var comparisonReferenceInput: [UInt8] { comparisonWindow!.input(Array(reference[trackOffset ..< trackOffset + recordLength])) }
 
     /// Values of the comparison model's input columns, (A, its input length) letter-major,
     /// placed on the primary's track: zeros where that model sees nothing.
@@ -142,7 +143,7 @@ extension ExplorerState {
             case .setReference(let record, _):
                 comparison!.forgetResults()
                 comparison!.awaitedReferences[record, default: 0] += 1
-                added.append(.comparison(.setReference(record: record, sequence: comparisonWindow!.input(Array(reference[trackOffset ..< trackOffset + recordLength])))))
+                added.append(.comparison(.setReference(record: record, sequence: comparisonReferenceInput)))
             case .predict:
                 comparison!.version += 1
                 let before = comparison!.predictions?.value ?? comparison!.referencePredictions[recordIndex]
@@ -193,8 +194,7 @@ extension ExplorerState {
         comparison!.forgetResults()
         comparison!.awaitedReferences[recordIndex, default: 0] += 1
         comparison!.version += 1
-        let reference = comparisonWindow!.input(Array(self.reference[trackOffset ..< trackOffset + recordLength]))
-        return [.comparison(.setReference(record: recordIndex, sequence: reference))] + comparisonRequests(predictions: true, attribution: true)
+        return [.comparison(.setReference(record: recordIndex, sequence: comparisonReferenceInput))] + comparisonRequests(predictions: true, attribution: true)
     }
 
     // MARK: - Results
