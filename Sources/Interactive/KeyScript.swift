@@ -171,7 +171,8 @@ public struct KeyScript: Equatable, Sendable {
             : lowered.hasSuffix("s") ? (lowered.dropLast(1), 1) : ("", 0)
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        return .milliseconds(Int64((value * scale * 1000).rounded()))
+        // Capped before the conversion (which traps past Int64): anything this long is refused anyway.
+        return .milliseconds(Int64(min(value * scale * 1000, 1e12).rounded()))
     }
 }
 
