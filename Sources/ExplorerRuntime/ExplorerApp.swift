@@ -133,9 +133,9 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     public var isFinished: Bool { state.isFinished }
 
     public var hasPendingWork: Bool {
-        // Lanes before the inbox: a job posts its result before its lane turns idle, so once both
-        // lanes are idle every result is in the inbox or already taken in.
-        !fast.isIdle || !slow.isIdle || !inbox.isEmpty || state.isBusy
+        // Lanes before the inbox: a job posts its result before its lane turns idle, so once the
+        // lanes (the second model's too) are idle every result is in the inbox or already taken in.
+        !engines.isIdle || comparisonEngines?.isIdle == false || !inbox.isEmpty || state.isBusy
     }
 
     public var pollInterval: Duration? { state.isBusy ? .milliseconds(120) : nil }

@@ -33,6 +33,9 @@ struct ModelEngines {
         live = on ? logits! : output
     }
 
+    /// Neither lane has a job running or waiting.
+    var isIdle: Bool { fast.isIdle && slow.isIdle }
+
     func stop() {
         fast.stop()
         slow.stop()

@@ -71,7 +71,7 @@ public struct KeyScript: Equatable, Sendable {
     /// The syntax as a markdown table: `explore --help` and the README show it (a test keeps the
     /// README's copy equal).
     public static let syntaxTable: [(token: String, meaning: String)] = [
-        ("a A : 0 …", "the key itself (upper-case bases mutate, as typed)"),
+        ("a A : 0 …", "the key itself (upper-case bases mutate)"),
         ("<Up> <Down> <Left> <Right>", "arrow keys"),
         ("<Enter> <Esc> <Tab> <Space> <BS>", "Enter, Escape, Tab, a space, Backspace"),
         ("<PgUp> <PgDn> <Home> <End>", "page and line keys"),
@@ -79,12 +79,12 @@ public struct KeyScript: Equatable, Sendable {
         ("<lt> <gt> <hash>", "the characters < > #"),
         ("<Right*10>", "a key ten times (any key or character)"),
         ("<wait 500ms> <wait 2s>", "pause (at most 600 s)"),
-        ("<pace 80ms>", "pause this long after every later key (0ms stops)"),
-        ("<idle>", "wait until the maps and predictions are computed"),
+        ("<pace 80ms>", "pause after every later key (0ms: stop)"),
+        ("<idle>", "wait until predictions and maps are done"),
         ("<click 12 30>", "left click at column 12, row 30 (0-based)"),
-        ("<scroll 3> <scroll -3>", "mouse wheel towards / away from you, notches"),
+        ("<scroll 3> <scroll -3>", "wheel notches towards / away from you"),
         ("<paste ACGT>", "paste text as one edit"),
-        ("# …", "comment to the end of the line (--keys-file only)"),
+        ("# …", "comment to end of line (--keys-file only)"),
     ]
 
     public static var markdownTable: String {
@@ -171,7 +171,8 @@ public struct KeyScript: Equatable, Sendable {
             : lowered.hasSuffix("s") ? (lowered.dropLast(1), 1) : ("", 0)
         guard !number.isEmpty, number.allSatisfy({ $0.isASCII && ($0.isNumber || $0 == ".") }),
               let value = Double(number), value.isFinite, value >= 0 else { return nil }
-        return .milliseconds(Int64((value * scale * 1000).rounded()))
+        // Capped before the conversion (which traps past Int64): anything this long is refused anyway.
+        return .milliseconds(Int64(min(value * scale * 1000, 1e12).rounded()))
     }
 }
 

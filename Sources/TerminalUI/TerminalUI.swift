@@ -70,6 +70,7 @@ public enum TerminalUI {
     private static func drive(_ app: some InteractiveApp, on display: some Display, wakePipe: WakePipe, script: ScriptPlayer?,
                               recording: CastRecorder?, endsWithScript: Bool) throws {
         let clock = ContinuousClock()
+        var lastPoll = clock.now
         app.setWakeHandler(wakePipe.wake)
         app.handle(.resize(width: display.width, height: display.height))
         while !app.isFinished {
@@ -81,19 +82,24 @@ public enum TerminalUI {
             if endsWithScript && script?.isFinished != false { return }
             let untilScript = script?.nextCheck.map { max(.zero, $0 - clock.now) }
             let timeout = [app.pollInterval, untilScript].compactMap { $0 }.min()
-            try waitForInput(timeout: timeout, inputDescriptor: display.inputDescriptor, wakeDescriptor: wakePipe.readDescriptor)
+            let woken = try waitForInput(timeout: timeout, inputDescriptor: display.inputDescriptor, wakeDescriptor: wakePipe.readDescriptor)
             if seqlens_interrupting_signal() != 0 { return }
             for event in display.readEvents() {
                 app.handle(event)
                 if app.isFinished { return }
             }
-            wakePipe.drain()
-            app.poll()
+            // A script's timer alone does not poll: the app's ticks (its spinner) keep their pace.
+            if woken || app.pollInterval.map({ clock.now - lastPoll >= $0 }) == true {
+                wakePipe.drain()
+                app.poll()
+                lastPoll = clock.now
+            }
         }
     }
 
-    /// Blocks until input is readable, the pipe has a byte, a signal arrives (SIGWINCH), or `timeout` passes.
-    private static func waitForInput(timeout: Duration?, inputDescriptor: Int32?, wakeDescriptor: Int32) throws {
+    /// Blocks until input is readable, the pipe has a byte, a signal arrives (SIGWINCH), or `timeout`
+    /// passes. True unless only the time passed.
+    private static func waitForInput(timeout: Duration?, inputDescriptor: Int32?, wakeDescriptor: Int32) throws -> Bool {
         var descriptors = [pollfd(fd: wakeDescriptor, events: Int16(POLLIN), revents: 0)]
         if let inputDescriptor { descriptors.append(pollfd(fd: inputDescriptor, events: Int16(POLLIN), revents: 0)) }
         let result = poll(&descriptors, nfds_t(descriptors.count), milliseconds(timeout))
@@ -104,6 +110,7 @@ public enum TerminalUI {
         if result > 0, descriptors.count > 1, descriptors[1].revents & Int16(POLLHUP | POLLERR | POLLNVAL) != 0 {
             throw TerminalUIError("the terminal was closed")
         }
+        return result != 0
     }
 
     /// poll(2)'s timeout: -1 waits forever; partial milliseconds round up so a tick is never early.

@@ -195,7 +195,7 @@ struct Explore: ParsableCommand {
             return
         }
         // Check the terminal (or the key script) first: nothing to load when the screen cannot be shown.
-        let run = try replay.prepare(title: "seqlens explore " + (session ?? "\(Self.fileName(model ?? "")) \(Self.fileName(fasta ?? ""))"))
+        let run = try replay.prepare(title: (["seqlens explore"] + [session, model, fasta, comparedFasta].compactMap { $0.map(Self.fileName) }).joined(separator: " "))
         // Headless, no one can be asked and nothing needs recovering later: the script replays it.
         let app = try run.isHeadless ? makeApp(recovering: { _ in recover ? true : nil }, autosaves: false) : makeApp(recovering: askToRecover(edits:))
         // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.

@@ -8,7 +8,7 @@ import TerminalUI
 /// Driving a full-screen session from a key script and recording it (`explore`; any command
 /// that runs an `InteractiveApp` adopts the group and calls `prepare` then `run`).
 struct ReplayOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Type this key script into the session (syntax below: `<Right*5>`, `<wait 1s>`, `<idle>` …); without a terminal the session runs headless and ends with the script.", valueName: "script"))
+    @Option(help: ArgumentHelp("Type this key script into the session (e.g. `:44<Enter><idle>T`; the syntax table is above); without a terminal the session runs headless and ends with the script.", valueName: "script"))
     var keys: String?
 
     @Option(help: ArgumentHelp("Read the key script from a file (# starts a comment to the end of the line).", valueName: "file"))
@@ -18,10 +18,16 @@ struct ReplayOptions: ParsableArguments {
     var cast: String?
 
     @Option(help: ArgumentHelp("Render the key script headless at this size even when a terminal is attached (default without a terminal: 80x24).", valueName: "colsxrows"))
-    var castSize: ScreenSize?
+    var castSize: String?
+
+    /// --cast-size, read (`validate` refuses a bad one).
+    var headlessSize: ScreenSize? { castSize.flatMap(ScreenSize.init(parsing:)) }
 
     func validate() throws {
         if keys != nil && keysFile != nil { throw ValidationError("give --keys or --keys-file, not both") }
+        if let castSize, ScreenSize(parsing: castSize) == nil {
+            throw ValidationError("--cast-size takes COLSxROWS, e.g. 100x30 (20 to 1000 columns, 5 to 500 rows), not '\(castSize)'")
+        }
         if castSize != nil && keys == nil && keysFile == nil {
             throw ValidationError("--cast-size renders a key script without the terminal; give --keys or --keys-file too")
         }
@@ -40,7 +46,7 @@ struct ReplayOptions: ParsableArguments {
         let environment = ProcessInfo.processInfo.environment
         let terminalReason = TerminalUI.unavailableReason(environment: environment, stdinIsTTY: isatty(STDIN_FILENO) == 1,
                                                           stdoutIsTTY: isatty(STDOUT_FILENO) == 1)
-        let headlessSize = script == nil ? nil : castSize ?? (terminalReason == nil ? nil : ScreenSize(columns: 80, rows: 24))
+        let headlessSize = script == nil ? nil : self.headlessSize ?? (terminalReason == nil ? nil : ScreenSize(columns: 80, rows: 24))
         if headlessSize == nil, let terminalReason {
             throw CommandFailure(terminalReason)
         }
@@ -121,7 +127,7 @@ struct ScriptedRun {
 }
 
 /// `COLSxROWS`, e.g. 100x30.
-struct ScreenSize: ExpressibleByArgument, Equatable {
+struct ScreenSize: Equatable {
     let columns: Int
     let rows: Int
 
@@ -130,8 +136,8 @@ struct ScreenSize: ExpressibleByArgument, Equatable {
         self.rows = rows
     }
 
-    init?(argument: String) {
-        let parts = argument.lowercased().split(separator: "x", omittingEmptySubsequences: false)
+    init?(parsing text: String) {
+        let parts = text.lowercased().split(separator: "x", omittingEmptySubsequences: false)
         guard parts.count == 2, let columns = Int(parts[0]), let rows = Int(parts[1]),
               (20 ... 1000).contains(columns), (5 ... 500).contains(rows) else { return nil }
         self.init(columns: columns, rows: rows)

@@ -88,6 +88,8 @@ final class KeyScriptTests: XCTestCase {
         XCTAssertEqual(refusal("<wait -1s>")?.message, "<wait -1s> needs one duration in ms or s, e.g. <wait 500ms> or <wait 2s>")
         XCTAssertEqual(refusal("<pace fast>")?.message, "<pace fast> needs one duration in ms or s, e.g. <pace 500ms> or <pace 2s>")
         XCTAssertEqual(refusal("<wait 601s>")?.message, "<wait 601s> is longer than 600 s")
+        XCTAssertEqual(refusal("<wait 99999999999999999999999ms>")?.message, "<wait 99999999999999999999999ms> is longer than 600 s")
+        XCTAssertEqual(refusal("<click 99999999999999999999 1>")?.message, "<click 99999999999999999999 1> needs a column and a row, 0-based, e.g. <click 12 30>")
         XCTAssertEqual(refusal("<idle 2s>")?.message, "<idle> takes nothing: write <idle>")
         XCTAssertEqual(refusal("<C-1>")?.message, "<C-1> is not a Ctrl key: Ctrl goes with one letter, e.g. <C-r>")
         XCTAssertEqual(refusal("<Right*0>")?.message, "the repeat count in <Right*0> must be 1 to 10000, e.g. <Right*10>")
@@ -99,6 +101,25 @@ final class KeyScriptTests: XCTestCase {
         // The column counts characters, not bytes.
         XCTAssertEqual(refusal("ΔΔ<F1>")?.column, 3)
         XCTAssertEqual(refusal("ΔΔ<F1>")?.description.hasPrefix("line 1, column 3: unknown key <F1>;"), true)
+    }
+
+    /// Scripts made of the syntax's own pieces, shuffled (a fixed sequence): each parses or is
+    /// refused with a place inside the script, never traps.
+    func testArbitraryScriptsParseOrAreRefusedInPlace() {
+        let pieces = Array("<>*- 0123456789.msxwaitpaceidleclickscrollpasteC-Right\n#")
+        var state: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0 ..< 5000 {
+            var text = ""
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            for _ in 0 ..< Int(state >> 59) + 1 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text.append(pieces[Int(state >> 33) % pieces.count])
+            }
+            if let error = refusal(text, comments: state & 1 == 0) {
+                let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+                XCTAssertTrue(lines.indices.contains(error.line - 1) && error.column <= lines[error.line - 1].count, "\(text.debugDescription): \(error)")
+            }
+        }
     }
 
     func testSyntaxTableParsesItsOwnExamples() throws {

@@ -107,6 +107,17 @@ final class CastRecorderTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(cast.events.last!.time, 0.02, "the pause is in the recording's time")
     }
 
+    /// `<idle>` looks every 20 ms, but polls (which tick the explorer's spinner) keep the app's pace.
+    func testWaitingForIdleKeepsTheAppsTicks() throws {
+        let app = ScriptedAppDouble()
+        app.pendingPolls = 3
+        app.tick = .milliseconds(50)
+        let start = ContinuousClock().now
+        _ = try TerminalUI.runHeadless(app, width: 20, height: 3, depth: .monochrome, script: try KeyScript.parse("<idle>a", comments: false), recording: nil)
+        XCTAssertEqual(app.typed, "a")
+        XCTAssertGreaterThanOrEqual(ContinuousClock().now - start, .milliseconds(150), "three polls, one per tick")
+    }
+
     func testHeadlessRunEndsWhenTheAppQuits() throws {
         let app = ScriptedAppDouble()
         let end = try TerminalUI.runHeadless(app, width: 20, height: 3, depth: .monochrome,

@@ -11,7 +11,9 @@ final class ScriptedAppDouble: InteractiveApp {
     private(set) var isFinished = false
 
     var hasPendingWork: Bool { pendingPolls > 0 }
-    var pollInterval: Duration? { pendingPolls > 0 ? .milliseconds(5) : nil }
+    /// How often the app asks to be polled while work is pending (a spinner's tick).
+    var tick: Duration = .milliseconds(5)
+    var pollInterval: Duration? { pendingPolls > 0 ? tick : nil }
 
     func render(width: Int, height: Int, depth: ColorDepth) -> Canvas {
         var canvas = Canvas(width: width, height: height)

@@ -61,6 +61,20 @@ final class ReplayEndToEndTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["run.cast"])
     }
 
+    /// With two models, `<idle>` waits for the second model's results too.
+    func testIdleWaitsForTheSecondModel() throws {
+        let second = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-exp.onnx").path
+        let cast = folder.appendingPathComponent("two.cast")
+        let result = try runSeqlens(["explore", model, second, fasta, "--record", "mt_test_04056", "--keys", ":44<Enter><idle>T<idle>",
+                                     "--cast", cast.path, "--cast-size", "100x30"], environment: ["LANG": "C.UTF-8"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let recording = try Asciicast(contentsOf: cast)
+        XCTAssertEqual(recording.header["title"] as? String, "seqlens explore multitask-deep-relu.onnx multitask-deep-exp.onnx multitask.fa")
+        let screen = try recording.finalScreen()
+        let row = try XCTUnwrap(screen.first { $0.hasPrefix("◆ multitask-deep-exp │ CEBPB ") }, screen.joined(separator: "\n"))
+        XCTAssertTrue(row.contains(" │ 44:C>T "), row)
+    }
+
     func testPausesTakeRealTime() throws {
         let recording = try recordHeadless(["--keys", ":10<Enter><idle><wait 1s>l<idle>"], size: "80x24")
         let screens = try recording.screens()
@@ -104,7 +118,7 @@ final class ReplayEndToEndTests: XCTestCase {
         assertRefusal(try runSeqlens(sampleArguments + ["--cast-size", "100x30"]),
                       "--cast-size renders a key script without the terminal; give --keys or --keys-file too; see `seqlens explore --help`")
         assertRefusal(try runSeqlens(sampleArguments + ["--keys", "a", "--cast-size", "100"]),
-                      "the value '100' is invalid for '--cast-size <colsxrows>'; see `seqlens explore --help`")
+                      "--cast-size takes COLSxROWS, e.g. 100x30 (20 to 1000 columns, 5 to 500 rows), not '100'; see `seqlens explore --help`")
         assertRefusal(try runSeqlens(sampleArguments + ["--keys", "a", "--cast", folder.appendingPathComponent("no/such/x.cast").path]),
                       "--cast \(folder.appendingPathComponent("no/such/x.cast").path): cannot write (no such file or directory); check the folder exists and is writable")
         assertRefusal(try runSeqlens(sampleArguments + ["--keys", "a", "--snapshot", folder.appendingPathComponent("x.svg").path]),
@@ -147,11 +161,16 @@ final class ReplayEndToEndTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["interrupted.cast"])
     }
 
+    /// The explorer in a tmux pane (env execs it: the pane's process is the explorer) with `arguments` added.
+    func startOnTerminal(_ arguments: [String]) throws -> TmuxSession {
+        let command = (["env", "-u", "LC_ALL", "-u", "NO_COLOR", "-u", "COLORTERM", "LANG=C.UTF-8", seqlensBinary().path]
+            + sampleArguments + arguments).map(shellQuoted).joined(separator: " ")
+        return try TmuxSession(width: 100, height: 30, command: command)
+    }
+
     func testKeysDriveATerminalSessionThenThePersonCarriesOn() throws {
         let cast = folder.appendingPathComponent("terminal.cast")
-        let command = (["env", "-u", "LC_ALL", "-u", "NO_COLOR", "-u", "COLORTERM", "LANG=C.UTF-8", seqlensBinary().path]
-            + sampleArguments + ["--keys", ":44<Enter><idle>T", "--cast", cast.path]).map(shellQuoted).joined(separator: " ")
-        let tmux = try TmuxSession(width: 100, height: 30, command: command)
+        let tmux = try startOnTerminal(["--keys", ":44<Enter><idle>T", "--cast", cast.path])
         defer { tmux.kill() }
         try tmux.waitFor("the script's edit") { screen in
             screen.contains { $0.hasPrefix(" pos 44/200 │ ref C now T │ pred 0.033 │ 44:C>T CEBPB 1.000→0.033 Δ -0.967") }
@@ -178,6 +197,24 @@ final class ReplayEndToEndTests: XCTestCase {
         // The recording ends on what the terminal showed last.
         XCTAssertEqual(try recording.finalScreen().map(\.trimmingTrailingSpaces), last)
         XCTAssertTrue(last.contains { $0.hasPrefix(" pos 44/200 │ base C │ pred 1.000") }, last.joined(separator: "\n"))
+    }
+}
+
+extension ReplayEndToEndTests {
+    /// SIGTERM ends a full-screen run at once (the terminal restored, exit 143); the recording so
+    /// far is still renamed into place.
+    func testSIGTERMOnATerminalKeepsTheRecording() throws {
+        let cast = folder.appendingPathComponent("terminated.cast")
+        let tmux = try startOnTerminal(["--keys", ":44<Enter>", "--cast", cast.path])
+        defer { tmux.kill() }
+        try tmux.waitFor("the cursor at 44") { screen in screen.contains { $0.hasPrefix(" pos 44/200") } }
+        XCTAssertEqual(kill(try tmux.panePID(), SIGTERM), 0)
+        let deadline = Date().addingTimeInterval(20)
+        while !FileManager.default.fileExists(atPath: cast.path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }
+        let recorded = try Asciicast(contentsOf: cast).finalScreen().map(\.trimmingTrailingSpaces)
+        XCTAssertTrue(recorded[0].hasPrefix(" multitask-deep-relu │ record 2/50 mt_test_04056 │ task CEBPB"), recorded[0])
+        XCTAssertTrue(recorded.contains { $0.hasPrefix(" pos 44/200") }, recorded.joined(separator: "\n"))
+        XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path), ["terminated.cast"])
     }
 }
 
