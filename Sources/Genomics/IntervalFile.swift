@@ -10,13 +10,16 @@ public struct SequenceInterval: Hashable, Sendable {
     public var label: String
     /// "+" or "-"; nil when unknown.
     public var strand: Character?
+    /// 1-based line in its file, for messages (0 when not from a file).
+    public var line: Int
 
     /// Creates an interval from its parts.
-    public init(record: String, positions: Range<Int>, label: String, strand: Character? = nil) {
+    public init(record: String, positions: Range<Int>, label: String, strand: Character? = nil, line: Int = 0) {
         self.record = record
         self.positions = positions
         self.label = label
         self.strand = strand
+        self.line = line
     }
 }
 
@@ -111,9 +114,9 @@ public enum IntervalFile {
                                                endName: "chromEnd", hint: hint, source: source, line: lineNo)
             let record = String(fields[0])
             var label = fields.count > 3 && fields[3] != "." ? String(fields[3]) : ""
-            if label.isEmpty { label = "\(record):\(positions.lowerBound)-\(positions.upperBound)" }
+            if label.isEmpty { label = defaultLabel(record: record, positions: positions) }
             let strand = fields.count > 5 ? try parseStrand(fields[5], source: source, line: lineNo) : nil
-            out.append(SequenceInterval(record: record, positions: positions, label: label, strand: strand))
+            out.append(SequenceInterval(record: record, positions: positions, label: label, strand: strand, line: lineNo))
         }
         return out
     }
@@ -176,14 +179,19 @@ public enum IntervalFile {
                                                startName: header[startCol], endName: header[endCol], hint: "",
                                                source: source, line: lineNo)
             var label = labelCol.map { fields[$0] } ?? ""
-            if label.isEmpty || label == "." { label = "\(record):\(positions.lowerBound)-\(positions.upperBound)" }
+            if label.isEmpty || label == "." { label = defaultLabel(record: record, positions: positions) }
             let strand = try strandCol.flatMap { try parseStrand(Substring(fields[$0]), source: source, line: lineNo) }
-            out.append(SequenceInterval(record: record, positions: positions, label: label, strand: strand))
+            out.append(SequenceInterval(record: record, positions: positions, label: label, strand: strand, line: lineNo))
         }
         return out
     }
 
     // MARK: - Shared
+
+    /// The label of an interval its file does not name: `record:start-end`, 0-based.
+    public static func defaultLabel(record: String, positions: Range<Int>) -> String {
+        "\(record):\(positions.lowerBound)-\(positions.upperBound)"
+    }
 
     /// Lines without their terminators (LF or CRLF); a final newline adds no line. Tabs are kept:
     /// a TSV row may end in empty columns.

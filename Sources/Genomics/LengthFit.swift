@@ -52,8 +52,20 @@ public struct LengthFit: Sendable, Equatable {
     /// Where a record lies in a model input of `inputLength` columns, or throws a GenomicsError
     /// saying how to fix it.
     public func window(for record: SequenceRecord, inputLength length: Int) throws -> ModelWindow {
-        precondition(length > 0, "LengthFit.fit: model length must be positive, got \(length)")
         let n = record.sequence.count
+        if let window = window(recordLength: n, inputLength: length) { return window }
+        // Only suggest the option that would help with this record.
+        let hint = n < length ? "--pad center|left|right" : "--crop center|left|right"
+        let both = pad == nil && crop == nil
+            ? "--pad center|left|right or --crop center|left|right"
+            : hint
+        throw GenomicsError("record '\(record.id)' (line \(record.line)) has \(n) nt but the model takes exactly \(length); use \(both) to fit it")
+    }
+
+    /// Where `n` positions lie in a model input of `length` columns; nil when this policy does not
+    /// fit them (no --pad for a shorter stretch, no --crop for a longer one).
+    public func window(recordLength n: Int, inputLength length: Int) -> ModelWindow? {
+        precondition(length > 0, "LengthFit.fit: model length must be positive, got \(length)")
         if n == length { return ModelWindow(recordLength: n, inputLength: length, start: 0) }
 
         if n < length, let pad {
@@ -77,13 +89,7 @@ public struct LengthFit: Sendable, Equatable {
             }
             return ModelWindow(recordLength: n, inputLength: length, start: start)
         }
-
-        // Only suggest the option that would help with this record.
-        let hint = n < length ? "--pad center|left|right" : "--crop center|left|right"
-        let both = pad == nil && crop == nil
-            ? "--pad center|left|right or --crop center|left|right"
-            : hint
-        throw GenomicsError("record '\(record.id)' (line \(record.line)) has \(n) nt but the model takes exactly \(length); use \(both) to fit it")
+        return nil
     }
 
     /// Fits every record, stopping at the first that cannot be fitted.

@@ -21,15 +21,15 @@ final class IntervalFileTests: XCTestCase {
     func testBED6FieldsAndStrand() throws {
         let r = try bed("chr1\t10\t16\tAP1\t900\t+\nchr2\t5\t9\tMAX\t0\t-\nchr3\t1\t2\tx\t0\t.\n")
         XCTAssertEqual(r, [
-            SequenceInterval(record: "chr1", positions: 10..<16, label: "AP1", strand: "+"),
-            SequenceInterval(record: "chr2", positions: 5..<9, label: "MAX", strand: "-"),
-            SequenceInterval(record: "chr3", positions: 1..<2, label: "x", strand: nil),
+            SequenceInterval(record: "chr1", positions: 10..<16, label: "AP1", strand: "+", line: 1),
+            SequenceInterval(record: "chr2", positions: 5..<9, label: "MAX", strand: "-", line: 2),
+            SequenceInterval(record: "chr3", positions: 1..<2, label: "x", strand: nil, line: 3),
         ])
     }
 
     func testBED3LabelIsRecordStartEnd() throws {
         let r = try bed("chr1\t10\t16\n")
-        XCTAssertEqual(r, [SequenceInterval(record: "chr1", positions: 10..<16, label: "chr1:10-16", strand: nil)])
+        XCTAssertEqual(r, [SequenceInterval(record: "chr1", positions: 10..<16, label: "chr1:10-16", strand: nil, line: 1)])
     }
 
     func testBEDDotNameFallsBackToCoordinates() throws {
@@ -53,14 +53,14 @@ final class IntervalFileTests: XCTestCase {
 
     func testBEDExtraColumnsIgnored() throws {
         let r = try bed("chr1\t1\t5\tn\t0\t-\t1\t5\t255,0,0\n")
-        XCTAssertEqual(r, [SequenceInterval(record: "chr1", positions: 1..<5, label: "n", strand: "-")])
+        XCTAssertEqual(r, [SequenceInterval(record: "chr1", positions: 1..<5, label: "n", strand: "-", line: 1)])
     }
 
     // MARK: - TSV
 
     func testTSVColumnsFoundByNameInAnyOrder() throws {
         let r = try tsv("end\tlabel\tstart\tsequence\textra\n16\tAP1\t10\ts1\tzz\n")
-        XCTAssertEqual(r, [SequenceInterval(record: "s1", positions: 10..<16, label: "AP1", strand: nil)])
+        XCTAssertEqual(r, [SequenceInterval(record: "s1", positions: 10..<16, label: "AP1", strand: nil, line: 2)])
     }
 
     func testTSVPrefersMotifOverNameAndReadsStrand() throws {
@@ -71,12 +71,12 @@ final class IntervalFileTests: XCTestCase {
 
     func testTSVTrailingEmptyColumnIsKept() throws {
         let r = try tsv("record\tstart\tend\tstrand\nr1\t0\t4\t\n")
-        XCTAssertEqual(r, [SequenceInterval(record: "r1", positions: 0..<4, label: "r1:0-4", strand: nil)])
+        XCTAssertEqual(r, [SequenceInterval(record: "r1", positions: 0..<4, label: "r1:0-4", strand: nil, line: 2)])
     }
 
     func testTSVHeaderIsCaseInsensitiveAndMayStartWithHash() throws {
         let r = try tsv("#Chrom\tChromStart\tChromEnd\nchr1\t4\t8\n")
-        XCTAssertEqual(r, [SequenceInterval(record: "chr1", positions: 4..<8, label: "chr1:4-8", strand: nil)])
+        XCTAssertEqual(r, [SequenceInterval(record: "chr1", positions: 4..<8, label: "chr1:4-8", strand: nil, line: 2)])
     }
 
     func testTSVSkipsBlankAndCommentRows() throws {
@@ -93,7 +93,7 @@ final class IntervalFileTests: XCTestCase {
         let intervals = try IntervalFile.read(contentsOf: Self.assets.appendingPathComponent("multitask.tsv"))
         XCTAssertEqual(intervals.count, 113)
         XCTAssertEqual(intervals.first,
-                       SequenceInterval(record: "mt_test_00094", positions: 128..<134, label: "Arid3a", strand: "+"))
+                       SequenceInterval(record: "mt_test_00094", positions: 128..<134, label: "Arid3a", strand: "+", line: 2))
 
         let records = try FASTAReader.read(contentsOf: Self.assets.appendingPathComponent("multitask.fa"))
         var fromHeaders: [String] = []
@@ -114,14 +114,14 @@ final class IntervalFileTests: XCTestCase {
     func testReadPicksFormatFromExtension() throws {
         let b = try IntervalFile.read(contentsOf: Self.fixtures.appendingPathComponent("sites.bed"))
         XCTAssertEqual(b, [
-            SequenceInterval(record: "seq1", positions: 10..<16, label: "AP1", strand: "+"),
-            SequenceInterval(record: "seq1", positions: 40..<46, label: "seq1:40-46", strand: "-"),
-            SequenceInterval(record: "seq2", positions: 0..<8, label: "seq2:0-8", strand: nil),
+            SequenceInterval(record: "seq1", positions: 10..<16, label: "AP1", strand: "+", line: 5),
+            SequenceInterval(record: "seq1", positions: 40..<46, label: "seq1:40-46", strand: "-", line: 6),
+            SequenceInterval(record: "seq2", positions: 0..<8, label: "seq2:0-8", strand: nil, line: 7),
         ])
         let t = try IntervalFile.read(contentsOf: Self.fixtures.appendingPathComponent("sites.tsv"))
         XCTAssertEqual(t, [
-            SequenceInterval(record: "seq1", positions: 10..<16, label: "AP1", strand: "+"),
-            SequenceInterval(record: "seq2", positions: 3..<9, label: "MAX", strand: "-"),
+            SequenceInterval(record: "seq1", positions: 10..<16, label: "AP1", strand: "+", line: 2),
+            SequenceInterval(record: "seq2", positions: 3..<9, label: "MAX", strand: "-", line: 3),
         ])
     }
 
