@@ -24,11 +24,25 @@ public final class IndexedGenome: @unchecked Sendable {
         guard FileManager.default.isReadableFile(atPath: path) else {
             throw GenomicsError("\(path): cannot read the genome FASTA (no such file or not readable)")
         }
-        let hasIndex = FileManager.default.fileExists(atPath: path + ".fai")
-        if !hasIndex && !build {
-            throw GenomicsError("\(path): no index \(path).fai; build it with `samtools faidx \(path)` or pass --build-index")
+        // A bgzip file needs its .gzi beside the .fai (htslib refuses it otherwise, even when
+        // asked to create indexes): both count as the index.
+        let indexes = [path + ".fai"] + (Self.isCompressed(path) ? [path + ".gzi"] : [])
+        let missing = indexes.filter { !FileManager.default.fileExists(atPath: $0) }
+        // htslib's own log lines would break seqlens' one-line errors; its failures are reported below.
+        hts_set_log_level(HTS_LOG_OFF)
+        if let first = missing.first {
+            guard build else {
+                throw GenomicsError("\(path): no index \(first); build it with `samtools faidx \(path)` or pass --build-index")
+            }
+            let folder = URL(fileURLWithPath: path).deletingLastPathComponent().path
+            guard FileManager.default.isWritableFile(atPath: folder) else {
+                throw GenomicsError("\(path): cannot build its index, the folder \(folder) is not writable; copy the genome somewhere writable, or index it there with `samtools faidx`")
+            }
+            guard fai_build3(path, nil, nil) == 0 else {
+                throw GenomicsError("\(path): htslib could not index it; a compressed genome must be bgzip (not gzip): `gunzip` it, then `bgzip` it")
+            }
         }
-        guard let index = fai_load3(path, nil, nil, build ? Int32(FAI_CREATE.rawValue) : 0) else {
+        guard let index = fai_load3(path, nil, nil, 0) else {
             throw GenomicsError("\(path): htslib could not load the FASTA index; if the file is compressed it must be bgzip (not gzip): `bgzip -d` then `bgzip` it, and rebuild the index")
         }
         self.index = index
@@ -40,11 +54,25 @@ public final class IndexedGenome: @unchecked Sendable {
 
     deinit { fai_destroy(index) }
 
+    /// gzip or bgzip (their magic bytes), for which htslib needs a .gzi.
+    private static func isCompressed(_ path: String) -> Bool {
+        guard let handle = FileHandle(forReadingAtPath: path) else { return false }
+        defer { try? handle.close() }
+        return (try? handle.read(upToCount: 2)) == Data([0x1F, 0x8B])
+    }
+
+    /// The length of `chromosome`; a name this genome spells another way (`1` for `chr1`) is an
+    /// error that gives its spelling, any other unknown name one that lists a few it has.
+    public func length(of chromosome: String) throws -> Int {
+        guard let length = lengths[chromosome] else {
+            throw GenomicsError("\(path): \(ChromosomeNames.missingMessage(chromosome, among: chromosomes))")
+        }
+        return length
+    }
+
     /// The bases of `chromosome` over `positions` (0-based, end-exclusive), uppercased.
     public func sequence(_ chromosome: String, _ positions: Range<Int>) throws -> String {
-        guard let length = lengths[chromosome] else {
-            throw GenomicsError("\(path): no chromosome '\(chromosome)' (it has \(chromosomes.prefix(5).joined(separator: ", "))\(chromosomes.count > 5 ? ", …" : ""))")
-        }
+        let length = try length(of: chromosome)
         guard positions.lowerBound >= 0, positions.upperBound <= length else {
             throw GenomicsError("\(path): \(chromosome):\(positions.lowerBound)-\(positions.upperBound) lies outside \(chromosome) (length \(length))")
         }

@@ -45,7 +45,7 @@ final class IndexedGenomeTests: XCTestCase {
         let genome = try IndexedGenome(path: path, buildingIndex: true)
         XCTAssertTrue(FileManager.default.fileExists(atPath: path + ".fai"))
         XCTAssertThrowsError(try genome.sequence("1", 0..<10)) { error in
-            XCTAssertEqual("\(error)", "\(path): no chromosome '1' (it has chr1, chr2)")
+            XCTAssertEqual("\(error)", "\(path): no chromosome '1'; this genome calls it 'chr1' (UCSC names, with 'chr')")
         }
         XCTAssertThrowsError(try genome.sequence("chr2", 1490..<1501)) { error in
             XCTAssertEqual("\(error)", "\(path): chr2:1490-1501 lies outside chr2 (length 1500)")
