@@ -32,6 +32,8 @@ struct Attr: ParsableCommand {
         pickle), and starts and lengths (int64; column j of record i is its position starts[i] + j, \
         padding where that falls outside 0 to lengths[i]). `seqlens show out.npz` draws them.
 
+        \(GenomeInputOptions.discussion)
+
         Examples:
           seqlens attr MODEL.onnx seqs.fa --output saliency.npy
           seqlens attr MODEL.onnx seqs.fa --method ig --target CEBPB --logits -o ig.npz
@@ -48,7 +50,7 @@ struct Attr: ParsableCommand {
     )
 
     @Argument(help: "An ONNX model file.") var model: String
-    @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop).") var fasta: String
+    @Argument(help: "A FASTA file; records must share one length (or fit a fixed-length model with --pad/--crop); or --genome with --region/--regions.") var fasta: String?
 
     @OptionGroup var attribution: AttributionOptions
     @OptionGroup var deepSHAP: DeepSHAPOptions
@@ -57,17 +59,19 @@ struct Attr: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions, the one-hot input X and labels) or .tsv (long format).")
     var output: String
 
+    @OptionGroup(title: "Genome") var genome: GenomeInputOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
+        try genome.validate(fasta: fasta, fit: fit)
         try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue))
     }
 
     func run() throws {
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
+        let inputs = try equalLengthInputs(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit)
         guard let first = inputs.first?.record else { return }
         let records = inputs.map(\.record)
         let targeted = try loaded.resolveTarget(attribution.target, length: first.length)

@@ -221,7 +221,12 @@ func recordIndex(_ record: String, in records: [SequenceRecord], source: String)
 /// Reads the FASTA, fits records to a fixed-length model, and requires one common length
 /// (per-position arrays need it).
 func readEqualLengthRecords(_ path: String, model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
-    let fitted = try fitToModel(readRecords(path, alphabet: model.alphabet), model: model, fit: fit)
+    try equalLengthInputs(readRecords(path, alphabet: model.alphabet), model: model, fit: fit)
+}
+
+/// Fits records to a fixed-length model, and requires one common length (per-position arrays need it).
+func equalLengthInputs(_ records: [SequenceRecord], model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
+    let fitted = try fitToModel(records, model: model, fit: fit)
     if let first = fitted.first?.record, let other = fitted.map(\.record).first(where: { $0.length != first.length }) {
         throw InterpretationError("records differ in length ('\(first.id)' has \(first.length) nt, '\(other.id)' has \(other.length) nt); per-position arrays need one length: split the file, or --pad/--crop to a fixed-length model")
     }
@@ -248,12 +253,7 @@ extension TakesModelAndFASTA {
     func checkArgumentOrder() throws { try refuseSwappedArguments(model: model, fasta: fasta) }
 }
 
-extension Predict: TakesModelAndFASTA {}
-extension Attr: TakesModelAndFASTA {}
-extension ISM: TakesModelAndFASTA {}
 extension Variant: TakesModelAndFASTA {}
-extension LogoCommand: TakesModelAndFASTA {}
-extension HeatmapCommand: TakesModelAndFASTA {}
 
 /// Refuses MODEL and FASTA given the other way round (a newcomer's mistake that would otherwise
 /// read as "not a valid ONNX model"). Told from the content: FASTA text starts with '>'.

@@ -45,7 +45,7 @@ struct Dependency: ParsableCommand {
     )
 
     @Argument(help: "An ONNX model file.") var model: String
-    @Argument(help: "A FASTA file; records must share one length.") var fasta: String
+    @Argument(help: "A FASTA file; records must share one length; or --genome with --region/--regions.") var fasta: String?
     @Option(help: ArgumentHelp("One record: id or 0-based index (default: every record).", valueName: "id|index")) var record: String?
     @Option(help: ArgumentHelp("Positions to substitute, 0-based with the end excluded (default: all).", valueName: "start:end"))
     var range: PositionRange?
@@ -63,11 +63,13 @@ struct Dependency: ParsableCommand {
     var color: ColorMode = .auto
     @OptionGroup var colors: ColorOptions
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup(title: "Genome") var genome: GenomeInputOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
+        try genome.validate(fasta: fasta, fit: fit)
         if let output { try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue)) }
         if let figure, figure != "-" { try validateOutput(figure, formats: ["svg", "txt", "ans"]) }
         if let width { try OptionLimits.check(width, in: OptionLimits.width, option: "--width") }
@@ -82,7 +84,7 @@ struct Dependency: ParsableCommand {
             throw InterpretationError("unknown engine '\(self.engine)'; choose incremental or naive")
         }
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let records = try readRecords(fasta, alphabet: loaded.alphabet, choosing: record)
+        let records = try genome.records(fasta: fasta, model: loaded, choosing: record)
         let inputs = try fitToModel(records, model: loaded, fit: fit)
         if let first = inputs.first?.record, let other = inputs.map(\.record).first(where: { $0.length != first.length }) {
             throw InterpretationError("records differ in length ('\(first.id)' has \(first.length) nt, '\(other.id)' has \(other.length) nt); one map needs one length: pick one with --record, or --pad/--crop to a fixed-length model")
@@ -137,4 +139,3 @@ struct Dependency: ParsableCommand {
     }
 }
 
-extension Dependency: TakesModelAndFASTA {}

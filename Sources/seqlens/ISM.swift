@@ -25,6 +25,8 @@ struct ISM: ParsableCommand {
         ids, tasks, alphabet, starts and lengths (as `seqlens attr --help` describes); `seqlens \
         show ism.npz --target TASK` draws one task of a --target all array.
 
+        \(GenomeInputOptions.discussion)
+
         Examples:
           seqlens ism MODEL.onnx seqs.fa -o ism.npy
           seqlens ism MODEL.onnx seqs.fa --target all --range 80:120 -o ism.npz
@@ -35,7 +37,7 @@ struct ISM: ParsableCommand {
     )
 
     @Argument(help: "An ONNX model file.") var model: String
-    @Argument(help: "A FASTA file; records must share one length.") var fasta: String
+    @Argument(help: "A FASTA file; records must share one length; or --genome with --region/--regions.") var fasta: String?
     @Option(help: targetHelp) var target: String?
     @Option(help: ArgumentHelp("Positions to mutate, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
@@ -44,11 +46,13 @@ struct ISM: ParsableCommand {
     @Option(name: .shortAndLong, help: "Output file: .npy, .npz (with predictions, X and labels) or .tsv (long format).") var output: String
 
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup(title: "Genome") var genome: GenomeInputOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
+        try genome.validate(fasta: fasta, fit: fit)
         try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue))
     }
 
@@ -60,7 +64,7 @@ struct ISM: ParsableCommand {
             throw InterpretationError("unknown scores '\(scores)'; choose delta, centered or l2")
         }
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
+        let inputs = try equalLengthInputs(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit)
         guard let length = inputs.first?.record.length else { return }
         let targeted = try loaded.resolveTarget(target, length: length, allowingAll: true)
         let model = try logitsOption.apply(to: targeted.model, length: length)

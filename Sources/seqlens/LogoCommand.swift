@@ -35,20 +35,25 @@ struct LogoCommand: ParsableCommand {
     )
 
     @Argument(help: "An ONNX model file.") var model: String
-    @Argument(help: "A FASTA file.") var fasta: String
+    @Argument(help: "A FASTA file (or --genome with --region/--regions).") var fasta: String?
     @Option(help: ArgumentHelp("The record: id or 0-based index (default: 0).", valueName: "id|index")) var record: String?
     @Option(help: ArgumentHelp("Positions to draw, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
     @Option(help: ArgumentHelp("Intervals to draw under the sequence: .bed or .tsv, in the records' own positions.", valueName: "file"))
     var annotations: String?
     @OptionGroup var attribution: AttributionOptions
+    @OptionGroup(title: "Genome") var genome: GenomeInputOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var drawing: DrawingOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
+    func validate() throws {
+        try genome.validate(fasta: fasta, fit: fit)
+    }
+
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit, inputs: extraInputs)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs)
         let record = input.record
         let targeted = try loaded.resolveTarget(attribution.target, length: record.length)
         let model = targeted.model, task = targeted.task ?? 0
@@ -107,7 +112,7 @@ struct HeatmapCommand: ParsableCommand {
     )
 
     @Argument(help: "An ONNX model file.") var model: String
-    @Argument(help: "A FASTA file.") var fasta: String
+    @Argument(help: "A FASTA file (or --genome with --region/--regions).") var fasta: String?
     @Option(help: ArgumentHelp("The record: id or 0-based index (default: 0).", valueName: "id|index")) var record: String?
     @Option(help: ArgumentHelp("Positions to mutate and draw, 0-based with the end excluded.", valueName: "start:end"))
     var range: PositionRange?
@@ -117,17 +122,19 @@ struct HeatmapCommand: ParsableCommand {
     @Option(help: "Colour scale maximum at this percentile of |effect| (default: the largest).") var percentile: Double?
     @Flag(help: "Two heatmap rows per text row (half blocks): a shorter figure.") var halfBlock = false
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup(title: "Genome") var genome: GenomeInputOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var drawing: DrawingOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
+        try genome.validate(fasta: fasta, fit: fit)
         if let percentile, !(0 < percentile && percentile <= 100) { throw ValidationError("--percentile must be in (0, 100]") }
     }
 
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, record: self.record, fit: fit, inputs: extraInputs)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs)
         let record = input.record
         let targeted = try loaded.resolveTarget(target, length: record.length)
         let model = try logitsOption.apply(to: targeted.model, length: record.length)
@@ -190,9 +197,9 @@ func readAnnotations(_ path: String, for input: ModelInput) throws -> [Annotatio
     }
 }
 
-/// The model and one record of a FASTA file (by id or 0-based index), fitted to the model.
-func loadRecord(model path: String, fasta: String, record: String?, fit: FitOptions, inputs: ExtraInputOptions) throws -> (SequenceModel, ModelInput) {
+/// The model and one record of a FASTA file or genome region (by id or 0-based index), fitted to the model.
+func loadRecord(model path: String, fasta: String?, genome: GenomeInputOptions, record: String?, fit: FitOptions, inputs: ExtraInputOptions) throws -> (SequenceModel, ModelInput) {
     let model = try loadModel(path, inputs: inputs)
-    let read = try readRecords(fasta, alphabet: model.alphabet, choosing: record ?? "0")
+    let read = try genome.records(fasta: fasta, model: model, choosing: record ?? "0")
     return (model, try fitToModel(read, model: model, fit: fit)[0])
 }

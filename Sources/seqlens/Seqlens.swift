@@ -47,6 +47,7 @@ struct Seqlens: ParsableCommand {
         do {
             var command = try parseAsRoot(arguments)
             if let command = command as? TakesModelAndFASTA { try command.checkArgumentOrder() }
+            if let command = command as? TakesModelAndFASTAOrGenome { try command.checkArgumentOrder() }
             try ThreadBudget.checkAddressSpace()
             try command.run()
         } catch {

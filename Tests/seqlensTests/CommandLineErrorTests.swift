@@ -10,7 +10,7 @@ final class CommandLineErrorTests: XCTestCase {
     let commands = ["explore", "inspect", "predict", "attr", "ism", "dependency", "robustness", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme"]
 
     func testUsageErrorsAreOneLineWithExitStatus2AndPointToHelp() throws {
-        assertRefusal(try runSeqlens(["predict", model]), "missing expected argument '<fasta>'; see `seqlens predict --help`")
+        assertRefusal(try runSeqlens(["predict", model]), "give a FASTA file after the model, or --genome FILE with --region or --regions; see `seqlens predict --help`")
         assertRefusal(try runSeqlens(["predict", model, fasta, "--batch", "many"]),
                       "the value 'many' is invalid for '--batch <batch>'; see `seqlens predict --help`")
         assertRefusal(try runSeqlens(["predict", model, fasta, "--batch", "0"]), "--batch must be at least 1; see `seqlens predict --help`")
