@@ -76,4 +76,13 @@ final class RegionInputTests: XCTestCase {
         }
         XCTAssertEqual(try IndexedGenome(path: path, buildingIndex: true).lengths, ["chr1": 2000, "chr2": 1500])
     }
+
+    /// assets/genome ships indexed: opened without building anything, its first bases are the
+    /// fixture's two chromosomes (cut from the same fragment).
+    func testTheBundledGenomeIsIndexedAndHoldsTheFixtureBases() throws {
+        let asset = try IndexedGenome(path: Fixtures.repositoryRoot.appendingPathComponent("assets/genome/humanchr1_frag.fa.gz").path)
+        XCTAssertEqual(asset.lengths, ["humanchr1_frag": 330_000])
+        let fixture = try whole("chr1") + whole("chr2")
+        XCTAssertEqual(try asset.input(for: GenomicRegion.parse("humanchr1_frag:1-3500"), inputLength: nil).record.sequence, fixture)
+    }
 }
