@@ -87,6 +87,11 @@ struct Explore: ParsableCommand {
         finishes the recording.
         \(KeyScript.syntaxTable.map { "  " + $0.token.padding(toLength: 34, withPad: " ", startingAt: 0) + $0.meaning }.joined(separator: "\n"))
 
+        --genome FILE with --region or --regions explores windows of an indexed genome instead of \
+        a FASTA file, each region centred in the model's input (see `seqlens predict --help`); \
+        they are written first to PREFIX.regions.fa (GENOME.regions.fa without --save-as), the \
+        file sessions reopen. The header shows each window's place on the genome.
+
         Examples:
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa \\
@@ -97,6 +102,7 @@ struct Explore: ParsableCommand {
               --motif MA0139.2
           seqlens explore sample-models/code-shallow-relu.onnx \\
               sample-models/code-shallow-exp.onnx assets/sequences/regulatory-code.fa
+          seqlens explore model.onnx --genome hg38.fa.gz --regions peaks.bed
           seqlens explore --session peaks.edited.session.json
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa --record mt_test_04056 \\
@@ -156,6 +162,8 @@ struct Explore: ParsableCommand {
     @Option(help: targetHelp)
     var target: String?
 
+    @OptionGroup(title: "Genome") var genome: GenomeInputOptions
+
     @OptionGroup var extraInputs: ExtraInputOptions
 
     @Flag(help: "Start on the logits: predictions, maps and ISM of the value before a final Sigmoid/Softmax (x switches).")
@@ -174,9 +182,11 @@ struct Explore: ParsableCommand {
     @OptionGroup(title: "Key scripts and recordings") var replay: ReplayOptions
 
     func validate() throws {
-        if session == nil && (model == nil || fasta == nil) {
-            throw ValidationError("give a MODEL and a FASTA file, or --session FILE")
+        if session == nil && (model == nil || (fasta == nil && genome.genome == nil)) {
+            throw ValidationError("give a MODEL and a FASTA file (or --genome with --region/--regions), or --session FILE")
         }
+        if session == nil { try genome.validate(fasta: inputPaths.fasta, fit: fit) }
+        if session != nil && genome.genome != nil { throw ValidationError("--session names its own sequences; leave out --genome") }
         if session != nil && (model != nil || fasta != nil || comparedFasta != nil) {
             throw ValidationError("--session names its own model and sequences; give either --session or MODEL FASTA")
         }
@@ -228,8 +238,9 @@ struct Explore: ParsableCommand {
             motifSelection = motifSelection ?? file.motifs.map { SessionFile.MotifSelection(file: resolve($0.file), names: $0.names, pValue: $0.pValue) }
             sessionFile = file
         }
-        if session == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath, comparedModel: comparedPath) }
+        if session == nil && genome.genome == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath, comparedModel: comparedPath) }
         let loadedModel = try loadModel(modelPath, outputName: outputName, inputs: extraInputs)
+        if session == nil, genome.genome != nil { fastaPath = try genome.writeRecords(model: loadedModel, prefix: saveAs) }
         let fastaURL = URL(fileURLWithPath: fastaPath)
         let fastaBytes = try FASTAReader.contents(of: fastaURL)
         let read = try FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)

@@ -8,9 +8,9 @@ import Interpretation
 /// Comparison.swift). It is loaded as the first is (--output-name, --target, --input, --pad,
 /// --crop apply to both), fitted to its own length; it must read the same alphabet.
 extension Explore {
-    /// MODEL FASTA, or MODEL MODEL2 FASTA.
+    /// MODEL FASTA, or MODEL MODEL2 FASTA; with --genome, MODEL or MODEL MODEL2.
     var inputPaths: (comparedModel: String?, fasta: String?) {
-        comparedFasta == nil ? (nil, fasta) : (fasta, comparedFasta)
+        comparedFasta == nil && genome.genome == nil ? (nil, fasta) : (fasta, comparedFasta)
     }
 
     /// Loads the model at `path` into `state` as the one to compare with, and returns it.

@@ -72,6 +72,21 @@ final class GenomeInputCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: URL(fileURLWithPath: fromGenome)), try Data(contentsOf: URL(fileURLWithPath: fromFASTA)))
     }
 
+    /// explore writes the windows it reads to PREFIX.regions.fa (sessions reopen from it), the
+    /// window's place on the genome in each header.
+    func testExploreWritesTheRegionsItOpensAsAFASTA() throws {
+        let prefix = directory.appendingPathComponent("peaks").path, view = directory.appendingPathComponent("view.svg").path
+        let result = try runSeqlens(["explore", model, "--genome", genome, "--build-index", "--region", "chr2:1401-1500(-)",
+                                     "--save-as", prefix, "--snapshot", view])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        let window = try expectedWindows()[2]
+        let written = try String(contentsOfFile: prefix + ".regions.fa", encoding: .utf8)
+        XCTAssertEqual(written.split(separator: "\n").first, ">chr2:1401-1500(-) window chr2:1301-1500(-) of mini.fa.gz")
+        XCTAssertEqual(written.split(separator: "\n").dropFirst().joined(), window.bases)
+        let svg = try SVGReader(String(contentsOfFile: view, encoding: .utf8))
+        XCTAssertEqual(svg.texts.first, "tiny-motifs · chr2:1401-1500(-) · Ebox · saliency")
+    }
+
     // MARK: - Refusals: one line, status 2, no output file
 
     private func assertRefusedWithoutOutput(_ arguments: [String], _ message: String, file: StaticString = #filePath, line: UInt = #line) throws {
