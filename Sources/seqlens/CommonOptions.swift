@@ -251,7 +251,6 @@ extension TakesModelAndFASTA {
 extension Predict: TakesModelAndFASTA {}
 extension Attr: TakesModelAndFASTA {}
 extension ISM: TakesModelAndFASTA {}
-extension Variant: TakesModelAndFASTA {}
 extension LogoCommand: TakesModelAndFASTA {}
 extension HeatmapCommand: TakesModelAndFASTA {}
 
