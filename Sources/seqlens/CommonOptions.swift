@@ -253,7 +253,6 @@ extension TakesModelAndFASTA {
     func checkArgumentOrder() throws { try refuseSwappedArguments(model: model, fasta: fasta) }
 }
 
-extension Variant: TakesModelAndFASTA {}
 
 /// Refuses MODEL and FASTA given the other way round (a newcomer's mistake that would otherwise
 /// read as "not a valid ONNX model"). Told from the content: FASTA text starts with '>'.

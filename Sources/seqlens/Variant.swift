@@ -6,9 +6,26 @@ import Interpretation
 
 struct Variant: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Score substitutions: reference and alternative predictions for every task.",
+        abstract: "Score variants: a VCF's on a genome, or substitutions in FASTA records.",
         discussion: """
-        Each mutation is POS:REF>ALT with a 0-based position; REF must be the record's base there. \
+        With --genome and --vcf: every SNV and indel of the VCF (plain or bgzip-compressed; \
+        --region reads only a region through its tabix index), each in a window of the model's \
+        length centred on its first REF base. REF must be the genome's bases there. After an \
+        indel the alternative window's right part shifts (a deletion pulls bases in from the \
+        right, an insertion pushes them out), as tangermeme's deletion_effect and \
+        insertion_effect do. Both strands are scored and averaged, as ChromBPNet's variant \
+        scorer does (--no-rc: the forward strand only). A line with several ALTs is one \
+        variant per ALT; symbolic ALTs (<DEL>, *, breakends) are skipped and counted on stderr. \
+        Output: TSV with chrom, pos (the VCF's 1-based POS), id, ref, alt, task, ref_score, \
+        alt_score, delta (alt − ref), log2fc and jsd, one row per task: every task of every \
+        output, or the --target. log2fc is log2(alt/ref) (NA unless both are positive); for \
+        scores that are natural logs (the counts head beside a profile head, as in BPNet and \
+        ChromBPNet, or --logits) it is (alt − ref)/ln 2, ChromBPNet's logfc. jsd: for a \
+        profile output (two axes: tracks × bins, read as logits), the Jensen-Shannon distance \
+        (base 2, 0 to 1) between the reference's and the alternative's softmax over tracks × \
+        bins. Rows are written as variants are scored; -o FILE appears only when all are.
+
+        With a FASTA: each mutation is POS:REF>ALT with a 0-based position; REF must be the record's base there. \
         Every mutation is scored on its own, on every record, so with several records pick the one \
         the positions refer to with --record (an id or a 0-based index). Output: TSV with \
         record, mutation, task, reference, alternative, delta (alternative − reference). \
@@ -18,6 +35,9 @@ struct Variant: ParsableCommand {
         (above 0.99 or below 0.01) shrink; --logits scores the pre-activation output instead.
 
         Examples:
+          seqlens variant MODEL.onnx --genome hg38.fa --vcf calls.vcf.gz -o effects.tsv
+          seqlens variant chrombpnet.onnx --genome hg38.fa --vcf calls.vcf.gz \\
+              --region chr22:16000000-17000000 --no-rc
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G'
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G,60:C>T' \\
               --record enhancer_3 -o effects.tsv
@@ -27,8 +47,9 @@ struct Variant: ParsableCommand {
     )
 
     @Argument(help: "An ONNX model file.") var model: String
-    @Argument(help: "A FASTA file.") var fasta: String
-    @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT, comma- or space-separated.") var mutations: [String]
+    @Argument(help: "A FASTA file (with --mutations).") var fasta: String?
+    @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT in the FASTA's records, comma- or space-separated.") var mutations: [String] = []
+    @OptionGroup var vcfOptions: VariantVCFOptions
     @Option(help: ArgumentHelp("Only this record: an id or a 0-based index.", valueName: "id|index")) var record: String?
     @Option(name: .shortAndLong, help: "Write the TSV here (a .tsv file) instead of stdout.") var output: String?
     @Option(help: targetHelp) var target: String?
@@ -39,9 +60,13 @@ struct Variant: ParsableCommand {
 
     func validate() throws {
         if let output { try validateOutput(output, formats: ["tsv"]) }
+        try vcfOptions.validate(fasta: fasta, mutations: mutations, record: record, fit: fit)
     }
 
     func run() throws {
+        if vcfOptions.vcf != nil { return try runVCF() }
+        guard let fasta else { throw CommandFailure("give a FASTA with --mutations, or --genome and --vcf") }
+        try refuseSwappedArguments(model: model, fasta: fasta)
         let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
         let loaded = try loadModel(self.model, inputs: extraInputs)
         let read = try readRecords(fasta, alphabet: loaded.alphabet, choosing: record)
