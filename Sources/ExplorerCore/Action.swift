@@ -94,6 +94,11 @@ public enum Action: Sendable, Equatable {
     indirect case comparison(Action)
     /// `M`: the second model becomes the primary and the first the second.
     case swapModels
+    /// `O`: the locus view or the normal panes of the model's window at the cursor (Locus.swift).
+    case toggleLocus
+    /// The tiled model's tracks of that version of the locus, and the progress of computing them.
+    case locusComputed(version: Int, tracks: LocusTracks, milliseconds: Double)
+    case locusProgress(version: Int, done: Int, total: Int)
     case failed(String)
     /// Time passes while work is outstanding (animates the progress indicator).
     case tick
@@ -119,6 +124,8 @@ public enum Effect: Sendable, Equatable {
     case mapDependencies(version: Int, sequence: [UInt8], positions: Range<Int>, task: Int, cursor: Int)
     /// From now on compute everything from the logits (true) or the model's output (false).
     case useLogits(Bool)
+    /// The locus tracks of `sequence` (the whole locus): the tiles it changes, for `task`.
+    case computeLocus(version: Int, sequence: [UInt8], task: Int)
     case save(SessionSnapshot)
     /// Write the view as it is now as SVG.
     case exportView

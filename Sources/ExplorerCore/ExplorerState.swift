@@ -230,6 +230,8 @@ public struct ExplorerState: Sendable {
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.
     public var profileTrack: ProfileTrack?
+    /// `--locus`: the record is a locus the model is tiled along (Locus.swift); nil otherwise.
+    public internal(set) var locus: LocusView?
     /// The last replace-mode run or paste, summed up in the status line (see EditRuns.swift).
     public internal(set) var lastRun: EditRun?
     /// The predictions a replace-mode run started from, while it is open.
@@ -303,7 +305,7 @@ public struct ExplorerState: Sendable {
     /// True until every position's effects belong to the current sequence.
     public var isMutagenesisStale: Bool { mutagenesis?.version != version || mutagenesis?.value.positions != 0 ..< window.inputLength }
     public var arePredictionsStale: Bool { predictions?.version != version }
-    public var isBusy: Bool { arePredictionsStale || isAttributionStale || isMutagenesisStale || isComparisonBusy }
+    public var isBusy: Bool { showsLocus ? isLocusStale : arePredictionsStale || isAttributionStale || isMutagenesisStale || isComparisonBusy }
 
 
 }

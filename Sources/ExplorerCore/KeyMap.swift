@@ -44,6 +44,8 @@ public enum KeyMap {
         KeyBinding("D", "dependency map of the screen in place of the logo", [(.character("D"), .toggleDependencies)]),
         KeyBinding("x", "logits or probabilities (! marks p > 0.99 or < 0.01)", [(.character("x"), .toggleLogits)]),
         KeyBinding("z Z", "zoom in / out", [(.character("z"), .zoomIn), (.character("Z"), .zoomOut)]),
+        KeyBinding("+ -", "zoom in / out (in the locus view: base level to whole locus)", [(.character("+"), .zoomIn), (.character("-"), .zoomOut)]),
+        KeyBinding("O", "--locus: the locus view, or the model's window at the cursor", [(.character("O"), .toggleLocus)]),
         KeyBinding("S", "show / hide the map's seqlets, named by motif", [(.character("S"), .toggleSeqlets)]),
         KeyBinding("F", "first-layer filters: logos and best motif matches", [(.character("F"), .filterBrowser(.open))]),
         KeyBinding("o", "sort predictions (by |Δ| once edited) or model order", [(.character("o"), .toggleSort)]),

@@ -56,7 +56,8 @@ extension ExplorerState {
     /// When the cursor has left the model's window, slides the window to centre on it (records
     /// longer than the model); everything computed for the old window is recomputed.
     mutating func slideWindowToCursor() -> [Effect] {
-        guard moveWindowToCursor() else { return [] }
+        // The locus view computes tiles, not the window: it moves when the normal panes open.
+        guard !showsLocus, moveWindowToCursor() else { return [] }
         referencePredictions[recordIndex] = nil
         forgetResults()
         return [.setReference(record: recordIndex, sequence: referenceInput)] + sequenceChanged()

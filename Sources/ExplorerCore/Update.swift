@@ -139,6 +139,9 @@ extension ExplorerState {
             mutagenesis = Computed(version: version, value: merged, milliseconds: milliseconds)
             if method == .ismDerived, map.positions == whole, let centered = taskSlice(merged.centered) { placeOnLargestAttribution(centered) }
         case .toggleDependencies: return toggleDependencies()
+        case .toggleLocus: return toggleLocus()
+        case .locusComputed(let version, let tracks, let milliseconds): receiveLocus(version: version, tracks: tracks, milliseconds: milliseconds)
+        case .locusProgress(let version, let done, let total): receiveLocusProgress(version: version, done: done, total: total)
         case .dependenciesMapped(let version, let pane, let milliseconds): receiveDependencies(version: version, pane: pane, milliseconds: milliseconds)
         case .motifsFound(let version, let hits, let milliseconds):
             guard version >= max(recordVersion, motifHits?.version ?? -1) else { break }
@@ -361,6 +364,7 @@ extension ExplorerState {
     }
 
     func requestResults() -> [Effect] {
+        if showsLocus { return requestLocusTracks() }
         let input = inputRange, visible = visiblePositions.clamped(to: input)
         return [.predict(version: version, sequence: modelInput)] + requestAttribution()
             + (scansMotifs ? [.scanMotifs(version: version, sequence: sequence)] : [])
@@ -369,6 +373,7 @@ extension ExplorerState {
 
     /// The map for the current method and task, unless it is derived from ISM (asked for anyway).
     func requestAttribution() -> [Effect] {
+        if showsLocus { return requestLocusTracks() }
         guard method != .ismDerived, isAttributionStale else { return [] }
         return [.attribute(version: version, sequence: modelInput, method: method, task: task)]
     }
@@ -383,6 +388,10 @@ extension ExplorerState {
         guard !trimmed.isEmpty || kind == .insertMotif else { return [] }
         switch kind {
         case .jump:
+            if showsLocus {
+                _ = jumpInLocus(trimmed)
+                return []
+            }
             guard let position = Int(trimmed), (0 ..< recordLength).contains(position) else {
                 message = "':\(trimmed)': give a position from 0 to \(recordLength - 1)"
                 return []
@@ -444,7 +453,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .locusComputed, .locusProgress, .failed, .saved, .exported, .tick, .resize: return false
         default: return true
         }
     }

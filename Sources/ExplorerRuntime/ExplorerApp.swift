@@ -39,6 +39,8 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// Whether unsaved edits go to the recovery file: not in a headless scripted run, which the
     /// script reproduces (and which must leave no file behind).
     private let autosaves: Bool
+    /// `--locus`: the tiled model's results, kept between edits (used only on the slow lane).
+    private let locusScan: LocusScan?
 
     /// Where `s` writes, and what the session file points back to.
     public struct SessionFiles: Sendable {
@@ -101,6 +103,8 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         seqletFinder = SeqletFinder(motifs: scanner?.motifs ?? [])
         engines = ModelEngines(model: model, threads: threads, name: "seqlens")
         comparisonEngines = comparedModel.map { ModelEngines(model: $0, threads: threads, name: "seqlens.compared") }
+        let locusThreads = engines.live.slow.threads
+        locusScan = state.locus.map { LocusScan(tiling: $0.tiling, threads: locusThreads) }
         if state.showsLogits {
             useLogits(true)
             if state.comparison?.outputsProbabilities == true { performComparison(.useLogits(true)) }
@@ -310,6 +314,19 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
             guard comparisonEngines != nil else { return }
             swap(&engines, &comparisonEngines!)
             files.swapModels()
+        case .computeLocus(let version, let sequence, let task):
+            guard let scan = locusScan else { return }
+            let model = slowModel.model
+            slow.submit(.locus) { isCancelled in
+                guard !isCancelled() else { return }
+                inbox.post(Self.attempt("computing the locus tracks") {
+                    let computed = try scan.update(sequence, task: task, model: model, progress: { done, total in
+                        inbox.post(.locusProgress(version: version, done: done, total: total))
+                    }, isCancelled: isCancelled)
+                    return .locusComputed(version: version, tracks: LocusTracks(task: task, tilePredictions: scan.tilePredictions, attribution: scan.attribution,
+                                                                                computedTiles: computed), milliseconds: elapsed())
+                })
+            }
         case .exportView:
             guard let figure = ViewFigure.make(state) else {
                 inbox.post(.failed("the view has no map to write yet"))

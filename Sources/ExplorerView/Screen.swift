@@ -26,6 +26,10 @@ public enum Screen {
             drawTooSmall(state, on: &canvas)
             return canvas
         }
+        if state.showsLocus {
+            renderLocus(state, layout: layout, depth: depth, on: &canvas)
+            return canvas
+        }
         let view = VisibleWindow(state)
         drawHeader(state, in: layout.header, on: &canvas)
         drawPredictions(state, in: layout.predictions, columns: layout.predictionColumns, depth: depth, on: &canvas)

@@ -25,3 +25,12 @@ public enum NumberFormat {
         value < 10 ? String(format: "%.1f ms", value) : String(format: "%.0f ms", value)
     }
 }
+
+extension NumberFormat {
+    /// A count with thousands separated: "1,000,000" (positions along a locus).
+    public static func grouped(_ value: Int) -> String {
+        var text = String(value.magnitude)
+        for index in stride(from: text.count - 3, to: 0, by: -3) { text.insert(",", at: text.index(text.startIndex, offsetBy: index)) }
+        return (value < 0 ? "-" : "") + text
+    }
+}

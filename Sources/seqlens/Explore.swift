@@ -171,6 +171,8 @@ struct Explore: ParsableCommand {
 
     @OptionGroup var fit: FitOptions
 
+    @OptionGroup var locusOptions: LocusOptions
+
     @OptionGroup var colors: ColorOptions
 
     @Option(help: ArgumentHelp("Write the opening view as SVG (once its maps are computed) and exit; no terminal needed.", valueName: "file.svg"))
@@ -194,6 +196,8 @@ struct Explore: ParsableCommand {
         if !motifNames.isEmpty && motifs == nil { throw ValidationError("--motif picks motifs of a --motifs file; give the file too") }
         if recover && discardRecovery { throw ValidationError("--recover and --discard-recovery contradict each other; give one") }
         if snapshot != nil && replay.isUsed { throw ValidationError("--snapshot writes the opening view without a session; for a scripted one use --keys (with --cast to record it)") }
+        if locusOptions.locus && (session != nil || snapshot != nil) { throw ValidationError("--locus opens the locus view on a terminal; leave out --session and --snapshot") }
+        if locusOptions.locus && comparedFasta != nil { throw ValidationError("--locus tiles one model along the locus; give one MODEL and the FASTA") }
     }
 
     func run() throws {
@@ -245,10 +249,13 @@ struct Explore: ParsableCommand {
         let fastaBytes = try FASTAReader.contents(of: fastaURL)
         let read = try FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
-        let loaded = SequenceRecord.uniquingIDs(read)
-        // Records keep their own positions; the windows say where each lies in the model's input.
-        let windows = try loadedModel.fixedLength.map { length in try loaded.map { try fit.lengthFit.window(for: $0, inputLength: length) } }
-            ?? loaded.map { ModelWindow.whole($0.length) }
+        let unique = SequenceRecord.uniquingIDs(read)
+        let loaded = try locusOptions.locus ? [locusOptions.locusRecord(unique, choosing: record, model: loadedModel, source: fastaPath)] : unique
+        // Records keep their own positions; the windows say where each lies in the model's input
+        // (a locus: the model's window at its start, sliding with the cursor in the normal panes).
+        let windows = try loadedModel.fixedLength.map { length in
+            try loaded.map { locusOptions.locus ? ModelWindow(recordLength: $0.length, inputLength: length, start: 0) : try fit.lengthFit.window(for: $0, inputLength: length) }
+        } ?? loaded.map { ModelWindow.whole($0.length) }
         // Each record's text as written: saving copies it, and its soft-masked (lower-case) bases
         // are shown as such.
         let fileTexts = FASTARecordText.split(Array(fastaBytes))
@@ -322,12 +329,13 @@ struct Explore: ParsableCommand {
             }
         }
         state.showMessages(warnings.compactMap { $0 })
-        if let record { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
+        if let record, !locusOptions.locus { try state.adjustView { $0.record = try recordIndex(record, in: records, source: fastaPath) } }
         if let task { try state.adjustView { $0.task = try resolveName(task, among: taskNames) } }
         if task == nil, target != nil, let chosen = targeted.task { state.adjustView { $0.task = chosen } }
         state.followsTopTask = task == nil && target == nil && session == nil
         state.opensOnInformativeRegion = session == nil && !recovered
         state.outputsProbabilities = sequenceModel.outputsProbabilities
+        if locusOptions.locus { state.showLocus(locusOptions.tiling(of: records[0], tileLength: windows[0].inputLength)) }
         if let target = sequenceModel.target, target.binCount > 1 { state.profileTrack = ProfileTrack(label: target.label) }
         if logits {
             guard sequenceModel.outputsProbabilities else {
