@@ -2,7 +2,6 @@ import ExplorerCore
 import ExplorerView
 import Genomics
 import Rendering
-import Foundation
 import XCTest
 
 /// The locus view's screen at base level and zoomed out to the whole locus: 600 bases tiled by
@@ -25,14 +24,66 @@ final class LocusScreenTests: XCTestCase {
     func testBaseLevel() {
         var state = Self.makeState()
         _ = state.update(.moveTo(position: 130))
-        try! Screen.render(state, depth: .monochrome).lines.joined(separator: "\n").write(toFile: "/tmp/base.txt", atomically: true, encoding: .utf8)
-        XCTAssertEqual(Screen.render(state, depth: .monochrome).lines, [])
+        // One base per column: the cursor's tile (0:200) is drawn from the start to base 150,
+        // the midpoint of its centre and the next one's; the scales are the whole locus's.
+        XCTAssertEqual(Screen.render(state, depth: .monochrome).lines, [
+            " seqlens │ toy │ locus chr1 600 nt │ 5 tiles │ task up (1/2)                    ",
+            "tile 0:200, nearest the cursor: every task                                      ",
+            "▶up   ██████▊                                                             0.100 ",
+            " down ████████████████████████████████████████████████████████████▎       0.900 ",
+            "locus chr1 0–600 · prediction of up, max per column                             ",
+            "              [         ]▁▁▁▁▁▁▁▁▁▁████████████                                 ",
+            "        ▂▂▂▂▂▂▂▂▂▂▂▂▂▂▂▂███████████████████████▅▅▅▅▅▅▅▅▅▅▅▅▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄     ",
+            "prediction of up · a 200-nt tile every 100 nt, drawn around its centre          ",
+            "    0.9│                                                                        ",
+            "       │                                                                        ",
+            "       │                                                                        ",
+            "      0│▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄",
+            "grad×input of up · mean over covering tiles, largest |value| per column         ",
+            "   0.98│                                            ▁▁▂▃▄▅▆▆▇█                  ",
+            "       │                                  ▁▁▂▃▄▅▅▆▇███████████                  ",
+            "       │                         ▁▂▃▄▄▅▆▇█████████████████████                  ",
+            "       │               ▁▂▃▄▄▅▆▇███████████████████████████████                  ",
+            "       │     ▁▂▃▃▄▅▆▇▇████████████████████████████████████████           ▁▂▃▃▄▅▆",
+            "   -0.5│▅▆▇▇██████████████████████████████████████████████████ ▁▂▂▃▄▅▆▇▇████████",
+            "            70   75   80   85   90   95   100  105  110  115  120  125  130  135",
+            "    seq TGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATGCAATG",
+            "                                                                                ",
+            " pos 130/600 │ base A │ attr -0.25                             5 tiles in 42 ms ",
+            "? help · ←→ move · + - zoom · : jump · ACGTN mutate · O window · q quit         ",
+        ])
     }
 
     func testTheWholeLocus() {
         var state = Self.makeState()
         for _ in 0 ..< 5 { _ = state.update(.zoomOut) }
-        try! Screen.render(state, depth: .monochrome).lines.joined(separator: "\n").write(toFile: "/tmp/whole.txt", atomically: true, encoding: .utf8)
-        XCTAssertEqual(Screen.render(state, depth: .monochrome).lines, [])
+        // Nine bases per column: the five tiles' steps (0.1, 0.5, 0.9, 0.3, 0.2), each column
+        // of the sawtooth its largest |value|, the bases shown as what they share (nothing).
+        XCTAssertEqual(Screen.render(state, depth: .monochrome).lines, [
+            " seqlens │ toy │ locus chr1 600 nt │ 5 tiles │ task up (1/2)                    ",
+            "tile 0:200, nearest the cursor: every task                                      ",
+            "▶up   ██████▊                                                             0.100 ",
+            " down ████████████████████████████████████████████████████████████▎       0.900 ",
+            "locus chr1 0–600 · prediction of up, max per column                             ",
+            "       [                ▁▁▁▁▁▁▁▁▁▁▁████████████                            ]    ",
+            "        ▂▂▂▂▂▂▂▂▂▂▂▂▂▂▂▂███████████████████████▅▅▅▅▅▅▅▅▅▅▅▅▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄     ",
+            "prediction of up · a 200-nt tile every 100 nt, drawn around its centre          ",
+            "    0.9│                           ████████████                                 ",
+            "       │                ▂▂▂▂▂▂▂▂▂▂▂████████████                                 ",
+            "       │                ███████████████████████▃▃▃▃▃▃▃▃▃▃▃▃                     ",
+            "      0│▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄▄███████████████████████████████████▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇▇     ",
+            "grad×input of up · mean over covering tiles, largest |value| per column         ",
+            "   0.98│     ▃█     ▆█    ▁█     ▃█     ▆█    ▁█     ▃█     ▆█    ▁█     ▃█     ",
+            "       │    ▄██    ▆██   ▁██    ▄██    ▆██   ▁██    ▄██    ▆██   ▁██    ▄██     ",
+            "       │   ▄███   ▇███  ▂███   ▄███   ▇███  ▂███   ▄███   ▇███  ▂███   ▄███     ",
+            "       │  ▅████  █████  ████  ▅████  █████  ████  ▅████  █████  ████  ▅████     ",
+            "       │  █████ ▂█████ ▄████  █████ ▂█████ ▄████  █████ ▂█████ ▄████  █████     ",
+            "   -0.5│ ▇█████▂██████▅█████ ▇█████▂██████▅█████ ▇█████▂██████▅█████ ▇█████     ",
+            "        0    50    100  150   200  250   300  350   400   450  500   550        ",
+            "    seq ···································································     ",
+            "                                                                                ",
+            " pos 0/600 │ base A │ attr -0.5 │ zoom 9 nt/col                5 tiles in 42 ms ",
+            "? help · ←→ move · + - zoom · : jump · ACGTN mutate · O window · q quit         ",
+        ])
     }
 }
