@@ -18,8 +18,8 @@ extension ExploreEndToEndTests {
         XCTAssertEqual(Self.status(screen).map { String($0.prefix(22)) }, " pos 0/2,000 │ base C ")
         for _ in 0 ..< 6 { try tmux.type("-") }
         screen = try tmux.waitFor("the whole locus on screen") { Self.status($0)?.contains("zoom 22 nt/col") == true }
-        // 92 columns × 22 bases hold all 2,000: the ruler's last label is near the end.
-        XCTAssertTrue(screen.contains { $0.contains("1980") }, screen.joined(separator: "\n"))
+        // 92 columns × 22 bases hold all 2,000: the ruler runs to its last label, 1800.
+        XCTAssertTrue(screen.contains { $0.hasPrefix("        0        200      400") && $0.hasSuffix("1600     1800") }, screen.joined(separator: "\n"))
         try tmux.type("+")
         try tmux.waitFor("one level in") { Self.status($0)?.contains("zoom 16 nt/col") == true }
         try tmux.type("q")
@@ -29,8 +29,8 @@ extension ExploreEndToEndTests {
         let tmux = try startWrappedExplorer([model, locusFasta, "--locus", "--stride", "300"], waitUntilReady: false)
         let screen = try tmux.waitFor("EXIT-STATUS 2")
         XCTAssertTrue(screen.contains("seqlens: error: --stride 300 leaves gaps between 200-nt tiles; give at most 200"), screen.joined(separator: "\n"))
-        assertRefusal(try runSeqlens(["explore", model, locusFasta, "--stride", "100"]), "--stride sets the tiling of --locus; give --locus too")
+        assertRefusal(try runSeqlens(["explore", model, locusFasta, "--stride", "100"]), "--stride sets the tiling of --locus; give --locus too; see `seqlens explore --help`")
         assertRefusal(try runSeqlens(["explore", model, locusFasta, "--locus", "--snapshot", "view.svg"]),
-                      "--locus opens the locus view on a terminal; leave out --session and --snapshot")
+                      "--locus opens the locus view on a terminal; leave out --session and --snapshot; see `seqlens explore --help`")
     }
 }
