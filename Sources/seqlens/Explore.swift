@@ -244,7 +244,7 @@ struct Explore: ParsableCommand {
         }
         if session == nil && genome.genome == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath, comparedModel: comparedPath) }
         let loadedModel = try loadModel(modelPath, outputName: outputName, inputs: extraInputs)
-        if session == nil, genome.genome != nil { fastaPath = try genome.writeRecords(model: loadedModel, prefix: saveAs) }
+        if session == nil, genome.genome != nil { fastaPath = try genome.writeRecords(model: loadedModel, prefix: saveAs, wholeRegions: locusOptions.locus) }
         let fastaURL = URL(fileURLWithPath: fastaPath)
         let fastaBytes = try FASTAReader.contents(of: fastaURL)
         let read = try FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)

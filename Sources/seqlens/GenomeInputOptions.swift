@@ -60,10 +60,11 @@ struct GenomeInputOptions: ParsableArguments {
     }
 
     /// The records to run: the regions read from --genome, else the FASTA file's; all of them,
-    /// or the one `record` names (an id or a 0-based index).
-    func records(fasta: String?, model: SequenceModel, choosing record: String? = nil) throws -> [SequenceRecord] {
+    /// or the one `record` names (an id or a 0-based index). `wholeRegions`: each region as it
+    /// is (explore --locus), not the model's window centred on it.
+    func records(fasta: String?, model: SequenceModel, choosing record: String? = nil, wholeRegions: Bool = false) throws -> [SequenceRecord] {
         guard let genome else { return try readRecords(fasta ?? "", alphabet: model.alphabet, choosing: record) }
-        let all = try regionInputs(model: model).map(\.record)
+        let all = try regionInputs(model: model, wholeRegions: wholeRegions).map(\.record)
         let chosen = try record.map { [all[try recordIndex($0, in: all, source: "the regions of \(genome)")]] } ?? all
         if let warning = SequenceRecord.ambiguityWarning(records: chosen, alphabet: model.alphabet) { warn(warning) }
         return chosen
@@ -72,7 +73,7 @@ struct GenomeInputOptions: ParsableArguments {
     /// Every region of --region and --regions (in that order) read from --genome, with where its
     /// window lies on the genome; repeated ids renamed as `readRecords` does. Every region is read
     /// before any work starts, so a bad one leaves no partial output.
-    func regionInputs(model: SequenceModel) throws -> [RegionInput] {
+    func regionInputs(model: SequenceModel, wholeRegions: Bool = false) throws -> [RegionInput] {
         guard let genome else { return [] }
         try refuseIfNotRegularFile(genome, kind: "a genome FASTA")
         var wanted = try GenomicRegion.parse(list: regionTexts)
@@ -83,7 +84,7 @@ struct GenomeInputOptions: ParsableArguments {
             wanted += listed.map { GenomicRegion($0, file: regions) }
         }
         let indexed = try IndexedGenome(path: genome, buildingIndex: buildIndex)
-        var inputs = try wanted.map { try indexed.input(for: $0, inputLength: model.fixedLength) }
+        var inputs = try wanted.map { try indexed.input(for: $0, inputLength: wholeRegions ? nil : model.fixedLength) }
         let read = inputs.map(\.record)
         if let warning = SequenceRecord.duplicateWarning(records: read) { warn(warning) }
         for (index, record) in SequenceRecord.uniquingIDs(read).enumerated() { inputs[index].record = record }
@@ -95,8 +96,8 @@ extension GenomeInputOptions {
     /// explore: the regions' records as a FASTA file, PREFIX.regions.fa (or GENOME.regions.fa in
     /// the current folder), written atomically once every region is read: sessions, recovery and
     /// `s` name and copy their sequences by file. Returns its path.
-    func writeRecords(model: SequenceModel, prefix: String?) throws -> String {
-        let records = try self.records(fasta: nil, model: model)
+    func writeRecords(model: SequenceModel, prefix: String?, wholeRegions: Bool = false) throws -> String {
+        let records = try self.records(fasta: nil, model: model, wholeRegions: wholeRegions)
         var name = URL(fileURLWithPath: genome ?? "").lastPathComponent
         for suffix in [".gz", ".bgz", ".fa", ".fasta", ".fna"] where name.hasSuffix(suffix) { name.removeLast(suffix.count) }
         let path = (prefix ?? name) + ".regions.fa"

@@ -25,6 +25,18 @@ extension ExploreEndToEndTests {
         try tmux.type("q")
     }
 
+    /// With --genome and --region the locus is the whole region (not the model's window on it).
+    func testALocusReadFromAnIndexedGenomeIsTheWholeRegion() throws {
+        let genome = Fixtures.repositoryRoot.appendingPathComponent("assets/genome/humanchr1_frag.fa.gz").path
+        let tmux = try TmuxSession(width: 100, height: 30, command: exploreCommand([model, "--genome", genome, "--region", "humanchr1_frag:1-2000", "--locus"]))
+        sessions.append(tmux)
+        try tmux.waitFor("the region as the locus") { $0.first?.contains("│ locus humanchr1_frag:1-2000 2,000 nt │ 19 tiles │") == true }
+        let screen = try tmux.waitFor("every tile computed") { Self.status($0)?.contains("19 tiles in") == true }
+        // The same bases as the FASTA fixture's chr1 (both are hmmer-doc's first 2,000).
+        XCTAssertTrue(screen.contains { $0.hasPrefix("    seq CCAAAAATACGAAAAAGTAGCCAGGCATAATGG") }, screen.joined(separator: "\n"))
+        try tmux.type("q")
+    }
+
     func testLocusRefusesAStrideThatLeavesGapsAndOptionsItCannotServe() throws {
         let tmux = try startWrappedExplorer([model, locusFasta, "--locus", "--stride", "300"], waitUntilReady: false)
         let screen = try tmux.waitFor("EXIT-STATUS 2")
