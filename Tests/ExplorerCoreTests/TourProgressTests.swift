@@ -1,0 +1,139 @@
+@testable import ExplorerCore
+import Genomics
+import Interactive
+import XCTest
+
+/// A tour running in the explorer's core: → Enter ← Esc, steps that wait for an edit and go on
+/// once its results are in, and claims checked against the results.
+final class TourProgressTests: XCTestCase {
+    static let sequence = "ACGTACGTAATGACTCATTTACGTACGTAC"   // 30 nt; position 11 is G
+    static let tour = """
+    title: Toy tour
+    model: toy.onnx
+    fasta: toy.fa
+
+    step: Look
+    highlight: predictions
+      Up is high.
+    check: prediction up > 0.5
+
+    step: Mutate
+      Put an A at 11.
+    press: press : 11 Enter, then A
+    expect: substitution 11:G>A
+
+    step: It falls
+      Up fell, down did not.
+    check: change up <= -0.3
+    check: |change| down < 0.01
+
+    step: Undo
+      Undo it.
+    expect: unedited
+    """
+
+    func makeState() throws -> ExplorerState {
+        var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up", "down"],
+                                  records: [SequenceRecord(id: "one", sequence: Self.sequence)])
+        state.followsTopTask = false
+        state.beginTour(try Tour.parse(Self.tour, source: "toy.tour"))
+        _ = state.start()
+        _ = state.update(.resize(width: 80, height: 24))
+        _ = state.update(.referencePredicted(record: 0, values: [0.8, 0.2]))
+        return state
+    }
+
+    /// The current version's predictions, saliency map and ISM, so nothing is being computed.
+    func deliver(_ predictions: [Float], to state: inout ExplorerState) {
+        let version = state.version
+        _ = state.update(.predicted(version: version, values: predictions, milliseconds: 1))
+        _ = state.update(.attributed(version: version, map: AttributionMap(method: .saliency, task: 0, values: Array(repeating: 0, count: 4 * 30)), milliseconds: 1))
+        let zeros = [Float](repeating: 0, count: 4 * 30 * 2)
+        _ = state.update(.mutagenized(version: version, map: MutagenesisMap(deltas: zeros, centered: zeros, positions: 0 ..< 30), milliseconds: 1))
+        XCTAssertFalse(state.isBusy)
+    }
+
+    func press(_ keys: [Key], _ state: inout ExplorerState) {
+        for key in keys { if let action = KeyMap.action(for: .key(key), in: state) { _ = state.update(action) } }
+    }
+
+    func type(_ text: String, _ state: inout ExplorerState) { press(text.map { .character($0) }, &state) }
+
+    func testArrowsAndEnterPageThroughReadingStepsAndAWaitingStepLeavesThemToTheExplorer() throws {
+        var state = try makeState()
+        XCTAssertEqual(state.tour?.step, 0)
+        XCTAssertEqual(state.tour?.waiting, false)
+        press([.left], &state)
+        XCTAssertEqual(state.tour?.step, 0)
+        XCTAssertEqual(state.message, "this is the first step of the tour")
+        press([.enter], &state)
+        XCTAssertEqual(state.tour?.step, 1)
+        XCTAssertEqual(state.tour?.waiting, true, "the edit is not made yet")
+        let cursor = state.cursor
+        XCTAssertEqual(KeyMap.action(for: .key(.right), in: state), .move(by: 1), "a waiting step's keys are the explorer's")
+        press([.right, .enter], &state)
+        XCTAssertEqual(state.tour?.step, 1)
+        XCTAssertEqual(state.cursor, cursor + 1)
+        XCTAssertEqual(KeyMap.action(for: .key(.escape), in: state), .tour(.leave), "but Esc leaves the tour")
+        _ = state.update(.tour(.back))
+        XCTAssertEqual(state.tour?.step, 0)
+        press([.right], &state)
+        XCTAssertEqual(state.tour?.step, 1)
+    }
+
+    func testAWaitingStepGoesOnOnceTheEditIsMadeAndItsResultsAreIn() throws {
+        var state = try makeState()
+        deliver([0.8, 0.2], to: &state)
+        XCTAssertEqual(state.tour?.outcomes[0], [ClaimOutcome(held: true, measured: "0.800")])
+        press([.right], &state)
+        type(":11", &state)
+        press([.enter], &state)
+        type("A", &state)
+        XCTAssertEqual(state.mutatedPositions, [11])
+        XCTAssertEqual(state.tour?.step, 1, "the edit is made, its results are not in")
+        _ = state.update(.predicted(version: state.version, values: [0.3, 0.2], milliseconds: 1))
+        XCTAssertEqual(state.tour?.step, 1, "the maps are still being computed")
+        deliver([0.3, 0.2], to: &state)
+        XCTAssertEqual(state.tour?.step, 2)
+        XCTAssertEqual(state.tour?.waiting, false)
+        XCTAssertEqual(state.tour?.outcomes[2], [ClaimOutcome(held: true, measured: "-0.500"), ClaimOutcome(held: true, measured: "+0.000")])
+        press([.right], &state)
+        XCTAssertEqual(state.tour?.step, 3)
+        XCTAssertEqual(state.tour?.waiting, true)
+        type("u", &state)
+        deliver([0.8, 0.2], to: &state)
+        XCTAssertNil(state.tour, "the last step done: the tour is over")
+        XCTAssertEqual(state.message, "tour finished · all 3 claims held · ? lists the keys, q quits")
+    }
+
+    func testAClaimTheModelDoesNotBearOutIsCountedAndOneNotCheckedIsSaidSo() throws {
+        var state = try makeState()
+        press([.right], &state)   // before the predictions arrive: step 0's claim is never checked
+        _ = state.update(.mutate(base: UInt8(ascii: "C")))
+        XCTAssertEqual(state.tour?.step, 1)
+        _ = state.update(.undo)
+        _ = state.update(.moveTo(position: 11))
+        _ = state.update(.mutate(base: UInt8(ascii: "A")))
+        deliver([0.75, 0.2], to: &state)
+        XCTAssertEqual(state.tour?.step, 2)
+        XCTAssertEqual(state.tour?.outcomes[2].first, ClaimOutcome(held: false, measured: "-0.050"))
+        _ = state.update(.undo)
+        deliver([0.8, 0.2], to: &state)
+        XCTAssertEqual(state.tour?.outcomes[2].first??.held, false, "claims are checked as the step opens, not again")
+        press([.right], &state)
+        XCTAssertEqual(state.tour?.step, 3)
+        XCTAssertEqual(state.tour?.waiting, false, "already undone")
+        press([.enter], &state)
+        XCTAssertEqual(state.message, "tour finished · 1 of 3 claims held (1 not checked) · ? lists the keys, q quits")
+    }
+
+    func testEscLeavesTheTourAndTheKeysAreTheExplorersAgain() throws {
+        var state = try makeState()
+        press([.escape], &state)
+        XCTAssertNil(state.tour)
+        XCTAssertEqual(state.message, "left the tour · keep exploring: ? lists the keys, q quits")
+        let cursor = state.cursor
+        press([.right], &state)
+        XCTAssertEqual(state.cursor, cursor + 1)
+    }
+}
