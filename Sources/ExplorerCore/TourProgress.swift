@@ -107,7 +107,8 @@ extension ExplorerState {
     /// Centres the view on positions the step points at (record coordinates) when they are not all
     /// on screen; the cursor moves to their first base only if it would be left off screen.
     private mutating func bringIntoView(_ positions: Range<Int>) {
-        let track = positions.lowerBound + trackOffset ..< min(length, positions.upperBound + trackOffset)
+        // Positions past a shorter record's end are left out.
+        let track = min(length, positions.lowerBound + trackOffset) ..< min(length, positions.upperBound + trackOffset)
         guard !track.isEmpty, !(visiblePositions.contains(track.lowerBound) && visiblePositions.contains(track.upperBound - 1)) else { return }
         let visible = visibleCount
         opensOnInformativeRegion = false   // the tour chose the view: an arriving map must not move it

@@ -136,4 +136,20 @@ final class TourProgressTests: XCTestCase {
         press([.right], &state)
         XCTAssertEqual(state.cursor, cursor + 1)
     }
+
+    func testAStepPointingAtPositionsOffScreenBringsThemIntoView() throws {
+        let bases = String(repeating: "ACGTTGCA", count: 25)   // 200 nt: 72 fit on an 80-column screen
+        var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up"], records: [SequenceRecord(id: "long", sequence: bases)])
+        state.beginTour(try Tour.parse("title: t\nmodel: m\nfasta: f\nstep: one\n  Text.\nstep: two\nhighlight: 150:160\n  Text.\n", source: "t.tour"))
+        _ = state.start()
+        _ = state.update(.resize(width: 80, height: 24))
+        XCTAssertEqual(state.viewStart, 0)
+        _ = state.update(.tour(.next))
+        XCTAssertEqual(state.viewStart, 119, "centred on 150-159")
+        XCTAssertEqual(state.cursor, 150, "the cursor would have been off screen")
+        _ = state.update(.tour(.back))
+        _ = state.update(.moveTo(position: 140))
+        _ = state.update(.tour(.next))
+        XCTAssertEqual(state.cursor, 140, "already on screen: the cursor stays")
+    }
 }
