@@ -79,6 +79,8 @@ public enum TourClaim: Sendable, Equatable {
     case prediction(task: String, TourComparison, Float)
     /// The position of the largest effect on the map lies in these record positions.
     case peak(TourMap, in: Range<Int>)
+    /// The fraction of the map's total effect that lies in these record positions.
+    case share(TourMap, in: Range<Int>, TourComparison, Float)
 }
 
 public enum TourMap: String, Sendable, Equatable {
@@ -114,7 +116,7 @@ extension Tour {
     static let settings = ["title", "about", "model", "fasta", "annotations", "motifs", "record", "task", "method"]
     static let stepFields = ["step", "highlight", "press", "expect", "check"]
     static let expectationForms = "cursor A:B, substitution POS:REF>ALT, unedited, method NAME, task NAME, record ID, showing dependencies|seqlets|logits"
-    static let claimForms = "change TASK OP X, |change| TASK OP X, prediction TASK OP X (OP one of < <= > >=), peak attribution|ism in A:B"
+    static let claimForms = "change TASK OP X, |change| TASK OP X, prediction TASK OP X, peak attribution|ism in A:B, share attribution|ism A:B OP X (OP one of < <= > >=)"
 
     /// Reads a tour file's text; `source` names it in errors.
     public static func parse(_ text: String, source: String) throws -> Tour {
@@ -231,7 +233,7 @@ extension Tour {
             for claim in step.claims {
                 switch claim.value {
                 case .change(let task, _, _, _), .prediction(let task, _, _): try knownTask(task, line: claim.line)
-                case .peak(_, let range): try inRecords(range, line: claim.line)
+                case .peak(_, let range), .share(_, let range, _, _): try inRecords(range, line: claim.line)
                 }
             }
         }
@@ -297,6 +299,10 @@ extension TourStep {
         case ("peak", 4):
             guard let map = TourMap(rawValue: words[1]), words[2] == "in", let range = positions(words[3]) else { return nil }
             return .peak(map, in: range)
+        case ("share", 5):
+            guard let map = TourMap(rawValue: words[1]), let range = positions(words[2]), let comparison = TourComparison(rawValue: words[3]),
+                  let bound = Float(words[4]), bound.isFinite else { return nil }
+            return .share(map, in: range, comparison, bound)
         default: return nil
         }
     }

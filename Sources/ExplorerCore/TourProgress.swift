@@ -149,14 +149,21 @@ extension ExplorerState {
             guard let task = taskNames.firstIndex(of: name), !arePredictionsStale, let now = predictions?.value, now.indices.contains(task) else { return nil }
             return ClaimOutcome(held: comparison.holds(now[task], bound), measured: Bars.number(now[task]))
         case .peak(let map, let range):
-            guard let column = peakColumn(of: map) else { return nil }
+            guard let scores = columnScores(of: map), let column = scores.indices.max(by: { scores[$0] < scores[$1] }) else { return nil }
             let position = recordPosition(column + inputRange.lowerBound)
             return ClaimOutcome(held: range.contains(position), measured: "at \(position)")
+        case .share(let map, let range, let comparison, let bound):
+            guard let scores = columnScores(of: map) else { return nil }
+            let total = scores.reduce(0, +)
+            let inside = scores.indices.filter { range.contains(recordPosition($0 + inputRange.lowerBound)) }.reduce(Float(0)) { $0 + scores[$1] }
+            let share = total > 0 ? inside / total : 0
+            return ClaimOutcome(held: comparison.holds(share, bound), measured: Bars.number(share))
         }
     }
 
-    /// The input column of the map's largest effect, once the map of this sequence and task is in.
-    private func peakColumn(of map: TourMap) -> Int? {
+    /// Each input column's effect on the map (Σ|attribution| over the letters, or the largest
+    /// |Δ| of a substitution there), once the map of this sequence and task is in.
+    private func columnScores(of map: TourMap) -> [Float]? {
         let values: [Float]?, combine: (Float, Float) -> Float
         switch map {
         case .attribution:
@@ -170,9 +177,8 @@ extension ExplorerState {
         }
         let columns = window.inputLength
         guard let values, values.count == alphabet.size * columns, columns > 0 else { return nil }
-        let scores = (0 ..< columns).map { column in
+        return (0 ..< columns).map { column in
             (0 ..< alphabet.size).reduce(Float(0)) { combine($0, values[$1 * columns + column]) }
         }
-        return scores.indices.max { scores[$0] < scores[$1] }
     }
 }

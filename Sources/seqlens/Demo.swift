@@ -39,6 +39,8 @@ struct Demo: ParsableCommand {
     @Option(help: ArgumentHelp("auto: colour unless NO_COLOR is set; never: monochrome.", valueName: "auto|always|never"))
     var color: ColorMode = .auto
 
+    @OptionGroup(title: "Key scripts and recordings") var replay: ReplayOptions
+
     func run() throws {
         if list {
             let files = try Self.tourFiles(in: try Self.toursFolder())
@@ -61,12 +63,13 @@ struct Demo: ParsableCommand {
         if let method = tour.method { arguments += ["--method", method.rawValue] }
         // A tour starts from the sequences as read, whatever an earlier demo left unsaved.
         arguments += ["--discard-recovery", "--color", color.rawValue]
-        let explore: Explore
+        var explore: Explore
         do {
             explore = try Explore.parse(arguments)
         } catch {
             throw CommandFailure("\(file.path): \(Explore.message(for: error))")
         }
+        explore.replay = replay
         try explore.run(tour: tour)
     }
 

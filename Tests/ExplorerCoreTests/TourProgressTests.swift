@@ -152,4 +152,38 @@ final class TourProgressTests: XCTestCase {
         _ = state.update(.tour(.next))
         XCTAssertEqual(state.cursor, 140, "already on screen: the cursor stays")
     }
+
+    func testPeakAndShareClaimsReadTheMapOfTheCurrentSequence() throws {
+        var state = ExplorerState(modelName: "toy", alphabet: .dna, taskNames: ["up", "down"], records: [SequenceRecord(id: "one", sequence: Self.sequence)])
+        state.followsTopTask = false
+        state.beginTour(try Tour.parse("""
+        title: t
+        model: m
+        fasta: f
+        step: one
+          Text.
+        check: peak attribution in 10:14
+        check: share attribution 10:14 >= 0.75
+        check: peak ism in 20:30
+        check: share ism 0:10 > 0.5
+        """, source: "t.tour"))
+        _ = state.start()
+        _ = state.update(.resize(width: 80, height: 24))
+        _ = state.update(.predicted(version: 0, values: [0.8, 0.2], milliseconds: 1))
+        // Σ|attribution| is 1 at 10 and 11, 2 at 12 (one letter each), 1 at 25: 4 of 5 in 10-13, the peak at 12.
+        var values = [Float](repeating: 0, count: 4 * 30)
+        values[0 * 30 + 10] = 1; values[1 * 30 + 11] = -1; values[3 * 30 + 12] = 2; values[2 * 30 + 25] = -1
+        _ = state.update(.attributed(version: 0, map: AttributionMap(method: .saliency, task: 0, values: values), milliseconds: 1))
+        XCTAssertEqual(state.tour?.outcomes[0].prefix(2), [ClaimOutcome(held: true, measured: "at 12"), ClaimOutcome(held: true, measured: "0.800")])
+        XCTAssertEqual(state.tour?.outcomes[0][2], nil, "the ISM is not in yet")
+        // ISM of task 0 (task 1's larger effects must not count): the largest |Δ| per position is 4 at
+        // 3, 0.5 at 27 and 0.2 at 4, so the peak is at 3 and 0-9 hold 4.2 of 4.7.
+        var deltas = [Float](repeating: 0, count: 4 * 30 * 2)
+        deltas[(1 * 30 + 27) * 2] = -0.5; deltas[(2 * 30 + 3) * 2] = 0.3; deltas[(0 * 30 + 4) * 2] = 0.2
+        for position in 0 ..< 30 { deltas[(3 * 30 + position) * 2 + 1] = 9 }
+        deltas[(3 * 30 + 3) * 2] = 4
+        _ = state.update(.mutagenized(version: 0, map: MutagenesisMap(deltas: deltas, centered: deltas, positions: 0 ..< 30), milliseconds: 1))
+        XCTAssertEqual(state.tour?.outcomes[0][2], ClaimOutcome(held: false, measured: "at 3"))
+        XCTAssertEqual(state.tour?.outcomes[0][3], ClaimOutcome(held: true, measured: "0.894"))
+    }
 }

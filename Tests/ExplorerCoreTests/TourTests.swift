@@ -37,6 +37,7 @@ final class TourTests: XCTestCase {
     check: prediction up > 0.9
     check: peak attribution in 10:20
     check: peak ism in 0:5
+    check: share attribution 10:20 >= 0.5
 
     step: Second
       Only text.
@@ -69,6 +70,7 @@ final class TourTests: XCTestCase {
         XCTAssertEqual(first.claims.map(\.value), [
             .change(task: "up", absolute: false, .lessOrEqual, -0.5), .change(task: "down", absolute: true, .less, 0.01),
             .prediction(task: "up", .greater, 0.9), .peak(.attribution, in: 10 ..< 20), .peak(.ism, in: 0 ..< 5),
+            .share(.attribution, in: 10 ..< 20, .greaterOrEqual, 0.5),
         ])
         XCTAssertEqual(first.claims[1].text, "|change| down < 0.01")
         XCTAssertEqual(tour.steps[1].paragraphs, ["Only text."])
@@ -118,7 +120,7 @@ final class TourTests: XCTestCase {
             try Tour.parse(Self.text.replacingOccurrences(of: "model: ../", with: "# model: ../"), source: "t.tour")
         }
         assertError("t.tour: no steps; add at least one 'step: TITLE' with indented text") { try Tour.parse("title: t\nmodel: m\nfasta: f\n", source: "t.tour") }
-        assertError("t.tour:33: step 'Second' has no text; write it on the lines below, indented") { try parse(replacing: 34, with: "") }
+        assertError("t.tour:34: step 'Second' has no text; write it on the lines below, indented") { try parse(replacing: 35, with: "") }
     }
 
     func testNamesAndPositionsAreCheckedAgainstTheLoadedModel() throws {
