@@ -115,4 +115,14 @@ final class ShippedTourTests: XCTestCase {
             .key(.enter),
         ])
     }
+
+    func testAVariantBreaksASite() throws {
+        try run("3-variant.tour", [
+            .key(.enter), .key(.enter),                     // 3: the variant
+            .type(":98"), .key(.enter), .type("A"),         // 4: its effect
+            .key(.enter), .key(.enter),                     // 6: before and after; undo
+            .type("u"),                                     // 7: your turn
+            .key(.enter),
+        ])
+    }
 }
