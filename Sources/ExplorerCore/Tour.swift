@@ -63,6 +63,8 @@ public enum TourExpectation: Sendable, Equatable {
     case method(ExplorerMethod)
     case task(String)
     case record(String)
+    /// With two models: this one (its file name without .onnx) is the first (M swaps them).
+    case model(String)
     case showing(TourToggle)
 }
 
@@ -115,7 +117,7 @@ public struct TourError: Error, CustomStringConvertible, Sendable, Equatable {
 extension Tour {
     static let settings = ["title", "about", "model", "fasta", "annotations", "motifs", "record", "task", "method"]
     static let stepFields = ["step", "highlight", "press", "expect", "check"]
-    static let expectationForms = "cursor A:B, substitution POS:REF>ALT, unedited, method NAME, task NAME, record ID, showing dependencies|seqlets|logits"
+    static let expectationForms = "cursor A:B, substitution POS:REF>ALT, unedited, method NAME, task NAME, record ID, model NAME, showing dependencies|seqlets|logits"
     static let claimForms = "change TASK OP X, |change| TASK OP X, prediction TASK OP X, peak attribution|ism in A:B, share attribution|ism A:B OP X (OP one of < <= > >=)"
 
     /// Reads a tour file's text; `source` names it in errors.
@@ -227,6 +229,11 @@ extension Tour {
                 case .record(let id): try knownRecord(id, line: expectation.line)
                 case .cursor(let range): try inRecords(range, line: expectation.line)
                 case .substitution(let substitution): try inRecords(substitution.position ..< substitution.position + 1, line: expectation.line)
+                case .model(let name):
+                    let names = models.map { String($0.split(separator: "/").last ?? "").replacing(".onnx", with: "") }
+                    guard names.contains(name), names.count == 2 else {
+                        throw TourError(source, line: expectation.line, "model '\(name)' is not one of the tour's two models (\(names.joined(separator: ", ")))")
+                    }
                 case .unedited, .method, .showing: break
                 }
             }
@@ -285,6 +292,7 @@ extension TourStep {
         case ("method", 2): return ExplorerMethod(rawValue: words[1]).map { .method($0) }
         case ("task", 2): return .task(words[1])
         case ("record", 2): return .record(words[1])
+        case ("model", 2): return .model(words[1])
         case ("showing", 2): return TourToggle(rawValue: words[1]).map { .showing($0) }
         default: return nil
         }

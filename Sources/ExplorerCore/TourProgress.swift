@@ -131,6 +131,7 @@ extension ExplorerState {
         case .method(let method): return self.method == method
         case .task(let name): return taskNames.indices.contains(task) && taskNames[task] == name
         case .record(let id): return record.id == id
+        case .model(let name): return modelName == name
         case .showing(.dependencies): return showsDependencies
         case .showing(.seqlets): return showsSeqlets
         case .showing(.logits): return showsLogits

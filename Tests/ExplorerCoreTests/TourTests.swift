@@ -137,4 +137,16 @@ final class TourTests: XCTestCase {
             XCTAssertEqual("\($0)", "t.tour:12: positions 10:20 lie past the end of every record (the longest has 4)")
         }
     }
+
+    func testAModelExpectationNamesOneOfTheTourModels() throws {
+        let text = "title: t\nmodel: ../a/relu.onnx\nmodel: exp.onnx\nfasta: f\nstep: s\n  Text.\nexpect: model exp\n"
+        let records = [SequenceRecord(id: "r", sequence: "ACGT")]
+        let tour = try Tour.parse(text, source: "t.tour")
+        XCTAssertEqual(tour.steps[0].expectations.map(\.value), [.model("exp")])
+        XCTAssertNoThrow(try tour.check(taskNames: [], records: records))
+        let wrong = try Tour.parse(text.replacingOccurrences(of: "model exp", with: "model exp2"), source: "t.tour")
+        XCTAssertThrowsError(try wrong.check(taskNames: [], records: records)) {
+            XCTAssertEqual("\($0)", "t.tour:7: model 'exp2' is not one of the tour's two models (relu, exp)")
+        }
+    }
 }

@@ -60,7 +60,18 @@ final class ShippedTourTests: XCTestCase {
             if let method = tour.method { view.method = method }
         }
         state.beginTour(tour)
-        let app = AppDriver.start(state, model: model, modelPath: resolve(tour.models[0]).path, sequencesPath: resolve(tour.fasta).path, directory: directory)
+        guard tour.models.count == 2 else {
+            return (AppDriver.start(state, model: model, modelPath: resolve(tour.models[0]).path, sequencesPath: resolve(tour.fasta).path, directory: directory), tour)
+        }
+        // Two models side by side, as `seqlens explore M1 M2 FASTA` loads the second.
+        let second = try SequenceModel(contentsOf: resolve(tour.models[1]))
+        state.compare(with: ComparisonModel(name: resolve(tour.models[1]).deletingPathExtension().lastPathComponent,
+                                            taskNames: try second.taskNames(length: records[0].length), windows: records.map { .whole($0.length) },
+                                            outputsProbabilities: second.outputsProbabilities))
+        let files = ExplorerApp.SessionFiles(modelPath: resolve(tour.models[0]).path, sequencesPath: resolve(tour.fasta).path, annotationsPath: nil,
+                                             prefix: directory.appendingPathComponent("run").path, comparedModelPath: resolve(tour.models[1]).path)
+        let app = ExplorerApp(state: state, model: model, files: files, comparedModel: second)
+        app.send(.resize(width: 100, height: 30))
         return (app, tour)
     }
 
@@ -122,6 +133,19 @@ final class ShippedTourTests: XCTestCase {
             .type(":98"), .key(.enter), .type("A"),         // 4: its effect
             .key(.enter), .key(.enter),                     // 6: before and after; undo
             .type("u"),                                     // 7: your turn
+            .key(.enter),
+        ])
+    }
+
+    func testDesignPrinciples() throws {
+        try run("4-design-principles.tour", [
+            .key(.enter), .key(.enter),                     // 3: swap
+            .type("M"),                                     // 4: the exponential model's map
+            .key(.enter),                                   // 5: the variant
+            .type(":98"), .key(.enter), .type("A"),         // 6: they disagree
+            .key(.enter),                                   // 7: back to the ReLU model
+            .type("M"),                                     // 8: it barely moves
+            .key(.enter),                                   // 9: what this shows
             .key(.enter),
         ])
     }

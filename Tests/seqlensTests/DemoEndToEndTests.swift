@@ -19,12 +19,12 @@ final class DemoEndToEndTests: XCTestCase {
     func testTheListNamesEveryTourInOrderWithItsTitleAndWhatItShows() throws {
         let result = try runSeqlens(["demo", "--list"])
         XCTAssertEqual(result.status, 0, result.stderr)
-        let lines = result.stdout.split(separator: "\n").map(String.init)
-        let files = try FileManager.default.contentsOfDirectory(atPath: Fixtures.repositoryRoot.appendingPathComponent("assets/tours").path)
-            .filter { $0.hasSuffix(".tour") }.sorted()
-        XCTAssertEqual(lines.count, files.count)
-        XCTAssertEqual(lines.first, "attribution-map  Reading an attribution map: two motifs in one sequence; break one with a mutation, its task falls and the other does not; undo")
-        XCTAssertTrue(lines.contains("rna-binding      RNA binding: ResidualBind on RNA; the ISM heatmap of a binding site, and moving the site changes the prediction"))
+        XCTAssertEqual(result.stdout.split(separator: "\n").map(String.init), [
+            "attribution-map    Reading an attribution map: two motifs in one sequence; break one with a mutation, its task falls and the other does not; undo",
+            "rna-binding        RNA binding: ResidualBind on RNA; the ISM heatmap of a binding site, and moving the site changes the prediction",
+            "variant            A variant breaks a site: a single-base variant in a real Oct4 ChIP-seq peak; its effect on the prediction, and the map before and after",
+            "design-principles  Design principles: ReLU and exponential first layers side by side on a real Oct4 peak; what their maps show, honestly",
+        ], "the shipped tours in file order, names padded to one column")
     }
 
     func testAnUnknownTourAndABadTourFileAreRefusedInOneLine() throws {
@@ -41,7 +41,7 @@ final class DemoEndToEndTests: XCTestCase {
         try "title: Mine\nmodel: \(model)\nfasta: \(fasta)\nstep: One\n  Text.\nexpect: cursor 3-4\n".write(to: file, atomically: true, encoding: .utf8)
         let bad = try runSeqlens(["demo", file.path])
         XCTAssertEqual(bad.status, 2)
-        XCTAssertEqual(bad.stderr, "seqlens: error: \(file.path):6: expectation 'cursor 3-4' is not one of: cursor A:B, substitution POS:REF>ALT, unedited, method NAME, task NAME, record ID, showing dependencies|seqlets|logits\n")
+        XCTAssertEqual(bad.stderr, "seqlens: error: \(file.path):6: expectation 'cursor 3-4' is not one of: cursor A:B, substitution POS:REF>ALT, unedited, method NAME, task NAME, record ID, model NAME, showing dependencies|seqlets|logits\n")
     }
 
     /// The RNA tour at 80×24: a reading step, a step waiting for a mutation that goes on by itself
