@@ -20,13 +20,16 @@ struct Demo: ParsableCommand {
         Tours are text files in assets/tours/ (format: docs/TOURS.md), found beside the \
         seqlens repository the binary was built in, or in ./assets/tours; TOUR may also be the \
         path of your own .tour file. Needs an interactive terminal of at least 80×24 (100×30 or \
-        more shows the panes around the box best).
+        more shows the panes around the box best), or a key script: --keys, --keys-file and \
+        --cast work as for `seqlens explore` (see its --help), e.g. to record a tour.
 
         Examples:
           seqlens demo --list
           seqlens demo
           seqlens demo rna-binding
           seqlens demo my-tour.tour
+          seqlens demo rna-binding --keys '<idle><Enter><Enter>:8<Enter>A<idle>' \\
+              --cast rna.cast --cast-size 100x30
         """
     )
 
