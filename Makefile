@@ -10,7 +10,7 @@ SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
 SAMPLE_FASTA := assets/sequences/multitask.fa
 SAMPLE_SITES := assets/sequences/multitask.tsv
 
-.PHONY: run test build deps parity sample-models zoo bench proto fuzz clean casts
+.PHONY: run demo test build deps parity sample-models zoo bench proto fuzz clean casts
 
 ## run: install system packages, build (release) and open the explorer on a bundled sample model
 ## (without a terminal, e.g. in a pipe, it shows the headless commands on the same model instead)
@@ -23,6 +23,11 @@ run: deps build
 	  .build/release/seqlens logo $(SAMPLE_MODEL) $(SAMPLE_FASTA) --record mt_test_04056 --target CEBPB --logits --range 20:100 && \
 	  .build/release/seqlens predict $(SAMPLE_MODEL) $(SAMPLE_FASTA); \
 	fi
+
+## demo: build and give a guided tour of the explorer (TOUR=name picks one; seqlens demo --list shows them)
+demo: deps build
+	@if [ -t 0 ] && [ -t 1 ]; then .build/release/seqlens demo $(TOUR); \
+	else echo "make demo: not a terminal, so no tour; the tours are:"; .build/release/seqlens demo --list; fi
 
 ## test: install system packages and run the whole test suite
 test: deps

@@ -58,6 +58,8 @@ public enum Action: Sendable, Equatable {
     case editSuggestions(EditSuggestionsAction)
     /// The `P` browser of TF-MoDISco patterns.
     case modiscoBrowser(ModiscoBrowserAction)
+    /// A guided tour's next, back and leave (TourProgress.swift).
+    case tour(TourAction)
 
     // Saving and quitting.
     case save

@@ -262,6 +262,7 @@ extension ExplorerState {
         swapped.screenWidth = screenWidth
         swapped.screenHeight = screenHeight
         swapped.searchPattern = searchPattern
+        swapped.tour = tour
         var view = saved.view
         if taskNames.indices.contains(task) { view.task = other.taskNames.firstIndex(of: taskNames[task]) ?? 0 }
         swapped.restore(histories: saved.histories, view: view)

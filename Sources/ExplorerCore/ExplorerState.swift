@@ -227,6 +227,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var lastEdit: EditEffect?
     /// A second model drawn under this one (Comparison.swift); nil with one model.
     public internal(set) var comparison: ComparisonModel?
+    /// The guided tour being given (`seqlens demo`), nil outside one (TourProgress.swift).
+    public internal(set) var tour: TourProgress?
     /// A target's bins as a track (a BPNet profile); set before the explorer starts, nil for
     /// models whose target is one value.
     public var profileTrack: ProfileTrack?

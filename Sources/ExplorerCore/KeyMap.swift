@@ -141,7 +141,7 @@ public enum KeyMap {
             default: return movement(key)
             }
         case .normal:
-            if let action = normalActions[key] { return action }
+            if let action = TourAction.action(for: key, in: state) ?? normalActions[key] { return action }
             // Any other upper-case letter is a mutation attempt: update explains what is allowed.
             guard case .character(let character) = key, let ascii = character.asciiValue, character.isUppercase else { return nil }
             return .mutate(base: ascii)

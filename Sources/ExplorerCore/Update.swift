@@ -18,6 +18,7 @@ extension ExplorerState {
         guard isLatestReference(action) else { return [] }
         let effects = apply(action) + slideWindowToCursor()
         let dependencies = requestDependencies()
+        followTour()
         return mirrored(awaiting(effects + dependencies + exportWhenComplete()))
     }
 
@@ -85,6 +86,7 @@ extension ExplorerState {
         case .importanceMeasured(let version, let importance, let milliseconds):
             receiveImportance(version: version, importance: importance, milliseconds: milliseconds)
         case .modiscoBrowser(let action): return updateModiscoBrowser(action)
+        case .tour(let action): updateTour(action)
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()

@@ -41,6 +41,7 @@ public enum Screen {
         drawStatus(state, mutated: view.mutated.count, in: layout.status, on: &canvas)
         drawBottom(state, in: layout.bottom, on: &canvas)
         drawMotifPane(state, layout: layout, depth: depth, on: &canvas)
+        drawTour(state, layout: layout, view: view, on: &canvas)
         if state.mode == .help { drawHelp(state, on: &canvas) }
         if case .pickRecord(let picker) = state.mode { drawRecordPicker(picker, state, on: &canvas) }
         if case .browseFilters(let first) = state.mode { drawFilterBrowser(first: first, state, depth: depth, on: &canvas) }

@@ -159,7 +159,7 @@ public struct AttributionFigure: Sendable {
         if !title.isEmpty {
             parts.append((1, { canvas, y in canvas.write(title, x: 0, y: y, style: Style(attributes: .bold), maxWidth: width) }))
         }
-        for line in notes.flatMap({ Self.wrap($0, width: width) }) {
+        for line in notes.flatMap({ TextWrap.lines($0, width: width) }) {
             parts.append((1, { canvas, y in canvas.write(line, x: 0, y: y, style: Style(attributes: .dim), maxWidth: width) }))
         }
         for panel in panels {
@@ -238,20 +238,6 @@ public struct AttributionFigure: Sendable {
             return item
         }
         return Bars(items: items, depth: depth, theme: theme)
-    }
-
-    /// Words of `text` in lines of at most `width` characters (a longer word gets a line of its own).
-    static func wrap(_ text: String, width: Int) -> [String] {
-        var lines: [String] = []
-        var line = ""
-        for word in text.split(separator: " ") {
-            if !line.isEmpty, line.count + 1 + word.count > width {
-                lines.append(line)
-                line = ""
-            }
-            line += (line.isEmpty ? "" : " ") + word
-        }
-        return lines + (line.isEmpty ? [] : [line])
     }
 
     /// Zoom, zoomed heights, axis and axis labels for a plot area `columns` wide.

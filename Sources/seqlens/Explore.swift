@@ -200,7 +200,10 @@ struct Explore: ParsableCommand {
         if locusOptions.locus && comparedFasta != nil { throw ValidationError("--locus tiles one model along the locus; give one MODEL and the FASTA") }
     }
 
-    func run() throws {
+    func run() throws { try run(tour: nil) }
+
+    /// Opens the explorer, on a guided tour when given one (`seqlens demo`).
+    func run(tour: Tour?) throws {
         if let snapshot {
             // No terminal to ask on: the recovery file counts only when --recover says so.
             let app = try makeApp { _ in recover ? true : nil }
@@ -211,7 +214,8 @@ struct Explore: ParsableCommand {
         // Check the terminal (or the key script) first: nothing to load when the screen cannot be shown.
         let run = try replay.prepare(title: (["seqlens explore"] + [session, model, fasta, comparedFasta].compactMap { $0.map(Self.fileName) }).joined(separator: " "))
         // Headless, no one can be asked and nothing needs recovering later: the script replays it.
-        let app = try run.isHeadless ? makeApp(recovering: { _ in recover ? true : nil }, autosaves: false) : makeApp(recovering: askToRecover(edits:))
+        let app = try run.isHeadless ? makeApp(tour: tour, recovering: { _ in recover ? true : nil }, autosaves: false)
+            : makeApp(tour: tour, recovering: askToRecover(edits:))
         // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.
         defer { app.stop() }
         try run.run(app, colorMode: color)
@@ -222,7 +226,7 @@ struct Explore: ParsableCommand {
     /// FASTA, `recovering` (given their count) says whether to put them back (true), delete them
     /// (false) or leave the file alone (nil).
     /// `autosaves`: keep unsaved edits in PREFIX.recovery.json.
-    func makeApp(recovering: (Int) throws -> Bool?, autosaves: Bool = true) throws -> ExplorerApp {
+    func makeApp(tour: Tour? = nil, recovering: (Int) throws -> Bool?, autosaves: Bool = true) throws -> ExplorerApp {
         var sessionFile: SessionFile?
         var modelPath = model ?? "", fastaPath = inputPaths.fasta ?? "", annotationsPath = annotations, comparedPath = inputPaths.comparedModel
         var motifSelection = motifs.map { SessionFile.MotifSelection(file: $0, names: motifNames, pValue: motifPvalue) }
@@ -273,6 +277,7 @@ struct Explore: ParsableCommand {
         let targeted = try loadedModel.resolveTarget(target, length: windows[0].inputLength)
         let sequenceModel = targeted.model
         let taskNames = try sequenceModel.taskNames(length: windows[0].inputLength)
+        try tour?.check(taskNames: taskNames, records: records)
         // Warnings about the input go to the first screen's message line (stderr is hidden under
         // it), one per key; first those about things that would silently not be drawn.
         var warnings: [String?] = []
@@ -344,6 +349,7 @@ struct Explore: ParsableCommand {
             state.showsLogits = true
         }
         if let method { state.adjustView { $0.method = method } }
+        if let tour { state.beginTour(tour) }
         let compared = try comparedPath.map { try compare(&state, with: $0, primary: (modelPath, sequenceModel), records: records) }
         return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts, autosaves: autosaves,
                            comparedModel: compared)
