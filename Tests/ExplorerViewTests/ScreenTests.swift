@@ -165,7 +165,7 @@ final class ScreenTests: XCTestCase {
         for binding in KeyMap.bindings {
             XCTAssertTrue(text.contains(binding.keys) && text.contains(binding.what), "help lacks \(binding.keys): \(binding.what)")
         }
-        var tall = makeState(width: 100, height: 48)
+        var tall = makeState(width: 100, height: 50)
         _ = tall.update(.toggleHelp)
         let screen = Screen.render(tall, depth: .palette256).lines.joined(separator: "\n")
         XCTAssertTrue(KeyMap.bindings.allSatisfy { screen.contains($0.what) }, "a tall screen shows every key at once")
