@@ -92,7 +92,8 @@ public final class VCFReader {
     }
 
     private func openQuery(_ region: (chromosome: String, positions: Range<Int>?), compressed: Bool) throws {
-        let label = region.positions.map { "\(region.chromosome):\($0.lowerBound)-\($0.upperBound)" } ?? region.chromosome
+        // As samtools writes regions (1-based, both ends included), the form --region takes.
+        let label = region.positions.map { "\(region.chromosome):\($0.lowerBound + 1)-\($0.upperBound)" } ?? region.chromosome
         guard compressed else {
             throw GenomicsError("\(path): --region \(label) needs a bgzip-compressed VCF with a tabix index: `bgzip \(path) && tabix -p vcf \(path).gz`")
         }

@@ -9,7 +9,8 @@ struct Variant: ParsableCommand {
         abstract: "Score variants: a VCF's on a genome, or substitutions in FASTA records.",
         discussion: """
         With --genome and --vcf: every SNV and indel of the VCF (plain or bgzip-compressed; \
-        --region reads only a region through its tabix index), each in a window of the model's \
+        --region CHROM:START-END, 1-based as samtools writes it, reads one region through \
+        its tabix index), each in a window of the model's \
         length centred on its first REF base. REF must be the genome's bases there. After an \
         indel the alternative window's right part shifts (a deletion pulls bases in from the \
         right, an insertion pushes them out), as tangermeme's deletion_effect and \

@@ -12,7 +12,7 @@ struct VariantVCFOptions: ParsableArguments {
     var buildIndex = false
     @Option(help: ArgumentHelp("Variants to score: a VCF, plain or bgzip-compressed (.vcf.gz).", valueName: "calls.vcf"))
     var vcf: String?
-    @Option(help: ArgumentHelp("Only the VCF's records overlapping CHROM or CHROM:START-END (0-based, end excluded), through its tabix index (.tbi or .csi).", valueName: "region"))
+    @Option(help: ArgumentHelp("Only the VCF's records overlapping CHROM or CHROM:START-END as samtools and tabix write it (1-based, both ends included: chr1:1001-1200 is 200 bases), through its tabix index (.tbi or .csi).", valueName: "region"))
     var region: String?
     @Flag(name: .customLong("no-rc"), help: "Score the forward strand only (default: the mean of both strands, as ChromBPNet's variant scorer).")
     var forwardOnly = false
@@ -32,17 +32,14 @@ struct VariantVCFOptions: ParsableArguments {
             throw ValidationError("--vcf scores variants on --genome: drop the FASTA, --mutations, --record, --pad and --crop")
         }
         if let length { try OptionLimits.check(length, in: OptionLimits.length, option: "--length") }
-        if let region { _ = try Self.parseRegion(region) }
     }
 
-    /// `CHROM` or `CHROM:START-END`, 0-based and end-exclusive.
+    /// `CHROM`, or `CHROM:START-END` as samtools and tabix write it (GenomicRegion.parse: 1-based,
+    /// both ends included), as 0-based, end-exclusive positions.
     static func parseRegion(_ text: String) throws -> (chromosome: String, positions: Range<Int>?) {
-        guard let colon = text.lastIndex(of: ":") else { return (text, nil) }
-        let bounds = text[text.index(after: colon)...].split(separator: "-", omittingEmptySubsequences: false).map { Int($0.replacingOccurrences(of: ",", with: "")) }
-        guard bounds.count == 2, let start = bounds[0], let end = bounds[1], start >= 0, start < end else {
-            throw ValidationError("--region \(text) is not CHROM or CHROM:START-END with 0 ≤ START < END (0-based, end excluded: chr1:100-200 is 100 bases)")
-        }
-        return (String(text[..<colon]), start ..< end)
+        guard text.contains(":") else { return (text, nil) }
+        let region = try GenomicRegion.parse(text)
+        return (region.chromosome, region.positions)
     }
 }
 

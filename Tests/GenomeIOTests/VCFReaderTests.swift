@@ -63,7 +63,7 @@ final class VCFReaderTests: XCTestCase {
         let reader = try VCFReader(path: path, region: ("22", 50_305_000 ..< 50_310_000))
         _ = try reader.next()
         _ = try reader.next()
-        XCTAssertEqual(reader.location, "\(path), record 2 of 22:50305000-50310000")
+        XCTAssertEqual(reader.location, "\(path), record 2 of 22:50305001-50310000")
         XCTAssertEqual(try VCFReader.readAll(path: path, region: ("22", nil)).count, 300)
     }
 
@@ -108,7 +108,7 @@ final class VCFReaderTests: XCTestCase {
 
     func testRegionQueriesNeedAnIndex() throws {
         let plain = Fixtures.url("variants/mini.vcf").path
-        assertError(plain, region: ("chr1", 0 ..< 100), "\(plain): --region chr1:0-100 needs a bgzip-compressed VCF with a tabix index: `bgzip \(plain) && tabix -p vcf \(plain).gz`")
+        assertError(plain, region: ("chr1", 0 ..< 100), "\(plain): --region chr1:1-100 needs a bgzip-compressed VCF with a tabix index: `bgzip \(plain) && tabix -p vcf \(plain).gz`")
         let unindexed = directory.appendingPathComponent("calls.vcf.gz").path
         try FileManager.default.copyItem(atPath: Fixtures.url("variants/chr22-excerpt.vcf.gz").path, toPath: unindexed)
         assertError(unindexed, region: ("22", nil), "\(unindexed): --region 22 needs an index (\(unindexed).tbi or .csi) and there is none; build it with `tabix -p vcf \(unindexed)`")

@@ -58,8 +58,8 @@ final class VariantVCFCommandTests: XCTestCase {
     func testRegionReadsTheIndexedVCF() throws {
         let compressed = Fixtures.url("variants/mini.vcf.gz").path
         let expected = rows(try String(contentsOf: Fixtures.url("variants/mini.multitask.tsv"), encoding: .utf8))
-        // chr1:0-700 (0-based, end excluded) holds the variants at POS 5 to 700 (0-based 4 to 699).
-        for (region, kept) in [("chr2", { (row: [String]) in row[0] == "chr2" }), ("chr1:0-700", { (row: [String]) in row[0] == "chr1" && Int(row[1])! <= 700 })] {
+        // chr1:1-700 (1-based, both ends included) holds the variants at POS 5 to 700.
+        for (region, kept) in [("chr2", { (row: [String]) in row[0] == "chr2" }), ("chr1:1-700", { (row: [String]) in row[0] == "chr1" && Int(row[1])! <= 700 })] {
             let result = try runSeqlens(["variant", model, "--genome", genome, "--build-index", "--vcf", compressed, "--region", region])
             XCTAssertEqual(result.status, 0, result.stderr)
             let got = rows(result.stdout)
@@ -89,8 +89,8 @@ final class VariantVCFCommandTests: XCTestCase {
         try refuse(header + "1\t102\t.\tA\tC\t.\t.\t.\n") {
             "\($0):3: chromosome '1' is not in the genome \(self.genome!) (it has chr1, chr2); use a VCF and genome with the same chromosome names"
         }
-        try refuse(header + good, region: ["--region", "chr1:0-200"]) {
-            "\($0): --region chr1:0-200 needs a bgzip-compressed VCF with a tabix index: `bgzip \($0) && tabix -p vcf \($0).gz`"
+        try refuse(header + good, region: ["--region", "chr1:1-200"]) {
+            "\($0): --region chr1:1-200 needs a bgzip-compressed VCF with a tabix index: `bgzip \($0) && tabix -p vcf \($0).gz`"
         }
         let unindexed = path("calls.vcf.gz")
         try FileManager.default.copyItem(atPath: Fixtures.url("variants/chr22-excerpt.vcf.gz").path, toPath: unindexed)
@@ -98,7 +98,7 @@ final class VariantVCFCommandTests: XCTestCase {
                       "\(unindexed): --region 22 needs an index (\(unindexed).tbi or .csi) and there is none; build it with `tabix -p vcf \(unindexed)`")
         assertRefusal(try runSeqlens(["variant", model, "--vcf", vcf]), "scoring a VCF takes both --genome G.fa and --vcf calls.vcf; see `seqlens variant --help`")
         assertRefusal(try runSeqlens(["variant", model, "--genome", genome, "--vcf", vcf, "--region", "chr1:200-100"]),
-                      "--region chr1:200-100 is not CHROM or CHROM:START-END with 0 ≤ START < END (0-based, end excluded: chr1:100-200 is 100 bases); see `seqlens variant --help`")
+                      "--region 'chr1:200-100' ends before it starts; both ends are included, so one base at 200 is chr1:200-200")
         XCTAssertFalse(FileManager.default.fileExists(atPath: output))
     }
 }
