@@ -23,20 +23,26 @@ public struct Track: Equatable, Sendable {
         public var value: Float
     }
 
-    /// Values along one region: a record's per-base values, or one value for all of it.
+    /// Values along one stretch of a chromosome: a record's per-base values, or one value for all of it.
     public struct Segment: Sendable {
-        public var region: GenomicRegion
+        public var chromosome: String
+        /// 0-based, end-exclusive.
+        public var positions: Range<Int>
         /// One per base of the region, or one for the whole region.
         public var values: [Float]
         /// What the values came from (a record id, a file), for messages.
         public var source: String
 
-        public init(region: GenomicRegion, values: [Float], source: String) {
-            precondition(values.count == 1 || values.count == region.positions.count, "one value, or one per base")
-            self.region = region
+        public init(chromosome: String, positions: Range<Int>, values: [Float], source: String) {
+            precondition(values.count == 1 || values.count == positions.count, "one value, or one per base")
+            self.chromosome = chromosome
+            self.positions = positions
             self.values = values
             self.source = source
         }
+
+        /// `chrom:start-end`, 0-based and end-exclusive, for messages.
+        var place: String { "\(chromosome):\(positions.lowerBound)-\(positions.upperBound)" }
     }
 
     /// In file order: a bigWig's header lists them, intervals follow it.
@@ -48,21 +54,20 @@ public struct Track: Equatable, Sendable {
     /// furthest segment reaches. Overlapping segments are refused: a base would need two values,
     /// and any rule to pick one (a mean) could not be redone exactly when merging shards.
     public init(segments: [Segment], chromosomes given: [Chromosome]? = nil) throws {
-        let chromosomes = given ?? Self.chromosomes(reaching: segments.map { ($0.region.chromosome, $0.region.positions.upperBound) })
+        let chromosomes = given ?? Self.chromosomes(reaching: segments.map { ($0.chromosome, $0.positions.upperBound) })
         let index = Dictionary(chromosomes.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
         try Self.refuseOverlaps(segments)
         var pieces: [(interval: Interval, source: String)] = []
         for segment in segments {
-            let region = segment.region
-            guard let chromosome = index[region.chromosome] else {
-                throw GenomicsError("\(segment.source) lies on \(region.chromosome), which the chromosome sizes do not list (they list \(Self.listing(chromosomes))); give the sizes of the genome the regions come from")
+            guard let chromosome = index[segment.chromosome] else {
+                throw GenomicsError("\(segment.source) lies on \(segment.chromosome), which the chromosome sizes do not list (they list \(Self.listing(chromosomes))); give the sizes of the genome the regions come from")
             }
-            guard region.positions.upperBound <= chromosomes[chromosome].length else {
-                throw GenomicsError("\(segment.source) (\(region)) ends past \(region.chromosome)'s length \(chromosomes[chromosome].length) in the chromosome sizes; give the sizes of the genome the regions come from")
+            guard segment.positions.upperBound <= chromosomes[chromosome].length else {
+                throw GenomicsError("\(segment.source) (\(segment.place)) ends past \(segment.chromosome)'s length \(chromosomes[chromosome].length) in the chromosome sizes; give the sizes of the genome the regions come from")
             }
-            var start = region.positions.lowerBound
+            var start = segment.positions.lowerBound
             for run in Self.runs(of: segment.values) {
-                let end = segment.values.count == 1 ? region.positions.upperBound : start + run.count
+                let end = segment.values.count == 1 ? segment.positions.upperBound : start + run.count
                 pieces.append((Interval(chromosome: chromosome, start: start, end: end, value: run.value), segment.source))
                 start = end
             }
@@ -102,8 +107,7 @@ public struct Track: Equatable, Sendable {
         for (position, (interval, source)) in sorted.enumerated() {
             if let last = joined.last, last.chromosome == interval.chromosome {
                 if interval.start < last.end {
-                    let shared = GenomicRegion(chromosome: chromosomes[interval.chromosome].name, positions: interval.start ..< min(last.end, interval.end))
-                    throw Self.overlap(sorted[position - 1].source, source, at: shared)
+                    throw Self.overlap(sorted[position - 1].source, source, at: chromosomes[interval.chromosome].name, interval.start ..< min(last.end, interval.end))
                 }
                 // Bit patterns: equal values join (NaN too), 0 and -0 stay apart as the file had them.
                 if interval.start == last.end && interval.value.bitPattern == last.value.bitPattern {
@@ -118,22 +122,20 @@ public struct Track: Equatable, Sendable {
 
     /// Refuses segments that share a base, naming the first two and where they overlap.
     private static func refuseOverlaps(_ segments: [Segment]) throws {
-        let sorted = segments.sorted { ($0.region.chromosome, $0.region.positions.lowerBound) < ($1.region.chromosome, $1.region.positions.lowerBound) }
+        let sorted = segments.sorted { ($0.chromosome, $0.positions.lowerBound) < ($1.chromosome, $1.positions.lowerBound) }
         var furthest: Segment?
         for segment in sorted {
-            if let previous = furthest, previous.region.chromosome == segment.region.chromosome,
-               segment.region.positions.lowerBound < previous.region.positions.upperBound {
-                let shared = segment.region.positions.clamped(to: previous.region.positions)
-                throw overlap(previous.source, segment.source, at: GenomicRegion(chromosome: segment.region.chromosome, positions: shared))
+            if let previous = furthest, previous.chromosome == segment.chromosome, segment.positions.lowerBound < previous.positions.upperBound {
+                throw overlap(previous.source, segment.source, at: segment.chromosome, segment.positions.clamped(to: previous.positions))
             }
-            if furthest == nil || furthest!.region.chromosome != segment.region.chromosome || segment.region.positions.upperBound > furthest!.region.positions.upperBound {
+            if furthest == nil || furthest!.chromosome != segment.chromosome || segment.positions.upperBound > furthest!.positions.upperBound {
                 furthest = segment
             }
         }
     }
 
-    private static func overlap(_ first: String, _ second: String, at region: GenomicRegion) -> GenomicsError {
-        GenomicsError("\(first) and \(second) overlap at \(region); a track holds one value per base: give regions that do not overlap (bedtools merge them, or --range keeps each record's middle)")
+    private static func overlap(_ first: String, _ second: String, at chromosome: String, _ shared: Range<Int>) -> GenomicsError {
+        GenomicsError("\(first) and \(second) overlap at \(chromosome):\(shared.lowerBound)-\(shared.upperBound); a track holds one value per base: give regions that do not overlap (bedtools merge them, or --range keeps each record's middle)")
     }
 
     /// Runs of bit-identical values.

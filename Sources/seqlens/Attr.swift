@@ -38,8 +38,9 @@ struct Attr: ParsableCommand {
         A track output (.bw bigWig, or .bedgraph) holds each record's observed attribution \
         (Σ over the alphabet of attribution × one-hot: the value at the record's base, 0 at N), \
         as chrombpnet's and bpnet-lite's contribution bigWigs do, placed by record ids \
-        chrom:start-end (0-based, end excluded, as bedtools getfasta names records). Regions \
-        must not overlap (--range can keep each record's middle); --chrom-sizes gives the \
+        chrom:start-end: bedtools getfasta's (0-based, end excluded) or samtools faidx's \
+        (1-based, end included), told apart by the record's length; a (-) suffix reverses the \
+        record onto the forward strand. Regions must not overlap (--range can keep each record's middle); --chrom-sizes gives the \
         genome's chromosomes (a .fai or chrom.sizes file). --shard I/N runs the I-th of N \
         blocks of the records; `seqlens merge` joins the outputs.
 
@@ -115,11 +116,7 @@ struct Attr: ParsableCommand {
         }
         if isTrackOutput(output) {
             let observed = projectedAttributions(maps.scalars, sequences: records.map(\.sequence), alphabet: model.alphabet)
-            let segments = try zip(inputs, windows).enumerated().compactMap { index, pair in
-                try pair.0.genomicRegion(columns: pair.1).map { placed in
-                    Track.Segment(region: placed.region, values: Array(observed[index][placed.columns]), source: "record '\(pair.0.record.id)'")
-                }
-            }
+            let segments = try inputs.indices.compactMap { try inputs[$0].trackSegment(Array(observed[$0][windows[$0]]), columns: windows[$0]) }
             try tracks.write(segments, to: output)
             return
         }

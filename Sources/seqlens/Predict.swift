@@ -14,8 +14,8 @@ struct Predict: ParsableCommand {
         column it reads (see `seqlens attr --help`). The output file's \
         extension picks the format: .tsv, or .npy (float32, shape (N, T), loads with numpy.load), \
         or a genome track: .bw (bigWig) or .bedgraph, one value over each record's region, for \
-        records named chrom:start-end (0-based, end excluded, as bedtools getfasta names them); \
-        a track holds one task, so a model with several needs --target. Regions must not \
+        records named chrom:start-end (as bedtools getfasta or samtools faidx name them; see \
+        `seqlens attr --help`); a track holds one task, so a model with several needs --target. Regions must not \
         overlap. --chrom-sizes gives the genome's chromosomes (a .fai or chrom.sizes file).
 
         --shard I/N predicts the I-th of N blocks of the records; `seqlens merge` joins the \
@@ -79,9 +79,7 @@ struct Predict: ParsableCommand {
             guard table.tasks.count <= 1 else {
                 throw CommandFailure("a track holds one value per base: give --target, one of \(table.tasks.prefix(8).joined(separator: ", "))\(table.tasks.count > 8 ? ", …" : "") (or write .tsv)")
             }
-            let segments = try zip(inputs, table.values.scalars).compactMap { input, value in
-                try input.genomicRegion().map { Track.Segment(region: $0.region, values: [value], source: "record '\(input.record.id)'") }
-            }
+            let segments = try zip(inputs, table.values.scalars).compactMap { try $0.trackSegment([$1]) }
             try tracks.write(segments, to: output)
         } else if let output {
             try table.write(to: URL(fileURLWithPath: output))

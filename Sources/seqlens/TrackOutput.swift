@@ -27,25 +27,57 @@ struct TrackOptions: ParsableArguments {
     }
 }
 
-extension ModelInput {
-    /// The genomic region of `columns` of the model's input (all of them by default) and the
-    /// columns that lie on it, padding left out (nil when only padding is left); refused when the
-    /// record's id does not name a region of the record's length.
-    func genomicRegion(columns: Range<Int>? = nil) throws -> (region: GenomicRegion, columns: Range<Int>)? {
-        guard let place = GenomicRegion(id: record.id) else {
-            throw CommandFailure("record '\(record.id)': a track places each record by its id, chrom:start-end (0-based, end excluded, as bedtools getfasta names records); rename the records, or write .tsv/.npz")
+/// Where a record lies in the genome, read from its id `chrom:start-end`, optionally with a
+/// strand `(+)`/`(-)` (a `(-)` record holds the reverse complement). Both conventions in use
+/// are read, told apart by the record's length: bedtools getfasta's 0-based, end-excluded
+/// `chr1:1000-1200` and samtools' (and `seqlens --region`'s) 1-based, end-included
+/// `chr1:1001-1200` both name a 200-nt record.
+struct RecordPlace {
+    var chromosome: String
+    /// 0-based, end-exclusive.
+    var positions: Range<Int>
+    var isReverse: Bool
+
+    init(id: String, length: Int) throws {
+        var text = Substring(id), isReverse = false
+        if text.hasSuffix("(+)") || text.hasSuffix("(-)") {
+            isReverse = text.hasSuffix("(-)")
+            text = text.dropLast(3)
         }
-        guard place.positions.count == ownLength else {
-            throw CommandFailure("record '\(record.id)' is \(ownLength) nt but its id names \(place.positions.count) bases; ids are read 0-based with the end excluded, as bedtools getfasta writes them (chr1:100-200 is 100 bases; samtools calls them chr1:101-200)")
+        let unplaced = CommandFailure("record '\(id)': a track places each record by its id, chrom:start-end (as bedtools getfasta or samtools faidx name records); rename the records, or write .tsv/.npz")
+        guard let colon = text.lastIndex(of: ":") else { throw unplaced }
+        let bounds = text[text.index(after: colon)...].split(separator: "-", omittingEmptySubsequences: false)
+        guard colon > text.startIndex, bounds.count == 2, bounds.allSatisfy({ $0.allSatisfy(\.isASCII) }),
+              let start = Int(bounds[0]), let end = Int(bounds[1]), start >= 0 else { throw unplaced }
+        chromosome = String(text[..<colon])
+        self.isReverse = isReverse
+        if end - start == length {
+            positions = start ..< end
+        } else if start >= 1, end - start + 1 == length {
+            positions = start - 1 ..< end
+        } else {
+            throw CommandFailure("record '\(id)' is \(length) nt, but its id names \(max(0, end - start)) bases read 0-based with the end excluded (bedtools getfasta) and \(max(0, end - start + 1)) read 1-based with the end included (samtools); a track needs the bases the id names")
         }
-        let columns = columns ?? 0 ..< record.length
-        // Own positions of the columns, cut to the record (padding has no place in the genome).
-        let own = max(origin + columns.lowerBound, 0) ..< min(origin + columns.upperBound, ownLength)
-        guard own.lowerBound < own.upperBound else { return nil }
-        let start = place.positions.lowerBound
-        return (GenomicRegion(chromosome: place.chromosome, positions: start + own.lowerBound ..< start + own.upperBound), own.lowerBound - origin ..< own.upperBound - origin)
     }
 }
 
-/// `-o` names a track (.bw, .bigwig, .bedgraph, .bg).
+extension ModelInput {
+    /// The track segment of `values` at `columns` of the model's input (one value: over all the
+    /// columns), padding left out; nil when only padding is left. The record's id places it.
+    func trackSegment(_ values: [Float], columns: Range<Int>? = nil) throws -> Track.Segment? {
+        let place = try RecordPlace(id: record.id, length: ownLength)
+        let columns = columns ?? 0 ..< record.length
+        // Own positions of the columns, cut to the record (padding has no place in the genome).
+        let own = max(origin + columns.lowerBound, 0) ..< max(min(origin + columns.upperBound, ownLength), 0)
+        guard !own.isEmpty else { return nil }
+        var kept = values.count == 1 ? values : Array(values[own.lowerBound - origin - columns.lowerBound ..< own.upperBound - origin - columns.lowerBound])
+        // A (-) record runs from the region's end: its position p is the chromosome's end − 1 − p.
+        let start = place.positions.lowerBound, end = place.positions.upperBound
+        let positions = place.isReverse ? end - own.upperBound ..< end - own.lowerBound : start + own.lowerBound ..< start + own.upperBound
+        if place.isReverse { kept.reverse() }
+        return Track.Segment(chromosome: place.chromosome, positions: positions, values: kept, source: "record '\(record.id)'")
+    }
+}
+
+/// `-o` names a track (.bw or .bedgraph).
 func isTrackOutput(_ path: String?) -> Bool { path.flatMap { TrackFormat(path: $0) } != nil }

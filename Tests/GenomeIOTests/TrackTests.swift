@@ -6,7 +6,11 @@ import XCTest
 
 /// Tracks: how values become intervals, bedGraph text, and bigWig files checked against pyBigWig.
 final class TrackTests: XCTestCase {
-    private func region(_ id: String) -> GenomicRegion { GenomicRegion(id: id)! }
+    /// A segment at `place`, `chrom:start-end` (0-based, end excluded).
+    private func segment(_ place: String, _ values: [Float], _ source: String) -> Track.Segment {
+        let parts = place.split(separator: ":"), bounds = parts[1].split(separator: "-").map { Int($0)! }
+        return Track.Segment(chromosome: String(parts[0]), positions: bounds[0] ..< bounds[1], values: values, source: source)
+    }
 
     private func scratch(_ name: String) throws -> String {
         let folder = try temporaryDirectory()
@@ -14,29 +18,20 @@ final class TrackTests: XCTestCase {
         return folder.appendingPathComponent(name).path
     }
 
-    func testRegionIdsAreZeroBasedEndExclusiveAndSplitAtTheLastColon() {
-        XCTAssertEqual(GenomicRegion(id: "chr1:100-200"), GenomicRegion(chromosome: "chr1", positions: 100 ..< 200))
-        XCTAssertEqual(GenomicRegion(id: "HLA-A*01:01:5-9")?.chromosome, "HLA-A*01:01")
-        XCTAssertEqual(GenomicRegion(id: "chr1:100-200")?.description, "chr1:100-200")
-        for bad in ["chr1", "chr1:200-100", "chr1:5-5", ":1-2", "chr1:-1-5", "chr1:1-2(+)", "mt_test_04056", "chr1:1,000-2,000"] {
-            XCTAssertNil(GenomicRegion(id: bad), bad)
-        }
-    }
-
     func testSegmentsAreSortedJoinedWhereValuesRepeatAndSizedByTheirRegions() throws {
         let track = try Track(segments: [
-            .init(region: region("chr2:10-14"), values: [1, 1, 2, 2], source: "b"),
-            .init(region: region("chr1:0-3"), values: [5], source: "a"),
+            segment("chr2:10-14", [1, 1, 2, 2], "b"),
+            segment("chr1:0-3", [5], "a"),
             // Abuts a's end with a's value: one interval.
-            .init(region: region("chr1:3-5"), values: [5, 0.25], source: "c"),
+            segment("chr1:3-5", [5, 0.25], "c"),
         ])
         XCTAssertEqual(track.chromosomes, [.init(name: "chr1", length: 5), .init(name: "chr2", length: 14)])
         XCTAssertEqual(track.bedGraph, "chr1\t0\t4\t5.0\nchr1\t4\t5\t0.25\nchr2\t10\t12\t1.0\nchr2\t12\t14\t2.0\n")
     }
 
     func testOverlappingRegionsAreRefusedNamingBoth() {
-        XCTAssertThrowsError(try Track(segments: [.init(region: region("chr1:0-10"), values: [1], source: "record 'chr1:0-10'"),
-                                                  .init(region: region("chr1:5-20"), values: [2], source: "record 'chr1:5-20'")])) { error in
+        XCTAssertThrowsError(try Track(segments: [segment("chr1:0-10", [1], "record 'chr1:0-10'"),
+                                                  segment("chr1:5-20", [2], "record 'chr1:5-20'")])) { error in
             XCTAssertEqual("\(error)", "record 'chr1:0-10' and record 'chr1:5-20' overlap at chr1:5-10; a track holds one value per base: give regions that do not overlap (bedtools merge them, or --range keeps each record's middle)")
         }
     }
@@ -45,20 +40,20 @@ final class TrackTests: XCTestCase {
         let sizes = Fixtures.repositoryRoot.appendingPathComponent("examples/sharded/mini.chrom.sizes").path
         let chromosomes = try Track.chromosomes(contentsOf: sizes)
         XCTAssertEqual(chromosomes, [.init(name: "chr1", length: 2000), .init(name: "chr2", length: 1500)])
-        let track = try Track(segments: [.init(region: region("chr2:0-2"), values: [1], source: "x")], chromosomes: chromosomes)
+        let track = try Track(segments: [segment("chr2:0-2", [1], "x")], chromosomes: chromosomes)
         XCTAssertEqual(track.chromosomes.map(\.name), ["chr1", "chr2"])
-        XCTAssertThrowsError(try Track(segments: [.init(region: region("chr2:1400-1600"), values: [1], source: "record 'chr2:1400-1600'")], chromosomes: chromosomes)) { error in
+        XCTAssertThrowsError(try Track(segments: [segment("chr2:1400-1600", [1], "record 'chr2:1400-1600'")], chromosomes: chromosomes)) { error in
             XCTAssertEqual("\(error)", "record 'chr2:1400-1600' (chr2:1400-1600) ends past chr2's length 1500 in the chromosome sizes; give the sizes of the genome the regions come from")
         }
-        XCTAssertThrowsError(try Track(segments: [.init(region: region("chrX:0-2"), values: [1], source: "record 'chrX:0-2'")], chromosomes: chromosomes)) { error in
+        XCTAssertThrowsError(try Track(segments: [segment("chrX:0-2", [1], "record 'chrX:0-2'")], chromosomes: chromosomes)) { error in
             XCTAssertEqual("\(error)", "record 'chrX:0-2' lies on chrX, which the chromosome sizes do not list (they list chr1, chr2); give the sizes of the genome the regions come from")
         }
     }
 
     func testBigWigAndBedGraphReadBackExactly() throws {
         let track = try Track(segments: [
-            .init(region: region("chr1:100-104"), values: [0.1, -2.5e-7, .greatestFiniteMagnitude, 3], source: "a"),
-            .init(region: region("chr10:0-50"), values: [Float(1) / 3], source: "b"),
+            segment("chr1:100-104", [0.1, -2.5e-7, .greatestFiniteMagnitude, 3], "a"),
+            segment("chr10:0-50", [Float(1) / 3], "b"),
         ])
         for name in ["t.bw", "t.bigwig", "t.bedgraph", "t.bg"] {  // -o takes .bw and .bedgraph; Track takes all four
             let path = try scratch(name)
@@ -69,9 +64,9 @@ final class TrackTests: XCTestCase {
 
     func testMergingShardsEqualsTheWholeTrack() throws {
         let segments: [Track.Segment] = [
-            .init(region: region("chr1:0-2"), values: [1, 2], source: "a"),
-            .init(region: region("chr1:2-4"), values: [2, 3], source: "b"),
-            .init(region: region("chr2:0-4"), values: [4], source: "c"),
+            segment("chr1:0-2", [1, 2], "a"),
+            segment("chr1:2-4", [2, 3], "b"),
+            segment("chr2:0-4", [4], "c"),
         ]
         let whole = try Track(segments: segments)
         let shards = try [Track(segments: [segments[0]]), Track(segments: [segments[2], segments[1]])]
@@ -89,7 +84,7 @@ final class TrackTests: XCTestCase {
         let bedGraph = try Track.read(contentsOf: Fixtures.url("tracks/values.bedgraph").path)
         let sizes = try Track.chromosomes(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("examples/sharded/mini.chrom.sizes").path)
         let placed = try Track(segments: bedGraph.intervals.map { interval in
-            Track.Segment(region: GenomicRegion(chromosome: bedGraph.chromosomes[interval.chromosome].name, positions: interval.start ..< interval.end),
+            Track.Segment(chromosome: bedGraph.chromosomes[interval.chromosome].name, positions: interval.start ..< interval.end,
                           values: [interval.value], source: "values.bedgraph")
         }, chromosomes: sizes)
         let written = try scratch("seqlens.bw")

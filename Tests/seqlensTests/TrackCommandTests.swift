@@ -1,5 +1,6 @@
 import Foundation
 import GenomeIO
+import Genomics
 import Inference
 import TestSupport
 import XCTest
@@ -69,14 +70,40 @@ final class TrackCommandTests: XCTestCase {
         XCTAssertEqual(seen.values.map(\.count).reduce(0, +), 13 * 100)
     }
 
+    /// samtools' 1-based ids are read too (told apart by length), and a (-) record is reversed
+    /// onto the forward strand.
+    func testSamtoolsIdsAndMinusStrandRecordsArePlacedOnTheForwardStrand() throws {
+        let records = try FASTAReader.read(contentsOf: URL(fileURLWithPath: regions)).prefix(2).map { String(decoding: $0.sequence, as: UTF8.self) }
+        let file = try fasta([("chr1:101-300", records[0]), ("chr1:300-500(-)", records[1])])
+        let arguments = ["attr", model, file, "--method", "grad-input", "--target", "MAX"]
+        XCTAssertEqual(try runSeqlens(arguments + ["-o", path("a.npz")]).status, 0)
+        let run = try runSeqlens(arguments + ["-o", path("a.bedgraph")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        let arrays = Dictionary(uniqueKeysWithValues: try NPZ.read(contentsOf: URL(fileURLWithPath: path("a.npz"))).map { ($0.name, $0.value) })
+        guard case .float(let maps)? = arrays["attributions"], case .float(let x)? = arrays["X"] else { return XCTFail("missing arrays") }
+        var observed = [[Float]](repeating: [Float](repeating: 0, count: 200), count: 2)
+        for n in 0 ..< 2 {
+            for j in 0 ..< 200 {
+                for letter in 0 ..< 4 { observed[n][j] += maps.scalars[(n * 4 + letter) * 200 + j] * x.scalars[(n * 4 + letter) * 200 + j] }
+            }
+        }
+        let track = try Track.read(contentsOf: path("a.bedgraph"))
+        var bases: [Int: Float] = [:]
+        for interval in track.intervals { for base in interval.start ..< interval.end { bases[base] = interval.value } }
+        XCTAssertEqual(track.chromosomes.map(\.name), ["chr1"])
+        XCTAssertEqual(bases.keys.sorted(), Array(100 ..< 500))
+        XCTAssertEqual((100 ..< 300).map { bases[$0]! }, observed[0])
+        XCTAssertEqual((300 ..< 500).map { bases[$0]! }, observed[1].reversed())
+    }
+
     func testTracksRefuseWhatTheyCannotPlace() throws {
         let sequence = String(repeating: "ACGT", count: 50)
         assertRefusal(try runSeqlens(["predict", model, regions, "-o", path("p.bw")]),
                       "a track holds one value per base: give --target, one of Arid3a, CEBPB, FOSL1, GABPA, MAFK, MAX, MEF2A, NFYB, … (or write .tsv)")
         assertRefusal(try runSeqlens(["predict", model, try fasta([("enhancer_1", sequence)]), "--target", "MAX", "-o", path("p.bedgraph")]),
-                      "record 'enhancer_1': a track places each record by its id, chrom:start-end (0-based, end excluded, as bedtools getfasta names records); rename the records, or write .tsv/.npz")
-        assertRefusal(try runSeqlens(["predict", model, try fasta([("chr1:101-300", sequence)]), "--target", "MAX", "-o", path("p.bedgraph")]),
-                      "record 'chr1:101-300' is 200 nt but its id names 199 bases; ids are read 0-based with the end excluded, as bedtools getfasta writes them (chr1:100-200 is 100 bases; samtools calls them chr1:101-200)")
+                      "record 'enhancer_1': a track places each record by its id, chrom:start-end (as bedtools getfasta or samtools faidx name records); rename the records, or write .tsv/.npz")
+        assertRefusal(try runSeqlens(["predict", model, try fasta([("chr1:101-350", sequence)]), "--target", "MAX", "-o", path("p.bedgraph")]),
+                      "record 'chr1:101-350' is 200 nt, but its id names 249 bases read 0-based with the end excluded (bedtools getfasta) and 250 read 1-based with the end included (samtools); a track needs the bases the id names")
         assertRefusal(try runSeqlens(["attr", model, try fasta([("chr1:0-200", sequence), ("chr1:150-350", sequence)]), "--target", "MAX", "-o", path("a.bw")]),
                       "record 'chr1:0-200' and record 'chr1:150-350' overlap at chr1:150-200; a track holds one value per base: give regions that do not overlap (bedtools merge them, or --range keeps each record's middle)")
         assertRefusal(try runSeqlens(["predict", model, regions, "--chrom-sizes", sizes, "-o", path("p.tsv")]),
