@@ -102,6 +102,6 @@ let package = Package(
         ),
         .testTarget(name: "InteractiveTests", dependencies: ["Interactive"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Interactive", "Rendering", "TestSupport"]),
-        .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation"]),
+        .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation", "Genomics", "GenomeIO"]),
     ]
 )

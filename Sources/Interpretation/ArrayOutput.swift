@@ -87,6 +87,9 @@ public struct ArrayOutput: Sendable {
         return Data(text.utf8)
     }
 
+    /// The labels of the whole run rather than of its records: `seqlens merge` keeps them once.
+    static let runLabels: Set<String> = ["tasks", "alphabet"]
+
     /// The arrays that name rows, columns and letters in .npz files (`seqlens show` reads them):
     /// ids (N,) and tasks (T,) and alphabet (A,) as text, starts and lengths (N,) as int64.
     var labels: [(String, NPYArray)] {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GenomeIO
 import Genomics
 import Inference
 import Interpretation
@@ -34,6 +35,15 @@ struct Attr: ParsableCommand {
 
         \(GenomeInputOptions.discussion)
 
+        A track output (.bw bigWig, or .bedgraph) holds each record's observed attribution \
+        (Σ over the alphabet of attribution × one-hot: the value at the record's base, 0 at N), \
+        as chrombpnet's and bpnet-lite's contribution bigWigs do, placed by record ids \
+        chrom:start-end: bedtools getfasta's (0-based, end excluded) or samtools faidx's \
+        (1-based, end included), told apart by the record's length; a (-) suffix reverses the \
+        record onto the forward strand. Regions must not overlap (--range can keep each record's middle); --chrom-sizes gives the \
+        genome's chromosomes (a .fai or chrom.sizes file). --shard I/N runs the I-th of N \
+        blocks of the records; `seqlens merge` joins the outputs.
+
         Examples:
           seqlens attr MODEL.onnx seqs.fa --output saliency.npy
           seqlens attr MODEL.onnx seqs.fa --method ig --target CEBPB --logits -o ig.npz
@@ -44,6 +54,8 @@ struct Attr: ParsableCommand {
           seqlens attr MODEL.onnx seqs.fa --method deepshap --hypothetical -o hyp.npy
           seqlens attr MODEL.onnx seqs.fa --range 40:80 --crop center -o window.npz
           seqlens attr bpnet.onnx seqs.fa --target profile:reduce=profile -o p.npz
+          seqlens attr MODEL.onnx peaks.fa --method deepshap --target CEBPB \\
+              --chrom-sizes hg38.fa.fai -o cebpb.bw
           seqlens attr bpnet.onnx seqs.fa --target counts \\
               --input X_ctl=control.npy -o counts.npy
         """
@@ -56,28 +68,34 @@ struct Attr: ParsableCommand {
     @OptionGroup var deepSHAP: DeepSHAPOptions
     @Option(help: ArgumentHelp("Positions to keep, 0-based with the end excluded; either end may be left out.", valueName: "start:end"))
     var range: PositionRange?
-    @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions, the one-hot input X and labels) or .tsv (long format).")
+    @Option(name: .shortAndLong, help: "Output file: .npy (the array), .npz (with predictions, the one-hot input X and labels), .tsv (long format), or a track of the observed attribution: .bw or .bedgraph.")
     var output: String
 
     @OptionGroup(title: "Genome") var genome: GenomeInputOptions
+    @OptionGroup var tracks: TrackOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         try genome.validate(fasta: fasta, fit: fit)
-        try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue))
+        try validateOutput(output, formats: ArrayOutput.Format.allCases.map(\.rawValue) + TrackFormat.extensions)
+        try tracks.validate(output: output)
     }
 
     func run() throws {
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let inputs = try equalLengthInputs(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit)
+        let all = try equalLengthInputs(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit)
+        let block = try sharding.block(of: all.count, batch: compute.batch, what: "records in \(fasta ?? "the regions")")
+        let inputs = Array(all[block])
         guard let first = inputs.first?.record else { return }
         let records = inputs.map(\.record)
         let targeted = try loaded.resolveTarget(attribution.target, length: first.length)
         let model = targeted.model
         let tasks = try model.taskNames(length: first.length)
         var settings = try attribution.settings(task: targeted.task ?? 0)
+        settings.firstSequence = block.lowerBound
         try deepSHAP.refuseUnlessDeepSHAP(settings.method)
         if let references = try deepSHAP.givenReferences(model: model, length: first.length) { settings.references = .given(references) }
         let windows = try PositionRange.columns(range, of: inputs)
@@ -95,6 +113,12 @@ struct Attr: ParsableCommand {
         } else {
             maps = try attributor.attribute(records.map(\.sequence), settings: settings) { progress.update($0) }
             progress.finish()
+        }
+        if isTrackOutput(output) {
+            let observed = projectedAttributions(maps.scalars, sequences: records.map(\.sequence), alphabet: model.alphabet)
+            let segments = try inputs.indices.compactMap { try inputs[$0].trackSegment(Array(observed[$0][windows[$0]]), columns: windows[$0]) }
+            try tracks.write(segments, to: output)
+            return
         }
         // Predictions and the one-hot input go only into .npz files: skip that pass otherwise.
         let bundled = ArrayOutput.Format(path: output) == .npz

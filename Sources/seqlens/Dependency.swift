@@ -32,7 +32,8 @@ struct Dependency: ParsableCommand {
         A .npz file also holds the records' ISM ('ism', (N, A, L)), X, ids, tasks, alphabet, \
         starts (position of row 0), lengths and substituted_starts (position of column 0). \
         --figure draws the first record's map (positions) as a heatmap: .svg, .txt or .ans, \
-        or - for the terminal; without -o the figure goes to the terminal.
+        or - for the terminal; without -o the figure goes to the terminal. --shard I/N runs the \
+        I-th of N blocks of the records; `seqlens merge` joins the outputs.
 
         Examples:
           seqlens dependency sample-models/code-shallow-relu.onnx \\
@@ -64,6 +65,7 @@ struct Dependency: ParsableCommand {
     @OptionGroup var colors: ColorOptions
     @OptionGroup var logitsOption: LogitsOption
     @OptionGroup(title: "Genome") var genome: GenomeInputOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
@@ -84,7 +86,8 @@ struct Dependency: ParsableCommand {
             throw InterpretationError("unknown engine '\(self.engine)'; choose incremental or naive")
         }
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let records = try genome.records(fasta: fasta, model: loaded, choosing: record)
+        // Each record's map runs on its own: shards need not follow --batch.
+        let records = try sharding.select(genome.records(fasta: fasta, model: loaded, choosing: record), batch: 1, what: "records in \(fasta ?? "the regions")")
         let inputs = try fitToModel(records, model: loaded, fit: fit)
         if let first = inputs.first?.record, let other = inputs.map(\.record).first(where: { $0.length != first.length }) {
             throw InterpretationError("records differ in length ('\(first.id)' has \(first.length) nt, '\(other.id)' has \(other.length) nt); one map needs one length: pick one with --record, or --pad/--crop to a fixed-length model")

@@ -23,7 +23,8 @@ struct ISM: ParsableCommand {
         own positions even after --pad/--crop. --logits mutates the pre-activation output, which \
         does not saturate. A .npz file also holds the reference predictions, the one-hot input X, \
         ids, tasks, alphabet, starts and lengths (as `seqlens attr --help` describes); `seqlens \
-        show ism.npz --target TASK` draws one task of a --target all array.
+        show ism.npz --target TASK` draws one task of a --target all array. --shard I/N runs \
+        the I-th of N blocks of the records; `seqlens merge` joins the outputs.
 
         \(GenomeInputOptions.discussion)
 
@@ -47,6 +48,7 @@ struct ISM: ParsableCommand {
 
     @OptionGroup var logitsOption: LogitsOption
     @OptionGroup(title: "Genome") var genome: GenomeInputOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
@@ -64,7 +66,8 @@ struct ISM: ParsableCommand {
             throw InterpretationError("unknown scores '\(scores)'; choose delta, centered or l2")
         }
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let inputs = try equalLengthInputs(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit)
+        // Each record is mutated on its own: shards need not follow --batch.
+        let inputs = try sharding.select(equalLengthInputs(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit), batch: 1, what: "records in \(fasta ?? "the regions")")
         guard let length = inputs.first?.record.length else { return }
         let targeted = try loaded.resolveTarget(target, length: length, allowingAll: true)
         let model = try logitsOption.apply(to: targeted.model, length: length)

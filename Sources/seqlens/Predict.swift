@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import GenomeIO
 import Genomics
 import Inference
 import Interpretation
@@ -11,7 +12,14 @@ struct Predict: ParsableCommand {
         Writes one row per record and one column per task: a TSV with a header (id, then the \
         task names or task_0, task_1, ...) to stdout, or to --output; with --target, the one \
         column it reads (see `seqlens attr --help`). The output file's \
-        extension picks the format: .tsv, or .npy (float32, shape (N, T), loads with numpy.load).
+        extension picks the format: .tsv, or .npy (float32, shape (N, T), loads with numpy.load), \
+        or a genome track: .bw (bigWig) or .bedgraph, one value over each record's region, for \
+        records named chrom:start-end (as bedtools getfasta or samtools faidx name them; see \
+        `seqlens attr --help`); a track holds one task, so a model with several needs --target. Regions must not \
+        overlap. --chrom-sizes gives the genome's chromosomes (a .fai or chrom.sizes file).
+
+        --shard I/N predicts the I-th of N blocks of the records; `seqlens merge` joins the \
+        outputs (see `seqlens merge --help`).
 
         \(GenomeInputOptions.discussion)
 
@@ -29,7 +37,7 @@ struct Predict: ParsableCommand {
     @Argument(help: "A FASTA file of sequences (or --genome with --region/--regions).")
     var fasta: String?
 
-    @Option(name: .shortAndLong, help: "Write to this file (.tsv or .npy) instead of stdout.")
+    @Option(name: .shortAndLong, help: "Write to this file (.tsv, .npy, or a track: .bw or .bedgraph) instead of stdout.")
     var output: String?
 
     @Option(help: "The model output to report, for multi-output models (default: the first).")
@@ -39,18 +47,22 @@ struct Predict: ParsableCommand {
     var target: String?
 
     @OptionGroup(title: "Genome") var genome: GenomeInputOptions
+    @OptionGroup var tracks: TrackOptions
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
 
     func validate() throws {
         try genome.validate(fasta: fasta, fit: fit)
-        if let output { try validateOutput(output, formats: PredictionTable.Format.allCases.map(\.rawValue)) }
+        if let output { try validateOutput(output, formats: PredictionTable.Format.allCases.map(\.rawValue) + TrackFormat.extensions) }
+        try tracks.validate(output: output)
     }
 
     func run() throws {
         let loaded = try loadModel(self.model, outputName: outputName, inputs: extraInputs)
-        let fitted = try fitToModel(genome.records(fasta: fasta, model: loaded), model: loaded, fit: fit).map(\.record)
+        let inputs = try fitToModel(sharding.select(genome.records(fasta: fasta, model: loaded), batch: compute.batch, what: "records in \(fasta ?? "the regions")")), model: loaded, fit: fit)
+        let fitted = inputs.map(\.record)
         // Every value of the output, or with --target the one column it reads.
         let targeted = try target.flatMap { text in try fitted.first.map { try loaded.resolveTarget(text, length: $0.length) } }
         let progress = ProgressBar(total: fitted.count, label: "predicting")
@@ -63,7 +75,13 @@ struct Predict: ParsableCommand {
             table.tasks = [table.tasks[task]]
             table.values = Tensor(shape: [table.ids.count, 1], scalars: (0..<table.ids.count).map { table.values.scalars[$0 * count + task] })
         }
-        if let output {
+        if let output, isTrackOutput(output) {
+            guard table.tasks.count <= 1 else {
+                throw CommandFailure("a track holds one value per base: give --target, one of \(table.tasks.prefix(8).joined(separator: ", "))\(table.tasks.count > 8 ? ", …" : "") (or write .tsv)")
+            }
+            let segments = try zip(inputs, table.values.scalars).compactMap { try $0.trackSegment([$1]) }
+            try tracks.write(segments, to: output)
+        } else if let output {
             try table.write(to: URL(fileURLWithPath: output))
         } else {
             FileHandle.standardOutput.write(table.tsv)

@@ -24,6 +24,9 @@ struct Scan: ParsableCommand {
         formats) unless --background names a file of letter frequencies ('A 0.295' per line, \
         as MEME's fasta-get-markov writes).
 
+        --shard I/N scans the I-th of N blocks of the motifs (q-values are per motif, so the \
+        records stay whole); `seqlens merge` joins the outputs.
+
         Examples:
           seqlens scan JASPAR2026_CORE_vertebrates.meme peaks.fa > sites.tsv
           seqlens scan motifs.jaspar genome.fa --motif CTCF --pvalue 1e-5 -o ctcf.tsv
@@ -58,6 +61,8 @@ struct Scan: ParsableCommand {
     @Option(name: .customLong("threads"), help: "CPU threads, at most 256 (default: all cores).")
     var requestedThreads: Int?
 
+    @OptionGroup var sharding: ShardOptions
+
     func validate() throws {
         guard pvalue > 0, pvalue <= 1 else { throw ValidationError("--pvalue must be above 0 and at most 1, such as 1e-4") }
         guard eps.isFinite, eps >= 0 else { throw ValidationError("--eps must be a finite number, 0 or more") }
@@ -76,6 +81,8 @@ struct Scan: ParsableCommand {
         if !selected.isEmpty {
             motifs = try selected.map { try Motif.find($0, in: motifs, source: self.motifs) }
         }
+        // Shards split the motifs, not the records: q-values are over all of a motif's windows.
+        motifs = try sharding.select(motifs, batch: 1, what: "motifs to scan")
         let records = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fasta))
         let scanner = FIMOScanner(motifs: motifs, pValueThreshold: pvalue, pseudocount: eps)
         let bases = records.reduce(0) { $0 + $1.length }

@@ -35,6 +35,8 @@ struct Variant: ParsableCommand {
         Near 0 and 1 a probability barely moves, so deltas between saturated predictions \
         (above 0.99 or below 0.01) shrink; --logits scores the pre-activation output instead.
 
+        --shard I/N scores the I-th of N blocks of the records; `seqlens merge` joins the outputs.
+
         Examples:
           seqlens variant MODEL.onnx --genome hg38.fa --vcf calls.vcf.gz -o effects.tsv
           seqlens variant chrombpnet.onnx --genome hg38.fa --vcf calls.vcf.gz \\
@@ -55,6 +57,7 @@ struct Variant: ParsableCommand {
     @Option(name: .shortAndLong, help: "Write the TSV here (a .tsv file) instead of stdout.") var output: String?
     @Option(help: targetHelp) var target: String?
     @OptionGroup var logitsOption: LogitsOption
+    @OptionGroup var sharding: ShardOptions
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
@@ -70,7 +73,7 @@ struct Variant: ParsableCommand {
         try refuseSwappedArguments(model: model, fasta: fasta)
         let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
         let loaded = try loadModel(self.model, inputs: extraInputs)
-        let read = try readRecords(fasta, alphabet: loaded.alphabet, choosing: record)
+        let read = try sharding.select(readRecords(fasta, alphabet: loaded.alphabet, choosing: record), batch: compute.batch, what: "records in \(fasta)")
         if read.count > 1 {
             // A mutation rarely fits every record: say how to pick the one it was written for.
             for record in read {

@@ -7,7 +7,7 @@ import XCTest
 final class CommandLineErrorTests: XCTestCase {
     let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx").path
     let fasta = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.fa").path
-    let commands = ["explore", "inspect", "predict", "attr", "ism", "dependency", "robustness", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme"]
+    let commands = ["explore", "inspect", "predict", "attr", "ism", "dependency", "robustness", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme", "merge"]
 
     func testUsageErrorsAreOneLineWithExitStatus2AndPointToHelp() throws {
         assertRefusal(try runSeqlens(["predict", model]), "give a FASTA file after the model, or --genome FILE with --region or --regions; see `seqlens predict --help`")
@@ -23,9 +23,9 @@ final class CommandLineErrorTests: XCTestCase {
         // The model path does not exist: the extension is checked before anything is loaded.
         let absent = "/nonexistent/model.onnx"
         assertRefusal(try runSeqlens(["predict", absent, fasta, "-o", "p.csv"]),
-                      "--output must end in .tsv or .npy (got 'p.csv'); see `seqlens predict --help`")
+                      "--output must end in .tsv, .npy, .bw or .bedgraph (got 'p.csv'); see `seqlens predict --help`")
         assertRefusal(try runSeqlens(["attr", absent, fasta, "-o", "a.png"]),
-                      "--output must end in .npy, .npz or .tsv (got 'a.png'); see `seqlens attr --help`")
+                      "--output must end in .npy, .npz, .tsv, .bw or .bedgraph (got 'a.png'); see `seqlens attr --help`")
         assertRefusal(try runSeqlens(["variant", absent, fasta, "--mutations", "1:A>G", "-o", "v.npy"]),
                       "--output must end in .tsv (got 'v.npy'); see `seqlens variant --help`")
         assertRefusal(try runSeqlens(["logo", absent, fasta, "-o", "logo.png"]),

@@ -55,6 +55,6 @@ final class PredictCommandTests: XCTestCase {
     func testUnknownOutputExtensionIsAUsageError() throws {
         let result = try runSeqlens(["predict", model, fasta, "--output", directory.appendingPathComponent("p.csv").path])
         XCTAssertNotEqual(result.status, 0)
-        XCTAssert(result.stderr.contains("--output must end in .tsv or .npy"), result.stderr)
+        XCTAssert(result.stderr.contains("--output must end in .tsv, .npy, .bw or .bedgraph"), result.stderr)
     }
 }

@@ -20,6 +20,9 @@ public struct AttributionSettings: Sendable {
     public var baseline: IntegratedGradientsBaseline
     /// DeepSHAP's references (`--shuffles` dinucleotide shuffles by default, or `--references`).
     public var references: DeepSHAPReferences
+    /// The run's index of the first sequence given: noise and shuffles are seeded per sequence
+    /// (seed + index), so a shard of a run (`--shard`) draws what the whole run draws.
+    public var firstSequence = 0
 
     /// Defaults follow captum: IG from a zero baseline, 50 Gauss–Legendre steps; SmoothGrad
     /// with 5 samples of σ = 1 (NoiseTunnel's defaults).
@@ -87,7 +90,7 @@ public struct Attributor: Sendable {
             let n = settings.smoothGradSamples
             var noisy: [[Float]] = []
             for (index, x) in xs.enumerated() {
-                var generator = SeededGenerator(seed: settings.seed &+ UInt64(index))
+                var generator = SeededGenerator(seed: settings.seed &+ UInt64(settings.firstSequence + index))
                 for _ in 0..<n { noisy.append(x.map { $0 + settings.smoothGradSigma * generator.nextGaussian() }) }
             }
             let gradients = try self.gradients(noisy, settings: settings, progress: { progress?($0 / n) }, isCancelled: isCancelled)
@@ -130,7 +133,7 @@ public struct Attributor: Sendable {
         switch settings.baseline {
         case .zeros: return [[Float](repeating: 0, count: count)]
         case .uniform: return [[Float](repeating: 1 / Float(model.alphabet.size), count: count)]
-        case .shuffled(let k, let seed): return try shuffles(of: sequence, count: k, seed: seed &+ UInt64(index))
+        case .shuffled(let k, let seed): return try shuffles(of: sequence, count: k, seed: seed &+ UInt64(settings.firstSequence + index))
         }
     }
 

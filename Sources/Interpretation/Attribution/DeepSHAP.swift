@@ -127,7 +127,7 @@ extension Attributor {
         let size = model.alphabet.size * sequence.count
         switch settings.references {
         case .shuffled(let k, let seed):
-            return try shuffles(of: sequence, count: k, seed: seed &+ UInt64(index))
+            return try shuffles(of: sequence, count: k, seed: seed &+ UInt64(settings.firstSequence + index))
         case .given(let tensor):
             let shape = tensor.shape
             let perSequence = shape.count == 4 && shape[0] == count
