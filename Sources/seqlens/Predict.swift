@@ -61,7 +61,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(self.model, outputName: outputName, inputs: extraInputs)
-        let inputs = try fitToModel(sharding.select(genome.records(fasta: fasta, model: loaded), batch: compute.batch, what: "records in \(fasta ?? "the regions")")), model: loaded, fit: fit)
+        let inputs = try fitToModel(sharding.select(genome.records(fasta: fasta, model: loaded), batch: compute.batch, what: "records in \(fasta ?? "the regions")"), model: loaded, fit: fit)
         let fitted = inputs.map(\.record)
         // Every value of the output, or with --target the one column it reads.
         let targeted = try target.flatMap { text in try fitted.first.map { try loaded.resolveTarget(text, length: $0.length) } }
