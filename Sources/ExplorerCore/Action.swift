@@ -60,6 +60,9 @@ public enum Action: Sendable, Equatable {
     case modiscoBrowser(ModiscoBrowserAction)
     /// A guided tour's next, back and leave (TourProgress.swift).
     case tour(TourAction)
+    /// The `V` list of variants (--vcf) and their scores; `v` switches the record between REF and ALT.
+    case variantBrowser(VariantBrowserAction)
+    case toggleVariantAllele
 
     // Saving and quitting.
     case save
@@ -135,4 +138,6 @@ public enum Effect: Sendable, Equatable {
     indirect case comparison(Effect)
     /// The models trade places: the runtime swaps their engines before the work that follows.
     case swapModels
+    /// Score these variants (GenomicVariantScorer); results come back as `.variantBrowser(.scored)`.
+    case scoreVariants(Range<Int>)
 }

@@ -114,6 +114,8 @@ public enum Mode: Sendable, Equatable {
     case suggestEdits(EditSuggestions)
     /// `P`: the TF-MoDISco patterns given with --modisco.
     case browsePatterns(ModiscoBrowser)
+    /// `V`: the variants of --vcf (VariantBrowser.swift).
+    case browseVariants(VariantBrowser)
 }
 
 public enum PromptKind: String, Sendable, Equatable {
@@ -197,6 +199,8 @@ public struct ExplorerState: Sendable {
     public internal(set) var mode = Mode.normal
     /// TF-MoDISco results to browse (`--modisco`); see ModiscoBrowser.swift.
     public internal(set) var modisco: ModiscoCatalog?
+    /// The variants of `--genome G.fa --vcf calls.vcf`, one per record (VariantBrowser.swift).
+    public internal(set) var variants: VariantList?
     /// The first line of the help overlay on screen.
     public internal(set) var helpScroll = 0
     public internal(set) var screenWidth = 80

@@ -30,6 +30,8 @@ public enum KeyMap {
         KeyBinding(":", "jump to a position (0-based)", [(.character(":"), .openPrompt(.jump))]),
         KeyBinding("g", "pick a record by id, description or number", [(.character("g"), .recordPicker(.open))]),
         KeyBinding("P", "browse TF-MoDISco patterns (--modisco): logos, matches", [(.character("P"), .modiscoBrowser(.open))]),
+        KeyBinding("V", "list the variants (--vcf) with their Δ; Enter jumps to one", [(.character("V"), .variantBrowser(.open))]),
+        KeyBinding("v", "the variant's reference / alternative allele (alt − ref)", [(.character("v"), .toggleVariantAllele)]),
         KeyBinding("A C G T N", "mutate the base under the cursor (U for RNA models)"),
         KeyBinding("b", "best next edits by ISM effect; Enter applies one", [(.character("b"), .editSuggestions(.open))]),
         KeyBinding("R", "replace mode: typed bases overwrite, Esc ends", [(.character("R"), .enterReplaceMode)]),
@@ -91,6 +93,7 @@ public enum KeyMap {
             case .browseFilters: return .filterBrowser(.scroll(by: notches))
             case .suggestEdits: return .editSuggestions(.select(by: notches))
             case .browsePatterns: return .modiscoBrowser(.select(by: notches))
+            case .browseVariants: return .variantBrowser(.select(by: notches))
             case .normal, .replace: return .scroll(by: notches)
             case .prompt, .confirmQuit: return nil
             }
@@ -98,7 +101,7 @@ public enum KeyMap {
         case .paste(let text):
             switch state.mode {
             case .normal, .replace, .prompt, .pickRecord: return .paste(text)
-            case .help, .confirmQuit, .browseFilters, .suggestEdits, .browsePatterns: return nil
+            case .help, .confirmQuit, .browseFilters, .suggestEdits, .browsePatterns, .browseVariants: return nil
             }
         }
     }
@@ -123,6 +126,7 @@ public enum KeyMap {
         case .browseFilters: return FilterBrowserAction.action(for: key)
         case .suggestEdits: return EditSuggestionsAction.action(for: key)
         case .browsePatterns: return ModiscoBrowserAction.action(for: key)
+        case .browseVariants: return VariantBrowserAction.action(for: key)
         case .prompt:
             switch key {
             case .enter: return .promptSubmit

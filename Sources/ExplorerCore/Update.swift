@@ -10,7 +10,7 @@ extension ExplorerState {
         // Without an informative region, a padded or cropped record opens on the first base the
         // model sees (the first resize keeps a margin before it), not on padding or outside the window.
         if informativeRegion == nil, window.padding > 0 || window.slides { viewStart = cursor }
-        return mirrored(awaiting([.setReference(record: recordIndex, sequence: referenceInput)] + requestResults()))
+        return mirrored(awaiting([.setReference(record: recordIndex, sequence: referenceInput)] + requestResults())) + scoreVariants(from: 0)
     }
 
     /// Applies one action and returns the work it calls for (the Elm architecture's update).
@@ -87,6 +87,8 @@ extension ExplorerState {
             receiveImportance(version: version, importance: importance, milliseconds: milliseconds)
         case .modiscoBrowser(let action): return updateModiscoBrowser(action)
         case .tour(let action): updateTour(action)
+        case .variantBrowser(let action): return updateVariantBrowser(action)
+        case .toggleVariantAllele: return toggleVariantAllele()
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()
@@ -445,7 +447,7 @@ extension ExplorerState {
             // An empty replace run leaves no undo step behind.
             if histories[recordIndex].applied.last?.isEmpty == true { histories[recordIndex].applied.removeLast() }
             mode = .normal
-        case .prompt, .help, .confirmQuit, .pickRecord, .browseFilters, .suggestEdits, .browsePatterns: mode = .normal
+        case .prompt, .help, .confirmQuit, .pickRecord, .browseFilters, .suggestEdits, .browsePatterns, .browseVariants: mode = .normal
         case .normal: searchPattern = nil; searchHits = []
         }
     }
@@ -455,7 +457,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .locusComputed, .locusProgress, .failed, .saved, .exported, .tick, .resize: return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .locusComputed, .locusProgress, .failed, .saved, .exported, .tick, .resize, .variantBrowser(.scored): return false
         default: return true
         }
     }

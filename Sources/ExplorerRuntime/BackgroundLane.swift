@@ -6,7 +6,7 @@ import Foundation
 /// integrated gradients, so a long ISM never delays the predictions of the next edit.
 final class BackgroundLane: @unchecked Sendable {
     /// What replaces what: only jobs of one kind supersede each other; reference jobs never do.
-    enum Kind: Hashable { case reference, rebase, predictions, attribution, motifs, seqlets, filters, mutagenesis, importance, dependencies, locus, save }
+    enum Kind: Hashable { case reference, rebase, predictions, attribution, motifs, seqlets, filters, mutagenesis, importance, dependencies, locus, variants, save }
 
     struct Job {
         var kind: Kind

@@ -41,6 +41,8 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     private let autosaves: Bool
     /// `--locus`: the tiled model's results, kept between edits (used only on the slow lane).
     private let locusScan: LocusScan?
+    /// Scores the variant list (`explore --vcf`); nil without variants.
+    private let variantScoring: VariantScoring?
 
     /// Where `s` writes, and what the session file points back to.
     public struct SessionFiles: Sendable {
@@ -91,8 +93,11 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// - Parameter texts: the records' texts in the input FASTA, for `s` to copy (see `SessionExport.fasta`).
     /// - Parameter autosaves: keep unsaved edits in the recovery file.
     /// - Parameter comparedModel: the second model, which `state.comparison` describes (Comparison.swift).
+    /// - Parameter variantScoring: scores `state.variants` (one per record) for the `V` list.
     public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: FIMOScanner? = nil,
-                texts: [FASTARecordText?] = [], autosaves: Bool = true, comparedModel: SequenceModel? = nil) {
+                texts: [FASTARecordText?] = [], autosaves: Bool = true, comparedModel: SequenceModel? = nil, variantScoring: VariantScoring? = nil) {
+        precondition(variantScoring.map { $0.windows.count == state.records.count } ?? true, "one variant per record")
+        self.variantScoring = variantScoring
         precondition((comparedModel == nil) == (state.comparison == nil), "a second model comes with its state's comparison")
         self.state = state
         self.autosaves = autosaves
@@ -308,6 +313,11 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     return .dependenciesMapped(version: version, pane: pane, milliseconds: elapsed())
                 })
             }
+        case .scoreVariants(let range):
+            guard let variantScoring else { return }
+            let taskNames = state.taskNames, threads = slowModel.threads
+            // Chunk by chunk: the slow lane's ISM and maps of the record on screen run in between.
+            slow.submit(.variants) { _ in inbox.post(variantScoring.score(range, taskNames: taskNames, threads: threads)) }
         case .useLogits(let on): useLogits(on)
         case .comparison(let work): performComparison(work)
         case .swapModels:

@@ -18,14 +18,14 @@ extension Screen {
         // The list takes up to a third of the box; the logo the rest.
         let listRows = min(count, max(2, inner.height / 3))
         let nameWidth = min(40, modisco.patterns.map(\.name.count).max() ?? 0)
-        canvas.write(pad("pattern", nameWidth) + "  seqlets  width  " + pad("core consensus", 14) + "  best match", x: inner.x, y: inner.y, style: Style(attributes: .dim), maxWidth: inner.width)
+        canvas.write(padded("pattern", nameWidth) + "  seqlets  width  " + padded("core consensus", 14) + "  best match", x: inner.x, y: inner.y, style: Style(attributes: .dim), maxWidth: inner.width)
         let first = max(0, min(browser.selection - listRows / 2, count - listRows))
         for row in 0 ..< listRows {
             let index = first + row
             let item = modisco.patterns[index]
             let core = item.trimmedRange()
-            var line = pad(item.name, nameWidth) + "  " + pad(String(item.seqlets.count), 7, right: true) + "  "
-                + pad(String(item.width), 5, right: true) + "  " + pad(item.slice(core).motif.consensus, 14)
+            var line = padded(item.name, nameWidth) + "  " + padded(String(item.seqlets.count), 7, right: true) + "  "
+                + padded(String(item.width), 5, right: true) + "  " + padded(item.slice(core).motif.consensus, 14)
             if let best = modisco.matches[index].first { line += "  " + best.motif }
             let area = Rect(x: inner.x - 1, y: inner.y + 1 + row, width: inner.width + 2, height: 1)
             let style = index == browser.selection ? Style(attributes: [.reverse, .bold]) : .plain
@@ -61,7 +61,7 @@ extension Screen {
     }
 
     /// `text` cut or padded with spaces to `width` (on the left when `right`).
-    private static func pad(_ text: String, _ width: Int, right: Bool = false) -> String {
+    static func padded(_ text: String, _ width: Int, right: Bool = false) -> String {
         let cut = text.count > width ? String(text.prefix(max(0, width - 1))) + "…" : text
         let fill = String(repeating: " ", count: width - cut.count)
         return right ? fill + cut : cut + fill

@@ -47,6 +47,7 @@ public enum Screen {
         if case .browseFilters(let first) = state.mode { drawFilterBrowser(first: first, state, depth: depth, on: &canvas) }
         if case .suggestEdits(let pane) = state.mode { drawEditSuggestions(pane, state, on: &canvas) }
         if case .browsePatterns(let browser) = state.mode, let modisco = state.modisco { drawModiscoBrowser(browser, modisco, depth: depth, on: &canvas) }
+        if case .browseVariants(let browser) = state.mode { drawVariantBrowser(browser, state, on: &canvas) }
         return canvas
     }
 
@@ -358,6 +359,9 @@ public enum Screen {
             style = .plain
         case .browsePatterns:
             text = "↑↓ pattern · Tab CWM / hypothetical CWM / PPM · Esc closes"
+            style = .plain
+        case .browseVariants:
+            text = "↑↓ select · Enter opens the variant (v: its alternative allele) · o sorts by |Δ| · Esc closes"
             style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords

@@ -70,6 +70,15 @@ struct Explore: ParsableCommand {
         to both); the two must read the same alphabet. M swaps which model is first (the first has \
         the predictions pane, the status line and what s saves; the session remembers both).
 
+        Variants: `seqlens explore MODEL --genome G.fa --vcf calls.vcf.gz` (no FASTA) opens one \
+        record per variant of the VCF (the first \(ExploredVariants.limit)): \
+        the reference window centred on it, as `seqlens variant` scores it, the variant marked \
+        REF>ALT on the annotation row. V lists the variants with the Δ (alt − ref) of the current \
+        task from `seqlens variant`'s scorer (both strands averaged; --no-rc: forward only), filled \
+        in the background; o sorts by |Δ|, Enter jumps with the cursor on the variant. v puts the \
+        alternative allele in as an edit (after an indel, the whole shifted window) and takes it \
+        out again: predictions, map and ISM follow, and the status line shows alt − ref.
+
         --target reads one value of any output (see `seqlens attr --help`); on a many-bin output \
         (a BPNet profile) a panel under the annotations draws its bins, the reference above the \
         sequence as edited now. --input NAME=FILE.npy feeds a model's extra inputs.
@@ -103,6 +112,8 @@ struct Explore: ParsableCommand {
           seqlens explore sample-models/code-shallow-relu.onnx \\
               sample-models/code-shallow-exp.onnx assets/sequences/regulatory-code.fa
           seqlens explore model.onnx --genome hg38.fa.gz --regions peaks.bed
+          seqlens explore sample-models/multitask-deep-relu.onnx \\
+              --genome Tests/Fixtures/genome/mini.fa --build-index --vcf Tests/Fixtures/variants/mini.vcf
           seqlens explore --session peaks.edited.session.json
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa --record mt_test_04056 \\
@@ -183,11 +194,13 @@ struct Explore: ParsableCommand {
 
     @OptionGroup(title: "Key scripts and recordings") var replay: ReplayOptions
 
+    @OptionGroup(title: "Variants (one record per variant of a VCF)") var variantOptions: ExploreVariantOptions
+
     func validate() throws {
         if session == nil && (model == nil || (fasta == nil && genome.genome == nil)) {
-            throw ValidationError("give a MODEL and a FASTA file (or --genome with --region/--regions), or --session FILE")
+            throw ValidationError("give a MODEL and a FASTA file (or --genome with --region, --regions or --vcf), or --session FILE")
         }
-        if session == nil { try genome.validate(fasta: inputPaths.fasta, fit: fit) }
+        if session == nil, variantOptions.vcf == nil { try genome.validate(fasta: inputPaths.fasta, fit: fit) }
         if session != nil && genome.genome != nil { throw ValidationError("--session names its own sequences; leave out --genome") }
         if session != nil && (model != nil || fasta != nil || comparedFasta != nil) {
             throw ValidationError("--session names its own model and sequences; give either --session or MODEL FASTA")
@@ -198,6 +211,7 @@ struct Explore: ParsableCommand {
         if snapshot != nil && replay.isUsed { throw ValidationError("--snapshot writes the opening view without a session; for a scripted one use --keys (with --cast to record it)") }
         if locusOptions.locus && (session != nil || snapshot != nil) { throw ValidationError("--locus opens the locus view on a terminal; leave out --session and --snapshot") }
         if locusOptions.locus && comparedFasta != nil { throw ValidationError("--locus tiles one model along the locus; give one MODEL and the FASTA") }
+        try validateVariants()
     }
 
     func run() throws { try run(tour: nil) }
@@ -248,10 +262,12 @@ struct Explore: ParsableCommand {
         }
         if session == nil && genome.genome == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath, comparedModel: comparedPath) }
         let loadedModel = try loadModel(modelPath, outputName: outputName, inputs: extraInputs)
-        if session == nil, genome.genome != nil { fastaPath = try genome.writeRecords(model: loadedModel, prefix: saveAs, wholeRegions: locusOptions.locus) }
+        if session == nil, genome.genome != nil, variantOptions.vcf == nil { fastaPath = try genome.writeRecords(model: loadedModel, prefix: saveAs, wholeRegions: locusOptions.locus) }
+        let variants = try variantOptions.vcf.map { _ in try loadVariants(model: loadedModel) }
+        if let vcf = variantOptions.vcf { fastaPath = vcf }
         let fastaURL = URL(fileURLWithPath: fastaPath)
-        let fastaBytes = try FASTAReader.contents(of: fastaURL)
-        let read = try FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)
+        let fastaBytes = variants == nil ? try FASTAReader.contents(of: fastaURL) : Data()
+        let read = try variants?.records ?? FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let unique = SequenceRecord.uniquingIDs(read)
         let loaded = try locusOptions.locus ? [locusOptions.locusRecord(unique, choosing: record, model: loadedModel, source: fastaPath)] : unique
@@ -290,6 +306,10 @@ struct Explore: ParsableCommand {
             }
             warnings.append(IntervalFile.unmatchedWarning(listed, records: records, file: Self.fileName(annotationsPath), fasta: Self.fileName(fastaPath)))
         }
+        if let variants {
+            intervals.merge(variants.annotations) { $0 + $1 }
+            warnings += variants.notes
+        }
         let scanner = try motifSelection.map { selection -> FIMOScanner in
             let all = try MotifReader.read(contentsOf: URL(fileURLWithPath: selection.file))
             let chosen = try selection.names.isEmpty ? all : selection.names.map { try Motif.find($0, in: all, source: selection.file) }
@@ -303,6 +323,7 @@ struct Explore: ParsableCommand {
                                   annotations: intervals, scansMotifs: scanner != nil,
                                   theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
         if let modisco { state.attachModisco(try modiscoCatalog(modisco, database: motifSelection?.file)) }
+        if let variants { state.attachVariants(variants.entries) }
         // Padding is not counted as N: the records are read as they are.
         warnings += [SequenceRecord.duplicateWarning(records: read), SequenceRecord.ambiguityWarning(records: loaded, alphabet: sequenceModel.alphabet),
                      ModelWindow.heavyPaddingWarning(ids: loaded.map(\.id), windows: windows), state.annotationsOutsideWindowsWarning]
@@ -352,7 +373,7 @@ struct Explore: ParsableCommand {
         if let tour { state.beginTour(tour) }
         let compared = try comparedPath.map { try compare(&state, with: $0, primary: (modelPath, sequenceModel), records: records) }
         return ExplorerApp(state: state, model: sequenceModel, files: files, scanner: scanner, texts: texts, autosaves: autosaves,
-                           comparedModel: compared)
+                           comparedModel: compared, variantScoring: try variants?.scoring(model: sequenceModel, forwardOnly: variantOptions.forwardOnly))
     }
 
     /// Asks on the terminal, before the screen opens, whether to put back `edits` unsaved edits.

@@ -67,7 +67,7 @@ extension Variant {
         let checking = try VCFReader(path: vcf, region: region)
         var total = 0
         while let variant = try checking.next() {
-            try located(checking) { _ = try variant.windows(length: length, genome: genome) }
+            try Self.located(checking) { _ = try variant.windows(length: length, genome: genome) }
             total += 1
         }
         if checking.skippedAlleles > 0 {
@@ -99,7 +99,7 @@ extension Variant {
             chunk.removeAll(keepingCapacity: true)
         }
         while let variant = try reader.next() {
-            chunk.append((variant, try located(reader) { try variant.windows(length: length, genome: genome) }))
+            chunk.append((variant, try Self.located(reader) { try variant.windows(length: length, genome: genome) }))
             if chunk.count == Self.chunkSize { try flush() }
         }
         if !chunk.isEmpty { try flush() }
@@ -108,7 +108,7 @@ extension Variant {
     }
 
     /// Runs `body`, prefixing a genome error (REF mismatch, unknown chromosome) with the VCF line.
-    private func located<T>(_ reader: VCFReader, _ body: () throws -> T) throws -> T {
+    static func located<T>(_ reader: VCFReader, _ body: () throws -> T) throws -> T {
         do { return try body() } catch let error as GenomicsError {
             throw CommandFailure("\(reader.location): \(error.description)")
         }
