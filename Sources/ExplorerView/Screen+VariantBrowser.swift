@@ -38,7 +38,4 @@ extension Screen {
         let below = order.count - first - rows
         if below > 0 { canvas.write(" ↓ \(below) more ", x: box.x + 2, y: box.maxY - 1, style: Style(attributes: .bold)) }
     }
-
-    /// A Δ with its sign, three significant digits.
-    private static func signed(_ value: Float) -> String { (value > 0 ? "+" : "") + NumberFormat.short(value) }
 }
