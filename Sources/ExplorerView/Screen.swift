@@ -361,7 +361,7 @@ public enum Screen {
             text = "↑↓ pattern · Tab CWM / hypothetical CWM / PPM · Esc closes"
             style = .plain
         case .browseVariants:
-            text = "↑↓ select · Enter opens the variant (v: its alternative allele) · o sorts by |Δ| · Esc closes"
+            text = "↑↓ select · Enter jumps to the variant · o sorts by |Δ| · Esc closes"
             style = .plain
         case .confirmQuit:
             let records = state.unsavedRecords
