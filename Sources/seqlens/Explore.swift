@@ -113,7 +113,8 @@ struct Explore: ParsableCommand {
               sample-models/code-shallow-exp.onnx assets/sequences/regulatory-code.fa
           seqlens explore model.onnx --genome hg38.fa.gz --regions peaks.bed
           seqlens explore sample-models/multitask-deep-relu.onnx \\
-              --genome Tests/Fixtures/genome/mini.fa --build-index --vcf Tests/Fixtures/variants/mini.vcf
+              --genome Tests/Fixtures/genome/mini.fa --build-index \\
+              --vcf Tests/Fixtures/variants/mini.vcf
           seqlens explore --session peaks.edited.session.json
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa --record mt_test_04056 \\
