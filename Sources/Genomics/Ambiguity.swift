@@ -26,11 +26,17 @@ extension SequenceRecord {
                 letters += n
             }
         }
+        return ambiguityWarning(affected: affected, letters: letters, of: records.count, alphabet: alphabet)
+    }
+
+    /// The same line from counts: `affected` of `total` records hold `letters` letters outside
+    /// the alphabet (streamed input, whose records are not kept).
+    public static func ambiguityWarning(affected: Int, letters: Int, of total: Int, alphabet: Alphabet) -> String? {
         guard letters > 0 else { return nil }
-        let recordNoun = records.count == 1 ? "record" : "records"
+        let recordNoun = total == 1 ? "record" : "records"
         let verb = affected == 1 ? "contains" : "contain"
         let letterNoun = letters == 1 ? "letter" : "letters"
         let tail = letters == 1 ? "it is encoded as an all-zero column" : "they are encoded as all-zero columns"
-        return "warning: \(affected) of \(records.count) \(recordNoun) \(verb) \(letters) non-\(alphabet.lettersString) \(letterNoun) (N or IUPAC); \(tail)"
+        return "warning: \(affected) of \(total) \(recordNoun) \(verb) \(letters) non-\(alphabet.lettersString) \(letterNoun) (N or IUPAC); \(tail)"
     }
 }

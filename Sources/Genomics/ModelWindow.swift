@@ -61,9 +61,18 @@ public struct ModelWindow: Sendable, Equatable {
     /// "'id' is 50 nt, padded to the model's 200 (75% padding) (and 2 more records); …": one line
     /// about records the model sees as more padding than sequence, or nil when there are none.
     public static func heavyPaddingWarning(ids: [String], windows: [ModelWindow]) -> String? {
-        let heavy = zip(ids, windows).filter { 2 * $0.1.padding > $0.1.inputLength }
-        guard let (id, window) = heavy.first else { return nil }
-        let more = heavy.count > 1 ? " (and \(heavy.count - 1) more record\(heavy.count > 2 ? "s" : ""))" : ""
+        let heavy = zip(ids, windows).filter { $0.1.isMostlyPadding }
+        guard let first = heavy.first else { return nil }
+        return heavyPaddingWarning(first: first, count: heavy.count)
+    }
+
+    /// Whether the model sees more padding than sequence.
+    public var isMostlyPadding: Bool { 2 * padding > inputLength }
+
+    /// The same line from the first such record and how many there are (streamed input).
+    public static func heavyPaddingWarning(first: (id: String, window: ModelWindow), count: Int) -> String {
+        let (id, window) = first
+        let more = count > 1 ? " (and \(count - 1) more record\(count > 2 ? "s" : ""))" : ""
         return "warning: '\(id)' is \(window.recordLength) nt, padded to the model's \(window.inputLength) (\(100 * window.padding / window.inputLength)% padding)\(more); the model sees mostly padding there"
     }
 }

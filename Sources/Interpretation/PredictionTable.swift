@@ -43,15 +43,28 @@ public struct PredictionTable: Sendable {
         return PredictionTable(ids: records.map(\.id), tasks: tasks, values: Tensor(shape: [records.count, tasks.count], scalars: scalars))
     }
 
+    /// The table with one task's column only (--target's); itself when it has one task.
+    public func keeping(task: Int) -> PredictionTable {
+        guard tasks.count > 1 else { return self }
+        let count = tasks.count
+        return PredictionTable(ids: ids, tasks: [tasks[task]], values: Tensor(shape: [ids.count, 1], scalars: ids.indices.map { values.scalars[$0 * count + task] }))
+    }
+
     /// Tab-separated text with a header line; values in shortest round-trip form.
-    public var tsv: Data {
-        var text = (["id"] + tasks).joined(separator: "\t") + "\n"
+    public var tsv: Data { Data((Self.tsvHeader(tasks: tasks) + tsvRows).utf8) }
+
+    /// The TSV's header line: id, then the task names.
+    public static func tsvHeader(tasks: [String]) -> String { (["id"] + tasks).joined(separator: "\t") + "\n" }
+
+    /// The TSV's lines after the header, one per row (streamed output appends them chunk by chunk).
+    public var tsvRows: String {
+        var text = ""
         for (row, id) in ids.enumerated() {
             text += id
             for column in tasks.indices { text += "\t\(values.scalars[row * tasks.count + column])" }
             text += "\n"
         }
-        return Data(text.utf8)
+        return text
     }
 
     /// Writes by extension (.tsv or .npy), atomically: a reader never sees half a file.

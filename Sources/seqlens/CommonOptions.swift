@@ -90,13 +90,17 @@ func paddingNote(origin: Int, width: Int, ownLength: Int) -> String? {
 /// Fits records to a fixed-length model (as they are for any-length models), warning in one line
 /// when padding makes up more than half of what the model sees.
 func fitToModel(_ records: [SequenceRecord], model: SequenceModel, fit: FitOptions) throws -> [ModelInput] {
-    guard let length = model.fixedLength else { return records.map { ModelInput(record: $0, window: .whole($0.length)) } }
-    let inputs = try zip(records, fit.lengthFit.fit(records, to: length)).map { record, fitted in
-        ModelInput(record: fitted.record, window: ModelWindow(recordLength: record.length, inputLength: length, start: -fitted.offset))
-    }
+    let inputs = try records.map { try fitRecord($0, model: model, fit: fit) }
     // The explorer says the same on its first screen.
     if let warning = ModelWindow.heavyPaddingWarning(ids: records.map(\.id), windows: inputs.map(\.window)) { warn(warning) }
     return inputs
+}
+
+/// One record fitted to a fixed-length model (as it is for an any-length model), without warning.
+func fitRecord(_ record: SequenceRecord, model: SequenceModel, fit: FitOptions) throws -> ModelInput {
+    guard let length = model.fixedLength else { return ModelInput(record: record, window: .whole(record.length)) }
+    let fitted = try fit.lengthFit.fit(record, to: length)
+    return ModelInput(record: fitted.record, window: ModelWindow(recordLength: record.length, inputLength: length, start: -fitted.offset))
 }
 
 /// `--range START:END` in a record's own positions: 0-based, end excluded, either end optional

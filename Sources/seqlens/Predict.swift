@@ -18,6 +18,11 @@ struct Predict: ParsableCommand {
         `seqlens attr --help`); a track holds one task, so a model with several needs --target. Regions must not \
         overlap. --chrom-sizes gives the genome's chromosomes (a .fai or chrom.sizes file).
 
+        A FASTA file written as TSV (to a file or stdout) is streamed: read, predicted and \
+        written --batch records at a time, so memory does not grow with the file's sequences \
+        (it keeps only the ids, to rename repeats). .npy and track outputs and --genome hold \
+        every prediction before writing.
+
         --shard I/N predicts the I-th of N blocks of the records; `seqlens merge` joins the \
         outputs (see `seqlens merge --help`).
 
@@ -61,6 +66,7 @@ struct Predict: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(self.model, outputName: outputName, inputs: extraInputs)
+        if let fasta, streams { return try streamPredictions(fasta: fasta, model: loaded) }
         let inputs = try fitToModel(sharding.select(genome.records(fasta: fasta, model: loaded), batch: compute.batch, what: "records in \(fasta ?? "the regions")"), model: loaded, fit: fit)
         let fitted = inputs.map(\.record)
         // Every value of the output, or with --target the one column it reads.
@@ -70,11 +76,7 @@ struct Predict: ParsableCommand {
             progress.update($0)
         }
         progress.finish()
-        if let task = targeted?.task, table.tasks.count > 1 {
-            let count = table.tasks.count
-            table.tasks = [table.tasks[task]]
-            table.values = Tensor(shape: [table.ids.count, 1], scalars: (0..<table.ids.count).map { table.values.scalars[$0 * count + task] })
-        }
+        if let task = targeted?.task { table = table.keeping(task: task) }
         if let output, isTrackOutput(output) {
             guard table.tasks.count <= 1 else {
                 throw CommandFailure("a track holds one value per base: give --target, one of \(table.tasks.prefix(8).joined(separator: ", "))\(table.tasks.count > 8 ? ", …" : "") (or write .tsv)")
