@@ -32,7 +32,12 @@ extension Predict {
             if let file { try file.write(text) } else { FileHandle.standardOutput.write(Data(text.utf8)) }
         }
 
-        var ids = StreamedIDs()
+        var ids = StreamedIDs {
+            let reading = try FASTAStream(contentsOf: url)
+            var every = Set<String>()
+            while case let records = try reading.next(batch), !records.isEmpty { every.formUnion(records.map(\.id)) }
+            return every
+        }
         var ambiguity = (affected: 0, letters: 0, records: 0)
         var padding: (first: (id: String, window: ModelWindow)?, count: Int) = (nil, 0)
         var targeted: TargetedModel?
@@ -62,7 +67,7 @@ extension Predict {
         while case let records = try stream.next(batch), !records.isEmpty {
             for read in records {
                 defer { index += 1 }
-                let record = ids.unique(read)
+                let record = try ids.unique(read)
                 // Counted over every record, as the whole-file path warns before --shard selects.
                 let letters = ambiguousCount(in: record, alphabet: loaded.alphabet)
                 ambiguity = (ambiguity.affected + (letters > 0 ? 1 : 0), ambiguity.letters + letters, ambiguity.records + 1)
@@ -84,26 +89,33 @@ extension Predict {
     }
 }
 
-/// Renames repeated ids as records stream past, as `SequenceRecord.uniquingIDs` renames a whole
-/// file's (the same names unless a later record's own id is a name a repeat was given). It keeps
-/// every id, so its memory grows with the number of records, not with their length.
+/// Renames repeated ids as records stream past, to the names `SequenceRecord.uniquingIDs` gives
+/// a whole file's: a repeat's new name must not be an id anywhere in the file, also further on,
+/// so the first repeat reads every id of the file once (`everyID`); files without repeats never
+/// do. It keeps the ids seen, so its memory grows with the number of records, not their length.
 struct StreamedIDs {
+    /// Every id of the file, read on the first repeat.
+    let everyID: () throws -> Set<String>
     private var seen: [String: Int] = [:]
-    /// The names repeats were given.
-    private var renamed: Set<String> = []
+    /// Every id of the file and the names repeats were given; nil until the first repeat.
+    private var taken: Set<String>?
     /// Ids that occur more than once, in the order their second copy came.
     private var repeated: [String] = []
 
-    mutating func unique(_ record: SequenceRecord) -> SequenceRecord {
+    init(everyID: @escaping () throws -> Set<String>) { self.everyID = everyID }
+
+    mutating func unique(_ record: SequenceRecord) throws -> SequenceRecord {
         let count = seen[record.id, default: 0] + 1
         seen[record.id] = count
         guard count > 1 else { return record }
         if count == 2 { repeated.append(record.id) }
+        var names = try taken ?? everyID()
         var copy = record
         var number = count
-        while seen["\(record.id)_\(number)"] != nil || renamed.contains("\(record.id)_\(number)") { number += 1 }
+        while names.contains("\(record.id)_\(number)") { number += 1 }
         copy.id = "\(record.id)_\(number)"
-        renamed.insert(copy.id)
+        names.insert(copy.id)
+        taken = names
         return copy
     }
 

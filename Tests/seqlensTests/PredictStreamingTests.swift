@@ -1,4 +1,5 @@
 import Foundation
+import Genomics
 import Inference
 import TestSupport
 import XCTest
@@ -76,5 +77,19 @@ final class PredictStreamingTests: XCTestCase {
     private func line(ofRecord index: Int, in path: String) -> Int {
         let lines = (try? String(contentsOfFile: path, encoding: .utf8))?.split(separator: "\n", omittingEmptySubsequences: false) ?? []
         return (lines.firstIndex { $0.hasPrefix(">r\(index) ") } ?? -2) + 2
+    }
+
+    /// A repeat's new name must not be an id further on: `a, a, a_2` renames the second `a` to
+    /// `a_3`, as the whole-file reader's `SequenceRecord.uniquingIDs` does.
+    func testRepeatsAreNotRenamedToAnIdLaterInTheFile() throws {
+        let ids = ["a", "b", "a", "a_2", "b", "b_2"]
+        let sequence = String(repeating: "ACGT", count: 50)
+        let fasta = directory.appendingPathComponent("repeats.fa").path
+        try Data(ids.map { ">\($0)\n\(sequence)\n" }.joined().utf8).write(to: URL(fileURLWithPath: fasta))
+        let streamed = try runSeqlens(["predict", model, fasta, "--batch", "2"])
+        XCTAssertEqual(streamed.status, 0, streamed.stderr)
+        let expected = SequenceRecord.uniquingIDs(ids.map { SequenceRecord(id: $0, sequence: Array(sequence.utf8)) }).map(\.id)
+        XCTAssertEqual(expected, ["a", "b", "a_3", "a_2", "b_3", "b_2"])
+        XCTAssertEqual(streamed.stdout.split(separator: "\n").dropFirst().map { String($0.split(separator: "\t")[0]) }, expected)
     }
 }
