@@ -59,6 +59,7 @@ struct DesignCommand: ParsableCommand {
     @OptionGroup var extraInputs: ExtraInputOptions
     @OptionGroup var fit: FitOptions
     @OptionGroup var compute: ComputeOptions
+    @OptionGroup var sharding: ShardOptions
 
     static let beamSizes = 1 ... 64
 
@@ -82,7 +83,7 @@ struct DesignCommand: ParsableCommand {
         let loaded = try loadModel(self.model, inputs: extraInputs)
         // Letters outside the alphabet are warned about once the options are known to be good,
         // so a refusal stays one line.
-        let records = try readRecords(fasta, alphabet: nil, choosing: record)
+        let records = try sharding.select(readRecords(fasta, alphabet: nil, choosing: record), batch: 1, what: "records in \(fasta)")
         guard !records.isEmpty else { throw InterpretationError("\(fasta) has no records") }
         let inputs = try fitToModel(records, model: loaded, fit: fit)
         let editable = try inputs.map(editableColumns)

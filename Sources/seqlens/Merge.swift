@@ -9,7 +9,7 @@ struct Merge: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Join the outputs of a run split with --shard into the single run's output.",
         discussion: """
-        Every batch command (predict, attr, ism, variant, dependency; scan splits its motifs) \
+        Every batch command (predict, attr, ism, variant, dependency, design; scan splits its motifs) \
         takes --shard I/N and runs the I-th of N contiguous, near-equal blocks of the records, \
         counting from 1. merge joins the N outputs in the order given, which must be shard \
         order (1/N first; a shell glob sorts shard 10 before 2, so number files 01, 02, …): \

@@ -65,6 +65,10 @@ final class ShardCommandTests: XCTestCase {
         try assertShardsMergeToSingleRun(["variant", model, fasta, "--mutations", "57:A>G,57:A>T", "--batch", "2"], output: "v.tsv", count: 3)
     }
 
+    func testDesignShardsMergeToTheSingleRun() throws {
+        try assertShardsMergeToSingleRun(["design", model, regions, "--target", "CEBPB", "--maximize", "--max-edits", "2"], output: "d.tsv", count: 3)
+    }
+
     func testScanShardsSplitTheMotifsSoQValuesStayExact() throws {
         try assertShardsMergeToSingleRun(["scan", motifs, fasta, "--pvalue", "1e-5"], output: "s.tsv", count: 4)
     }
