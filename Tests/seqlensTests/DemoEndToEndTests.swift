@@ -5,17 +5,6 @@ import XCTest
 /// `seqlens demo`: the list of tours, refusals, and one tour given in a real terminal (tmux),
 /// found from the binary's own repository while running in another folder.
 final class DemoEndToEndTests: XCTestCase {
-    var sessions: [TmuxSession] = []
-    var folders: [URL] = []
-
-    override func tearDown() {
-        sessions.forEach { $0.kill() }
-        sessions = []
-        folders.forEach { try? FileManager.default.removeItem(at: $0) }
-        folders = []
-        super.tearDown()
-    }
-
     func testTheListNamesEveryTourInOrderWithItsTitleAndWhatItShows() throws {
         let result = try runSeqlens(["demo", "--list"])
         XCTAssertEqual(result.status, 0, result.stderr)
@@ -34,7 +23,7 @@ final class DemoEndToEndTests: XCTestCase {
         XCTAssertEqual(unknown.stderr.filter { $0 == "\n" }.count, 1)
 
         let folder = try temporaryDirectory()
-        folders.append(folder)
+        addTeardownBlock { try? FileManager.default.removeItem(at: folder) }
         let file = folder.appendingPathComponent("mine.tour")
         let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/residualbind.onnx").path
         let fasta = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/rna-binding.fa").path
@@ -48,8 +37,8 @@ final class DemoEndToEndTests: XCTestCase {
     /// once the model has answered (its claim checked), then Esc leaves the tour and keeps the explorer.
     func testATourInARealTerminalWaitsForTheMutationThenEscLeavesIt() throws {
         let command = (["env", "-u", "LC_ALL", "-u", "NO_COLOR", "LANG=C.UTF-8", seqlensBinary().path, "demo", "rna-binding"]).map(shellQuoted).joined(separator: " ")
+        // Its server stops when `tmux` goes out of scope (TmuxSession's deinit), also on a failure.
         let tmux = try TmuxSession(width: 80, height: 24, command: command)
-        sessions.append(tmux)
         let first = try tmux.waitFor("the first step, its claims checked") { screen in
             screen.contains { $0.contains("1/8 · An RNA-binding model") } && screen.contains { $0.contains("✓ checked against the model") }
         }
