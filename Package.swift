@@ -21,6 +21,8 @@ let package = Package(
         // for both, so the module maps name the libraries).
         .systemLibrary(name: "CHTSlib", pkgConfig: "htslib", providers: [.apt(["libhts-dev"])]),
         .systemLibrary(name: "CBigWig", providers: [.apt(["libbigwig-dev"])]),
+        // libLBFGS, the minimiser plmc fits Potts models with (no pkg-config file).
+        .systemLibrary(name: "CLBFGS", providers: [.apt(["liblbfgs-dev"])]),
         // ncursesw plus tiny C wrappers for the curses macros Swift cannot import.
         .target(name: "CNcurses", linkerSettings: [.linkedLibrary("ncursesw")]),
         // Vector kernels that need AVX2 where the CPU has it (Swift compiles for baseline x86-64).
@@ -41,12 +43,18 @@ let package = Package(
                 .target(name: "CBLAS", condition: .when(platforms: [.linux])),
             ]
         ),
-        .target(name: "Interpretation", dependencies: ["Genomics", "Inference"]),
+        .target(name: "Interpretation", dependencies: ["Genomics", "Inference", "Alignments"]),
         // modisco-lite's HDF5 results into Genomics' ModiscoPattern: the only importer of CHDF5.
         .target(name: "ModiscoHDF5", dependencies: ["CHDF5", "Genomics"]),
         // Genomes, variants and tracks in the formats of htslib and libBigWig: the only importer
         // of CHTSlib and CBigWig.
         .target(name: "GenomeIO", dependencies: ["CHTSlib", "CBigWig", "Genomics"]),
+        // Protein families: alignments, their weights, and the models fit from them (PSSM, Potts):
+        // the only importer of CLBFGS.
+        .target(
+            name: "Alignments",
+            dependencies: ["CLBFGS", "Genomics", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+        ),
         .target(name: "Rendering", dependencies: ["Genomics"]),
         // What a terminal backend and an interactive app agree on: input events and a Canvas.
         .target(name: "Interactive", dependencies: ["Rendering"]),
@@ -66,7 +74,7 @@ let package = Package(
         // The explorer at run time: background lanes, the effect interpreter, session files.
         .target(
             name: "ExplorerRuntime",
-            dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Genomics", "GenomeIO", "Inference", "Interpretation", "Rendering"]
+            dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Genomics", "GenomeIO", "Inference", "Interpretation", "Rendering", "Alignments"]
         ),
         .target(name: "TerminalUI", dependencies: ["CNcurses", "Interactive", "Rendering"]),
 
@@ -74,7 +82,7 @@ let package = Package(
             name: "seqlens",
             dependencies: [
                 "Genomics", "Inference", "Interpretation", "Rendering", "Interactive", "ExplorerCore", "ExplorerRuntime", "TerminalUI",
-                "ModiscoHDF5", "GenomeIO",
+                "ModiscoHDF5", "GenomeIO", "Alignments",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -88,6 +96,7 @@ let package = Package(
         // Checks the sources' imports against the layers of docs/ARCHITECTURE.md.
         .testTarget(name: "ArchitectureTests"),
         .testTarget(name: "GenomicsTests", dependencies: ["Genomics", "TestSupport"]),
+        .testTarget(name: "AlignmentsTests", dependencies: ["Alignments", "Genomics", "TestSupport"]),
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "Genomics", "TestSupport"]),
         .testTarget(name: "ModiscoHDF5Tests", dependencies: ["ModiscoHDF5", "Genomics", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
@@ -102,6 +111,6 @@ let package = Package(
         ),
         .testTarget(name: "InteractiveTests", dependencies: ["Interactive"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Interactive", "Rendering", "TestSupport"]),
-        .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation", "Genomics", "GenomeIO"]),
+        .testTarget(name: "seqlensTests", dependencies: ["TestSupport", "Interpretation", "Genomics", "GenomeIO", "Alignments"]),
     ]
 )

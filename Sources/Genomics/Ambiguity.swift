@@ -6,7 +6,7 @@ public func ambiguousCount(in record: SequenceRecord, alphabet: Alphabet) -> Int
 /// Number of letters in the sequence that are not in the alphabet (N, IUPAC codes).
 public func ambiguousCount(in sequence: [UInt8], alphabet: Alphabet) -> Int {
     // Hoist the table: this runs over whole genomes' worth of reads.
-    let table = Alphabet.channelTable
+    let table = alphabet.channelTable
     var n = 0
     for b in sequence where table[Int(b)] < 0 { n += 1 }
     return n

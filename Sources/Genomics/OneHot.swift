@@ -19,7 +19,7 @@ public enum OneHot {
                      "OneHot.encode: buffer holds \(buffer.count) floats but \(a) x \(length) are needed")
         guard length > 0 else { return }
         buffer.update(repeating: 0)
-        let table = Alphabet.channelTable
+        let table = alphabet.channelTable
         // Separate loops per layout keep the index arithmetic out of the per-base branch.
         switch layout {
         case .channelsFirst:

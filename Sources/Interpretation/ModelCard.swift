@@ -78,7 +78,7 @@ public struct ModelCard: Sendable, Equatable {
             self.tasks = list
         }
         if let alphabet = json["alphabet"] {
-            guard let text = alphabet as? String else { throw InterpretationError("\(source): \"alphabet\" must be \"DNA\" or \"RNA\"") }
+            guard let text = alphabet as? String else { throw InterpretationError("\(source): \"alphabet\" must be \"DNA\", \"RNA\", \"protein\" or \"protein-gap\"") }
             self.alphabet = try Self.alphabet(text, source: source)
         }
         if let layout = json["layout"] {
@@ -107,7 +107,7 @@ public struct ModelCard: Sendable, Equatable {
 
     private static func alphabet(_ text: String, source: String) throws -> Alphabet {
         guard let alphabet = Alphabet(name: text) else {
-            throw InterpretationError("\(source): alphabet '\(shown(text))' is not supported (DNA or RNA)")
+            throw InterpretationError("\(source): alphabet '\(shown(text))' is not supported (DNA, RNA, protein or protein-gap)")
         }
         return alphabet
     }

@@ -34,20 +34,20 @@ public final class SequenceModel: @unchecked Sendable {
         let name = url.lastPathComponent
         let input = try Self.sequenceInput(of: graph, card: card, modelName: name)
         let second = input.dimensions[1].fixedValue, third = input.dimensions[2].fixedValue
-        let alphabetSize = 4
+        let alphabet = card.alphabet ?? Self.alphabet(inputShape: [second, third], layout: card.layout)
         let layout: SequenceLayout
         if let declared = card.layout {
             layout = declared
-        } else if second == alphabetSize {
+        } else if second == alphabet.size {
             layout = .channelsFirst
-        } else if third == alphabetSize {
+        } else if third == alphabet.size {
             layout = .channelsLast
         } else {
-            throw InterpretationError("\(name): cannot tell the layout from input shape \(input.shapeDescription) (no axis of size 4); add \"layout\": \"channels-first\" or \"channels-last\" to \(url.deletingPathExtension().lastPathComponent).json")
+            throw InterpretationError("\(name): cannot tell the layout from input shape \(input.shapeDescription) (no axis of size \(alphabet.size) for \(alphabet.displayName)); add \"layout\": \"channels-first\" or \"channels-last\" to \(url.deletingPathExtension().lastPathComponent).json")
         }
         let channelDimension = layout == .channelsFirst ? second : third
-        if let channelDimension, channelDimension != alphabetSize {
-            throw InterpretationError("\(name): input '\(input.name)' \(input.shapeDescription) has \(channelDimension) channels where the \(layout.rawValue) layout puts the alphabet; seqlens supports 4-letter alphabets (DNA, RNA)")
+        if let channelDimension, channelDimension != alphabet.size {
+            throw InterpretationError("\(name): input '\(input.name)' \(input.shapeDescription) has \(channelDimension) channels where the \(layout.rawValue) layout puts the alphabet; \(alphabet.displayName) (\(alphabet.lettersString)) has \(alphabet.size), and seqlens reads 4 (DNA, RNA), 20 (protein) or 21 (protein with gap); declare \"alphabet\" in \(url.deletingPathExtension().lastPathComponent).json")
         }
         let lengthDimension = layout == .channelsFirst ? input.dimensions[2] : input.dimensions[1]
         self.url = url
@@ -55,7 +55,7 @@ public final class SequenceModel: @unchecked Sendable {
         self.card = card
         self.inputName = input.name
         self.layout = layout
-        self.alphabet = card.alphabet ?? .dna
+        self.alphabet = alphabet
         self.fixedLength = lengthDimension.fixedValue.flatMap { $0 > 0 ? $0 : nil }
         self.target = nil
         self.extraInputs = try graph.inputs.filter { $0.name != input.name }.map {
@@ -69,6 +69,21 @@ public final class SequenceModel: @unchecked Sendable {
         } else {
             self.outputName = graph.outputs[0].name
         }
+    }
+
+    /// The alphabet a model without a card's word on it reads, from its channel count: an axis of 4
+    /// is DNA (checked first: a DNA model may be 20 long), 20 is protein, 21 protein with the gap
+    /// first (plmc's order); anything else DNA, the common case.
+    static func alphabet(inputShape: [Int?], layout: SequenceLayout?) -> Alphabet {
+        let channels: [Int?] = switch layout {
+        case .channelsFirst?: [inputShape[0]]
+        case .channelsLast?: [inputShape[1]]
+        case nil: inputShape
+        }
+        if channels.contains(4) { return .dna }
+        if channels.contains(20) { return .protein }
+        if channels.contains(21) { return .proteinGapped }
+        return .dna
     }
 
     /// The same model with another graph, output, target or extra inputs.
