@@ -16,16 +16,21 @@ public struct PottsModel: Sendable {
     /// L×L×q×q couplings, index ((i·L + j)·q + a)·q + b, with J_ji(b, a) = J_ij(a, b) and J_ii = 0;
     /// empty for a site-independent model.
     public var couplings: [Float]
+    /// L×q weighted single-site frequencies of the alignment the model was fit to (plmc stores
+    /// them; the explorer draws the family's logo from them); empty when unknown.
+    public var frequencies: [Float]
 
-    public init(alphabet: [UInt8], positions: [Int], focusSequence: [UInt8], fields: [Float], couplings: [Float]) {
+    public init(alphabet: [UInt8], positions: [Int], focusSequence: [UInt8], fields: [Float], couplings: [Float], frequencies: [Float] = []) {
         let l = positions.count, q = alphabet.count
-        precondition(focusSequence.count == l && fields.count == l * q && (couplings.isEmpty || couplings.count == l * l * q * q))
+        precondition(focusSequence.count == l && fields.count == l * q && (couplings.isEmpty || couplings.count == l * l * q * q)
+                     && (frequencies.isEmpty || frequencies.count == l * q))
         self.alphabet = alphabet
         self.length = l
         self.positions = positions
         self.focusSequence = focusSequence
         self.fields = fields
         self.couplings = couplings
+        self.frequencies = frequencies
     }
 
     /// Number of states (q).
