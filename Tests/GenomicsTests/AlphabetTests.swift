@@ -12,8 +12,14 @@ final class AlphabetTests: XCTestCase {
         XCTAssertEqual(Alphabet.dna.displayName, "DNA")
         XCTAssertEqual(Alphabet.rna.displayName, "RNA")
         XCTAssertEqual(Alphabet.rna.lettersString, "ACGU")
-        XCTAssertEqual(Alphabet.allCases, [.dna, .rna])
+        XCTAssertEqual(Alphabet.allCases, [.dna, .rna, .protein, .proteinGapped])
         XCTAssertEqual(Alphabet.dna.rawValue, "dna")
+        XCTAssertEqual(Alphabet.protein.lettersString, "ACDEFGHIKLMNPQRSTVWY")
+        XCTAssertEqual(Alphabet.proteinGapped.lettersString, "-ACDEFGHIKLMNPQRSTVWY")
+        XCTAssertEqual(Alphabet.protein.size, 20)
+        XCTAssertEqual(Alphabet.proteinGapped.size, 21)
+        XCTAssertEqual(Alphabet.proteinGapped.displayName, "protein")
+        XCTAssertEqual(Alphabet.allCases.filter(\.isNucleic), [.dna, .rna])
     }
 
     func testInitByName() {
@@ -21,13 +27,15 @@ final class AlphabetTests: XCTestCase {
         XCTAssertEqual(Alphabet(name: "DNA"), .dna)
         XCTAssertEqual(Alphabet(name: "rna"), .rna)
         XCTAssertEqual(Alphabet(name: "RNA"), .rna)
-        XCTAssertNil(Alphabet(name: "protein"))
+        XCTAssertEqual(Alphabet(name: "Protein"), .protein)
+        XCTAssertEqual(Alphabet(name: "protein-gap"), .proteinGapped)
+        XCTAssertNil(Alphabet(name: "aa"))
         XCTAssertNil(Alphabet(name: ""))
         XCTAssertNil(Alphabet(name: "dna "))
     }
 
     func testIndexIsCaseInsensitive() {
-        for alphabet in Alphabet.allCases {
+        for alphabet in [Alphabet.dna, .rna] {
             XCTAssertEqual(alphabet.index(of: b("A")), 0)
             XCTAssertEqual(alphabet.index(of: b("a")), 0)
             XCTAssertEqual(alphabet.index(of: b("C")), 1)
@@ -39,11 +47,19 @@ final class AlphabetTests: XCTestCase {
 
     func testTAndUShareTheLastChannel() {
         // An RNA model fed a DNA file (and vice versa) still reads T/U as the fourth channel.
-        for alphabet in Alphabet.allCases {
+        for alphabet in [Alphabet.dna, .rna] {
             for c: Character in ["T", "t", "U", "u"] {
                 XCTAssertEqual(alphabet.index(of: b(c)), 3, "\(alphabet) \(c)")
             }
         }
+    }
+
+    func testProteinIndexIsCaseInsensitiveAndReadsDotsAsGaps() {
+        XCTAssertEqual(Alphabet.protein.index(of: b("w")), 18)
+        XCTAssertEqual(Alphabet.proteinGapped.index(of: b("w")), 19)
+        XCTAssertEqual(Alphabet.proteinGapped.index(of: b(".")), 0)
+        XCTAssertEqual(Alphabet.proteinGapped.index(of: b("-")), 0)
+        for c: Character in ["-", ".", "X", "B", "Z", "*", "U"] { XCTAssertNil(Alphabet.protein.index(of: b(c)), "\(c)") }
     }
 
     func testIndexOfLettersMatchesPosition() {
