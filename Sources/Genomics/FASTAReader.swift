@@ -88,7 +88,7 @@ public enum FASTAReader {
 
     /// Rejects compressed or binary input up front, so users get "not FASTA" rather than a confusing
     /// complaint about some character on line 1.
-    static func checkLooksLikeText(_ p: UnsafeBufferPointer<UInt8>, source: String) throws {
+    public static func checkLooksLikeText(_ p: UnsafeBufferPointer<UInt8>, source: String) throws {
         let n = p.count
         guard n > 0, let base = p.baseAddress else { return }
         if n >= 2 && p[0] == 0x1F && p[1] == 0x8B {
