@@ -67,7 +67,7 @@ public struct Alignment: Sendable, Equatable {
         try bytes.withUnsafeBufferPointer { try FASTAReader.checkLooksLikeText($0, source: source) }
         let lines = AlignmentLines(bytes)
         guard let first = lines.firstContentLine else {
-            throw AlignmentError("\(source): the file is empty; give an alignment in Stockholm, A2M, A3M or aligned FASTA format")
+            throw AlignmentError("\(source): the file holds no sequences (it is empty or only comments); give an alignment in Stockholm, A2M, A3M or aligned FASTA format")
         }
         let chosen: Format
         if let format {
