@@ -15,7 +15,7 @@ public enum SequenceWeights {
     /// compared as EVcouplings does (`matches / L >= threshold` in doubles).
     ///
     /// All N²/2 pairs are compared 16 columns at a time, rows padded to a multiple of 16; pairs are
-    /// split among the cores in blocks of rows, each core counting into its own array.
+    /// split among the cores in blocks of rows, each core counting into its own array (N integers).
     public static func clusterSizes(states: [UInt8], length: Int, identity: Double) -> [Int] {
         precondition(length > 0 && states.count % length == 0)
         let count = states.count / length
@@ -33,21 +33,29 @@ public enum SequenceWeights {
         let workers = min(max(1, count / 64), ProcessInfo.processInfo.activeProcessorCount)
         let blockSize = 32
         let blocks = (count + blockSize - 1) / blockSize
+        // A block of rows meets the later rows a tile at a time, the tile staying in cache for the
+        // whole block: long alignments are read from memory blockSize times less often.
+        let tileRows = max(64, 256 * 1024 / stride)
         let rows = padded
         let perWorker = WorkerCounts(workers: workers)
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             var neighbours = [Int32](repeating: 0, count: count)
             rows.withUnsafeBytes { rows in
+                let base = rows.baseAddress!
                 // Blocks dealt round-robin: the triangle's long and short rows even out.
                 for block in Swift.stride(from: worker, to: blocks, by: workers) {
-                    for i in (block * blockSize)..<min(count, (block + 1) * blockSize) {
-                        let a = rows.baseAddress! + i * stride
-                        var found: Int32 = 0
-                        for j in (i + 1)..<max(i + 1, count) where matches(a, rows.baseAddress! + j * stride, stride: stride) >= threshold {
-                            found += 1
-                            neighbours[j] += 1
+                    let blockRows = (block * blockSize)..<min(count, (block + 1) * blockSize)
+                    for tile in Swift.stride(from: blockRows.lowerBound + 1, to: count, by: tileRows) {
+                        let tileEnd = min(count, tile + tileRows)
+                        for i in blockRows where i + 1 < tileEnd {
+                            let a = base + i * stride
+                            var found: Int32 = 0
+                            for j in max(tile, i + 1)..<tileEnd where matches(a, base + j * stride, stride: stride) >= threshold {
+                                found += 1
+                                neighbours[j] += 1
+                            }
+                            neighbours[i] += found
                         }
-                        neighbours[i] += found
                     }
                 }
             }

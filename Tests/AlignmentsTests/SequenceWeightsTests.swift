@@ -21,7 +21,8 @@ final class SequenceWeightsTests: XCTestCase {
     func testClusterSizesEqualTheDefinitionAtEveryLengthAndThreshold() {
         var generator = SeededGenerator(seed: 7)
         for length in [1, 15, 16, 17, 33, 4_100] {
-            let count = length > 1_000 ? 20 : 150
+            // 100 rows of 4,100 columns span two tiles of 64 rows.
+            let count = length > 1_000 ? 100 : 150
             let parents = (0..<3).map { _ in (0..<length).map { _ in UInt8.random(in: 0..<21, using: &generator) } }
             var states: [UInt8] = []
             for n in 0..<count {
