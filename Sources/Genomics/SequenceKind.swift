@@ -59,3 +59,8 @@ extension Alphabet {
         }
     }
 }
+
+extension Alphabet {
+    /// The unit of a length in messages: "nt" for DNA and RNA, "aa" for proteins.
+    public var lengthUnit: String { isNucleic ? "nt" : "aa" }
+}

@@ -109,7 +109,7 @@ public struct AttributionFigure: Sendable {
         var marks: [Mark] = []
         if panels.contains(.logo), kind.isSigned, heights.values.contains(where: { $0 < 0 }) { marks.append(.negativeLetters(matrix.letters)) }
         if shiftedHighlights.contains(where: { $0.kind == .mutated && $0.positions.contains { (0 ..< visible.count).contains($0) } }) { marks.append(.edited) }
-        if sequence != nil, zoom.level > 1 { marks.append(.consensus(zoom)) }
+        if sequence != nil, zoom.level > 1 { marks.append(.consensus(zoom, namingPairs: !scheme.isProtein)) }
         return marks + predictionMarks
     }
 
@@ -186,7 +186,7 @@ public struct AttributionFigure: Sendable {
         let ruler = Ruler(spans: spans, origin: origin + visible.lowerBound)
         parts.append((1, { canvas, y in canvas.render(ruler, in: Rect(x: gutter, y: y, width: plotWidth, height: 1)) }))
         if let sequence {
-            let row = SequenceRow(sequence: sequence, spans: spans, scheme: scheme, highlights: shiftedHighlights, depth: depth)
+            let row = SequenceRow(sequence: sequence, spans: spans, scheme: scheme, highlights: shiftedHighlights, depth: depth, background: theme.background)
             parts.append((1, { canvas, y in canvas.render(row, in: Rect(x: gutter, y: y, width: plotWidth, height: 1)) }))
         }
         if annotationTrack.height > 0 {
@@ -213,7 +213,7 @@ public struct AttributionFigure: Sendable {
         let zoomAndMarks = [zoom.legend].compactMap { $0 } + marks(zoom: zoom).map(\.inline)
         if hasLogo {
             let key = LetterKey(letters: matrix.letters, scheme: scheme, depth: depth)
-            appendLegend(key, width: key.text.count, items: ["\(NumberFormat.short(layout.axis.unitsPerRow)) \(kind.axisTitle) per row"] + zoomAndMarks)
+            appendLegend(key, width: key.text.count, items: [key.groupLegend].compactMap { $0 } + ["\(NumberFormat.short(layout.axis.unitsPerRow)) \(kind.axisTitle) per row"] + zoomAndMarks)
         }
         if hasHeatmap {
             let bar = ColorBar(scale: scale, depth: depth, theme: theme)

@@ -12,7 +12,8 @@ struct LogoCommand: ParsableCommand {
         discussion: """
         Computes the attribution (any method of `seqlens attr`, same options and defaults) for one \
         record and draws it: positive contributions above the baseline, negative below (dimmed), \
-        letters in the classic DNA colours, the sequence and a ruler under it, every task's \
+        letters in the classic DNA colours (a protein model's in logomaker's chemistry colours; \
+        --scheme), the sequence and a ruler under it, every task's \
         prediction as a bar ("!" marks a probability above 0.99 or below 0.01, where gradients \
         fade; --logits reads the pre-activation output instead). Positions are 0-based, the end \
         excluded (--range 80:140), and the record's own even after --pad/--crop (padding is drawn \
@@ -66,7 +67,7 @@ struct LogoCommand: ParsableCommand {
             let ism = try mutagenesisMatrices(model: shown, sequence: record.sequence, window: window, task: task, compute: compute)
             figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
                                        title: "\(record.id) · ISM-derived · task \(tasks[task])\(attribution.logitsOption.logits ? " (logits)" : "")")
-            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
+            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) \(model.alphabet.lengthUnit) · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
             predictions = ism.reference
         } else {
             let settings = try attribution.settings(task: task, allowingISM: true)
@@ -75,7 +76,7 @@ struct LogoCommand: ParsableCommand {
             figure = AttributionFigure(
                 matrix: PositionMatrix(alphabet: model.alphabet, length: record.length, values: maps.scalars), kind: .attribution,
                 title: "\(record.id) · \(settings.method.rawValue)\(settings.corrected ? " (corrected)" : "") · task \(tasks[settings.target])\(settings.logits ? " (logits)" : "")")
-            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt"]
+            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) \(model.alphabet.lengthUnit)"]
             predictions = try shown.predict([record.sequence], batchSize: 1, threads: compute.threads).scalars
         }
         figure.notes += [input.fitNote].compactMap { $0 }
