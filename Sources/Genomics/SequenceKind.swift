@@ -12,9 +12,9 @@ public enum SequenceKind: Sendable, Equatable {
 
     /// Protein when the sequence holds a letter no nucleotide code uses (E, F, I, L, P, Q, …) or
     /// when most letters lie outside ACGTUN (a peptide of IUPAC-looking letters such as "MKRSW");
-    /// nucleic when every letter is A, C, G, T, U or N (gaps aside), at least ten letters long and
-    /// using at least three of the four bases, so that poly-A or GGGG-linker peptides stay
-    /// undecided rather than called DNA.
+    /// nucleic when at least nine in ten letters are A, C, G, T, U or N (gaps aside; the rest IUPAC
+    /// codes), at least ten letters long and using at least three of the four bases, so that
+    /// poly-A or GGGG-linker peptides stay undecided rather than called DNA.
     public init(of sequence: [UInt8]) {
         var outside = 0, letters = 0
         var bases = Set<UInt8>()
@@ -30,7 +30,7 @@ public enum SequenceKind: Sendable, Equatable {
             }
         }
         if outside * 2 > letters { self = .protein }
-        else if outside == 0, letters >= 10, bases.count >= 3 { self = .nucleic }
+        else if outside * 10 <= letters, letters >= 10, bases.count >= 3 { self = .nucleic }
         else { self = .undecided }
     }
 

@@ -202,11 +202,15 @@ public struct AttributionFigure: Sendable {
         // Legend rows: the letter key (or the colour bar), then its scale, the zoom and the marks the
         // figure draws, on as many rows as they need.
         func appendLegend(_ lead: some Widget, width leadWidth: Int, items: [String]) {
-            let rows = Mark.pack(items, width: width - leadWidth - 2)
-            parts.append((max(1, rows.count), { canvas, y in
+            // A key that leaves no room beside it (twenty residues' groups in a narrow figure)
+            // puts its items on the rows below.
+            let beside = width - leadWidth - 2 >= 8
+            let (indent, below) = beside ? (leadWidth, 0) : (0, 1)
+            let rows = Mark.pack(items, width: width - indent - 2)
+            parts.append((max(1, rows.count + below), { canvas, y in
                 canvas.render(lead, in: Rect(x: 0, y: y, width: width, height: 1))
                 for (row, text) in rows.enumerated() {
-                    canvas.write("  " + text, x: leadWidth, y: y + row, style: Style(attributes: .dim), maxWidth: width - leadWidth)
+                    canvas.write("  " + text, x: indent, y: y + below + row, style: Style(attributes: .dim), maxWidth: width - indent)
                 }
             }))
         }

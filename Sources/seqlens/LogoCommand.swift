@@ -54,7 +54,7 @@ struct LogoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs, colors: drawing.colors)
         let record = input.record
         let targeted = try loaded.resolveTarget(attribution.target, length: record.length)
         let model = targeted.model, task = targeted.task ?? 0
@@ -135,7 +135,7 @@ struct HeatmapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs, colors: drawing.colors)
         let record = input.record
         let targeted = try loaded.resolveTarget(target, length: record.length)
         let model = try logitsOption.apply(to: targeted.model, length: record.length)
@@ -198,9 +198,12 @@ func readAnnotations(_ path: String, for input: ModelInput) throws -> [Annotatio
     }
 }
 
-/// The model and one record of a FASTA file or genome region (by id or 0-based index), fitted to the model.
-func loadRecord(model path: String, fasta: String?, genome: GenomeInputOptions, record: String?, fit: FitOptions, inputs: ExtraInputOptions) throws -> (SequenceModel, ModelInput) {
+/// The model and one record of a FASTA file or genome region (by id or 0-based index), fitted to
+/// the model; --scheme is checked against the model's alphabet first, before any work.
+func loadRecord(model path: String, fasta: String?, genome: GenomeInputOptions, record: String?, fit: FitOptions, inputs: ExtraInputOptions,
+                colors: ColorOptions) throws -> (SequenceModel, ModelInput) {
     let model = try loadModel(path, inputs: inputs)
+    _ = try colors.scheme(for: model.alphabet)
     let read = try genome.records(fasta: fasta, model: model, choosing: record ?? "0")
     return (model, try fitToModel(read, model: model, fit: fit)[0])
 }

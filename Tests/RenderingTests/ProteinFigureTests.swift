@@ -42,13 +42,43 @@ final class ProteinFigureTests: XCTestCase {
     }
 
     func testMonochromeProteinLogo() {
+        // Three columns per position; the group key fills the width, so its items go below it.
         let canvas = Self.figure().canvas(width: 30, logoHeight: 4, depth: .monochrome)
-        assertCanvas(canvas, lines: [])
+        assertCanvas(canvas, lines: [
+            "p · saliency",
+            "   1 ┤MMM   ▄▄▄",
+            "     │MMM   DDD   QQQ▄▄▄",
+            "   0 ┼──────────────────",
+            "-0.5 ┤   kkk   ▀▀▀",
+            "      0  1  2  3  4  5",
+            "       M  K  D  E  Q  G",
+            " GSTYC  QN  KRH  DE  AVLIPWFM",
+            "  polar, neutral, basic, acid…",
+            "  0.5 attribution per row",
+            "  3 columns per position",
+            "  acdefghiklmnpqrstvwy below 0",
+        ])
     }
 
     func testColourProteinLogoAndSequenceRow() {
-        let canvas = Self.figure().canvas(width: 30, logoHeight: 4, depth: .trueColor)
-        print(canvas.lines)
+        let canvas = Self.figure().canvas(width: 60, logoHeight: 4, depth: .trueColor)
+        let white = Color.rgb(255, 255, 255), ink = Color(hex: 0xE6E6E6), purple = Color.rgb(128, 0, 128)
+        // In colour one wide letter per position, in its middle column; hydrophobic M in ink on
+        // the dark background, acidic D red, neutral Q purple; the negative basic K faded blue.
+        XCTAssertEqual(canvas[7, 1], Cell("M", style: Style(foreground: .rgb(0, 0, 0), background: ink, attributes: .bold)))
+        XCTAssertEqual(canvas[13, 2], Cell("D", style: Style(foreground: .rgb(0, 0, 0), background: red, attributes: .bold)))
+        XCTAssertEqual(canvas[19, 2], Cell("Q", style: Style(foreground: white, background: purple, attributes: .bold)))
+        XCTAssertEqual(canvas[10, 4], Cell("k", style: Style(foreground: white, background: .rgb(64, 64, 192))))
+        // The sequence row in the same colours.
+        XCTAssertEqual(canvas.lines[6].prefix(24), "       M  K  D  E  Q  G ")
+        for (column, color) in [(7, ink), (10, blue), (13, red), (16, red), (19, purple), (22, green)] {
+            XCTAssertEqual(canvas[column, 6].style, Style(foreground: color, attributes: .bold), "column \(column)")
+        }
+        // The key: one block per chemistry group, named beside it.
+        XCTAssertTrue(canvas.lines[7].hasPrefix(" GSTYC  QN  KRH  DE  AVLIPWFM   polar, neutral, basic, acid…"), canvas.lines[7])
+        XCTAssertEqual(canvas[1, 7].style, Style(foreground: white, background: green, attributes: .bold))
+        XCTAssertEqual(canvas[9, 7].style, Style(foreground: white, background: purple, attributes: .bold))
+        XCTAssertEqual(canvas[25, 7].style, Style(foreground: white, background: .rgb(0, 0, 0), attributes: .bold))
     }
 
     func testTwentyRowHeatmapWithResidueLabels() {
@@ -59,6 +89,42 @@ final class ProteinFigureTests: XCTestCase {
         figure.heatmapMatrix = PositionMatrix(alphabet: .protein, length: 6, values: effects)
         figure.panels = [.logo, .heatmap]
         let canvas = figure.canvas(width: 30, logoHeight: 4, depth: .monochrome)
-        assertCanvas(canvas, lines: [])
+        // Twenty rows labelled with the residues; each column's residue marked in its row.
+        assertCanvas(canvas, lines: [
+            "p · saliency",
+            "   1 ┤MMM   ▄▄▄",
+            "     │MMM   DDD   QQQ▄▄▄",
+            "   0 ┼──────────────────",
+            "-0.5 ┤   kkk   ▀▀▀",
+            "   A │      ###",
+            "   C │      ###",
+            "   D │       D",
+            "   E │      === E",
+            "   F │      ===",
+            "   G │      ===       G",
+            "   H │      ---",
+            "   I │      ---",
+            "   K │    K ...",
+            "   L │      ...",
+            "   M │ M",
+            "   N │      ░░░",
+            "   P │      ░░░",
+            "   Q │      ▒▒▒    Q",
+            "   R │      ▒▒▒",
+            "   S │      ▓▓▓",
+            "   T │      ▓▓▓",
+            "   V │      ▓▓▓",
+            "   W │      ███",
+            "   Y │      ███",
+            "      0  1  2  3  4  5",
+            "       M  K  D  E  Q  G",
+            " GSTYC  QN  KRH  DE  AVLIPWFM",
+            "  polar, neutral, basic, acid…",
+            "  0.5 attribution per row",
+            "  3 columns per position",
+            "  acdefghiklmnpqrstvwy below 0",
+            "-1 ###==--. ░▒▒▓▓███ +1",
+            "  scale: largest |value|",
+        ])
     }
 }

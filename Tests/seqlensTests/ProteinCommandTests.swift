@@ -85,8 +85,8 @@ final class ProteinCommandTests: XCTestCase {
     }
 
     func testLogoAndHeatmapDrawTwentyLettersInChemistryColours() throws {
-        let logo = try run(["logo", model("cf20"), fasta("cf20"), "--record", "p2", "--width", "60", "--height", "6", "--color", "never"]).stdout
-        XCTAssertTrue(logo.contains("\n       MQITMDGYDVDWEYRPQILCYQVPPPCACWTI\n"), logo)
+        let logo = try run(["logo", model("cf20"), fasta("cf20"), "--record", "p2", "--width", "80", "--height", "6", "--color", "never"]).stdout
+        XCTAssertTrue(logo.contains("\n        M Q I T M D G Y D V D W E Y R P Q I L C Y Q V P P P C A C W T I\n"), logo)
         XCTAssertTrue(logo.contains("\n GSTYC  QN  KRH  DE  AVLIPWFM   polar, neutral, basic, acidic, hydrophobic"), logo)
         let heatmap = try run(["heatmap", model("cl21"), fasta("cl21"), "--record", "p1", "--width", "60", "--height", "4", "--color", "never"]).stdout
         let labels = heatmap.split(separator: "\n").compactMap { line -> String? in
@@ -94,7 +94,7 @@ final class ProteinCommandTests: XCTestCase {
             return parts.count == 2 && parts[0].hasSuffix(" ") && parts[0].trimmingCharacters(in: .whitespaces).count == 1 ? parts[0].trimmingCharacters(in: .whitespaces) : nil
         }
         XCTAssertEqual(labels.joined(), "-ACDEFGHIKLMNPQRSTVWY", heatmap)
-        XCTAssertTrue(heatmap.contains("30 substitutions"), "30 positions × 20 other letters would be 600: \(heatmap)")
+        XCTAssertTrue(heatmap.contains("model.onnx · 600 substitutions"), "30 positions × 20 other letters: \(heatmap)")
         // SVG: the hydrophobic M in chemistry black on paper.
         let svg = try run(["logo", model("cf20"), fasta("cf20"), "--record", "p2", "--format", "svg"]).stdout
         XCTAssertTrue(svg.contains("fill=\"#000000\""))
@@ -104,13 +104,13 @@ final class ProteinCommandTests: XCTestCase {
     func testShowDrawsProteinArraysWithAndWithoutLabels() throws {
         let archive = directory.appendingPathComponent("sal.npz").path
         _ = try run(["attr", model("cf20"), fasta("cf20"), "-o", archive])
-        let labelled = try run(["show", archive, "--record", "p2", "--width", "60", "--color", "never"]).stdout
-        XCTAssertTrue(labelled.contains("MQITMDGYDVDWEYRPQILCYQVPPPCACWTI"), labelled)
+        let labelled = try run(["show", archive, "--record", "p2", "--width", "80", "--color", "never"]).stdout
+        XCTAssertTrue(labelled.contains(" M Q I T M D G Y D V D W E Y R P Q I L C Y Q V P P P C A C W T I\n"), labelled)
         XCTAssertTrue(labelled.contains(" GSTYC  QN  KRH  DE  AVLIPWFM "), labelled)
         // A bare (N, 20, L) array, e.g. from captum: protein from the shape, letters from the map.
         let bare = Fixtures.url("protein/cf20/grad_input.npy").path
-        let drawn = try run(["show", bare, "--record", "2", "--width", "60", "--scheme", "hydrophobicity", "--color", "never"]).stdout
-        XCTAssertTrue(drawn.contains("MQITMDGYDVDWEYRPQILCYQVPPPCACWTI"), drawn)
+        let drawn = try run(["show", bare, "--record", "2", "--width", "80", "--scheme", "hydrophobicity", "--color", "never"]).stdout
+        XCTAssertTrue(drawn.contains(" M Q I T M D G Y D V D W E Y R P Q I L C Y Q V P P P C A C W T I\n"), drawn)
         XCTAssertTrue(drawn.contains(" RKDENQ  SGHTAP  YVMCLFIW   hydrophilic, neutral, hydrophobic"), drawn)
     }
 
