@@ -3,7 +3,7 @@ public func ambiguousCount(in record: SequenceRecord, alphabet: Alphabet) -> Int
     ambiguousCount(in: record.sequence, alphabet: alphabet)
 }
 
-/// Number of letters in the sequence that are not in the alphabet (N, IUPAC codes).
+/// Number of letters in the sequence that are not in the alphabet (N, IUPAC codes; X, B, Z, '*' in proteins).
 public func ambiguousCount(in sequence: [UInt8], alphabet: Alphabet) -> Int {
     // Hoist the table: this runs over whole genomes' worth of reads.
     let table = alphabet.channelTable
@@ -37,6 +37,7 @@ extension SequenceRecord {
         let verb = affected == 1 ? "contains" : "contain"
         let letterNoun = letters == 1 ? "letter" : "letters"
         let tail = letters == 1 ? "it is encoded as an all-zero column" : "they are encoded as all-zero columns"
-        return "warning: \(affected) of \(total) \(recordNoun) \(verb) \(letters) non-\(alphabet.lettersString) \(letterNoun) (N or IUPAC); \(tail)"
+        let kinds = alphabet.isNucleic ? "N or IUPAC" : alphabet == .protein ? "X, B, Z, *, gaps and the like" : "X, B, Z, * and the like"
+        return "warning: \(affected) of \(total) \(recordNoun) \(verb) \(letters) non-\(alphabet.lettersString) \(letterNoun) (\(kinds)); \(tail)"
     }
 }

@@ -2,8 +2,9 @@ import Foundation
 
 /// Reads FASTA text into records: multi-record, wrapped lines, CRLF, blank lines and lowercase are all fine.
 ///
-/// Sequence lines may hold letters (uppercased on read), '-' and '.' (gaps, read as 'N' because a model
-/// sees them as all-zero columns just like N) and spaces/tabs (ignored). Anything else is an error
+/// Sequence lines may hold letters (uppercased on read), '-' and '.' (gaps, both read as '-': a DNA or
+/// 20-letter protein model sees them as all-zero columns just like N, a 21-letter one as its gap),
+/// '*' (a protein's stop) and spaces/tabs (ignored). Anything else is an error
 /// naming the file, line and character. Records are returned as the file has them, duplicate ids included;
 /// the commands make ids unique with `SequenceRecord.uniquingIDs(_:)` and warn.
 public enum FASTAReader {

@@ -58,7 +58,7 @@ struct FASTARecordParser {
         }
         if badOffset >= 0 {
             let byte = p[s + badOffset]
-            throw GenomicsError("\(source):\(lineNo): unexpected character \(Self.describe(byte)) in the sequence of record '\(h.id)' (column \(s + badOffset + 1)); sequence lines may hold only letters, '-' and '.'")
+            throw GenomicsError("\(source):\(lineNo): unexpected character \(Self.describe(byte)) in the sequence of record '\(h.id)' (column \(s + badOffset + 1)); sequence lines may hold only letters, '-', '.' and '*'")
         }
         seq.removeLast(seq.count - kept)
         return nil
@@ -76,7 +76,7 @@ struct FASTARecordParser {
         return record
     }
 
-    /// What a byte becomes in a sequence line: an uppercase letter, `skip` (whitespace) or `invalid`.
+    /// What a byte becomes in a sequence line: an uppercase letter, '-' (a gap), '*', `skip` (whitespace) or `invalid`.
     private static let skip: UInt8 = 0
     private static let invalid: UInt8 = 1
     private static let sequenceTable: [UInt8] = {
@@ -85,8 +85,11 @@ struct FASTARecordParser {
             t[Int(c)] = c
             t[Int(c + 32)] = c  // lowercase -> uppercase
         }
-        t[Int(UInt8(ascii: "-"))] = UInt8(ascii: "N")
-        t[Int(UInt8(ascii: "."))] = UInt8(ascii: "N")
+        // Gaps stay gaps: a 21-letter protein alphabet has a channel for them; every other
+        // alphabet encodes them, as N, as all-zero columns. '*' is a protein's stop.
+        t[Int(UInt8(ascii: "-"))] = UInt8(ascii: "-")
+        t[Int(UInt8(ascii: "."))] = UInt8(ascii: "-")
+        t[Int(UInt8(ascii: "*"))] = UInt8(ascii: "*")
         for w in [UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"), 0x0B, 0x0C] {
             t[Int(w)] = skip
         }

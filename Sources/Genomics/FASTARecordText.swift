@@ -36,12 +36,12 @@ public struct FASTARecordText: Sendable, Equatable {
     private var sequenceStart: Int { (bytes.firstIndex(of: UInt8(ascii: "\n")) ?? bytes.count - 1) + 1 }
 
     /// A byte of the sequence lines that is a base: anything but blanks and line breaks (the
-    /// parser has checked the rest are letters, '-' or '.').
+    /// parser has checked the rest are letters, '-', '.' or '*').
     private static func isBase(_ byte: UInt8) -> Bool { !isBlank(byte) && byte != UInt8(ascii: "\n") }
 
-    /// The bases as written, case kept; gaps ('-', '.') read as N, as `FASTAReader` does.
+    /// The bases as written, case kept; gaps ('-', '.') read as '-', as `FASTAReader` does.
     public var sequence: [UInt8] {
-        bytes[sequenceStart...].filter(Self.isBase).map { $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: ".") ? UInt8(ascii: "N") : $0 }
+        bytes[sequenceStart...].filter(Self.isBase).map { $0 == UInt8(ascii: ".") ? UInt8(ascii: "-") : $0 }
     }
 
     /// The text with `suffix` appended to the header line and each base at a position of `bases`

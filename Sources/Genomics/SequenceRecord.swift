@@ -4,7 +4,7 @@ public struct SequenceRecord: Sendable, Equatable {
     public var id: String
     /// Rest of the header line after the id, trimmed; "" when there is none.
     public var description: String
-    /// Bases as uppercase ASCII letters; gaps ('-', '.') were read as 'N'.
+    /// Letters as uppercase ASCII; gaps ('-', '.') were read as '-'.
     public var sequence: [UInt8]
     /// 1-based line of the header in its file, for messages (0 when not from a file).
     public var line: Int

@@ -1,13 +1,35 @@
-/// A single-base substitution, written POS:REF>ALT with a 0-based position (e.g. 57:A>G).
+/// A single-base substitution, written POS:REF>ALT with a 0-based position (e.g. 57:A>G); in a
+/// protein, REF POS ALT as protein substitutions are written (A24G), the position 0-based too.
 public struct Substitution: Sendable, Equatable, CustomStringConvertible {
     public var position: Int
     public var reference: UInt8
     public var alternative: UInt8
+    /// Written A24G rather than 24:A>G.
+    public var isProteinNotation = false
 
-    public init(position: Int, reference: UInt8, alternative: UInt8) {
+    public init(position: Int, reference: UInt8, alternative: UInt8, isProteinNotation: Bool = false) {
         self.position = position
         self.reference = reference
         self.alternative = alternative
+        self.isProteinNotation = isProteinNotation
+    }
+
+    /// Parses a substitution in `alphabet`'s notation: POS:REF>ALT for DNA and RNA; for proteins
+    /// REF POS ALT (A24G, 0-based), or POS:REF>ALT, both written back as A24G.
+    public init(parsing text: String, alphabet: Alphabet) throws {
+        guard !alphabet.isNucleic else { try self.init(parsing: text); return }
+        if text.contains(":"), let substitution = try? Substitution(parsing: text) {
+            self = substitution
+        } else {
+            let letters = Array(text.uppercased().utf8)
+            guard letters.count >= 3, let reference = letters.first, let alternative = letters.last, reference.isLetter, alternative.isLetter,
+                  let position = Int(String(decoding: letters.dropFirst().dropLast(), as: UTF8.self)), position >= 0,
+                  letters.dropFirst().dropLast().allSatisfy({ (48 ... 57).contains($0) }) else {
+                throw GenomicsError("mutation '\(text)' is not REF POS ALT with a 0-based position (e.g. A24G: the A at position 24, the 25th residue, to G)")
+            }
+            self.init(position: position, reference: reference, alternative: alternative)
+        }
+        isProteinNotation = true
     }
 
     /// Parses POS:REF>ALT (REF and ALT single letters, any case).
@@ -24,7 +46,8 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
     }
 
     public var description: String {
-        "\(position):\(Character(UnicodeScalar(reference)))>\(Character(UnicodeScalar(alternative)))"
+        let (reference, alternative) = (Character(UnicodeScalar(reference)), Character(UnicodeScalar(alternative)))
+        return isProteinNotation ? "\(reference)\(position)\(alternative)" : "\(position):\(reference)>\(alternative)"
     }
 
     /// Checks that the position lies in the record and REF is its base there. When REF sits one
@@ -33,14 +56,14 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
     ///   padded to a model's length); positions and messages are the record's own.
     public func check(in record: SequenceRecord, origin: Int = 0) throws {
         guard record.sequence.indices.contains(position - origin) else {
-            throw GenomicsError(origin == 0 ? "mutation \(self) is past the end of record '\(record.id)' (\(record.length) nt)"
+            throw GenomicsError(origin == 0 ? "mutation \(self) is past the end of record '\(record.id)' (\(record.length) \(isProteinNotation ? "residues" : "nt"))"
                                             : "mutation \(self) is outside positions \(origin) to \(origin + record.length) of record '\(record.id)' that the model sees")
         }
         let actual = record.sequence[position - origin]
         guard actual == reference else {
             let letter = Character(UnicodeScalar(reference))
             let nearby = [position - 1, position + 1].filter { record.sequence.indices.contains($0 - origin) && record.sequence[$0 - origin] == reference }
-            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(nearby.map(String.init).joined(separator: " and ")): positions are 0-based (the first base is 0)"
+            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(nearby.map(String.init).joined(separator: " and ")): positions are 0-based (the first \(isProteinNotation ? "residue" : "base") is 0)"
             throw GenomicsError("mutation \(self): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at position \(position), not \(letter)\(hint)")
         }
     }

@@ -62,7 +62,7 @@ extension AttributionFigure {
             for (position, base) in sequence.enumerated() {
                 let letter = base == SequenceRow.padding ? SequenceRow.paddingGlyph : Character(Unicode.Scalar(base))
                 svg.text(String(letter), x: x(position) + step / 2, y: y + 11, size: min(12, step * 1.1), anchor: "middle",
-                         fill: scheme.color(for: letter).hex ?? theme.ink, extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
+                         fill: scheme.color(for: letter, on: printTheme.background).hex ?? theme.ink, extra: "font-family=\"DejaVu Sans Mono, Menlo, monospace\" font-weight=\"bold\"")
             }
             y += 16
         }
@@ -122,13 +122,13 @@ extension AttributionFigure {
             var sum = 0.0
             for letter in column.indices.filter({ column[$0] > 0 }).sorted(by: { (column[$0], $0) < (column[$1], $1) }) {
                 let h = Double(column[letter]) * perUnit
-                svg.letter(heights.letters[letter], x: x, y: zero - sum - h, width: step, height: h, fill: scheme.color(for: heights.letters[letter]).hex!)
+                svg.letter(heights.letters[letter], x: x, y: zero - sum - h, width: step, height: h, fill: scheme.color(for: heights.letters[letter], on: printTheme.background).hex!)
                 sum += h
             }
             sum = 0
             for letter in column.indices.filter({ column[$0] < 0 }).sorted(by: { (-column[$0], $0) < (-column[$1], $1) }) {
                 let h = -Double(column[letter]) * perUnit
-                svg.letter(heights.letters[letter], x: x, y: zero + sum, width: step, height: h, fill: scheme.color(for: heights.letters[letter]).hex!, flipped: true, opacity: 0.55)
+                svg.letter(heights.letters[letter], x: x, y: zero + sum, width: step, height: h, fill: scheme.color(for: heights.letters[letter], on: printTheme.background).hex!, flipped: true, opacity: 0.55)
                 sum += h
             }
         }
@@ -228,7 +228,7 @@ extension AttributionFigure {
         if panels.contains(.logo) {
             var x = left
             for letter in matrix.letters {
-                svg.rect(x: x, y: y + 2, width: 12, height: 12, fill: scheme.color(for: letter).hex!)
+                svg.rect(x: x, y: y + 2, width: 12, height: 12, fill: scheme.color(for: letter, on: printTheme.background).hex!)
                 svg.text(String(letter), x: x + 16, y: y + 12, size: 11)
                 x += 34
             }

@@ -109,7 +109,7 @@ public struct AttributionFigure: Sendable {
         var marks: [Mark] = []
         if panels.contains(.logo), kind.isSigned, heights.values.contains(where: { $0 < 0 }) { marks.append(.negativeLetters(matrix.letters)) }
         if shiftedHighlights.contains(where: { $0.kind == .mutated && $0.positions.contains { (0 ..< visible.count).contains($0) } }) { marks.append(.edited) }
-        if sequence != nil, zoom.level > 1 { marks.append(.consensus(zoom)) }
+        if sequence != nil, zoom.level > 1 { marks.append(.consensus(zoom, namingPairs: !scheme.isProtein)) }
         return marks + predictionMarks
     }
 
@@ -186,7 +186,7 @@ public struct AttributionFigure: Sendable {
         let ruler = Ruler(spans: spans, origin: origin + visible.lowerBound)
         parts.append((1, { canvas, y in canvas.render(ruler, in: Rect(x: gutter, y: y, width: plotWidth, height: 1)) }))
         if let sequence {
-            let row = SequenceRow(sequence: sequence, spans: spans, scheme: scheme, highlights: shiftedHighlights, depth: depth)
+            let row = SequenceRow(sequence: sequence, spans: spans, scheme: scheme, highlights: shiftedHighlights, depth: depth, background: theme.background)
             parts.append((1, { canvas, y in canvas.render(row, in: Rect(x: gutter, y: y, width: plotWidth, height: 1)) }))
         }
         if annotationTrack.height > 0 {
@@ -202,18 +202,22 @@ public struct AttributionFigure: Sendable {
         // Legend rows: the letter key (or the colour bar), then its scale, the zoom and the marks the
         // figure draws, on as many rows as they need.
         func appendLegend(_ lead: some Widget, width leadWidth: Int, items: [String]) {
-            let rows = Mark.pack(items, width: width - leadWidth - 2)
-            parts.append((max(1, rows.count), { canvas, y in
+            // A key that leaves no room beside it (twenty residues' groups in a narrow figure)
+            // puts its items on the rows below.
+            let beside = width - leadWidth - 2 >= 8
+            let (indent, below) = beside ? (leadWidth, 0) : (0, 1)
+            let rows = Mark.pack(items, width: width - indent - 2)
+            parts.append((max(1, rows.count + below), { canvas, y in
                 canvas.render(lead, in: Rect(x: 0, y: y, width: width, height: 1))
                 for (row, text) in rows.enumerated() {
-                    canvas.write("  " + text, x: leadWidth, y: y + row, style: Style(attributes: .dim), maxWidth: width - leadWidth)
+                    canvas.write("  " + text, x: indent, y: y + below + row, style: Style(attributes: .dim), maxWidth: width - indent)
                 }
             }))
         }
         let zoomAndMarks = [zoom.legend].compactMap { $0 } + marks(zoom: zoom).map(\.inline)
         if hasLogo {
             let key = LetterKey(letters: matrix.letters, scheme: scheme, depth: depth)
-            appendLegend(key, width: key.text.count, items: ["\(NumberFormat.short(layout.axis.unitsPerRow)) \(kind.axisTitle) per row"] + zoomAndMarks)
+            appendLegend(key, width: key.text.count, items: [key.groupLegend].compactMap { $0 } + ["\(NumberFormat.short(layout.axis.unitsPerRow)) \(kind.axisTitle) per row"] + zoomAndMarks)
         }
         if hasHeatmap {
             let bar = ColorBar(scale: scale, depth: depth, theme: theme)

@@ -1,7 +1,9 @@
 import Foundation
 
 /// The letter colours, one row: ` A  C  G  T ` drawn as the logo draws letters (plain letters in
-/// monochrome, where colour says nothing).
+/// monochrome, where colour says nothing). Twenty residues would take 60 columns: a protein scheme
+/// shows its groups instead, ` GSTYC  QN  KRH  DE  AVLIPWFM `, letters the groups leave out (the
+/// gap) after them, and `groupLegend` names the groups.
 public struct LetterKey: Widget {
     public var letters: [Character]
     public var scheme: LogoColorScheme
@@ -13,16 +15,31 @@ public struct LetterKey: Widget {
         self.depth = depth
     }
 
-    public var text: String { letters.map { " \($0) " }.joined() }
+    /// The blocks of the key: one letter each, or a protein scheme's groups.
+    private var blocks: [String] {
+        guard scheme.isProtein else { return letters.map { String($0) } }
+        let grouped = Set(scheme.groupNames.flatMap(\.letters))
+        return scheme.groupNames.map { group in String(group.letters.filter { letters.contains($0) }) }.filter { !$0.isEmpty }
+            + letters.filter { !grouped.contains($0) }.map { String($0) }
+    }
+
+    public var text: String { blocks.map { " \($0) " }.joined() }
+
+    /// "polar, neutral, basic, acidic, hydrophobic": the groups of a protein key, in its order; nil for DNA.
+    public var groupLegend: String? {
+        scheme.isProtein ? scheme.groupNames.map(\.name).joined(separator: ", ") : nil
+    }
 
     public func render(in area: Rect, on canvas: inout Canvas) {
         guard !area.isEmpty else { return }
         canvas.write(text, x: area.x, y: area.y, maxWidth: area.width)
         guard depth != .monochrome else { return }
-        for (index, letter) in letters.enumerated() {
-            let background = scheme.color(for: letter)
+        var x = area.x
+        for block in blocks {
+            let background = scheme.color(for: block.first!)
             canvas.setStyle(Style(foreground: textColor(on: background), background: background, attributes: .bold),
-                            in: Rect(x: area.x + 3 * index, y: area.y, width: 3, height: 1).intersection(area))
+                            in: Rect(x: x, y: area.y, width: block.count + 2, height: 1).intersection(area))
+            x += block.count + 2
         }
     }
 }
@@ -64,9 +81,14 @@ public struct Mark: Hashable, Sendable {
     public static let saturated = Mark(String(Bars.saturatedMark), "saturated output",
                                        explanation: "output at a flat end of its activation (sigmoid near 0 or 1): gradients vanish there; logits show more")
 
-    /// The sequence row when several positions share a column (`ColumnBases`), at `zoom` (nil: any).
-    public static func consensus(_ zoom: Zoom? = nil) -> Mark {
+    /// The sequence row when several positions share a column (`ColumnBases`), at `zoom` (nil: any);
+    /// without pairs for residues.
+    public static func consensus(_ zoom: Zoom? = nil, namingPairs: Bool = true) -> Mark {
         let what = zoom?.ratio ?? "zoomed out"
+        guard namingPairs else {
+            return Mark("A/·", "\(what): residue of ≥ 75 %, else ·",
+                        explanation: "\(what): a column shows the residue of ≥ 75 % of its positions, else ·")
+        }
         return Mark("R/·", "\(what): base of ≥ 75 %, else IUPAC pair, else ·",
                     explanation: "\(what): a column shows the base of ≥ 75 % of its positions, else the IUPAC code of two bases (R = A/G, Y = C/T, …), else ·")
     }

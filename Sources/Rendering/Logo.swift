@@ -271,7 +271,7 @@ public struct Logo: Widget {
 
     private func letterColor(_ letter: Int, negative: Bool) -> Color {
         let character = heights.letters[letter]
-        return negative ? scheme.negativeColor(for: character, depth: depth) : scheme.color(for: character)
+        return negative ? scheme.negativeColor(for: character, depth: depth, on: background) : scheme.color(for: character, on: background)
     }
 
     private func letterCell(_ letter: Int, negative: Bool) -> Cell {

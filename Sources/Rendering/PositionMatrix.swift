@@ -20,6 +20,11 @@ public struct PositionMatrix: Hashable, Sendable {
         self.init(letters: alphabet.letters.map { Character(Unicode.Scalar($0)) }, length: length, values: values)
     }
 
+    /// The alphabet whose letters are the rows, in its order; nil for other rows.
+    public var alphabet: Alphabet? {
+        Alphabet.allCases.first { $0.letters.map { Character(Unicode.Scalar($0)) } == letters }
+    }
+
     /// A motif's letter probabilities.
     public init(motif: Motif) {
         self.init(alphabet: motif.alphabet, length: motif.width, values: motif.probabilities.map { Float($0) })

@@ -12,8 +12,8 @@ public enum Background: String, Hashable, Sendable, CaseIterable {
     }
 }
 
-/// The colours of a figure: the letter scheme, which also picks the diverging colours (red–blue
-/// classic, blue–orange colour-blind safe), and the background.
+/// The colours of a figure: the letter scheme, which also picks the diverging colours (red–blue,
+/// or blue–orange for the colour-blind safe schemes), and the background.
 public struct Theme: Hashable, Sendable {
     public var scheme: LogoColorScheme
     public var background: Background
@@ -32,20 +32,20 @@ public struct Theme: Hashable, Sendable {
     /// for negative and positive values. Lightness runs away from the background's on both sides
     /// alike, so equal |value| reads as equal contrast.
     var divergingStops: (negative: [UInt32], positive: [UInt32]) {
-        switch (scheme, background) {
-        case (.classic, .light):
+        switch (scheme.isColorBlindSafe, background) {
+        case (false, .light):
             // ColorBrewer RdBu (colour-blind safe), as ISM heatmaps are usually printed.
             return ([0xF7F7F7, 0xD1E5F0, 0x92C5DE, 0x4393C3, 0x2166AC, 0x053061],
                     [0xF7F7F7, 0xFDDBC7, 0xF4A582, 0xD6604D, 0xB2182B, 0x67001F])
-        case (.classic, .dark):
+        case (false, .dark):
             // The same hues with lightness reversed: deep next to the background, light at the ends.
             return ([0x1C1C1C, 0x0B3A6E, 0x2166AC, 0x4393C3, 0x7CC4F2],
                     [0x1C1C1C, 0x6B1020, 0xB2182B, 0xE0533F, 0xFF9A73])
-        case (.colorBlindSafe, .light):
+        case (true, .light):
             // Okabe–Ito blue and orange/vermillion, apart on the blue–yellow axis every deficiency keeps.
             return ([0xF7F7F7, 0xC6E3F5, 0x56B4E9, 0x0072B2, 0x003F66],
                     [0xF7F7F7, 0xFBE3B5, 0xE69F00, 0xD55E00, 0x8A3800])
-        case (.colorBlindSafe, .dark):
+        case (true, .dark):
             return ([0x1C1C1C, 0x003F66, 0x0072B2, 0x56B4E9, 0xA8DBF7],
                     [0x1C1C1C, 0x7A3400, 0xD55E00, 0xE69F00, 0xF5CB6B])
         }
@@ -59,8 +59,8 @@ public struct Theme: Hashable, Sendable {
 
     /// Prediction bars: the bar, a gain over the reference, a loss.
     var barColor: Color { Color(hex: 0x6C8EBF) }
-    var gainColor: Color { scheme == .classic ? Color(hex: 0x4DAF4A) : Color(hex: 0x009E73) }
-    var lossColor: Color { scheme == .classic ? Color(hex: 0xE41A1C) : Color(hex: 0xD55E00) }
+    var gainColor: Color { !scheme.isColorBlindSafe ? Color(hex: 0x4DAF4A) : Color(hex: 0x009E73) }
+    var lossColor: Color { !scheme.isColorBlindSafe ? Color(hex: 0xE41A1C) : Color(hex: 0xD55E00) }
 
     /// Text and lines of SVG figures.
     var ink: String { background == .dark ? "#E6E6E6" : "#000000" }

@@ -17,7 +17,9 @@ struct Attr: ParsableCommand {
         --sigma 0.1 --samples 50).
 
         deepshap is DeepLIFT's rescale rule averaged over references (tangermeme's deep_lift_shap): \
-        20 dinucleotide shuffles of each sequence by default (--shuffles, --seed), or --references. \
+        20 dinucleotide shuffles of each sequence by default (--shuffles, --seed), or --references; \
+        for a protein model residue shuffles (tangermeme's shuffle: a dipeptide-keeping shuffle \
+        of a short protein often returns it unchanged, a reference that explains nothing). \
         Every sequence gets a convergence check, convergence = Σ attributions − (f(x) − mean \
         f(references)): an array in .npz files, a column in .tsv, a warning on stderr when it \
         exceeds --convergence-tolerance, naming the model's nodes that have no DeepLIFT rule (they \
@@ -142,9 +144,9 @@ struct AttributionOptions: ParsableArguments {
     @Option(help: "Integrated gradients: path steps, at most 10000.") var steps: Int = 50
     @Option(help: ArgumentHelp("Integrated gradients: gausslegendre, riemann_left, riemann_right, riemann_middle, riemann_trapezoid.", valueName: "method"))
     var quadrature: String = Quadrature.gaussLegendre.rawValue
-    @Option(help: ArgumentHelp("Integrated gradients: zeros, uniform (0.25) or shuffled (dinucleotide shuffles; averaged).", valueName: "baseline"))
+    @Option(help: ArgumentHelp("Integrated gradients: zeros, uniform (1/A) or shuffled (dinucleotide shuffles, residue shuffles for proteins; averaged).", valueName: "baseline"))
     var baseline: String = "zeros"
-    @Option(help: "How many dinucleotide shuffles, at most 1000: deepshap's references (20 when not given), ig's baselines with --baseline shuffled (10 when not given).")
+    @Option(help: "How many shuffles, at most 1000: deepshap's references (20 when not given), ig's baselines with --baseline shuffled (10 when not given).")
     var shuffles: Int?
     @Option(help: "SmoothGrad: noisy samples per sequence, at most 10000.") var samples: Int = 5
     @Option(help: "SmoothGrad: standard deviation of the Gaussian noise.") var sigma: Float = 1

@@ -53,6 +53,7 @@ struct CREMECommand: ParsableCommand, TakesModelAndFASTA {
 
     func run() throws {
         let loaded = try loadModel(self.model, inputs: extraInputs)
+        try refuseProteinModel(loaded, "creme shuffles DNA tiles by dinucleotides", instead: "use ism or attr")
         let inputs = try fitToModel(try readRecords(fasta, alphabet: loaded.alphabet, choosing: record), model: loaded, fit: fit)
         let length = inputs[0].record.length
         guard tile < length else {

@@ -151,6 +151,13 @@ func warn(_ message: String) {
     FileHandle.standardError.write(Data("seqlens: \(message)\n".utf8))
 }
 
+/// Refuses a protein model where a command or option works on DNA only (strands, dinucleotide
+/// backgrounds, DNA motifs), in one line: `what` says what it does, `instead` what to do.
+func refuseProteinModel(_ model: SequenceModel, _ what: String, instead: String) throws {
+    guard !model.alphabet.isNucleic else { return }
+    throw CommandFailure("\(what) but \(model.url.lastPathComponent) reads protein (\(model.alphabet.lettersString)); \(instead)")
+}
+
 /// Loads a model, naming the path in every error, with the arrays `--input` gives its extra inputs.
 func loadModel(_ path: String, outputName: String? = nil, inputs: ExtraInputOptions? = nil) throws -> SequenceModel {
     try refuseIfNotRegularFile(path, kind: "an ONNX model")
@@ -191,7 +198,8 @@ let targetHelp = ArgumentHelp(
 
 /// Reads FASTA records, all of them or the one `--record` names (an id or a 0-based index).
 /// Repeated ids are renamed (see `SequenceRecord.uniquingIDs`); warnings (stderr) concern only
-/// the records returned. Letters outside `alphabet` are warned about here; nil leaves that to a
+/// the records returned. A record of the other kind (protein for a DNA model, DNA for a protein
+/// one) is refused and letters outside `alphabet` are warned about here; nil leaves that to a
 /// caller that picks its record later (`show`), so only the record used is warned about.
 func readRecords(_ path: String, alphabet: Alphabet?, choosing record: String? = nil) throws -> [SequenceRecord] {
     try refuseIfNotRegularFile(path, kind: "a FASTA file")
@@ -205,7 +213,10 @@ func readRecords(_ path: String, alphabet: Alphabet?, choosing record: String? =
     }
     let duplicated = Set(SequenceRecord.duplicateIDs(in: read))
     if originals.contains(where: { duplicated.contains($0.id) }), let warning = SequenceRecord.duplicateWarning(records: read) { warn(warning) }
-    if let alphabet, let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
+    if let alphabet {
+        try alphabet.refuseOtherKind(unique, source: path)
+        if let warning = SequenceRecord.ambiguityWarning(records: records, alphabet: alphabet) { warn(warning) }
+    }
     return records
 }
 
@@ -290,8 +301,14 @@ private func looksLikeONNX(_ path: String) -> Bool {
 
 /// The colours of a figure: shared by every command that draws one.
 struct ColorOptions: ParsableArguments {
-    @Option(help: ArgumentHelp("Colours: classic (letters A green, C blue, G orange, T red; heatmap blue–red) or colorblind (Okabe–Ito letters; heatmap blue–orange).", valueName: "classic|colorblind"))
-    var scheme: LogoColorScheme = .classic
+    @Option(name: .customLong("scheme"), help: ArgumentHelp("Colours: classic (letters A green, C blue, G orange, T red; heatmap blue–red) or colorblind (Okabe–Ito letters; heatmap blue–orange); for proteins chemistry (the default), hydrophobicity (logomaker's) or colorblind (Okabe–Ito by chemistry group).", valueName: "scheme"))
+    var requestedScheme: LogoColorScheme?
+
+    /// The scheme for figures of `alphabet`: --scheme, or its default (classic for DNA, chemistry
+    /// for proteins); one line when --scheme colours the other kind of letters.
+    func scheme(for alphabet: Alphabet) throws -> LogoColorScheme {
+        try LogoColorScheme.resolved(requestedScheme, for: alphabet)
+    }
 
     @Option(help: ArgumentHelp("The background the figure is read on (default: dark in a terminal, light in SVG); heatmap colours run from it, so the largest effects stand out most.", valueName: "dark|light"))
     var background: Background?

@@ -7,7 +7,7 @@ import Interpretation
 /// `attr --method deepshap`: its references, hypothetical contributions and the convergence check.
 struct DeepSHAPOptions: ParsableArguments {
     @Option(help: ArgumentHelp(
-        "DeepSHAP: references instead of dinucleotide shuffles: a FASTA file (every record a reference for every sequence; N allowed) or a one-hot .npy array, (K, A, L) for every sequence or (N, K, A, L), K per sequence.",
+        "DeepSHAP: references instead of dinucleotide shuffles (residue shuffles for proteins): a FASTA file (every record a reference for every sequence; N allowed) or a one-hot .npy array, (K, A, L) for every sequence or (N, K, A, L), K per sequence.",
         valueName: "file"))
     var references: String?
     @Flag(help: "DeepSHAP: hypothetical contributions of every base at every position (what TF-MoDISco reads), not only the present base's.")
@@ -46,7 +46,7 @@ struct DeepSHAPOptions: ParsableArguments {
             guard record.length == length else {
                 throw InterpretationError("\(path): reference '\(record.id)' has \(record.length) nt but the sequences have \(length); references must have their length")
             }
-            if let letter = record.sequence.first(where: { !allowed.contains($0 & 0xDF) }) {
+            if let letter = record.sequence.first(where: { !allowed.contains($0) }) {
                 throw InterpretationError("\(path): reference '\(record.id)' has the letter '\(String(UnicodeScalar(letter)))', outside \(model.alphabet.lettersString) and N; give references in the model's alphabet")
             }
         }

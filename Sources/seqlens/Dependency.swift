@@ -115,7 +115,7 @@ struct Dependency: ParsableCommand {
                                              columns: written.substitutedStarts[0] ..< written.substitutedStarts[0] + windows[0].count,
                                              title: "\(inputs[0].record.id) · dependency map · task \(taskName)\(logitsOption.logits ? " (logits)" : "")")
             figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · mean |change of the ISM-derived score| over the substitutions (tangermeme)"]
-            figure.scheme = colors.scheme
+            figure.scheme = try colors.scheme(for: model.alphabet)
             figure.background = colors.background
             try draw(figure, to: path)
         }

@@ -322,7 +322,7 @@ struct Explore: ParsableCommand {
         var state = ExplorerState(modelName: URL(fileURLWithPath: modelPath).deletingPathExtension().lastPathComponent,
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, windows: windows,
                                   annotations: intervals, scansMotifs: scanner != nil,
-                                  theme: Theme(scheme: colors.scheme, background: colors.background ?? .dark))
+                                  theme: Theme(scheme: try colors.scheme(for: sequenceModel.alphabet), background: colors.background ?? .dark))
         if let modisco { state.attachModisco(try modiscoCatalog(modisco, database: motifSelection?.file)) }
         if let variants { state.attachVariants(variants.entries) }
         // Padding is not counted as N: the records are read as they are.

@@ -52,6 +52,7 @@ struct FiltersCommand: ParsableCommand {
     func run() throws {
         let tomtom = try motifs.map(loadMotifDatabase)
         let loaded = try loadModel(self.model)
+        try refuseProteinModel(loaded, "filters writes DNA motifs and matches them on both strands (TOMTOM)", instead: "draw the attributions with logo or show")
         let filters = try FirstLayerFilters(model: loaded)
         let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
         guard !inputs.isEmpty else { throw CommandFailure("\(fasta): holds no records; give a FASTA file with sequences") }

@@ -127,6 +127,7 @@ struct GIA: ParsableCommand {
 
     func run() throws {
         let loaded = try loadModel(self.model, inputs: extraInputs)
+        try refuseProteinModel(loaded, "gia plants DNA patterns in dinucleotide-shuffled backgrounds", instead: "use ism or variant --mutations")
         let inputs = try fasta.map { try readEqualLengthRecords($0, model: loaded, fit: fit) } ?? []
         guard let length = inputs.first?.record.length ?? length ?? loaded.fixedLength else {
             throw CommandFailure(fasta != nil ? "\(fasta!) holds no records" : "\(URL(fileURLWithPath: self.model).lastPathComponent) takes sequences of any length; give --length or --fasta")

@@ -75,6 +75,7 @@ struct GenomeInputOptions: ParsableArguments {
     /// before any work starts, so a bad one leaves no partial output.
     func regionInputs(model: SequenceModel, wholeRegions: Bool = false) throws -> [RegionInput] {
         guard let genome else { return [] }
+        try refuseProteinModel(model, "--genome reads DNA regions", instead: "give a FASTA file of protein sequences")
         try refuseIfNotRegularFile(genome, kind: "a genome FASTA")
         var wanted = try GenomicRegion.parse(list: regionTexts)
         if let regions {

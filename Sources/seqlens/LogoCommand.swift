@@ -12,7 +12,8 @@ struct LogoCommand: ParsableCommand {
         discussion: """
         Computes the attribution (any method of `seqlens attr`, same options and defaults) for one \
         record and draws it: positive contributions above the baseline, negative below (dimmed), \
-        letters in the classic DNA colours, the sequence and a ruler under it, every task's \
+        letters in the classic DNA colours (a protein model's in logomaker's chemistry colours; \
+        --scheme), the sequence and a ruler under it, every task's \
         prediction as a bar ("!" marks a probability above 0.99 or below 0.01, where gradients \
         fade; --logits reads the pre-activation output instead). Positions are 0-based, the end \
         excluded (--range 80:140), and the record's own even after --pad/--crop (padding is drawn \
@@ -53,7 +54,7 @@ struct LogoCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs, colors: drawing.colors)
         let record = input.record
         let targeted = try loaded.resolveTarget(attribution.target, length: record.length)
         let model = targeted.model, task = targeted.task ?? 0
@@ -66,7 +67,7 @@ struct LogoCommand: ParsableCommand {
             let ism = try mutagenesisMatrices(model: shown, sequence: record.sequence, window: window, task: task, compute: compute)
             figure = AttributionFigure(matrix: ism.scores, kind: .attribution,
                                        title: "\(record.id) · ISM-derived · task \(tasks[task])\(attribution.logitsOption.logits ? " (logits)" : "")")
-            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
+            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) \(model.alphabet.lengthUnit) · effects of \(window.count * (model.alphabet.size - 1)) substitutions, mean-centred over the alphabet, at the present base"]
             predictions = ism.reference
         } else {
             let settings = try attribution.settings(task: task, allowingISM: true)
@@ -75,7 +76,7 @@ struct LogoCommand: ParsableCommand {
             figure = AttributionFigure(
                 matrix: PositionMatrix(alphabet: model.alphabet, length: record.length, values: maps.scalars), kind: .attribution,
                 title: "\(record.id) · \(settings.method.rawValue)\(settings.corrected ? " (corrected)" : "") · task \(tasks[settings.target])\(settings.logits ? " (logits)" : "")")
-            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) nt"]
+            figure.notes = ["\(URL(fileURLWithPath: self.model).lastPathComponent) · \(record.length) \(model.alphabet.lengthUnit)"]
             predictions = try shown.predict([record.sequence], batchSize: 1, threads: compute.threads).scalars
         }
         figure.notes += [input.fitNote].compactMap { $0 }
@@ -134,7 +135,7 @@ struct HeatmapCommand: ParsableCommand {
     }
 
     func run() throws {
-        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs)
+        let (loaded, input) = try loadRecord(model: self.model, fasta: fasta, genome: genome, record: self.record, fit: fit, inputs: extraInputs, colors: drawing.colors)
         let record = input.record
         let targeted = try loaded.resolveTarget(target, length: record.length)
         let model = try logitsOption.apply(to: targeted.model, length: record.length)
@@ -197,9 +198,12 @@ func readAnnotations(_ path: String, for input: ModelInput) throws -> [Annotatio
     }
 }
 
-/// The model and one record of a FASTA file or genome region (by id or 0-based index), fitted to the model.
-func loadRecord(model path: String, fasta: String?, genome: GenomeInputOptions, record: String?, fit: FitOptions, inputs: ExtraInputOptions) throws -> (SequenceModel, ModelInput) {
+/// The model and one record of a FASTA file or genome region (by id or 0-based index), fitted to
+/// the model; --scheme is checked against the model's alphabet first, before any work.
+func loadRecord(model path: String, fasta: String?, genome: GenomeInputOptions, record: String?, fit: FitOptions, inputs: ExtraInputOptions,
+                colors: ColorOptions) throws -> (SequenceModel, ModelInput) {
     let model = try loadModel(path, inputs: inputs)
+    _ = try colors.scheme(for: model.alphabet)
     let read = try genome.records(fasta: fasta, model: model, choosing: record ?? "0")
     return (model, try fitToModel(read, model: model, fit: fit)[0])
 }

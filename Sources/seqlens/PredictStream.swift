@@ -68,6 +68,7 @@ extension Predict {
             for read in records {
                 defer { index += 1 }
                 let record = try ids.unique(read)
+                try loaded.alphabet.refuseOtherKind([record], source: fasta)
                 // Counted over every record, as the whole-file path warns before --shard selects.
                 let letters = ambiguousCount(in: record, alphabet: loaded.alphabet)
                 ambiguity = (ambiguity.affected + (letters > 0 ? 1 : 0), ambiguity.letters + letters, ambiguity.records + 1)

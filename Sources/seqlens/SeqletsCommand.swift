@@ -64,6 +64,7 @@ struct SeqletsCommand: ParsableCommand {
     func run() throws {
         let tomtom = try loadMotifDatabase(motifs)
         let loaded = try loadModel(self.model, inputs: extraInputs)
+        try refuseProteinModel(loaded, "seqlets matches DNA motifs on both strands (TOMTOM)", instead: "draw the attributions with logo or show")
         let inputs = try readEqualLengthRecords(fasta, model: loaded, fit: fit)
         guard let first = inputs.first?.record else { throw CommandFailure("\(fasta): holds no records; give a FASTA file with sequences") }
         let records = inputs.map(\.record)

@@ -12,12 +12,14 @@ struct Show: ParsableCommand {
         Reads attributions as other tools save them: tangermeme and captum (N, 4, L), DeepLIFT/SHAP \
         for Keras and modisco (N, L, 4), or a single map (4, L) or (L, 4); float32 or float64. The \
         layout comes from the shape; when both axes have 4 entries seqlens says which one it took \
-        (--layout overrides). Letters are A, C, G, T (U when the FASTA file is RNA).
+        (--layout overrides). Letters are A, C, G, T (U when the FASTA file is RNA); an axis of \
+        20 is protein (ACDEFGHIKLMNPQRSTVWY), of 21 protein with the gap first (plmc's order), as \
+        are the arrays of a --fasta of protein sequences, drawn in protein colours (--scheme).
 
         With --fasta (the sequences behind the array, in the same order) the record ids name the \
         records and the bases form the sequence row. Hypothetical contributions (a value for every \
         letter, as DeepLIFT/SHAP and modisco store them) are then projected onto the sequence; \
-        --hypothetical draws all four letters instead. Without --fasta, the bases of projected \
+        --hypothetical draws every letter instead. Without --fasta, the bases of projected \
         contributions are the letters with non-zero values. Arrays that are 0 at every observed \
         base (in-silico mutagenesis, f(mutant) − f(reference)) are drawn for every letter, with a \
         heatmap.
@@ -66,7 +68,7 @@ struct Show: ParsableCommand {
     @Option(help: ArgumentHelp("Which axis holds the letters, when the shape does not say.", valueName: "channels-first|channels-last"))
     var layout: AttributionArray.Layout?
 
-    @Flag(help: "Draw hypothetical contributions for all four letters even with --fasta.")
+    @Flag(help: "Draw hypothetical contributions for every letter even with --fasta.")
     var hypothetical = false
 
     @Flag(help: "Draw the values as a heatmap under the logo as well.")
@@ -78,12 +80,13 @@ struct Show: ParsableCommand {
         let url = URL(fileURLWithPath: array)
         let (label, stored, found) = try Self.load(url, key: key)
         let (tensor, taskNote) = try Self.task(of: stored, target: target, tasks: found.tasks, label: label)
-        let maps: AttributionArray
-        do { maps = try AttributionArray(shape: tensor.shape, values: tensor.scalars, layout: layout) } catch let error as RenderingError {
-            throw RenderingError("\(label): \(error.description)")
-        }
         // Letters outside the alphabet are warned about below, for the one record drawn.
         let records = try fasta.map { try readRecords($0, alphabet: nil) }
+        let letters = Self.alphabet(shape: tensor.shape, labels: found, records: records)
+        let maps: AttributionArray
+        do { maps = try AttributionArray(shape: tensor.shape, values: tensor.scalars, alphabetSize: letters.size, layout: layout) } catch let error as RenderingError {
+            throw RenderingError("\(label): \(error.description)")
+        }
         if let records, records.count != maps.count {
             throw RenderingError("\(label) holds \(maps.count) maps but \(fasta!) has \(records.count) records; give the FASTA file the array was computed from")
         }
@@ -93,8 +96,8 @@ struct Show: ParsableCommand {
         let origin = labels.starts?[index] ?? 0
         let bases = try records.map { records in try Self.bases(of: records[index], length: maps.length, origin: labels.starts?[index]) }
             ?? labels.bases(index)
-        let alphabet: Alphabet = labels.alphabet
-            ?? (bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna)
+        let alphabet: Alphabet = labels.alphabet ?? (!letters.isNucleic ? letters
+            : bases.map { $0.contains(UInt8(ascii: "U")) && !$0.contains(UInt8(ascii: "T")) } == true ? .rna : .dna)
         if let record = records?[index], let warning = SequenceRecord.ambiguityWarning(records: [record], alphabet: alphabet) { warn(warning) }
         let matrix = maps.matrix(index, letters: alphabet.letters.map { Character(Unicode.Scalar($0)) })
         let positions = try range?.columns(length: maps.length, origin: origin, context: origin == 0 ? "" : " that \(label) holds of this record") ?? 0 ..< maps.length
@@ -115,6 +118,17 @@ struct Show: ParsableCommand {
         figure.range = positions
         figure.panels = heatmap || view.wantsHeatmap ? [.logo, .heatmap] : [.logo]
         try drawing.emit(figure)
+    }
+
+    /// The letters of the maps: a seqlens .npz file's alphabet; else protein when --fasta holds
+    /// protein (20 letters, or 21 when that is the axis the shape has), else from the shape: an
+    /// axis of 4 is DNA (checked first, as for models), 20 protein, 21 protein with the gap.
+    static func alphabet(shape: [Int], labels: ArrayLabels, records: [SequenceRecord]?) -> Alphabet {
+        if let alphabet = labels.alphabet { return alphabet }
+        let axes = shape.dropFirst(shape.count > 2 ? 1 : 0)
+        let fromShape: Alphabet = axes.contains(4) ? .dna : axes.contains(20) ? .protein : axes.contains(21) ? .proteinGapped : .dna
+        guard let records, SequenceKind.alphabet(for: records) == .protein else { return fromShape }
+        return !axes.contains(20) && axes.contains(21) ? .proteinGapped : .protein
     }
 
     /// What seqlens's own .npz files hold next to the array (`ArrayOutput`): ids, tasks, alphabet,
@@ -142,7 +156,7 @@ struct Show: ParsableCommand {
             if case .text(let t)? = named("alphabet") { alphabet = Alphabet.allCases.first { $0.letters.map { String(UnicodeScalar($0)) } == t.scalars } }
             if case .int(let t)? = named("starts"), t.rank == 1 { starts = t.scalars.map { Int($0) } }
             if case .int(let t)? = named("lengths"), t.rank == 1, t.count == starts?.count { lengths = t.scalars.map { Int($0) } }
-            if case .float(let t)? = named("X"), t.rank == 3, t.shape[1] == 4 { oneHot = t }
+            if case .float(let t)? = named("X"), t.rank == 3, t.shape[1] == (alphabet?.size ?? 4) { oneHot = t }
         }
 
         /// Whether column `column` of row `index` is padding (outside the record).
@@ -216,7 +230,7 @@ struct Show: ParsableCommand {
     /// One task of a 4-D ISM array (N, A, L, T) as (N, A, L), and a note naming it; other arrays as they are.
     static func task(of tensor: Tensor<Float>, target: String?, tasks: [String]?, label: String) throws -> (Tensor<Float>, String?) {
         // (N, A, L, T) as ism --target all writes it; (N, 1, 4, L) and the like are single maps.
-        let byTask = tensor.rank == 4 && tensor.shape[1] == 4 && (tasks?.count == tensor.shape[3] || (tensor.shape[2] > 1 && tensor.shape[3] > 1))
+        let byTask = tensor.rank == 4 && Alphabet.allCases.map(\.size).contains(tensor.shape[1]) && (tasks?.count == tensor.shape[3] || (tensor.shape[2] > 1 && tensor.shape[3] > 1))
         guard byTask else {
             if let target { throw RenderingError("--target \(target) picks a task of a 4-D ISM array (N, A, L, T); \(label) has shape \(shapeText(tensor.shape))") }
             return (tensor, nil)
@@ -307,7 +321,7 @@ struct DrawingOptions: ParsableArguments {
     /// Draws the figure with these options to stdout or --output (atomically).
     func emit(_ figure: AttributionFigure) throws {
         var figure = figure
-        figure.scheme = colors.scheme
+        figure.scheme = try colors.scheme(for: figure.matrix.alphabet ?? .dna)
         figure.background = colors.background
         figure.aggregation = aggregate
         if let zoom { figure.zoom = Zoom(level: zoom, aggregation: aggregate) }

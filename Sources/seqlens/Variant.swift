@@ -30,7 +30,10 @@ struct Variant: ParsableCommand {
         Every mutation is scored on its own, on every record, so with several records pick the one \
         the positions refer to with --record (an id or a 0-based index). Output: TSV with \
         record, mutation, task, reference, alternative, delta (alternative − reference). \
-        Positions are the record's own, also after --pad/--crop.
+        Positions are the record's own, also after --pad/--crop. For a protein model a mutation \
+        is REF POS ALT as protein substitutions are written, e.g. A24G, with the position \
+        0-based like every seqlens position: A24G is the 25th residue (UniProt and EVmutation \
+        count from 1: subtract 1); 24:A>G reads too. --vcf and --genome are DNA only.
 
         Near 0 and 1 a probability barely moves, so deltas between saturated predictions \
         (above 0.99 or below 0.01) shrink; --logits scores the pre-activation output instead.
@@ -46,12 +49,13 @@ struct Variant: ParsableCommand {
               --record enhancer_3 -o effects.tsv
           seqlens variant MODEL.onnx seqs.fa --mutations '57:A>G' --logits
           seqlens variant bpnet.onnx seqs.fa --mutations '57:A>G' --target counts
+          seqlens variant protein.onnx proteins.fa --mutations A24G,K30R
         """
     )
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file (with --mutations).") var fasta: String?
-    @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT in the FASTA's records, comma- or space-separated.") var mutations: [String] = []
+    @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT in the FASTA's records (proteins: A24G), 0-based, comma- or space-separated.") var mutations: [String] = []
     @OptionGroup var vcfOptions: VariantVCFOptions
     @Option(help: ArgumentHelp("Only this record: an id or a 0-based index.", valueName: "id|index")) var record: String?
     @Option(name: .shortAndLong, help: "Write the TSV here (a .tsv file) instead of stdout.") var output: String?
@@ -71,8 +75,8 @@ struct Variant: ParsableCommand {
         if vcfOptions.vcf != nil { return try runVCF() }
         guard let fasta else { throw CommandFailure("give a FASTA with --mutations, or --genome and --vcf") }
         try refuseSwappedArguments(model: model, fasta: fasta)
-        let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0)) }
         let loaded = try loadModel(self.model, inputs: extraInputs)
+        let substitutions = try mutations.flatMap { $0.split(separator: ",") }.map { try Substitution(parsing: String($0), alphabet: loaded.alphabet) }
         let read = try sharding.select(readRecords(fasta, alphabet: loaded.alphabet, choosing: record), batch: compute.batch, what: "records in \(fasta)")
         if read.count > 1 {
             // A mutation rarely fits every record: say how to pick the one it was written for.

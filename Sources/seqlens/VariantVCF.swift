@@ -50,6 +50,7 @@ extension Variant {
     func runVCF() throws {
         let vcf = vcfOptions.vcf!
         let loaded = try loadModel(model, inputs: extraInputs)
+        try refuseProteinModel(loaded, "--vcf scores DNA variants of a genome on both strands", instead: "score substitutions in a protein FASTA with --mutations (e.g. A24G)")
         guard let length = vcfOptions.length ?? loaded.fixedLength else {
             throw CommandFailure("\(URL(fileURLWithPath: model).lastPathComponent) takes sequences of any length; give the window length with --length")
         }

@@ -57,8 +57,10 @@ final class FASTAReaderTests: XCTestCase {
         XCTAssertEqual(seqs(try parse(">a\nacgtnryu\n")), ["ACGTNRYU"])
     }
 
-    func testGapsAreReadAsN() throws {
-        XCTAssertEqual(seqs(try parse(">a\nAC-G.T\n")), ["ACNGNT"])
+    func testGapsAreReadAsDashesAndStopsKept() throws {
+        // '.' is a gap too (A2M); '*' is a protein's stop: both encode as all-zero columns but
+        // the gap has a channel of its own in the 21-letter protein alphabet.
+        XCTAssertEqual(seqs(try parse(">a\nAC-G.T\n>p\nMK*\n")), ["AC-G-T", "MK*"])
     }
 
     func testAnyLetterIsAcceptedAsRead() throws {
@@ -181,19 +183,19 @@ final class FASTAReaderTests: XCTestCase {
     }
 
     func testDigitInSequenceNamesLineColumnAndCharacter() {
-        assertGenomicsError("reads.fa:3: unexpected character '1' in the sequence of record 'r2' (column 4); sequence lines may hold only letters, '-' and '.'") {
+        assertGenomicsError("reads.fa:3: unexpected character '1' in the sequence of record 'r2' (column 4); sequence lines may hold only letters, '-', '.' and '*'") {
             try parse(">r2\nACGT\n  A1CG\n")
         }
     }
 
-    func testStarIsNotAllowed() {
-        assertGenomicsError("reads.fa:2: unexpected character '*' in the sequence of record 'p' (column 5); sequence lines may hold only letters, '-' and '.'") {
-            try parse(">p\nACGT*\n")
+    func testHashIsNotAllowed() {
+        assertGenomicsError("reads.fa:2: unexpected character '#' in the sequence of record 'p' (column 5); sequence lines may hold only letters, '-', '.' and '*'") {
+            try parse(">p\nACGT#\n")
         }
     }
 
     func testControlCharacterIsShownAsHex() {
-        assertGenomicsError("reads.fa:2: unexpected character byte 0x07 in the sequence of record 'a' (column 3); sequence lines may hold only letters, '-' and '.'") {
+        assertGenomicsError("reads.fa:2: unexpected character byte 0x07 in the sequence of record 'a' (column 3); sequence lines may hold only letters, '-', '.' and '*'") {
             try parse(">a\nAC\u{07}GT\n")
         }
     }

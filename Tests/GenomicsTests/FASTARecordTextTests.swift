@@ -10,8 +10,8 @@ final class FASTARecordTextTests: XCTestCase {
         XCTAssertEqual(texts.count, try FASTAReader.parse(file, source: "x.fa").count, "as many texts as the reader reads records")
     }
 
-    func testSequenceKeepsCaseAndReadsGapsAsN() {
-        XCTAssertEqual(String(decoding: FASTARecordText.split(file)[0].sequence, as: UTF8.self), "ACgtNNn")
+    func testSequenceKeepsCaseAndReadsGapsAsDashes() {
+        XCTAssertEqual(String(decoding: FASTARecordText.split(file)[0].sequence, as: UTF8.self), "ACgt--n")
     }
 
     func testSubstitutingKeepsLineBreaksAndTheReplacedBasesCase() {

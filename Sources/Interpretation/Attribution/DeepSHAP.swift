@@ -166,11 +166,11 @@ extension Attributor {
         }
     }
 
-    /// k dinucleotide shuffles of `sequence`, one-hot channels-first.
+    /// k shuffles of `sequence` (dinucleotide for DNA/RNA, residue for proteins), one-hot channels-first.
     func shuffles(of sequence: [UInt8], count k: Int, seed: UInt64) throws -> [[Float]] {
         var generator = SeededGenerator(seed: seed)
         return try (0..<k).map { _ in
-            try OneHot.encode([DinucleotideShuffle.shuffle(sequence, using: &generator)], alphabet: model.alphabet, layout: .channelsFirst)
+            try OneHot.encode([ReferenceShuffle.shuffle(sequence, alphabet: model.alphabet, using: &generator)], alphabet: model.alphabet, layout: .channelsFirst)
         }
     }
 }
