@@ -37,7 +37,7 @@ public struct Alignment: Sendable, Equatable {
     /// Stockholm row), for messages.
     public var lines: [Int]
 
-    public init(source: String, format: Format, ids: [String], width: Int, letters: [UInt8], lines: [Int]) {
+    init(source: String, format: Format, ids: [String], width: Int, letters: [UInt8], lines: [Int]) {
         precondition(letters.count == ids.count * width && lines.count == ids.count)
         self.source = source
         self.format = format
@@ -55,7 +55,8 @@ public struct Alignment: Sendable, Equatable {
 
     /// Reads an alignment file: the format `format` names, else its extension's, else the one its
     /// first line shows ("# STOCKHOLM" or a '>' header; rows of one width are aligned FASTA, others
-    /// A3M). Messages name the file by the path as given.
+    /// A3M); a "# STOCKHOLM" first line is Stockholm whatever the extension. Messages name the file
+    /// by the path as given.
     public static func read(contentsOf url: URL, format: Format? = nil) throws -> Alignment {
         let data = try FASTAReader.contents(of: url)
         let source = url.relativePath
@@ -70,10 +71,10 @@ public struct Alignment: Sendable, Equatable {
             throw AlignmentError("\(source): the file holds no sequences (it is empty or only comments); give an alignment in Stockholm, A2M, A3M or aligned FASTA format")
         }
         let chosen: Format
-        if let format {
-            chosen = format
-        } else if first.text.starts(with: Array("# STOCKHOLM".utf8)) {
+        if first.text.starts(with: Array("# STOCKHOLM".utf8)) {
             chosen = .stockholm
+        } else if let format {
+            chosen = format
         } else if first.text.first == UInt8(ascii: ">") {
             let records = try AlignmentParser.fastaRecords(lines, source: source)
             let oneWidth = records.rows.allSatisfy { $0.count == records.rows[0].count }

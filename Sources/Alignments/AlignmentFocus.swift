@@ -28,7 +28,7 @@ extension Alignment {
             guard AlignmentParser.isLetter(letter) else { continue }
             if letter < UInt8(ascii: "a") {
                 guard table[Int(letter)] > 0 else {
-                    throw AlignmentError("\(source):\(lines[index]): the focus sequence '\(ids[index])' has '\(Character(Unicode.Scalar(letter)))' at column \(column + 1), outside the 20 amino acids; focus on another sequence or replace the letter")
+                    throw AlignmentError("\(source):\(lines[index]): the focus sequence '\(ids[index])' has '\(Character(Unicode.Scalar(letter)))' at residue \(residue), outside the 20 amino acids; focus on another sequence or replace the letter")
                 }
                 columns.append(column)
                 positions.append(residue)

@@ -12,7 +12,8 @@ public enum SequenceWeights {
 
     /// For each row, the number of rows (itself included) with identity ≥ `identity`, where the
     /// identity of two rows is the fraction of the `length` columns at which their states agree,
-    /// compared as EVcouplings does (`matches / L >= threshold` in doubles).
+    /// compared as EVcouplings does (`matches / L >= threshold` in doubles). plmc compares
+    /// `matches >= (1 − θ) L`, the same count except where 1 − θ rounds up (θ = 0.7: 4 of 10, not 3).
     ///
     /// All N²/2 pairs are compared 16 columns at a time, rows padded to a multiple of 16; pairs are
     /// split among the cores in blocks of rows, each core counting into its own array (N integers).

@@ -39,9 +39,17 @@ struct AlignmentOptions: ParsableArguments {
         }
     }
 
-    /// The alignment's focus columns as states, weighted; a note on stderr names the sequences
-    /// left out. Bad input throws `AlignmentError`, which `Seqlens.main` prints as one line.
+    /// The alignment's focus columns as states, weighted. Bad input throws `AlignmentError`,
+    /// which `Seqlens.main` prints as one line (exit status 2).
     func load() throws -> EncodedAlignment {
+        let (alignment, focus) = try read()
+        return alignment.encoded(focus: focus, identity: identity)
+    }
+
+    /// The alignment as read and its focus, for what needs the file's own rows (plmc's parameter
+    /// file lists every sequence, those left out with weight 0); a warning on stderr names the
+    /// sequences left out.
+    func read() throws -> (alignment: Alignment, focus: AlignmentFocus) {
         try refuseIfNotRegularFile(alignment, kind: "an alignment")
         let read = try Alignment.read(contentsOf: URL(fileURLWithPath: alignment), format: format)
         let focus = try read.focus(id: self.focus)
@@ -49,7 +57,7 @@ struct AlignmentOptions: ParsableArguments {
         if let first = skipped.first {
             warn("warning: \(skipped.count) of \(read.count) sequences of \(alignment) left out, as plmc leaves them out: a letter outside the 20 amino acids (X, B, Z, J, O, U) at a focus column ('\(read.ids[first])', line \(read.lines[first])\(skipped.count > 1 ? ", …" : ""))")
         }
-        return read.encoded(focus: focus, identity: identity)
+        return (read, focus)
     }
 }
 

@@ -42,7 +42,7 @@ final class AlignmentErrorTests: XCTestCase {
         XCTAssertEqual(message(">a\nac-d\n"),
                        "bad.fa:1: the focus sequence 'a' has no residues in match columns (only gaps and lowercase inserts); focus on another sequence")
         XCTAssertEqual(message(">a\nACXD\n"),
-                       "bad.fa:1: the focus sequence 'a' has 'X' at column 3, outside the 20 amino acids; focus on another sequence or replace the letter")
+                       "bad.fa:1: the focus sequence 'a' has 'X' at residue 3, outside the 20 amino acids; focus on another sequence or replace the letter")
     }
 
     func testFocusIDNotFound() {

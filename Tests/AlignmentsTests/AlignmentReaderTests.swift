@@ -36,6 +36,7 @@ final class AlignmentReaderTests: XCTestCase {
     func testFormatIsReadFromTheContentWhenTheExtensionSaysNothing() throws {
         let stockholm = try Alignment.parse(Array("# STOCKHOLM 1.0\na AC-D\nb ACED\n//\n".utf8), source: "x", format: nil)
         XCTAssertEqual(stockholm.format, .stockholm)
+        XCTAssertEqual(try Alignment.parse(Array("# STOCKHOLM 1.0\na AC-D\n//\n".utf8), source: "x.fa", format: .fasta).format, .stockholm)
         let aligned = try Alignment.parse(Array("; comment\n>a\nAC-D\n>b\nACED\n".utf8), source: "x", format: nil)
         XCTAssertEqual(aligned.format, .fasta)
         XCTAssertEqual(rows(aligned), ["AC-D", "ACED"])
