@@ -9,7 +9,8 @@ struct Attr: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Attribution maps: which bases drive a task's prediction.",
         discussion: """
-        Writes float32 arrays of shape (N, A, L) in alphabet order (A, C, G, T/U), whatever the \
+        Writes float32 arrays of shape (N, A, L) in alphabet order (A, C, G, T/U; for proteins \
+        ACDEFGHIKLMNPQRSTVWY, or the gap first for a 21-channel model), whatever the \
         model's layout — the shape tangermeme and captum use. Defaults follow captum, so a bare \
         command gives the numbers you would compare against: saliency is the signed gradient \
         (Saliency(abs=False)); ig integrates from an all-zero baseline over 50 Gauss–Legendre \

@@ -84,6 +84,9 @@ struct Scan: ParsableCommand {
         // Shards split the motifs, not the records: q-values are over all of a motif's windows.
         motifs = try sharding.select(motifs, batch: 1, what: "motifs to scan")
         let records = try FASTAReader.read(contentsOf: URL(fileURLWithPath: fasta))
+        if let protein = records.first(where: { SequenceKind(of: $0.sequence) == .protein }) {
+            throw CommandFailure("\(fasta):\(protein.line): record '\(protein.id)' is a protein sequence; scan finds DNA motif sites on both strands")
+        }
         let scanner = FIMOScanner(motifs: motifs, pValueThreshold: pvalue, pseudocount: eps)
         let bases = records.reduce(0) { $0 + $1.length }
         // A bar only where it helps: many motifs over many bases.

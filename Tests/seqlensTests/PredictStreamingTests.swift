@@ -22,7 +22,7 @@ final class PredictStreamingTests: XCTestCase {
             var sequence = sequences[index % sequences.count]
             if index % 5 == 1 { sequence = String(sequence.prefix(60)) }
             if index == 7 { sequence = "N" + sequence.dropFirst() }
-            if index == badRecord { sequence = "AC*" + sequence }
+            if index == badRecord { sequence = "AC#" + sequence }
             let id = index == 12 ? "r3" : "r\(index)"
             // Wrapped at 70 so lines and records cross the reader's blocks anywhere.
             text += ">\(id) record \(index)\n" + stride(from: 0, to: sequence.count, by: 70).map { offset in
@@ -70,7 +70,7 @@ final class PredictStreamingTests: XCTestCase {
         let fasta = try writeFASTA(badRecord: 20)
         let tsv = directory.appendingPathComponent("p.tsv").path
         let result = try runSeqlens(["predict", model, fasta, "-o", tsv, "--pad", "center", "--batch", "2"])
-        assertRefusal(result, "\(fasta):\(self.line(ofRecord: 20, in: fasta)): unexpected character '*' in the sequence of record 'r20' (column 3); sequence lines may hold only letters, '-' and '.'")
+        assertRefusal(result, "\(fasta):\(self.line(ofRecord: 20, in: fasta)): unexpected character '#' in the sequence of record 'r20' (column 3); sequence lines may hold only letters, '-', '.' and '*'")
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted(), ["many.fa"])
     }
 

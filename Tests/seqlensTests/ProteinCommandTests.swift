@@ -132,6 +132,8 @@ final class ProteinCommandTests: XCTestCase {
                       "--scheme classic colours A, C, G and T; protein figures take chemistry (the default), hydrophobicity or colorblind")
         assertRefusal(try runSeqlens(["logo", dnaModel, dnaFASTA, "--scheme", "chemistry"]),
                       "--scheme chemistry colours amino acids; DNA figures take classic or colorblind")
+        assertRefusal(try runSeqlens(["scan", Fixtures.url("rendering/jaspar-excerpt.meme").path, fasta("cf20")]),
+                      "\(fasta("cf20")):1: record 'p0' is a protein sequence; scan finds DNA motif sites on both strands")
         assertRefusal(try runSeqlens(["gia", model("cf20"), "--pattern", "GATA", "-o", directory.appendingPathComponent("g.tsv").path]),
                       "gia plants DNA patterns in dinucleotide-shuffled backgrounds but model.onnx reads protein (ACDEFGHIKLMNPQRSTVWY); use ism or variant --mutations")
     }
