@@ -33,7 +33,8 @@ struct Variant: ParsableCommand {
         Positions are the record's own, also after --pad/--crop. For a protein model a mutation \
         is REF POS ALT as protein substitutions are written, e.g. A24G, with the position \
         0-based like every seqlens position: A24G is the 25th residue (UniProt and EVmutation \
-        count from 1: subtract 1); 24:A>G reads too. --vcf and --genome are DNA only.
+        count from 1: subtract 1; `seqlens score` numbers residues as its alignment's focus \
+        sequence does); 24:A>G reads too. --vcf and --genome are DNA only.
 
         Near 0 and 1 a probability barely moves, so deltas between saturated predictions \
         (above 0.99 or below 0.01) shrink; --logits scores the pre-activation output instead.
