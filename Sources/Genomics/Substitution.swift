@@ -1,10 +1,11 @@
 /// A single-base substitution, written POS:REF>ALT with a 0-based position (e.g. 57:A>G); in a
-/// protein, REF POS ALT as protein substitutions are written (A24G), the position 0-based too.
+/// protein also REF RESIDUE ALT (A24G), the residue numbered from 1 as protein scientists,
+/// EVmutation and `seqlens score` write it. `position` is 0-based either way.
 public struct Substitution: Sendable, Equatable, CustomStringConvertible {
     public var position: Int
     public var reference: UInt8
     public var alternative: UInt8
-    /// Written A24G rather than 24:A>G.
+    /// Written A24G (residue position + 1) rather than 23:A>G.
     public var isProteinNotation = false
 
     public init(position: Int, reference: UInt8, alternative: UInt8, isProteinNotation: Bool = false) {
@@ -15,7 +16,7 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// Parses a substitution in `alphabet`'s notation: POS:REF>ALT for DNA and RNA; for proteins
-    /// REF POS ALT (A24G, 0-based), or POS:REF>ALT, both written back as A24G.
+    /// REF RESIDUE ALT (A24G, residues from 1), or POS:REF>ALT (0-based), both written back as A24G.
     public init(parsing text: String, alphabet: Alphabet) throws {
         guard !alphabet.isNucleic else { try self.init(parsing: text); return }
         if text.contains(":"), let substitution = try? Substitution(parsing: text) {
@@ -23,11 +24,11 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
         } else {
             let letters = Array(text.uppercased().utf8)
             guard letters.count >= 3, let reference = letters.first, let alternative = letters.last, reference.isLetter, alternative.isLetter,
-                  let position = Int(String(decoding: letters.dropFirst().dropLast(), as: UTF8.self)), position >= 0,
+                  let residue = Int(String(decoding: letters.dropFirst().dropLast(), as: UTF8.self)), residue >= 1,
                   letters.dropFirst().dropLast().allSatisfy({ (48 ... 57).contains($0) }) else {
-                throw GenomicsError("mutation '\(text)' is not REF POS ALT with a 0-based position (e.g. A24G: the A at position 24, the 25th residue, to G)")
+                throw GenomicsError("mutation '\(text)' is not REF RESIDUE ALT with residues numbered from 1 (e.g. A24G: the A at residue 24 to G)")
             }
-            self.init(position: position, reference: reference, alternative: alternative)
+            self.init(position: residue - 1, reference: reference, alternative: alternative)
         }
         isProteinNotation = true
     }
@@ -47,11 +48,11 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         let (reference, alternative) = (Character(UnicodeScalar(reference)), Character(UnicodeScalar(alternative)))
-        return isProteinNotation ? "\(reference)\(position)\(alternative)" : "\(position):\(reference)>\(alternative)"
+        return isProteinNotation ? "\(reference)\(position + 1)\(alternative)" : "\(position):\(reference)>\(alternative)"
     }
 
     /// Checks that the position lies in the record and REF is its base there. When REF sits one
-    /// base away, the message says positions are 0-based: a 1-based position is the usual slip.
+    /// base away, the message says how positions count: the usual slip is counting the other way.
     /// - Parameter origin: the record's own position of the first base given (a record cropped or
     ///   padded to a model's length); positions and messages are the record's own.
     public func check(in record: SequenceRecord, origin: Int = 0) throws {
@@ -63,8 +64,11 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
         guard actual == reference else {
             let letter = Character(UnicodeScalar(reference))
             let nearby = [position - 1, position + 1].filter { record.sequence.indices.contains($0 - origin) && record.sequence[$0 - origin] == reference }
-            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(nearby.map(String.init).joined(separator: " and ")): positions are 0-based (the first \(isProteinNotation ? "residue" : "base") is 0)"
-            throw GenomicsError("mutation \(self): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at position \(position), not \(letter)\(hint)")
+            let shown = isProteinNotation ? 1 : 0
+            let place = isProteinNotation ? "residue" : "position"
+            let rule = isProteinNotation ? "residues are numbered from 1" : "positions are 0-based (the first base is 0)"
+            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(place) \(nearby.map { String($0 + shown) }.joined(separator: " and ")): \(rule)"
+            throw GenomicsError("mutation \(self): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at \(place) \(position + shown), not \(letter)\(hint)")
         }
     }
 }

@@ -31,10 +31,10 @@ struct Variant: ParsableCommand {
         the positions refer to with --record (an id or a 0-based index). Output: TSV with \
         record, mutation, task, reference, alternative, delta (alternative − reference). \
         Positions are the record's own, also after --pad/--crop. For a protein model a mutation \
-        is REF POS ALT as protein substitutions are written, e.g. A24G, with the position \
-        0-based like every seqlens position: A24G is the 25th residue (UniProt and EVmutation \
-        count from 1: subtract 1; `seqlens score` numbers residues as its alignment's focus \
-        sequence does); 24:A>G reads too. --vcf and --genome are DNA only.
+        is REF RESIDUE ALT as protein substitutions are written, e.g. A24G, the residue \
+        numbered from 1 as UniProt, EVmutation and `seqlens score` count (the one place \
+        seqlens counts from 1); 23:A>G is the same substitution 0-based. --vcf and --genome \
+        are DNA only.
 
         Near 0 and 1 a probability barely moves, so deltas between saturated predictions \
         (above 0.99 or below 0.01) shrink; --logits scores the pre-activation output instead.
@@ -56,7 +56,7 @@ struct Variant: ParsableCommand {
 
     @Argument(help: "An ONNX model file.") var model: String
     @Argument(help: "A FASTA file (with --mutations).") var fasta: String?
-    @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT in the FASTA's records (proteins: A24G), 0-based, comma- or space-separated.") var mutations: [String] = []
+    @Option(parsing: .upToNextOption, help: "Substitutions POS:REF>ALT (0-based) in the FASTA's records, or for proteins A24G (residues from 1); comma- or space-separated.") var mutations: [String] = []
     @OptionGroup var vcfOptions: VariantVCFOptions
     @Option(help: ArgumentHelp("Only this record: an id or a 0-based index.", valueName: "id|index")) var record: String?
     @Option(name: .shortAndLong, help: "Write the TSV here (a .tsv file) instead of stdout.") var output: String?

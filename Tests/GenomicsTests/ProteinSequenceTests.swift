@@ -67,21 +67,21 @@ final class ProteinSequenceTests: XCTestCase {
         XCTAssertEqual(ReferenceShuffle.kind(for: .protein), "residue")
     }
 
-    func testProteinSubstitutionsReadAsREFPOSALTZeroBased() throws {
+    func testProteinSubstitutionsReadAsREFRESIDUEALTCountedFromOne() throws {
         let substitution = try Substitution(parsing: "a24g", alphabet: .protein)
-        XCTAssertEqual(substitution, Substitution(position: 24, reference: UInt8(ascii: "A"), alternative: UInt8(ascii: "G"), isProteinNotation: true))
+        XCTAssertEqual(substitution, Substitution(position: 23, reference: UInt8(ascii: "A"), alternative: UInt8(ascii: "G"), isProteinNotation: true))
         XCTAssertEqual(substitution.description, "A24G")
-        XCTAssertEqual(try Substitution(parsing: "24:A>G", alphabet: .protein).description, "A24G")
+        XCTAssertEqual(try Substitution(parsing: "23:A>G", alphabet: .protein).description, "A24G")
         XCTAssertEqual(try Substitution(parsing: "24:A>G", alphabet: .dna).description, "24:A>G")
-        for bad in ["A24", "24G", "AG", "A2x4G", "A-1G", "A24GG"] {
-            assertGenomicsError("mutation '\(bad)' is not REF POS ALT with a 0-based position (e.g. A24G: the A at position 24, the 25th residue, to G)") {
+        for bad in ["A24", "24G", "AG", "A2x4G", "A-1G", "A0G", "A24GG"] {
+            assertGenomicsError("mutation '\(bad)' is not REF RESIDUE ALT with residues numbered from 1 (e.g. A24G: the A at residue 24 to G)") {
                 try Substitution(parsing: bad, alphabet: .protein)
             }
         }
-        // A 1-based position is the usual slip: the message says so.
+        // A 0-based position is the usual slip: the message says how residues count.
         let record = SequenceRecord(id: "p", sequence: "MKTAYIAK")
-        assertGenomicsError("mutation K2A: record 'p' has T at position 2, not K; K is at 1: positions are 0-based (the first residue is 0)") {
-            try Substitution(parsing: "K2A", alphabet: .protein).check(in: record)
+        assertGenomicsError("mutation K1A: record 'p' has M at residue 1, not K; K is at residue 2: residues are numbered from 1") {
+            try Substitution(parsing: "K1A", alphabet: .protein).check(in: record)
         }
         assertGenomicsError("mutation K9A is past the end of record 'p' (8 residues)") {
             try Substitution(parsing: "K9A", alphabet: .protein).check(in: record)

@@ -73,12 +73,12 @@ final class ProteinCommandTests: XCTestCase {
         }
     }
 
-    func testVariantReadsProteinSubstitutionsZeroBased() throws {
-        // p1 = HQEEVISGAYYGVNK…: A at 0-based position 8, G the 6th letter of ACDEFGHIKLMNPQRSTVWY.
-        let result = try run(["variant", model("cf20"), fasta("cf20"), "--mutations", "A8G,h0w", "--record", "p1"])
+    func testVariantReadsProteinSubstitutionsWithResiduesFromOne() throws {
+        // p1 = HQEEVISGAYYGVNK…: A at residue 9 (0-based position 8), G the 6th letter of ACDEFGHIKLMNPQRSTVWY.
+        let result = try run(["variant", model("cf20"), fasta("cf20"), "--mutations", "A9G,h1w", "--record", "p1"])
         let rows = result.stdout.split(separator: "\n").map { $0.split(separator: "\t").map(String.init) }
         XCTAssertEqual(rows[0], ["record", "mutation", "task", "reference", "alternative", "delta"])
-        XCTAssertEqual(rows.dropFirst().map { [$0[0], $0[1], $0[2]] }, [["p1", "A8G", "task_0"], ["p1", "A8G", "task_1"], ["p1", "H0W", "task_0"], ["p1", "H0W", "task_1"]])
+        XCTAssertEqual(rows.dropFirst().map { [$0[0], $0[1], $0[2]] }, [["p1", "A9G", "task_0"], ["p1", "A9G", "task_1"], ["p1", "H1W", "task_0"], ["p1", "H1W", "task_1"]])
         let ism = try reference("cf20", "ism")  // (N, 20, 32, 2)
         func effect(_ letter: Int, _ position: Int, _ task: Int) -> Float { ism.scalars[((1 * 20 + letter) * 32 + position) * 2 + task] }
         assertClose(rows.dropFirst().map { Float($0[5])! }, [effect(5, 8, 0), effect(5, 8, 1), effect(18, 0, 0), effect(18, 0, 1)], "variant deltas")
@@ -125,9 +125,9 @@ final class ProteinCommandTests: XCTestCase {
         assertRefusal(try runSeqlens(["variant", model("cf20"), "--genome", "hg38.fa", "--vcf", "calls.vcf", "--no-rc"]),
                       "--vcf scores DNA variants of a genome on both strands but model.onnx reads protein (ACDEFGHIKLMNPQRSTVWY); score substitutions in a protein FASTA with --mutations (e.g. A24G)")
         assertRefusal(try runSeqlens(["variant", model("cf20"), fasta("cf20"), "--mutations", "A8", "--record", "p1"]),
-                      "mutation 'A8' is not REF POS ALT with a 0-based position (e.g. A24G: the A at position 24, the 25th residue, to G)")
-        assertRefusal(try runSeqlens(["variant", model("cf20"), fasta("cf20"), "--mutations", "A9G", "--record", "p1"]),
-                      "mutation A9G: record 'p1' has Y at position 9, not A; A is at 8: positions are 0-based (the first residue is 0)")
+                      "mutation 'A8' is not REF RESIDUE ALT with residues numbered from 1 (e.g. A24G: the A at residue 24 to G)")
+        assertRefusal(try runSeqlens(["variant", model("cf20"), fasta("cf20"), "--mutations", "A8G", "--record", "p1"]),
+                      "mutation A8G: record 'p1' has G at residue 8, not A; A is at residue 9: residues are numbered from 1")
         assertRefusal(try runSeqlens(["logo", model("cf20"), fasta("cf20"), "--scheme", "classic"]),
                       "--scheme classic colours A, C, G and T; protein figures take chemistry (the default), hydrophobicity or colorblind")
         assertRefusal(try runSeqlens(["logo", dnaModel, dnaFASTA, "--scheme", "chemistry"]),
