@@ -291,6 +291,16 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     return .mutagenized(version: version, map: map, milliseconds: elapsed())
                 })
             }
+        case .mutagenizeWildType(let record, let sequence):
+            let live = slowModel, fast = self.fast
+            slow.submit(.wildType) { isCancelled in
+                inbox.post(Self.attempt("computing the wild type's ISM") {
+                    let result = try live.mutagenesis(sequence, isCancelled: Self.yielding(to: fast, isCancelled))
+                    var deltas: [Float] = []
+                    Self.place(result.deltas, window: 0 ..< sequence.count, length: sequence.count, into: &deltas)
+                    return .wildTypeMutagenized(record: record, input: sequence, deltas: deltas)
+                })
+            }
         case .measureImportance(let version, let sequence, let site, let label, let positions):
             let live = slowModel, fast = self.fast
             slow.submit(.importance) { isCancelled in
