@@ -63,7 +63,7 @@ public enum Action: Sendable, Equatable {
     /// The `V` list of variants (--vcf) and their scores; `v` switches the record between REF and ALT.
     case variantBrowser(VariantBrowserAction)
     case toggleVariantAllele
-    /// `c`: the ISM heatmap now, or now minus the wild type's (the edits' epistasis; Epistasis.swift).
+    /// `w`: the ISM heatmap now, or now minus the wild type's (the edits' epistasis; Epistasis.swift).
     case toggleEpistasis
 
     // Saving and quitting.

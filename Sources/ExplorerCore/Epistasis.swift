@@ -55,7 +55,7 @@ extension ExplorerState {
         return EditEpistasis(edits: edited.count, combined: now.value[task] - reference[task], singles: singles)
     }
 
-    /// `c`'s heatmap, (A, L) over the input for the task: each substitution's effect now minus its
+    /// `w`'s heatmap, (A, L) over the input for the task: each substitution's effect now minus its
     /// effect in the wild type — how the edits change what every other mutation does. Zero at the
     /// edited positions (a substitution there replaces an edit rather than joining it). Nil until
     /// both maps are in.
@@ -76,15 +76,17 @@ extension ExplorerState {
     mutating func toggleEpistasis() -> [Effect] {
         showsEpistasis.toggle()
         if showsEpistasis && editedInputPositions.isEmpty {
-            message = "no edits yet: the map now equals the wild type's (edit, then c shows how the edits change every other mutation)"
+            message = "no edits yet: the map now equals the wild type's (edit, then w shows how the edits change every other mutation)"
         }
         return []  // `update` asks for the wild type's map
     }
 
-    /// The wild type's ISM, when edits need it and it is neither known nor asked for.
+    /// The wild type's ISM when it is neither known nor asked for, and needed: for `w`, or for the
+    /// prediction line of an edited protein (DNA models' ISM can take seconds; their wild-type map
+    /// is kept when it comes by itself, before the first edit).
     mutating func requestWildType() -> [Effect] {
         let input = referenceInput
-        guard modelInput != input || showsEpistasis, wildType == nil, requestedWildTypes[recordIndex] != input else { return [] }
+        guard (modelInput != input && !alphabet.isNucleic) || showsEpistasis, wildType == nil, requestedWildTypes[recordIndex] != input else { return [] }
         requestedWildTypes[recordIndex] = input
         return [.mutagenizeWildType(record: recordIndex, sequence: input)]
     }

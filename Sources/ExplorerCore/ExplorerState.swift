@@ -248,7 +248,7 @@ public struct ExplorerState: Sendable {
     /// the inputs asked for (Epistasis.swift).
     public internal(set) var wildTypeMutagenesis: [Int: WildTypeMutagenesis] = [:]
     var requestedWildTypes: [Int: [UInt8]] = [:]
-    /// `c`: the heatmap shows the ISM map now minus the wild type's.
+    /// `w`: the heatmap shows the ISM map now minus the wild type's.
     public internal(set) var showsEpistasis = false
     /// The last replace-mode run or paste, summed up in the status line (see EditRuns.swift).
     public internal(set) var lastRun: EditRun?

@@ -9,13 +9,13 @@ extension Screen {
         (state.familyLogo?.title ?? "") + " · m: attribution maps"
     }
 
-    /// What the heatmap shows: every substitution's effect, or (`c`) how the edits changed it.
+    /// What the heatmap shows: every substitution's effect, or (`w`) how the edits changed it.
     static func heatmapTitle(_ state: ExplorerState) -> String {
         let name = state.taskNames.isEmpty ? "" : state.taskNames[state.task]
-        if state.showsEpistasis { return "epistasis: Δ\(name) now − in the wild type (c: back)" }
+        if state.showsEpistasis { return "epistasis: Δ\(name) now − in the wild type (w: back)" }
         let edited = state.sequence != state.reference
-        if state.alphabet.isNucleic { return "ISM: Δ" + (name.isEmpty ? "" : " of \(name)") + " for every substitution" + (edited ? " · c: epistasis" : "") }
-        return "Δ\(name) of every single mutant" + (edited ? " · c: epistasis with the edits" : "")
+        if state.alphabet.isNucleic { return "ISM: Δ" + (name.isEmpty ? "" : " of \(name)") + " for every substitution" }
+        return "Δ\(name) of every single mutant" + (edited ? " · w: epistasis with the edits" : "")
     }
 
     /// The letters left of the heatmap's rows: one per row, or the pair a row packs ("A/C": the

@@ -372,7 +372,7 @@ public enum Screen {
                 style = .plain
             } else {
                 text = state.alphabet.isNucleic ? "? help · ←→ move · \(state.alphabet.lettersString)N mutate · u undo · [ ] task · m method · q quit"
-                    : "? help · ←→ move · = or R change residues · u undo · c epistasis · m logo · q quit"
+                    : "? help · ←→ move · = or R change residues · w epistasis · u undo · q quit"
             }
         }
         canvas.write(text, x: area.x, y: area.y, style: style, maxWidth: area.width)

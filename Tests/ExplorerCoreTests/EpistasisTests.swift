@@ -3,7 +3,7 @@ import Genomics
 import XCTest
 
 /// Protein sessions in the pure core: the wild type's ISM, the edits' split into singles and
-/// epistasis, the `c` map, the `=` prompt and the family logo in the `m` cycle.
+/// epistasis, the `w` map, the `=` prompt and the family logo in the `m` cycle.
 final class EpistasisTests: XCTestCase {
     static let letters = Alphabet.proteinGapped.letters
 

@@ -69,7 +69,7 @@ final class ProteinScreenTests: XCTestCase {
     func testTheScreenNamesWhatAProteinScientistReads() throws {
         let state = makeState(width: 80, height: 24)
         let lines = Screen.render(state, depth: .monochrome).lines
-        XCTAssertTrue(lines[0].hasPrefix(" PF00397 │ record 1/1 YAP1_HUMAN/170-205 [+] │ task H (1/1) │ family logo"), lines[0])
+        XCTAssertTrue(lines[0].hasPrefix(" PF00397 │ record 1/1 YAP1_HUMAN/170-205 [+] │ task H (1/1) auto │ family logo"), lines[0])
         // ΔH of the two edits together, what the singles in the wild type add up to, and the rest.
         let wildType = Self.deltas(state.reference, coupled: false)
         let singles = wildType[Int(Alphabet.proteinGapped.index(of: UInt8(ascii: "K"))!) * Self.length + 22]
@@ -77,14 +77,14 @@ final class ProteinScreenTests: XCTestCase {
         let split = try XCTUnwrap(state.editEpistasis)
         XCTAssertEqual(split.singles, singles, accuracy: 1e-5)
         XCTAssertEqual(split.combined, -3.7, accuracy: 1e-4)
-        XCTAssertEqual(lines[1], "predictions: now, reference, Δ │ ΔH -3.70 = singles \(Screen.signed(singles)) + epistasis \(Screen.signed(-3.7 - singles))".padding(toLength: 80, withPad: " ", startingAt: 0))
+        XCTAssertEqual(lines[1], "predictions: now, reference, Δ │ ΔH \(Screen.signed(-3.7)) = singles \(Screen.signed(singles)) + epistasis \(Screen.signed(-3.7 - singles))".padding(toLength: 80, withPad: " ", startingAt: 0))
         let layout = try XCTUnwrap(state.layout)
         XCTAssertEqual(layout.heatmapLettersPerRow, 2)
         XCTAssertEqual(layout.heatmap.height, 11, "21 letters, two per row")
-        XCTAssertTrue(lines[layout.heatmapTitle.y].hasPrefix("ΔH of every single mutant · c: epistasis with the edits"), lines[layout.heatmapTitle.y])
+        XCTAssertTrue(lines[layout.heatmapTitle.y].hasPrefix("ΔH of every single mutant · w: epistasis with the edits"), lines[layout.heatmapTitle.y])
         let labels = (0 ..< 11).map { lines[layout.heatmap.y + $0].prefix(ExplorerLayout.gutter).trimmingCharacters(in: .whitespaces) }
         XCTAssertEqual(labels, ["-/A│", "C/D│", "E/F│", "G/H│", "I/K│", "L/M│", "N/P│", "Q/R│", "S/T│", "V/W│", "Y│"])
-        XCTAssertTrue(lines[23].hasPrefix("? help · ←→ move · = or R change residues · u undo · c epistasis · m logo · q quit"), lines[23])
+        XCTAssertTrue(lines[23].hasPrefix("? help · ←→ move · = or R change residues · w epistasis · u undo · q quit"), lines[23])
     }
 
     func testHalfBlocksCarryTwoAminoAcidsPerCell() throws {
