@@ -276,7 +276,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 inbox.post(Self.attempt("computing ISM") {
                     // The positions on screen first, then the rest of the sequence on either side.
                     let whole = 0 ..< sequence.count
-                    let windows = first == whole || first.isEmpty ? [whole]
+                    let windows = first == whole || first.isEmpty || live.model.mutatesNatively ? [whole]
                         : [first, 0 ..< first.lowerBound, first.upperBound ..< whole.upperBound].filter { !$0.isEmpty }
                     var deltas: [Float] = []
                     for (index, window) in windows.enumerated() {

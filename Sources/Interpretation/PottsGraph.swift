@@ -71,10 +71,14 @@ extension SequenceModel {
         try self.init(graph: PottsGraph.make(potts), url: url, card: card, potts: potts)
     }
 
+    /// A Potts model read for its energy: predictions and every single mutant come from the
+    /// PottsModel itself, all positions at once (no point splitting mutagenesis into windows).
+    public var mutatesNatively: Bool { potts != nil && target == nil && outputName == PottsGraph.outputName }
+
     /// ΔH of every single substitution of each sequence (N, A, W, 1), as `SaturationMutagenesis`
     /// lays its effects out; nil unless the model is a Potts model read for its energy.
     func pottsMutagenesis(_ sequences: [[UInt8]], windows: [Range<Int>]) throws -> SaturationMutagenesis.Result? {
-        guard let potts, target == nil, outputName == PottsGraph.outputName else { return nil }
+        guard let potts, mutatesNatively else { return nil }
         let q = potts.stateCount, width = windows.first?.count ?? 0
         var deltas: [Float] = [], energies: [Float] = []
         for (sequence, window) in zip(sequences, windows) {
@@ -107,7 +111,7 @@ extension SequenceModel {
     /// H of one sequence straight from the Potts model (O(L²), where the graph's pass is O(L²·q²));
     /// nil unless the model is a Potts model read for its energy.
     func pottsEnergy(_ sequence: [UInt8]) throws -> Float? {
-        guard let potts, target == nil, outputName == PottsGraph.outputName else { return nil }
+        guard let potts, mutatesNatively else { return nil }
         return potts.hamiltonian(try pottsStates(sequence))
     }
 }
