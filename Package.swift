@@ -90,7 +90,7 @@ let package = Package(
         // Tests mirror modules; fixtures live in Tests/Fixtures (found through #filePath).
         .target(
             name: "TestSupport",
-            dependencies: ["Inference", "ONNXProto", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
+            dependencies: ["Inference", "ONNXProto", "Alignments", "Genomics", .product(name: "SwiftProtobuf", package: "swift-protobuf")],
             path: "Tests/TestSupport"
         ),
         // Checks the sources' imports against the layers of docs/ARCHITECTURE.md.
@@ -100,14 +100,14 @@ let package = Package(
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "Genomics", "TestSupport"]),
         .testTarget(name: "ModiscoHDF5Tests", dependencies: ["ModiscoHDF5", "Genomics", "TestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
-        .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "TestSupport"]),
+        .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "Alignments", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),
         // A few state tests check what the screen then shows.
         .testTarget(name: "ExplorerCoreTests", dependencies: ["ExplorerCore", "ExplorerView", "Interactive", "Rendering", "Genomics"]),
         .testTarget(name: "ExplorerViewTests", dependencies: ["ExplorerView", "ExplorerCore", "Rendering", "Genomics", "TestSupport"]),
         .testTarget(
             name: "ExplorerRuntimeTests",
-            dependencies: ["ExplorerRuntime", "ExplorerCore", "ExplorerView", "Interactive", "Interpretation", "Inference", "Rendering", "Genomics", "TestSupport"]
+            dependencies: ["ExplorerRuntime", "ExplorerCore", "ExplorerView", "Interactive", "Interpretation", "Inference", "Rendering", "Genomics", "Alignments", "TestSupport"]
         ),
         .testTarget(name: "InteractiveTests", dependencies: ["Interactive"]),
         .testTarget(name: "TerminalUITests", dependencies: ["TerminalUI", "Interactive", "Rendering", "TestSupport"]),

@@ -63,6 +63,8 @@ public enum Action: Sendable, Equatable {
     /// The `V` list of variants (--vcf) and their scores; `v` switches the record between REF and ALT.
     case variantBrowser(VariantBrowserAction)
     case toggleVariantAllele
+    /// `w`: the ISM heatmap now, or now minus the wild type's (the edits' epistasis; Epistasis.swift).
+    case toggleEpistasis
 
     // Saving and quitting.
     case save
@@ -89,6 +91,8 @@ public enum Action: Sendable, Equatable {
     /// `FIMOScanner`'s sites on that version of the sequence, both strands (the state keeps the
     /// better strand per window).
     case motifsFound(version: Int, hits: [MotifSite], milliseconds: Double)
+    /// ISM effects (A, L, T) of a record's unedited model input `input`.
+    case wildTypeMutagenized(record: Int, input: [UInt8], deltas: [Float])
     case toggleSeqlets
     case seqletsFound(version: Int, spans: [SeqletSpan], milliseconds: Double)
     case importanceMeasured(version: Int, importance: MotifImportance, milliseconds: Double)
@@ -117,6 +121,8 @@ public enum Effect: Sendable, Equatable {
     case attribute(version: Int, sequence: [UInt8], method: ExplorerMethod, task: Int)
     /// Every substitution's effect; `first` (the positions on screen) is computed and reported first.
     case mutagenize(version: Int, sequence: [UInt8], first: Range<Int>)
+    /// Every substitution's effect on a record's unedited input, reported as `.wildTypeMutagenized`.
+    case mutagenizeWildType(record: Int, sequence: [UInt8])
     case scanMotifs(version: Int, sequence: [UInt8])
     /// Seqlets of an attribution map (`values`, (A, L) letter-major) of `sequence`.
     case findSeqlets(version: Int, sequence: [UInt8], values: [Float])

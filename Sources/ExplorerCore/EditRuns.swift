@@ -34,7 +34,7 @@ extension ExplorerState {
         }
         let characters = text.filter { !$0.isWhitespace }
         if let bad = characters.first(where: { $0.asciiValue.map { !mutationLetters.contains(BaseCase.uppercased($0)) } ?? true }) {
-            message = "paste refused: '\(bad)' is not a base of this \(alphabet.displayName) model (paste \(alphabet.lettersString) or N; spaces and line breaks are skipped)"
+            message = "paste refused: '\(bad)' is not a \(letterNoun) of this \(alphabet.displayName) model (paste \(editableLetters); spaces and line breaks are skipped)"
             return []
         }
         guard !characters.isEmpty, !refusesPaddingEdit() else { return [] }

@@ -28,6 +28,8 @@ public struct ExplorerLayout: Equatable, Sendable {
     public var heatmap: Rect
     /// Rows each letter of the heatmap takes.
     public var heatmapRowsPerLetter: Int
+    /// Letters per heatmap row: 2 for proteins (half-block cells, ▀ over ▄) unless the screen is tall enough for one row each.
+    public var heatmapLettersPerRow: Int
     public var ruler: Rect
     public var sequence: Rect
     public var annotations: Rect
@@ -46,7 +48,8 @@ public struct ExplorerLayout: Equatable, Sendable {
     /// layout gives them at most 3 (more on tall screens) and the screen says how many are left out.
     /// `profileRows` is the rows of a profile panel (0: none), taken from the logo.
     /// `comparing`: a second model's block too; the two logos share the rows, the annotations give way first.
-    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int, profileRows: Int = 0, comparing: Bool = false) {
+    /// `letters`: the alphabet's size (the heatmap's rows: 4, or 20–21 for proteins).
+    public init?(width: Int, height: Int, tasks: Int, annotationRows: Int, profileRows: Int = 0, comparing: Bool = false, letters: Int = 4) {
         guard width >= Self.minimumWidth, height >= Self.minimumHeight else { return nil }
         let screen = Rect(x: 0, y: 0, width: width, height: height)
         header = screen.row(0)
@@ -66,14 +69,22 @@ public struct ExplorerLayout: Equatable, Sendable {
             let wanted = (tasks + predictionColumns - 1) / predictionColumns + 1  // + a title row
             // At most a third of the screen (many-task models scroll their bars to the selected
             // task), and the tracks keep at least 5 logo rows.
-            let fixedTrackRows = 1 + 1 + 4 + 3 + min(3, annotationRows) + (comparing ? 1 + 4 + 3 : 0)
+            let fewestHeatmapRows = letters > 4 ? (letters + 1) / 2 : 4
+            let fixedTrackRows = 1 + 1 + fewestHeatmapRows + 3 + min(3, annotationRows) + (comparing ? 1 + fewestHeatmapRows + 3 : 0)
             let rows = max(2, min(wanted, max(7, body.height / 3), body.height - fixedTrackRows - 5))
             let parts = body.rows([.fixed(rows), .fill(1)])
             predictions = parts[0]
             tracks = parts[1]
         }
-        heatmapRowsPerLetter = max(1, min(3, tracks.height / (comparing ? 24 : 16)))
-        let heatmapRows = 4 * heatmapRowsPerLetter
+        if letters > 4 {
+            // One row per amino acid once the logo keeps a dozen rows beside it, else two per row.
+            heatmapRowsPerLetter = 1
+            heatmapLettersPerRow = tracks.height >= (comparing ? 2 : 1) * letters + 18 ? 1 : 2
+        } else {
+            heatmapRowsPerLetter = max(1, min(3, tracks.height / (comparing ? 24 : 16)))
+            heatmapLettersPerRow = 1
+        }
+        let heatmapRows = (letters + heatmapLettersPerRow - 1) / heatmapLettersPerRow * heatmapRowsPerLetter
         var lanes = min(annotationRows, max(3, tracks.height / 8))
         var logoRows = max(3, tracks.height - (1 + 1 + heatmapRows + 3 + lanes + profileRows))
         var comparisonLogoRows = 0

@@ -123,6 +123,8 @@ public enum PromptKind: String, Sendable, Equatable {
     case search = "/"
     /// `I`: a motif's id or name, whose consensus is written at the cursor (MotifInsertion.swift).
     case insertMotif = "motif "
+    /// `=`: residues (or bases) written from the cursor, for letters that are keys in normal mode (Epistasis.swift).
+    case change = "change to "
 }
 
 /// The effect of the last edit on the selected task, shown in the status line.
@@ -238,6 +240,16 @@ public struct ExplorerState: Sendable {
     public var profileTrack: ProfileTrack?
     /// `--locus`: the record is a locus the model is tiled along (Locus.swift); nil otherwise.
     public internal(set) var locus: LocusView?
+    /// A protein family's logo (a Potts model or PSSM), in place of the attribution map while
+    /// `showsFamilyLogo` (FamilyLogo.swift).
+    public internal(set) var familyLogo: FamilyLogo?
+    public internal(set) var showsFamilyLogo = false
+    /// ISM of each record's unedited input, what the edits' epistasis is measured against, and
+    /// the inputs asked for (Epistasis.swift).
+    public internal(set) var wildTypeMutagenesis: [Int: WildTypeMutagenesis] = [:]
+    var requestedWildTypes: [Int: [UInt8]] = [:]
+    /// `w`: the heatmap shows the ISM map now minus the wild type's.
+    public internal(set) var showsEpistasis = false
     /// The last replace-mode run or paste, summed up in the status line (see EditRuns.swift).
     public internal(set) var lastRun: EditRun?
     /// The predictions a replace-mode run started from, while it is open.
@@ -303,6 +315,7 @@ public struct ExplorerState: Sendable {
 
     /// True when the shown map or heatmap belongs to an older sequence, method or task.
     public var isAttributionStale: Bool {
+        if showsFamilyLogo { return false }
         if method == .ismDerived { return isMutagenesisStale }
         guard let attribution else { return true }
         return attribution.version != version || attribution.value.method != method || attribution.value.task != task

@@ -17,7 +17,7 @@ extension ExplorerState {
     public mutating func update(_ action: Action) -> [Effect] {
         guard isLatestReference(action) else { return [] }
         let effects = apply(action) + slideWindowToCursor()
-        let dependencies = requestDependencies()
+        let dependencies = requestDependencies() + requestWildType()
         followTour()
         return mirrored(awaiting(effects + dependencies + exportWhenComplete()))
     }
@@ -55,10 +55,7 @@ extension ExplorerState {
         case .nextTask: return selectTask(task + 1)
         case .previousTask: return selectTask(task - 1)
         case .followTopTask: return followTopTask()
-        case .cycleMethod:
-            let methods = ExplorerMethod.allCases
-            method = methods[(methods.firstIndex(of: method)! + 1) % methods.count]
-            return requestAttribution()
+        case .cycleMethod: return cycleMethod()
         case .toggleLogits: return toggleLogits()
         case .zoomIn: stepZoom(inwards: true)
         case .zoomOut: stepZoom(inwards: false)
@@ -89,6 +86,8 @@ extension ExplorerState {
         case .tour(let action): updateTour(action)
         case .variantBrowser(let action): return updateVariantBrowser(action)
         case .toggleVariantAllele: return toggleVariantAllele()
+        case .toggleEpistasis: return toggleEpistasis()
+        case .wildTypeMutagenized(let record, let input, let deltas): receiveWildType(record: record, input: input, deltas: deltas)
 
         case .save: return [.save(snapshot)]
         case .exportView: return requestExport()
@@ -141,6 +140,7 @@ extension ExplorerState {
                 }
             }
             mutagenesis = Computed(version: version, value: merged, milliseconds: milliseconds)
+            captureWildType(merged, version: version)
             if method == .ismDerived, map.positions == whole, let centered = taskSlice(merged.centered) { placeOnLargestAttribution(centered) }
         case .toggleDependencies: return toggleDependencies()
         case .toggleLocus: return toggleLocus()
@@ -166,7 +166,8 @@ extension ExplorerState {
     // MARK: - Cursor and view
 
     package var layout: ExplorerLayout? {
-        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows, profileRows: profileRows, comparing: comparison != nil)
+        ExplorerLayout(width: screenWidth, height: screenHeight, tasks: taskNames.count, annotationRows: annotationRows, profileRows: profileRows, comparing: comparison != nil,
+                       letters: alphabet.size)
     }
 
     /// Rows the annotation track needs for the current record: the lanes of overlapping
@@ -248,7 +249,7 @@ extension ExplorerState {
         let base = BaseCase.uppercased(base)
         guard !refusesPaddingEdit() else { return [] }
         guard mutationLetters.contains(base) else {
-            message = "\(Character(Unicode.Scalar(base))) is not a base of this \(alphabet.displayName) model (use \(alphabet.lettersString) or N)"
+            message = "\(Character(Unicode.Scalar(base))) is not a \(letterNoun) of this \(alphabet.displayName) model (use \(editableLetters))"
             return []
         }
         let substitution = Substitution(position: cursor, reference: sequence[cursor], alternative: base)
@@ -411,6 +412,7 @@ extension ExplorerState {
             refreshSearchHits()
             jumpToHit(forward: true, includingCursor: true)
         case .insertMotif: return insertMotif(trimmed)
+        case .change: return paste(trimmed)
         }
         return []
     }
@@ -457,7 +459,7 @@ extension Action {
     /// Actions from the user (they clear the last message); results and ticks do not.
     var isUserInput: Bool {
         switch self {
-        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .locusComputed, .locusProgress, .failed, .saved, .exported, .tick, .resize, .variantBrowser(.scored): return false
+        case .referencePredicted, .predicted, .referenceProfiled, .profiled, .attributed, .mutagenized, .motifsFound, .seqletsFound, .importanceMeasured, .dependenciesMapped, .comparison, .locusComputed, .locusProgress, .wildTypeMutagenized, .failed, .saved, .exported, .tick, .resize, .variantBrowser(.scored): return false
         default: return true
         }
     }

@@ -5,8 +5,9 @@ import Foundation
 /// a fast lane for reference, predictions and gradient maps, and a slow lane for ISM and
 /// integrated gradients, so a long ISM never delays the predictions of the next edit.
 final class BackgroundLane: @unchecked Sendable {
-    /// What replaces what: only jobs of one kind supersede each other; reference jobs never do.
-    enum Kind: Hashable { case reference, rebase, predictions, attribution, motifs, seqlets, filters, mutagenesis, importance, dependencies, locus, variants, save }
+    /// What replaces what: only jobs of one kind supersede each other; reference, save and
+    /// wild-type ISM jobs never do (each is asked for once, for its own record).
+    enum Kind: Hashable { case reference, rebase, predictions, attribution, motifs, seqlets, filters, mutagenesis, wildType, importance, dependencies, locus, variants, save }
 
     struct Job {
         var kind: Kind
@@ -34,7 +35,7 @@ final class BackgroundLane: @unchecked Sendable {
     func submit(_ kind: Kind, _ work: @escaping (_ isCancelled: @escaping @Sendable () -> Bool) -> Void) {
         condition.lock()
         nextGeneration += 1
-        if kind != .reference && kind != .save {
+        if kind != .reference && kind != .save && kind != .wildType {
             queue.removeAll { $0.kind == kind }
             newest[kind] = nextGeneration
         }

@@ -276,7 +276,7 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                 inbox.post(Self.attempt("computing ISM") {
                     // The positions on screen first, then the rest of the sequence on either side.
                     let whole = 0 ..< sequence.count
-                    let windows = first == whole || first.isEmpty ? [whole]
+                    let windows = first == whole || first.isEmpty || live.model.mutatesNatively ? [whole]
                         : [first, 0 ..< first.lowerBound, first.upperBound ..< whole.upperBound].filter { !$0.isEmpty }
                     var deltas: [Float] = []
                     for (index, window) in windows.enumerated() {
@@ -289,6 +289,16 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
                     }
                     let map = MutagenesisMap(deltas: deltas, centered: try Self.centered(deltas, sequence: sequence, alphabet: alphabet), positions: whole)
                     return .mutagenized(version: version, map: map, milliseconds: elapsed())
+                })
+            }
+        case .mutagenizeWildType(let record, let sequence):
+            let live = slowModel, fast = self.fast
+            slow.submit(.wildType) { isCancelled in
+                inbox.post(Self.attempt("computing the wild type's ISM") {
+                    let result = try live.mutagenesis(sequence, isCancelled: Self.yielding(to: fast, isCancelled))
+                    var deltas: [Float] = []
+                    Self.place(result.deltas, window: 0 ..< sequence.count, length: sequence.count, into: &deltas)
+                    return .wildTypeMutagenized(record: record, input: sequence, deltas: deltas)
                 })
             }
         case .measureImportance(let version, let sequence, let site, let label, let positions):

@@ -9,6 +9,7 @@ extension PromptKind {
         case .jump: return "   position, Enter jumps, Esc cancels"
         case .search: return "   pattern (IUPAC ok), Enter finds, Esc cancels"
         case .insertMotif: return "   id or name, Enter writes its consensus at the cursor (alone: the hit here), Esc cancels"
+        case .change: return "   letters, Enter writes them from the cursor (one undo step), Esc cancels"
         }
     }
 }

@@ -19,10 +19,12 @@ extension Screen {
         // ISM is of the model's input: the cursor's column in it.
         let column = state.cursor - state.inputRange.lowerBound, columns = state.window.inputLength
         if let deltas = taskDeltas(state), (0 ..< columns).contains(column) {
-            let effects = state.alphabet.letters.indices.filter { $0 != present }.map { index in
-                "\(letter(state.alphabet.letters[index]))\(signed(deltas[index * columns + column]))"
-            }
-            values.append(("ISM " + effects.joined(separator: " "), 5))
+            let others = state.alphabet.letters.indices.filter { $0 != present }
+            // Twenty amino acids do not fit: the best and the worst substitution.
+            let shown = others.count <= 3 ? others : [others.max { deltas[$0 * columns + column] < deltas[$1 * columns + column] }!,
+                                                      others.min { deltas[$0 * columns + column] < deltas[$1 * columns + column] }!]
+            let effects = shown.map { index in "\(letter(state.alphabet.letters[index]))\(signed(deltas[index * columns + column]))" }
+            values.append(((others.count <= 3 ? "ISM " : "ISM best, worst ") + effects.joined(separator: " "), 5))
         }
         return values
     }

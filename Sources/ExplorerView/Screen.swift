@@ -95,7 +95,7 @@ public enum Screen {
         let task = state.taskNames.isEmpty ? "" : " │ task \(state.taskNames[state.task]) (\(state.task + 1)/\(state.taskNames.count))" + (state.followsTopTask ? " auto" : "")
         // "[+]": edits not saved yet, as in vim.
         let modified = state.unsavedRecords > 0 ? " [+]" : ""
-        let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.method.title)" + (state.showsLogits ? " │ logits" : "")
+        let facts = "\(state.modelName) │ record \(state.recordIndex + 1)/\(state.records.count) \(state.record.id)\(modified)\(task) │ \(state.logoName)" + (state.showsLogits ? " │ logits" : "")
         // The name of the tool goes first when there is room, also for the longest progress note,
         // so it does not come and go with the indicator.
         let room = area.width - progress.count - 1
@@ -109,7 +109,7 @@ public enum Screen {
         guard !area.isEmpty else { return }
         let edited = state.sequence != state.reference
         let sortKey = edited ? "|Δ|" : "value"
-        canvas.write("predictions" + (edited ? ": now, reference, Δ" : "") + (state.sortsPredictions ? " · sorted by \(sortKey) (o)" : ""),
+        canvas.write("predictions" + (edited ? ": now, reference, Δ" : "") + (state.sortsPredictions ? " · sorted by \(sortKey) (o)" : "") + epistasisSummary(state),
                      x: area.x, y: area.y, style: Style(attributes: .bold), maxWidth: area.width)
         guard let predictions = state.predictions?.value ?? state.referencePredictions[state.recordIndex] else {
             canvas.write("computing…", x: area.x, y: area.y + 1, style: Style(attributes: .dim), maxWidth: area.width)
@@ -151,6 +151,7 @@ public enum Screen {
 
     /// The map the logo shows: the method's attribution, or the centred ISM effects.
     static func attributionMatrix(_ state: ExplorerState) -> PositionMatrix? {
+        if state.showsFamilyLogo, let family = state.familyLogo { return onTrack(family.values, state) }
         if state.method == .ismDerived {
             return state.mutagenesis.flatMap { state.taskSlice($0.value.centered) }.map { onTrack($0, state) }
         }
@@ -167,7 +168,8 @@ public enum Screen {
         if state.showsDependencies { return drawDependencies(state, view: view, layout: layout, depth: depth, on: &canvas) }
         let stale = state.isAttributionStale
         let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
-        let title = (state.comparison == nil ? "" : "\(state.modelName): ") + "\(state.method.title)\(task)\(trustMark(state))" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
+        let title = state.showsFamilyLogo ? familyLogoTitle(state)
+            : (state.comparison == nil ? "" : "\(state.modelName): ") + "\(state.method.title)\(task)\(trustMark(state))" + timing(state.method == .ismDerived ? state.mutagenesis?.milliseconds : state.attribution?.milliseconds, stale: stale)
         canvas.write(title, x: layout.logoTitle.x, y: layout.logoTitle.y, style: Style(attributes: .bold), maxWidth: layout.logoTitle.width)
         guard let matrix = attributionMatrix(state) else {
             canvas.write("computing \(state.method.title)…", x: layout.plotX, y: layout.logo.y + layout.logo.height / 2, style: Style(attributes: .dim))
@@ -181,7 +183,7 @@ public enum Screen {
             bracketWindow(state, row: overview, columnOf: { $0 / perColumn }, on: &canvas)
         }
         // One scale for the whole sequence, so scrolling does not rescale the letters.
-        let axis = LogoAxis.fitting(matrix, height: layout.logo.height, signed: true)
+        let axis = LogoAxis.fitting(matrix, height: layout.logo.height, signed: !state.showsFamilyLogo || state.familyLogo?.signed == true)
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions))
         let highlights = [Highlight(.cursor, positions: view.shifted([state.cursor])),
                           Highlight(.mutated, positions: view.shifted(view.mutated))]
@@ -241,18 +243,15 @@ public enum Screen {
 
     static func drawHeatmap(_ state: ExplorerState, view: VisibleWindow, layout: ExplorerLayout, depth: ColorDepth, on canvas: inout Canvas) {
         let stale = state.isMutagenesisStale
-        let task = state.taskNames.isEmpty ? "" : " of \(state.taskNames[state.task])"
-        let title = "ISM: Δ\(task) for every substitution" + timing(state.mutagenesis?.milliseconds, stale: stale)
+        let title = heatmapTitle(state) + timing(state.mutagenesis?.milliseconds, stale: stale)
         canvas.write(title, x: layout.heatmapTitle.x, y: layout.heatmapTitle.y, style: Style(attributes: .bold), maxWidth: layout.heatmapTitle.width)
         let letters = state.alphabet.letters.map { Character(Unicode.Scalar($0)) }
-        for (row, letter) in letters.enumerated() {
-            canvas.write(String(letter), x: layout.heatmap.x + ExplorerLayout.gutter - 3, y: layout.heatmap.y + row * layout.heatmapRowsPerLetter)
-        }
+        drawHeatmapLabels(letters, layout: layout, on: &canvas)
         for row in 0 ..< layout.heatmap.height {
             canvas.put("│", x: layout.heatmap.x + ExplorerLayout.gutter - 1, y: layout.heatmap.y + row, style: Style(foreground: grey))
         }
-        guard let deltas = taskDeltas(state) else {
-            canvas.write("computing ISM…", x: layout.plotX, y: layout.heatmap.y + 1, style: Style(attributes: .dim))
+        guard let deltas = state.showsEpistasis ? state.epistasisDeltas : taskDeltas(state) else {
+            canvas.write(state.showsEpistasis ? "computing the wild type's ISM…" : "computing ISM…", x: layout.plotX, y: layout.heatmap.y + 1, style: Style(attributes: .dim))
             return
         }
         let matrix = onTrack(deltas, state)
@@ -260,7 +259,7 @@ public enum Screen {
         let (zoomed, spans) = state.zoom.apply(to: matrix.slice(view.positions), perLetter: true)
         let reference = Heatmap.references(bases: Array(state.sequence[view.positions]), spans: spans, letters: letters)
         let plot = Rect(x: layout.plotX, y: layout.heatmap.y, width: layout.plotWidth, height: layout.heatmap.height)
-        renderStretched(Heatmap(matrix: zoomed, scale: scale, reference: reference, depth: depth, theme: state.theme),
+        renderStretched(heatmap(zoomed, scale: scale, reference: reference, lettersPerRow: layout.heatmapLettersPerRow, depth: depth, theme: state.theme),
                         rowsPerLetter: layout.heatmapRowsPerLetter, in: plot, on: &canvas)
         blankOutsideWindow(plot, view: view, state: state, on: &canvas)
         let bar = ColorBar(scale: scale, depth: depth, theme: state.theme, cells: 9)
@@ -372,7 +371,8 @@ public enum Screen {
                 text = message
                 style = .plain
             } else {
-                text = "? help · ←→ move · \(state.alphabet.lettersString)N mutate · u undo · [ ] task · m method · q quit"
+                text = state.alphabet.isNucleic ? "? help · ←→ move · \(state.alphabet.lettersString)N mutate · u undo · [ ] task · m method · q quit"
+                    : "? help · ←→ move · = or R change residues · w epistasis · u undo · q quit"
             }
         }
         canvas.write(text, x: area.x, y: area.y, style: style, maxWidth: area.width)

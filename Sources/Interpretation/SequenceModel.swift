@@ -1,3 +1,4 @@
+import Alignments
 import Foundation
 import Genomics
 import Inference
@@ -19,6 +20,8 @@ public final class SequenceModel: @unchecked Sendable {
     public let target: OutputTarget?
     /// The model's other inputs (control tracks, bias models): zeros unless given.
     public let extraInputs: [ExtraInput]
+    /// The Potts model or PSSM the graph was built from (`PottsGraph`): its mutagenesis takes the native route.
+    public let potts: PottsModel?
 
     /// Compiled plans by (batch, length); planning is cheap, but not free.
     private var plans: [PlanKey: ExecutionPlan] = [:]
@@ -30,7 +33,7 @@ public final class SequenceModel: @unchecked Sendable {
         try self.init(graph: graph, url: url, card: ModelCard.load(for: url, metadata: graph.metadata), outputName: outputName)
     }
 
-    public init(graph: Graph, url: URL, card: ModelCard, outputName: String? = nil) throws {
+    public init(graph: Graph, url: URL, card: ModelCard, outputName: String? = nil, potts: PottsModel? = nil) throws {
         let name = url.lastPathComponent
         let input = try Self.sequenceInput(of: graph, card: card, modelName: name)
         let second = input.dimensions[1].fixedValue, third = input.dimensions[2].fixedValue
@@ -57,6 +60,7 @@ public final class SequenceModel: @unchecked Sendable {
         self.layout = layout
         self.alphabet = alphabet
         self.fixedLength = lengthDimension.fixedValue.flatMap { $0 > 0 ? $0 : nil }
+        self.potts = potts
         self.target = nil
         self.extraInputs = try graph.inputs.filter { $0.name != input.name }.map {
             try ExtraInput(info: $0, sequenceLength: lengthDimension, modelName: name)
@@ -98,6 +102,7 @@ public final class SequenceModel: @unchecked Sendable {
         self.fixedLength = model.fixedLength
         self.target = target
         self.extraInputs = extraInputs ?? model.extraInputs
+        self.potts = model.potts
     }
 
     /// The one-hot sequence input: the only input, or among several the first float input of

@@ -79,6 +79,20 @@ struct Explore: ParsableCommand {
         alternative allele in as an edit (after an indel, the whole shifted window) and takes it \
         out again: predictions, map and ISM follow, and the status line shows alt − ref.
 
+        Proteins: `seqlens explore FAMILY.params [FASTA]` explores a Potts model or PSSM (plmc's \
+        parameter file, as plmc and `seqlens msa-fit` write it) as a model of its statistical energy \
+        H; without a FASTA file the record is the model's focus sequence (written to PREFIX.focus.fa). \
+        The logo shows the family (each column's information in bits from the alignment's \
+        frequencies, or the fields centred per column); m cycles to the attribution maps (saliency \
+        is the local field h + J·x). The heatmap is ΔH of every single mutant, two amino acids per \
+        row where the screen is short (▀: the upper letter's colour over the lower one's). Amino \
+        acids such as D F H I L M P R S V are keys: type residues after = (Enter writes them from \
+        the cursor, one undo step) or in replace mode (R). With two or more edits the predictions \
+        line splits their ΔH into the sum of the single mutants (each in the wild type) and the \
+        epistasis; w shows the heatmap now minus the wild type's: zero for a PSSM, the couplings \
+        with the edits for a Potts model. Protein ONNX models (20 or 21 one-hot channels) explore \
+        like any model, with the same heatmap and keys.
+
         --target reads one value of any output (see `seqlens attr --help`); on a many-bin output \
         (a BPNet profile) a panel under the annotations draws its bins, the reference above the \
         sequence as edited now. --input NAME=FILE.npy feeds a model's extra inputs.
@@ -116,13 +130,15 @@ struct Explore: ParsableCommand {
               --genome Tests/Fixtures/genome/mini.fa --build-index \\
               --vcf Tests/Fixtures/variants/mini.vcf
           seqlens explore --session peaks.edited.session.json
+          seqlens explore ww.params
+          seqlens explore ww.params ww-variants.fa
           seqlens explore sample-models/multitask-deep-relu.onnx \\
               assets/sequences/multitask.fa --record mt_test_04056 \\
               --keys ':44<Enter><idle><wait 1s>T<idle><wait 2s>' --cast edit.cast
         """
     )
 
-    @Argument(help: "An ONNX model (not needed with --session).")
+    @Argument(help: "An ONNX model, or a plmc parameter file (FAMILY.params: a Potts model or PSSM); not needed with --session.")
     var model: String?
 
     @Argument(help: ArgumentHelp("A FASTA file of sequences to explore (not needed with --session); or a second ONNX model to compare, the FASTA file then third.",
@@ -198,10 +214,11 @@ struct Explore: ParsableCommand {
     @OptionGroup(title: "Variants (one record per variant of a VCF)") var variantOptions: ExploreVariantOptions
 
     func validate() throws {
-        if session == nil && (model == nil || (fasta == nil && genome.genome == nil)) {
+        let family = model.map(ExploredFamily.matches) ?? false
+        if session == nil && (model == nil || (fasta == nil && genome.genome == nil && !family)) {
             throw ValidationError("give a MODEL and a FASTA file (or --genome with --region, --regions or --vcf), or --session FILE")
         }
-        if session == nil, variantOptions.vcf == nil { try genome.validate(fasta: inputPaths.fasta, fit: fit) }
+        if session == nil, variantOptions.vcf == nil, !(family && fasta == nil) { try genome.validate(fasta: inputPaths.fasta, fit: fit) }
         if session != nil && genome.genome != nil { throw ValidationError("--session names its own sequences; leave out --genome") }
         if session != nil && (model != nil || fasta != nil || comparedFasta != nil) {
             throw ValidationError("--session names its own model and sequences; give either --session or MODEL FASTA")
@@ -261,8 +278,10 @@ struct Explore: ParsableCommand {
             motifSelection = motifSelection ?? file.motifs.map { SessionFile.MotifSelection(file: resolve($0.file), names: $0.names, pValue: $0.pValue) }
             sessionFile = file
         }
+        let family = try ExploredFamily.matches(modelPath) ? ExploredFamily(path: modelPath) : nil
+        if let family, fastaPath.isEmpty { fastaPath = try family.writeFocus(modelPath: modelPath, prefix: saveAs) }
         if session == nil && genome.genome == nil { try refuseSwappedArguments(model: modelPath, fasta: fastaPath, comparedModel: comparedPath) }
-        let loadedModel = try loadModel(modelPath, outputName: outputName, inputs: extraInputs)
+        let loadedModel = try family?.model ?? loadModel(modelPath, outputName: outputName, inputs: extraInputs)
         if session == nil, genome.genome != nil, variantOptions.vcf == nil { fastaPath = try genome.writeRecords(model: loadedModel, prefix: saveAs, wholeRegions: locusOptions.locus) }
         let variants = try variantOptions.vcf.map { _ in try loadVariants(model: loadedModel) }
         if let vcf = variantOptions.vcf { fastaPath = vcf }
@@ -271,6 +290,7 @@ struct Explore: ParsableCommand {
         let read = try variants?.records ?? FASTAReader.parse(fastaBytes, source: fastaURL.relativePath)
         guard !read.isEmpty else { throw ExplorerError("\(fastaPath) has no records") }
         let unique = SequenceRecord.uniquingIDs(read)
+        try family?.checkLetters(unique, source: fastaPath, modelPath: modelPath)
         let loaded = try locusOptions.locus ? [locusOptions.locusRecord(unique, choosing: record, model: loadedModel, source: fastaPath)] : unique
         // Records keep their own positions; the windows say where each lies in the model's input
         // (a locus: the model's window at its start, sliding with the cursor in the normal panes).
@@ -323,6 +343,7 @@ struct Explore: ParsableCommand {
                                   alphabet: sequenceModel.alphabet, taskNames: taskNames, records: records, windows: windows,
                                   annotations: intervals, scansMotifs: scanner != nil,
                                   theme: Theme(scheme: try colors.scheme(for: sequenceModel.alphabet), background: colors.background ?? .dark))
+        if let family { state.attachFamilyLogo(FamilyLogo(potts: family.potts)) }
         if let modisco { state.attachModisco(try modiscoCatalog(modisco, database: motifSelection?.file)) }
         if let variants { state.attachVariants(variants.entries) }
         // Padding is not counted as N: the records are read as they are.

@@ -21,7 +21,7 @@ struct LiveBenchmark {
     var timeout: Double
 
     func run() throws {
-        let model = try loadModel(modelPath)
+        let model = try ExploredFamily.matches(modelPath) ? ExploredFamily(path: modelPath).model : loadModel(modelPath)
         let sequence: [UInt8]
         let recordID: String
         var generator = SeededGenerator(seed: seed)

@@ -80,6 +80,10 @@ public final class LiveModel: @unchecked Sendable {
     @discardableResult
     public func setReference(_ sequence: [UInt8]) throws -> [Float] {
         let length = try checkedLength(sequence)
+        if let energy = try model.pottsEnergy(sequence) {
+            (reference, referencePredictions, lastPredictionPath) = (sequence, [energy], .reference)
+            return [energy]
+        }
         let input = encode(sequence)
         reference = nil
         referencePredictions = []
@@ -107,6 +111,11 @@ public final class LiveModel: @unchecked Sendable {
     /// when the length differs, or when the receptive field covers the whole sequence.
     public func predict(_ sequence: [UInt8]) throws -> [Float] {
         let length = try checkedLength(sequence)
+        // A Potts model sums its terms directly: O(L²), no pass through the L·q × L·q couplings.
+        if let energy = try model.pottsEnergy(sequence) {
+            lastPredictionPath = sequence == reference ? .reference : .full
+            return [energy]
+        }
         guard let reference, reference.count == length else {
             lastPredictionPath = .full
             return try fullPass(encode(sequence), length: length)

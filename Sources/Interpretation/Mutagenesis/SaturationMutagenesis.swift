@@ -63,6 +63,7 @@ public struct SaturationMutagenesis: Sendable {
                 throw InterpretationError("window \(positions.lowerBound)–\(positions.upperBound) is outside the sequence (0–\(length))")
             }
         }
+        if let native = try model.pottsMutagenesis(sequences, windows: windows) { return native }
         let a = model.alphabet.size
         var deltas: [Float] = []
         var references: [Float] = []
