@@ -48,6 +48,8 @@ public final class IncrementalEvaluator {
     /// with transB = 1: transposed on first use and kept, since every edit reads a few of its
     /// rows (`DenseDelta`). Entries of non-constant weights are dropped with the reference.
     var featureMajorWeights: [Int: [Float]] = [:]
+    /// Conv weights of `convolutionDelta` by weight slot, laid out for its product (ConvolutionDelta.swift).
+    var tapMajorConvolutionWeights: [Int: [Float]] = [:]
     /// Resize layouts by the step's output slot, computed on first use: they depend only on
     /// planned shapes and constants, and long outputs make them costly to redo per edit.
     var resizeLayouts: [Int: Resize.Layout] = [:]
