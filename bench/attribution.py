@@ -219,8 +219,9 @@ def main() -> int:
 
     goals = []
     for r in records:
-        if r["method"] == "saliency" and r["tool"] == "PyTorch autograd":
-            goals.append(f"saliency {r['model']} T={r['threads']}: seqlens / PyTorch = {r['seqlens_over_tool']:.2f} "
+        if (r["method"], r["tool"]) in (("saliency", "PyTorch autograd"), ("ig", "captum IntegratedGradients")):
+            label = "saliency" if r["method"] == "saliency" else "IG-50"
+            goals.append(f"{label} {r['model']} T={r['threads']}: seqlens / {r['tool']} = {r['seqlens_over_tool']:.2f} "
                          f"(goal ≥ 1: {'met' if r['seqlens_over_tool'] >= 1 else 'NOT met'})")
     env = [f"Environment: {head}", idle,
            "seqlens seconds: whole command (process start, model load, .npy write); PyTorch/captum: the attribution "

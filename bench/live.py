@@ -26,6 +26,14 @@ temp dir). Every row also reports how many cores other processes used meanwhile 
   swift build -c release --product seqlens
   python3 bench/live.py --markdown-out bench/out/live.md
 
+Time to first frame (issue 18 goal 4): for each sample model, the wall time from starting
+`seqlens explore MODEL FASTA` in a private tmux server (120x40) to the first screen that shows
+the predictions, the saliency map and the ISM heatmap with their timings, i.e. the first
+complete frame (screen polled every 5 ms; median of --first-frame-runs launches). Needs tmux.
+
+Goals printed at the end: Basset at 1,000 nt predictions and saliency p50 <= 10 ms;
+multitask-deep at 1,000 nt whole ISM heatmap p50 <= 100 ms; first complete frame <= 300 ms.
+
 Needs only the Python standard library.
 """
 from __future__ import annotations
@@ -35,6 +43,8 @@ import datetime
 import json
 import os
 import random
+import re
+import statistics
 import resource
 import subprocess
 import sys
@@ -52,6 +62,29 @@ ROWS = [
     ("multitask-deep (bench, random weights)", "bench/models/multitask-deep-L1000.onnx", None, 1000, 30),
     ("basset (bench, random weights)", "bench/models/basset-L1000.onnx", None, 1000, 30),
 ]
+
+
+def first_frame_ms(binary: str, model: str, fasta: str, timeout: float = 30.0) -> float:
+    """ms from launching `seqlens explore` in tmux to the first complete frame."""
+    folder = tempfile.mkdtemp(prefix="seqlens-first-frame-")
+    tmux = ["tmux", "-S", os.path.join(folder, "tmux.sock"), "-f", "/dev/null"]
+    command = f"env LANG=C.UTF-8 {binary} explore {model} {fasta} --save-as {os.path.join(folder, 'session')}; sleep 30"
+    t0 = time.perf_counter()
+    subprocess.run(tmux + ["new-session", "-d", "-x", "120", "-y", "40", command], check=True)
+    timed = re.compile(r"\(([\d.,]+) ms\)")
+    try:
+        while time.perf_counter() - t0 < timeout:
+            lines = subprocess.run(tmux + ["capture-pane", "-p"], capture_output=True, text=True).stdout.splitlines()
+            saliency = any(line.startswith("saliency of") and timed.search(line) for line in lines)
+            ism = any(line.startswith("ISM:") and timed.search(line) for line in lines)
+            if saliency and ism and any(line.startswith("predictions") for line in lines):
+                return (time.perf_counter() - t0) * 1000
+            time.sleep(0.005)
+        raise SystemExit(f"{model}: no complete frame within {timeout} s:\n" + "\n".join(lines))
+    finally:
+        subprocess.run(tmux + ["send-keys", "q", "q"])
+        time.sleep(0.2)
+        subprocess.run(tmux + ["kill-server"], capture_output=True)
 
 
 def system_busy_seconds() -> float:
@@ -116,6 +149,7 @@ def main() -> None:
     ap.add_argument("--wait-minutes", type=float, default=0, help="before each run, wait up to this long for other load <= --max-foreign")
     ap.add_argument("--json-out", default=os.path.join(HERE, "out", "live.json"))
     ap.add_argument("--markdown-out", default=os.path.join(HERE, "out", "live.md"))
+    ap.add_argument("--first-frame-runs", type=int, default=5, help="launches per sample model for the time to first frame (0: skip)")
     args = ap.parse_args()
 
     tmp = tempfile.mkdtemp(prefix="seqlens-live-")
@@ -151,9 +185,20 @@ def main() -> None:
             best.update(label=label, scenario=scenario)
             results.append(best)
 
+    frames = []
+    for label, model, fasta, length, _ in ROWS:
+        if args.first_frame_runs <= 0 or fasta is None or (args.only and not any(w in label or w in model for w in args.only)):
+            continue
+        cpu0, t0 = system_busy_seconds(), time.perf_counter()
+        runs = [first_frame_ms(args.binary, os.path.join(REPO, model), os.path.join(REPO, fasta)) for _ in range(args.first_frame_runs)]
+        busy = (system_busy_seconds() - cpu0) / (time.perf_counter() - t0)
+        frames.append(dict(label=label, runs=runs, median=statistics.median(runs), busy_cores=busy))
+        print(f"{label:40s} first complete frame {statistics.median(runs):.0f} ms (runs {', '.join(f'{r:.0f}' for r in runs)})",
+              file=sys.stderr, flush=True)
+
     os.makedirs(os.path.dirname(args.json_out), exist_ok=True)
     with open(args.json_out, "w") as f:
-        json.dump(results, f, indent=1)
+        json.dump({"edits": results, "first_frame": frames}, f, indent=1)
 
     now = datetime.datetime.now().astimezone().strftime("%Y-%m-%d %H:%M %Z")
     lines = [f"Measured {now}, {os.cpu_count()} CPUs; binary {args.binary}; seed {args.seed}.", "",
@@ -180,6 +225,26 @@ def main() -> None:
                          f"({r['predictions_ms']['n']}) | "
                          f"{fmt(stat(r, 'saliency_ms', 'p50'))} / {fmt(stat(r, 'saliency_ms', 'p99'))} "
                          f"({r['saliency_ms']['n']}) | {ism.get('n', 0)} / {fmt(r.get('final_ism_ms'))} | {r['foreign_cores']:.2f} |")
+    if frames:
+        lines += ["", "Time from starting `seqlens explore` (tmux, 120x40) to the first complete frame (predictions, "
+                  "saliency map and ISM heatmap drawn), median of the launches; cores busy meanwhile, ours included.", "",
+                  "| model | first complete frame, median ms | runs | cores busy |", "|---|---:|---|---:|"]
+        lines += [f"| {f['label']} | {f['median']:.0f} | {', '.join(f'{r:.0f}' for r in f['runs'])} | {f['busy_cores']:.2f} |" for f in frames]
+    wait = {r["label"]: r for r in results if r["scenario"] == "wait"}
+    goals = []
+    basset = next((r for label, r in wait.items() if label.startswith("basset")), None)
+    if basset:
+        for key, name in (("predictions_ms", "predictions"), ("saliency_ms", "saliency map")):
+            p50 = stat(basset, key, "p50")
+            goals.append(f"Basset 1,000 nt {name} p50 {fmt(p50)} ms (goal ≤ 10 ms: {'met' if p50 is not None and p50 <= 10 else 'NOT met'})")
+    deep = next((r for label, r in wait.items() if label.startswith("multitask-deep (bench")), None)
+    if deep:
+        p50 = stat(deep, "ism_ms", "p50")
+        goals.append(f"multitask-deep 1,000 nt whole ISM heatmap p50 {fmt(p50)} ms (goal ≤ 100 ms: {'met' if p50 is not None and p50 <= 100 else 'NOT met'})")
+    for f in frames:
+        goals.append(f"{f['label']} first complete frame {f['median']:.0f} ms (goal ≤ 300 ms: {'met' if f['median'] <= 300 else 'NOT met'})")
+    if goals:
+        lines += ["", "Goals (issue 18):", ""] + [f"- {g}" for g in goals]
     with open(args.markdown_out, "w") as f:
         f.write("\n".join(lines) + "\n")
     print("\n".join(lines))

@@ -20,6 +20,26 @@ extension ExecutionPlan {
             throw InferenceError("no value named '\(name)' or input named '\(inputName)' in the graph")
         }
         let (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target)
+        return try backpropagate(slots: slots, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
+    }
+
+    /// Reverse mode from the values of a forward pass already made (e.g. by an incremental
+    /// evaluator after an edit): every value up to `name`, by slot, as `forwardKeepingValues` keeps them.
+    public func gradient(
+        of name: String, seed: (Tensor<Float>) throws -> Tensor<Float>, values slots: [Value?], respectTo inputName: String, threads: Int = 1
+    ) throws -> (value: Tensor<Float>, gradient: Tensor<Float>) {
+        guard let target = slotOf[name], let source = inputSlots[inputName], slots.count == slotShapes.count else {
+            throw InferenceError("no value named '\(name)' or input named '\(inputName)' in the graph")
+        }
+        let lastStep = inputSlots.values.contains(target) || constants[target] != nil
+            ? -1 : (steps.firstIndex { $0.outputSlots.contains(target) } ?? -1)
+        BLAS.setThreads(threads)
+        return try backpropagate(slots: slots, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
+    }
+
+    private func backpropagate(
+        slots: [Value?], lastStep: Int, target: Int, source: Int, name: String, seed: (Tensor<Float>) throws -> Tensor<Float>, threads: Int
+    ) throws -> (value: Tensor<Float>, gradient: Tensor<Float>) {
         let context = ExecutionContext(threads: threads, buffers: buffers)
         // Which values depend on the input: only those carry gradients.
         var dependsOnInput = Array(repeating: false, count: slots.count)

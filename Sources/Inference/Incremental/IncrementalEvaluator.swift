@@ -48,6 +48,8 @@ public final class IncrementalEvaluator {
     /// with transB = 1: transposed on first use and kept, since every edit reads a few of its
     /// rows (`DenseDelta`). Entries of non-constant weights are dropped with the reference.
     var featureMajorWeights: [Int: [Float]] = [:]
+    /// Conv weights of `convolutionDelta` by weight slot, laid out for its product (ConvolutionDelta.swift).
+    var tapMajorConvolutionWeights: [Int: [Float]] = [:]
     /// Resize layouts by the step's output slot, computed on first use: they depend only on
     /// planned shapes and constants, and long outputs make them costly to redo per edit.
     var resizeLayouts: [Int: Resize.Layout] = [:]
@@ -93,6 +95,15 @@ public final class IncrementalEvaluator {
         return output
     }
 
+    /// Takes `other`'s reference activations (shared, not copied) instead of computing them:
+    /// workers that evaluate chunks of one reference's variants in parallel (ISM), one
+    /// evaluator each, since an evaluator's caches are not for concurrent use.
+    public func adoptReference(of other: IncrementalEvaluator) {
+        precondition(other.inputSlot == inputSlot && other.plan.steps.count == plan.steps.count, "evaluators of one plan")
+        reference = other.reference
+        featureMajorWeights = featureMajorWeights.filter { plan.constants[$0.key] != nil }
+    }
+
     /// The output for M variants of the reference that differ from it only at positions
     /// [start, start + width) of the input's positional axis. `patch` is that window of every
     /// variant: the input's shape with batch M and the positional extent cut to width.
@@ -109,7 +120,35 @@ public final class IncrementalEvaluator {
         }
     }
 
+    /// Every activation of the reference input, by slot (empty before `setReference`).
+    public var referenceValues: [Value?] { reference }
+
+    /// Every value up to the output for one variant (a patch of batch 1), by slot: the
+    /// reference's where the window does not reach, the others computed as `evaluate` does.
+    /// A backward pass after a live edit starts from these instead of a full forward pass.
+    public func values(start: Int, patch: Tensor<Float>) throws -> [Value?] {
+        guard !reference.isEmpty else { throw InferenceError("incremental evaluation: no reference set") }
+        guard patch.shape[0] == 1 else { throw InferenceError("incremental evaluation: values of one variant at a time") }
+        let planned = BatchPlan(plan: plan, batchDependent: [])
+        let state = try propagate(start: start, patch: patch, planned: planned)
+        return try state.indices.map { slot in
+            guard let variant = state[slot] else { return reference[slot] }
+            if case .reference = variant { return reference[slot] }
+            return try materialize(variant, slot: slot, planned: planned, batch: 1)
+        }
+    }
+
     private func evaluate(start: Int, patch: Tensor<Float>, planned: BatchPlan) throws -> Tensor<Float> {
+        let batch = patch.shape[0]
+        let state = try propagate(start: start, patch: patch, planned: planned)
+        guard case .float(let output) = try materialize(state[outputSlot] ?? .reference, slot: outputSlot, planned: planned, batch: batch) else {
+            throw InferenceError("the output is not a float value")
+        }
+        return output
+    }
+
+    /// What every value up to the output is for the variants.
+    private func propagate(start: Int, patch: Tensor<Float>, planned: BatchPlan) throws -> [Variant?] {
         let batch = patch.shape[0]
         let context = ExecutionContext(threads: threads, buffers: plan.buffers)
         BLAS.setThreads(threads)
@@ -125,10 +164,7 @@ public final class IncrementalEvaluator {
             for (slot, variant) in zip(step.outputSlots, outputs) { if let slot { state[slot] = variant } }
             if let slot = step.outputSlots.first, slot == outputSlot { break }
         }
-        guard case .float(let output) = try materialize(state[outputSlot] ?? .reference, slot: outputSlot, planned: planned, batch: batch) else {
-            throw InferenceError("the output is not a float value")
-        }
-        return output
+        return state
     }
 
     /// The variants' inputs in full through the batch plan: the answer `evaluate` must equal.

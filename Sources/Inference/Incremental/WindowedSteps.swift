@@ -50,6 +50,7 @@ extension IncrementalEvaluator {
         case .convolution(let attributes):
             guard changed == [0] else { return nil }
             let geometry = try Conv.geometry(attributes, input: plan.slotShapes[step.inputSlots[0]!], weights: plan.slotShapes[step.inputSlots[1]!], node: node)
+            if let delta = convolutionDelta(step, window: windows[0], attributes: attributes, geometry: geometry) { return delta }
             return try windowedSpatial(step, window: windows[0], spatial: attributes.spatial, geometry: geometry, context: context) { pads in
                 var modified = attributes
                 modified.spatial = pads

@@ -167,6 +167,9 @@ extension Conv {
         node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
         let d = try Dimensions(attributes, input: inputShape, weights: w.shape, node: node)
+        if let dx = try backwardAsConvolution(attributes, d, outputGradient: dy, inputShape: inputShape, weights: w, node: node, context: context) {
+            return dx
+        }
         let g = d.geometry
         let (batch, channels, filters, group) = (d.batch, d.channels, d.filters, d.group)
         let (groupChannels, groupFilters, rows) = (d.groupChannels, d.groupFilters, d.rows)
@@ -212,5 +215,38 @@ extension Conv {
             }
         }}}}
         return Tensor(shape: inputShape, scalars: dx)
+    }
+
+    /// dX of a stride-1 1-D convolution is itself a convolution: of dY with the kernel flipped
+    /// and its filter and channel axes swapped, padded by (K − 1)·dilation minus the forward
+    /// pads. The forward kernel batches samples into wide products and writes dX directly,
+    /// where the general path runs one product per sample and a scatter-add (col2im). Nil for
+    /// other convolutions, and for inputs of few channels (the one-hot input: a product of so
+    /// few rows is slower than the scatter).
+    private static func backwardAsConvolution(
+        _ attributes: ConvAttributes, _ d: Dimensions, outputGradient dy: Tensor<Float>, inputShape: [Int], weights w: Tensor<Float>,
+        node: Node, context: ExecutionContext
+    ) throws -> Tensor<Float>? {
+        let g = d.geometry
+        let extent = (d.kW - 1) * g.dilations[1]
+        guard inputShape.count == 3, d.group == 1, d.channels >= 16, g.strides[1] == 1,
+              g.padBegin[1] <= extent, g.padEnd[1] <= extent else { return nil }
+        let (filters, channels, kernel) = (d.filters, d.channels, d.kW)
+        let flipped = [Float](unsafeUninitializedCapacity: w.count) { target, count in
+            w.scalars.withUnsafeBufferPointer { wp in
+                for f in 0..<filters {
+                    for c in 0..<channels {
+                        let source = wp.baseAddress! + (f * channels + c) * kernel, row = target.baseAddress! + (c * filters + f) * kernel
+                        for t in 0..<kernel { row[t] = source[kernel - 1 - t] }
+                    }
+                }
+            }
+            count = w.count
+        }
+        var transposed = attributes
+        transposed.spatial = SpatialAttributes(kernelShape: [kernel], strides: [1], dilations: [g.dilations[1]],
+                                               pads: [extent - g.padBegin[1], extent - g.padEnd[1]], autoPad: .notSet)
+        return try forward(transposed, input: dy, weights: Tensor(shape: [channels, filters, kernel], scalars: flipped), bias: nil,
+                           outputShape: inputShape, node: node, context: context)
     }
 }

@@ -183,8 +183,27 @@ public struct Attributor: Sendable {
         return result
     }
 
-    /// Batched ∇ f_target for channels-first inputs; the result is channels-first too.
+    /// Batched ∇ f_target for channels-first inputs; the result is channels-first too. With
+    /// several threads the batch is split between them, each part a pass on one BLAS thread:
+    /// samples are independent, and BLAS's own threads, splitting every product of one pass,
+    /// gave nothing on two cores (bench/RESULTS.md, issue 18).
     func gradient(_ inputs: [[Float]], length: Int, settings: AttributionSettings) throws -> [Float] {
+        let workers = min(threads, inputs.count)
+        guard workers > 1 else { return try gradientPass(inputs, length: length, settings: settings) }
+        let single = Attributor(model: model, batchSize: batchSize, threads: 1)
+        var parts = [Result<[Float], Error>?](repeating: nil, count: workers)
+        parts.withUnsafeMutableBufferPointer { buffer in
+            nonisolated(unsafe) let results = buffer.baseAddress!
+            DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                let part = Array(inputs[inputs.count * worker / workers ..< inputs.count * (worker + 1) / workers])
+                results[worker] = Result { try single.gradientPass(part, length: length, settings: settings) }
+            }
+        }
+        return try parts.flatMap { try $0!.get() }
+    }
+
+    /// One batched pass of `gradient` on this attributor's threads.
+    private func gradientPass(_ inputs: [[Float]], length: Int, settings: AttributionSettings) throws -> [Float] {
         let a = model.alphabet.size
         let channelsFirst = Tensor(shape: [inputs.count, a, length], scalars: inputs.flatMap { $0 })
         let input = model.layout == .channelsFirst ? channelsFirst : channelsFirst.swappingLastAxes()

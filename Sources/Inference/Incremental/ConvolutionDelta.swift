@@ -1,0 +1,140 @@
+/// A stride-1 1-D convolution of a window, evaluated as the reference output plus the change
+/// of the input columns that differ: y = y_ref + Σ over changed columns i of W[:, :, k] · Δx[:, i]
+/// at output o = i + padBegin − k · dilation.
+///
+/// Why: recomputing the window computes every output position it reaches from every tap, while
+/// a substitution changes one input column (the first layer: a gather of weight columns) and,
+/// after ReLU and max pooling, a few pooled columns per variant deeper down. ISM chunks share
+/// one window for all their variants, so per variant most of it equals the reference; only the
+/// columns that differ for that variant enter the product. On a Basset-sized model this is
+/// 2.4× less CPU time for a full ISM than recomputing the window (bench/RESULTS.md, issue 18).
+extension IncrementalEvaluator {
+    /// nil when this step does not qualify (strides, groups, 2-D kernels, computed weights): the
+    /// window is then recomputed (`windowedSpatial`).
+    func convolutionDelta(_ step: ExecutionPlan.Step, window w: Window, attributes: ConvAttributes, geometry: WindowGeometry) -> [Variant]? {
+        guard attributes.group == 1, geometry.kernel.count == 1, geometry.strides[0] == 1, w.axis == 2, w.data.rank == 3,
+              let inputSlot = step.inputSlots[0], let weightSlot = step.inputSlots[1], let outputSlot = step.outputSlots[0],
+              case .float(let weights)? = plan.constants[weightSlot], weights.rank == 3,
+              case .float(let referenceInput)? = reference[inputSlot], case .float(let referenceOutput)? = reference[outputSlot],
+              referenceInput.rank == 3, referenceOutput.rank == 3 else { return nil }
+        let (filters, channels, kernel) = (weights.shape[0], weights.shape[1], weights.shape[2])
+        let variants = w.data.shape[0], width = w.data.shape[2]
+        let inputLength = referenceInput.shape[2], outputLength = referenceOutput.shape[2]
+        guard w.data.shape[1] == channels, referenceInput.shape[1] == channels, referenceOutput.shape[1] == filters else { return nil }
+        let dilation = geometry.dilations[0], padBegin = geometry.padBegin[0]
+        let extent = (kernel - 1) * dilation
+        let first = max(0, w.start + padBegin - extent)
+        let last = min(outputLength - 1, w.start + width - 1 + padBegin)
+        guard first <= last else { return [.reference] }
+        let outputWidth = last - first + 1
+
+        // The change, variant by channel by position (rows run along positions, as the data do),
+        // and which (variant, position) columns it touches.
+        var change = [Float](unsafeUninitializedCapacity: w.data.count) { _, count in count = w.data.count }
+        // Per column, the OR of its changes' bits without the sign: non-zero where it changed
+        // (a branch-free loop; -0 counts as no change, as it adds nothing).
+        var changedBits = [UInt32](repeating: 0, count: variants * width)
+        w.data.scalars.withUnsafeBufferPointer { data in
+        referenceInput.scalars.withUnsafeBufferPointer { ref in
+        change.withUnsafeMutableBufferPointer { delta in
+        changedBits.withUnsafeMutableBufferPointer { bits in
+            for variant in 0..<variants {
+                let bitRow = bits.baseAddress! + variant * width
+                for channel in 0..<channels {
+                    let row = (variant * channels + channel) * width
+                    let source = data.baseAddress! + row, target = delta.baseAddress! + row
+                    let referenceRow = ref.baseAddress! + channel * inputLength + w.start
+                    for position in 0..<width {
+                        let difference = source[position] - referenceRow[position]
+                        target[position] = difference
+                        bitRow[position] |= difference.bitPattern & 0x7fff_ffff
+                    }
+                }
+            }
+        }}}}
+        let touched = changedBits.map { $0 != 0 }
+        // Runs of consecutive changed positions of one variant: their contributions to one
+        // (filter, tap) are consecutive outputs, added by one contiguous loop.
+        var runs: [(variant: Int, position: Int, column: Int, count: Int)] = []
+        var columnCount = 0
+        for (index, flag) in touched.enumerated() where flag {
+            let variant = index / width, position = index % width
+            if let last = runs.last, last.variant == variant, last.position + last.count == position {
+                runs[runs.count - 1].count += 1
+            } else {
+                runs.append((variant, position, columnCount, 1))
+            }
+            columnCount += 1
+        }
+        var output = referenceOutput.slice(axis: 2, first, last + 1).repeatingBatch(variants)
+        guard columnCount > 0 else { return [.window(axis: 2, start: first, data: output)] }
+        // The changed columns' changes, channels × columns: the product's right operand.
+        let packed = [Float](unsafeUninitializedCapacity: channels * columnCount) { buffer, count in
+            change.withUnsafeBufferPointer { delta in
+                for channel in 0..<channels {
+                    let target = buffer.baseAddress! + channel * columnCount
+                    for run in runs {
+                        (target + run.column).update(from: delta.baseAddress! + (run.variant * channels + channel) * width + run.position, count: run.count)
+                    }
+                }
+            }
+            count = channels * columnCount
+        }
+
+        let taps = filters * kernel
+        let tapMajor = tapMajorWeights(weightSlot, weights)
+        // Contributions: one row per (filter, tap), one column per changed column.
+        var contributions = [Float](unsafeUninitializedCapacity: taps * columnCount) { _, count in count = taps * columnCount }
+        tapMajor.withUnsafeBufferPointer { a in
+        packed.withUnsafeBufferPointer { b in
+        contributions.withUnsafeMutableBufferPointer { c in
+            BLAS.sgemm(transA: false, transB: false, m: taps, n: columnCount, k: channels,
+                       a: a.baseAddress!, lda: channels, b: b.baseAddress!, ldb: columnCount, c: c.baseAddress!, ldc: columnCount)
+        }}}
+        // Tap t of a column at input position i lands on output i + padBegin − extent + t · dilation.
+        output.scalars.withUnsafeMutableBufferPointer { out in
+        contributions.withUnsafeBufferPointer { z in
+            for run in runs {
+                let base = w.start + run.position + padBegin - extent - first
+                for t in 0..<kernel {
+                    // Positions of the run whose output for this tap lies in [first, last].
+                    let offset = base + t * dilation
+                    let low = max(0, -offset), high = min(run.count, outputWidth - offset)
+                    guard low < high else { continue }
+                    for filter in 0..<filters {
+                        let source = z.baseAddress! + (filter * kernel + t) * columnCount + run.column
+                        let target = out.baseAddress! + (run.variant * filters + filter) * outputWidth + offset
+                        var i = low
+                        while i + 8 <= high {
+                            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<Float>.self)
+                                + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
+                            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<Float>.self)
+                            i += 8
+                        }
+                        while i < high {
+                            target[i] += source[i]
+                            i += 1
+                        }
+                    }
+                }
+            }
+        }}
+        return [.window(axis: 2, start: first, data: output)]
+    }
+
+    /// Conv weights (F, C, K) as (F·K) × C with the taps reversed: row f·K + t holds
+    /// W[f, :, K − 1 − t], so that tap t of a column lands t · dilation after its first output.
+    /// Made once per weight and kept.
+    private func tapMajorWeights(_ slot: Int, _ weights: Tensor<Float>) -> [Float] {
+        if let cached = tapMajorConvolutionWeights[slot] { return cached }
+        let (filters, channels, kernel) = (weights.shape[0], weights.shape[1], weights.shape[2])
+        var result = [Float](repeating: 0, count: weights.count)
+        for f in 0..<filters {
+            for c in 0..<channels {
+                for k in 0..<kernel { result[(f * kernel + kernel - 1 - k) * channels + c] = weights.scalars[(f * channels + c) * kernel + k] }
+            }
+        }
+        tapMajorConvolutionWeights[slot] = result
+        return result
+    }
+}
