@@ -60,8 +60,9 @@ LATENT = 8
 SAMPLES = 32          # K: the fixed eps samples averaged in the exported ELBO
 SEED = 16
 WEIGHT_DECAY = 1e-2
-# The first record is the focus sequence; the others are human WW domains (WWP2, NEDD4).
-SHIPPED = ["B7G9D5/250-280", "O00308/302-331", "O00308/332-361", "P46934/612-641"]
+# The focus sequence, two more domains of its protein and human PIN1's. None has a gap in a
+# focus column: seqlens' FASTA reader reads '-' as N, which is asparagine to a protein model.
+SHIPPED = ["B7G9D5/250-280", "B7G9D5/387-417", "B7G9D5/503-533", "Q13526/7-37"]
 
 
 def read_aligned_fasta(path: str) -> tuple[list[str], list[str]]:
@@ -312,6 +313,7 @@ def main() -> None:
     with open(SEQUENCES, "w") as f:
         for name in SHIPPED:
             residues = "".join(ALPHABET[s] for s in states[ids.index(name)])
+            assert "-" not in residues, name
             f.write(f">{name} WW domain, {length} focus columns of Pfam PF00397\n{residues}\n")
 
     size = os.path.getsize(MODEL)
