@@ -219,7 +219,8 @@ def main() -> None:
 
     os.makedirs(FIXTURE, exist_ok=True)
     # mavenn's own single-mutant effects on phi, (A, L) as seqlens' ISM array of one record
-    np.save(os.path.join(FIXTURE, "theta.npy"), (theta_lc - theta_lc[np.arange(length), [ALPHABET.index(c) for c in wild_type]][:, None]).T.astype(np.float32))
+    effects = theta_lc - theta_lc[np.arange(length), [ALPHABET.index(c) for c in wild_type]][:, None]
+    np.save(os.path.join(FIXTURE, "theta.npy"), np.ascontiguousarray(effects.T, dtype=np.float32))
     with open(os.path.join(FIXTURE, "nisthal-singles.tsv"), "w") as f:
         f.write("name\tposition\tmutant\tddG\n")
         for name, l, mutant, y in singles:

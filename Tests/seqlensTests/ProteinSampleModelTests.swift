@@ -47,13 +47,14 @@ final class ProteinSampleModelTests: XCTestCase {
 
     /// ISM = ELBO(mutant) − ELBO(wild type) for all 21 × 31 substitutions, gap included.
     func testVAEIsmEqualsPyTorchELBODifferences() throws {
-        try run(["ism", repository("sample-models/ww-vae.onnx"), repository("assets/sequences/ww.fa"), "-o", path("ism.npy")])
+        let first = try String(contentsOfFile: repository("assets/sequences/ww.fa"), encoding: .utf8).split(separator: "\n").prefix(2)
+        try (first.joined(separator: "\n") + "\n").write(toFile: path("focus.fa"), atomically: true, encoding: .utf8)
+        try run(["ism", repository("sample-models/ww-vae.onnx"), path("focus.fa"), "-o", path("ism.npy")])
         let actual = try floats(URL(fileURLWithPath: path("ism.npy")))
         let expected = try floats(Fixtures.url("ww-vae/ism.npy"))
-        XCTAssertEqual(actual.shape, [4, 21, 31])
+        XCTAssertEqual(actual.shape, [1, 21, 31])
         XCTAssertEqual(expected.shape, [1, 21, 31])
-        let first = Array(actual.scalars[0 ..< 21 * 31])
-        let comparison = compare(first, expected.scalars, absolute: 1e-4, relative: 0)
+        let comparison = compare(actual.scalars, expected.scalars, absolute: 1e-4, relative: 0)
         XCTAssertEqual(comparison.failures, 0, "\(comparison)")
         XCTAssertGreaterThan(expected.scalars.map(abs).max() ?? 0, 1, "effects large enough to mean something")
     }
