@@ -5,9 +5,10 @@ Data: the Pfam WW-domain alignment (PF00397, RP15, 4,025 sequences, aligned FAST
 with logomaker's example data. Focus columns are the columns where the first sequence
 (B7G9D5/250-280) has an upper-case residue; here they are exactly Pfam's match columns (no
 '.' in any sequence), 31 of them. Residues are coded in plmc's and EVcouplings' gap-first
-21-letter alphabet "-ACDEFGHIKLMNPQRSTVWY"; '.' and letters outside it (X) read as gap.
-Sequence weights are EVcouplings' (1 / the number of sequences at >= 80 % identity over the
-focus columns, gap = gap counting as identical), which DeepSequence also uses (theta 0.2).
+21-letter alphabet "-ACDEFGHIKLMNPQRSTVWY" ('.' reads as gap); as plmc (and seqlens'
+Alignments module) does, a sequence with another letter (X) at a focus column is left out.
+Sequence weights are EVcouplings' own (evcouplings 0.2.1 `num_cluster_members`: 1 / the number
+of sequences at >= 80 % identity over the focus columns), which DeepSequence also uses.
 
 Model: encoder one-hot (21 x L) -> dense 96 + ReLU -> mean and log-variance of a
 LATENT-dimensional Gaussian; decoder z -> dense 96 + ReLU -> 21 x L logits, softmax over the
@@ -36,6 +37,7 @@ import json
 import os
 import sys
 import time
+import types
 
 import logomaker
 import numpy as np
@@ -47,6 +49,10 @@ import torch.nn.functional as F
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from sample_models.train import write_training_section  # noqa: E402
+
+# evcouplings 0.2.1 imports pkg_resources (gone from recent setuptools) for files it never reads here.
+sys.modules.setdefault("pkg_resources", types.SimpleNamespace(resource_filename=lambda *a: None))
+from evcouplings.align.alignment import ALPHABET_PROTEIN, num_cluster_members  # noqa: E402
 
 REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 ALIGNMENT = os.path.join(os.path.dirname(logomaker.__file__), "examples/datafiles/ww_sequences.fa")
@@ -88,22 +94,22 @@ def focus_columns(seqs: list[str]) -> list[int]:
     return columns
 
 
+def valid(sequence: str, columns: list[int]) -> bool:
+    """plmc's valid sequences: every focus column holds one of the 21 states ('.' is a gap)."""
+    return all(sequence[j].replace(".", "-") in ALPHABET for j in columns)
+
+
 def encode(seqs: list[str], columns: list[int]) -> np.ndarray:
-    """(N, L) state indices in ALPHABET; anything outside it (., X, lower case) is a gap."""
+    """(N, L) state indices in ALPHABET, '.' read as gap."""
     index = {c: i for i, c in enumerate(ALPHABET)}
-    return np.array([[index.get(s[j], 0) for j in columns] for s in seqs], dtype=np.int64)
+    index["."] = 0
+    return np.array([[index[s[j]] for j in columns] for s in seqs], dtype=np.int64)
 
 
 def sequence_weights(states: np.ndarray, threshold: float = IDENTITY) -> np.ndarray:
-    """EVcouplings' weights: 1 / #{j : identity(i, j) >= threshold}, identity over all focus
-    columns with gap = gap counted as identical (i itself included)."""
-    n, length = states.shape
-    neighbours = np.zeros(n)
-    for start in range(0, n, 256):
-        block = states[start:start + 256]
-        identity = (block[:, None, :] == states[None, :, :]).sum(-1) / length
-        neighbours[start:start + 256] = (identity >= threshold).sum(1)
-    return 1.0 / neighbours
+    """EVcouplings' weights: 1 / #{j : identity(i, j) >= threshold} (i itself included)."""
+    assert ALPHABET_PROTEIN == ALPHABET
+    return 1.0 / num_cluster_members(states, threshold)
 
 
 def one_hot(states: np.ndarray) -> np.ndarray:
@@ -224,12 +230,15 @@ def main() -> None:
     generator = torch.Generator().manual_seed(SEED)
     started = time.time()
 
-    ids, aligned = read_aligned_fasta(ALIGNMENT)
-    columns = focus_columns(aligned)
+    all_ids, all_aligned = read_aligned_fasta(ALIGNMENT)
+    columns = focus_columns(all_aligned)
+    kept = [n for n, s in enumerate(all_aligned) if valid(s, columns)]
+    left_out = [all_ids[n] for n in range(len(all_ids)) if n not in set(kept)]
+    ids, aligned = [all_ids[n] for n in kept], [all_aligned[n] for n in kept]
     states = encode(aligned, columns)
     length = len(columns)
     w = sequence_weights(states)
-    print(f"{len(ids)} sequences, {length} focus columns, N_eff {w.sum():.1f} at identity {IDENTITY}")
+    print(f"{len(ids)} sequences (left out {left_out}), {length} focus columns, N_eff {w.sum():.1f} at identity {IDENTITY}")
 
     order = np.random.default_rng(SEED).permutation(len(ids))
     held_out = np.sort(order[: len(ids) // 10])
@@ -270,16 +279,17 @@ def main() -> None:
         "layout": "channels-first",
         "input_length": length,
         "description": (
-            f"Variational autoencoder of the WW domain (Pfam PF00397 RP15, the {len(ids):,}-sequence alignment in "
+            f"Variational autoencoder of the WW domain (Pfam PF00397 RP15, the {len(all_ids):,}-sequence alignment in "
             f"logomaker's example data; {length} focus columns = the first sequence's residues = Pfam's match columns; "
             f"gap-first alphabet -ACDEFGHIKLMNPQRSTVWY). Output: the ELBO averaged over K={SAMPLES} fixed standard-normal "
             f"samples (seed {SEED + 1}), so ISM = ELBO(mutant) - ELBO(wild type) is DeepSequence's/EVE's mutation score. "
             f"Held-out weighted mean ELBO {held_out_elbo:.2f} nats (site-independent model {baseline_ll:.2f}). "
             "Not validated against measured mutation effects: no WW-domain measurements ship offline."),
-        "dataset": (f"logomaker {logomaker.__version__} examples/datafiles/ww_sequences.fa: {len(ids)} sequences x {len(aligned[0])} columns; focus sequence "
-                    f"{ids[0]}; '.', 'X' and lower case read as gap; weights 1/#neighbours at >= {IDENTITY} identity over "
-                    f"the focus columns (EVcouplings), N_eff {w.sum():.1f}; held out 10 % ({len(held_out)} sequences, "
-                    f"numpy seed {SEED})"),
+        "dataset": (f"logomaker {logomaker.__version__} examples/datafiles/ww_sequences.fa: {len(all_ids)} sequences x "
+                    f"{len(aligned[0])} columns; focus sequence {ids[0]}; '.' reads as gap; left out (a letter outside "
+                    f"the 21 states at a focus column, as plmc): {', '.join(left_out)}; weights 1/#neighbours at >= "
+                    f"{IDENTITY} identity over the focus columns (EVcouplings' num_cluster_members), N_eff {w.sum():.1f}; "
+                    f"held out 10 % ({len(held_out)} of {len(ids)} sequences, numpy seed {SEED})"),
         "architecture": (f"encoder 21x{length} one-hot -> dense {HIDDEN} + ReLU -> mean, log-variance ({LATENT}); "
                          f"decoder z ({LATENT}) -> dense {HIDDEN} + ReLU -> dense 21x{length}, softmax over the 21 letters "
                          "per position; ELBO = mean_k log p(x | mu + sigma eps_k) - KL(N(mu, sigma^2) || N(0, I))"),
