@@ -358,16 +358,28 @@ Written by `tools/make-sample-models.py` (run by `make sample-models`) from its 
 one section per model, replaced when that model is retrained. Metrics are on the test
 split of the model's dataset (20 % of a synthetic dataset, 10 % of oct4-mafk's real peaks),
 computed from onnxruntime's predictions of the exported ONNX file. Datasets:
-assets/datasets/README.md.
+assets/datasets/README.md. The protein models' sections (gb1-additive, ww-vae) are written by
+`tools/make-gb1-additive.py` and `tools/train-protein-vae.py` and say what they measure.
 """
 
 
-def update_training_md(name: str, card: dict, history: list[dict], sizes: dict, ops: dict, diff: float) -> None:
+def write_training_section(name: str, body: str) -> None:
+    """Replaces (or adds) one model's section of TRAINING.md, keeping every other one; the
+    protein models' scripts (tools/train-protein-vae.py, tools/make-gb1-additive.py) use it too."""
     sections: dict[str, str] = {}
     if os.path.exists(TRAINING_MD):
         text = open(TRAINING_MD).read()
         for m in re.finditer(r"<!-- model: (\S+) -->\n(.*?)(?=<!-- model: |\Z)", text, re.S):
             sections[m.group(1)] = m.group(2).rstrip() + "\n"
+    sections[name] = body.rstrip() + "\n"
+    order = [n for n in ORDER if n in sections] + sorted(n for n in sections if n not in ORDER)
+    with open(TRAINING_MD, "w") as f:
+        f.write(_HEAD)
+        for n in order:
+            f.write(f"\n<!-- model: {n} -->\n{sections[n]}")
+
+
+def update_training_md(name: str, card: dict, history: list[dict], sizes: dict, ops: dict, diff: float) -> None:
     t = card["training"]
     lines = [f"## {name}", ""]
     lines.append(f"- {card['description']}")
@@ -390,12 +402,7 @@ def update_training_md(name: str, card: dict, history: list[dict], sizes: dict, 
     lines += ["", "| epoch | train loss | val loss | validation | lr | s |", "|---|---|---|---|---|---|"]
     lines += [f"| {h['epoch']} | {h['train_loss']:.4f} | {h['val_loss']:.4f} | {h['val']} | {h['lr']:.1e} | {h['seconds']} |"
               for h in history]
-    sections[name] = "\n".join(lines) + "\n"
-    order = [n for n in ORDER if n in sections] + sorted(n for n in sections if n not in ORDER)
-    with open(TRAINING_MD, "w") as f:
-        f.write(_HEAD)
-        for n in order:
-            f.write(f"\n<!-- model: {n} -->\n{sections[n]}")
+    write_training_section(name, "\n".join(lines))
 
 
 def dataset_of(card: dict) -> str:
