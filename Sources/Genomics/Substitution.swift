@@ -67,7 +67,7 @@ public struct Substitution: Sendable, Equatable, CustomStringConvertible {
             let shown = isProteinNotation ? 1 : 0
             let place = isProteinNotation ? "residue" : "position"
             let rule = isProteinNotation ? "residues are numbered from 1" : "positions are 0-based (the first base is 0)"
-            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(place) \(nearby.map { String($0 + shown) }.joined(separator: " and ")): \(rule)"
+            let hint = nearby.isEmpty ? "" : "; \(letter) is at \(isProteinNotation ? "residue " : "")\(nearby.map { String($0 + shown) }.joined(separator: " and ")): \(rule)"
             throw GenomicsError("mutation \(self): record '\(record.id)' has \(Character(UnicodeScalar(actual))) at \(place) \(position + shown), not \(letter)\(hint)")
         }
     }
