@@ -57,7 +57,8 @@ public struct PlmcParameterFile: Sendable {
     /// the fit (plmc lists them with 0); `lambdaJ` is the strength the objective used (scaled).
     public init(model: PottsModel, alignment: EncodedAlignment, skippedSequences: [Int] = [], identity: Double, lambdaH: Double,
                 lambdaJ: Double, maxIterations: Int) {
-        var neighbours = alignment.weights.map { Float(1 / Double($0)) }
+        // Weights are 1 / neighbours: whole numbers once inverted back (float weights round off).
+        var neighbours = alignment.weights.map { Float((1 / Double($0)).rounded()) }
         for index in skippedSequences.sorted() { neighbours.insert(0, at: index) }
         // Summed as plmc sums them, 1 / neighbours in double precision.
         let effectiveCount = neighbours.reduce(0.0) { $1 > 0 ? $0 + 1 / Double($1) : $0 }
