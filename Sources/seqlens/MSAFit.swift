@@ -22,8 +22,8 @@ struct MSAFit: ParsableCommand {
         \(AlignmentOptions.discussion)
 
         Examples:
-          seqlens msa-fit PF00397.sto --focus YAP1_HUMAN -o ww.params
-          seqlens msa-fit ww.a2m --model pssm -o ww-pssm.params
+          seqlens msa-fit ww_sequences.fa --focus B7G9D5 -o ww.params
+          seqlens msa-fit ww_sequences.fa --focus B7G9D5 --model pssm -o ww-pssm.params
         """
     )
 
