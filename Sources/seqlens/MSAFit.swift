@@ -57,7 +57,10 @@ struct MSAFit: ParsableCommand {
     }
 
     func run() throws {
-        let alignment = try input.load()
+        // plmc's file lists every sequence of the alignment, those left out with weight 0.
+        let (read, focus) = try input.read()
+        let alignment = read.encoded(focus: focus, identity: input.identity)
+        let skipped = read.sequencesOutsideAlphabet(at: focus)
         guard alignment.count > 0 else {
             throw CommandFailure("\(input.alignment): no sequence left to fit (every one has a letter outside the 20 amino acids); check the alignment")
         }
@@ -71,11 +74,11 @@ struct MSAFit: ParsableCommand {
             let bar = ProgressBar(total: iterations == 0 ? 1000 : iterations, label: "fitting")
             let fit = PottsModel.fitPseudolikelihood(to: alignment, options: options) { bar.update($0) }
             bar.finish()
-            file = PlmcParameterFile(model: fit.model, alignment: alignment, identity: input.identity, lambdaH: lambdaH,
+            file = PlmcParameterFile(model: fit.model, alignment: alignment, skippedSequences: skipped, identity: input.identity, lambdaH: lambdaH,
                                      lambdaJ: options.scaledLambdaJ(length: alignment.length, states: alignment.stateCount), maxIterations: iterations)
             summary = "Potts model, \(fit.iterations) iterations (\(fit.ending)), \(threads) thread\(threads == 1 ? "" : "s")"
         case .pssm:
-            file = PlmcParameterFile(model: PSSM.fit(alignment), alignment: alignment, identity: input.identity, lambdaH: 0, lambdaJ: 0, maxIterations: 0)
+            file = PlmcParameterFile(model: PSSM.fit(alignment), alignment: alignment, skippedSequences: skipped, identity: input.identity, lambdaH: 0, lambdaJ: 0, maxIterations: 0)
             summary = "PSSM"
         }
         try file.write(to: URL(fileURLWithPath: output))
