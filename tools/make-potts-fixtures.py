@@ -10,8 +10,9 @@ It runs as EVcouplings runs it (couplings/protocol.py): focus mode, theta 0.8 (p
 lambda_h 0.01, lambda_J 0.01 times (q - 1)(L - 1), gaps modelled, at most 100 iterations.
 
 Tests/Fixtures/potts/ then holds
-  ww-small.fa           the first 300 sequences of logomaker's Pfam WW alignment (RP15), first
-                        12 alignment columns; one sequence gets an 'X' so that plmc skips it
+  ww-small.fa           the first 300 sequences of logomaker's Pfam WW alignment (RP15), the
+                        first 12 alignment columns less those where the focus (first) sequence
+                        has a gap; one sequence gets an 'X' so that plmc skips it
   ww-small.params       plmc's parameter file (plmc_v2, float32)
   ww-small.columns      each valid sequence's focus columns as letters, one line each (how
                         tests build an EncodedAlignment without an alignment reader)
@@ -67,9 +68,14 @@ def read_fasta(path):
 
 def write_alignment(path):
     records = read_fasta(WW)[:SEQUENCES]
+    # plmc numbers focus columns by alignment column, EVcouplings and seqlens by residue: the
+    # same numbers once the focus sequence has no gap or insert column, as in EVcouplings' own
+    # focus alignments.
+    focus = records[0][1][:COLUMNS]
+    kept = [i for i, c in enumerate(focus) if c not in ".-"]
     with open(path, "w") as f:
         for n, (name, sequence) in enumerate(records):
-            sequence = sequence[:COLUMNS]
+            sequence = "".join(sequence[i] for i in kept)
             if n == SKIPPED:
                 sequence = sequence[:3] + "X" + sequence[4:]
             f.write(f">{name}\n{sequence}\n")

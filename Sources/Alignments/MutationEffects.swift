@@ -1,5 +1,4 @@
 import Foundation
-import Genomics
 
 /// One substitution named as EVcouplings and EVmutation name it: wild-type letter, the focus
 /// sequence's residue number, new letter ("A24G").
@@ -32,7 +31,7 @@ public struct Mutant: Sendable, Equatable {
             let bytes = Array(part.utf8)
             guard bytes.count >= 3, Self.isLetter(bytes[0]), Self.isLetter(bytes[bytes.count - 1]),
                   let residue = Int(String(decoding: bytes[1..<(bytes.count - 1)], as: UTF8.self)) else {
-                throw GenomicsError("'\(text)' is not a mutant; write wild-type letter, residue number, new letter, e.g. A24G, and join several with commas: A24G,K30R")
+                throw AlignmentError("'\(text)' is not a mutant; write wild-type letter, residue number, new letter, e.g. A24G, and join several with commas: A24G,K30R")
             }
             return Substitution(wildType: Self.upper(bytes[0]), residue: residue, mutant: Self.upper(bytes[bytes.count - 1]))
         }
@@ -60,19 +59,19 @@ extension PottsModel {
         return try mutant.substitutions.map { s in
             guard let column = positions.firstIndex(of: s.residue) else {
                 let range = positions.isEmpty ? "none" : "\(positions.first!)-\(positions.last!)"
-                throw GenomicsError("\(mutant.name): residue \(s.residue) is not a column of the model (focus residues \(range)); "
+                throw AlignmentError("\(mutant.name): residue \(s.residue) is not a column of the model (focus residues \(range)); "
                                     + "number residues as the focus sequence does")
             }
             guard focusSequence[column] == s.wildType else {
-                throw GenomicsError("\(mutant.name): residue \(s.residue) is \(Character(UnicodeScalar(focusSequence[column]))) in the focus sequence, "
+                throw AlignmentError("\(mutant.name): residue \(s.residue) is \(Character(UnicodeScalar(focusSequence[column]))) in the focus sequence, "
                                     + "not \(Character(UnicodeScalar(s.wildType))); check the wild-type letter")
             }
             guard let state = alphabet.firstIndex(of: s.mutant) else {
-                throw GenomicsError("\(mutant.name): \(Character(UnicodeScalar(s.mutant))) is not a state of the model "
+                throw AlignmentError("\(mutant.name): \(Character(UnicodeScalar(s.mutant))) is not a state of the model "
                                     + "(\(String(decoding: alphabet, as: UTF8.self)))")
             }
             guard seen.insert(column).inserted else {
-                throw GenomicsError("\(mutant.name): residue \(s.residue) is substituted twice; name each residue once")
+                throw AlignmentError("\(mutant.name): residue \(s.residue) is substituted twice; name each residue once")
             }
             return (column, UInt8(state))
         }
@@ -88,7 +87,7 @@ extension PottsModel {
     /// ΔH = H(mutant) − H(focus sequence), with the sum of its singles and the epistasis.
     public func effect(of mutant: Mutant) throws -> MutationEffect {
         guard let wildType = focusStates else {
-            throw GenomicsError("the model has no focus sequence to mutate; fit it with --focus")
+            throw AlignmentError("the model has no focus sequence to mutate; fit it with --focus")
         }
         let substitutions = try resolve(mutant)
         let delta = deltaHamiltonian(of: substitutions, in: wildType)

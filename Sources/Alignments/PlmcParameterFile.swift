@@ -53,11 +53,16 @@ public struct PlmcParameterFile: Sendable {
 
     /// A model fit to `alignment` (its `frequencies` filled) with what plmc records of the fit:
     /// N, N_eff, θ = 1 − identity, each sequence's neighbour count and the pair frequencies.
-    /// `lambdaJ` is the strength the objective used (already scaled).
-    public init(model: PottsModel, alignment: EncodedAlignment, identity: Double, lambdaH: Double, lambdaJ: Double, maxIterations: Int) {
-        let neighbours = alignment.weights.map { Float(1 / Double($0)) }
-        let effectiveCount = neighbours.reduce(0.0) { $0 + 1 / Double($1) }
-        self.init(model: model, sequenceCount: alignment.count, skippedSequenceCount: 0, maxIterations: maxIterations,
+    /// `skippedSequences` are the file-order indices of the alignment's sequences left out of
+    /// the fit (plmc lists them with 0); `lambdaJ` is the strength the objective used (scaled).
+    public init(model: PottsModel, alignment: EncodedAlignment, skippedSequences: [Int] = [], identity: Double, lambdaH: Double,
+                lambdaJ: Double, maxIterations: Int) {
+        // Weights are 1 / neighbours: whole numbers once inverted back (float weights round off).
+        var neighbours = alignment.weights.map { Float((1 / Double($0)).rounded()) }
+        for index in skippedSequences.sorted() { neighbours.insert(0, at: index) }
+        // Summed as plmc sums them, 1 / neighbours in double precision.
+        let effectiveCount = neighbours.reduce(0.0) { $1 > 0 ? $0 + 1 / Double($1) : $0 }
+        self.init(model: model, sequenceCount: alignment.count, skippedSequenceCount: skippedSequences.count, maxIterations: maxIterations,
                   theta: Float(1 - identity), lambdaH: Float(lambdaH), lambdaJ: Float(lambdaJ), effectiveCount: Float(effectiveCount),
                   neighbourCounts: neighbours, pairFrequencies: Self.pairFrequencies(of: alignment))
     }
@@ -87,15 +92,15 @@ public struct PlmcParameterFile: Sendable {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw GenomicsError("\(url.path): cannot read (\(fileErrorReason(error))); check the path")
+            throw AlignmentError("\(url.path): cannot read (\(fileErrorReason(error))); check the path")
         }
         try self.init(data: data, path: url.path)
     }
 
     /// Parses the bytes of a parameter file; `path` names it in error messages.
     public init(data: Data, path: String) throws {
-        func refuse(_ what: String) -> GenomicsError {
-            GenomicsError("\(path): \(what); give a parameter file written by plmc -o or seqlens msa-fit")
+        func refuse(_ what: String) -> AlignmentError {
+            AlignmentError("\(path): \(what); give a parameter file written by plmc -o or seqlens msa-fit")
         }
         let headerSize = 5 * 4 + 5 * 4
         guard data.count >= headerSize else { throw refuse("not a plmc parameter file (\(data.count) bytes, shorter than its header)") }
@@ -150,7 +155,7 @@ public struct PlmcParameterFile: Sendable {
         do {
             try data.write(to: url, options: .atomic)
         } catch {
-            throw GenomicsError("\(url.path): cannot write (\(fileErrorReason(error))); check the folder exists and is writable")
+            throw AlignmentError("\(url.path): cannot write (\(fileErrorReason(error))); check the folder exists and is writable")
         }
     }
 

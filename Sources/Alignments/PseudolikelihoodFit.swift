@@ -185,54 +185,60 @@ package final class PseudolikelihoodObjective: @unchecked Sendable {
 
     /// Site i's negative weighted log conditional likelihood; its gradient in `blocks`.
     private func site(_ i: Int, _ x: UnsafePointer<Double>, _ blocks: inout SiteBlocks) -> Double {
-        let l = length, q = states, qq = states * states
-        // Couplings of i as local blocks E[j][b][a] = J_ij(a, b), a contiguous: the inner loops
-        // then run over a with b fixed by the sequence (plmc's siteE layout). E[i] stays 0.
+        let l = length, q = states, width = blocks.width
+        // Couplings of i as local blocks E[j][b] = J_ij(·, b) over a in SIMD lanes (plmc's siteE
+        // layout, a contiguous): the inner loops add whole rows chosen by the sequence's letter b.
+        // E[i] is 0 and D[i] is never scattered, so the loops need not skip j = i.
         blocks.couplings.withUnsafeMutableBufferPointer { e in
-            for k in 0..<qq { e[i * qq + k] = 0 }
+            for k in (i * q * width)..<((i + 1) * q * width) { e[k] = .zero }
             for j in 0..<l where j != i {
-                if j < i {
-                    let offset = pairOffset(j, i)
-                    for k in 0..<qq { e[j * qq + k] = x[offset + k] }
-                } else {
-                    let offset = pairOffset(i, j)
-                    for a in 0..<q { for b in 0..<q { e[j * qq + b * q + a] = x[offset + a * q + b] } }
+                for a in 0..<q {
+                    for b in 0..<q {
+                        e[(j * q + b) * width + a / 4][a % 4] = j < i ? x[pairOffset(j, i) + b * q + a] : x[pairOffset(i, j) + a * q + b]
+                    }
                 }
             }
         }
-        for k in blocks.couplingGradient.indices { blocks.couplingGradient[k] = 0 }
-        for a in 0..<q { blocks.fieldGradient[a] = 0 }
+        // Padding lanes start at −∞ in effect (−1e300), so they add nothing to Z or the gradient.
+        var fields = [SIMD4<Double>](repeating: SIMD4(repeating: -1e300), count: width)
+        for a in 0..<q { fields[a / 4][a % 4] = x[i * q + a] }
+        for k in blocks.couplingGradient.indices { blocks.couplingGradient[k] = .zero }
+        for v in 0..<width { blocks.fieldGradient[v] = .zero }
 
         var value = 0.0
         sequences.withUnsafeBufferPointer { sequences in
-            blocks.couplings.withUnsafeBufferPointer { e in
-                blocks.couplingGradient.withUnsafeMutableBufferPointer { d in
-                    blocks.fieldGradient.withUnsafeMutableBufferPointer { dh in
-                        blocks.energies.withUnsafeMutableBufferPointer { h in
-                            for n in 0..<sequenceCount {
-                                let row = n * l
-                                for a in 0..<q { h[a] = x[i * q + a] }
-                                for j in 0..<l {
-                                    let block = j * qq + Int(sequences[row + j]) * q
-                                    for a in 0..<q { h[a] += e[block + a] }
-                                }
-                                var top = h[0]
-                                for a in 1..<q { top = max(top, h[a]) }
-                                var z = 0.0
-                                for a in 0..<q {
-                                    h[a] = exp(h[a] - top)
-                                    z += h[a]
-                                }
-                                let weight = weights[n], observed = Int(sequences[row + i])
-                                value -= weight * log(h[observed] / z)
-                                // w·(P(a) − [a = observed]): the gradient of −w log P.
-                                let scale = weight / z
-                                for a in 0..<q { h[a] *= scale }
-                                h[observed] -= weight
-                                for a in 0..<q { dh[a] += h[a] }
-                                for j in 0..<l where j != i {
-                                    let block = j * qq + Int(sequences[row + j]) * q
-                                    for a in 0..<q { d[block + a] += h[a] }
+            weights.withUnsafeBufferPointer { weights in
+                blocks.couplings.withUnsafeBufferPointer { e in
+                    blocks.couplingGradient.withUnsafeMutableBufferPointer { d in
+                        blocks.fieldGradient.withUnsafeMutableBufferPointer { dh in
+                            blocks.energies.withUnsafeMutableBufferPointer { h in
+                                for n in 0..<sequenceCount {
+                                    let row = n &* l
+                                    for v in 0..<width { h[v] = fields[v] }
+                                    for j in 0..<l {
+                                        let block = (j &* q &+ Int(sequences[row &+ j])) &* width
+                                        for v in 0..<width { h[v] += e[block &+ v] }
+                                    }
+                                    var top = -Double.infinity
+                                    for v in 0..<width { top = max(top, h[v].max()) }
+                                    var z = 0.0
+                                    for v in 0..<width {
+                                        var p = h[v]
+                                        for lane in 0..<4 { p[lane] = exp(p[lane] - top) }
+                                        h[v] = p
+                                        z += p.sum()
+                                    }
+                                    let weight = weights[n], observed = Int(sequences[row &+ i])
+                                    value -= weight * log(h[observed / 4][observed % 4] / z)
+                                    // w·(P(a) − [a = observed]): the gradient of −w log P.
+                                    let scale = SIMD4(repeating: weight / z)
+                                    for v in 0..<width { h[v] *= scale }
+                                    h[observed / 4][observed % 4] -= weight
+                                    for v in 0..<width { dh[v] += h[v] }
+                                    for j in 0..<l {
+                                        let block = (j &* q &+ Int(sequences[row &+ j])) &* width
+                                        for v in 0..<width { d[block &+ v] += h[v] }
+                                    }
                                 }
                             }
                         }
@@ -245,31 +251,33 @@ package final class PseudolikelihoodObjective: @unchecked Sendable {
 
     /// Adds site i's gradient blocks to the shared gradient (each J_ij gets site i's and site j's part).
     private func scatter(_ i: Int, _ blocks: SiteBlocks, into gradient: UnsafeMutablePointer<Double>) {
-        let l = length, q = states, qq = states * states
-        for a in 0..<q { gradient[i * q + a] += blocks.fieldGradient[a] }
+        let l = length, q = states, width = blocks.width
+        for a in 0..<q { gradient[i * q + a] += blocks.fieldGradient[a / 4][a % 4] }
         for j in 0..<l where j != i {
-            if j < i {
-                let offset = pairOffset(j, i)
-                for k in 0..<qq { gradient[offset + k] += blocks.couplingGradient[j * qq + k] }
-            } else {
-                let offset = pairOffset(i, j)
-                for a in 0..<q { for b in 0..<q { gradient[offset + a * q + b] += blocks.couplingGradient[j * qq + b * q + a] } }
+            for a in 0..<q {
+                for b in 0..<q {
+                    let local = blocks.couplingGradient[(j * q + b) * width + a / 4][a % 4]
+                    gradient[j < i ? pairOffset(j, i) + b * q + a : pairOffset(i, j) + a * q + b] += local
+                }
             }
         }
     }
 }
 
-/// One thread's working arrays for a site.
+/// One thread's working arrays for a site, the q states in SIMD lanes (`width` vectors, the
+/// last padded).
 private struct SiteBlocks {
-    var couplings: [Double]
-    var couplingGradient: [Double]
-    var fieldGradient: [Double]
-    var energies: [Double]
+    let width: Int
+    var couplings: [SIMD4<Double>]
+    var couplingGradient: [SIMD4<Double>]
+    var fieldGradient: [SIMD4<Double>]
+    var energies: [SIMD4<Double>]
 
     init(length: Int, states: Int) {
-        couplings = [Double](repeating: 0, count: length * states * states)
+        width = (states + 3) / 4
+        couplings = [SIMD4<Double>](repeating: .zero, count: length * states * width)
         couplingGradient = couplings
-        fieldGradient = [Double](repeating: 0, count: states)
+        fieldGradient = [SIMD4<Double>](repeating: .zero, count: width)
         energies = fieldGradient
     }
 }

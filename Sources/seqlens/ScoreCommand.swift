@@ -28,7 +28,7 @@ struct ScoreCommand: ParsableCommand {
 
         Examples:
           seqlens score ww.params -o singles.tsv
-          seqlens score ww.params --mutants Y28F W39A Y28F,W39A
+          seqlens score ww.params --mutants W254F Y266F W254F,Y266F
           seqlens score ww.params --contacts ww-contacts.tsv
         """
     )

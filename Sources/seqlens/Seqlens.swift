@@ -35,7 +35,7 @@ struct Seqlens: ParsableCommand {
           seqlens ism $M $F --target all -o ism.npz
         """,
         version: "seqlens \(version)",
-        subcommands: [Explore.self, Demo.self, Inspect.self, Predict.self, Attr.self, ISM.self, Dependency.self, RobustnessCommand.self, Variant.self, DesignCommand.self, LogoCommand.self, HeatmapCommand.self, Benchmark.self, Show.self, MotifCommand.self, Scan.self, SeqletsCommand.self, FiltersCommand.self, ModiscoCommand.self, GIA.self, CREMECommand.self, Merge.self, ScoreCommand.self]
+        subcommands: [Explore.self, Demo.self, Inspect.self, Predict.self, Attr.self, ISM.self, Dependency.self, RobustnessCommand.self, Variant.self, DesignCommand.self, LogoCommand.self, HeatmapCommand.self, Benchmark.self, Show.self, MotifCommand.self, Scan.self, SeqletsCommand.self, FiltersCommand.self, ModiscoCommand.self, GIA.self, CREMECommand.self, Merge.self, MSAFit.self, ScoreCommand.self]
     )
 
     /// Parses and runs a command; every failure, usage errors included, leaves through `exit(reporting:)`.

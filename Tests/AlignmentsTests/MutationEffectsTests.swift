@@ -37,14 +37,14 @@ final class MutationEffectsTests: XCTestCase {
         let mutants = model.singleMutants()
         XCTAssertEqual(mutants.count, 9 * 19)
         XCTAssertEqual(mutants.first?.name, "L250A")
-        XCTAssertEqual(mutants.last?.name, "V261Y")
+        XCTAssertEqual(mutants.last?.name, "V258Y")
         XCTAssertFalse(mutants.contains { $0.name.hasSuffix("-") })
     }
 
     func testBadMutantsAreOneLineSayingWhatToFix() throws {
         let model = try PlmcParameterFile(contentsOf: PottsFixture.parameters).model
         let cases = [
-            ("L999G", "L999G: residue 999 is not a column of the model (focus residues 250-261); number residues as the focus sequence does"),
+            ("L999G", "L999G: residue 999 is not a column of the model (focus residues 250-258); number residues as the focus sequence does"),
             ("A250G", "A250G: residue 250 is L in the focus sequence, not A; check the wild-type letter"),
             ("L250B", "L250B: B is not a state of the model (-ACDEFGHIKLMNPQRSTVWY)"),
             ("L250G,L250A", "L250G,L250A: residue 250 is substituted twice; name each residue once"),

@@ -7,7 +7,7 @@ import XCTest
 final class CommandLineErrorTests: XCTestCase {
     let model = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.onnx").path
     let fasta = Fixtures.repositoryRoot.appendingPathComponent("sample-models/tiny-motifs.fa").path
-    let commands = ["explore", "demo", "inspect", "predict", "attr", "ism", "dependency", "robustness", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme", "merge", "score"]
+    let commands = ["explore", "demo", "inspect", "predict", "attr", "ism", "dependency", "robustness", "variant", "design", "logo", "heatmap", "benchmark", "show", "motif", "scan", "seqlets", "filters", "modisco", "gia", "creme", "merge", "msa-fit", "score"]
 
     func testUsageErrorsAreOneLineWithExitStatus2AndPointToHelp() throws {
         assertRefusal(try runSeqlens(["predict", model]), "give a FASTA file after the model, or --genome FILE with --region or --regions; see `seqlens predict --help`")

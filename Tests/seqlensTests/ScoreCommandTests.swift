@@ -90,7 +90,7 @@ final class ScoreCommandTests: XCTestCase {
     func testBadInputIsOneLineAndExitStatus2() throws {
         let output = folder.appendingPathComponent("never.tsv").path
         assertRefusal(try runSeqlens(["score", parameters, "--mutants", "L999G", "-o", output]),
-                      "--mutants: L999G: residue 999 is not a column of the model (focus residues 250-261); number residues as the focus sequence does")
+                      "--mutants: L999G: residue 999 is not a column of the model (focus residues 250-258); number residues as the focus sequence does")
         assertRefusal(try runSeqlens(["score", parameters, "--mutants", "L250A", "A251G", "-o", output]),
                       "--mutants: A251G: residue 251 is P in the focus sequence, not A; check the wild-type letter")
         XCTAssertFalse(FileManager.default.fileExists(atPath: output))
