@@ -34,6 +34,13 @@ enum Elementwise {
         return Tensor(shape: x.shape, scalars: y)
     }
 
+    /// Relu over a buffer no one else holds (a fused epilogue: ExecutionPlan.runWhole).
+    static func reluInPlace(_ values: inout [Float]) {
+        values.withUnsafeMutableBufferPointer { buffer in
+            for i in buffer.indices { buffer[i] = buffer[i] > 0 ? buffer[i] : 0 }
+        }
+    }
+
     /// y[i] = f(x[i]) in one pass (read once, write once).
     @inline(__always)
     private static func map(_ x: Tensor<Float>, into y: inout [Float], _ f: (Float) -> Float) {
