@@ -37,19 +37,27 @@ extension ExecutionPlan {
     /// nothing left to share the fixed cost of a pass.
     static let minimumRowsPerPart = 2
 
-    /// `run`'s batch-parallel path, nil when this batch is not worth splitting or the graph
-    /// cannot be split.
-    func runInParts(_ inputs: [String: Tensor<Float>], threads: Int) throws -> [String: Value]? {
+    /// The plans of the parts `run` splits the batch into on `threads` threads, nil when it runs
+    /// the batch whole (too small to share, or a graph that mixes sequences of a batch).
+    package func batchParts(threads: Int) throws -> [ExecutionPlan]? {
         guard threads > 1, let rows = inputShapes.first(where: { inputSlots[$0.key] != nil })?.value.first,
               rows >= threads * Self.minimumRowsPerPart,
-              inputSlots.keys.allSatisfy({ inputShapes[$0]?.first == rows && inputs[$0]?.shape == inputShapes[$0] })
-        else { return nil }  // runWhole reports wrong inputs
-        let bounds = (0...threads).map { rows * $0 / threads }
+              inputSlots.keys.allSatisfy({ inputShapes[$0]?.first == rows }) else { return nil }
         var parts: [ExecutionPlan] = []
         for part in 0..<threads {
-            guard let plan = try batchParts.plan(rows: bounds[part + 1] - bounds[part], of: self) else { return nil }
+            guard let plan = try partPlans.plan(rows: rows * (part + 1) / threads - rows * part / threads, of: self) else { return nil }
             parts.append(plan)
         }
+        return parts
+    }
+
+    /// `run`'s batch-parallel path, nil when `batchParts` is.
+    func runInParts(_ inputs: [String: Tensor<Float>], threads: Int) throws -> [String: Value]? {
+        // runWhole reports missing or misshapen inputs.
+        guard inputSlots.keys.allSatisfy({ inputs[$0]?.shape == inputShapes[$0] }),
+              let parts = try batchParts(threads: threads) else { return nil }
+        var bounds = [0]
+        for plan in parts { bounds.append(bounds.last! + (plan.inputShapes.first { inputSlots[$0.key] != nil }?.value[0] ?? 0)) }
         let plans = parts
         let partInputs = try (0..<threads).map { part in
             try inputs.filter { inputSlots[$0.key] != nil }.mapValues { tensor in

@@ -33,7 +33,7 @@ public struct ExecutionPlan: Sendable {
     /// Every value's batch axis and the constants sized by the batch, for DeepLIFT (DeepLIFTRules.swift).
     let batchAxesCache = PlanCache<BatchLayout>()
     /// Plans for parts of the batch, for batch-parallel runs (BatchParallel.swift).
-    let batchParts = BatchParts()
+    let partPlans = BatchParts()
     /// Every value's slot and planned shape, by name.
     let slotOf: [String: Int]
     let slotShapes: [[Int]]
