@@ -6,7 +6,8 @@ For every model: a FASTA of RECORDS random sequences at the model's length (seed
   * onnxruntime: this script run as `memory.py --onnxruntime-predict MODEL FASTA OUT.tsv T`,
     which reads the FASTA, one-hot encodes and predicts 64 records at a time (intra_op
     threads T, sequential) and writes a TSV — what a user would write with numpy.
-Each job is a child process; its peak RSS is the kernel's ru_maxrss from wait4, its wall time
+Each job runs under `/usr/bin/time -f %M` (peak RSS in KB: measured through a small parent,
+since a child forked from this Python process inherits its high-water mark), its wall time
 the clock around it. Prints a markdown table (model, L, records, threads, peak RSS of each,
 ratio seqlens/onnxruntime — issue 18's goal is at most 1.5); --markdown-out FILE writes it too.
 
@@ -77,14 +78,15 @@ def onnxruntime_predict(model: str, fasta: str, out: str, threads: int, batch: i
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
-    """Peak RSS (MB) and wall seconds of one child process."""
-    start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(proc.pid, 0)
-    wall = time.perf_counter() - start
-    if os.waitstatus_to_exitcode(status) != 0:
-        raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr.read().decode()[-300:]}")
-    return usage.ru_maxrss / 1024, wall
+    """Peak RSS (MB) and wall seconds of one job."""
+    with tempfile.NamedTemporaryFile("r") as report:
+        start = time.perf_counter()
+        proc = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", report.name, *cmd],
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        wall = time.perf_counter() - start
+        if proc.returncode != 0:
+            raise RuntimeError(f"{' '.join(cmd)} failed: {proc.stderr[-300:]}")
+        return int(report.read().split()[-1]) / 1024, wall
 
 
 def main() -> int:
