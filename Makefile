@@ -74,12 +74,13 @@ zoo: $(VENV)/bin/python
 	$(VENV)/bin/pip install -q --no-deps -r tools/zoo-models.txt
 	$(VENV)/bin/python tools/make-zoo.py
 
-## bench: forward-pass throughput of seqlens vs onnxruntime, the explorer's edit-to-result
-## latency and first frame, ISM vs onnxruntime and tangermeme, saliency and IG vs PyTorch and
-## captum (writes bench/out/)
+## bench: forward-pass throughput and predict's peak memory of seqlens vs onnxruntime, the
+## explorer's edit-to-result latency and first frame, ISM vs onnxruntime and tangermeme, saliency
+## and IG vs PyTorch and captum (writes bench/out/)
 bench: deps build $(VENV)/bin/python
 	$(VENV)/bin/python bench/make-bench-models.py
 	$(VENV)/bin/python bench/forward.py --markdown-out bench/out/forward.md
+	$(VENV)/bin/python bench/memory.py --markdown-out bench/out/memory.md
 	$(VENV)/bin/python bench/live.py --markdown-out bench/out/live.md
 	$(VENV)/bin/python bench/ism.py --markdown-out bench/out/ism.md
 	$(VENV)/bin/python bench/attribution.py --markdown-out bench/out/attribution.md

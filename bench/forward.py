@@ -11,6 +11,10 @@ For every model x threads x batch:
       {"sequences_per_second": 1234.5, "batch": 64, "length": 200, "threads": 1}
     (other output lines are ignored).
 
+Models: bench/models/*.onnx (bench/make-bench-models.py) and the zoo's real architectures
+(Tests/Fixtures/zoo/NAME/model.onnx, ZOO_MODELS below: reduced widths, random weights, each
+at its own fixed length); pass paths to measure others.
+
 Prints a markdown table (model, L, batch, threads, seqlens seq/s, onnxruntime seq/s,
 ratio seqlens/onnxruntime); --markdown-out FILE also writes it to FILE, --json-out FILE
 writes every measurement.
@@ -41,6 +45,18 @@ import onnxruntime as ort
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(HERE)
 DEFAULT_BIN = os.path.join(REPO, ".build", "release", "seqlens")
+ZOO = os.path.join(REPO, "Tests", "Fixtures", "zoo")
+# One export per architecture the issue names (the zoo's README lists what each is).
+ZOO_MODELS = ["basset", "deepstarr", "keras-deepstarr", "bpnetlite-bpnet", "keras-bpnet", "bpnetlite-chrombpnet",
+              "chrombpnet-pytorch", "keras-chrombpnet", "grelu-borzoi", "selene-nonstrandspecific",
+              "transformer-learned", "transformer-sinusoidal", "grelu-conv-transformer", "enformer-pytorch",
+              "danq", "keras-danq", "grelu-conv-gru"]
+
+
+def model_name(path: str) -> str:
+    """The file's name, or for a zoo model.onnx its directory's (prefixed zoo/)."""
+    base = os.path.splitext(os.path.basename(path))[0]
+    return "zoo/" + os.path.basename(os.path.dirname(path)) if base == "model" else base
 
 
 def model_input(path: str) -> tuple[str, list, str]:
@@ -125,7 +141,8 @@ def main() -> int:
     ap.add_argument("--json-out", metavar="FILE")
     args = ap.parse_args()
 
-    models = args.models or sorted(glob.glob(os.path.join(HERE, "models", "*.onnx")))
+    models = args.models or (sorted(glob.glob(os.path.join(HERE, "models", "*.onnx")))
+                             + [os.path.join(ZOO, name, "model.onnx") for name in ZOO_MODELS])
     if not models:
         print("no models: run `.venv/bin/python bench/make-bench-models.py` first", file=sys.stderr)
         return 2
@@ -141,7 +158,7 @@ def main() -> int:
 
     rows, records = [], []
     for path in models:
-        name = os.path.splitext(os.path.basename(path))[0]
+        name = model_name(path)
         input_name, dims, layout = model_input(path)
         length = dims[2] if layout == "channels-first" else dims[1]
         if not length:

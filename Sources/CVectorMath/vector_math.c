@@ -30,6 +30,28 @@ KERNEL void scaled_tanh(float *p, long count, float inputScale, float outputScal
     }
 }
 
+/* Eigen's rational approximation of erf (odd degree 13 over even degree 8) on [-4, 4], where
+   float erf saturates; a few ulp, relative accuracy kept near 0, NaN propagates (both clamps'
+   comparisons fail). */
+KERNEL void erf_in_place(float *p, long count) {
+    for (long k = 0; k < count; k++) {
+        float x = p[k];
+        float xc = x > 4.0f ? 4.0f : (x < -4.0f ? -4.0f : x);
+        float x2 = xc * xc;
+        float n = x2 * -2.72614225801306e-10f + 2.77068142495902e-08f;
+        n = n * x2 + -2.10102402082508e-06f;
+        n = n * x2 + -5.69250639462346e-05f;
+        n = n * x2 + -7.34990630326855e-04f;
+        n = n * x2 + -2.95459980854025e-03f;
+        n = n * x2 + -1.60960333262415e-02f;
+        float d = x2 * -1.45660718464996e-05f + -2.13374055278905e-04f;
+        d = d * x2 + -1.68282697438203e-03f;
+        d = d * x2 + -7.37332916720468e-03f;
+        d = d * x2 + -1.42647390514189e-02f;
+        p[k] = xc * n / d;
+    }
+}
+
 /* Cephes expf, branch-free so that compilers vectorise it: x = n ln2 + r, exp(r) by a degree-6
    polynomial, 2^n through the exponent bits. Below -87.3 (where expf leaves the normal range)
    it returns 2^-126 · exp(r) ~ 1e-38, which a softmax sum of at least 1 cannot tell from 0. */
@@ -106,7 +128,17 @@ void seqlens_softmax(float *p, long count, int logarithmic) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) softmax_avx2(p, count, logarithmic);
     else softmax(p, count, logarithmic);
 }
+
+__attribute__((target("avx2,fma")))
+static void erf_avx2(float *p, long count) { erf_in_place(p, count); }
+
+void seqlens_erf(float *p, long count) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) erf_avx2(p, count);
+    else erf_in_place(p, count);
+}
 #else
+void seqlens_erf(float *p, long count) { erf_in_place(p, count); }
+
 void seqlens_softmax(float *p, long count, int logarithmic) { softmax(p, count, logarithmic); }
 
 void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputScale, float offset) {

@@ -11,4 +11,8 @@ void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputSca
 /// 2^n, within 2 ulp of expf; NaN propagates. Eight lanes wide with AVX2 and FMA, as above.
 void seqlens_softmax(float *p, long count, int logarithmic);
 
+/// erf in place by Eigen's rational approximation on [-4, 4] (±1 beyond), within a few ulp;
+/// NaN propagates. Eight lanes wide with AVX2 and FMA, as above.
+void seqlens_erf(float *p, long count);
+
 #endif

@@ -21,6 +21,9 @@ public struct ExecutionPlan: Sendable {
     let integerInputs: [String: Tensor<Int64>]
     public let outputShapes: [String: [Int]]
     let steps: [Step]
+    /// Steps whose output only a Relu right after reads: `runWhole` applies the Relu in place
+    /// on the fresh output (one pass and one buffer fewer), as a fused epilogue.
+    let reluEpilogues: Set<Int>
     /// Slot contents known before running (initializers and folded values).
     let constants: [Value?]
     let inputSlots: [String: Int]
@@ -29,6 +32,8 @@ public struct ExecutionPlan: Sendable {
     let buffers = BufferPool()
     /// Every value's batch axis and the constants sized by the batch, for DeepLIFT (DeepLIFTRules.swift).
     let batchAxesCache = PlanCache<BatchLayout>()
+    /// Plans for parts of the batch, for batch-parallel runs (BatchParallel.swift).
+    let partPlans = BatchParts()
     /// Every value's slot and planned shape, by name.
     let slotOf: [String: Int]
     let slotShapes: [[Int]]
@@ -120,6 +125,11 @@ public struct ExecutionPlan: Sendable {
             steps[index].releases.append(slot)
         }
 
+        self.reluEpilogues = Set(steps.indices.dropLast().filter { index in
+            let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
+            guard case .unary(.relu) = next.node.op, outputs.count == 1, known[outputs[0]].type == .float else { return false }
+            return next.inputSlots == [outputs[0]] && next.releases.contains(outputs[0])
+        })
         self.steps = steps
         self.slotOf = slotOf
         self.slotShapes = known.map(\.shape)
@@ -202,7 +212,14 @@ public struct ExecutionPlan: Sendable {
 
     /// Runs the plan on float inputs of the planned shapes; returns every graph output.
     /// - Parameter timing: called after each node with its wall time in seconds (profiling).
+    /// With several threads and a batch to share, each thread runs a part of the batch.
     public func run(_ inputs: [String: Tensor<Float>], threads: Int = 1, timing: ((Node, Double) -> Void)? = nil) throws -> [String: Value] {
+        if timing == nil, let outputs = try runInParts(inputs, threads: threads) { return outputs }
+        return try runWhole(inputs, threads: threads, timing: timing)
+    }
+
+    /// Runs the whole batch step by step, kernels sharing `threads`.
+    func runWhole(_ inputs: [String: Tensor<Float>], threads: Int, timing: ((Node, Double) -> Void)?) throws -> [String: Value] {
         var slots = constants
         for (name, slot) in inputSlots {
             guard let tensor = inputs[name] else { throw InferenceError("missing value for model input '\(name)'") }
@@ -213,9 +230,19 @@ public struct ExecutionPlan: Sendable {
         }
         BLAS.setThreads(threads)
         let context = ExecutionContext(threads: threads, buffers: buffers)
-        for step in steps {
+        var index = 0
+        while index < steps.count {
+            var step = steps[index]
             let started = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-            let results = try execute(step, slots: slots, context: context)
+            var results = try execute(step, slots: slots, context: context)
+            if reluEpilogues.contains(index), case .float(var tensor) = results[0] {
+                results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
+                Elementwise.reluInPlace(&tensor.scalars)
+                index += 1
+                step = Step(node: step.node, inputSlots: step.inputSlots, outputSlots: steps[index].outputSlots,
+                            outputShapes: steps[index].outputShapes, releases: step.releases)
+                results[0] = .float(tensor)
+            }
             if let timing { timing(step.node, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
             for (slot, value) in zip(step.outputSlots, results) { if let slot { slots[slot] = value } }
             for slot in step.releases {
@@ -226,6 +253,7 @@ public struct ExecutionPlan: Sendable {
                     slots[slot] = nil
                 }
             }
+            index += 1
         }
         var outputs: [String: Value] = [:]
         for (name, slot) in outputSlots { outputs[name] = slots[slot] }

@@ -50,26 +50,26 @@ enum Broadcast {
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
         case (.float(let x), .float(let y)) where [.add, .sub, .mul, .div].contains(function)
-            && (isTrailingRow(y.shape, of: outputShape) && x.shape == outputShape || isTrailingRow(x.shape, of: outputShape) && y.shape == outputShape):
-            // A bias or scale over the last axes (Linear's bias, attention projections): the
-            // small operand repeats per row, so the loop stays contiguous.
-            let rowFirst = x.shape != outputShape
-            let (full, row) = rowFirst ? (y, x) : (x, y)
+            && (x.shape == outputShape && blockLayout(y.shape, of: outputShape) != nil
+                || y.shape == outputShape && blockLayout(x.shape, of: outputShape) != nil):
+            // One operand varies along one run of axes only: a scalar, a per-channel scale or
+            // shift (Keras batch norms become Mul and Add by (1, C, 1)), a bias over the last
+            // axes. Its value is hoisted out of the contiguous inner loop.
+            let smallFirst = x.shape != outputShape
+            let (full, small) = smallFirst ? (y, x) : (x, y)
+            let block = blockLayout(small.shape, of: outputShape)!
             var result = context.buffers.take(count: full.count)
-            let width = max(row.count, 1)
             result.withUnsafeMutableBufferPointer { out in
             full.scalars.withUnsafeBufferPointer { p in
-            row.scalars.withUnsafeBufferPointer { q in
-                for start in stride(from: 0, to: out.count, by: width) {
-                    switch (function, rowFirst) {
-                    case (.add, _): for i in 0..<width { out[start + i] = p[start + i] + q[i] }
-                    case (.mul, _): for i in 0..<width { out[start + i] = p[start + i] * q[i] }
-                    case (.sub, false): for i in 0..<width { out[start + i] = p[start + i] - q[i] }
-                    case (.sub, true): for i in 0..<width { out[start + i] = q[i] - p[start + i] }
-                    case (.div, false): for i in 0..<width { out[start + i] = p[start + i] / q[i] }
-                    case (.div, true): for i in 0..<width { out[start + i] = q[i] / p[start + i] }
-                    default: break
-                    }
+            small.scalars.withUnsafeBufferPointer { q in
+                switch (function, smallFirst) {
+                case (.add, _): blockLoop(out, p, q, block) { $0 + $1 }
+                case (.mul, _): blockLoop(out, p, q, block) { $0 * $1 }
+                case (.sub, false): blockLoop(out, p, q, block) { $0 - $1 }
+                case (.sub, true): blockLoop(out, p, q, block) { $1 - $0 }
+                case (.div, false): blockLoop(out, p, q, block) { $0 / $1 }
+                case (.div, true): blockLoop(out, p, q, block) { $1 / $0 }
+                default: break
                 }
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
@@ -91,10 +91,36 @@ enum Broadcast {
         }
     }
 
-    /// Whether `shape`, leading ones aside, is the last axes of `outputShape` (and not all of it).
-    private static func isTrailingRow(_ shape: [Int], of outputShape: [Int]) -> Bool {
-        let row = shape.drop { $0 == 1 }
-        return row.count < outputShape.count && !row.isEmpty && Array(row) == Array(outputShape.suffix(row.count))
+    /// The output seen as (outer, middle, inner) when `shape` varies only along one run of
+    /// its axes (the middle) and is 1 elsewhere; nil when it varies along separated axes.
+    static func blockLayout(_ shape: [Int], of outputShape: [Int]) -> (outer: Int, middle: Int, inner: Int)? {
+        guard shape.count <= outputShape.count else { return nil }
+        let aligned = Array(repeating: 1, count: outputShape.count - shape.count) + shape
+        let varying = aligned.indices.filter { aligned[$0] != 1 }
+        guard let first = varying.first, let last = varying.last else { return (outputShape.reduce(1, *), 1, 1) }
+        guard (first...last).allSatisfy({ aligned[$0] == outputShape[$0] }) else { return nil }
+        return (outputShape[..<first].reduce(1, *), outputShape[first...last].reduce(1, *), outputShape[(last + 1)...].reduce(1, *))
+    }
+
+    /// out = operation(p, q) with q broadcast over `block`'s outer and inner axes.
+    @inline(__always)
+    private static func blockLoop(
+        _ out: UnsafeMutableBufferPointer<Float>, _ p: UnsafeBufferPointer<Float>, _ q: UnsafeBufferPointer<Float>,
+        _ block: (outer: Int, middle: Int, inner: Int), _ operation: (Float, Float) -> Float
+    ) {
+        let (outer, middle, inner) = block
+        guard let o = out.baseAddress, let a = p.baseAddress, let b = q.baseAddress else { return }
+        if inner == 1 {
+            for row in 0..<outer {
+                let base = row * middle
+                for i in 0..<middle { o[base + i] = operation(a[base + i], b[i]) }
+            }
+            return
+        }
+        for row in 0..<(outer * middle) {
+            let value = b[row % middle], base = row * inner
+            for i in 0..<inner { o[base + i] = operation(a[base + i], value) }
+        }
     }
 
     private static func floatOperation(_ function: BinaryFunction) -> (Float, Float) -> Float {

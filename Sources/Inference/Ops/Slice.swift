@@ -46,20 +46,44 @@ extension ShapeOps {
         }
     }
 
+    /// A strided copy: the trailing axes kept whole (and the innermost partial one, when its
+    /// step is 1) form contiguous runs copied at once; the axes before them advance as an
+    /// odometer. ChromBPNet's crops spent a third of the forward pass in a per-element
+    /// index computation here.
     static func sliced<S>(_ x: Tensor<S>, _ region: SliceRegion) -> Tensor<S> {
         let count = region.outputShape.reduce(1, *)
         guard count > 0 else { return Tensor(shape: region.outputShape, scalars: []) }
         let inputStrides = strides(of: x.shape)
-        let outputStrides = strides(of: region.outputShape)
         let base = zip(region.starts, inputStrides).reduce(0) { $0 + $1.0 * $1.1 }
-        var result = [S]()
-        result.reserveCapacity(count)
-        for flat in 0..<count {
-            var offset = base
-            for axis in region.outputShape.indices {
-                offset += (flat / outputStrides[axis]) % region.outputShape[axis] * region.steps[axis] * inputStrides[axis]
+        var run = 1, outerRank = x.shape.count
+        while outerRank > 0, region.steps[outerRank - 1] == 1, region.outputShape[outerRank - 1] == x.shape[outerRank - 1] {
+            outerRank -= 1
+            run *= x.shape[outerRank]
+        }
+        if outerRank > 0, region.steps[outerRank - 1] == 1 {
+            outerRank -= 1
+            run *= region.outputShape[outerRank]
+        }
+        let outerShape = Array(region.outputShape[..<outerRank])
+        let outerStrides = (0..<outerRank).map { region.steps[$0] * inputStrides[$0] }
+        let result = [S](unsafeUninitializedCapacity: count) { target, initialized in
+            x.scalars.withUnsafeBufferPointer { source in
+                var index = Array(repeating: 0, count: outerRank)
+                var offset = base
+                for start in stride(from: 0, to: count, by: run) {
+                    (target.baseAddress! + start).initialize(from: source.baseAddress! + offset, count: run)
+                    var axis = outerRank - 1
+                    while axis >= 0 {
+                        index[axis] += 1
+                        offset += outerStrides[axis]
+                        if index[axis] < outerShape[axis] { break }
+                        offset -= outerStrides[axis] * index[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
+                }
             }
-            result.append(x.scalars[offset])
+            initialized = count
         }
         return Tensor(shape: region.outputShape, scalars: result)
     }

@@ -21,24 +21,32 @@ extension ShapeOps {
         let sourceStrides = perm.map { inputStrides[$0] }
         let rank = outputShape.count
         guard rank > 0, x.count > 0 else { return Tensor(shape: outputShape, scalars: x.scalars) }
-        var result = [S]()
-        result.reserveCapacity(x.count)
-        var index = Array(repeating: 0, count: rank)
-        var offset = 0
         let inner = outputShape[rank - 1], innerStride = sourceStrides[rank - 1]
-        x.scalars.withUnsafeBufferPointer { source in
-            for _ in 0..<(x.count / inner) {
-                for i in 0..<inner { result.append(source[offset + i * innerStride]) }
-                var axis = rank - 2
-                while axis >= 0 {
-                    index[axis] += 1
-                    offset += sourceStrides[axis]
-                    if index[axis] < outputShape[axis] { break }
-                    offset -= sourceStrides[axis] * index[axis]
-                    index[axis] = 0
-                    axis -= 1
+        let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
+            x.scalars.withUnsafeBufferPointer { source in
+                var index = Array(repeating: 0, count: rank)
+                var offset = 0
+                var out = target.baseAddress!
+                for _ in 0..<(x.count / inner) {
+                    let line = source.baseAddress! + offset
+                    if innerStride == 1 {
+                        out.initialize(from: line, count: inner)
+                    } else {
+                        for i in 0..<inner { (out + i).initialize(to: line[i * innerStride]) }
+                    }
+                    out += inner
+                    var axis = rank - 2
+                    while axis >= 0 {
+                        index[axis] += 1
+                        offset += sourceStrides[axis]
+                        if index[axis] < outputShape[axis] { break }
+                        offset -= sourceStrides[axis] * index[axis]
+                        index[axis] = 0
+                        axis -= 1
+                    }
                 }
             }
+            initialized = x.count
         }
         return Tensor(shape: outputShape, scalars: result)
     }
