@@ -105,14 +105,18 @@ struct LiveBenchmark {
             let target = Int(generator.next() % UInt64(sequence.count))
             let step: Character = target > app.state.cursor ? "l" : "h"
             for _ in 0 ..< abs(target - app.state.cursor) { app.handle(.key(.character(step))) }
-            // An upper-case base that differs from the one under the cursor.
+            // An upper-case letter that differs from the one under the cursor.
             let current = app.state.sequence[app.state.cursor]
-            let choices = letters.filter { $0 != current }
+            let choices = letters.filter { $0 != current && $0 != UInt8(ascii: "-") }  // '-' is a key (zoom out), a gap no edit a user types
             let base = choices[Int(generator.next() % UInt64(choices.count))]
             let version = app.state.version + 1
+            // Amino-acid letters are also keys (D, F, V...): a protein edit is typed in replace mode.
+            let replaces = !model.alphabet.isNucleic
+            if replaces { app.handle(.key(.character("R"))) }
             let t0 = now()
             keyTimes[version] = t0
             app.handle(.key(.character(Character(Unicode.Scalar(base)))))
+            if replaces { app.handle(.key(.escape)) }
             guard app.state.version == version else { throw InterpretationError("edit \(edit) did not change the sequence (\(app.state.message ?? ""))") }
             sessionSequences.append(app.state.sequence)
             if interval > 0 && edit < edits - 1 {
