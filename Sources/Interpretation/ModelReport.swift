@@ -38,7 +38,8 @@ public struct ModelReport: Codable, Sendable {
     public init(model: SequenceModel) {
         self.init(graph: model.graph, url: model.url, card: model.card)
         layout = model.layout.rawValue
-        alphabet = model.alphabet.displayName
+        // Proteins by the card's names: "protein" and "protein-gap" differ in their channels.
+        alphabet = model.alphabet.isNucleic ? model.alphabet.displayName : model.alphabet.rawValue
         fixedLength = model.fixedLength
         // Task names of a one-axis output; a two-axis output's tracks keep the card's names.
         if let length = model.fixedLength, let shapes = try? model.outputShapes(length: length), shapes[0].shape.count <= 1,
@@ -115,11 +116,12 @@ public struct ModelReport: Codable, Sendable {
         if let target { lines.append("target       --target \(target)") }
         if let layout { lines.append("layout       \(layout) (\(layout == "channels-first" ? "N, A, L — PyTorch" : "N, L, A — Keras"))") }
         if let alphabet { lines.append("alphabet     \(alphabet)") }
-        lines.append("length       \(fixedLength.map { "\($0) nt (fixed)" } ?? "any (within the receptive field)")")
+        func letters(_ n: Int) -> String { alphabet?.hasPrefix("protein") == true ? "\(n) residue\(n == 1 ? "" : "s")" : "\(n) nt" }
+        lines.append("length       \(fixedLength.map { "\(letters($0)) (fixed)" } ?? "any (within the receptive field)")")
         if let tasks { lines.append("tasks        \(tasks.count): \(tasks.joined(separator: ", "))") }
         if !inputs.isEmpty {
             lines.append("parameters   \(parameters.withThousandsSeparators)")
-            lines.append("receptive    \(receptiveField) nt through the convolution and pooling layers\(mixesAllPositions ? "; later layers mix all positions" : "")")
+            lines.append("receptive    \(letters(receptiveField)) through the convolution and pooling layers\(mixesAllPositions ? "; later layers mix all positions" : "")")
         }
         let histogram = ops.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }
         lines.append("ops          " + histogram.map { "\($0.key) ×\($0.value)" }.joined(separator: ", "))

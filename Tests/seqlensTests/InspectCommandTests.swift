@@ -20,6 +20,15 @@ final class InspectCommandTests: XCTestCase {
         }
     }
 
+    /// A protein model names its alphabet as its card would ("protein-gap": 21 channels) and counts residues.
+    func testAProteinModelCountsResidues() throws {
+        let result = try runSeqlens(["inspect", Fixtures.repositoryRoot.appendingPathComponent("sample-models/ww-vae.onnx").path])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        for line in ["alphabet     protein-gap", "length       31 residues (fixed)", "receptive    1 residue through"] {
+            XCTAssert(result.stdout.contains(line), "missing '\(line)' in\n\(result.stdout)")
+        }
+    }
+
     func testJSONOfAChannelsLastModel() throws {
         let result = try runSeqlens(["inspect", "--json", Fixtures.url("parity/channels_last_b16_L100/model.onnx").path])
         XCTAssertEqual(result.status, 0, result.stderr)
