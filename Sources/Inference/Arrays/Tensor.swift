@@ -52,6 +52,22 @@ public enum ElementType: String, Sendable {
     case float, int
 }
 
+/// Steps a multi-index over axes 0...`lastAxis` of `shape` as an odometer (the last of them
+/// fastest), moving `offset` by `strides` as it goes: strided copies advance without a division
+/// per element.
+@inline(__always)
+func advanceOdometer(_ index: inout [Int], offset: inout Int, strides: [Int], shape: [Int], lastAxis: Int) {
+    var axis = lastAxis
+    while axis >= 0 {
+        index[axis] += 1
+        offset += strides[axis]
+        if index[axis] < shape[axis] { return }
+        offset -= strides[axis] * index[axis]
+        index[axis] = 0
+        axis -= 1
+    }
+}
+
 /// Row-major strides of a shape.
 @inlinable
 func strides(of shape: [Int]) -> [Int] {

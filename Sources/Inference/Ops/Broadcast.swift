@@ -240,15 +240,7 @@ extension Tensor {
             } else {
                 result.append(contentsOf: scalars[offset..<(offset + inner)])
             }
-            var axis = rank - 2
-            while axis >= 0 {
-                index[axis] += 1
-                offset += source[axis]
-                if index[axis] < outputShape[axis] { break }
-                offset -= source[axis] * index[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+            advanceOdometer(&index, offset: &offset, strides: source, shape: outputShape, lastAxis: rank - 2)
         }
         return Tensor(shape: outputShape, scalars: result)
     }

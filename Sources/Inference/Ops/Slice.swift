@@ -72,15 +72,7 @@ extension ShapeOps {
                 var offset = base
                 for start in stride(from: 0, to: count, by: run) {
                     (target.baseAddress! + start).initialize(from: source.baseAddress! + offset, count: run)
-                    var axis = outerRank - 1
-                    while axis >= 0 {
-                        index[axis] += 1
-                        offset += outerStrides[axis]
-                        if index[axis] < outerShape[axis] { break }
-                        offset -= outerStrides[axis] * index[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                    advanceOdometer(&index, offset: &offset, strides: outerStrides, shape: outerShape, lastAxis: outerRank - 1)
                 }
             }
             initialized = count

@@ -35,15 +35,7 @@ extension ShapeOps {
                         for i in 0..<inner { (out + i).initialize(to: line[i * innerStride]) }
                     }
                     out += inner
-                    var axis = rank - 2
-                    while axis >= 0 {
-                        index[axis] += 1
-                        offset += sourceStrides[axis]
-                        if index[axis] < outputShape[axis] { break }
-                        offset -= sourceStrides[axis] * index[axis]
-                        index[axis] = 0
-                        axis -= 1
-                    }
+                    advanceOdometer(&index, offset: &offset, strides: sourceStrides, shape: outputShape, lastAxis: rank - 2)
                 }
             }
             initialized = x.count
