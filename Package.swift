@@ -14,7 +14,8 @@ let package = Package(
     ],
     targets: [
         // System libraries and generated code.
-        .systemLibrary(name: "CBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // oneDNN's sgemm, the engine's matrix products (no pkg-config file).
+        .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // Debian's HDF5 is the serial build; its pkg-config name `hdf5` points at hdf5/serial.
         .systemLibrary(name: "CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         // htslib reads indexed genomes and VCFs; libBigWig writes tracks (neither ships pkg-config
@@ -40,7 +41,7 @@ let package = Package(
                 "ONNXProto", "CVectorMath",
                 .product(name: "SwiftProtobuf", package: "swift-protobuf"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
-                .target(name: "CBLAS", condition: .when(platforms: [.linux])),
+                .target(name: "CDNNL", condition: .when(platforms: [.linux])),
             ]
         ),
         .target(name: "Interpretation", dependencies: ["Genomics", "Inference", "Alignments"]),
@@ -53,7 +54,7 @@ let package = Package(
         // the only importer of CLBFGS.
         .target(
             name: "Alignments",
-            dependencies: ["CLBFGS", "Genomics", .target(name: "CBLAS", condition: .when(platforms: [.linux]))]
+            dependencies: ["CLBFGS", "Genomics"]
         ),
         .target(name: "Rendering", dependencies: ["Genomics"]),
         // What a terminal backend and an interactive app agree on: input events and a Canvas.

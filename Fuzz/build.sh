@@ -14,7 +14,7 @@ CHECKOUTS=.build/checkouts
 # ZIPFoundation's zlib module map is needed by every module that imports ZIPFoundation.
 COMMON="-O -parse-as-library -package-name seqlens -I $OUT -L $OUT -I $CHECKOUTS/ZIPFoundation/Sources/CZLib"
 FUZZED="-sanitize=fuzzer,address"
-BLAS="-I Sources/CBLAS -Xcc $(pkg-config --cflags-only-I openblas)"
+BLAS="-I Sources/CDNNL"
 HDF5="-I Sources/CHDF5 -Xcc $(pkg-config --cflags-only-I hdf5)"
 mkdir -p "$OUT"
 test -d "$CHECKOUTS/swift-protobuf" || { echo "Fuzz/build.sh: no $CHECKOUTS; run 'swift build' once first" >&2; exit 2; }
@@ -63,16 +63,16 @@ module ExplorerRuntime "$FUZZED" Sources/ExplorerRuntime $BLAS
 libraries() {
   case $1 in
     fasta|meme|jaspar|homer|transfac|intervals) echo "-lGenomics" ;;
-    onnx|npy|npz) echo "-lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
-    sidecar) echo "-lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    onnx|npy|npz) echo "-lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -ldnnl -lgomp" ;;
+    sidecar) echo "-lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -ldnnl -lgomp" ;;
     modisco) echo "-lModiscoHDF5 -lGenomics $(pkg-config --libs hdf5)" ;;
-    session) echo "-lExplorerRuntime -lExplorerView -lExplorerCore -lInteractive -lRendering -lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -lopenblas" ;;
+    session) echo "-lExplorerRuntime -lExplorerView -lExplorerCore -lInteractive -lRendering -lInterpretation -lGenomics -lInference -lCVectorMath -lONNXProto -lZIPFoundation -lz -lSwiftProtobuf -ldnnl -lgomp" ;;
   esac
 }
 
 for reader in ${FUZZ_READERS:-fasta meme jaspar homer transfac intervals onnx sidecar npy npz session modisco}; do
   # shellcheck disable=SC2046,SC2086
-  $SWIFTC $COMMON $FUZZED $BLAS $HDF5 $(pkg-config --libs-only-L openblas) "Fuzz/$reader.swift" $(libraries "$reader") \
+  $SWIFTC $COMMON $FUZZED $BLAS $HDF5 "Fuzz/$reader.swift" $(libraries "$reader") \
     -o "$OUT/$reader" 2>&1 | grep -v 'Cannot export local symbol' || true
   test -x "$OUT/$reader"
 done

@@ -45,7 +45,7 @@ final class BackgroundLane: @unchecked Sendable {
     }
 
     /// Cancels running work and waits (a few seconds at most) for the thread to end: a job still
-    /// inside OpenBLAS when the process exits crashes as the library's buffers are torn down.
+    /// inside a matrix product when the process exits can crash in the library's teardown.
     func stop() {
         condition.lock()
         defer { condition.unlock() }

@@ -248,7 +248,7 @@ struct Explore: ParsableCommand {
         // Headless, no one can be asked and nothing needs recovering later: the script replays it.
         let app = try run.isHeadless ? makeApp(tour: tour, recovering: { _ in recover ? true : nil }, autosaves: false)
             : makeApp(tour: tour, recovering: askToRecover(edits:))
-        // The lanes stop (their jobs leave OpenBLAS) before Seqlens.main exits, also on errors.
+        // The lanes stop (their jobs leave their matrix products) before Seqlens.main exits, also on errors.
         defer { app.stop() }
         try run.run(app, colorMode: color)
     }

@@ -3,7 +3,7 @@ import ArgumentParser
 /// The range of every numeric option that sizes memory or time, checked as the command line is
 /// parsed so that no value reaches an allocation (README "Limits" lists them).
 enum OptionLimits {
-    /// OpenBLAS and the worker pool gain nothing beyond a few threads per core; thousands of
+    /// Products and the worker pool gain nothing beyond a few threads per core; thousands of
     /// threads exhaust memory under a limit instead of failing cleanly.
     static let threads = 1 ... 256
     static let batch = 1 ... 4096

@@ -40,8 +40,8 @@ struct Seqlens: ParsableCommand {
 
     /// Parses and runs a command; every failure, usage errors included, leaves through `exit(reporting:)`.
     /// Errors are thrown up to here rather than exiting where they happen, so `defer` blocks (the
-    /// explorer stopping its background lanes) run first: exiting while a lane is inside OpenBLAS
-    /// crashes as the library's buffers are torn down.
+    /// explorer stopping its background lanes) run first: exiting while a lane is inside a matrix product
+    /// can crash in the library's teardown.
     static func main() {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {

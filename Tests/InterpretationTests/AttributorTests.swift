@@ -84,7 +84,7 @@ final class AttributorTests: XCTestCase {
             let attributor = Attributor(model: c.model, batchSize: 50, threads: 2)
             // The trapezoid rule evaluates the all-zero baseline itself (α = 0), where MaxPool
             // windows are exact ties: which position takes the gradient then depends on the last bit
-            // of the BLAS kernel's sums (OpenBLAS picks kernels by CPU), worth up to ~2e-3 of the
+            // of the BLAS kernel's sums (the BLAS library picks kernels by CPU), worth up to ~2e-3 of the
             // map's largest value on basset_folded; the other quadratures never evaluate α = 0.
             for (file, settings, tolerance) in [
                 ("ig_zero", AttributionSettings(method: .integratedGradients, target: c.target), Float(1e-3)),

@@ -20,8 +20,8 @@ final class HardeningTests: XCTestCase {
         return url.path
     }
 
-    /// Under `ulimit -v`, OpenBLAS retried its 128 MB per-thread buffers forever: a hang with
-    /// many threads, and with one thread under a small limit.
+    /// Under `ulimit -v`, a thread whose arena or stack is refused crashed or hung the process
+    /// (OpenBLAS, before oneDNN, retried its 128 MB per-thread buffers forever).
     func testAnAddressSpaceLimitNeverHangs() throws {
         let multitask = Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx").path
         let sequences = Fixtures.repositoryRoot.appendingPathComponent("assets/sequences/multitask.fa").path
@@ -29,7 +29,7 @@ final class HardeningTests: XCTestCase {
         XCTAssertEqual(many.status, 0, many.stderr)
         XCTAssertEqual(many.stdout.split(separator: "\n").count, 51, "a header and 50 records")
         assertRefusal(try runSeqlens(["predict", multitask, sequences], addressSpaceLimit: 300_000),
-                      "the address-space limit (ulimit -v) is 292 MB, but seqlens needs at least 480 MB (OpenBLAS reserves 128 MB per thread); raise the limit")
+                      "the address-space limit (ulimit -v) is 292 MB, but seqlens needs at least 336 MB; raise the limit")
     }
 
     func testOptionsBeyondTheirLimitsAreRefusedBeforeAnyWork() throws {

@@ -207,7 +207,10 @@ extension ReplayEndToEndTests {
         let cast = folder.appendingPathComponent("terminated.cast")
         let tmux = try startOnTerminal(["--keys", ":44<Enter>", "--cast", cast.path])
         defer { tmux.kill() }
-        try tmux.waitFor("the cursor at 44") { screen in screen.contains { $0.hasPrefix(" pos 44/200") } }
+        // The predictions in too (the header names the task they chose), however slow the machine.
+        try tmux.waitFor("the cursor at 44 and the predictions") { screen in
+            screen.contains { $0.hasPrefix(" pos 44/200") } && screen.first?.contains("task CEBPB") == true
+        }
         XCTAssertEqual(kill(try tmux.panePID(), SIGTERM), 0)
         let deadline = Date().addingTimeInterval(20)
         while !FileManager.default.fileExists(atPath: cast.path) && Date() < deadline { Thread.sleep(forTimeInterval: 0.05) }

@@ -1,11 +1,17 @@
 #if canImport(Accelerate)
 import Accelerate
 #else
-import CBLAS
+import CDNNL
+import Dispatch
+import Synchronization
 #endif
 
-/// The engine's one door to BLAS: every matrix product goes through here
-/// (OpenBLAS on Linux, Accelerate on macOS).
+/// The engine's one door to BLAS: every matrix product goes through here (oneDNN's sgemm on
+/// Linux, Accelerate on macOS).
+///
+/// oneDNN rather than OpenBLAS on Linux: its JIT kernels follow the CPU's own features, where
+/// OpenBLAS's follow `OPENBLAS_CORETYPE`, which some machines pin to Haswell's AVX2 kernels —
+/// half the speed on a CPU with full-width AVX-512 (bench/RESULTS.md).
 enum BLAS {
     /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C, all row-major.
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
@@ -15,25 +21,68 @@ enum BLAS {
         beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
     ) {
         guard m > 0, n > 0 else { return }
-        if m == 1 {
-            // A single row (batch-1 dense layers): BLAS's matrix-vector kernel streams the
-            // weights once, much faster than a 1-row sgemm.
-            cblas_sgemv(CblasRowMajor, transB ? CblasNoTrans : CblasTrans, Int32(transB ? n : k), Int32(transB ? k : n),
-                        alpha, b, Int32(ldb), a, Int32(transA ? lda : 1), beta, c, 1)
-            return
-        }
+        #if canImport(Accelerate)
         cblas_sgemm(
             CblasRowMajor, transA ? CblasTrans : CblasNoTrans, transB ? CblasTrans : CblasNoTrans,
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)
         )
+        #else
+        let threads = threadCount.load(ordering: .relaxed)
+        let splitAlongN = n >= m
+        let parts = min(threads, max(m, n) / splitGranule)
+        guard parts > 1, m * n * k >= minimumSplitWork else {
+            singleThreaded(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
+        }
+        // Row or column blocks of C, each one single-threaded product on a worker: the
+        // engine's threads, not OpenMP's, whose teams spin between the many small products.
+        let extent = splitAlongN ? n : m
+        let granules = (extent + splitGranule - 1) / splitGranule
+        nonisolated(unsafe) let (a, b, c) = (a, b, c)
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = min(extent, granules * part / parts * splitGranule)
+            let end = min(extent, granules * (part + 1) / parts * splitGranule)
+            guard end > start else { return }
+            if splitAlongN {
+                singleThreaded(transA, transB, m, end - start, k, alpha, a, lda,
+                               b + (transB ? start * ldb : start), ldb, beta, c + start, ldc)
+            } else {
+                singleThreaded(transA, transB, end - start, n, k, alpha, a + (transA ? start : start * lda), lda,
+                               b, ldb, beta, c + start * ldc, ldc)
+            }
+        }
+        #endif
     }
 
-    /// Threads BLAS may use. Changing OpenBLAS's count is not free, so only changes are passed on.
+    #if !canImport(Accelerate)
+    /// The thread count products use, one for the process (a worker that runs part of a batch
+    /// single-threaded relies on it).
+    private static let threadCount = Atomic<Int>(1)
+    /// Below this many multiply-adds a product runs on one thread: waking workers costs more.
+    private static let minimumSplitWork = 1 << 22
+    /// Blocks of C split at multiples of this many rows or columns (whole vector registers).
+    private static let splitGranule = 16
+
+    private static func singleThreaded(
+        _ transA: Bool, _ transB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        // oneDNN sizes a product by the calling thread's OpenMP count, which starts at the
+        // core count on every thread.
+        if omp_get_max_threads() != 1 { omp_set_num_threads(1) }
+        // Row-major; a single row (batch-1 dense layers) becomes a matrix-vector product inside.
+        let status = dnnl_sgemm(
+            CChar(UInt8(ascii: transA ? "T" : "N")), CChar(UInt8(ascii: transB ? "T" : "N")),
+            Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
+        assert(status == dnnl_success, "dnnl_sgemm refused its arguments")
+    }
+    #endif
+
+    /// Threads a product may use, from now on and on every thread.
     static func setThreads(_ count: Int) {
         #if !canImport(Accelerate)
-        let wanted = Int32(max(1, count))
-        guard openblas_get_num_threads() != wanted else { return }
-        openblas_set_num_threads(wanted)
+        threadCount.store(max(1, count), ordering: .relaxed)
         #endif
     }
 }

@@ -3,7 +3,7 @@ import Foundation
 
 /// Batch-parallel forward passes: the batch split into one part per thread, each part run
 /// by its own plan on one thread (single-threaded GEMMs), the outputs joined. Two threads
-/// splitting every product between them (OpenBLAS's own threading) scaled poorly on the
+/// splitting every product between them (the BLAS library's own threading) scaled poorly on the
 /// small products of sequence models; whole parts per core do not share anything.
 final class BatchParts: @unchecked Sendable {
     private let lock = NSLock()

@@ -1,15 +1,15 @@
 import Foundation
 
-/// How many threads the engine may use. OpenBLAS reserves a 128 MB buffer for each thread on its
-/// first product and, when an address-space limit (`ulimit -v`) refuses one, retries forever: the
-/// process hangs instead of failing. Thread counts therefore stay within the cores and within
+/// How many threads the engine may use. Under an address-space limit (`ulimit -v`) a thread
+/// whose stack or malloc arena is refused can crash or hang the process instead of failing
+/// (measured with 2 threads at 150 MB). Thread counts therefore stay within the cores and within
 /// what the limit leaves room for, and a limit too small for one thread is refused up front.
 public enum ThreadBudget {
-    /// Address space one engine thread takes: OpenBLAS's buffer and a malloc arena.
-    static let bytesPerThread = 160 << 20
-    /// What the process takes besides (the Swift runtime and libraries; measured ~260 MB), with
-    /// room for a small model and its activations.
-    static let baseBytes = 320 << 20
+    /// Address space one engine thread takes: its malloc arena (64 MB reserved) and its stack.
+    static let bytesPerThread = 80 << 20
+    /// What the process takes besides (the Swift runtime, ICU data and oneDNN: a sample model
+    /// predicts within 200 MB), with room for a small model and its activations.
+    static let baseBytes = 256 << 20
 
     /// The address-space limit in bytes, nil when there is none.
     public static var addressSpaceLimit: Int? {
@@ -30,6 +30,6 @@ public enum ThreadBudget {
     /// Refuses, in one line, an address-space limit too small for the engine's first thread.
     public static func checkAddressSpace(_ addressSpace: Int? = addressSpaceLimit) throws {
         guard let addressSpace, addressSpace < baseBytes + bytesPerThread else { return }
-        throw InferenceError("the address-space limit (ulimit -v) is \(addressSpace >> 20) MB, but seqlens needs at least \((baseBytes + bytesPerThread) >> 20) MB (OpenBLAS reserves 128 MB per thread); raise the limit")
+        throw InferenceError("the address-space limit (ulimit -v) is \(addressSpace >> 20) MB, but seqlens needs at least \((baseBytes + bytesPerThread) >> 20) MB; raise the limit")
     }
 }

@@ -28,7 +28,7 @@ final class IncrementalEvaluatorTests: XCTestCase {
             let evaluator = try IncrementalEvaluator(plan: plan1, input: inputName, output: outputName, positionalAxis: axis, threads: 2)
             let referenceOutput = try evaluator.setReference(single)
             guard case .float(let direct)? = try plan1.run([inputName: single])[outputName] else { return XCTFail() }
-            // Equal to rounding: OpenBLAS picks kernels by shape and CPU (OPENBLAS_CORETYPE), so
+            // Equal to rounding: the BLAS library picks kernels by shape and CPU, so
             // the evaluator's cached products may sum in another order than a plain pass.
             let referenceComparison = compare(referenceOutput.scalars, direct.scalars, absolute: 1e-5 * max(1, direct.scalars.map(abs).max() ?? 0), relative: 1e-5)
             XCTAssertEqual(referenceComparison.failures, 0, "\(folder.lastPathComponent) reference: \(referenceComparison)")
