@@ -21,9 +21,10 @@ public struct ExecutionPlan: Sendable {
     let integerInputs: [String: Tensor<Int64>]
     public let outputShapes: [String: [Int]]
     let steps: [Step]
-    /// Steps whose output only a Relu right after reads: `runWhole` applies the Relu in place
-    /// on the fresh output (one pass and one buffer fewer), as a fused epilogue.
-    let reluEpilogues: Set<Int>
+    /// Steps whose output only a Relu, Softmax or LogSoftmax right after reads: `runWhole`
+    /// applies that op in place on the fresh output (one pass and one buffer fewer), as a fused
+    /// epilogue.
+    let inPlaceEpilogues: Set<Int>
     /// Slot contents known before running (initializers and folded values).
     let constants: [Value?]
     let inputSlots: [String: Int]
@@ -125,9 +126,9 @@ public struct ExecutionPlan: Sendable {
             steps[index].releases.append(slot)
         }
 
-        self.reluEpilogues = Set(steps.indices.dropLast().filter { index in
+        self.inPlaceEpilogues = Set(steps.indices.dropLast().filter { index in
             let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
-            guard case .unary(.relu) = next.node.op, outputs.count == 1, known[outputs[0]].type == .float else { return false }
+            guard Self.runsInPlace(next.node.op), outputs.count == 1, known[outputs[0]].type == .float else { return false }
             return next.inputSlots == [outputs[0]] && next.releases.contains(outputs[0])
         })
         self.steps = steps
@@ -235,9 +236,9 @@ public struct ExecutionPlan: Sendable {
             var step = steps[index]
             let started = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             var results = try execute(step, slots: slots, context: context)
-            if reluEpilogues.contains(index), case .float(var tensor) = results[0] {
+            if inPlaceEpilogues.contains(index), case .float(var tensor) = results[0] {
                 results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
-                Elementwise.reluInPlace(&tensor.scalars)
+                try Self.applyInPlace(steps[index + 1].node, to: &tensor)
                 index += 1
                 step = Step(node: step.node, inputSlots: step.inputSlots, outputSlots: steps[index].outputSlots,
                             outputShapes: steps[index].outputShapes, releases: step.releases)
@@ -258,5 +259,27 @@ public struct ExecutionPlan: Sendable {
         var outputs: [String: Value] = [:]
         for (name, slot) in outputSlots { outputs[name] = slots[slot] }
         return outputs
+    }
+}
+
+extension ExecutionPlan {
+    /// Ops that can overwrite their only input: fused epilogues of the step before.
+    static func runsInPlace(_ op: Op) -> Bool {
+        switch op {
+        case .unary(.relu), .softmax, .logSoftmax: true
+        default: false
+        }
+    }
+
+    /// `node`'s op (one `runsInPlace` accepts) over a tensor no one else holds.
+    static func applyInPlace(_ node: Node, to tensor: inout Tensor<Float>) throws {
+        switch node.op {
+        case .softmax(let axis, let coercedTo2D):
+            try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, node: node)
+        case .logSoftmax(let axis, let coercedTo2D):
+            try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, node: node)
+        default:
+            Elementwise.reluInPlace(&tensor.scalars)
+        }
     }
 }

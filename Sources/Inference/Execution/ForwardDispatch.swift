@@ -43,7 +43,7 @@ extension Op {
         case .gemm(let alpha, let beta, let transA, let transB):
             return [.float(try MatrixProduct.gemm(io.float(0), io.float(1), io.optionalFloat(2), alpha: alpha, beta: beta, transA: transA, transB: transB, outputShape: outputShapes[0], node: node))]
         case .matMul:
-            return [try MatrixProduct.matMul(io.value(0), io.value(1), outputShape: outputShapes[0], node: node)]
+            return [try MatrixProduct.matMul(io.value(0), io.value(1), outputShape: outputShapes[0], node: node, context: context)]
         case .flatten, .reshape, .squeeze, .unsqueeze, .identity:
             return [try io.value(0).reshaped(to: outputShapes[0])]
         case .transpose(let permutation):

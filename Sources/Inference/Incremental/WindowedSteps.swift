@@ -89,7 +89,7 @@ extension IncrementalEvaluator {
             let w = windows[0]
             var shape = w.data.shape
             shape[shape.count - 1] = w2.shape[1]
-            return [.window(axis: axis, start: w.start, data: try MatrixProduct.matMul(.float(w.data), weights, outputShape: shape, node: node).floatTensor())]
+            return [.window(axis: axis, start: w.start, data: try MatrixProduct.matMul(.float(w.data), weights, outputShape: shape, node: node, context: context).floatTensor())]
         case .transposedConvolution(let attributes):
             guard changed == [0] else { return nil }
             return try windowedTransposedConvolution(step, window: windows[0], attributes: attributes, context: context)

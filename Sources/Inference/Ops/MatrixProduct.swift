@@ -53,21 +53,21 @@ enum MatrixProduct {
         return shape
     }
 
-    static func matMul(_ a: Value, _ b: Value, outputShape: [Int], node: Node) throws -> Value {
+    static func matMul(_ a: Value, _ b: Value, outputShape: [Int], node: Node, context: ExecutionContext) throws -> Value {
         switch (a, b) {
         case (.float(let x), .float(let y)):
-            return .float(floatMatMul(x, y, outputShape: outputShape, node: node))
+            return .float(floatMatMul(x, y, outputShape: outputShape, node: node, buffers: context.buffers))
         case (.int(let x), .int(let y)):
             // Integer MatMul only appears in shape arithmetic: tiny, so a plain loop.
             let xf = Tensor(shape: x.shape, scalars: x.scalars.map(Float.init))
             let yf = Tensor(shape: y.shape, scalars: y.scalars.map(Float.init))
-            return .int(Tensor(shape: outputShape, scalars: floatMatMul(xf, yf, outputShape: outputShape, node: node).scalars.map { Int64($0.rounded()) }))
+            return .int(Tensor(shape: outputShape, scalars: floatMatMul(xf, yf, outputShape: outputShape, node: node, buffers: context.buffers).scalars.map { Int64($0.rounded()) }))
         default:
             throw InferenceError("node '\(node.name)' (MatMul): inputs have different element types")
         }
     }
 
-    private static func floatMatMul(_ a: Tensor<Float>, _ b: Tensor<Float>, outputShape: [Int], node: Node) -> Tensor<Float> {
+    private static func floatMatMul(_ a: Tensor<Float>, _ b: Tensor<Float>, outputShape: [Int], node: Node, buffers: BufferPool) -> Tensor<Float> {
         let a2 = a.rank == 1 ? [1, a.shape[0]] : a.shape
         let b2 = b.rank == 1 ? [b.shape[0], 1] : b.shape
         let (m, k, n) = (a2[a2.count - 2], a2[a2.count - 1], b2[b2.count - 1])
@@ -76,7 +76,9 @@ enum MatrixProduct {
         let aBatch = Broadcast.broadcastStrides(Array(a2.dropLast(2)), to: batchShape)
         let bBatch = Broadcast.broadcastStrides(Array(b2.dropLast(2)), to: batchShape)
         let batchStrides = strides(of: batchShape)
-        var y = [Float](repeating: 0, count: batches * m * n)
+        // Every product writes its block whole (beta 0): a pooled buffer needs no zeroing.
+        var y = buffers.take(count: batches * m * n)
+        if k == 0 { y.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
         a.scalars.withUnsafeBufferPointer { ap in
         b.scalars.withUnsafeBufferPointer { bp in
         y.withUnsafeMutableBufferPointer { yp in

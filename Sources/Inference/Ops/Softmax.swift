@@ -6,6 +6,13 @@ enum Softmax {
     /// Before opset 13 the input is viewed as 2-D, [∏ dims before axis, ∏ dims from axis],
     /// and normalised along the second; from 13 on, along `axis` alone.
     static func forward(_ x: Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool, node: Node) throws -> Tensor<Float> {
+        var y = x
+        try normalise(&y, axis: axis, coercedTo2D: coercedTo2D, logarithmic: logarithmic, node: node)
+        return y
+    }
+
+    /// `forward` in place (a fused epilogue when no one else holds the buffer: ExecutionPlan).
+    static func normalise(_ x: inout Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool, node: Node) throws {
         let a = axis < 0 ? axis + x.rank : axis
         guard a >= 0, a < max(x.rank, 1) else {
             throw InferenceError("node '\(node.name)' (\(node.opType)): axis \(axis) is outside rank \(x.rank)")
@@ -13,8 +20,7 @@ enum Softmax {
         let outer = x.shape[..<a].reduce(1, *)
         let length = coercedTo2D ? x.shape[a...].reduce(1, *) : (x.rank == 0 ? 1 : x.shape[a])
         let inner = coercedTo2D ? 1 : x.shape[(a + 1)...].reduce(1, *)
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { buffer in
+        x.scalars.withUnsafeMutableBufferPointer { buffer in
             if inner == 1 {
                 // Contiguous rows (attention scores, class logits): the vectorised C kernel.
                 for o in 0..<outer { seqlens_softmax(buffer.baseAddress! + o * length, length, logarithmic ? 1 : 0) }
@@ -41,7 +47,6 @@ enum Softmax {
                 }
             }
         }
-        return y
     }
 }
 
