@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(CMalloc)
+import CMalloc
+#endif
 import Foundation
 import Inference
 
@@ -43,6 +46,7 @@ struct Seqlens: ParsableCommand {
     /// explorer stopping its background lanes) run first: exiting while a lane is inside a matrix product
     /// can crash in the library's teardown.
     static func main() {
+        keepFreedMemory()
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
@@ -53,6 +57,16 @@ struct Seqlens: ParsableCommand {
         } catch {
             exit(reporting: error, arguments: arguments)
         }
+    }
+
+    /// glibc hands freed blocks above its thresholds back to the kernel (mmap'd blocks, the top
+    /// of the heap), so every batch page-faults its activations and gradients afresh: 7–30 % of
+    /// a pass, in the kernel (bench/RESULTS.md). A process of seqlens keeps them for the next.
+    private static func keepFreedMemory() {
+        #if canImport(CMalloc)
+        _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
+        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        #endif
     }
 
     /// Help and --version go to stdout with status 0; anything else is one line on stderr and status 2.
