@@ -74,6 +74,24 @@ KERNEL float exp_approx(float x) {
     return x != x ? x : y * scale;
 }
 
+/* tanh(x) = sign(x) (1 − 2 / (e^{2|x|} + 1)): 1 − y carries exp's relative accuracy, so the
+   gradient 1 − y² near saturation is as good as libm's (a rational fit's absolute error is not).
+   Below |x| = 1/4 the difference cancels; the Taylor series to x¹¹ is exact to float there. */
+KERNEL void tanh_in_place(float *p, long count) {
+    for (long k = 0; k < count; k++) {
+        float x = p[k];
+        float a = x < 0 ? -x : x;
+        float e = exp_approx(2.0f * (a > 44.0f ? 44.0f : a));
+        float large = 1.0f - 2.0f / (e + 1.0f);
+        float x2 = x * x;
+        float small = x + x * x2 * (-1.0f / 3.0f + x2 * (2.0f / 15.0f + x2 * (-17.0f / 315.0f
+                      + x2 * (62.0f / 2835.0f + x2 * (-1382.0f / 155925.0f)))));
+        float y = a < 0.25f ? small : (x < 0 ? -large : large);
+        /* NaN fails every comparison above and would come out as ±1: keep it NaN. */
+        p[k] = x != x ? x : y;
+    }
+}
+
 KERNEL void softmax(float *p, long count, int logarithmic) {
     if (count <= 0) return;
     /* Eight partial maxima and sums: one running value would serialise the loop. */
@@ -132,12 +150,22 @@ void seqlens_softmax(float *p, long count, int logarithmic) {
 __attribute__((target("avx2,fma")))
 static void erf_avx2(float *p, long count) { erf_in_place(p, count); }
 
+__attribute__((target("avx2,fma")))
+static void tanh_avx2(float *p, long count) { tanh_in_place(p, count); }
+
+void seqlens_tanh(float *p, long count) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) tanh_avx2(p, count);
+    else tanh_in_place(p, count);
+}
+
 void seqlens_erf(float *p, long count) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) erf_avx2(p, count);
     else erf_in_place(p, count);
 }
 #else
 void seqlens_erf(float *p, long count) { erf_in_place(p, count); }
+
+void seqlens_tanh(float *p, long count) { tanh_in_place(p, count); }
 
 void seqlens_softmax(float *p, long count, int logarithmic) { softmax(p, count, logarithmic); }
 

@@ -15,4 +15,9 @@ void seqlens_softmax(float *p, long count, int logarithmic);
 /// NaN propagates. Eight lanes wide with AVX2 and FMA, as above.
 void seqlens_erf(float *p, long count);
 
+/// tanh in place through exp (as the softmax's), within a few ulp of tanhf and with 1 − tanh
+/// as accurate relatively as exp near saturation; NaN propagates. Eight lanes wide with AVX2
+/// and FMA, as above.
+void seqlens_tanh(float *p, long count);
+
 #endif

@@ -45,7 +45,7 @@ extension ShapeOps {
 
     private static func padded<S>(_ x: Tensor<S>, _ amounts: PadAmounts, mode: PadMode, fill: S) -> Tensor<S> {
         let count = amounts.outputShape.reduce(1, *)
-        if mode == .constant, x.count > 0, amounts.begin.allSatisfy({ $0 >= 0 }), amounts.end.allSatisfy({ $0 >= 0 }) {
+        if mode == .constant, !x.shape.isEmpty {
             return constantPadded(x, amounts, fill: fill, count: count)
         }
         let outputStrides = strides(of: amounts.outputShape), inputStrides = strides(of: x.shape)
@@ -55,34 +55,44 @@ extension ShapeOps {
         })
     }
 
-    /// Constant padding that only grows: the output filled, then each innermost input row copied
-    /// into place (grelu's crops and Basenji's pads spent most of their time per element).
+    /// Constant padding, pads of either sign (a negative pad crops: grelu's crops): each output
+    /// row filled, then the part of its input row that survives copied in (per element, the
+    /// crops and Basenji's pads took most of their models' time).
     private static func constantPadded<S>(_ x: Tensor<S>, _ amounts: PadAmounts, fill: S, count: Int) -> Tensor<S> {
-        let rank = x.shape.count
-        let outputStrides = strides(of: amounts.outputShape)
-        let row = x.shape[rank - 1]
-        let start = zip(amounts.begin, outputStrides).reduce(0) { $0 + $1.0 * $1.1 }
+        let rank = x.shape.count, outputShape = amounts.outputShape
+        let inputStrides = strides(of: x.shape)
+        let (rowLength, inputRow) = (outputShape[rank - 1], x.shape[rank - 1])
+        // Output columns [first, last) of every row come from input columns shifted by `begin`.
+        let shift = amounts.begin[rank - 1]
+        let first = max(0, min(rowLength, shift)), last = max(first, min(rowLength, shift + inputRow))
         let result = [S](unsafeUninitializedCapacity: count) { target, initialized in
             target.initialize(repeating: fill)
+            initialized = count
+            guard last > first, rowLength > 0 else { return }
             x.scalars.withUnsafeBufferPointer { source in
                 var index = Array(repeating: 0, count: rank - 1)
-                var offset = start
-                for first in stride(from: 0, to: x.count, by: row) {
-                    (target.baseAddress! + offset).update(from: source.baseAddress! + first, count: row)
+                for row in stride(from: 0, to: count, by: rowLength) {
+                    // The input row this output row copies, if every axis lands inside the input.
+                    var offset = 0, inside = true
+                    for axis in 0..<(rank - 1) {
+                        let inputIndex = index[axis] - amounts.begin[axis]
+                        guard inputIndex >= 0, inputIndex < x.shape[axis] else { inside = false; break }
+                        offset += inputIndex * inputStrides[axis]
+                    }
+                    if inside {
+                        (target.baseAddress! + row + first).update(from: source.baseAddress! + offset + first - shift, count: last - first)
+                    }
                     var axis = rank - 2
                     while axis >= 0 {
                         index[axis] += 1
-                        offset += outputStrides[axis]
-                        if index[axis] < x.shape[axis] { break }
-                        offset -= outputStrides[axis] * index[axis]
+                        if index[axis] < outputShape[axis] { break }
                         index[axis] = 0
                         axis -= 1
                     }
                 }
             }
-            initialized = count
         }
-        return Tensor(shape: amounts.outputShape, scalars: result)
+        return Tensor(shape: outputShape, scalars: result)
     }
 
     /// Each output cell adds its gradient to the input cell it copied (none for constant padding).

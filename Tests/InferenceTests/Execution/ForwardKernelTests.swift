@@ -5,8 +5,8 @@ import TestSupport
 import XCTest
 
 /// The forward kernels rewritten for speed (issue 18) against references computed here element
-/// by element: vectorised Erf and Tanh, Slice and Pad as strided copies, a Relu fused into the
-/// op before it, and a batch split across threads.
+/// by element: vectorised Erf and Tanh, Slice and Pad as strided copies, a Relu or Softmax
+/// fused into the op before it, and a batch split across threads.
 final class ForwardKernelTests: XCTestCase {
     /// One node `opType` from input x (shape `shape`, batch axis symbolic) to y, with `constants`.
     private func plan(_ opType: String, inputs: [String] = ["x"], shape: [Int64], constants: [Onnx_TensorProto] = [],
@@ -42,6 +42,13 @@ final class ForwardKernelTests: XCTestCase {
         }
         let nan = try output(plan("Erf", shape: [3]), Tensor(shape: [3], scalars: [0.5, .nan, -0.5])).scalars
         XCTAssertTrue(nan[1].isNaN, "NaN propagates")
+        XCTAssertTrue(try output(plan("Tanh", shape: [3]), Tensor(shape: [3], scalars: [0.5, .nan, -0.5])).scalars[1].isNaN, "NaN propagates")
+        // The gradient 1 − tanh² near saturation, where it is all that is left of the input.
+        for v: Float in [5, 7.5, -8, 8.6] {
+            let y = try output(plan("Tanh", shape: [1]), Tensor(shape: [1], scalars: [v])).scalars[0]
+            let expected = 1 / (Foundation.cosh(Double(v)) * Foundation.cosh(Double(v)))
+            XCTAssertEqual(1 - Double(y) * Double(y), expected, accuracy: 2e-7 + 0.02 * expected, "1 − tanh²(\(v))")
+        }
     }
 
     func testSliceMatchesElementByElement() throws {
@@ -74,16 +81,39 @@ final class ForwardKernelTests: XCTestCase {
 
     func testConstantPadMatchesElementByElement() throws {
         let x = Tensor(shape: [2, 3, 4], scalars: (0..<24).map { Float($0) + 1 })
-        let pads: [Int64] = [0, 1, 2, 1, 0, 3]  // begins then ends, per axis
-        let constants = [ModelBuilder.int64Tensor("pads", dims: [6], values: pads), ModelBuilder.floatTensor("value", dims: [], values: [-7])]
-        let y = try output(plan("Pad", inputs: ["x", "pads", "value"], shape: [2, 3, 4], constants: constants), x)
-        XCTAssertEqual(y.shape, [3, 4, 9])
-        for a in 0..<3 { for b in 0..<4 { for c in 0..<9 {
-            let (i, j, k) = (a, b - 1, c - 2)
-            let inside: Bool = i < 2 && j >= 0 && j < 3 && k >= 0 && k < 4
-            let expected: Float = inside ? x.scalars[(i * 3 + j) * 4 + k] : -7
-            XCTAssertEqual(y.scalars[(a * 4 + b) * 9 + c], expected, "at \(a), \(b), \(c)")
-        } } }
+        // Begins then ends, per axis: growing only, a crop of every axis (negative pads: grelu's
+        // crops), and both at once, the last axis cropped at one end and padded at the other.
+        for pads: [Int64] in [[0, 1, 2, 1, 0, 3], [0, -1, -1, -1, 0, -2], [1, -1, 2, 0, 1, -3]] {
+            let constants = [ModelBuilder.int64Tensor("pads", dims: [6], values: pads), ModelBuilder.floatTensor("value", dims: [], values: [-7])]
+            let y = try output(plan("Pad", inputs: ["x", "pads", "value"], shape: [2, 3, 4], constants: constants), x)
+            let shape = (0..<3).map { [2, 3, 4][$0] + Int(pads[$0] + pads[$0 + 3]) }
+            XCTAssertEqual(y.shape, shape, "pads \(pads)")
+            for a in 0..<shape[0] { for b in 0..<shape[1] { for c in 0..<shape[2] {
+                let (i, j, k) = (a - Int(pads[0]), b - Int(pads[1]), c - Int(pads[2]))
+                let inside: Bool = i >= 0 && i < 2 && j >= 0 && j < 3 && k >= 0 && k < 4
+                let expected: Float = inside ? x.scalars[(i * 3 + j) * 4 + k] : -7
+                XCTAssertEqual(y.scalars[(a * shape[1] + b) * shape[2] + c], expected, "pads \(pads) at \(a), \(b), \(c)")
+            } } }
+        }
+    }
+
+    /// MatMul then Softmax: the Softmax runs in place on the product's output; the result equals
+    /// a Softmax computed here from the product planned alone.
+    func testSoftmaxFusedIntoItsProducer() throws {
+        let weights: [Float] = (0..<15).map { (i: Int) -> Float in Float((i * 7) % 9) / 3 - 1 }
+        let constants = [ModelBuilder.floatTensor("w", dims: [3, 5], values: weights)]
+        let x = Tensor(shape: [4, 3], scalars: (0..<12).map { (i: Int) -> Float in Float((i * 5) % 7) - 3 })
+        let product = try output(plan("MatMul", inputs: ["x", "w"], shape: [4, 3], constants: constants), x)
+        let fused = try plan("MatMul", inputs: ["x", "w"], shape: [4, 3], constants: constants,
+                             extraNodes: [ModelBuilder.node("Softmax", inputs: ["z"], outputs: ["y"], name: "softmax")])
+        let y = try output(fused, x)
+        for row in 0..<4 {
+            let logits = product.scalars[(row * 5)..<(row * 5 + 5)].map(Double.init)
+            let total = logits.map { Foundation.exp($0 - logits.max()!) }.reduce(0, +)
+            for (column, logit) in logits.enumerated() {
+                XCTAssertEqual(Double(y.scalars[row * 5 + column]), Foundation.exp(logit - logits.max()!) / total, accuracy: 1e-6)
+            }
+        }
     }
 
     /// Conv then Relu: the Relu runs in place on the Conv's output; the result equals Relu
