@@ -8,11 +8,21 @@ extension Tensor where Scalar == Float {
 
     func adding(_ other: Tensor) -> Tensor {
         var result = self
-        result.scalars.withUnsafeMutableBufferPointer { target in
+        result.add(other)
+        return result
+    }
+
+    /// Adds in place: accumulating into a gradient the pass owns copies nothing.
+    mutating func add(_ other: Tensor) {
+        scalars.withUnsafeMutableBufferPointer { target in
             other.scalars.withUnsafeBufferPointer { source in
                 for i in target.indices { target[i] += source[i] }
             }
         }
-        return result
+    }
+
+    /// Where the scalars live: tensors with the same storage are one buffer (a reshaped view).
+    var storage: UnsafeRawPointer? {
+        scalars.withUnsafeBufferPointer { UnsafeRawPointer($0.baseAddress) }
     }
 }

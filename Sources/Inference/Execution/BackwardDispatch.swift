@@ -57,7 +57,7 @@ extension Op {
         case .layerNormalization(let axis, let epsilon):
             if want(0) { result[0] = try Normalization.layerNormBackward(dy, x: io.float(0), scale: io.float(1), axis: axis, epsilon: epsilon) }
         case .unary(let function):
-            if want(0) { result[0] = try Elementwise.backward(function, outputGradient: dy, x: io.float(0), y: outputFloat(outputs, 0)) }
+            if want(0) { result[0] = try Elementwise.backward(function, outputGradient: dy, x: io.float(0), y: outputFloat(outputs, 0), buffers: context.buffers) }
         case .clip:
             if want(0) { result[0] = try Elementwise.clipBackward(dy, x: io.float(0), min: io.optionalValue(1), max: io.optionalValue(2)) }
         case .binary(let function):
@@ -70,15 +70,15 @@ extension Op {
         case .logSoftmax(let axis, let coercedTo2D):
             if want(0) { result[0] = try Softmax.backward(dy, y: outputFloat(outputs, 0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: true) }
         case .maxPool(let attributes):
-            if want(0) { result[0] = try Pool.backward(attributes, maximum: true, outputGradient: dy, input: io.float(0), node: node) }
+            if want(0) { result[0] = try Pool.backward(attributes, maximum: true, outputGradient: dy, input: io.float(0), node: node, buffers: context.buffers) }
         case .averagePool(let attributes):
-            if want(0) { result[0] = try Pool.backward(attributes, maximum: false, outputGradient: dy, input: io.float(0), node: node) }
+            if want(0) { result[0] = try Pool.backward(attributes, maximum: false, outputGradient: dy, input: io.float(0), node: node, buffers: context.buffers) }
         case .globalAveragePool:
             if want(0) { result[0] = Pool.globalBackward(dy, input: try io.float(0), maximum: false) }
         case .globalMaxPool:
             if want(0) { result[0] = Pool.globalBackward(dy, input: try io.float(0), maximum: true) }
         case .gemm(let alpha, let beta, let transA, let transB):
-            let gradients = try MatrixProduct.gemmBackward(dy, io.float(0), io.float(1), alpha: alpha, transA: transA, transB: transB, wanted: (want(0), want(1)))
+            let gradients = try MatrixProduct.gemmBackward(dy, io.float(0), io.float(1), alpha: alpha, transA: transA, transB: transB, wanted: (want(0), want(1)), buffers: context.buffers)
             result[0] = gradients.0
             result[1] = gradients.1
             if want(2), let c = try io.optionalFloat(2) {

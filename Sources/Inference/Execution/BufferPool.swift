@@ -33,6 +33,13 @@ final class BufferPool: @unchecked Sendable {
         return [Float](unsafeUninitializedCapacity: count) { _, initialized in initialized = count }
     }
 
+    /// A buffer of `count` zeros (for kernels that accumulate into their output).
+    func takeZeroed(count: Int) -> [Float] {
+        var buffer = take(count: count)
+        buffer.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+        return buffer
+    }
+
     /// Offers a buffer no one reads any more. A buffer still shared (an alias made by
     /// Reshape, say) is safe too: writing to it later copies first, as arrays do.
     func recycle(_ buffer: [Float]) {

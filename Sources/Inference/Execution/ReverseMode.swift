@@ -19,8 +19,8 @@ extension ExecutionPlan {
         guard let target = slotOf[name], let source = inputSlots[inputName] else {
             throw InferenceError("no value named '\(name)' or input named '\(inputName)' in the graph")
         }
-        let (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target)
-        return try backpropagate(slots: slots, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
+        var (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target)
+        return try backpropagate(slots: &slots, ownsValues: true, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
     }
 
     /// Reverse mode from the values of a forward pass already made (e.g. by an incremental
@@ -34,11 +34,16 @@ extension ExecutionPlan {
         let lastStep = inputSlots.values.contains(target) || constants[target] != nil
             ? -1 : (steps.firstIndex { $0.outputSlots.contains(target) } ?? -1)
         BLAS.setThreads(threads)
-        return try backpropagate(slots: slots, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
+        var slots = slots
+        return try backpropagate(slots: &slots, ownsValues: false, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
     }
 
+    /// - Parameter ownsValues: the forward values are this pass's own (`slots` its only
+    ///   reference to them): each goes back to the buffer pool once no backward step reads it,
+    ///   as every dropped gradient does, so the next batch reuses the pages instead of faulting
+    ///   fresh ones in.
     private func backpropagate(
-        slots: [Value?], lastStep: Int, target: Int, source: Int, name: String, seed: (Tensor<Float>) throws -> Tensor<Float>, threads: Int
+        slots: inout [Value?], ownsValues: Bool, lastStep: Int, target: Int, source: Int, name: String, seed: (Tensor<Float>) throws -> Tensor<Float>, threads: Int
     ) throws -> (value: Tensor<Float>, gradient: Tensor<Float>) {
         let context = ExecutionContext(threads: threads, buffers: buffers)
         // Which values depend on the input: only those carry gradients.
@@ -60,21 +65,55 @@ extension ExecutionPlan {
         // Backward from `target`, accumulating gradients per slot.
         var gradients: [Int: Tensor<Float>] = [target: outputGradient]
         for step in steps[...max(lastStep, 0)].reversed() where lastStep >= 0 {
-            let outputGradients = step.outputSlots.map { $0.flatMap { gradients[$0] } }
-            let wanted = step.inputSlots.map { $0.map { dependsOnInput[$0] } ?? false }
-            guard outputGradients.contains(where: { $0 != nil }), wanted.contains(true) else { continue }
-            if let index = wanted.indices.first(where: { wanted[$0] && !step.node.op.isDifferentiable(input: $0) }) {
-                throw InferenceError("node '\(step.node.name)' (\(step.node.opType)): its input \(index + 1) depends on the sequence, and seqlens has no gradient for that input; gradient methods cannot run on this model (ISM can)")
+            if let inputGradients = try backward(step, slots: slots, gradients: gradients, dependsOnInput: dependsOnInput, context: context) {
+                for (slot, gradient) in zip(step.inputSlots, inputGradients) {
+                    guard let slot, let gradient, dependsOnInput[slot] else { continue }
+                    if gradients[slot] == nil {
+                        gradients[slot] = gradient
+                    } else {
+                        gradients[slot]!.add(gradient)
+                        buffers.recycle(gradient.scalars)
+                    }
+                }
+                // An output gradient passed on unchanged (Reshape, Identity) lives on as an input's.
+                let passedOn = Set(inputGradients.map { $0?.storage })
+                for case let slot? in step.outputSlots where slot != target {
+                    if let gradient = gradients.removeValue(forKey: slot), !passedOn.contains(gradient.storage) { buffers.recycle(gradient.scalars) }
+                }
             }
-            let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
-            let outputs = step.outputSlots.map { $0.flatMap { slots[$0] } }
-            let inputGradients = try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: context)
-            for (slot, gradient) in zip(step.inputSlots, inputGradients) {
-                guard let slot, let gradient, dependsOnInput[slot] else { continue }
-                gradients[slot] = gradients[slot].map { $0.adding(gradient) } ?? gradient
-            }
-            for slot in step.outputSlots.compactMap({ $0 }) where slot != target { gradients[slot] = nil }
+            // Going backwards, a step's outputs have no reader left once the step is done.
+            if ownsValues { releaseOutputs(of: step, keeping: target, slots: &slots) }
         }
         return (value, gradients[source] ?? Tensor(shape: slotShapes[source], repeating: 0))
+    }
+
+    /// One step's input gradients; nil when no gradient flows through it. (Its own function, so
+    /// the values it reads are let go on return, before they are recycled.)
+    private func backward(
+        _ step: Step, slots: [Value?], gradients: [Int: Tensor<Float>], dependsOnInput: [Bool], context: ExecutionContext
+    ) throws -> [Tensor<Float>?]? {
+        let outputGradients = step.outputSlots.map { $0.flatMap { gradients[$0] } }
+        let wanted = step.inputSlots.map { $0.map { dependsOnInput[$0] } ?? false }
+        guard outputGradients.contains(where: { $0 != nil }), wanted.contains(true) else { return nil }
+        if let index = wanted.indices.first(where: { wanted[$0] && !step.node.op.isDifferentiable(input: $0) }) {
+            throw InferenceError("node '\(step.node.name)' (\(step.node.opType)): its input \(index + 1) depends on the sequence, and seqlens has no gradient for that input; gradient methods cannot run on this model (ISM can)")
+        }
+        let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
+        let outputs = step.outputSlots.map { $0.flatMap { slots[$0] } }
+        return try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: context)
+    }
+
+    /// Hands the values a step computed back to the pool (not the target, which is returned).
+    /// A value sharing its storage with one of the step's inputs (Reshape's output is its
+    /// input's buffer) stays with that input.
+    private func releaseOutputs(of step: Step, keeping target: Int, slots: inout [Value?]) {
+        let inputStorages = Set(step.inputSlots.map { slot -> UnsafeRawPointer? in
+            guard let slot, case .float(let tensor)? = slots[slot] else { return nil }
+            return tensor.storage
+        })
+        for case let slot? in step.outputSlots where slot != target {
+            if case .float(let tensor)? = slots[slot], !inputStorages.contains(tensor.storage) { buffers.recycle(tensor.scalars) }
+            slots[slot] = nil
+        }
     }
 }

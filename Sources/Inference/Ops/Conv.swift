@@ -177,7 +177,7 @@ extension Conv {
         let (inPlane, outPlane) = (d.inPlane, d.outPlane)
         var columns = context.buffers.take(count: rows * outPlane)
         defer { context.buffers.recycle(columns) }
-        var dx = [Float](repeating: 0, count: inputShape.reduce(1, *))
+        var dx = context.buffers.takeZeroed(count: inputShape.reduce(1, *))
         dy.scalars.withUnsafeBufferPointer { dyp in
         w.scalars.withUnsafeBufferPointer { wp in
         columns.withUnsafeMutableBufferPointer { cp in

@@ -118,24 +118,24 @@ enum Elementwise {
 
 extension Elementwise {
     /// dX = dY · f′(x), using the forward output y where that is cheaper.
-    static func backward(_ function: UnaryFunction, outputGradient dy: Tensor<Float>, x: Tensor<Float>, y: Tensor<Float>) throws -> Tensor<Float> {
+    static func backward(_ function: UnaryFunction, outputGradient dy: Tensor<Float>, x: Tensor<Float>, y: Tensor<Float>, buffers: BufferPool) throws -> Tensor<Float> {
         // Each case a closure literal, so the loop specialises and inlines it.
         switch function {
-        case .relu: return chain(dy, x, y) { x, _ in x > 0 ? 1 : 0 }
-        case .exp: return chain(dy, x, y) { _, y in y }
-        case .log: return chain(dy, x, y) { x, _ in 1 / x }
-        case .sigmoid: return chain(dy, x, y) { _, y in y * (1 - y) }
-        case .tanh: return chain(dy, x, y) { _, y in 1 - y * y }
-        case .softplus: return chain(dy, x, y) { x, _ in sigmoid(x) }
-        case .erf: return chain(dy, x, y) { x, _ in 2 / Float.pi.squareRoot() * Foundation.exp(-x * x) }
-        case .sqrt: return chain(dy, x, y) { _, y in 0.5 / y }
-        case .neg: return chain(dy, x, y) { _, _ in -1 }
-        case .abs: return chain(dy, x, y) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
-        case .leakyRelu(let alpha): return chain(dy, x, y) { x, _ in x < 0 ? alpha : 1 }
-        case .elu(let alpha): return chain(dy, x, y) { x, y in x < 0 ? y + alpha : 1 }
-        case .selu(let alpha, let gamma): return chain(dy, x, y) { x, y in x > 0 ? gamma : y + gamma * alpha }
+        case .relu: return chain(dy, x, y, buffers) { x, _ in x > 0 ? 1 : 0 }
+        case .exp: return chain(dy, x, y, buffers) { _, y in y }
+        case .log: return chain(dy, x, y, buffers) { x, _ in 1 / x }
+        case .sigmoid: return chain(dy, x, y, buffers) { _, y in y * (1 - y) }
+        case .tanh: return chain(dy, x, y, buffers) { _, y in 1 - y * y }
+        case .softplus: return chain(dy, x, y, buffers) { x, _ in sigmoid(x) }
+        case .erf: return chain(dy, x, y, buffers) { x, _ in 2 / Float.pi.squareRoot() * Foundation.exp(-x * x) }
+        case .sqrt: return chain(dy, x, y, buffers) { _, y in 0.5 / y }
+        case .neg: return chain(dy, x, y, buffers) { _, _ in -1 }
+        case .abs: return chain(dy, x, y, buffers) { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }
+        case .leakyRelu(let alpha): return chain(dy, x, y, buffers) { x, _ in x < 0 ? alpha : 1 }
+        case .elu(let alpha): return chain(dy, x, y, buffers) { x, y in x < 0 ? y + alpha : 1 }
+        case .selu(let alpha, let gamma): return chain(dy, x, y, buffers) { x, y in x > 0 ? gamma : y + gamma * alpha }
         case .gelu(let tanhApproximation):
-            return chain(dy, x, y) { x, _ in
+            return chain(dy, x, y, buffers) { x, _ in
                 if tanhApproximation {
                     let inner = sqrtTwoOverPi * (x + 0.044715 * x * x * x)
                     let t = Foundation.tanh(inner)
@@ -144,24 +144,24 @@ extension Elementwise {
                 return 0.5 * (1 + Foundation.erf(x / Float(2).squareRoot())) + x * Foundation.exp(-0.5 * x * x) / (2 * Float.pi).squareRoot()
             }
         // Piecewise constant: zero almost everywhere, as PyTorch.
-        case .sign, .floor, .ceil, .round: return chain(dy, x, y) { _, _ in 0 }
-        case .reciprocal: return chain(dy, x, y) { _, y in -y * y }
-        case .sin: return chain(dy, x, y) { x, _ in Foundation.cos(x) }
-        case .cos: return chain(dy, x, y) { x, _ in -Foundation.sin(x) }
+        case .sign, .floor, .ceil, .round: return chain(dy, x, y, buffers) { _, _ in 0 }
+        case .reciprocal: return chain(dy, x, y, buffers) { _, y in -y * y }
+        case .sin: return chain(dy, x, y, buffers) { x, _ in Foundation.cos(x) }
+        case .cos: return chain(dy, x, y, buffers) { x, _ in -Foundation.sin(x) }
         case .softsign:
-            return chain(dy, x, y) { x, _ in
+            return chain(dy, x, y, buffers) { x, _ in
                 let d = 1 + Swift.abs(x)
                 return 1 / (d * d)
             }
         // The slope inside the open linear range, as PyTorch's hardsigmoid and hardswish.
         case .hardSigmoid(let alpha, let beta):
-            return chain(dy, x, y) { x, _ in
+            return chain(dy, x, y, buffers) { x, _ in
                 let v = alpha * x + beta
                 return v > 0 && v < 1 ? alpha : 0
             }
-        case .hardSwish: return chain(dy, x, y) { x, _ in x < -3 ? 0 : (x <= 3 ? x / 3 + 0.5 : 1) }
+        case .hardSwish: return chain(dy, x, y, buffers) { x, _ in x < -3 ? 0 : (x <= 3 ? x / 3 + 0.5 : 1) }
         case .mish:
-            return chain(dy, x, y) { x, _ in
+            return chain(dy, x, y, buffers) { x, _ in
                 let t = Foundation.tanh(softplus(x))
                 return t + x * sigmoid(x) * (1 - t * t)
             }
@@ -170,8 +170,8 @@ extension Elementwise {
 
     /// dX = dY · f′(x, y), one pass.
     @inline(__always)
-    private static func chain(_ dy: Tensor<Float>, _ x: Tensor<Float>, _ y: Tensor<Float>, _ derivative: (Float, Float) -> Float) -> Tensor<Float> {
-        var dx = [Float](unsafeUninitializedCapacity: x.count) { _, count in count = x.count }
+    private static func chain(_ dy: Tensor<Float>, _ x: Tensor<Float>, _ y: Tensor<Float>, _ buffers: BufferPool, _ derivative: (Float, Float) -> Float) -> Tensor<Float> {
+        var dx = buffers.take(count: x.count)
         dx.withUnsafeMutableBufferPointer { out in
         dy.scalars.withUnsafeBufferPointer { g in
         x.scalars.withUnsafeBufferPointer { xs in

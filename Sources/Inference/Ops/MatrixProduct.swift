@@ -109,7 +109,7 @@ extension MatrixProduct {
     /// For Y = α·op(A)·op(B): d op(A) = α·dY·op(B)ᵀ and d op(B) = α·op(A)ᵀ·dY, transposed back
     /// when A or B was stored transposed.
     static func gemmBackward(
-        _ dy: Tensor<Float>, _ a: Tensor<Float>, _ b: Tensor<Float>, alpha: Float, transA: Bool, transB: Bool, wanted: (Bool, Bool)
+        _ dy: Tensor<Float>, _ a: Tensor<Float>, _ b: Tensor<Float>, alpha: Float, transA: Bool, transB: Bool, wanted: (Bool, Bool), buffers: BufferPool
     ) throws -> (Tensor<Float>?, Tensor<Float>?) {
         let (m, n) = (dy.shape[0], dy.shape[1])
         let k = transA ? a.shape[0] : a.shape[1]
@@ -119,7 +119,7 @@ extension MatrixProduct {
         b.scalars.withUnsafeBufferPointer { bp in
             let g = dyp.baseAddress!, aBase = ap.baseAddress!, bBase = bp.baseAddress!
             if wanted.0 {
-                var out = [Float](repeating: 0, count: a.count)
+                var out = buffers.takeZeroed(count: a.count)
                 out.withUnsafeMutableBufferPointer { o in
                     if transA {  // dA (k×m) = α·op(B)·dYᵀ
                         BLAS.sgemm(transA: transB, transB: true, m: k, n: m, k: n, alpha: alpha, a: bBase, lda: b.shape[1], b: g, ldb: n, c: o.baseAddress!, ldc: m)
@@ -130,7 +130,7 @@ extension MatrixProduct {
                 da = Tensor(shape: a.shape, scalars: out)
             }
             if wanted.1 {
-                var out = [Float](repeating: 0, count: b.count)
+                var out = buffers.takeZeroed(count: b.count)
                 out.withUnsafeMutableBufferPointer { o in
                     if transB {  // dB (n×k) = α·dYᵀ·op(A)
                         BLAS.sgemm(transA: true, transB: transA, m: n, n: k, k: m, alpha: alpha, a: g, lda: n, b: aBase, ldb: a.shape[1], c: o.baseAddress!, ldc: k)

@@ -125,7 +125,9 @@ enum Pool {
 extension Pool {
     /// MaxPool routes each output's gradient to its window's maximum (the first, on ties,
     /// as the forward pass picks it); AveragePool spreads it over the window's divisor.
-    static func backward(_ attributes: PoolAttributes, maximum: Bool, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, node: Node) throws -> Tensor<Float> {
+    static func backward(
+        _ attributes: PoolAttributes, maximum: Bool, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, node: Node, buffers: BufferPool
+    ) throws -> Tensor<Float> {
         let g = try geometry(attributes, input: x.shape, node: node).asTwoDimensional
         let planes = x.shape[0] * x.shape[1]
         let (inH, inW) = (g.input[0], g.input[1])
@@ -133,7 +135,7 @@ extension Pool {
         let (kH, kW) = (g.kernel[0], g.kernel[1])
         let (pH, pW) = (g.padBegin[0], g.padBegin[1])
         let (paddedH, paddedW) = (inH + g.padEnd[0], inW + g.padEnd[1])
-        var dx = [Float](repeating: 0, count: x.count)
+        var dx = buffers.takeZeroed(count: x.count)
         if maximum, inH == 1, kH == 1, g.dilations[1] == 1, pW == 0, (outW - 1) * g.strides[1] + kW <= inW {
             // Every 1-D CNN's pooling (as in the forward pass): windows inside the input. The
             // general loop below, through bounds-checked arrays, was a tenth of a saliency map.
