@@ -25,6 +25,9 @@ public struct ExecutionPlan: Sendable {
     /// applies that op in place on the fresh output (one pass and one buffer fewer), as a fused
     /// epilogue.
     let inPlaceEpilogues: Set<Int>
+    /// Relu steps whose output only a MaxPool right after reads: reverse mode fuses the two
+    /// backward passes (ReverseMode+ReluPool.swift).
+    let reluPools: Set<Int>
     /// Slot contents known before running (initializers and folded values).
     let constants: [Value?]
     let inputSlots: [String: Int]
@@ -131,6 +134,7 @@ public struct ExecutionPlan: Sendable {
             guard Self.runsInPlace(next.node.op), outputs.count == 1, known[outputs[0]].type == .float else { return false }
             return next.inputSlots == [outputs[0]] && next.releases.contains(outputs[0])
         })
+        self.reluPools = Self.reluPools(in: steps)
         self.steps = steps
         self.slotOf = slotOf
         self.slotShapes = known.map(\.shape)

@@ -64,9 +64,10 @@ extension ExecutionPlan {
         }
         // Backward from `target`, accumulating gradients per slot.
         var gradients: [Int: Tensor<Float>] = [target: outputGradient]
-        for step in steps[...max(lastStep, 0)].reversed() where lastStep >= 0 {
-            if let inputGradients = try backward(step, slots: slots, gradients: gradients, dependsOnInput: dependsOnInput, context: context) {
-                for (slot, gradient) in zip(step.inputSlots, inputGradients) {
+        for index in (0...max(lastStep, 0)).reversed() where lastStep >= 0 {
+            let step = steps[index]
+            if let (inputSlots, inputGradients) = try backward(index, slots: slots, gradients: gradients, dependsOnInput: dependsOnInput, context: context) {
+                for (slot, gradient) in zip(inputSlots, inputGradients) {
                     guard let slot, let gradient, dependsOnInput[slot] else { continue }
                     if gradients[slot] == nil {
                         gradients[slot] = gradient
@@ -87,11 +88,15 @@ extension ExecutionPlan {
         return (value, gradients[source] ?? Tensor(shape: slotShapes[source], repeating: 0))
     }
 
-    /// One step's input gradients; nil when no gradient flows through it. (Its own function, so
-    /// the values it reads are let go on return, before they are recycled.)
+    /// Step `index`'s input gradients, by slot; nil when no gradient flows through it. (Its own
+    /// function, so the values it reads are let go on return, before they are recycled.)
     private func backward(
-        _ step: Step, slots: [Value?], gradients: [Int: Tensor<Float>], dependsOnInput: [Bool], context: ExecutionContext
-    ) throws -> [Tensor<Float>?]? {
+        _ index: Int, slots: [Value?], gradients: [Int: Tensor<Float>], dependsOnInput: [Bool], context: ExecutionContext
+    ) throws -> (slots: [Int?], gradients: [Tensor<Float>?])? {
+        let step = steps[index]
+        if let pooled = step.outputSlots.first ?? nil, let fused = try fusedReluPoolBackward(at: index, outputGradient: gradients[pooled], slots: slots, context: context) {
+            return ([fused.slot], [fused.gradient])
+        }
         let outputGradients = step.outputSlots.map { $0.flatMap { gradients[$0] } }
         let wanted = step.inputSlots.map { $0.map { dependsOnInput[$0] } ?? false }
         guard outputGradients.contains(where: { $0 != nil }), wanted.contains(true) else { return nil }
@@ -100,7 +105,7 @@ extension ExecutionPlan {
         }
         let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
         let outputs = step.outputSlots.map { $0.flatMap { slots[$0] } }
-        return try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: context)
+        return (step.inputSlots, try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: context))
     }
 
     /// Hands the values a step computed back to the pool (not the target, which is returned).

@@ -125,8 +125,11 @@ enum Pool {
 extension Pool {
     /// MaxPool routes each output's gradient to its window's maximum (the first, on ties,
     /// as the forward pass picks it); AveragePool spreads it over the window's divisor.
+    /// - Parameter positiveOnly: MaxPool routes only to maxima above zero. With x the output of
+    ///   a Relu, that is the Relu's gradient too: the two backward passes fused into one.
     static func backward(
-        _ attributes: PoolAttributes, maximum: Bool, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, node: Node, buffers: BufferPool
+        _ attributes: PoolAttributes, maximum: Bool, outputGradient dy: Tensor<Float>, input x: Tensor<Float>, node: Node, buffers: BufferPool,
+        positiveOnly: Bool = false
     ) throws -> Tensor<Float> {
         let g = try geometry(attributes, input: x.shape, node: node).asTwoDimensional
         let planes = x.shape[0] * x.shape[1]
@@ -135,27 +138,11 @@ extension Pool {
         let (kH, kW) = (g.kernel[0], g.kernel[1])
         let (pH, pW) = (g.padBegin[0], g.padBegin[1])
         let (paddedH, paddedW) = (inH + g.padEnd[0], inW + g.padEnd[1])
-        var dx = buffers.takeZeroed(count: x.count)
         if maximum, inH == 1, kH == 1, g.dilations[1] == 1, pW == 0, (outW - 1) * g.strides[1] + kW <= inW {
-            // Every 1-D CNN's pooling (as in the forward pass): windows inside the input. The
-            // general loop below, through bounds-checked arrays, was a tenth of a saliency map.
-            let stride = g.strides[1]
-            x.scalars.withUnsafeBufferPointer { xp in
-            dy.scalars.withUnsafeBufferPointer { gp in
-            dx.withUnsafeMutableBufferPointer { dp in
-                for plane in 0..<planes {
-                    let source = xp.baseAddress! + plane * inW, target = dp.baseAddress! + plane * inW
-                    let gradients = gp.baseAddress! + plane * outW
-                    for ow in 0..<outW {
-                        let start = ow * stride
-                        var best = start
-                        for i in (start + 1) ..< (start + kW) where source[i] > source[best] { best = i }
-                        target[best] += gradients[ow]
-                    }
-                }
-            }}}
-            return Tensor(shape: x.shape, scalars: dx)
+            return maxPoolRowsBackward(dy, input: x, planes: planes, inW: inW, outW: outW, kernel: kW, stride: g.strides[1],
+                                       positiveOnly: positiveOnly, buffers: buffers)
         }
+        var dx = buffers.takeZeroed(count: x.count)
         for plane in 0..<planes {
             let source = plane * inH * inW
             for oh in 0..<outH {
@@ -177,7 +164,7 @@ extension Pool {
                         }
                     }
                     if maximum {
-                        if bestIndex >= 0 { dx[bestIndex] += gradient }
+                        if bestIndex >= 0, !positiveOnly || best > 0 { dx[bestIndex] += gradient }
                         continue
                     }
                     let divisor = attributes.countIncludePad ? inside + padded : inside
@@ -194,6 +181,35 @@ extension Pool {
                 }
             }
         }
+        return Tensor(shape: x.shape, scalars: dx)
+    }
+
+    /// Every 1-D CNN's pooling (as in the forward pass): windows inside the input. Each row of
+    /// dX is zeroed while in cache, and each window's maximum found without branches (random
+    /// data made the comparisons unpredictable).
+    private static func maxPoolRowsBackward(
+        _ dy: Tensor<Float>, input x: Tensor<Float>, planes: Int, inW: Int, outW: Int, kernel: Int, stride: Int, positiveOnly: Bool, buffers: BufferPool
+    ) -> Tensor<Float> {
+        var dx = buffers.take(count: x.count)
+        x.scalars.withUnsafeBufferPointer { xp in
+        dy.scalars.withUnsafeBufferPointer { gp in
+        dx.withUnsafeMutableBufferPointer { dp in
+            for plane in 0..<planes {
+                let source = xp.baseAddress! + plane * inW, target = dp.baseAddress! + plane * inW
+                let gradients = gp.baseAddress! + plane * outW
+                target.update(repeating: 0, count: inW)
+                for ow in 0..<outW {
+                    let window = source + ow * stride
+                    var best = 0, bestValue = window[0]
+                    for i in 1..<kernel {
+                        let value = window[i], better = value > bestValue
+                        best = better ? i : best
+                        bestValue = better ? value : bestValue
+                    }
+                    target[ow * stride + best] += positiveOnly && !(bestValue > 0) ? 0 : gradients[ow]
+                }
+            }
+        }}}
         return Tensor(shape: x.shape, scalars: dx)
     }
 
