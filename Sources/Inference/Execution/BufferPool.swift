@@ -40,6 +40,13 @@ final class BufferPool: @unchecked Sendable {
         return buffer
     }
 
+    /// Buffers waiting to be taken (tests check that a pass gave its buffers back).
+    var idleCount: Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return idle.count
+    }
+
     /// Offers a buffer no one reads any more. A buffer still shared (an alias made by
     /// Reshape, say) is safe too: writing to it later copies first, as arrays do.
     func recycle(_ buffer: [Float]) {

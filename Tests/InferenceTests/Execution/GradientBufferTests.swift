@@ -1,0 +1,83 @@
+import Foundation
+@testable import Inference
+import TestSupport
+import XCTest
+
+/// Reverse mode hands its buffers back to the plan's pool, and fuses a Relu into the MaxPool
+/// that reads it: neither may change a single gradient.
+final class GradientBufferTests: XCTestCase {
+    private func multitaskGraph() throws -> Graph {
+        try ONNXImporter.load(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx"))
+    }
+
+    /// Inputs in [−0.5, 0.5), different for each `seed`.
+    private func input(_ shape: [Int], seed: Int) -> Tensor<Float> {
+        Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float(($0 * 7919 + seed * 104_729) % 1009) / 1009 - 0.5 })
+    }
+
+    /// d Σ output / d input.
+    private func gradient(_ plan: ExecutionPlan, _ x: Tensor<Float>) throws -> Tensor<Float> {
+        let (input, output) = (plan.graph.inputs[0].name, plan.graph.outputs[0].name)
+        let seed = Tensor<Float>(shape: plan.outputShapes[output]!, repeating: 1)
+        return try plan.gradient(of: output, outputGradient: seed, inputs: [input: x], respectTo: input).gradient
+    }
+
+    func testRecycledBuffersGiveTheGradientsOfFreshOnes() throws {
+        let graph = try multitaskGraph()
+        let shape = [16, 4, 200]
+        let plan = try ExecutionPlan(graph: graph, inputShapes: [graph.inputs[0].name: shape])
+        let (first, second) = (input(shape, seed: 1), input(shape, seed: 2))
+        let firstGradient = try gradient(plan, first)
+        // The pass's activations and gradients (the largest 16 × 48 × 200 floats) went back to the pool...
+        XCTAssertGreaterThan(plan.buffers.idleCount, 2)
+        // ...and the next passes, forward and backward, run on them, stale contents and all.
+        let secondGradient = try gradient(plan, second)
+        _ = try plan.run([graph.inputs[0].name: second])
+        let firstAgain = try gradient(plan, first)
+        let fresh = { try self.gradient(ExecutionPlan(graph: graph, inputShapes: [graph.inputs[0].name: shape]), $0) }
+        XCTAssertNotEqual(firstGradient, secondGradient)
+        XCTAssertEqual(firstGradient, try fresh(first))
+        XCTAssertEqual(secondGradient, try fresh(second))
+        XCTAssertEqual(firstAgain, try fresh(first))
+    }
+
+    /// The same graph with every Relu output also a graph output: kept, so not fused.
+    private func unfused(_ graph: Graph, _ plan: ExecutionPlan) -> Graph {
+        var graph = graph
+        for index in plan.reluPools { graph.outputs.append(ValueInfo(name: plan.steps[index].node.outputs[0], declaredType: "float", dimensions: [])) }
+        return graph
+    }
+
+    func testReluFusedIntoTheMaxPoolGivesTheUnfusedGradient() throws {
+        let graph = try multitaskGraph()
+        let shape = [4, 4, 200]
+        let fused = try ExecutionPlan(graph: graph, inputShapes: [graph.inputs[0].name: shape])
+        XCTAssertEqual(fused.reluPools.count, 3)  // three Conv → Relu → MaxPool blocks (the first Conv's Relu feeds a Conv)
+        let plain = try ExecutionPlan(graph: unfused(graph, fused), inputShapes: [graph.inputs[0].name: shape])
+        XCTAssertEqual(plain.reluPools, [])
+        let x = input(shape, seed: 3)
+        XCTAssertEqual(try gradient(fused, x), try gradient(plain, x))
+    }
+
+    /// MaxPool with padding and overlapping windows takes the general backward loop.
+    func testReluFusedIntoAPaddedMaxPoolGivesTheUnfusedGradient() throws {
+        let pool = PoolAttributes(spatial: SpatialAttributes(kernelShape: [3], strides: [2], pads: [1, 1]), ceilMode: false,
+                                  countIncludePad: false, columnMajorIndices: false)
+        let graph = Graph(
+            inputs: [ValueInfo(name: "x", declaredType: "float", dimensions: [.fixed(2), .fixed(3), .fixed(9)])],
+            outputs: [ValueInfo(name: "y", declaredType: "float", dimensions: [])], initializers: [:],
+            nodes: [Node(name: "relu", opType: "Relu", op: .unary(.relu), inputs: ["x"], outputs: ["r"]),
+                    Node(name: "pool", opType: "MaxPool", op: .maxPool(pool), inputs: ["r"], outputs: ["y"])],
+            opset: 17)
+        let fused = try ExecutionPlan(graph: graph, inputShapes: ["x": [2, 3, 9]])
+        XCTAssertEqual(fused.reluPools, [0])
+        let plain = try ExecutionPlan(graph: unfused(graph, fused), inputShapes: ["x": [2, 3, 9]])
+        let x = input([2, 3, 9], seed: 4)
+        let gradient = try gradient(fused, x)
+        XCTAssertEqual(gradient, try self.gradient(plain, x))
+        // Each window's gradient (1) reaches its positive maximum; a window of negatives passes none.
+        XCTAssertEqual(gradient.scalars.reduce(0, +), 2 * 3 * 5 - Float((0..<6).map { plane in
+            (0..<5).filter { window in (max(0, 2 * window - 1) ... min(8, 2 * window + 1)).allSatisfy { x.scalars[plane * 9 + $0] <= 0 } }.count
+        }.reduce(0, +)))
+    }
+}
