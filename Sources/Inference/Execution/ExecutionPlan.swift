@@ -26,7 +26,7 @@ public struct ExecutionPlan: Sendable {
     /// epilogue.
     let inPlaceEpilogues: Set<Int>
     /// Relu steps whose output only a MaxPool right after reads: reverse mode fuses the two
-    /// backward passes (ReverseMode+ReluPool.swift).
+    /// backward passes (ReverseMode+Relu.swift).
     let reluPools: Set<Int>
     /// Slot contents known before running (initializers and folded values).
     let constants: [Value?]
@@ -177,7 +177,9 @@ public struct ExecutionPlan: Sendable {
     /// Runs the steps in order, keeping every value, up to the step that computes slot
     /// `stopAt` (all steps when nil). Returns the slots and the index of the last step run
     /// (−1 when `stopAt` is an input or constant).
-    func forwardKeepingValues(_ inputs: [String: Tensor<Float>], threads: Int, stopAt: Int? = nil) throws -> (slots: [Value?], lastStep: Int) {
+    /// - Parameter reluInPlace: for reverse mode, a Relu right after its producer overwrites the
+    ///   producer's value, both slots then holding it (`reluRunsInPlace`, ReverseMode+Relu.swift).
+    func forwardKeepingValues(_ inputs: [String: Tensor<Float>], threads: Int, stopAt: Int? = nil, reluInPlace: Bool = false) throws -> (slots: [Value?], lastStep: Int) {
         var slots = constants
         for (inputName, slot) in inputSlots {
             guard let tensor = inputs[inputName], tensor.shape == inputShapes[inputName] else {
@@ -188,11 +190,21 @@ public struct ExecutionPlan: Sendable {
         BLAS.setThreads(threads)
         let context = ExecutionContext(threads: threads, buffers: buffers)
         var lastStep = -1
-        for (index, step) in steps.enumerated() {
+        var index = 0
+        while index < steps.count {
             if let stopAt, slots[stopAt] != nil { break }
-            let results = try execute(step, slots: slots, context: context)
+            let step = steps[index]
+            var results = try execute(step, slots: slots, context: context)
+            if reluInPlace, reluRunsInPlace(after: index, stopAt: stopAt), case .float(var tensor) = results[0] {
+                results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
+                Elementwise.reluInPlace(&tensor.scalars)
+                results[0] = .float(tensor)
+                index += 1
+                slots[steps[index].outputSlots[0]!] = results[0]
+            }
             for (slot, value) in zip(step.outputSlots, results) { if let slot { slots[slot] = value } }
             lastStep = index
+            index += 1
         }
         if let stopAt, inputSlots.values.contains(stopAt) || constants[stopAt] != nil { lastStep = -1 }
         return (slots, lastStep)

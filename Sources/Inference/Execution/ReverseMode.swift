@@ -19,7 +19,7 @@ extension ExecutionPlan {
         guard let target = slotOf[name], let source = inputSlots[inputName] else {
             throw InferenceError("no value named '\(name)' or input named '\(inputName)' in the graph")
         }
-        var (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target)
+        var (slots, lastStep) = try forwardKeepingValues(inputs, threads: threads, stopAt: target, reluInPlace: true)
         return try backpropagate(slots: &slots, ownsValues: true, lastStep: lastStep, target: target, source: source, name: name, seed: seed, threads: threads)
     }
 

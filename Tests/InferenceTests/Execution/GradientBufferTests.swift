@@ -41,6 +41,26 @@ final class GradientBufferTests: XCTestCase {
         XCTAssertEqual(firstAgain, try fresh(first))
     }
 
+    func testReluInPlaceGivesTheGradientOfKeptPreActivations() throws {
+        let graph = try multitaskGraph()
+        let shape = [4, 4, 200]
+        let plan = try ExecutionPlan(graph: graph, inputShapes: [graph.inputs[0].name: shape])
+        let (input, output, x) = (graph.inputs[0].name, graph.outputs[0].name, self.input(shape, seed: 5))
+        let inPlace = try plan.forwardKeepingValues([input: x], threads: 1, reluInPlace: true).slots
+        let kept = try plan.forwardKeepingValues([input: x], threads: 1).slots
+        // The first Conv's output and its Relu's: one buffer in place, two when kept.
+        let (conv, relu) = (plan.slotOf[plan.steps[0].node.outputs[0]]!, plan.slotOf[plan.steps[1].node.outputs[0]]!)
+        guard case .float(let convInPlace)? = inPlace[conv], case .float(let reluInPlace)? = inPlace[relu],
+              case .float(let convKept)? = kept[conv], case .float(let reluKept)? = kept[relu] else { return XCTFail("no Conv → Relu values") }
+        XCTAssertEqual(convInPlace.storage, reluInPlace.storage)
+        XCTAssertNotEqual(convKept.storage, reluKept.storage)
+        XCTAssertNotEqual(convKept, reluKept)
+        let seed = Tensor<Float>(shape: plan.outputShapes[output]!, repeating: 1)
+        let viaKept = try plan.gradient(of: output, seed: { _ in seed }, values: kept, respectTo: input).gradient
+        XCTAssertEqual(try plan.gradient(of: output, seed: { _ in seed }, values: inPlace, respectTo: input).gradient, viaKept)
+        XCTAssertEqual(try gradient(plan, x), viaKept)
+    }
+
     /// The same graph with every Relu output also a graph output: kept, so not fused.
     private func unfused(_ graph: Graph, _ plan: ExecutionPlan) -> Graph {
         var graph = graph

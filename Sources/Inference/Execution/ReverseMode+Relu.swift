@@ -23,3 +23,19 @@ extension ExecutionPlan {
         return (relu, gradient)
     }
 }
+
+/// A Relu in the forward pass of reverse mode: run in place on its producer's fresh output
+/// (as `runWhole`'s fused epilogue), the pre-activation value is not kept. Its backward then
+/// reads the Relu's output for its input, which tells the same (x > 0 exactly where relu(x) > 0).
+extension ExecutionPlan {
+    /// Whether the step after `index` is a Relu that may overwrite step `index`'s output: only
+    /// the Relu reads that output, it is not the value differentiated, and the producer's
+    /// backward does not read it.
+    func reluRunsInPlace(after index: Int, stopAt: Int?) -> Bool {
+        guard reluEpilogues.contains(index), let output = steps[index].outputSlots.first ?? nil, output != stopAt else { return false }
+        switch steps[index].node.op {
+        case .conv, .convTranspose, .gemm, .matMul, .batchNormalization, .binary(.add), .binary(.sub): return true
+        default: return false
+        }
+    }
+}
