@@ -79,25 +79,31 @@ final class GradientBufferTests: XCTestCase {
         XCTAssertEqual(try gradient(fused, x), try gradient(plain, x))
     }
 
-    /// MaxPool with padding and overlapping windows takes the general backward loop.
-    func testReluFusedIntoAPaddedMaxPoolGivesTheUnfusedGradient() throws {
-        let pool = PoolAttributes(spatial: SpatialAttributes(kernelShape: [3], strides: [2], pads: [1, 1]), ceilMode: false,
-                                  countIncludePad: false, columnMajorIndices: false)
-        let graph = Graph(
-            inputs: [ValueInfo(name: "x", declaredType: "float", dimensions: [.fixed(2), .fixed(3), .fixed(9)])],
-            outputs: [ValueInfo(name: "y", declaredType: "float", dimensions: [])], initializers: [:],
-            nodes: [Node(name: "relu", opType: "Relu", op: .unary(.relu), inputs: ["x"], outputs: ["r"]),
-                    Node(name: "pool", opType: "MaxPool", op: .maxPool(pool), inputs: ["r"], outputs: ["y"])],
-            opset: 17)
-        let fused = try ExecutionPlan(graph: graph, inputShapes: ["x": [2, 3, 9]])
-        XCTAssertEqual(fused.reluPools, [0])
-        let plain = try ExecutionPlan(graph: unfused(graph, fused), inputShapes: ["x": [2, 3, 9]])
-        let x = input([2, 3, 9], seed: 4)
-        let gradient = try gradient(fused, x)
-        XCTAssertEqual(gradient, try self.gradient(plain, x))
-        // Each window's gradient (1) reaches its positive maximum; a window of negatives passes none.
-        XCTAssertEqual(gradient.scalars.reduce(0, +), 2 * 3 * 5 - Float((0..<6).map { plane in
-            (0..<5).filter { window in (max(0, 2 * window - 1) ... min(8, 2 * window + 1)).allSatisfy { x.scalars[plane * 9 + $0] <= 0 } }.count
-        }.reduce(0, +)))
+    /// Each MaxPool backward: padded (the general loop), and 1-D windows that overlap or tile the row.
+    func testReluFusedIntoEachMaxPoolLoopGivesTheUnfusedGradient() throws {
+        for (kernel, stride, pad) in [(3, 2, 1), (3, 2, 0), (3, 3, 0)] {
+            let pool = PoolAttributes(spatial: SpatialAttributes(kernelShape: [kernel], strides: [stride], pads: [pad, pad]), ceilMode: false,
+                                      countIncludePad: false, columnMajorIndices: false)
+            let graph = Graph(
+                inputs: [ValueInfo(name: "x", declaredType: "float", dimensions: [.fixed(2), .fixed(3), .fixed(9)])],
+                outputs: [ValueInfo(name: "y", declaredType: "float", dimensions: [])], initializers: [:],
+                nodes: [Node(name: "relu", opType: "Relu", op: .unary(.relu), inputs: ["x"], outputs: ["r"]),
+                        Node(name: "pool", opType: "MaxPool", op: .maxPool(pool), inputs: ["r"], outputs: ["y"])],
+                opset: 17)
+            let fused = try ExecutionPlan(graph: graph, inputShapes: ["x": [2, 3, 9]])
+            XCTAssertEqual(fused.reluPools, [0])
+            let plain = try ExecutionPlan(graph: unfused(graph, fused), inputShapes: ["x": [2, 3, 9]])
+            let x = input([2, 3, 9], seed: 4)
+            let gradient = try gradient(fused, x)
+            XCTAssertEqual(gradient, try self.gradient(plain, x), "kernel \(kernel) stride \(stride) pad \(pad)")
+            // Each window's gradient (1) reaches its positive maximum; a window of negatives passes none.
+            let windows = fused.outputShapes["y"]![2]
+            let positive = (0..<6).map { plane in
+                (0..<windows).filter { window in
+                    (max(0, stride * window - pad) ... min(8, stride * window - pad + kernel - 1)).contains { x.scalars[plane * 9 + $0] > 0 }
+                }.count
+            }.reduce(0, +)
+            XCTAssertEqual(gradient.scalars.reduce(0, +), Float(positive), "kernel \(kernel) stride \(stride) pad \(pad)")
+        }
     }
 }
