@@ -83,37 +83,44 @@ extension IncrementalEvaluator {
 
         let taps = filters * kernel
         let tapMajor = tapMajorWeights(weightSlot, weights)
-        // Contributions: one row per (filter, tap), one column per changed column.
-        var contributions = [Float](unsafeUninitializedCapacity: taps * columnCount) { _, count in count = taps * columnCount }
+        // Contributions: one row per changed column, its (filter, tap) products side by side, so
+        // that adding a column's taps to its variant's outputs reads memory in order (rows per
+        // (filter, tap) made that loop stride across the whole product, a cache miss per add).
+        var contributions = [Float](unsafeUninitializedCapacity: columnCount * taps) { _, count in count = columnCount * taps }
         tapMajor.withUnsafeBufferPointer { a in
         packed.withUnsafeBufferPointer { b in
         contributions.withUnsafeMutableBufferPointer { c in
-            BLAS.sgemm(transA: false, transB: false, m: taps, n: columnCount, k: channels,
-                       a: a.baseAddress!, lda: channels, b: b.baseAddress!, ldb: columnCount, c: c.baseAddress!, ldc: columnCount)
+            BLAS.sgemm(transA: true, transB: true, m: columnCount, n: taps, k: channels,
+                       a: b.baseAddress!, lda: columnCount, b: a.baseAddress!, ldb: channels, c: c.baseAddress!, ldc: taps)
         }}}
         // Tap t of a column at input position i lands on output i + padBegin − extent + t · dilation.
         output.scalars.withUnsafeMutableBufferPointer { out in
         contributions.withUnsafeBufferPointer { z in
             for run in runs {
-                let base = w.start + run.position + padBegin - extent - first
-                for t in 0..<kernel {
-                    // Positions of the run whose output for this tap lies in [first, last].
-                    let offset = base + t * dilation
-                    let low = max(0, -offset), high = min(run.count, outputWidth - offset)
+                for index in 0..<run.count {
+                    let offset = w.start + run.position + index + padBegin - extent - first
+                    // The taps whose output lies in [first, last].
+                    let low = offset >= 0 ? 0 : (-offset + dilation - 1) / dilation
+                    let high = min(kernel, (outputWidth - offset + dilation - 1) / dilation)
                     guard low < high else { continue }
+                    let row = z.baseAddress! + (run.column + index) * taps
+                    let variantOutputs = out.baseAddress! + run.variant * filters * outputWidth + offset
                     for filter in 0..<filters {
-                        let source = z.baseAddress! + (filter * kernel + t) * columnCount + run.column
-                        let target = out.baseAddress! + (run.variant * filters + filter) * outputWidth + offset
-                        var i = low
-                        while i + 8 <= high {
-                            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD8<Float>.self)
-                                + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD8<Float>.self)
-                            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD8<Float>.self)
-                            i += 8
-                        }
-                        while i < high {
-                            target[i] += source[i]
-                            i += 1
+                        let source = row + filter * kernel, target = variantOutputs + filter * outputWidth
+                        if dilation == 1 {
+                            var t = low
+                            while t + 8 <= high {
+                                let sum = UnsafeRawPointer(target + t).loadUnaligned(as: SIMD8<Float>.self)
+                                    + UnsafeRawPointer(source + t).loadUnaligned(as: SIMD8<Float>.self)
+                                UnsafeMutableRawPointer(target + t).storeBytes(of: sum, as: SIMD8<Float>.self)
+                                t += 8
+                            }
+                            while t < high {
+                                target[t] += source[t]
+                                t += 1
+                            }
+                        } else {
+                            for t in low..<high { target[t * dilation] += source[t] }
                         }
                     }
                 }
