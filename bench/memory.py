@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Peak resident memory of whole predict jobs: `seqlens predict` vs an onnxruntime script.
+"""Peak resident memory of whole predict and ISM jobs: seqlens vs onnxruntime scripts.
 
 For every model: a FASTA of RECORDS random sequences at the model's length (seed 1), then
   * seqlens: `SEQLENS predict MODEL FASTA -o OUT.tsv --batch 64 --threads T` (streamed TSV);
@@ -11,7 +11,13 @@ since a child forked from this Python process inherits its high-water mark), its
 the clock around it. Prints a markdown table (model, L, records, threads, peak RSS of each,
 ratio seqlens/onnxruntime — issue 18's goal is at most 1.5); --markdown-out FILE writes it too.
 
-  .venv/bin/python bench/memory.py [--records 20000] [--markdown-out bench/out/memory.md]
+ISM rows (--jobs ism; default: predict and ism) compare, on ISM_MODELS and --ism-records random
+sequences (seed 2024, as bench/ism.py), every substitution at every position, all tasks:
+  * seqlens: `SEQLENS ism MODEL FASTA --target all --threads T -o OUT.npy` (incremental engine);
+  * onnxruntime: `memory.py --onnxruntime-ism MODEL FASTA OUT.npy T BATCH`, bench/ism.py's naive
+    ISM (every mutant a full pass, --ism-batch mutants at a time) writing the same .npy.
+
+  .venv/bin/python bench/memory.py [--records 20000] [--jobs predict ism] [--markdown-out bench/out/memory.md]
 """
 from __future__ import annotations
 
@@ -29,6 +35,7 @@ REPO = os.path.dirname(HERE)
 sys.path.insert(0, HERE)
 from forward import DEFAULT_BIN, ZOO, model_input, model_name  # noqa: E402
 
+ISM_MODELS = [os.path.join(HERE, "models", "basset-L1000.onnx")]
 MODELS = [os.path.join(HERE, "models", f"{name}.onnx") for name in ("basset-L1000", "multitask-deep-L1000", "multitask-deep-L200")] + [
     os.path.join(ZOO, name, "model.onnx") for name in ("chrombpnet-pytorch", "keras-deepstarr", "transformer-learned", "enformer-pytorch")]
 
@@ -77,6 +84,57 @@ def onnxruntime_predict(model: str, fasta: str, out: str, threads: int, batch: i
             flush(ids, seqs, f)
 
 
+def read_fasta(path: str) -> list[bytes]:
+    seqs, current = [], None
+    with open(path, "rb") as fa:
+        for line in fa:
+            line = line.strip()
+            if line.startswith(b">"):
+                if current is not None:
+                    seqs.append(b"".join(current))
+                current = []
+            elif current is not None:
+                current.append(line)
+    if current is not None:
+        seqs.append(b"".join(current))
+    return seqs
+
+
+def onnxruntime_ism(model: str, fasta: str, out: str, threads: int, batch: int) -> None:
+    """The peer of `seqlens ism --target all`: every substitution as a full pass, `batch` mutants
+    at a time, deltas (N, 4, L, T) saved as .npy (bench/ism.py's onnxruntime naive ISM)."""
+    import onnxruntime as ort
+    so = ort.SessionOptions()
+    so.intra_op_num_threads = threads
+    so.inter_op_num_threads = 1
+    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
+    sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    name, _, layout = model_input(model)
+    if layout != "channels-first":
+        raise SystemExit(f"{model}: --onnxruntime-ism runs channels-first models only")
+    table = np.zeros(256, dtype=np.int64)
+    for i, c in enumerate(b"ACGT"):
+        table[c] = i
+        table[c + 32] = i
+    records = read_fasta(fasta)
+    seqs = table[np.frombuffer(b"".join(records), dtype=np.uint8)].reshape(len(records), -1)
+    n, length = seqs.shape
+    x = np.ascontiguousarray(np.eye(4, dtype=np.float32)[seqs].transpose(0, 2, 1))
+    ref = sess.run(None, {name: x})[0]
+    deltas = np.zeros((n, 4, length, ref.shape[1]), dtype=np.float32)
+    for i in range(n):
+        pos = np.repeat(np.arange(length), 3)
+        alt = (seqs[i][pos] + np.tile(np.arange(1, 4), length)) % 4
+        for s in range(0, len(pos), batch):
+            p, b = pos[s:s + batch], alt[s:s + batch]
+            xb = np.repeat(x[i:i + 1], len(p), axis=0)
+            rows = np.arange(len(p))
+            xb[rows, :, p] = 0
+            xb[rows, b, p] = 1
+            deltas[i, b, p] = sess.run(None, {name: xb})[0] - ref[i]
+    np.save(out, deltas)
+
+
 def measure(cmd: list[str]) -> tuple[float, float]:
     """Peak RSS (MB) and wall seconds of one job."""
     with tempfile.NamedTemporaryFile("r") as report:
@@ -93,16 +151,22 @@ def main() -> int:
     if len(sys.argv) > 1 and sys.argv[1] == "--onnxruntime-predict":
         onnxruntime_predict(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
         return 0
+    if len(sys.argv) > 1 and sys.argv[1] == "--onnxruntime-ism":
+        onnxruntime_ism(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), int(sys.argv[6]))
+        return 0
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("models", nargs="*", help="ONNX models (default: MODELS above)")
     ap.add_argument("--records", type=int, default=20000)
     ap.add_argument("--threads", type=int, nargs="+", default=[1, 2])
+    ap.add_argument("--jobs", nargs="+", choices=["predict", "ism"], default=["predict", "ism"])
+    ap.add_argument("--ism-records", type=int, default=3, help="sequences per ISM job (3 × 1,000 nt: 9,000 substitutions)")
+    ap.add_argument("--ism-batch", type=int, default=256, help="onnxruntime naive ISM mutants per pass (as bench/ism.py)")
     ap.add_argument("--seqlens", default=DEFAULT_BIN)
     ap.add_argument("--markdown-out", metavar="FILE")
     args = ap.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
-        for path in args.models or MODELS:
+        for path in (args.models or MODELS) if "predict" in args.jobs else []:
             name = model_name(path)
             _, dims, layout = model_input(path)
             length = dims[2] if layout == "channels-first" else dims[1]
@@ -119,6 +183,24 @@ def main() -> int:
                 peer = measure([sys.executable, os.path.abspath(__file__), "--onnxruntime-predict", path, fasta, out, str(threads)])
                 row = (name, str(length), f"{args.records:,}", str(threads), f"{sl[0]:,.0f}", f"{peer[0]:,.0f}",
                        f"{sl[0] / peer[0]:.2f}", f"{sl[1]:.1f}", f"{peer[1]:.1f}")
+                rows.append(row)
+                print("  " + " | ".join(row), file=sys.stderr, flush=True)
+        for path in (args.models or ISM_MODELS) if "ism" in args.jobs else []:
+            name = model_name(path)
+            _, dims, _ = model_input(path)
+            length = dims[2]
+            fasta = os.path.join(tmp, f"ism-L{length}.fa")
+            rng = np.random.default_rng(2024)
+            with open(fasta, "wb") as f:
+                for i, codes in enumerate(rng.integers(0, 4, size=(args.ism_records, length))):
+                    f.write(b">seq%d\n" % i + b"".join(b"ACGT"[c:c + 1] for c in codes) + b"\n")
+            for threads in args.threads:
+                out = os.path.join(tmp, "ism.npy")
+                sl = measure([args.seqlens, "ism", path, fasta, "--target", "all", "--threads", str(threads), "-o", out])
+                peer = measure([sys.executable, os.path.abspath(__file__), "--onnxruntime-ism", path, fasta, out,
+                                str(threads), str(args.ism_batch)])
+                row = (f"{name} ism", str(length), f"{args.ism_records:,} ({3 * args.ism_records * length:,} subst.)", str(threads),
+                       f"{sl[0]:,.0f}", f"{peer[0]:,.0f}", f"{sl[0] / peer[0]:.2f}", f"{sl[1]:.1f}", f"{peer[1]:.1f}")
                 rows.append(row)
                 print("  " + " | ".join(row), file=sys.stderr, flush=True)
     header = ("model", "L", "records", "threads", "seqlens peak RSS MB", "onnxruntime peak RSS MB",
