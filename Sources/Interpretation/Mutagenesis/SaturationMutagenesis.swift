@@ -72,7 +72,8 @@ public struct SaturationMutagenesis: Sendable {
         var mutator: Mutator?
         for (index, (sequence, positions)) in zip(sequences, windows).enumerated() {
             if mutator?.length != sequence.count { mutator = try Mutator(self, length: sequence.count) }
-            let (reference, effects) = try mutator!.mutate(sequence, positions: positions, isCancelled: isCancelled)
+            let next = sequences.indices.contains(index + 1) ? sequences[index + 1] : nil
+            let (reference, effects) = try mutator!.mutate(sequence, positions: positions, next: next, isCancelled: isCancelled)
             tasks = reference.count
             references += reference
             deltas += effects
@@ -95,6 +96,12 @@ public struct SaturationMutagenesis: Sendable {
         /// passes (the naive engine, or a receptive field that spans the sequence, e.g. 41-nt RNA
         /// models, where windows save nothing).
         private let evaluators: [IncrementalEvaluator]
+        /// With several workers: the next sequence's reference activations, computed by the
+        /// first worker to run out of chunks while the others finish theirs, so that neither
+        /// that reference pass nor the last chunks' imbalance leaves a thread idle.
+        private let lookahead: IncrementalEvaluator?
+        private var lookaheadSequence: [UInt8]?
+        private var lookaheadOutput: [Float] = []
 
         init(_ ism: SaturationMutagenesis, length: Int) throws {
             self.ism = ism
@@ -102,17 +109,22 @@ public struct SaturationMutagenesis: Sendable {
             let model = ism.model
             if ism.engine == .incremental && ReceptiveField(graph: model.graph).positional < length {
                 let plan = try model.plan(batch: 1, length: length)
-                evaluators = try (0..<max(1, ism.threads)).map { _ in
+                let make = {
                     try IncrementalEvaluator(plan: plan, input: model.inputName, output: model.outputName,
                                              positionalAxis: model.layout == .channelsFirst ? 2 : 1, threads: 1)
                 }
+                evaluators = try (0..<max(1, ism.threads)).map { _ in try make() }
+                lookahead = ism.threads > 1 ? try make() : nil
             } else {
                 evaluators = []
+                lookahead = nil
             }
         }
 
         /// (reference predictions, deltas laid out (A, W, T)) of every substitution in `positions`.
-        func mutate(_ sequence: [UInt8], positions: Range<Int>, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
+        /// - Parameter next: the sequence mutated after this one, if known (its reference is
+        ///   computed while this one's last chunks run).
+        func mutate(_ sequence: [UInt8], positions: Range<Int>, next: [UInt8]? = nil, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
             func checkCancellation() throws { if isCancelled?() == true { throw CancellationError() } }
             try checkCancellation()
             let model = ism.model, a = model.alphabet.size, batchSize = ism.batchSize
@@ -125,9 +137,14 @@ public struct SaturationMutagenesis: Sendable {
             let referenceOutput: [Float]
             var outputs: [Float] = []
             if let lead = evaluators.first {
-                let reference = ism.layoutTensor(x, batch: 1, width: length)
-                referenceOutput = try model.tasks(of: lead.setReference(reference, others: model.feed(reference))).scalars
-                for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
+                if let lookahead, lookaheadSequence == sequence {
+                    referenceOutput = lookaheadOutput
+                    for worker in evaluators { worker.adoptReference(of: lookahead) }
+                } else {
+                    referenceOutput = try reference(of: sequence, on: lead)
+                    for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
+                }
+                lookaheadSequence = nil
                 // Consecutive positions share one window, about `batchSize` mutants at a time.
                 let positionsPerChunk = max(1, batchSize / max(1, a - 1))
                 var chunks: [Range<Int>] = []
@@ -139,7 +156,14 @@ public struct SaturationMutagenesis: Sendable {
                     chunks.append(start ..< end)
                     start = end
                 }
-                outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, isCancelled: isCancelled)
+                var whenIdle: (() -> Void)?
+                if let lookahead, let next, next.count == length {
+                    whenIdle = {
+                        self.lookaheadOutput = (try? self.reference(of: next, on: lookahead)) ?? []
+                        self.lookaheadSequence = self.lookaheadOutput.isEmpty ? nil : next
+                    }
+                }
+                outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, whenIdle: whenIdle, isCancelled: isCancelled)
             } else {
                 referenceOutput = try model.predictEncoded(ism.layoutTensor(x, batch: 1, width: length), threads: ism.threads).scalars
                 var start = 0
@@ -161,10 +185,18 @@ public struct SaturationMutagenesis: Sendable {
             return (referenceOutput, deltas)
         }
 
+        /// The reference predictions of `sequence`, its activations kept by `evaluator`.
+        private func reference(of sequence: [UInt8], on evaluator: IncrementalEvaluator) throws -> [Float] {
+            let model = ism.model
+            let x = ism.layoutTensor(try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst), batch: 1, width: length)
+            return try model.tasks(of: evaluator.setReference(x, others: model.feed(x))).scalars
+        }
+
         /// The outputs (mutants × tasks) of every chunk, the workers taking chunks in order from
         /// one counter. Cancellation is polled before each chunk (one caller at a time).
+        /// `whenIdle` runs once, on the first of several workers to find no chunk left.
         private func evaluateChunks(_ chunks: [Range<Int>], of mutants: [(position: Int, base: Int)], x: [Float], tasks: Int,
-                                    isCancelled: (() -> Bool)?) throws -> [Float] {
+                                    whenIdle: (() -> Void)?, isCancelled: (() -> Bool)?) throws -> [Float] {
             let shared = ChunkQueue(count: chunks.count, isCancelled: isCancelled)
             var outputs = [Float](repeating: 0, count: mutants.count * tasks)
             let ism = self.ism, length = self.length, evaluators = self.evaluators
@@ -188,6 +220,7 @@ public struct SaturationMutagenesis: Sendable {
                             shared.fail(error)
                         }
                     }
+                    if shared.isFirstIdle() { whenIdle?() }
                 }
                 let workers = min(evaluators.count, chunks.count)
                 if workers <= 1 {
@@ -212,6 +245,7 @@ public struct SaturationMutagenesis: Sendable {
         private let isCancelled: (() -> Bool)?
         private var taken = 0
         private var failure: Error?
+        private var idle = false
 
         init(count: Int, isCancelled: (() -> Bool)?) {
             self.count = count
@@ -228,6 +262,16 @@ public struct SaturationMutagenesis: Sendable {
             }
             taken += 1
             return taken - 1
+        }
+
+        /// True for the first caller only (the first worker to run out of chunks), unless the
+        /// run failed or was cancelled.
+        func isFirstIdle() -> Bool {
+            lock.lock()
+            defer { lock.unlock() }
+            let first = !idle && failure == nil
+            idle = true
+            return first
         }
 
         func fail(_ error: Error) {
