@@ -16,9 +16,18 @@
       conv 64x15 + ReLU, maxpool 8, learned positions, two transformer encoder layers
       (d 64, 4 heads, feed-forward 128, post-norm; nn.TransformerEncoder, no nested tensors)
       over the 125 pooled positions, mean over positions, dense 12 sigmoid; L = 1000.
+  bpnet-L2114.onnx
+      bpnet-lite 1.1.0's BPNet class at its default size: conv 64x21, 8 dilated residual
+      convs 64x3 (dilation 2..256), profile conv 75 cropped to 1000 positions (2 strands),
+      counts = dense over the mean of the cropped tower; input 2114, outputs "profile"
+      (N, 2, 1000) and "counts" (N, 1). No control tracks.
+  chrombpnet-L2114.onnx
+      bpnet-lite 1.1.0's ChromBPNet class: a bias BPNet (32 filters, 4 layers) and an
+      accessibility BPNet (64 filters, 8 layers), both trimmed to 1000 positions; profile
+      logits summed, counts log-sum-exp'd. Outputs "profile" (N, 1, 1000), "counts" (N, 1).
 
 Legacy exporter (dynamo=False), opset 17, dynamic batch axis, input "input" (N, 4, L),
-output "output" (N, tasks). Beside every NAME.onnx the PyTorch weights are saved as NAME.pt
+output "output" (N, tasks) (the BPNet-class models: "profile" and "counts"). Beside every NAME.onnx the PyTorch weights are saved as NAME.pt
 (state dict of the unfolded module, BatchNorm included), so that torch-based peers
 (tangermeme, captum) run exactly the weights of the ONNX file: other bench scripts call
 `torch_model(name)`, which rebuilds the architecture and loads NAME.pt (or, if it is missing,
@@ -107,6 +116,21 @@ class ConvAttention(nn.Module):
         return self.head(self.encoder(tokens).mean(dim=1))
 
 
+def bpnet_lite(filters: int, layers: int, length: int = 2114, output: int = 1000) -> nn.Module:
+    from bpnetlite.bpnet import BPNet
+    return BPNet(n_filters=filters, n_layers=layers, n_outputs=2, n_control_tracks=0,
+                 trimming=(length - output) // 2, verbose=False)
+
+
+def chrombpnet_lite(length: int = 2114, output: int = 1000) -> nn.Module:
+    from bpnetlite.bpnet import BPNet
+    from bpnetlite.chrombpnet import ChromBPNet
+    trimming = (length - output) // 2
+    bias = BPNet(n_filters=32, n_layers=4, n_outputs=1, n_control_tracks=0, trimming=trimming, verbose=False)
+    accessibility = BPNet(n_filters=64, n_layers=8, n_outputs=1, n_control_tracks=0, trimming=trimming, verbose=False)
+    return ChromBPNet(bias, accessibility)
+
+
 def randomize(model: nn.Module, seed: int) -> None:
     gen = torch.Generator().manual_seed(seed)
     for m in model.modules():
@@ -115,7 +139,8 @@ def randomize(model: nn.Module, seed: int) -> None:
                 m.positions.copy_(torch.randn(m.positions.shape, generator=gen) * 0.1)
             if isinstance(m, (nn.Conv1d, nn.Linear)):
                 m.weight.copy_(torch.randn(m.weight.shape, generator=gen) * math.sqrt(2.0 / m.weight[0].numel()))
-                m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.1)
+                if m.bias is not None:
+                    m.bias.copy_(torch.randn(m.bias.shape, generator=gen) * 0.1)
             elif isinstance(m, nn.BatchNorm1d):
                 c = m.num_features
                 m.running_mean.copy_(torch.randn(c, generator=gen) * 0.2)
@@ -131,7 +156,11 @@ MODELS = {
     "danq-L1000": (lambda: ConvRecurrent(nn.LSTM), 1000, 4),
     "bigru-L1000": (lambda: ConvRecurrent(nn.GRU), 1000, 5),
     "attention-L1000": (lambda: ConvAttention(1000), 1000, 6),
+    "bpnet-L2114": (lambda: bpnet_lite(64, 8), 2114, 7),
+    "chrombpnet-L2114": (lambda: chrombpnet_lite(), 2114, 8),
 }
+# Models with more than one output (BPNet's profile and counts heads); others: "output".
+OUTPUTS = {"bpnet-L2114": ["profile", "counts"], "chrombpnet-L2114": ["profile", "counts"]}
 
 
 def seeded_model(name: str) -> nn.Module:
@@ -155,6 +184,11 @@ def torch_model(name: str, models_dir: str = os.path.join(HERE, "models")) -> nn
     return model.eval()
 
 
+def as_tuple(y) -> tuple:
+    """A model's outputs as a tuple (BPNet-class models return (profile, counts))."""
+    return tuple(y) if isinstance(y, (tuple, list)) else (y,)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--out", default=os.path.join(HERE, "models"))
@@ -170,14 +204,16 @@ def main() -> int:
         path = os.path.join(args.out, name + ".onnx")
         x = torch.zeros(2, 4, length)
         x[:, 0, :] = 1.0
+        outputs = OUTPUTS.get(name, ["output"])
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             torch.onnx.export(model, (x,), path, dynamo=False, opset_version=17,
-                              input_names=["input"], output_names=["output"],
-                              dynamic_axes={"input": {0: "batch"}, "output": {0: "batch"}})
+                              input_names=["input"], output_names=outputs,
+                              dynamic_axes={"input": {0: "batch"}, **{o: {0: "batch"} for o in outputs}})
         m = onnx.load(path)
-        m.metadata_props.append(onnx.StringStringEntryProto(
-            key="tasks", value=",".join(f"task_{i + 1}" for i in range(m.graph.output[0].type.tensor_type.shape.dim[1].dim_value))))
+        if len(outputs) == 1:
+            m.metadata_props.append(onnx.StringStringEntryProto(
+                key="tasks", value=",".join(f"task_{i + 1}" for i in range(m.graph.output[0].type.tensor_type.shape.dim[1].dim_value))))
         m.metadata_props.append(onnx.StringStringEntryProto(key="alphabet", value="DNA"))
         m.metadata_props.append(onnx.StringStringEntryProto(key="description", value=f"benchmark model {name}, random weights"))
         onnx.save(m, path)
@@ -186,15 +222,19 @@ def main() -> int:
         xs = np.eye(4, dtype=np.float32)[rng.integers(0, 4, size=(3, length))].transpose(0, 2, 1).copy()
         reloaded = torch_model(name, args.out)
         with torch.no_grad():
-            ref = model(torch.from_numpy(xs)).numpy()
-            assert np.array_equal(ref, reloaded(torch.from_numpy(xs)).numpy()), "state dict round trip"
-        got = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"input": xs})[0]
-        if np.abs(ref - got).max() >= 1e-4:
-            raise SystemExit(f"{name}: torch and onnxruntime disagree by {np.abs(ref - got).max():.2e}")
+            refs = [y.numpy() for y in as_tuple(model(torch.from_numpy(xs)))]
+            again = [y.numpy() for y in as_tuple(reloaded(torch.from_numpy(xs)))]
+            assert all(np.array_equal(a, b) for a, b in zip(refs, again)), "state dict round trip"
+        gots = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {"input": xs})
+        diff = max(float(np.abs(ref - got).max()) for ref, got in zip(refs, gots))
+        # Relative to the outputs' scale: the residual towers' profile logits reach ~50.
+        scale = max(1.0, max(float(np.abs(ref).max()) for ref in refs))
+        if diff >= 1e-5 * scale:
+            raise SystemExit(f"{name}: torch and onnxruntime disagree by {diff:.2e} (outputs up to {scale:.3g})")
         params = sum(p.numel() for p in model.parameters())
         ops = sorted({n.op_type for n in m.graph.node})
         print(f"{name:<22} L={length:<5} params {params:>9,}  {os.path.getsize(path) / 1e6:6.2f} MB  "
-              f"|torch-ort| {np.abs(ref - got).max():.1e}  ops {','.join(ops)}")
+              f"|torch-ort| {diff:.1e}  ops {','.join(ops)}")
     return 0
 
 
