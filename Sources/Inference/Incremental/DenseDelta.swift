@@ -120,8 +120,11 @@ extension IncrementalEvaluator {
             return .full(.float(try denseDelta(step, columns: columns, delta: delta, alpha: 1, transB: false)))
         case .reshape(toDelta: true):
             return flattened(step, inputs: inputs)
+        case .lengthReduction, .globalAverage:
+            guard changed == [0] else { return nil }
+            return try lengthReductionDelta(step, rule: rule, inputs: inputs)
         case .pointwise, .perChannel, .broadcasting, .convolution, .pool, .transpose, .reshape(toDelta: false),
-             .transposedConvolution, .resampling, .fullPass:
+             .transposedConvolution, .resampling, .crop, .fullPass:
             return nil
         }
     }

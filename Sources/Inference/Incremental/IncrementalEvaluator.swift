@@ -3,10 +3,11 @@
 ///
 /// Reference activations are computed once. Each op follows its `WindowRule`: through
 /// positional layers (convolutions, pools, elementwise ops, batch norm, residual additions,
-/// position-wise MatMul, transposes and unit-axis reshapes) each variant is computed only over
-/// the positions its window reaches, from the reference context around it
+/// position-wise MatMul, transposes, unit-axis reshapes and crops) each variant is computed
+/// only over the positions its window reaches, from the reference context around it
 /// (WindowedSteps.swift). A Flatten feeding a Gemm or MatMul passes a delta:
-/// y = y_ref + Δx · B[changed features] (DenseDelta.swift). Any other op, where positions mix,
+/// y = y_ref + Δx · B[changed features] (DenseDelta.swift); a mean or sum over positions adds
+/// the window's summed change (CropAndLengthMean.swift). Any other op, where positions mix,
 /// gets full tensors (the reference with each variant's window written in) and runs as usual,
 /// so every graph works; those that mix positions early just gain less.
 ///
@@ -42,6 +43,9 @@ public final class IncrementalEvaluator {
     let outputSlot: Int
     let inputAxis: Int
     let threads: Int
+    /// By step: whether the output depends on it. The others are skipped (BPNet's profile
+    /// head, a wide convolution, when ISM reads the counts head).
+    private let feedsOutput: [Bool]
     /// Every activation of the reference input, by slot.
     private(set) var reference: [Value?] = []
     /// Dense weights laid out feature-major (features × outputs) by weight slot, for Gemms
@@ -82,6 +86,13 @@ public final class IncrementalEvaluator {
         self.outputSlot = outputSlot
         self.inputAxis = positionalAxis
         self.threads = threads
+        var needed: Set<Int> = [outputSlot]
+        var feeds = [Bool](repeating: false, count: plan.steps.count)
+        for (index, step) in plan.steps.enumerated().reversed() where step.outputSlots.contains(where: { $0.map(needed.contains) ?? false }) {
+            feeds[index] = true
+            needed.formUnion(step.inputSlots.compactMap { $0 })
+        }
+        feedsOutput = feeds
     }
 
     /// Computes and keeps every activation of the reference input; returns the output.
@@ -155,7 +166,7 @@ public final class IncrementalEvaluator {
         lastCounts = (0, 0, 0)
         var state = [Variant?](repeating: nil, count: reference.count)
         state[inputSlot] = .window(axis: inputAxis, start: start, data: patch)
-        for step in plan.steps {
+        for (index, step) in plan.steps.enumerated() where feedsOutput[index] {
             let inputs = step.inputSlots.map { slot -> Variant? in
                 guard let slot else { return nil }
                 return plan.constants[slot] != nil ? nil : (state[slot] ?? .reference)

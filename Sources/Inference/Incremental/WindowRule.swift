@@ -30,6 +30,13 @@ enum WindowRule {
     case transposedConvolution(ConvTransposeAttributes)
     /// Resize: on any axis but the batch's, the output positions that read the window.
     case resampling(ResizeAttributes)
+    /// Slice with constant bounds (BPNet's crops): the window moves by the crop's start and is
+    /// clipped to it (CropAndLengthMean.swift).
+    case crop
+    /// ReduceMean or ReduceSum: over the window's axis, the reference's plus the summed change.
+    case lengthReduction(mean: Bool, noopWithEmptyAxes: Bool)
+    /// GlobalAveragePool: the same, over every spatial axis.
+    case globalAverage
     /// Positions mix here, or the op has no windowed form: full tensors for every variant
     /// (always correct, only slower).
     case fullPass
@@ -58,9 +65,13 @@ extension Op {
         // Every output reads all positions of its axis (which may be the positional one).
         case .convTranspose(let attributes): .transposedConvolution(attributes)
         case .resize(let attributes): .resampling(attributes)
-        case .layerNormalization, .groupNormalization, .softmax, .logSoftmax, .globalAveragePool, .globalMaxPool, .reduce, .recurrent: .fullPass
+        case .reduce(.mean, _, let noopWithEmptyAxes): .lengthReduction(mean: true, noopWithEmptyAxes: noopWithEmptyAxes)
+        case .reduce(.sum, _, let noopWithEmptyAxes): .lengthReduction(mean: false, noopWithEmptyAxes: noopWithEmptyAxes)
+        case .globalAveragePool: .globalAverage
+        case .slice: .crop
+        case .layerNormalization, .groupNormalization, .softmax, .logSoftmax, .globalMaxPool, .reduce, .recurrent: .fullPass
         // Data movement without a windowed form yet.
-        case .concat, .split, .slice, .gather, .expand, .pad: .fullPass
+        case .concat, .split, .gather, .expand, .pad: .fullPass
         // Index tuples may address any position (selene's reverse-complement flip reverses them).
         case .gatherND: .fullPass
         // Read only shapes: folded while planning, so no window ever reaches them.

@@ -96,7 +96,10 @@ extension IncrementalEvaluator {
         case .resampling(let attributes):
             guard changed == [0] else { return nil }
             return try windowedResize(step, window: windows[0], attributes: attributes)
-        case .gemm, .fullPass:
+        case .crop:
+            guard changed == [0] else { return nil }
+            return try windowedCrop(step, window: windows[0])
+        case .gemm, .lengthReduction, .globalAverage, .fullPass:
             return nil
         }
     }
