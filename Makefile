@@ -83,6 +83,7 @@ bench: deps build $(VENV)/bin/python
 	$(VENV)/bin/python bench/memory.py --markdown-out bench/out/memory.md
 	$(VENV)/bin/python bench/live.py --markdown-out bench/out/live.md
 	$(VENV)/bin/python bench/ism.py --markdown-out bench/out/ism.md
+	$(VENV)/bin/python bench/ism.py --bpnet --tangermeme-fast default --markdown-out bench/out/ism-bpnet.md
 	$(VENV)/bin/python bench/attribution.py --markdown-out bench/out/attribution.md
 
 ## fuzz: build the libFuzzer harnesses in Fuzz/ (swiftc -sanitize=fuzzer,address) and run each for

@@ -509,6 +509,130 @@ def tangermeme_ism(model, seqs: np.ndarray, threads: int, batch: int, fast: bool
     return seconds, deltas, used["fast"]
 
 
+# ----------------------------------------------------------------------------- BPNet-class models
+
+BPNET_MODELS = ["bpnet-L2114", "chrombpnet-L2114"]
+
+
+def bpnet_main(args, binary: str) -> int:
+    """--bpnet: full ISM of the counts head of bench/models/{bpnet,chrombpnet}-L2114.onnx
+    (bpnet-lite's BPNet and ChromBPNet classes at their published input size): seqlens
+    `ism --target counts:0` against tangermeme's `saturation_mutagenesis` on
+    bpnetlite.bpnet.CountWrapper(model) (what bpnet-lite users pass it), which returns the
+    counts tensor (N, 1): both compute counts(mutant) − counts(reference)."""
+    import torch
+    from bpnetlite.bpnet import CountWrapper
+    torch.set_num_interop_threads(1)
+    mod = load_bench_models_module()
+    head = header(binary, ["tangermeme", "bpnetlite"])
+    print(head, file=sys.stderr)
+    tmp = tempfile.mkdtemp(prefix="seqlens-ism-bpnet-")
+    work, notes = [], []
+    for k, name in enumerate(BPNET_MODELS):
+        path = os.path.join(HERE, "models", name + ".onnx")
+        if not os.path.exists(path):
+            raise SystemExit(f"{path} is missing: run `.venv/bin/python bench/make-bench-models.py` first")
+        _, dims = model_input(path)
+        length = dims[2]
+        model = mod.torch_model(name)
+        x = one_hot(random_sequences(4, length, 7))
+        with torch.no_grad():
+            refs = [y.numpy() for y in model(torch.from_numpy(x))]
+        gots = ort.InferenceSession(path, providers=["CPUExecutionProvider"]).run(None, {model_input(path)[0]: x})
+        diff = max(float(np.abs(a - b).max()) for a, b in zip(refs, gots))
+        notes.append(f"{name}: PyTorch twin = bpnet-lite {name.split('-')[0]} class, weights from {name}.pt; "
+                     f"max |torch − onnxruntime| over profile and counts = {diff:.1e} "
+                     f"(outputs up to {max(float(np.abs(r).max()) for r in refs):.3g})")
+        seqs = random_sequences(args.bpnet_seqs, length, args.seed + 100 + k)
+        fasta = os.path.join(tmp, f"{name}.fa")
+        write_fasta(fasta, seqs)
+        work.append(dict(name=name, path=path, length=length, seqs=seqs, fasta=fasta, torch=CountWrapper(model).eval()))
+
+    idle = wait_until_idle(args.wait_minutes) if args.wait_minutes > 0 else "did not wait for an idle machine"
+    print(idle, file=sys.stderr)
+    rows, records = [], []
+    for w in work:
+        n, length = w["seqs"].shape
+        subs = 3 * n * length
+        for threads in args.threads:
+            print(f"{w['name']} L={length} N={n} threads={threads}", file=sys.stderr, flush=True)
+            results = []  # (tool, seconds, runs, deltas (N, 4, L), load average after)
+            out = os.path.join(tmp, f"{w['name']}-{threads}.npy")
+            cmd = [binary, "ism", w["path"], w["fasta"], "--target", "counts:0", "--engine", "incremental",
+                   "--threads", str(threads), "--batch", str(args.batch), "-o", out]
+            n0 = len(DISTURBED)
+            cpu = []  # CPU seconds per run: on a shared machine, wall clock measures the others too
+
+            def seqlens_run():
+                before = own_cpu_seconds()
+                seconds = run_seqlens(cmd)
+                cpu.append(own_cpu_seconds() - before)
+                return seconds, None
+            med, times, _ = timed(seqlens_run, args.repeats, on_retry=cpu.clear, label=f"{w['name']} T={threads} seqlens")
+            results.append((marked(f"seqlens incremental (batch {args.batch})", len(DISTURBED) > n0), med, times,
+                            np.load(out), os.getloadavg()[0], statistics.median(cpu)))
+            print(f"  seqlens: {med:.2f} s {times}", file=sys.stderr, flush=True)
+            fasts = {"both": [True, False], "default": [True], "off": [False]}[args.tangermeme_fast]
+            for fast in fasts:
+                runs, cpu = [], []
+
+                def run():
+                    before = time.process_time()
+                    s, d, used = tangermeme_ism(w["torch"], w["seqs"], threads, 32, fast)
+                    cpu.append(time.process_time() - before)
+                    runs.append(used)
+                    return s, d
+
+                def reset():
+                    runs.clear()
+                    cpu.clear()
+                n0 = len(DISTURBED)
+                med, times, deltas = timed(run, args.repeats, on_retry=reset,
+                                           label=f"{w['name']} T={threads} tangermeme fast={fast}")
+                label = (f"tangermeme batch 32, fast=True (default; fastISM {'used' if all(runs) else 'not used' if not any(runs) else 'used in some runs'})"
+                         if fast else "tangermeme batch 32, fast=False")
+                results.append((marked(label, len(DISTURBED) > n0), med, times, deltas[..., 0], os.getloadavg()[0],
+                                statistics.median(cpu)))
+                print(f"  {label}: {med:.2f} s {times}", file=sys.stderr, flush=True)
+            seqlens_s, seqlens_d, seqlens_cpu = results[0][1], results[0][3], results[0][5]
+            tm_d = results[1][3]
+            scale = float(np.abs(tm_d).max())
+            for tool, med, times, deltas, load, cpu_s in results:
+                diff = float(np.abs(deltas - (tm_d if tool.startswith("seqlens") else seqlens_d)).max())
+                rows.append((w["name"], str(length), str(n), f"{subs:,}", str(threads), tool, f"{med:.2f}",
+                             fmt(subs / med), f"{med / seqlens_s:.2f}×", f"{cpu_s:.2f}", f"{cpu_s / seqlens_cpu:.2f}×",
+                             f"{diff:.1e} (max |Δ| {scale:.3g})", f"{load:.2f}"))
+                records.append(dict(model=w["name"], length=length, sequences=n, substitutions=subs, threads=threads,
+                                    tool=tool, seconds=med, runs=times, substitutions_per_second=subs / med,
+                                    ratio_to_seqlens=med / seqlens_s, cpu_seconds=cpu_s, cpu_ratio_to_seqlens=cpu_s / seqlens_cpu,
+                                    max_abs_diff=diff, max_abs_delta=scale, load_average_1min=load))
+
+    hdr = ("model", "L", "seqs", "substitutions", "threads", "tool", "seconds", "subst./s",
+           "time / seqlens", "CPU seconds", "CPU / seqlens", "max abs diff (seqlens vs tangermeme default)",
+           "load avg (1 min) after")
+    lines = ["| " + " | ".join(hdr) + " |", "|" + "|".join(["---"] + ["---:"] * 4 + ["---"] + ["---:"] * 7) + "|"]
+    lines += ["| " + " | ".join(r) + " |" for r in rows]
+    goals = []
+    for r in records:
+        if r["tool"].startswith("tangermeme batch 32, fast=True"):
+            goals.append(f"{r['model']}, {r['threads']} thread(s): seqlens vs tangermeme's default {r['ratio_to_seqlens']:.2f}× "
+                         f"(goal ≥ 2×: {'met' if r['ratio_to_seqlens'] >= 2 else 'NOT met'}; CPU time "
+                         f"{r['cpu_ratio_to_seqlens']:.2f}×)")
+    for name in BPNET_MODELS:
+        one, two = ([r for r in records if r["model"] == name and r["threads"] == t and r["tool"].startswith("seqlens")] for t in (1, 2))
+        if one and two:
+            goals.append(f"{name}: seqlens 2 threads vs 1: {one[0]['seconds'] / two[0]['seconds']:.2f}×")
+    notes = [f"Environment: {head}", idle,
+             "Target: the counts head (bpnet-lite CountWrapper; seqlens --target counts:0), every substitution at "
+             "every position. Seconds: wall clock of the whole seqlens command (model load and .npy write "
+             "included) and of the saturation_mutagenesis call; CPU seconds: of the seqlens process and of this "
+             "process during the call (every torch thread), the fairer measure on a shared machine. "
+             f"Median of up to {args.repeats} runs (one run when it takes ≥ 5 s).",
+             *notes, disturbed_note()]
+    write_report(args, "Full ISM benchmark: BPNet-class models", head, idle, "\n".join(lines), goals, notes, records)
+    return 0
+
+
 # ----------------------------------------------------------------------------- main
 
 def fmt(v: float) -> str:
@@ -551,10 +675,15 @@ def main() -> int:
     ap.add_argument("--retries", type=int, default=2, help="re-measure a disturbed measurement up to N times")
     ap.add_argument("--markdown-out", metavar="FILE")
     ap.add_argument("--json-out", metavar="FILE")
+    ap.add_argument("--bpnet", action="store_true", help="instead: the counts head of bench/models/{bpnet,chrombpnet}-L2114 "
+                    "against tangermeme on bpnet-lite's CountWrapper (bpnet_main)")
+    ap.add_argument("--bpnet-seqs", type=int, default=1, help="sequences per BPNet-class model")
     args = ap.parse_args()
 
     binary = find_seqlens(args.seqlens)
     RETRIES.update(count=args.retries, wait_minutes=min(args.wait_minutes, 15.0))
+    if args.bpnet:
+        return bpnet_main(args, binary)
     models = args.models or [os.path.join(HERE, "models", "basset-L1000.onnx")] + [
         os.path.join(REPO, "sample-models", f"{m}.onnx") for m in ("multitask-deep-relu", "code-shallow-relu", "residualbind")]
     import torch
