@@ -61,11 +61,14 @@ struct Seqlens: ParsableCommand {
 
     /// glibc hands freed blocks above its thresholds back to the kernel (mmap'd blocks, the top
     /// of the heap), so every batch page-faults its activations and gradients afresh: 7–30 % of
-    /// a pass, in the kernel (bench/RESULTS.md). A process of seqlens keeps them for the next.
+    /// a pass, in the kernel (bench/RESULTS.md). A process of seqlens keeps them for the next,
+    /// in one arena: with an arena per thread, a block freed by one worker was not reused by
+    /// the next (2-thread BPNet ISM: 244k page faults against 97k).
     private static func keepFreedMemory() {
         #if canImport(CMalloc)
         _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
         _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
+        _ = mallopt(M_ARENA_MAX, 1)
         #endif
     }
 
