@@ -101,14 +101,9 @@ def read_fasta(path: str) -> list[bytes]:
 
 
 def onnxruntime_ism(model: str, fasta: str, out: str, threads: int, batch: int) -> None:
-    """The peer of `seqlens ism --target all`: every substitution as a full pass, `batch` mutants
-    at a time, deltas (N, 4, L, T) saved as .npy (bench/ism.py's onnxruntime naive ISM)."""
-    import onnxruntime as ort
-    so = ort.SessionOptions()
-    so.intra_op_num_threads = threads
-    so.inter_op_num_threads = 1
-    so.execution_mode = ort.ExecutionMode.ORT_SEQUENTIAL
-    sess = ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+    """The peer of `seqlens ism --target all`: bench/ism.py's onnxruntime naive ISM (every
+    substitution as a full pass, `batch` mutants at a time), deltas (N, 4, L, T) saved as .npy."""
+    from ism import ort_naive_ism  # onnx, onnxruntime and numpy: what this process loads anyway
     name, _, layout = model_input(model)
     if layout != "channels-first":
         raise SystemExit(f"{model}: --onnxruntime-ism runs channels-first models only")
@@ -118,21 +113,7 @@ def onnxruntime_ism(model: str, fasta: str, out: str, threads: int, batch: int) 
         table[c + 32] = i
     records = read_fasta(fasta)
     seqs = table[np.frombuffer(b"".join(records), dtype=np.uint8)].reshape(len(records), -1)
-    n, length = seqs.shape
-    x = np.ascontiguousarray(np.eye(4, dtype=np.float32)[seqs].transpose(0, 2, 1))
-    ref = sess.run(None, {name: x})[0]
-    deltas = np.zeros((n, 4, length, ref.shape[1]), dtype=np.float32)
-    for i in range(n):
-        pos = np.repeat(np.arange(length), 3)
-        alt = (seqs[i][pos] + np.tile(np.arange(1, 4), length)) % 4
-        for s in range(0, len(pos), batch):
-            p, b = pos[s:s + batch], alt[s:s + batch]
-            xb = np.repeat(x[i:i + 1], len(p), axis=0)
-            rows = np.arange(len(p))
-            xb[rows, :, p] = 0
-            xb[rows, b, p] = 1
-            deltas[i, b, p] = sess.run(None, {name: xb})[0] - ref[i]
-    np.save(out, deltas)
+    np.save(out, ort_naive_ism(model, seqs, threads, batch)[1])
 
 
 def measure(cmd: list[str]) -> tuple[float, float]:
