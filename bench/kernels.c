@@ -1,0 +1,91 @@
+/* The single-core kernel numbers bench/RESULTS.md and docs/PLATFORM.md quote ("Issue 18, second
+   round"): sgemm GFLOP/s on the engine's conv-sized shapes through OpenBLAS, oneDNN and
+   (optionally) BLIS, and ns per value of the CVectorMath tanh kernels against libm's tanhf.
+   Not part of `make bench`: OpenBLAS and BLIS are peers here, not dependencies.
+
+     apt-get install libopenblas-dev libdnnl-dev [libblis-dev]
+     clang -O2 -I Sources/CVectorMath/include bench/kernels.c Sources/CVectorMath/vector_math.c \
+        -o /tmp/kernels -lopenblas -ldnnl -lm   [-DWITH_BLIS -I/usr/include/x86_64-linux-gnu -lblis]
+   clang, as SwiftPM compiles CVectorMath (gcc leaves the tanh kernels scalar: 4 ns a value).
+     /tmp/kernels                                  # OpenBLAS as the environment sets it
+     OPENBLAS_CORETYPE=Cooperlake /tmp/kernels     # OpenBLAS's own choice on this CPU      */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+#include <cblas.h>
+#include <dnnl.h>
+#ifdef WITH_BLIS
+#include <blis.h>
+#endif
+#include "CVectorMath.h"
+
+static double now(void) { struct timespec t; clock_gettime(CLOCK_MONOTONIC, &t); return t.tv_sec + t.tv_nsec * 1e-9; }
+
+enum { OPENBLAS, DNNL, BLIS, LIBRARIES };
+static const char *names[LIBRARIES] = {"openblas", "dnnl", "blis"};
+
+static void product(int library, int m, int n, int k, const float *a, const float *b, float *c) {
+    switch (library) {
+    case OPENBLAS: cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, m, n, k, 1, a, k, b, n, 0, c, n); break;
+    case DNNL: dnnl_sgemm('N', 'N', m, n, k, 1, a, k, b, n, 0, c, n); break;
+#ifdef WITH_BLIS
+    case BLIS: { float one = 1, zero = 0; bli_sgemm(BLIS_NO_TRANSPOSE, BLIS_NO_TRANSPOSE, m, n, k, &one, (float *)a, k, 1, (float *)b, n, 1, &zero, c, n, 1); } break;
+#endif
+    }
+}
+
+int main(void) {
+    /* M × N × K: Basset's conv 2 and conv 1 as im2col products, multitask's convs at batch 64, a
+       dense layer at batch 64, Basset's conv 3 at batch 64. */
+    const int shapes[][3] = {{200, 333, 3300}, {300, 1000, 76}, {48, 12800, 224}, {96, 3200, 336},
+                             {128, 768, 288}, {512, 64, 512}, {200, 7104, 1400}};
+    openblas_set_num_threads(1);
+#ifdef WITH_BLIS
+    bli_thread_set_num_threads(1);
+    const int libraries = LIBRARIES;
+#else
+    const int libraries = BLIS;
+#endif
+    for (size_t s = 0; s < sizeof shapes / sizeof shapes[0]; s++) {
+        int m = shapes[s][0], n = shapes[s][1], k = shapes[s][2];
+        float *a = malloc(sizeof(float) * m * k), *b = malloc(sizeof(float) * k * n), *c = malloc(sizeof(float) * m * n);
+        for (long i = 0; i < (long)m * k; i++) a[i] = rand() / (float)RAND_MAX;
+        for (long i = 0; i < (long)k * n; i++) b[i] = rand() / (float)RAND_MAX;
+        double flops = 2.0 * m * n * k;
+        int repeats = (int)(3e9 / flops) + 1;
+        printf("%4d × %5d × %4d", m, n, k);
+        for (int library = 0; library < libraries; library++) {
+            product(library, m, n, k, a, b, c);  /* a first call JIT-compiles oneDNN's kernel */
+            double best = 1e9;
+            for (int round = 0; round < 3; round++) {
+                double t0 = now();
+                for (int r = 0; r < repeats; r++) product(library, m, n, k, a, b, c);
+                double t = now() - t0;
+                if (t < best) best = t;
+            }
+            printf("   %s %6.1f GFLOP/s", names[library], flops * repeats / best / 1e9);
+        }
+        printf("\n");
+        free(a); free(b); free(c);
+    }
+
+    long count = 4000000;
+    float *x = malloc(sizeof(float) * count);
+    const char *kernels[] = {"seqlens_tanh (exp)", "seqlens_scaled_tanh (rational)", "libm tanhf"};
+    for (int kernel = 0; kernel < 3; kernel++) {
+        double best = 1e9;
+        for (int round = 0; round < 3; round++) {
+            for (long i = 0; i < count; i++) x[i] = (i - count / 2) * (20.0f / count);
+            double t0 = now();
+            if (kernel == 0) seqlens_tanh(x, count);
+            else if (kernel == 1) seqlens_scaled_tanh(x, count, 1, 1, 0);
+            else for (long i = 0; i < count; i++) x[i] = tanhf(x[i]);
+            double t = now() - t0;
+            if (t < best) best = t;
+        }
+        printf("%-32s %.2f ns a value\n", kernels[kernel], best / count * 1e9);
+    }
+    free(x);
+    return 0;
+}
