@@ -14,6 +14,7 @@ public struct ExecutionPlan: Sendable {
         var releases: [Int]
     }
 
+    /// The graph as planned: the model's graph after `GraphRewrites`.
     public let graph: Graph
     /// Shapes of every input and output, by name.
     public let inputShapes: [String: [Int]]
@@ -46,7 +47,9 @@ public struct ExecutionPlan: Sendable {
     ///   - inputShapes: a shape for every float graph input.
     ///   - integerInputs: values for integer graph inputs (they usually size things, so they
     ///     must be known while planning).
-    public init(graph: Graph, inputShapes: [String: [Int]], integerInputs: [String: Tensor<Int64>] = [:]) throws {
+    ///   - rewriting: apply `GraphRewrites` first (false for a graph that already went through them).
+    public init(graph: Graph, inputShapes: [String: [Int]], integerInputs: [String: Tensor<Int64>] = [:], rewriting: Bool = true) throws {
+        let graph = rewriting ? GraphRewrites.apply(to: graph) : graph
         self.graph = graph
         self.integerInputs = integerInputs
         var slotOf: [String: Int] = [:]
@@ -149,7 +152,7 @@ public struct ExecutionPlan: Sendable {
     /// Slots number the same values as in this plan.
     public func replanned(batch: Int) throws -> ExecutionPlan {
         let floatShapes = inputShapes.filter { inputSlots[$0.key] != nil }.mapValues { [batch] + $0.dropFirst() }
-        return try ExecutionPlan(graph: graph, inputShapes: floatShapes, integerInputs: integerInputs)
+        return try ExecutionPlan(graph: graph, inputShapes: floatShapes, integerInputs: integerInputs, rewriting: false)
     }
 
     /// The planned shape of any value of the graph (nil for unknown names).
