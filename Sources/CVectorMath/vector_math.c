@@ -92,6 +92,103 @@ KERNEL void tanh_in_place(float *p, long count) {
     }
 }
 
+/* exp in place. exp_approx stops at 88.38; up to expf's overflow (88.72) the top range is
+   (e^(x/2))², exact halving where subtracting ln 2 would round; beyond it +∞; below expf's normal range (-87.3) the result is 0 (expf's is a
+   denormal). */
+KERNEL void exp_in_place(float *p, long count) {
+    for (long k = 0; k < count; k++) {
+        float x = p[k];
+        float half = exp_approx(0.5f * x);
+        float e = x > 88.0f ? half * half : exp_approx(x);
+        p[k] = x > 88.7228393554688f ? INFINITY : (x < -87.3365447504f ? 0.0f : e);
+    }
+}
+
+/* 1 / (1 + e^-x): relative accuracy kept where the sigmoid is small (x very negative), which
+   a tanh form's absolute error would not. */
+KERNEL void sigmoid_in_place(float *p, long count) {
+    for (long k = 0; k < count; k++) p[k] = 1.0f / (1.0f + exp_approx(-p[k]));
+}
+
+/* Layer normalisation of `rows` rows of `size` values: mean and variance in eight partial sums
+   (two passes: the variance of x − mean, not E[x²] − mean², which cancels), then
+   y = (x − mean) · inverse · gamma + beta. */
+KERNEL void layer_norm(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
+                       float epsilon, float *means, float *inverses) {
+    for (long row = 0; row < rows; row++) {
+        const float *in = x + row * size;
+        float *out = y + row * size;
+        float partial[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        long k = 0;
+        for (; k + 8 <= size; k += 8)
+            for (int j = 0; j < 8; j++) partial[j] += in[k + j];
+        float sum = 0;
+        for (; k < size; k++) sum += in[k];
+        for (int j = 0; j < 8; j++) sum += partial[j];
+        float mean = sum / (float)size;
+        float squares[8] = {0, 0, 0, 0, 0, 0, 0, 0};
+        for (k = 0; k + 8 <= size; k += 8)
+            for (int j = 0; j < 8; j++) { float d = in[k + j] - mean; squares[j] += d * d; }
+        float variance = 0;
+        for (; k < size; k++) { float d = in[k] - mean; variance += d * d; }
+        for (int j = 0; j < 8; j++) variance += squares[j];
+        float inverse = 1.0f / sqrtf(variance / (float)size + epsilon);
+        means[row] = mean;
+        inverses[row] = inverse;
+        if (beta)
+            for (k = 0; k < size; k++) out[k] = (in[k] - mean) * inverse * gamma[k] + beta[k];
+        else
+            for (k = 0; k < size; k++) out[k] = (in[k] - mean) * inverse * gamma[k];
+    }
+}
+
+/* a folded with v by max (0), min (1) or sum (2); max and min keep a NaN from either side. */
+KERNEL float fold(float a, float v, int function) {
+    if (function == 2) return a + v;
+    if (a != a || v != v) return a + v;
+    return function == 0 ? (v > a ? v : a) : (v < a ? v : a);
+}
+
+/* Max, min or sum over the middle axis of (outer, length, inner). With inner = 1 each row folds
+   into eight partial results; otherwise whole rows of `inner` fold at once, in memory order.
+   Max and min propagate NaN. */
+KERNEL void reduce_run_by(const float *x, float *y, long outer, long length, long inner, int function) {
+    for (long o = 0; o < outer; o++) {
+        const float *in = x + o * length * inner;
+        float *out = y + o * inner;
+        if (inner == 1) {
+            float init = function == 2 ? 0.0f : (length > 0 ? in[0] : (function == 0 ? -INFINITY : INFINITY));
+            float lanes[8] = {init, init, init, init, init, init, init, init};
+            long k = 0;
+            for (; k + 8 <= length; k += 8)
+                for (int j = 0; j < 8; j++) lanes[j] = fold(lanes[j], in[k + j], function);
+            float r = lanes[0];
+            for (int j = 1; j < 8; j++) r = fold(r, lanes[j], function);
+            for (; k < length; k++) r = fold(r, in[k], function);
+            out[0] = r;
+            continue;
+        }
+        if (length == 0) {
+            for (long i = 0; i < inner; i++) out[i] = function == 2 ? 0.0f : (function == 0 ? -INFINITY : INFINITY);
+            continue;
+        }
+        for (long i = 0; i < inner; i++) out[i] = in[i];
+        for (long r = 1; r < length; r++) {
+            const float *slab = in + r * inner;
+            for (long i = 0; i < inner; i++) out[i] = fold(out[i], slab[i], function);
+        }
+    }
+}
+
+/* The function as a constant in each copy, so that the loops compile without a branch inside. */
+KERNEL void reduce_run(const float *x, float *y, long outer, long length, long inner, int function) {
+    switch (function) {
+    case 0: reduce_run_by(x, y, outer, length, inner, 0); break;
+    case 1: reduce_run_by(x, y, outer, length, inner, 1); break;
+    default: reduce_run_by(x, y, outer, length, inner, 2); break;
+    }
+}
+
 KERNEL void softmax(float *p, long count, int logarithmic) {
     if (count <= 0) return;
     /* Eight partial maxima and sums: one running value would serialise the loop. */
@@ -162,7 +259,58 @@ void seqlens_erf(float *p, long count) {
     if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) erf_avx2(p, count);
     else erf_in_place(p, count);
 }
+
+__attribute__((target("avx2,fma")))
+static void exp_avx2(float *p, long count) { exp_in_place(p, count); }
+
+__attribute__((target("avx2,fma")))
+static void sigmoid_avx2(float *p, long count) { sigmoid_in_place(p, count); }
+
+__attribute__((target("avx2,fma")))
+static void layer_norm_avx2(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
+                            float epsilon, float *means, float *inverses) {
+    layer_norm(x, y, rows, size, gamma, beta, epsilon, means, inverses);
+}
+
+__attribute__((target("avx2,fma")))
+static void reduce_run_avx2(const float *x, float *y, long outer, long length, long inner, int function) {
+    reduce_run(x, y, outer, length, inner, function);
+}
+
+static int has_avx2_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+void seqlens_exp(float *p, long count) {
+    if (has_avx2_fma()) exp_avx2(p, count); else exp_in_place(p, count);
+}
+
+void seqlens_sigmoid(float *p, long count) {
+    if (has_avx2_fma()) sigmoid_avx2(p, count); else sigmoid_in_place(p, count);
+}
+
+void seqlens_layer_norm(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
+                        float epsilon, float *means, float *inverses) {
+    if (has_avx2_fma()) layer_norm_avx2(x, y, rows, size, gamma, beta, epsilon, means, inverses);
+    else layer_norm(x, y, rows, size, gamma, beta, epsilon, means, inverses);
+}
+
+void seqlens_reduce_run(const float *x, float *y, long outer, long length, long inner, int function) {
+    if (has_avx2_fma()) reduce_run_avx2(x, y, outer, length, inner, function);
+    else reduce_run(x, y, outer, length, inner, function);
+}
 #else
+void seqlens_exp(float *p, long count) { exp_in_place(p, count); }
+
+void seqlens_sigmoid(float *p, long count) { sigmoid_in_place(p, count); }
+
+void seqlens_layer_norm(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
+                        float epsilon, float *means, float *inverses) {
+    layer_norm(x, y, rows, size, gamma, beta, epsilon, means, inverses);
+}
+
+void seqlens_reduce_run(const float *x, float *y, long outer, long length, long inner, int function) {
+    reduce_run(x, y, outer, length, inner, function);
+}
+
 void seqlens_erf(float *p, long count) { erf_in_place(p, count); }
 
 void seqlens_tanh(float *p, long count) { tanh_in_place(p, count); }

@@ -22,4 +22,22 @@ void seqlens_erf(float *p, long count);
 /// and FMA, as above.
 void seqlens_tanh(float *p, long count);
 
+/// exp in place (the softmax's), within 2 ulp of expf; 0 below -87.3 where expf is denormal.
+/// Eight lanes wide with AVX2 and FMA, as above.
+void seqlens_exp(float *p, long count);
+
+/// The logistic sigmoid 1 / (1 + e^-x) in place through that exp: relative accuracy kept for
+/// small values (a tanh form's absolute 4e-7 would not). Eight lanes wide, as above.
+void seqlens_sigmoid(float *p, long count);
+
+/// LayerNormalization of `rows` contiguous rows of `size`: y = (x − mean)/√(var + ε) · gamma
+/// + beta (beta may be NULL), writing each row's mean and 1/√(var + ε). Eight lanes wide, as above.
+void seqlens_layer_norm(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
+                        float epsilon, float *means, float *inverses);
+
+/// y[o, i] = max (function 0), min (1) or sum (2) over r of x[o, r, i], for x of shape
+/// (outer, length, inner); max and min propagate NaN, an empty max is −∞ and min +∞.
+/// Eight lanes wide, as above.
+void seqlens_reduce_run(const float *x, float *y, long outer, long length, long inner, int function);
+
 #endif

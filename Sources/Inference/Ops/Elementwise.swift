@@ -11,9 +11,9 @@ enum Elementwise {
         // gradient, miss the zoo's saliency parity on grelu's Borzoi.)
         case .tanh: inPlace(x, into: &y) { seqlens_tanh($0, $1) }
         case .erf: inPlace(x, into: &y) { seqlens_erf($0, $1) }
-        case .sigmoid: map(x, into: &y, sigmoid)
+        case .sigmoid: inPlace(x, into: &y) { seqlens_sigmoid($0, $1) }
         case .relu: map(x, into: &y) { $0 > 0 ? $0 : 0 }
-        case .exp: map(x, into: &y) { Foundation.exp($0) }
+        case .exp: inPlace(x, into: &y) { seqlens_exp($0, $1) }
         case .log: map(x, into: &y) { Foundation.log($0) }
         case .softplus: map(x, into: &y, softplus)
         case .sqrt: map(x, into: &y) { $0.squareRoot() }

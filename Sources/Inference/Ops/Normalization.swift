@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// BatchNormalization (inference form), LayerNormalization, and GroupNormalization with its
 /// special case InstanceNormalization.
 enum Normalization {
@@ -59,24 +61,22 @@ enum Normalization {
         let beta = bias?.broadcastIfNeeded(to: normalizedShape).scalars
         let rows = size == 0 ? 0 : x.count / size
         var means = [Float](repeating: 0, count: rows), inverses = means
-        var y = x
-        y.scalars.withUnsafeMutableBufferPointer { buffer in
-            for row in 0..<rows {
-                let start = row * size
-                var mean: Float = 0
-                for i in 0..<size { mean += buffer[start + i] }
-                mean /= Float(size)
-                var variance: Float = 0
-                for i in 0..<size { let d = buffer[start + i] - mean; variance += d * d }
-                let inverse = 1 / (variance / Float(size) + epsilon).squareRoot()
-                means[row] = mean
-                inverses[row] = inverse
-                for i in 0..<size {
-                    buffer[start + i] = (buffer[start + i] - mean) * inverse * gamma[i] + (beta?[i] ?? 0)
+        var y = [Float](repeating: 0, count: x.count)
+        x.scalars.withUnsafeBufferPointer { source in
+            y.withUnsafeMutableBufferPointer { target in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                gamma.withUnsafeBufferPointer { gamma in
+                    if let beta {
+                        beta.withUnsafeBufferPointer { beta in
+                            seqlens_layer_norm(from, to, rows, size, gamma.baseAddress, beta.baseAddress, epsilon, &means, &inverses)
+                        }
+                    } else {
+                        seqlens_layer_norm(from, to, rows, size, gamma.baseAddress, nil, epsilon, &means, &inverses)
+                    }
                 }
             }
         }
-        return (y, Tensor(shape: statisticsShape, scalars: means), Tensor(shape: statisticsShape, scalars: inverses))
+        return (Tensor(shape: x.shape, scalars: y), Tensor(shape: statisticsShape, scalars: means), Tensor(shape: statisticsShape, scalars: inverses))
     }
 }
 

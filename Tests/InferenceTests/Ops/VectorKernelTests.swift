@@ -1,0 +1,112 @@
+import Foundation
+import Inference
+import ONNXProto
+import TestSupport
+import XCTest
+
+/// The C kernels behind Sigmoid, Exp, LayerNormalization and ReduceMax/Min/Sum/Mean (CVectorMath)
+/// against double-precision loops written here, on sizes that cover the eight-lane loops and
+/// their remainders, with extreme and NaN entries.
+final class VectorKernelTests: XCTestCase {
+    /// One node from x (and `constants`) to y, run on `x`.
+    private func run(_ opType: String, _ x: Tensor<Float>, inputs: [String] = ["x"], constants: [Onnx_TensorProto] = [],
+                     attributes: [Onnx_AttributeProto] = [], opset: Int64 = 17) throws -> Tensor<Float> {
+        var builder = ModelBuilder(opset: opset)
+        builder.model.graph.input = [ModelBuilder.valueInfo("x", dims: x.shape.map { Int64($0) })]
+        builder.model.graph.output = [ModelBuilder.valueInfo("y", dims: [])]
+        builder.model.graph.initializer = constants
+        builder.model.graph.node = [ModelBuilder.node(opType, inputs: inputs, outputs: ["y"], name: "op", attributes: attributes)]
+        let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+        guard case .float(let y)? = try ExecutionPlan(graph: graph, inputShapes: ["x": x.shape]).run(["x": x])["y"] else {
+            throw XCTSkip("no output")
+        }
+        return y
+    }
+
+    func testSigmoidAndExpKeepRelativeAccuracy() throws {
+        var values: [Float] = (0..<203).map { Float($0 - 101) / 4 }
+        values += [-80, -87, 1e-7, 0, 88, 88.5, 89, .infinity, -.infinity]
+        let x = Tensor(shape: [values.count], scalars: values)
+        let sigmoid = try run("Sigmoid", x).scalars, exp = try run("Exp", x).scalars
+        for (i, v) in values.enumerated() {
+            let expectedSigmoid = 1 / (1 + Foundation.exp(-Double(v))), expectedExp = Foundation.exp(Double(v))
+            // Relative: sigmoid(−25) = 1.4e-11 must not come out as 0 or as a rounding error of 1.
+            XCTAssertEqual(Double(sigmoid[i]), expectedSigmoid, accuracy: 4e-7 * expectedSigmoid + 1e-37, "sigmoid(\(v))")
+            if expectedExp < Double(Float.greatestFiniteMagnitude) {
+                XCTAssertEqual(Double(exp[i]), expectedExp, accuracy: 4e-7 * expectedExp + 1.2e-38, "exp(\(v))")
+            } else {
+                XCTAssertEqual(exp[i], .infinity, "exp(\(v)) overflows")
+            }
+        }
+        let nan = Tensor<Float>(shape: [3], scalars: [0.5, .nan, -0.5])
+        XCTAssertTrue(try run("Sigmoid", nan).scalars[1].isNaN, "NaN propagates")
+        XCTAssertTrue(try run("Exp", nan).scalars[1].isNaN, "NaN propagates")
+    }
+
+    func testLayerNormalizationAgainstDoublePrecision() throws {
+        let rows = 5, size = 19
+        // A large common offset: a one-pass E[x²] − mean² would cancel it away.
+        let values: [Float] = (0..<(rows * size)).map { 1000 + Float(($0 * 7919) % 97) / 13 }
+        let gamma: [Float] = (0..<size).map { 0.5 + Float($0) / 10 }, beta: [Float] = (0..<size).map { Float($0) / 7 - 1 }
+        let x = Tensor(shape: [rows, size], scalars: values)
+        for withBias in [true, false] {
+            var constants = [ModelBuilder.floatTensor("gamma", dims: [Int64(size)], values: gamma)]
+            if withBias { constants.append(ModelBuilder.floatTensor("beta", dims: [Int64(size)], values: beta)) }
+            let y = try run("LayerNormalization", x, inputs: withBias ? ["x", "gamma", "beta"] : ["x", "gamma"], constants: constants,
+                            attributes: [ModelBuilder.intAttribute("axis", -1), ModelBuilder.floatAttribute("epsilon", 1e-5)]).scalars
+            for row in 0..<rows {
+                let slice = values[(row * size)..<((row + 1) * size)].map(Double.init)
+                let mean = slice.reduce(0, +) / Double(size)
+                let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(size)
+                for (j, v) in slice.enumerated() {
+                    let expected = (v - mean) / (variance + 1e-5).squareRoot() * Double(gamma[j]) + (withBias ? Double(beta[j]) : 0)
+                    XCTAssertEqual(Double(y[row * size + j]), expected, accuracy: 2e-4, "row \(row) column \(j), bias \(withBias)")
+                }
+            }
+        }
+    }
+
+    func testReductionsOverOneRunOfAxes() throws {
+        // (2, 11, 3): reducing axis 1 folds rows of 3 (inner > 1), reducing axis 2 or axes 1–2
+        // folds contiguous runs (inner = 1, the eight-lane path with a remainder).
+        let shape = [2, 11, 3]
+        var values: [Float] = (0..<66).map { Float(($0 * 37) % 29) - 14 }
+        values[40] = .nan
+        let x = Tensor(shape: shape, scalars: values)
+        /// The group of input values that lands in each output element, in output order.
+        func groups(axes: [Int]) -> [[Double]] {
+            let kept = shape.indices.filter { !axes.contains($0) }
+            let outputShape = kept.map { shape[$0] }
+            var result = [[Double]](repeating: [], count: outputShape.reduce(1, *))
+            for b in 0..<shape[0] { for l in 0..<shape[1] { for c in 0..<shape[2] {
+                let coordinates = [b, l, c]
+                let target = kept.reduce(0) { $0 * shape[$1] + coordinates[$1] }
+                result[target].append(Double(values[(b * shape[1] + l) * shape[2] + c]))
+            } } }
+            return result
+        }
+        // Opset 18: every reduction takes its axes as an input.
+        for function in ["ReduceMax", "ReduceMin", "ReduceSum", "ReduceMean"] {
+            for axes in [[1], [2], [1, 2]] {
+                let y = try run(function, x, inputs: ["x", "axes"], constants: [ModelBuilder.int64Tensor("axes", dims: [Int64(axes.count)], values: axes.map(Int64.init))],
+                                attributes: [ModelBuilder.intAttribute("keepdims", 0)], opset: 18).scalars
+                let expected = groups(axes: axes)
+                XCTAssertEqual(y.count, expected.count, "\(function) over \(axes)")
+                for (index, group) in expected.enumerated() where index < y.count {
+                    let got = Double(y[index])
+                    if group.contains(where: \.isNaN) {
+                        XCTAssertTrue(got.isNaN, "\(function) over \(axes) at \(index) propagates NaN")
+                        continue
+                    }
+                    let value = switch function {
+                    case "ReduceMax": group.max()!
+                    case "ReduceMin": group.min()!
+                    case "ReduceSum": group.reduce(0, +)
+                    default: group.reduce(0, +) / Double(group.count)
+                    }
+                    XCTAssertEqual(got, value, accuracy: 1e-5 * max(1, abs(value)), "\(function) over \(axes) at \(index)")
+                }
+            }
+        }
+    }
+}
