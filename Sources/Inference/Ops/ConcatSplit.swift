@@ -25,15 +25,23 @@ extension ShapeOps {
         return .int(concatenated(values.map { if case .int(let t) = $0 { t } else { fatalError() } }, axis: a, outputShape: outputShape))
     }
 
+    /// Row copies through pointers: appending array slices cost more than the copies themselves
+    /// when the rows are short (attention's relative-position shift concatenates rows of ~100).
     private static func concatenated<S>(_ tensors: [Tensor<S>], axis: Int, outputShape: [Int]) -> Tensor<S> {
         let outer = outputShape[..<axis].reduce(1, *)
-        var result = [S]()
-        result.reserveCapacity(outputShape.reduce(1, *))
-        for o in 0..<outer {
-            for t in tensors {
-                let block = t.shape[axis...].reduce(1, *)
-                result.append(contentsOf: t.scalars[o * block ..< (o + 1) * block])
+        let blocks = tensors.map { $0.shape[axis...].reduce(1, *) }
+        let count = outputShape.reduce(1, *)
+        let result = [S](unsafeUninitializedCapacity: count) { buffer, initialized in
+            guard var target = buffer.baseAddress else { return }
+            for o in 0..<outer {
+                for (t, block) in zip(tensors, blocks) where block > 0 {
+                    t.scalars.withUnsafeBufferPointer { source in
+                        target.initialize(from: source.baseAddress! + o * block, count: block)
+                    }
+                    target += block
+                }
             }
+            initialized = count
         }
         return Tensor(shape: outputShape, scalars: result)
     }

@@ -213,6 +213,10 @@ enum Einsum {
         func size(_ dims: [Int]) -> Int { dims.reduce(1, *) }
         let (batchCount, m, k, n) = (size(dims(a, batch)), size(dims(a, aKept)), size(dims(a, summed)), size(dims(b, bKept)))
 
+        if let direct = contractBroadcastingB(a, b, batch: batch, summed: summed, aKept: aKept, bKept: bKept, context: context) {
+            return direct
+        }
+
         // Use each operand as stored when it already is (batch, rows, cols) in either
         // orientation; otherwise transpose it once.
         func layout(_ x: Labeled, _ rows: [Int], _ cols: [Int]) -> (Labeled, transposed: Bool) {
@@ -222,29 +226,52 @@ enum Einsum {
         }
         let (left, transA) = layout(a, aKept, summed)
         let (right, transB) = layout(b, summed, bKept)
-        var y = k > 0 ? context.buffers.take(count: batchCount * m * n) : [Float](repeating: 0, count: batchCount * m * n)
-        left.tensor.scalars.withUnsafeBufferPointer { ap in
-        right.tensor.scalars.withUnsafeBufferPointer { bp in
-        y.withUnsafeMutableBufferPointer { yp in
-            guard k > 0 else { return }
-            nonisolated(unsafe) let (aBase, bBase, yBase) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
-            func product(_ index: Int) {
-                BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k,
-                           a: aBase + index * m * k, lda: transA ? m : k,
-                           b: bBase + index * k * n, ldb: transB ? k : n,
-                           c: yBase + index * m * n, ldc: n)
-            }
-            // Many small products (heads of attention): one single-threaded product per
-            // thread beats BLAS splitting each small one.
-            guard batchCount > 1, context.threads > 1 else {
-                for index in 0..<batchCount { product(index) }
-                return
-            }
-            BLAS.setThreads(1)
-            parallelFor(batchCount, threads: context.threads, work: batchCount * m * n * k, product)
-            BLAS.setThreads(context.threads)
-        }}}
+        let y = products(count: batchCount, m: m, n: n, k: k, left.tensor, transA: transA, right.tensor, transB: transB,
+                         bOffset: { $0 * k * n }, context: context)
         return Labeled(tensor: Tensor(shape: shape, scalars: y), labels: batch + aKept + bKept)
+    }
+
+    /// The contraction without a transpose of either operand or of the result when `a` leads
+    /// with labels `b` lacks, mixed with the batch labels (relative attention's
+    /// `bhid,hjd->bhij`: `b` is a batch axis over which `b`'s operand repeats). `a` must be
+    /// (outer, rows, summed) and `b` (its outer labels, summed and kept) in either orientation;
+    /// nil otherwise (the general path transposes).
+    private static func contractBroadcastingB(_ a: Labeled, _ b: Labeled, batch: [Int], summed: [Int], aKept: [Int], bKept: [Int],
+                                              context: ExecutionContext) -> Labeled? {
+        // Outer labels run up to the last batch label; the kept labels after it are the rows of
+        // each product (taking them as outer too would make products of one row).
+        guard let lastBatch = a.labels.lastIndex(where: batch.contains) else { return nil }
+        let outer = Array(a.labels[...lastBatch])
+        let rows = aKept.filter { !outer.contains($0) }
+        guard outer.allSatisfy({ batch.contains($0) || aKept.contains($0) }), outer.contains(where: { !batch.contains($0) }),
+              a.labels == outer + rows + summed else { return nil }
+        let bOuter = outer.filter(batch.contains)
+        let transB: Bool
+        if b.labels == bOuter + summed + bKept { transB = false } else if b.labels == bOuter + bKept + summed { transB = true } else { return nil }
+        func size(_ x: Labeled, _ labels: [Int]) -> Int { labels.reduce(1) { $0 * x.tensor.shape[x.labels.firstIndex(of: $1)!] } }
+        let (m, k, n) = (size(a, rows), size(a, summed), size(b, bKept))
+        let outerShape = outer.map { a.tensor.shape[a.labels.firstIndex(of: $0)!] }
+        // b's offset for each outer index: its own batch labels' strides, 0 along labels it lacks.
+        let bBlock = k * n
+        var bStrides = [Int](repeating: 0, count: outer.count)
+        var stride = bBlock
+        for axis in outer.indices.reversed() where batch.contains(outer[axis]) {
+            bStrides[axis] = stride
+            stride *= outerShape[axis]
+        }
+        let outerCount = outerShape.reduce(1, *)
+        let bOffsets = (0..<outerCount).map { flat in
+            var rest = flat, offset = 0
+            for axis in outer.indices.reversed() {
+                offset += rest % outerShape[axis] * bStrides[axis]
+                rest /= outerShape[axis]
+            }
+            return offset
+        }
+        let y = products(count: outerCount, m: m, n: n, k: k, a.tensor, transA: false, b.tensor, transB: transB,
+                         bOffset: { bOffsets[$0] }, context: context)
+        let shape = outerShape + rows.map { a.tensor.shape[a.labels.firstIndex(of: $0)!] } + bKept.map { b.tensor.shape[b.labels.firstIndex(of: $0)!] }
+        return Labeled(tensor: Tensor(shape: shape, scalars: y), labels: outer + rows + bKept)
     }
 }
 
@@ -273,5 +300,37 @@ extension Einsum {
             full = Broadcast.reduceToShape(full, ownShape)
             return undiagonal(Labeled(tensor: full, labels: target), to: resolved.inputs[index])
         }
+    }
+
+    /// `count` products (m × k)·(k × n), the i-th reading a's i-th block, b at `bOffset(i)` and
+    /// writing y's i-th block.
+    private static func products(count: Int, m: Int, n: Int, k: Int, _ a: Tensor<Float>, transA: Bool, _ b: Tensor<Float>, transB: Bool,
+                                 bOffset: (Int) -> Int, context: ExecutionContext) -> [Float] {
+        var y = k > 0 ? context.buffers.take(count: count * m * n) : [Float](repeating: 0, count: count * m * n)
+        a.scalars.withUnsafeBufferPointer { ap in
+        b.scalars.withUnsafeBufferPointer { bp in
+        y.withUnsafeMutableBufferPointer { yp in
+            guard k > 0 else { return }
+            nonisolated(unsafe) let (aBase, bBase, yBase) = (ap.baseAddress!, bp.baseAddress!, yp.baseAddress!)
+            withoutActuallyEscaping(bOffset) { bOffset in
+                nonisolated(unsafe) let bOffset = bOffset
+                func product(_ index: Int) {
+                    BLAS.sgemm(transA: transA, transB: transB, m: m, n: n, k: k,
+                               a: aBase + index * m * k, lda: transA ? m : k,
+                               b: bBase + bOffset(index), ldb: transB ? k : n,
+                               c: yBase + index * m * n, ldc: n)
+                }
+                // Many small products (heads of attention): one single-threaded product per
+                // thread beats BLAS splitting each small one.
+                guard count > 1, context.threads > 1 else {
+                    for index in 0..<count { product(index) }
+                    return
+                }
+                BLAS.setThreads(1)
+                parallelFor(count, threads: context.threads, work: count * m * n * k, product)
+                BLAS.setThreads(context.threads)
+            }
+        }}}
+        return y
     }
 }

@@ -38,6 +38,11 @@ final class EinsumTests: XCTestCase {
     /// the reference, operand shapes).
     static let equations: [(String, String, [[Int]])] = [
         ("bhid,bhjd->bhij", "bhid,bhjd->bhij", [[1, 2, 3, 4], [1, 2, 5, 4]]),
+        // Relative attention: b is a batch axis the second operand repeats over (no transposes),
+        // in both orientations of that operand, and a head axis of 1 that broadcasts.
+        ("b h i d, h j d -> b h i j", "bhid,hjd->bhij", [[3, 2, 4, 5], [2, 6, 5]]),
+        ("bhid,hdj->bhij", "bhid,hdj->bhij", [[3, 2, 4, 5], [2, 5, 6]]),
+        ("bhid,hjd->bhij", "bhid,hjd->bhij", [[3, 2, 4, 5], [1, 6, 5]]),
         ("bhij,bhjd->bhid", "bhij,bhjd->bhid", [[1, 2, 3, 5], [1, 2, 5, 4]]),
         ("bnd,de->bne", "bnd,de->bne", [[2, 3, 4], [4, 5]]),
         ("...id,...jd->...ij", "zid,zjd->zij", [[2, 3, 4], [2, 5, 4]]),
@@ -107,8 +112,12 @@ final class EinsumTests: XCTestCase {
 
     /// Enough heads and work that the products are spread over threads.
     func testHeadsOnTwoThreadsEqualBruteForce() throws {
-        for equation in ["bhid,bhjd->bhij", "bhij,bhjd->bhid"] {
-            let shapes = equation.hasPrefix("bhid") ? [[2, 4, 48, 12], [2, 4, 48, 12]] : [[2, 4, 48, 48], [2, 4, 48, 12]]
+        for equation in ["bhid,bhjd->bhij", "bhij,bhjd->bhid", "bhid,hjd->bhij"] {
+            let shapes = switch equation {
+            case "bhid,bhjd->bhij": [[2, 4, 48, 12], [2, 4, 48, 12]]
+            case "bhid,hjd->bhij": [[2, 4, 48, 12], [4, 95, 12]]
+            default: [[2, 4, 48, 48], [2, 4, 48, 12]]
+            }
             let (plan, inputs) = try Self.plan(equation, shapes)
             guard case .float(let y)? = try plan.run(inputs, threads: 2)["y"] else { return XCTFail(equation) }
             let expected = Self.bruteForce(equation, [inputs["a"]!, inputs["b"]!])
