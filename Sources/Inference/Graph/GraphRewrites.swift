@@ -9,7 +9,9 @@
 /// written (FirstLayerFilters' probe) make it a graph output, which every pass keeps.
 enum GraphRewrites {
     /// The passes in the order they run.
-    static let passes: [@Sendable (Graph) -> Graph] = []
+    static let passes: [@Sendable (Graph) -> Graph] = [
+        AffineFolding.fold,
+    ]
 
     /// `graph` with every pass applied.
     static func apply(to graph: Graph) -> Graph {
