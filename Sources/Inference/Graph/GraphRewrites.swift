@@ -10,6 +10,7 @@
 enum GraphRewrites {
     /// The passes in the order they run.
     static let passes: [@Sendable (Graph) -> Graph] = [
+        GeluFusion.fuse,
         AffineFolding.fold,
     ]
 
