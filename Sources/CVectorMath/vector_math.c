@@ -33,9 +33,7 @@ KERNEL void scaled_tanh(float *p, long count, float inputScale, float outputScal
 /* Eigen's rational approximation of erf (odd degree 13 over even degree 8) on [-4, 4], where
    float erf saturates; a few ulp, relative accuracy kept near 0, NaN propagates (both clamps'
    comparisons fail). */
-KERNEL void erf_in_place(float *p, long count) {
-    for (long k = 0; k < count; k++) {
-        float x = p[k];
+KERNEL float erf_approx(float x) {
         float xc = x > 4.0f ? 4.0f : (x < -4.0f ? -4.0f : x);
         float x2 = xc * xc;
         float n = x2 * -2.72614225801306e-10f + 2.77068142495902e-08f;
@@ -48,8 +46,11 @@ KERNEL void erf_in_place(float *p, long count) {
         d = d * x2 + -1.68282697438203e-03f;
         d = d * x2 + -7.37332916720468e-03f;
         d = d * x2 + -1.42647390514189e-02f;
-        p[k] = xc * n / d;
-    }
+        return xc * n / d;
+}
+
+KERNEL void erf_in_place(float *p, long count) {
+    for (long k = 0; k < count; k++) p[k] = erf_approx(p[k]);
 }
 
 /* Cephes expf, branch-free so that compilers vectorise it: x = n ln2 + r, exp(r) by a degree-6
@@ -77,9 +78,7 @@ KERNEL float exp_approx(float x) {
 /* tanh(x) = sign(x) (1 − 2 / (e^{2|x|} + 1)): 1 − y carries exp's relative accuracy, so the
    gradient 1 − y² near saturation is as good as libm's (a rational fit's absolute error is not).
    Below |x| = 1/4 the difference cancels; the Taylor series to x¹¹ is exact to float there. */
-KERNEL void tanh_in_place(float *p, long count) {
-    for (long k = 0; k < count; k++) {
-        float x = p[k];
+KERNEL float tanh_approx(float x) {
         float a = x < 0 ? -x : x;
         float e = exp_approx(2.0f * (a > 44.0f ? 44.0f : a));
         float large = 1.0f - 2.0f / (e + 1.0f);
@@ -88,7 +87,25 @@ KERNEL void tanh_in_place(float *p, long count) {
                       + x2 * (62.0f / 2835.0f + x2 * (-1382.0f / 155925.0f)))));
         float y = a < 0.25f ? small : (x < 0 ? -large : large);
         /* NaN fails every comparison above and would come out as ±1: keep it NaN. */
-        p[k] = x != x ? x : y;
+        return x != x ? x : y;
+}
+
+KERNEL void tanh_in_place(float *p, long count) {
+    for (long k = 0; k < count; k++) p[k] = tanh_approx(p[k]);
+}
+
+/* GELU through the two kernels above, as its definitions read (PyTorch's and onnxruntime's). */
+KERNEL void gelu_in_place(float *p, long count, int tanhApproximation) {
+    if (tanhApproximation) {
+        for (long k = 0; k < count; k++) {
+            float x = p[k];
+            p[k] = 0.5f * x * (1.0f + tanh_approx(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+        }
+    } else {
+        for (long k = 0; k < count; k++) {
+            float x = p[k];
+            p[k] = 0.5f * x * (1.0f + erf_approx(x * 0.7071067811865476f));
+        }
     }
 }
 
@@ -297,6 +314,13 @@ void seqlens_reduce_run(const float *x, float *y, long outer, long length, long 
     if (has_avx2_fma()) reduce_run_avx2(x, y, outer, length, inner, function);
     else reduce_run(x, y, outer, length, inner, function);
 }
+
+__attribute__((target("avx2,fma")))
+static void gelu_avx2(float *p, long count, int tanhApproximation) { gelu_in_place(p, count, tanhApproximation); }
+
+void seqlens_gelu(float *p, long count, int tanhApproximation) {
+    if (has_avx2_fma()) gelu_avx2(p, count, tanhApproximation); else gelu_in_place(p, count, tanhApproximation);
+}
 #else
 void seqlens_exp(float *p, long count) { exp_in_place(p, count); }
 
@@ -310,6 +334,8 @@ void seqlens_layer_norm(const float *x, float *y, long rows, long size, const fl
 void seqlens_reduce_run(const float *x, float *y, long outer, long length, long inner, int function) {
     reduce_run(x, y, outer, length, inner, function);
 }
+
+void seqlens_gelu(float *p, long count, int tanhApproximation) { gelu_in_place(p, count, tanhApproximation); }
 
 void seqlens_erf(float *p, long count) { erf_in_place(p, count); }
 

@@ -40,4 +40,9 @@ void seqlens_layer_norm(const float *x, float *y, long rows, long size, const fl
 /// Eight lanes wide, as above.
 void seqlens_reduce_run(const float *x, float *y, long outer, long length, long inner, int function);
 
+/// GELU in place: 0.5 x (1 + erf(x / √2)), or with `tanhApproximation` 0.5 x (1 + tanh(√(2/π)
+/// (x + 0.044715 x³))), through the erf and tanh kernels above; NaN propagates. Eight lanes wide
+/// with AVX2 and FMA, as above.
+void seqlens_gelu(float *p, long count, int tanhApproximation);
+
 #endif

@@ -9,7 +9,10 @@
 /// written (FirstLayerFilters' probe) make it a graph output, which every pass keeps.
 enum GraphRewrites {
     /// The passes in the order they run.
-    static let passes: [@Sendable (Graph) -> Graph] = []
+    static let passes: [@Sendable (Graph) -> Graph] = [
+        GeluFusion.fuse,
+        AffineFolding.fold,
+    ]
 
     /// `graph` with every pass applied.
     static func apply(to graph: Graph) -> Graph {

@@ -22,7 +22,7 @@ enum Elementwise {
         case .leakyRelu(let alpha): map(x, into: &y) { $0 < 0 ? $0 * alpha : $0 }
         case .elu(let alpha): map(x, into: &y) { $0 < 0 ? alpha * (Foundation.exp($0) - 1) : $0 }
         case .selu(let alpha, let gamma): map(x, into: &y) { $0 > 0 ? gamma * $0 : gamma * alpha * (Foundation.exp($0) - 1) }
-        case .gelu(let tanhApproximation): map(x, into: &y) { gelu($0, tanhApproximation: tanhApproximation) }
+        case .gelu(let tanhApproximation): inPlace(x, into: &y) { seqlens_gelu($0, $1, tanhApproximation ? 1 : 0) }
         case .sign: map(x, into: &y) { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }
         case .reciprocal: map(x, into: &y) { 1 / $0 }
         case .floor: map(x, into: &y) { $0.rounded(.down) }
@@ -81,14 +81,6 @@ enum Elementwise {
     }
 
     static let sqrtTwoOverPi: Float = 0.7978845608028654
-
-    @inline(__always)
-    static func gelu(_ v: Float, tanhApproximation: Bool) -> Float {
-        if tanhApproximation {
-            return 0.5 * v * (1 + Foundation.tanh(sqrtTwoOverPi * (v + 0.044715 * v * v * v)))
-        }
-        return 0.5 * v * (1 + Foundation.erf(v / Float(2).squareRoot()))
-    }
 
     /// Clip with optional scalar bounds (float or integer tensors).
     static func clip(_ x: Value, min lower: Value?, max upper: Value?) throws -> Value {
