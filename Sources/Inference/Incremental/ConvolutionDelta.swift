@@ -23,8 +23,9 @@ extension IncrementalEvaluator {
         guard w.data.shape[1] == channels, referenceInput.shape[1] == channels, referenceOutput.shape[1] == filters else { return nil }
         let dilation = geometry.dilations[0], padBegin = geometry.padBegin[0]
         let extent = (kernel - 1) * dilation
-        let first = max(0, w.start + padBegin - extent)
-        let last = min(outputLength - 1, w.start + width - 1 + padBegin)
+        let demanded = demandedPositions(outputSlot, axis: 2) ?? 0 ..< outputLength
+        let first = max(demanded.lowerBound, w.start + padBegin - extent)
+        let last = min(demanded.upperBound - 1, w.start + width - 1 + padBegin)
         guard first <= last else { return [.reference] }
         let outputWidth = last - first + 1
 

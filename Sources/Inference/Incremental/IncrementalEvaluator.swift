@@ -46,6 +46,10 @@ public final class IncrementalEvaluator {
     /// By step: whether the output depends on it. The others are skipped (BPNet's profile
     /// head, a wide convolution, when ISM reads the counts head).
     private let feedsOutput: [Bool]
+    /// By slot, the positions the output reads (DemandedPositions.swift).
+    let positionDemands: [PositionDemand]
+    /// Whether windows are cut to `positionDemands` (while `evaluate` runs, not `values`).
+    private(set) var clipsToDemand = false
     /// Every activation of the reference input, by slot.
     private(set) var reference: [Value?] = []
     /// Dense weights laid out feature-major (features × outputs) by weight slot, for Gemms
@@ -93,6 +97,7 @@ public final class IncrementalEvaluator {
             needed.formUnion(step.inputSlots.compactMap { $0 })
         }
         feedsOutput = feeds
+        positionDemands = Self.positionDemands(plan: plan, outputSlot: outputSlot, feedsOutput: feeds)
     }
 
     /// Computes and keeps every activation of the reference input; returns the output.
@@ -151,6 +156,8 @@ public final class IncrementalEvaluator {
 
     private func evaluate(start: Int, patch: Tensor<Float>, planned: BatchPlan) throws -> Tensor<Float> {
         let batch = patch.shape[0]
+        clipsToDemand = true
+        defer { clipsToDemand = false }
         let state = try propagate(start: start, patch: patch, planned: planned)
         guard case .float(let output) = try materialize(state[outputSlot] ?? .reference, slot: outputSlot, planned: planned, batch: batch) else {
             throw InferenceError("the output is not a float value")
@@ -172,7 +179,7 @@ public final class IncrementalEvaluator {
                 return plan.constants[slot] != nil ? nil : (state[slot] ?? .reference)
             }
             let outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: context)
-            for (slot, variant) in zip(step.outputSlots, outputs) { if let slot { state[slot] = variant } }
+            for (slot, variant) in zip(step.outputSlots, outputs) { if let slot { state[slot] = clippedToDemand(variant, slot: slot) } }
             if let slot = step.outputSlots.first, slot == outputSlot { break }
         }
         return state

@@ -25,8 +25,11 @@ extension IncrementalEvaluator {
             // positional axis too, when they have one).
             let rank = outputShape.count
             guard step.inputSlots.allSatisfy({ $0.map { plan.slotShapes[$0].count == rank || plan.constants[$0] != nil } ?? true }) else { return nil }
-            let start = windows.map(\.start).min()!
-            let end = windows.map { $0.start + $0.data.shape[axis] }.max()!
+            // Cut to what readers need: a residual Add's wider operand reaches further.
+            let demanded = demandedPositions(step.outputSlots[0], axis: axis) ?? 0 ..< outputShape[axis]
+            let start = max(demanded.lowerBound, windows.map(\.start).min()!)
+            let end = min(demanded.upperBound, windows.map { $0.start + $0.data.shape[axis] }.max()!)
+            guard start < end else { return [.reference] }
             var operands: [Value?] = []
             for (index, slot) in step.inputSlots.enumerated() {
                 guard let slot else { operands.append(nil); continue }
@@ -126,8 +129,9 @@ extension IncrementalEvaluator {
         let inputLength = inputShape[rank - 1], outputLength = plan.slotShapes[outputSlot][rank - 1]
         let changedEnd = w.start + w.data.shape[w.axis]
         let extent = (kernel - 1) * dilation
-        let first = max(0, Self.ceilDivide(w.start + padBegin - extent, stride))
-        let lastOutput = min(outputLength - 1, Self.floorDivide(changedEnd - 1 + padBegin, stride))
+        let demanded = demandedPositions(outputSlot, axis: w.axis) ?? 0 ..< outputLength
+        let first = max(demanded.lowerBound, Self.ceilDivide(w.start + padBegin - extent, stride))
+        let lastOutput = min(demanded.upperBound - 1, Self.floorDivide(changedEnd - 1 + padBegin, stride))
         guard first <= lastOutput else { return [.reference] }
         let needStart = first * stride - padBegin, needEnd = lastOutput * stride - padBegin + extent + 1
         let sliceStart = max(0, needStart), sliceEnd = min(inputLength, needEnd)
