@@ -69,6 +69,11 @@ extension IncrementalEvaluator {
         }
         var output = referenceOutput.slice(axis: 2, first, last + 1).repeatingBatch(variants)
         guard columnCount > 0 else { return [.window(axis: 2, start: first, data: output)] }
+        if columnCount >= Self.productPerRunLength * runs.count {
+            addProductsPerRun(runs, change: change, width: width, windowStart: w.start, weights: tapMajorWeights(weightSlot, weights),
+                              shape: (filters, channels, kernel), dilation: dilation, outputStart: first - padBegin, into: &output)
+            return [.window(axis: 2, start: first, data: output)]
+        }
         // The changed columns' changes, channels × columns: the product's right operand.
         let packed = [Float](unsafeUninitializedCapacity: channels * columnCount) { buffer, count in
             change.withUnsafeBufferPointer { delta in
@@ -128,6 +133,41 @@ extension IncrementalEvaluator {
             }
         }}
         return [.window(axis: 2, start: first, data: output)]
+    }
+
+    /// Mean run length from which each run's change is multiplied straight into its variant's
+    /// outputs, one product per tap. Dilated residual towers (BPNet) change runs of hundreds of
+    /// positions per variant, where scattering a product's rows over the outputs cost more than
+    /// the product itself (dilated taps are not contiguous); Basset's scattered single columns
+    /// after pooling would make those products one column wide.
+    static let productPerRunLength = 16
+
+    /// For each run and tap k: output[variant, :, i + padBegin − k · dilation] += W[:, :, k] · Δx[variant, :, i]
+    /// over the run's positions i whose output lies in the window, as one product into the output.
+    private func addProductsPerRun(
+        _ runs: [(variant: Int, position: Int, column: Int, count: Int)], change: [Float], width: Int, windowStart: Int, weights tapMajor: [Float],
+        shape: (filters: Int, channels: Int, kernel: Int), dilation: Int, outputStart: Int, into output: inout Tensor<Float>
+    ) {
+        let (filters, channels, kernel) = shape
+        let outputWidth = output.shape[2]
+        output.scalars.withUnsafeMutableBufferPointer { out in
+        change.withUnsafeBufferPointer { delta in
+        tapMajor.withUnsafeBufferPointer { weights in
+            for run in runs {
+                let source = delta.baseAddress! + run.variant * channels * width
+                let target = out.baseAddress! + run.variant * filters * outputWidth
+                for k in 0..<kernel {
+                    // Window position p lands on output column p + shift.
+                    let shift = windowStart - k * dilation - outputStart
+                    let from = max(run.position, -shift), to = min(run.position + run.count, outputWidth - shift)
+                    guard from < to else { continue }
+                    // Tap k's (F × C) weights: rows f · K + K − 1 − k of the tap-major layout.
+                    BLAS.sgemm(transA: false, transB: false, m: filters, n: to - from, k: channels,
+                               a: weights.baseAddress! + (kernel - 1 - k) * channels, lda: kernel * channels,
+                               b: source + from, ldb: width, beta: 1, c: target + from + shift, ldc: outputWidth)
+                }
+            }
+        }}}
     }
 
     /// Conv weights (F, C, K) as (F·K) × C with the taps reversed: row f·K + t holds

@@ -48,8 +48,39 @@ extension IncrementalEvaluator {
         }
         guard axes.contains(axis), !axes.contains(0) else { return nil }
         let width = data.shape[axis], variants = data.shape[0]
-        var change = data
         let referenceWindow = try slice(.reference, slot: inputSlot, axis: axis, start, start + width)
+        let scale: Float = mean ? 1 / Float(axes.reduce(1) { $0 * inputShape[$1] }) : 1
+        let per = referenceOutput.count
+        var shape = referenceOutput.shape
+        shape[0] = variants
+        if axes == [rank - 1] && axis == rank - 1 {
+            // Over the last axis only (BPNet's counts head): each row's summed change in one
+            // pass, without the generic reduction's index arithmetic.
+            precondition(referenceWindow.count == per * width, "one reduced value per row")
+            var output = [Float](unsafeUninitializedCapacity: variants * per) { _, count in count = variants * per }
+            data.scalars.withUnsafeBufferPointer { rows in
+            referenceWindow.scalars.withUnsafeBufferPointer { ref in
+                for variant in 0..<variants {
+                    for row in 0..<per {
+                        let x = rows.baseAddress! + (variant * per + row) * width, r = ref.baseAddress! + row * width
+                        var lanes = SIMD16<Float>()
+                        var i = 0
+                        while i + 16 <= width {
+                            lanes += UnsafeRawPointer(x + i).loadUnaligned(as: SIMD16<Float>.self) - UnsafeRawPointer(r + i).loadUnaligned(as: SIMD16<Float>.self)
+                            i += 16
+                        }
+                        var sum = lanes.sum()
+                        while i < width {
+                            sum += x[i] - r[i]
+                            i += 1
+                        }
+                        output[variant * per + row] = referenceOutput.scalars[row] + scale * sum
+                    }
+                }
+            }}
+            return .full(.float(Tensor(shape: shape, scalars: output)))
+        }
+        var change = data
         change.scalars.withUnsafeMutableBufferPointer { target in
             referenceWindow.scalars.withUnsafeBufferPointer { ref in
                 for variant in 0..<variants {
@@ -62,16 +93,12 @@ extension IncrementalEvaluator {
         keptShape[0] = variants
         guard case .float(let summed) = try Reduce.apply(.sum, .float(change), axes: axes.sorted().map(Int64.init), keepDims: true,
                                                         noopWithEmptyAxes: false, outputShape: keptShape, node: step.node) else { return nil }
-        let scale: Float = mean ? 1 / Float(axes.reduce(1) { $0 * inputShape[$1] }) : 1
         // Dropping unit axes (keepdims = 0) keeps the order: the reference output per variant.
-        let per = referenceOutput.count
         precondition(summed.count == variants * per, "one reduced value per reference output")
         var output = [Float](repeating: 0, count: variants * per)
         for variant in 0..<variants {
             for i in 0..<per { output[variant * per + i] = referenceOutput.scalars[i] + scale * summed.scalars[variant * per + i] }
         }
-        var shape = referenceOutput.shape
-        shape[0] = variants
         return .full(.float(Tensor(shape: shape, scalars: output)))
     }
 }

@@ -1,0 +1,53 @@
+import Foundation
+import Inference
+import ONNXProto
+import TestSupport
+import XCTest
+
+/// A convolution's change (ConvolutionDelta.swift) is added either column by column or, for
+/// long runs of changed positions, as one product per run and tap straight into the outputs.
+/// Both must equal full passes through dilated kernels, at either end of the sequence.
+final class ConvolutionDeltaTests: XCTestCase {
+    func testLongAndShortRunsThroughDilatedConvolutionsEqualFullPasses() throws {
+        let length = 40
+        let graph = try Self.dilatedModel(length: length)
+        // An all-N reference: every position of a window changes, so a window of 16 or more
+        // is one run per variant (multiplied per run), narrower ones are added per column.
+        let reference = Tensor<Float>(shape: [1, 4, length], repeating: 0)
+        let plan = try ExecutionPlan(graph: graph, inputShapes: ["x": reference.shape])
+        let evaluator = try IncrementalEvaluator(plan: plan, input: "x", output: "y", positionalAxis: 2)
+        let referenceOutput = try evaluator.setReference(reference)
+        for (start, width) in [(0, 20), (length - 20, 20), (9, 17), (0, 1), (length - 1, 1), (18, 3), (0, length)] {
+            let (patch, full) = windowVariants(of: reference, start: start, width: width)
+            let incremental = try evaluator.evaluate(start: start, patch: patch)
+            XCTAssertEqual(evaluator.lastCounts.full, 0, "window \(start)+\(width)")
+            let planM = try ExecutionPlan(graph: graph, inputShapes: ["x": full.shape])
+            guard case .float(let naive)? = try planM.run(["x": full])["y"] else { return XCTFail() }
+            XCTAssertEqual(incremental.shape, naive.shape)
+            let comparison = compare(incremental.scalars, naive.scalars, absolute: 1e-5, relative: 1e-5)
+            XCTAssertEqual(comparison.failures, 0, "window \(start)+\(width): \(comparison)")
+            XCTAssertNotEqual(incremental.scalars, Array(repeating: referenceOutput.scalars, count: 4).flatMap { $0 }, "window \(start)+\(width)")
+        }
+    }
+
+    /// x (N, 4, L) → Conv 4→5, k 3, dilation 3, pads 3 → Relu → Conv 5→4, k 3, dilation 5,
+    /// pads 4 and 6 (uneven: the outputs shift against the inputs) → y (N, 4, L).
+    static func dilatedModel(length: Int) throws -> Graph {
+        typealias B = ModelBuilder
+        func weights(_ count: Int, _ seed: Int) -> [Float] { (0..<count).map { Float(($0 * 29 + seed * 13) % 19 - 9) / 8 } }
+        var builder = ModelBuilder()
+        builder.model.graph.input = [B.valueInfo("x", dims: [nil, 4, Int64(length)])]
+        builder.model.graph.output = [B.valueInfo("y", dims: [nil, 4, Int64(length)])]
+        builder.model.graph.initializer = [
+            B.floatTensor("w0", dims: [5, 4, 3], values: weights(60, 0)),
+            B.floatTensor("b0", dims: [5], values: [0.5, 0.25, 0.75, 0.1, 0.3]),
+            B.floatTensor("w1", dims: [4, 5, 3], values: weights(60, 1)),
+        ]
+        builder.model.graph.node = [
+            B.node("Conv", inputs: ["x", "w0", "b0"], outputs: ["c0"], attributes: [B.intsAttribute("pads", [3, 3]), B.intsAttribute("dilations", [3])]),
+            B.node("Relu", inputs: ["c0"], outputs: ["r0"]),
+            B.node("Conv", inputs: ["r0", "w1"], outputs: ["y"], attributes: [B.intsAttribute("pads", [4, 6]), B.intsAttribute("dilations", [5])]),
+        ]
+        return try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+    }
+}
