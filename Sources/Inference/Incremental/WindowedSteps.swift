@@ -30,6 +30,7 @@ extension IncrementalEvaluator {
             let start = max(demanded.lowerBound, windows.map(\.start).min()!)
             let end = min(demanded.upperBound, windows.map { $0.start + $0.data.shape[axis] }.max()!)
             guard start < end else { return [.reference] }
+            if let sum = residualAdd(step, inputs: inputs, axis: axis, range: start ..< end) { return sum }
             var operands: [Value?] = []
             for (index, slot) in step.inputSlots.enumerated() {
                 guard let slot else { operands.append(nil); continue }
