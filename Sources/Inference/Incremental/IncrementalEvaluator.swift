@@ -102,10 +102,12 @@ public final class IncrementalEvaluator {
 
     /// Computes and keeps every activation of the reference input; returns the output.
     /// - Parameter others: the plan's other inputs, the same for every variant (control tracks).
+    /// - Parameter threads: for this pass, when more are free than the evaluator's (ISM's first
+    ///   reference runs before its workers start).
     @discardableResult
-    public func setReference(_ input: Tensor<Float>, others: [String: Tensor<Float>] = [:]) throws -> Tensor<Float> {
+    public func setReference(_ input: Tensor<Float>, others: [String: Tensor<Float>] = [:], threads: Int? = nil) throws -> Tensor<Float> {
         let name = plan.inputSlots.first { $0.value == inputSlot }!.key
-        reference = try plan.forwardKeepingValues(others.merging([name: input]) { $1 }, threads: threads).slots
+        reference = try plan.forwardKeepingValues(others.merging([name: input]) { $1 }, threads: threads ?? self.threads).slots
         featureMajorWeights = featureMajorWeights.filter { plan.constants[$0.key] != nil }
         guard case .float(let output)? = reference[outputSlot] else { throw InferenceError("the output is not a float value") }
         return output

@@ -141,7 +141,8 @@ public struct SaturationMutagenesis: Sendable {
                     referenceOutput = lookaheadOutput
                     for worker in evaluators { worker.adoptReference(of: lookahead) }
                 } else {
-                    referenceOutput = try reference(of: sequence, on: lead)
+                    // No worker runs yet: the pass may use every thread.
+                    referenceOutput = try reference(of: sequence, on: lead, threads: ism.threads)
                     for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
                 }
                 lookaheadSequence = nil
@@ -186,10 +187,10 @@ public struct SaturationMutagenesis: Sendable {
         }
 
         /// The reference predictions of `sequence`, its activations kept by `evaluator`.
-        private func reference(of sequence: [UInt8], on evaluator: IncrementalEvaluator) throws -> [Float] {
+        private func reference(of sequence: [UInt8], on evaluator: IncrementalEvaluator, threads: Int? = nil) throws -> [Float] {
             let model = ism.model
             let x = ism.layoutTensor(try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst), batch: 1, width: length)
-            return try model.tasks(of: evaluator.setReference(x, others: model.feed(x))).scalars
+            return try model.tasks(of: evaluator.setReference(x, others: model.feed(x), threads: threads)).scalars
         }
 
         /// The outputs (mutants × tasks) of every chunk, the workers taking chunks in order from
