@@ -38,14 +38,17 @@ enum Broadcast {
             result.withUnsafeMutableBufferPointer { out in
             x.scalars.withUnsafeBufferPointer { p in
             y.scalars.withUnsafeBufferPointer { q in
-                switch function {
-                case .add: for i in out.indices { out[i] = p[i] + q[i] }
-                case .sub: for i in out.indices { out[i] = p[i] - q[i] }
-                case .mul: for i in out.indices { out[i] = p[i] * q[i] }
-                case .div: for i in out.indices { out[i] = p[i] / q[i] }
-                case .pow, .mod, .fmod, .prelu:
-                    let operation = floatOperation(function)
-                    for i in out.indices { out[i] = operation(p[i], q[i]) }
+                guard let o = out.baseAddress, let a = p.baseAddress, let b = q.baseAddress else { return }
+                parallelRanges(out.count, threads: context.threads) { range in
+                    switch function {
+                    case .add: for i in range { o[i] = a[i] + b[i] }
+                    case .sub: for i in range { o[i] = a[i] - b[i] }
+                    case .mul: for i in range { o[i] = a[i] * b[i] }
+                    case .div: for i in range { o[i] = a[i] / b[i] }
+                    case .pow, .mod, .fmod, .prelu:
+                        let operation = floatOperation(function)
+                        for i in range { o[i] = operation(a[i], b[i]) }
+                    }
                 }
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
@@ -62,13 +65,14 @@ enum Broadcast {
             result.withUnsafeMutableBufferPointer { out in
             full.scalars.withUnsafeBufferPointer { p in
             small.scalars.withUnsafeBufferPointer { q in
+                let threads = context.threads
                 switch (function, smallFirst) {
-                case (.add, _): blockLoop(out, p, q, block) { $0 + $1 }
-                case (.mul, _): blockLoop(out, p, q, block) { $0 * $1 }
-                case (.sub, false): blockLoop(out, p, q, block) { $0 - $1 }
-                case (.sub, true): blockLoop(out, p, q, block) { $1 - $0 }
-                case (.div, false): blockLoop(out, p, q, block) { $0 / $1 }
-                case (.div, true): blockLoop(out, p, q, block) { $1 / $0 }
+                case (.add, _): blockLoop(out, p, q, block, threads: threads) { $0 + $1 }
+                case (.mul, _): blockLoop(out, p, q, block, threads: threads) { $0 * $1 }
+                case (.sub, false): blockLoop(out, p, q, block, threads: threads) { $0 - $1 }
+                case (.sub, true): blockLoop(out, p, q, block, threads: threads) { $1 - $0 }
+                case (.div, false): blockLoop(out, p, q, block, threads: threads) { $0 / $1 }
+                case (.div, true): blockLoop(out, p, q, block, threads: threads) { $1 / $0 }
                 default: break
                 }
             }}}
@@ -102,24 +106,33 @@ enum Broadcast {
         return (outputShape[..<first].reduce(1, *), outputShape[first...last].reduce(1, *), outputShape[(last + 1)...].reduce(1, *))
     }
 
-    /// out = operation(p, q) with q broadcast over `block`'s outer and inner axes.
+    /// out = operation(p, q) with q broadcast over `block`'s outer and inner axes; each shape
+    /// its own tight inner loop, rows shared between threads when large.
     @inline(__always)
     private static func blockLoop(
         _ out: UnsafeMutableBufferPointer<Float>, _ p: UnsafeBufferPointer<Float>, _ q: UnsafeBufferPointer<Float>,
-        _ block: (outer: Int, middle: Int, inner: Int), _ operation: (Float, Float) -> Float
+        _ block: (outer: Int, middle: Int, inner: Int), threads: Int, _ operation: (Float, Float) -> Float
     ) {
         let (outer, middle, inner) = block
         guard let o = out.baseAddress, let a = p.baseAddress, let b = q.baseAddress else { return }
-        if inner == 1 {
-            for row in 0..<outer {
-                let base = row * middle
-                for i in 0..<middle { o[base + i] = operation(a[base + i], b[i]) }
+        if middle == 1 {
+            // A scalar.
+            let value = b[0]
+            parallelRanges(out.count, threads: threads) { range in
+                for i in range { o[i] = operation(a[i], value) }
             }
-            return
-        }
-        for row in 0..<(outer * middle) {
-            let value = b[row % middle], base = row * inner
-            for i in 0..<inner { o[base + i] = operation(a[base + i], value) }
+        } else if inner == 1 {
+            // A row along the last axes, repeated.
+            parallelFor(outer, threads: threads, work: out.count) { row in
+                let (x, y) = (a + row * middle, o + row * middle)
+                for i in 0..<middle { y[i] = operation(x[i], b[i]) }
+            }
+        } else {
+            // One value per row of `inner` (a per-channel scale or shift).
+            parallelFor(outer * middle, threads: threads, work: out.count) { row in
+                let value = b[row % middle], (x, y) = (a + row * inner, o + row * inner)
+                for i in 0..<inner { y[i] = operation(x[i], value) }
+            }
         }
     }
 
