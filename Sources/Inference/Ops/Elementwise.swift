@@ -12,7 +12,7 @@ enum Elementwise {
         case .tanh: inPlace(x, into: &y, threads: context.threads) { seqlens_tanh($0, $1) }
         case .erf: inPlace(x, into: &y, threads: context.threads) { seqlens_erf($0, $1) }
         case .sigmoid: inPlace(x, into: &y, threads: context.threads) { seqlens_sigmoid($0, $1) }
-        case .relu: map(x, into: &y, threads: context.threads) { $0 > 0 ? $0 : 0 }
+        case .relu: relu(x, into: &y, threads: context.threads)
         case .exp: inPlace(x, into: &y, threads: context.threads) { seqlens_exp($0, $1) }
         case .log: map(x, into: &y) { Foundation.log($0) }
         case .softplus: map(x, into: &y, softplus)
@@ -63,14 +63,24 @@ enum Elementwise {
         }
     }
 
-    /// y[i] = f(x[i]) in one pass (read once, write once), a block per thread.
+    /// y[i] = f(x[i]) in one pass (read once, write once), on one thread: on a worker, the loop
+    /// would call the closure per element instead of inlining it.
     @inline(__always)
-    private static func map(_ x: Tensor<Float>, into y: inout [Float], threads: Int = 1, _ f: (Float) -> Float) {
+    private static func map(_ x: Tensor<Float>, into y: inout [Float], _ f: (Float) -> Float) {
+        x.scalars.withUnsafeBufferPointer { source in
+            y.withUnsafeMutableBufferPointer { target in
+                for i in source.indices { target[i] = f(source[i]) }
+            }
+        }
+    }
+
+    /// y = max(x, 0) (NaN to 0, as the fused Relu), a block per thread.
+    private static func relu(_ x: Tensor<Float>, into y: inout [Float], threads: Int) {
         x.scalars.withUnsafeBufferPointer { source in
             y.withUnsafeMutableBufferPointer { target in
                 guard let from = source.baseAddress, let to = target.baseAddress else { return }
                 parallelRanges(source.count, threads: threads) { range in
-                    for i in range { to[i] = f(from[i]) }
+                    for i in range { to[i] = from[i] > 0 ? from[i] : 0 }
                 }
             }
         }
