@@ -15,10 +15,12 @@ import Synchronization
 enum BLAS {
     /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C, all row-major.
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
+    /// - Parameter splitting: false for a caller that already runs on one of the engine's
+    ///   workers (a block of a larger job): the product stays on the calling thread.
     static func sgemm(
         transA: Bool, transB: Bool, m: Int, n: Int, k: Int, alpha: Float = 1,
         a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
-        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int
+        beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int, splitting: Bool = true
     ) {
         guard m > 0, n > 0 else { return }
         #if canImport(Accelerate)
@@ -27,10 +29,13 @@ enum BLAS {
             Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc)
         )
         #else
-        let threads = threadCount.load(ordering: .relaxed)
+        let threads = splitting ? threadCount.load(ordering: .relaxed) : 1
         let splitAlongN = n >= m
         let parts = min(threads, max(m, n) / splitGranule)
-        guard parts > 1, m * n * k >= minimumSplitWork else {
+        // A product with a thin side (a batch-1 dense layer) is bound by reading the other
+        // operand from memory, which each core does at its own pace: split it from its size.
+        let large = min(m, n) <= thinSide ? max(m, n) * k >= minimumSplitOperand : m * n * k >= minimumSplitWork
+        guard parts > 1, large else {
             singleThreaded(transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
             return
         }
@@ -60,6 +65,10 @@ enum BLAS {
     private static let threadCount = Atomic<Int>(1)
     /// Below this many multiply-adds a product runs on one thread: waking workers costs more.
     private static let minimumSplitWork = 1 << 22
+    /// Products with at most this many rows or columns are matrix-vector-like.
+    private static let thinSide = 4
+    /// Floats of its large operand from which a matrix-vector-like product is split (1 MB).
+    private static let minimumSplitOperand = 1 << 18
     /// Blocks of C split at multiples of this many rows or columns (whole vector registers).
     private static let splitGranule = 16
 

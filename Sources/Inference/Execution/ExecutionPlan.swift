@@ -4,14 +4,23 @@ import Dispatch
 /// depends only on constants (weights, shape arithmetic) done once, values numbered into
 /// slots, and each intermediate released after its last use.
 public struct ExecutionPlan: Sendable {
-    struct Step: Sendable {
-        var node: Node
-        var inputSlots: [Int?]
+    /// One node to run and its slots. A class, so that the run loop reads a step without
+    /// copying (and retaining) all of its arrays; set while planning, read-only after.
+    final class Step: @unchecked Sendable {
+        let node: Node
+        let inputSlots: [Int?]
         /// Aligned with the node's outputs; nil for unused optional outputs.
-        var outputSlots: [Int?]
-        var outputShapes: [[Int]]
+        let outputSlots: [Int?]
+        let outputShapes: [[Int]]
         /// Slots whose last reader is this step.
         var releases: [Int]
+        /// A Conv's or pool's window geometry in the 2-D view, worked out once when planning
+        /// (on a batch-1 pass of a small model, working it out per run was a fifth of the time).
+        var window: WindowGeometry? = nil
+
+        init(node: Node, inputSlots: [Int?], outputSlots: [Int?], outputShapes: [[Int]], releases: [Int]) {
+            (self.node, self.inputSlots, self.outputSlots, self.outputShapes, self.releases) = (node, inputSlots, outputSlots, outputShapes, releases)
+        }
     }
 
     /// The graph as planned: the model's graph after `GraphRewrites`.
@@ -132,6 +141,20 @@ public struct ExecutionPlan: Sendable {
             steps[index].releases.append(slot)
         }
 
+        for index in steps.indices {
+            let step = steps[index], shapes = step.inputSlots.map { $0.map { known[$0].shape } }
+            guard let input = shapes.first ?? nil else { continue }
+            switch step.node.op {
+            case .conv(let attributes):
+                guard shapes.count > 1, let weights = shapes[1] else { continue }
+                steps[index].window = try Conv.geometry(attributes, input: input, weights: weights, node: step.node).asTwoDimensional
+            case .maxPool(let attributes), .averagePool(let attributes):
+                steps[index].window = try Pool.geometry(attributes, input: input, node: step.node).asTwoDimensional
+            default:
+                break
+            }
+        }
+
         self.inPlaceEpilogues = Set(steps.indices.dropLast().filter { index in
             let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
             guard Self.runsInPlace(next.node.op), outputs.count == 1, known[outputs[0]].type == .float else { return false }
@@ -197,10 +220,12 @@ public struct ExecutionPlan: Sendable {
         while index < steps.count {
             if let stopAt, slots[stopAt] != nil { break }
             let step = steps[index]
-            var results = try execute(step, slots: slots, context: context)
+            var stepContext = context
+            stepContext.window = step.window
+            var results = try execute(step, slots: slots, context: stepContext)
             if reluInPlace, reluRunsInPlace(after: index, stopAt: stopAt), case .float(var tensor) = results[0] {
                 results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
-                Elementwise.reluInPlace(&tensor.scalars)
+                Elementwise.reluInPlace(&tensor.scalars, threads: threads)
                 results[0] = .float(tensor)
                 index += 1
                 slots[steps[index].outputSlots[0]!] = results[0]
@@ -252,19 +277,25 @@ public struct ExecutionPlan: Sendable {
         let context = ExecutionContext(threads: threads, buffers: buffers)
         var index = 0
         while index < steps.count {
-            var step = steps[index]
+            let step = steps[index]
             let started = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-            var results = try execute(step, slots: slots, context: context)
-            if inPlaceEpilogues.contains(index), case .float(var tensor) = results[0] {
+            let epilogue = inPlaceEpilogues.contains(index)
+            // A Relu after an op that can apply it while its output is still in cache.
+            let fusedRelu = epilogue && Self.appliesReluEpilogue(step.node.op) && steps[index + 1].node.op.isRelu
+            var stepContext = context
+            stepContext.reluEpilogue = fusedRelu
+            stepContext.window = step.window
+            var results = try execute(step, slots: slots, context: stepContext)
+            var written = step.outputSlots
+            if epilogue, case .float(var tensor) = results[0] {
                 results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
-                try Self.applyInPlace(steps[index + 1].node, to: &tensor)
+                if !fusedRelu { try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads) }
                 index += 1
-                step = Step(node: step.node, inputSlots: step.inputSlots, outputSlots: steps[index].outputSlots,
-                            outputShapes: steps[index].outputShapes, releases: step.releases)
+                written = steps[index].outputSlots
                 results[0] = .float(tensor)
             }
             if let timing { timing(step.node, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
-            for (slot, value) in zip(step.outputSlots, results) { if let slot { slots[slot] = value } }
+            for (slot, value) in zip(written, results) { if let slot { slots[slot] = value } }
             for slot in step.releases {
                 if case .float(let tensor)? = slots[slot] {
                     slots[slot] = nil
@@ -290,15 +321,26 @@ extension ExecutionPlan {
         }
     }
 
+    /// Ops that apply a following Relu themselves when `ExecutionContext.reluEpilogue` says so.
+    static func appliesReluEpilogue(_ op: Op) -> Bool {
+        if case .conv = op { true } else { false }
+    }
+
     /// `node`'s op (one `runsInPlace` accepts) over a tensor no one else holds.
-    static func applyInPlace(_ node: Node, to tensor: inout Tensor<Float>) throws {
+    static func applyInPlace(_ node: Node, to tensor: inout Tensor<Float>, threads: Int) throws {
         switch node.op {
         case .softmax(let axis, let coercedTo2D):
             try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, node: node)
         case .logSoftmax(let axis, let coercedTo2D):
             try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, node: node)
         default:
-            Elementwise.reluInPlace(&tensor.scalars)
+            Elementwise.reluInPlace(&tensor.scalars, threads: threads)
         }
+    }
+}
+
+private extension Op {
+    var isRelu: Bool {
+        if case .unary(.relu) = self { true } else { false }
     }
 }

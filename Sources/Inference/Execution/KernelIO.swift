@@ -15,30 +15,38 @@ struct ExecutionContext: Sendable {
     var threads: Int
     /// Where large outputs and scratch buffers come from.
     var buffers: BufferPool
+    /// The op applies a Relu to its output itself (`ExecutionPlan.runWhole` fused the Relu
+    /// after it into it). Only ops for which `appliesReluEpilogue` holds read it.
+    var reluEpilogue = false
+    /// The running step's window geometry in the 2-D view (Conv, pools), from the plan; nil
+    /// where the kernel works it out itself.
+    var window: WindowGeometry? = nil
 }
 
 /// Typed, checked access to a node's inputs for kernels, with errors naming the node.
 struct KernelIO {
-    let node: Node
+    /// The node's name and op type, for errors (not the whole node: copying it on every step
+    /// retained all of its arrays).
+    let nodeName: String, opType: String
     /// True while planning (shapes known, values only for constants), false while running.
     let planning: Bool
     var abstract: [AbstractValue?] = []
     var values: [Value?] = []
 
     init(node: Node, abstract: [AbstractValue?]) {
-        self.node = node
+        (nodeName, opType) = (node.name, node.opType)
         self.planning = true
         self.abstract = abstract
     }
 
     init(node: Node, values: [Value?]) {
-        self.node = node
+        (nodeName, opType) = (node.name, node.opType)
         self.planning = false
         self.values = values
     }
 
     private func missing(_ index: Int) -> InferenceError {
-        InferenceError("node '\(node.name)' (\(node.opType)) needs input \(index + 1)")
+        InferenceError("node '\(nodeName)' (\(opType)) needs input \(index + 1)")
     }
 
     // Planning-time access.
@@ -70,7 +78,7 @@ struct KernelIO {
         }
         guard let constant = try plannedConstant(index) else { return nil }
         guard case .int(let tensor) = constant else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be an integer tensor")
+            throw InferenceError("node '\(nodeName)' (\(opType)): input \(index + 1) must be an integer tensor")
         }
         return tensor.scalars
     }
@@ -82,7 +90,7 @@ struct KernelIO {
         }
         guard let constant = try plannedConstant(index) else { return nil }
         guard case .float(let tensor) = constant else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be a float tensor")
+            throw InferenceError("node '\(nodeName)' (\(opType)): input \(index + 1) must be a float tensor")
         }
         return tensor.scalars
     }
@@ -91,7 +99,7 @@ struct KernelIO {
     private func plannedConstant(_ index: Int) throws -> Value? {
         guard index < abstract.count, let value = abstract[index] else { return nil }
         guard let constant = value.constant else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
+            throw InferenceError("node '\(nodeName)' (\(opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
         }
         return constant
     }
@@ -109,7 +117,7 @@ struct KernelIO {
     }
     func float(_ index: Int) throws -> Tensor<Float> {
         guard case .float(let tensor) = try value(index) else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be a float tensor")
+            throw InferenceError("node '\(nodeName)' (\(opType)): input \(index + 1) must be a float tensor")
         }
         return tensor
     }
@@ -124,7 +132,7 @@ struct KernelIO {
     }
     func int(_ index: Int) throws -> Tensor<Int64> {
         guard case .int(let tensor) = try value(index) else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be an integer tensor")
+            throw InferenceError("node '\(nodeName)' (\(opType)): input \(index + 1) must be an integer tensor")
         }
         return tensor
     }

@@ -12,12 +12,35 @@ func parallelFor(_ count: Int, threads: Int, work: Int, _ body: (Int) -> Void) {
         for index in 0..<count { body(index) }
         return
     }
+    concurrently(workers) { worker in
+        let start = count * worker / workers
+        let end = count * (worker + 1) / workers
+        for index in start..<end { body(index) }
+    }
+}
+
+/// Runs `body` over contiguous ranges that cover 0..<count, one per worker (starts at multiples
+/// of 16: whole vector registers), when `count` reaches `minimumParallelWork`: elementwise
+/// passes over tensors one sequence cannot split by batch. Callers write disjoint ranges.
+func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
+    let granules = (count + 15) / 16
+    let workers = count < minimumParallelWork ? 1 : min(threads, granules)
+    guard workers > 1 else {
+        body(0..<count)
+        return
+    }
+    concurrently(workers) { worker in
+        let start = min(count, granules * worker / workers * 16)
+        let end = min(count, granules * (worker + 1) / workers * 16)
+        if end > start { body(start..<end) }
+    }
+}
+
+/// Runs `body(i)` for i in 0..<count, each on its own worker, and returns when all are done.
+/// Callers write to disjoint memory per index.
+func concurrently(_ count: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let body = body
-        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-            let start = count * worker / workers
-            let end = count * (worker + 1) / workers
-            for index in start..<end { body(index) }
-        }
+        DispatchQueue.concurrentPerform(iterations: count) { body($0) }
     }
 }

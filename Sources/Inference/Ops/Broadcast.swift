@@ -38,14 +38,17 @@ enum Broadcast {
             result.withUnsafeMutableBufferPointer { out in
             x.scalars.withUnsafeBufferPointer { p in
             y.scalars.withUnsafeBufferPointer { q in
-                switch function {
-                case .add: for i in out.indices { out[i] = p[i] + q[i] }
-                case .sub: for i in out.indices { out[i] = p[i] - q[i] }
-                case .mul: for i in out.indices { out[i] = p[i] * q[i] }
-                case .div: for i in out.indices { out[i] = p[i] / q[i] }
-                case .pow, .mod, .fmod, .prelu:
-                    let operation = floatOperation(function)
-                    for i in out.indices { out[i] = operation(p[i], q[i]) }
+                guard let o = out.baseAddress, let a = p.baseAddress, let b = q.baseAddress else { return }
+                parallelRanges(out.count, threads: context.threads) { range in
+                    switch function {
+                    case .add: for i in range { o[i] = a[i] + b[i] }
+                    case .sub: for i in range { o[i] = a[i] - b[i] }
+                    case .mul: for i in range { o[i] = a[i] * b[i] }
+                    case .div: for i in range { o[i] = a[i] / b[i] }
+                    case .pow, .mod, .fmod, .prelu:
+                        let operation = floatOperation(function)
+                        for i in range { o[i] = operation(a[i], b[i]) }
+                    }
                 }
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
@@ -62,15 +65,7 @@ enum Broadcast {
             result.withUnsafeMutableBufferPointer { out in
             full.scalars.withUnsafeBufferPointer { p in
             small.scalars.withUnsafeBufferPointer { q in
-                switch (function, smallFirst) {
-                case (.add, _): blockLoop(out, p, q, block) { $0 + $1 }
-                case (.mul, _): blockLoop(out, p, q, block) { $0 * $1 }
-                case (.sub, false): blockLoop(out, p, q, block) { $0 - $1 }
-                case (.sub, true): blockLoop(out, p, q, block) { $1 - $0 }
-                case (.div, false): blockLoop(out, p, q, block) { $0 / $1 }
-                case (.div, true): blockLoop(out, p, q, block) { $1 / $0 }
-                default: break
-                }
+                blockLoop(function, smallFirst: smallFirst, out, p, q, block, threads: context.threads)
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
         case (.float(let x), .float(let y)):
@@ -102,24 +97,62 @@ enum Broadcast {
         return (outputShape[..<first].reduce(1, *), outputShape[first...last].reduce(1, *), outputShape[(last + 1)...].reduce(1, *))
     }
 
-    /// out = operation(p, q) with q broadcast over `block`'s outer and inner axes.
+    /// out = function(p, q) (q first when `smallFirst`) with q broadcast over `block`'s outer and
+    /// inner axes; rows shared between threads when large.
     @inline(__always)
     private static func blockLoop(
-        _ out: UnsafeMutableBufferPointer<Float>, _ p: UnsafeBufferPointer<Float>, _ q: UnsafeBufferPointer<Float>,
-        _ block: (outer: Int, middle: Int, inner: Int), _ operation: (Float, Float) -> Float
+        _ function: BinaryFunction, smallFirst: Bool, _ out: UnsafeMutableBufferPointer<Float>, _ p: UnsafeBufferPointer<Float>,
+        _ q: UnsafeBufferPointer<Float>, _ block: (outer: Int, middle: Int, inner: Int), threads: Int
     ) {
         let (outer, middle, inner) = block
         guard let o = out.baseAddress, let a = p.baseAddress, let b = q.baseAddress else { return }
-        if inner == 1 {
-            for row in 0..<outer {
-                let base = row * middle
-                for i in 0..<middle { o[base + i] = operation(a[base + i], b[i]) }
+        if middle == 1 {
+            // A scalar.
+            parallelRanges(out.count, threads: threads) { range in
+                blockRow(function, smallFirst: smallFirst, o + range.lowerBound, a + range.lowerBound, b, step: 0, count: range.count)
+            }
+        } else if inner == 1 {
+            // A row along the last axes, repeated.
+            parallelFor(outer, threads: threads, work: out.count) { row in
+                blockRow(function, smallFirst: smallFirst, o + row * middle, a + row * middle, b, step: 1, count: middle)
+            }
+        } else {
+            // One value per row of `inner` (a per-channel scale or shift).
+            parallelFor(outer * middle, threads: threads, work: out.count) { row in
+                blockRow(function, smallFirst: smallFirst, o + row * inner, a + row * inner, b + row % middle, step: 0, count: inner)
+            }
+        }
+    }
+
+    /// o[i] = function(a[i], b[i·step]) for i < count (operands swapped when `smallFirst`): a
+    /// tight loop per case, written out rather than through a closure, which a worker thread's
+    /// copy of the loop would call per element.
+    @inline(__always)
+    private static func blockRow(
+        _ function: BinaryFunction, smallFirst: Bool, _ o: UnsafeMutablePointer<Float>, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>,
+        step: Int, count: Int
+    ) {
+        if step == 0 {
+            let v = b[0]
+            switch (function, smallFirst) {
+            case (.add, _): for i in 0..<count { o[i] = a[i] + v }
+            case (.mul, _): for i in 0..<count { o[i] = a[i] * v }
+            case (.sub, false): for i in 0..<count { o[i] = a[i] - v }
+            case (.sub, true): for i in 0..<count { o[i] = v - a[i] }
+            case (.div, false): for i in 0..<count { o[i] = a[i] / v }
+            case (.div, true): for i in 0..<count { o[i] = v / a[i] }
+            default: break
             }
             return
         }
-        for row in 0..<(outer * middle) {
-            let value = b[row % middle], base = row * inner
-            for i in 0..<inner { o[base + i] = operation(a[base + i], value) }
+        switch (function, smallFirst) {
+        case (.add, _): for i in 0..<count { o[i] = a[i] + b[i] }
+        case (.mul, _): for i in 0..<count { o[i] = a[i] * b[i] }
+        case (.sub, false): for i in 0..<count { o[i] = a[i] - b[i] }
+        case (.sub, true): for i in 0..<count { o[i] = b[i] - a[i] }
+        case (.div, false): for i in 0..<count { o[i] = a[i] / b[i] }
+        case (.div, true): for i in 0..<count { o[i] = b[i] / a[i] }
+        default: break
         }
     }
 

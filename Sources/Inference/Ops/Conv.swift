@@ -18,8 +18,9 @@ enum Conv {
         /// im2col rows: one per (input channel of a group, kernel tap).
         var rows: Int { groupChannels * kH * kW }
 
-        init(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node) throws {
-            geometry = try Conv.geometry(attributes, input: input, weights: weights, node: node).asTwoDimensional
+        /// - Parameter planned: the geometry in the 2-D view when the plan worked it out already.
+        init(_ attributes: ConvAttributes, input: [Int], weights: [Int], node: Node, planned: WindowGeometry? = nil) throws {
+            geometry = try planned ?? Conv.geometry(attributes, input: input, weights: weights, node: node).asTwoDimensional
             (batch, channels, filters, group) = (input[0], input[1], weights[0], attributes.group)
             (groupChannels, groupFilters) = (channels / group, filters / group)
             (inH, inW, outH, outW) = (geometry.input[0], geometry.input[1], geometry.output[0], geometry.output[1])
@@ -51,11 +52,11 @@ enum Conv {
         _ attributes: ConvAttributes, input x: Tensor<Float>, weights w: Tensor<Float>, bias: Tensor<Float>?,
         outputShape: [Int], node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
-        let d = try Dimensions(attributes, input: x.shape, weights: w.shape, node: node)
+        let d = try Dimensions(attributes, input: x.shape, weights: w.shape, node: node, planned: context.window)
         let g = d.geometry
         let (batch, channels, filters, group) = (d.batch, d.channels, d.filters, d.group)
         let (groupChannels, groupFilters, rows) = (d.groupChannels, d.groupFilters, d.rows)
-        let (inH, inW, outH, outW, kH, kW) = (d.inH, d.inW, d.outH, d.outW, d.kH, d.kW)
+        let (inH, inW, outW, kH, kW) = (d.inH, d.inW, d.outW, d.kH, d.kW)
         let (inPlane, outPlane) = (d.inPlane, d.outPlane)
         if let bias, bias.count != filters {
             throw InferenceError("node '\(node.name)' (Conv): bias has \(bias.count) values for \(filters) filters")
@@ -65,6 +66,8 @@ enum Conv {
         // (deep layers): several samples per product, so BLAS sees wide matrices, then a scatter.
         let direct = outPlane >= directOutputWidth
         let chunk = direct ? 1 : max(1, min(batch, columnBudget / max(1, rows * outPlane)))
+        let blocks = direct ? positionBlocks(d, threads: context.threads) : 1
+        let relu = context.reluEpilogue
         var columns = context.buffers.take(count: rows * chunk * outPlane)
         var product = context.buffers.take(count: direct ? 0 : groupFilters * chunk * outPlane)
         var y = context.buffers.take(count: batch * filters * outPlane)
@@ -80,44 +83,78 @@ enum Conv {
         y.withUnsafeMutableBufferPointer { yp in
             let xBase = xp.baseAddress!, cBase = cp.baseAddress!, yBase = yp.baseAddress!
             let pBase = pp.baseAddress ?? cBase  // unused when direct
+            let biases = bias?.scalars
+            /// im2col of `count` samples from `first`, output positions `positions` of each:
+            /// row (c, kh, kw), column (sample, position).
+            func fillColumns(first: Int, count: Int, groupIndex: Int, positions: Range<Int>, into target: UnsafeMutablePointer<Float>, threads: Int) {
+                let width = count * positions.count
+                parallelFor(rows, threads: threads, work: rows * width) { row in
+                    let kw = row % kW, kh = (row / kW) % kH, c = row / (kW * kH)
+                    for sample in 0..<count {
+                        let source = xBase + ((first + sample) * channels + groupIndex * groupChannels + c) * inPlane
+                        fillColumnRow(source: source, target: target + row * width + sample * positions.count, kh: kh, kw: kw,
+                                      geometry: g, inH: inH, inW: inW, outW: outW, positions: positions)
+                    }
+                }
+            }
+            /// Bias (and the fused Relu) over positions `positions` of a group's filter rows of y.
+            func finish(_ target: UnsafeMutablePointer<Float>, groupIndex: Int, positions: Range<Int>) {
+                guard biases != nil || relu else { return }
+                for filter in 0..<groupFilters {
+                    let b = biases?[groupIndex * groupFilters + filter] ?? 0, row = target + filter * outPlane
+                    if relu {
+                        for position in positions { let v = row[position] + b; row[position] = v > 0 ? v : 0 }
+                    } else {
+                        for position in positions { row[position] += b }
+                    }
+                }
+            }
             for groupIndex in 0..<group {
+                let weights = wp.baseAddress! + groupIndex * groupFilters * rows
                 var first = 0
                 while first < batch {
                     let count = min(chunk, batch - first)
                     let width = count * outPlane
-                    // im2col: row (c, kh, kw), column (sample, oh, ow).
-                    parallelFor(rows, threads: context.threads, work: rows * width) { row in
-                        let kw = row % kW, kh = (row / kW) % kH, c = row / (kW * kH)
-                        for sample in 0..<count {
-                            let source = xBase + ((first + sample) * channels + groupIndex * groupChannels + c) * inPlane
-                            let target = cBase + row * width + sample * outPlane
-                            fillColumnRow(source: source, target: target, kh: kh, kw: kw, geometry: g, inH: inH, inW: inW, outH: outH, outW: outW)
-                        }
-                    }
-                    let weights = wp.baseAddress! + groupIndex * groupFilters * rows
                     if direct {
                         let target = yBase + (first * filters + groupIndex * groupFilters) * outPlane
-                        BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
-                                   a: weights, lda: rows, b: cBase, ldb: width, c: target, ldc: outPlane)
-                        if let bias {
-                            for filter in 0..<groupFilters {
-                                let b = bias.scalars[groupIndex * groupFilters + filter], row = target + filter * outPlane
-                                for position in 0..<outPlane { row[position] += b }
-                            }
+                        guard blocks > 1 else {
+                            fillColumns(first: first, count: 1, groupIndex: groupIndex, positions: 0..<outPlane, into: cBase, threads: context.threads)
+                            BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
+                                       a: weights, lda: rows, b: cBase, ldb: width, c: target, ldc: outPlane)
+                            finish(target, groupIndex: groupIndex, positions: 0..<outPlane)
+                            first += count
+                            continue
+                        }
+                        // One sequence cannot be shared by batch: each thread takes a block of
+                        // output positions, its own im2col columns and its own product.
+                        let sample = first
+                        concurrently(blocks) { block in
+                            let positions = Self.block(block, of: blocks, extent: outPlane)
+                            let blockColumns = cBase + rows * positions.lowerBound
+                            fillColumns(first: sample, count: 1, groupIndex: groupIndex, positions: positions, into: blockColumns, threads: 1)
+                            BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: positions.count, k: rows,
+                                       a: weights, lda: rows, b: blockColumns, ldb: positions.count,
+                                       c: target + positions.lowerBound, ldc: outPlane, splitting: false)
+                            finish(target, groupIndex: groupIndex, positions: positions)
                         }
                         first += count
                         continue
                     }
+                    fillColumns(first: first, count: count, groupIndex: groupIndex, positions: 0..<outPlane, into: cBase, threads: context.threads)
                     BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
                                a: weights, lda: rows, b: cBase, ldb: width, c: pBase, ldc: width)
                     // Scatter (filter, sample, position) into (sample, filter, position), adding bias.
                     for sample in 0..<count {
                         for filter in 0..<groupFilters {
                             let outChannel = groupIndex * groupFilters + filter
-                            let b = bias?.scalars[outChannel] ?? 0
+                            let b = biases?[outChannel] ?? 0
                             let source = pBase + filter * width + sample * outPlane
                             let target = yBase + ((first + sample) * filters + outChannel) * outPlane
-                            for position in 0..<outPlane { target[position] = source[position] + b }
+                            if relu {
+                                for position in 0..<outPlane { let v = source[position] + b; target[position] = v > 0 ? v : 0 }
+                            } else {
+                                for position in 0..<outPlane { target[position] = source[position] + b }
+                            }
                         }
                     }
                     first += count
@@ -127,12 +164,33 @@ enum Conv {
         return Tensor(shape: outputShape, scalars: y)
     }
 
+    /// Below this many multiply-adds per sample and group, a convolution runs its sample on one
+    /// thread (waking a worker costs a few µs).
+    static let minimumBlockedWork = 1 << 19
+    /// Blocks of output positions start at multiples of this many (whole vector registers).
+    static let blockGranule = 16
+
+    /// Threads that share each sample's convolution, one block of output positions each: 1 on
+    /// one thread or for a small product.
+    static func positionBlocks(_ d: Dimensions, threads: Int) -> Int {
+        guard threads > 1, d.groupFilters * d.rows * d.outPlane >= minimumBlockedWork else { return 1 }
+        return max(1, min(threads, d.outPlane / blockGranule))
+    }
+
+    /// Block `index` of `count` over 0..<extent, boundaries at multiples of `blockGranule`.
+    static func block(_ index: Int, of count: Int, extent: Int) -> Range<Int> {
+        let granules = (extent + blockGranule - 1) / blockGranule
+        let start = Swift.min(extent, granules * index / count * blockGranule)
+        let end = Swift.min(extent, granules * (index + 1) / count * blockGranule)
+        return start..<end
+    }
+
     /// One im2col row for one sample: the input values that kernel tap (kh, kw) meets at
-    /// every output position, zero where the tap falls in the padding.
+    /// output positions `positions` (flat over (oh, ow)), zero where the tap falls in the padding.
     @inline(__always)
     private static func fillColumnRow(
         source: UnsafePointer<Float>, target: UnsafeMutablePointer<Float>, kh: Int, kw: Int,
-        geometry g: WindowGeometry, inH: Int, inW: Int, outH: Int, outW: Int
+        geometry g: WindowGeometry, inH: Int, inW: Int, outW: Int, positions: Range<Int>
     ) {
         let (strideH, strideW) = (g.strides[0], g.strides[1])
         let offsetH = kh * g.dilations[0] - g.padBegin[0]
@@ -140,21 +198,27 @@ enum Conv {
         // Output columns whose input column lies inside [0, inW).
         let firstW = offsetW >= 0 ? 0 : (-offsetW + strideW - 1) / strideW
         let lastW = offsetW >= inW ? -1 : min(outW - 1, (inW - 1 - offsetW) / strideW)
-        for oh in 0..<outH {
-            let row = target + oh * outW
+        var position = positions.lowerBound, row = target
+        while position < positions.upperBound {
+            // The part [start, end) of output row oh that the range covers.
+            let oh = position / outW, start = position % outW
+            let end = min(outW, start + positions.upperBound - position)
             let ih = oh * strideH + offsetH
-            guard ih >= 0, ih < inH, firstW <= lastW else {
-                row.update(repeating: 0, count: outW)
-                continue
-            }
-            if firstW > 0 { row.update(repeating: 0, count: firstW) }
-            if lastW < outW - 1 { (row + lastW + 1).update(repeating: 0, count: outW - 1 - lastW) }
-            let line = source + ih * inW + offsetW
-            if strideW == 1 {
-                (row + firstW).update(from: line + firstW, count: lastW - firstW + 1)
+            let (low, high) = (max(start, firstW), min(end - 1, lastW))
+            if ih < 0 || ih >= inH || low > high {
+                row.update(repeating: 0, count: end - start)
             } else {
-                for ow in firstW...lastW { row[ow] = line[ow * strideW] }
+                if low > start { row.update(repeating: 0, count: low - start) }
+                if high < end - 1 { (row + high + 1 - start).update(repeating: 0, count: end - 1 - high) }
+                let line = source + ih * inW + offsetW, out = row - start
+                if strideW == 1 {
+                    (out + low).update(from: line + low, count: high - low + 1)
+                } else {
+                    for ow in low...high { out[ow] = line[ow * strideW] }
+                }
             }
+            row += end - start
+            position += end - start
         }
     }
 }
@@ -246,7 +310,9 @@ extension Conv {
         var transposed = attributes
         transposed.spatial = SpatialAttributes(kernelShape: [kernel], strides: [1], dilations: [g.dilations[1]],
                                                pads: [extent - g.padBegin[1], extent - g.padEnd[1]], autoPad: .notSet)
+        var inner = context
+        inner.window = nil  // another convolution's geometry
         return try forward(transposed, input: dy, weights: Tensor(shape: [channels, filters, kernel], scalars: flipped), bias: nil,
-                           outputShape: inputShape, node: node, context: context)
+                           outputShape: inputShape, node: node, context: inner)
     }
 }

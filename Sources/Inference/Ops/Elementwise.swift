@@ -9,11 +9,11 @@ enum Elementwise {
         // Eight lanes wide in C: libm's scalar erf dominated GELU, its tanh Borzoi's towers.
         // (Tanh goes through exp: a rational tanh's 4e-7 near saturation made 1 − y², the
         // gradient, miss the zoo's saliency parity on grelu's Borzoi.)
-        case .tanh: inPlace(x, into: &y) { seqlens_tanh($0, $1) }
-        case .erf: inPlace(x, into: &y) { seqlens_erf($0, $1) }
-        case .sigmoid: inPlace(x, into: &y) { seqlens_sigmoid($0, $1) }
-        case .relu: map(x, into: &y) { $0 > 0 ? $0 : 0 }
-        case .exp: inPlace(x, into: &y) { seqlens_exp($0, $1) }
+        case .tanh: inPlace(x, into: &y, threads: context.threads) { seqlens_tanh($0, $1) }
+        case .erf: inPlace(x, into: &y, threads: context.threads) { seqlens_erf($0, $1) }
+        case .sigmoid: inPlace(x, into: &y, threads: context.threads) { seqlens_sigmoid($0, $1) }
+        case .relu: relu(x, into: &y, threads: context.threads)
+        case .exp: inPlace(x, into: &y, threads: context.threads) { seqlens_exp($0, $1) }
         case .log: map(x, into: &y) { Foundation.log($0) }
         case .softplus: map(x, into: &y, softplus)
         case .sqrt: map(x, into: &y) { $0.squareRoot() }
@@ -38,31 +38,50 @@ enum Elementwise {
         return Tensor(shape: x.shape, scalars: y)
     }
 
-    /// y = x, then a C kernel over y in place.
+    /// y = x, then a C kernel over y in place, a block of y per thread.
     @inline(__always)
-    private static func inPlace(_ x: Tensor<Float>, into y: inout [Float], _ kernel: (UnsafeMutablePointer<Float>, Int) -> Void) {
+    private static func inPlace(_ x: Tensor<Float>, into y: inout [Float], threads: Int, _ kernel: (UnsafeMutablePointer<Float>, Int) -> Void) {
         x.scalars.withUnsafeBufferPointer { source in
             y.withUnsafeMutableBufferPointer { target in
                 guard let base = target.baseAddress, let from = source.baseAddress else { return }
-                base.update(from: from, count: source.count)
-                kernel(base, source.count)
+                parallelRanges(source.count, threads: threads) { range in
+                    (base + range.lowerBound).update(from: from + range.lowerBound, count: range.count)
+                    kernel(base + range.lowerBound, range.count)
+                }
             }
         }
     }
 
     /// Relu over a buffer no one else holds (a fused epilogue: ExecutionPlan.runWhole).
-    static func reluInPlace(_ values: inout [Float]) {
+    static func reluInPlace(_ values: inout [Float], threads: Int) {
         values.withUnsafeMutableBufferPointer { buffer in
-            for i in buffer.indices { buffer[i] = buffer[i] > 0 ? buffer[i] : 0 }
+            guard let base = buffer.baseAddress else { return }
+            nonisolated(unsafe) let values = base
+            parallelRanges(buffer.count, threads: threads) { range in
+                for i in range { values[i] = values[i] > 0 ? values[i] : 0 }
+            }
         }
     }
 
-    /// y[i] = f(x[i]) in one pass (read once, write once).
+    /// y[i] = f(x[i]) in one pass (read once, write once), on one thread: on a worker, the loop
+    /// would call the closure per element instead of inlining it.
     @inline(__always)
     private static func map(_ x: Tensor<Float>, into y: inout [Float], _ f: (Float) -> Float) {
         x.scalars.withUnsafeBufferPointer { source in
             y.withUnsafeMutableBufferPointer { target in
                 for i in source.indices { target[i] = f(source[i]) }
+            }
+        }
+    }
+
+    /// y = max(x, 0) (NaN to 0, as the fused Relu), a block per thread.
+    private static func relu(_ x: Tensor<Float>, into y: inout [Float], threads: Int) {
+        x.scalars.withUnsafeBufferPointer { source in
+            y.withUnsafeMutableBufferPointer { target in
+                guard let from = source.baseAddress, let to = target.baseAddress else { return }
+                parallelRanges(source.count, threads: threads) { range in
+                    for i in range { to[i] = from[i] > 0 ? from[i] : 0 }
+                }
             }
         }
     }

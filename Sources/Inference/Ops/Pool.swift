@@ -30,7 +30,7 @@ enum Pool {
     private static func windows(
         _ attributes: PoolAttributes, maximum: Bool, wantsIndices: Bool, input x: Tensor<Float>, outputShape: [Int], node: Node, context: ExecutionContext
     ) throws -> (Tensor<Float>, [Int64]) {
-        let g = try geometry(attributes, input: x.shape, node: node).asTwoDimensional
+        let g = try context.window ?? geometry(attributes, input: x.shape, node: node).asTwoDimensional
         let planes = x.shape[0] * x.shape[1]
         let (inH, inW) = (g.input[0], g.input[1])
         let (outH, outW) = (g.output[0], g.output[1])

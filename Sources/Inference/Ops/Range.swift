@@ -66,10 +66,10 @@ extension KernelIO {
     func valueKnownWhilePlanning(_ index: Int) throws -> Value {
         guard planning else { return try value(index) }
         guard index < abstract.count, let known = abstract[index] else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)) needs input \(index + 1)")
+            throw InferenceError("node '\(nodeName)' (\(opType)) needs input \(index + 1)")
         }
         guard let constant = known.constant else {
-            throw InferenceError("node '\(node.name)' (\(node.opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
+            throw InferenceError("node '\(nodeName)' (\(opType)): input \(index + 1) must be known before running (a constant or shape computation), but it depends on the data; this dynamic-shape graph is not supported")
         }
         return constant
     }
