@@ -220,6 +220,7 @@ extension SinkingState {
                 guard nodes[consumer] != nil else { continue }
                 work += push(perm, of: source, named: value, into: consumer)
             }
+            if isUnused(value) { remove(id) }
         }
     }
 
@@ -254,6 +255,7 @@ extension SinkingState {
         guard let rewrite = rewrite(node, perm: perm, source: source, value: value) else { return [] }
         var rewritten = node
         rewritten.op = rewrite.op
+        if case .gatherND = node.op { rewritten.opType = "Gather" }
         rewritten.inputs = rewrite.inputs
         var transposes: [(perm: [Int], from: String, to: String)] = []
         rewritten.outputs = zip(node.outputs, rewrite.outputPerms).map { output, outputPerm in

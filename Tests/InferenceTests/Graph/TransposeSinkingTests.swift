@@ -152,7 +152,7 @@ final class TransposeSinkingTests: XCTestCase {
             Self.transpose([0, 2, 1], "x", "t"),
             Self.node("Relu", .unary(.relu), ["t"], "r"),
             Self.transpose([0, 2, 1], "r", "y0"),
-            Self.node("Shape", .shape(start: 1, end: nil), ["t"], "dims"),
+            Self.node("Shape", .shape(start: 0, end: nil), ["t"], "dims"),
             Self.node("Reshape", .reshape(allowZero: false), ["y0", "dims"], "y"),
         ],
             input: [2, 3, 5])
