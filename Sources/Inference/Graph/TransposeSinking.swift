@@ -346,7 +346,7 @@ extension SinkingState {
             var outputPerm = Array(0..<outputRank)
             for (index, position) in others.enumerated() { outputPerm[position] = others[perm[index]] }
             return (.unsqueeze, inputs, [outputPerm])
-        case .reduce(let function, let keepDims, let noopWithEmptyAxes):
+        case .reduce(_, let keepDims, let noopWithEmptyAxes):
             guard onlyData() else { return nil }
             guard node.inputs.count > 1, !node.inputs[1].isEmpty else {
                 // All axes reduced leaves ones, which no transpose moves; none reduced leaves x.
