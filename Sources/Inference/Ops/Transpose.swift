@@ -22,7 +22,7 @@ extension ShapeOps {
         let rank = outputShape.count
         guard rank > 0, x.count > 0 else { return Tensor(shape: outputShape, scalars: x.scalars) }
         let inner = outputShape[rank - 1], innerStride = sourceStrides[rank - 1]
-        if let rowsAxis = perm.firstIndex(of: rank - 1), rowsAxis != rank - 1, outputShape[rowsAxis] > 1, inner > 1 {
+        if let rowsAxis = perm.firstIndex(of: rank - 1), rowsAxis != rank - 1, outputShape[rowsAxis] >= 16, inner >= 16 {
             return blockTransposed(x, perm, outputShape, rowsAxis: rowsAxis, sourceStrides: sourceStrides)
         }
         let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
@@ -48,7 +48,8 @@ extension ShapeOps {
 
     /// A transpose that moves the input's contiguous last axis (to output axis `rowsAxis`):
     /// copied in square tiles, so that both the lines read and the lines written stay in cache
-    /// (element by element, one of the two strides through memory a whole row apart).
+    /// (element by element, one of the two strides through memory a whole row apart). Only
+    /// for at least a tile each way: a short row (one-hot input's 4 channels) is cached anyway.
     static func blockTransposed<S>(_ x: Tensor<S>, _ perm: [Int], _ outputShape: [Int], rowsAxis: Int, sourceStrides: [Int]) -> Tensor<S> {
         let rank = outputShape.count, tile = 16
         let targetStrides = strides(of: outputShape)

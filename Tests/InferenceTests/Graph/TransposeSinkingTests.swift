@@ -207,6 +207,21 @@ final class TransposeKernelTests: XCTestCase {
         }
     }
 
+    /// After sinking, channels-first models gather and reduce along the last axis: those
+    /// kernels' contiguous paths against the definition.
+    func testGatherAndReduceAlongTheLastAxis() throws {
+        let x = Tensor(shape: [3, 2, 5], scalars: (0..<30).map { Float($0 * $0 % 17) })
+        let node = Node(name: "n", opType: "Test", op: .identity, inputs: [], outputs: [])
+        guard case .float(let gathered) = try ShapeOps.gather(.float(x), indices: Tensor(shape: [4], scalars: [4, 0, -1, 2]), axis: 2, outputShape: [3, 2, 4], node: node) else { return XCTFail() }
+        XCTAssertEqual(gathered.scalars, (0..<6).flatMap { row in [4, 0, 4, 2].map { x.scalars[row * 5 + $0] } })
+        for (function, keepDims) in [(ReduceFunction.mean, false), (.sum, true)] {
+            guard case .float(let reduced) = try Reduce.apply(function, .float(x), axes: [1, -1], keepDims: keepDims, noopWithEmptyAxes: false,
+                                                              outputShape: keepDims ? [3, 1, 1] : [3], node: node) else { return XCTFail() }
+            let sums = (0..<3).map { x.scalars[($0 * 10)..<($0 * 10 + 10)].reduce(0, +) }
+            XCTAssertEqual(reduced.scalars, function == .mean ? sums.map { $0 / 10 } : sums, "\(function)")
+        }
+    }
+
     static func permutations(of axes: [Int]) -> [[Int]] {
         guard axes.count > 1 else { return [axes] }
         return axes.flatMap { first in permutations(of: axes.filter { $0 != first }).map { [first] + $0 } }
