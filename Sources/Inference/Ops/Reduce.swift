@@ -82,19 +82,6 @@ enum Reduce {
         let sorted = axes.sorted()
         let run: (outer: Int, length: Int, inner: Int)? = sorted.isEmpty || sorted.last! - sorted.first! + 1 != sorted.count ? nil
             : (x.shape[..<sorted.first!].reduce(1, *), x.shape[sorted.first!...sorted.last!].reduce(1, *), x.shape[(sorted.last! + 1)...].reduce(1, *))
-        // Summing trailing axes (a channels-first model's global average pool) adds up
-        // contiguous groups, in the same order as the general walk.
-        if let run, run.inner == 1, function == .sum || function == .mean {
-            let totals = x.scalars.withUnsafeBufferPointer { scalars in
-                (0..<run.outer).map { o -> S in
-                    let group = scalars.baseAddress! + o * run.length
-                    var total: S = 0
-                    for j in 0..<run.length { total += group[j] }
-                    return function == .mean && run.length > 0 ? total / S(run.length) : total
-                }
-            }
-            return Tensor(shape: outputShape, scalars: totals)
-        }
         func visit(_ body: (_ target: Int, _ value: S) -> Void) {
             x.scalars.withUnsafeBufferPointer { scalars in
                 if let run {
