@@ -9,7 +9,10 @@
 /// written (FirstLayerFilters' probe) make it a graph output, which every pass keeps.
 enum GraphRewrites {
     /// The passes in the order they run.
+    /// Transposes go first: folding finds more Conv → Mul/Add pairs once layout transposes
+    /// no longer sit between them.
     static let passes: [@Sendable (Graph) -> Graph] = [
+        TransposeSinking.apply,
         GeluFusion.fuse,
         AffineFolding.fold,
     ]

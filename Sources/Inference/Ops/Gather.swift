@@ -25,13 +25,22 @@ extension ShapeOps {
         let outer = x.shape[..<axis].reduce(1, *)
         let inner = x.shape[(axis + 1)...].reduce(1, *)
         let dim = x.shape[axis]
-        var result = [S]()
-        result.reserveCapacity(outputShape.reduce(1, *))
-        for o in 0..<outer {
-            for i in indices {
-                let start = (o * dim + i) * inner
-                result.append(contentsOf: x.scalars[start ..< start + inner])
+        let count = outer * indices.count * inner
+        // Pointer copies: a Gather along the last axis (inner 1, as a reverse complement of
+        // channels-first data is) moves one element per index.
+        let result = [S](unsafeUninitializedCapacity: count) { target, initialized in
+            x.scalars.withUnsafeBufferPointer { source in
+                var out = target.baseAddress!
+                for o in 0..<outer {
+                    let block = source.baseAddress! + o * dim * inner
+                    if inner == 1 {
+                        for i in indices { out.initialize(to: block[i]); out += 1 }
+                    } else {
+                        for i in indices { out.initialize(from: block + i * inner, count: inner); out += inner }
+                    }
+                }
             }
+            initialized = count
         }
         return Tensor(shape: outputShape, scalars: result)
     }

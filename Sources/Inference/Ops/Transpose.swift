@@ -22,6 +22,9 @@ extension ShapeOps {
         let rank = outputShape.count
         guard rank > 0, x.count > 0 else { return Tensor(shape: outputShape, scalars: x.scalars) }
         let inner = outputShape[rank - 1], innerStride = sourceStrides[rank - 1]
+        if let rowsAxis = perm.firstIndex(of: rank - 1), rowsAxis != rank - 1, outputShape[rowsAxis] >= 16, inner >= 16 {
+            return blockTransposed(x, perm, outputShape, rowsAxis: rowsAxis, sourceStrides: sourceStrides)
+        }
         let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
             x.scalars.withUnsafeBufferPointer { source in
                 var index = Array(repeating: 0, count: rank)
@@ -36,6 +39,43 @@ extension ShapeOps {
                     }
                     out += inner
                     advanceOdometer(&index, offset: &offset, strides: sourceStrides, shape: outputShape, lastAxis: rank - 2)
+                }
+            }
+            initialized = x.count
+        }
+        return Tensor(shape: outputShape, scalars: result)
+    }
+
+    /// A transpose that moves the input's contiguous last axis (to output axis `rowsAxis`):
+    /// copied in square tiles, so that both the lines read and the lines written stay in cache
+    /// (element by element, one of the two strides through memory a whole row apart). Only
+    /// for at least a tile each way: a short row (one-hot input's 4 channels) is cached anyway.
+    static func blockTransposed<S>(_ x: Tensor<S>, _ perm: [Int], _ outputShape: [Int], rowsAxis: Int, sourceStrides: [Int]) -> Tensor<S> {
+        let rank = outputShape.count, tile = 16
+        let targetStrides = strides(of: outputShape)
+        let outerAxes = (0..<rank).filter { $0 != rowsAxis && $0 != rank - 1 }
+        let outerShape = outerAxes.map { outputShape[$0] }
+        let outerSourceStrides = outerAxes.map { sourceStrides[$0] }, outerTargetStrides = outerAxes.map { targetStrides[$0] }
+        let rows = outputShape[rowsAxis], rowStride = targetStrides[rowsAxis]
+        let columns = outputShape[rank - 1], columnStride = sourceStrides[rank - 1]
+        let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
+            x.scalars.withUnsafeBufferPointer { source in
+                var sourceIndex = Array(repeating: 0, count: outerAxes.count), targetIndex = sourceIndex
+                var sourceOffset = 0, targetOffset = 0
+                for _ in 0..<outerShape.reduce(1, *) {
+                    for row0 in stride(from: 0, to: rows, by: tile) {
+                        let row1 = min(row0 + tile, rows)
+                        for column0 in stride(from: 0, to: columns, by: tile) {
+                            let column1 = min(column0 + tile, columns)
+                            for row in row0..<row1 {
+                                let line = source.baseAddress! + sourceOffset + row
+                                let out = target.baseAddress! + targetOffset + row * rowStride
+                                for column in column0..<column1 { (out + column).initialize(to: line[column * columnStride]) }
+                            }
+                        }
+                    }
+                    advanceOdometer(&sourceIndex, offset: &sourceOffset, strides: outerSourceStrides, shape: outerShape, lastAxis: outerAxes.count - 1)
+                    advanceOdometer(&targetIndex, offset: &targetOffset, strides: outerTargetStrides, shape: outerShape, lastAxis: outerAxes.count - 1)
                 }
             }
             initialized = x.count
