@@ -22,7 +22,7 @@ enum Elementwise {
         case .leakyRelu(let alpha): map(x, into: &y) { $0 < 0 ? $0 * alpha : $0 }
         case .elu(let alpha): map(x, into: &y) { $0 < 0 ? alpha * (Foundation.exp($0) - 1) : $0 }
         case .selu(let alpha, let gamma): map(x, into: &y) { $0 > 0 ? gamma * $0 : gamma * alpha * (Foundation.exp($0) - 1) }
-        case .gelu(let tanhApproximation): inPlace(x, into: &y) { seqlens_gelu($0, $1, tanhApproximation ? 1 : 0) }
+        case .gelu(let tanhApproximation): inPlace(x, into: &y, threads: context.threads) { seqlens_gelu($0, $1, tanhApproximation ? 1 : 0) }
         case .sign: map(x, into: &y) { $0 > 0 ? 1 : ($0 < 0 ? -1 : $0) }
         case .reciprocal: map(x, into: &y) { 1 / $0 }
         case .floor: map(x, into: &y) { $0.rounded(.down) }
