@@ -64,11 +64,11 @@ enum BLAS {
     /// single-threaded relies on it).
     private static let threadCount = Atomic<Int>(1)
     /// Below this many multiply-adds a product runs on one thread: waking workers costs more.
-    private static let minimumSplitWork = 1 << 22
+    private static let minimumSplitWork = 1 << 24
     /// Products with at most this many rows or columns are matrix-vector-like.
     private static let thinSide = 4
-    /// Floats of its large operand from which a matrix-vector-like product is split (1 MB).
-    private static let minimumSplitOperand = 1 << 18
+    /// Floats of its large operand from which a matrix-vector-like product is split (4 MB).
+    private static let minimumSplitOperand = 1 << 20
     /// Blocks of C split at multiples of this many rows or columns (whole vector registers).
     private static let splitGranule = 16
 

@@ -1,7 +1,7 @@
 import Dispatch
 
 /// Below this many element operations, waking threads costs more than it saves.
-let minimumParallelWork = 1 << 16
+let minimumParallelWork = 1 << 18
 
 /// Runs `body(i)` for i in 0..<count on up to `threads` threads, in contiguous chunks,
 /// when the whole loop does at least `minimumParallelWork` element operations (`work`).

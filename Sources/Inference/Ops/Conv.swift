@@ -166,7 +166,7 @@ enum Conv {
 
     /// Below this many multiply-adds per sample and group, a convolution runs its sample on one
     /// thread (waking a worker costs a few µs).
-    static let minimumBlockedWork = 1 << 19
+    static let minimumBlockedWork = 1 << 24
     /// Blocks of output positions start at multiples of this many (whole vector registers).
     static let blockGranule = 16
 

@@ -41,12 +41,12 @@ final class SequenceThreadingTests: XCTestCase {
     /// threads, one thread and a direct sum agree.
     func testConvolutionSplitByPositionsMatchesReference() throws {
         let cases = [
-            ConvCase(input: [1, 16, 1500], weights: [64, 16, 9], strides: [1], dilations: [1], pads: [4, 4], relu: true),
-            ConvCase(input: [1, 16, 3000], weights: [48, 16, 7], strides: [3], dilations: [2], pads: [5, 2]),
-            ConvCase(input: [1, 32, 1200], weights: [64, 16, 5], strides: [1], dilations: [1], pads: [2, 2], group: 2),
-            ConvCase(input: [1, 8, 20, 300], weights: [32, 8, 3, 5], strides: [2, 1], dilations: [1, 2], pads: [1, 2, 1, 2]),
-            ConvCase(input: [1, 16, 1, 1000], weights: [32, 16, 1, 7], strides: [1, 1], dilations: [1, 1], pads: [0, 3, 0, 3], relu: true),
-            ConvCase(input: [3, 16, 700], weights: [64, 16, 9], strides: [1], dilations: [1], pads: [0, 0]),
+            ConvCase(input: [1, 16, 3000], weights: [64, 16, 9], strides: [1], dilations: [1], pads: [4, 4], relu: true),
+            ConvCase(input: [1, 16, 10000], weights: [48, 16, 7], strides: [3], dilations: [2], pads: [5, 2]),
+            ConvCase(input: [1, 32, 7200], weights: [64, 16, 5], strides: [1], dilations: [1], pads: [2, 2], group: 2),
+            ConvCase(input: [1, 8, 40, 300], weights: [32, 8, 3, 5], strides: [2, 1], dilations: [1, 2], pads: [1, 2, 1, 2]),
+            ConvCase(input: [1, 16, 1, 5000], weights: [32, 16, 1, 7], strides: [1, 1], dilations: [1, 1], pads: [0, 3, 0, 3], relu: true),
+            ConvCase(input: [3, 16, 2000], weights: [64, 16, 9], strides: [1], dilations: [1], pads: [0, 0]),
         ]
         for test in cases {
             let label = "input \(test.input), weights \(test.weights), strides \(test.strides), dilations \(test.dilations), pads \(test.pads), group \(test.group)"
@@ -130,14 +130,14 @@ final class SequenceThreadingTests: XCTestCase {
     /// range is not whole vectors) give one thread's numbers, which equal element-by-element
     /// references where IEEE arithmetic defines them exactly.
     func testElementwiseOpsSplitInRangesMatchOneThread() throws {
-        let shape = [1, 50, 2_001]
+        let shape = [1, 150, 2_001]
         let count = shape.reduce(1, *)
         XCTAssertGreaterThanOrEqual(count, minimumParallelWork)
         let x = Tensor(shape: shape, scalars: values(count, seed: 4))
-        let other = values(count, seed: 5), channel = values(50, seed: 6).map { $0 + 2 }, row = values(2_001, seed: 7)
+        let other = values(count, seed: 5), channel = values(150, seed: 6).map { $0 + 2 }, row = values(2_001, seed: 7)
         let binary: [(String, Onnx_TensorProto, (Int, Float) -> Float)] = [
             ("Add", ModelBuilder.floatTensor("c", dims: shape.map(Int64.init), values: other), { i, v in v + other[i] }),
-            ("Mul", ModelBuilder.floatTensor("c", dims: [1, 50, 1], values: channel), { i, v in v * channel[i / 2_001] }),
+            ("Mul", ModelBuilder.floatTensor("c", dims: [1, 150, 1], values: channel), { i, v in v * channel[i / 2_001] }),
             ("Div", ModelBuilder.floatTensor("c", dims: [], values: [3]), { _, v in v / 3 }),
             ("Sub", ModelBuilder.floatTensor("c", dims: [2_001], values: row), { i, v in v - row[i % 2_001] }),
         ]
@@ -161,10 +161,10 @@ final class SequenceThreadingTests: XCTestCase {
     /// MaxPool's one-dimensional fast path and general windows (2-D, padding), AveragePool
     /// counting the padding: two threads, one thread and a direct computation agree exactly.
     func testPoolsOnTwoThreadsMatchReference() throws {
-        let x1 = Tensor(shape: [1, 64, 2_000], scalars: values(128_000, seed: 8))
-        let fast = try plan("MaxPool", shape: [1, 64, 2_000], attributes: [ModelBuilder.intsAttribute("kernel_shape", [4]), ModelBuilder.intsAttribute("strides", [4])])
+        let x1 = Tensor(shape: [1, 64, 8_000], scalars: values(512_000, seed: 8))
+        let fast = try plan("MaxPool", shape: [1, 64, 8_000], attributes: [ModelBuilder.intsAttribute("kernel_shape", [4]), ModelBuilder.intsAttribute("strides", [4])])
         let pooled = try output(fast, x1, threads: 2)
-        XCTAssertEqual(pooled.scalars, (0..<(64 * 500)).map { i in x1.scalars[(i * 4)..<(i * 4 + 4)].max()! })
+        XCTAssertEqual(pooled.scalars, (0..<(64 * 2_000)).map { i in x1.scalars[(i * 4)..<(i * 4 + 4)].max()! })
         let x2 = Tensor(shape: [1, 16, 40, 200], scalars: values(128_000, seed: 9))
         for opType in ["MaxPool", "AveragePool"] {
             let plan = try plan(opType, shape: [1, 16, 40, 200], attributes: [
@@ -181,7 +181,7 @@ final class SequenceThreadingTests: XCTestCase {
 
     /// A batch-1 dense layer (a thin product) split across threads by its weights' size.
     func testThinProductSplitAcrossThreadsMatchesReference() throws {
-        let (k, n) = (1_024, 512)
+        let (k, n) = (1_024, 1_024)
         let w = values(k * n, seed: 10).map { $0 / 32 }
         let x = Tensor(shape: [1, k], scalars: values(k, seed: 11))
         let plan = try plan("MatMul", inputs: ["x", "w"], shape: [1, k], constants: [ModelBuilder.floatTensor("w", dims: [Int64(k), Int64(n)], values: w)])
