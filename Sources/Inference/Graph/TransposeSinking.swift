@@ -32,13 +32,6 @@ enum TransposeSinking {
         return state.graph(from: graph)
     }
 
-    /// The inverse permutation.
-    static func inverse(_ perm: [Int]) -> [Int] {
-        var inverse = Array(repeating: 0, count: perm.count)
-        for (index, axis) in perm.enumerated() { inverse[axis] = index }
-        return inverse
-    }
-
     /// `perm` restricted to the axes that stay after `removed` (axes of the transposed value)
     /// go, renumbered: the transpose that follows a Squeeze or a Reduce without kept dims.
     static func permutation(_ perm: [Int], removing removed: Set<Int>) -> [Int] {
@@ -381,7 +374,7 @@ extension SinkingState {
     /// or a constant permuted (broadcast to the rank first, unless `sameRank`). Nil when an
     /// operand is none of these.
     mutating func untransposed(_ operands: [String], perm: [Int], source: String, value: String, sameRank: Bool = false) -> [String]? {
-        let inverse = TransposeSinking.inverse(perm)
+        let inverse = ShapeOps.inversePermutation(perm)
         var result: [String] = []
         for operand in operands {
             if operand == value {

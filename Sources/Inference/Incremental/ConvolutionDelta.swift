@@ -114,17 +114,7 @@ extension IncrementalEvaluator {
                     for filter in 0..<filters {
                         let source = row + filter * kernel, target = variantOutputs + filter * outputWidth
                         if dilation == 1 {
-                            var t = low
-                            while t + 8 <= high {
-                                let sum = UnsafeRawPointer(target + t).loadUnaligned(as: SIMD8<Float>.self)
-                                    + UnsafeRawPointer(source + t).loadUnaligned(as: SIMD8<Float>.self)
-                                UnsafeMutableRawPointer(target + t).storeBytes(of: sum, as: SIMD8<Float>.self)
-                                t += 8
-                            }
-                            while t < high {
-                                target[t] += source[t]
-                                t += 1
-                            }
+                            Self.addRow(source + low, to: target + low, count: high - low)
                         } else {
                             for t in low..<high { target[t * dilation] += source[t] }
                         }

@@ -36,19 +36,21 @@ extension IncrementalEvaluator {
                 for row in 0..<rows {
                     let target = out.baseAddress! + (variant * rows + row) * width - range.lowerBound
                     let referenceRow = ref.baseAddress! + row * length
-                    Self.add(referenceRow + range.lowerBound, to: target + range.lowerBound, count: otherStart - range.lowerBound)
+                    Self.addRow(referenceRow + range.lowerBound, to: target + range.lowerBound, count: otherStart - range.lowerBound)
                     if otherEnd > otherStart, let start = other?.start {
                         let windowRow = window.baseAddress! + (variant * rows + row) * otherWidth - start
-                        Self.add(windowRow + otherStart, to: target + otherStart, count: otherEnd - otherStart)
+                        Self.addRow(windowRow + otherStart, to: target + otherStart, count: otherEnd - otherStart)
                     }
-                    Self.add(referenceRow + otherEnd, to: target + otherEnd, count: range.upperBound - otherEnd)
+                    Self.addRow(referenceRow + otherEnd, to: target + otherEnd, count: range.upperBound - otherEnd)
                 }
             }
         }}}
         return [.window(axis: axis, start: range.lowerBound, data: result)]
     }
 
-    private static func add(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
+    /// target[i] += source[i] for i in 0..<count, sixteen lanes at a time (also ConvolutionDelta's
+    /// rows of changes).
+    static func addRow(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
         var i = 0
         while i + 16 <= count {
             let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD16<Float>.self) + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD16<Float>.self)

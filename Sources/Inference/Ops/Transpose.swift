@@ -84,10 +84,15 @@ extension ShapeOps {
     }
 
     static func transposeBackward(_ dy: Tensor<Float>, permutation: [Int]?) -> Tensor<Float> {
-        let perm = permutation ?? Array(dy.shape.indices.reversed())
-        var inverse = Array(repeating: 0, count: perm.count)
-        for (i, p) in perm.enumerated() { inverse[p] = i }
+        let inverse = inversePermutation(permutation ?? Array(dy.shape.indices.reversed()))
         let shape = inverse.map { dy.shape[$0] }
         return transposed(dy, inverse, shape)
+    }
+
+    /// The permutation that undoes `perm`.
+    static func inversePermutation(_ perm: [Int]) -> [Int] {
+        var inverse = Array(repeating: 0, count: perm.count)
+        for (index, axis) in perm.enumerated() { inverse[axis] = index }
+        return inverse
     }
 }
