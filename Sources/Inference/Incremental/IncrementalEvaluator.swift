@@ -30,6 +30,15 @@ public final class IncrementalEvaluator {
         case flattened(columns: [Int], delta: Tensor<Float>, window: Window)
         /// Complete values for every variant.
         case full(Value)
+
+        /// Positions of its window along the window's axis (0 for the reference or full values).
+        var windowWidth: Int {
+            switch self {
+            case .window(let axis, _, let data): data.shape[axis]
+            case .flattened(_, _, let window): window.data.shape[window.axis]
+            case .reference, .full: 0
+            }
+        }
     }
 
     struct Window {
@@ -65,6 +74,8 @@ public final class IncrementalEvaluator {
     package private(set) var lastCounts = (windowed: 0, delta: 0, full: 0)
     /// Whether the last evaluation gave up on windows and ran a plain pass over the variants.
     package private(set) var lastRanPlainPass = false
+    /// The longest window (positions along its axis) of the last evaluation's values.
+    package private(set) var lastWidestWindow = 0
 
     /// The graph planned for a batch of M variants, with the slots of the constants that differ
     /// from batch 1's.
@@ -173,6 +184,7 @@ public final class IncrementalEvaluator {
         let context = ExecutionContext(threads: threads, buffers: plan.buffers)
         BLAS.setThreads(threads)
         lastCounts = (0, 0, 0)
+        lastWidestWindow = 0
         var state = [Variant?](repeating: nil, count: reference.count)
         state[inputSlot] = .window(axis: inputAxis, start: start, data: patch)
         for (index, step) in plan.steps.enumerated() where feedsOutput[index] {
@@ -181,7 +193,12 @@ public final class IncrementalEvaluator {
                 return plan.constants[slot] != nil ? nil : (state[slot] ?? .reference)
             }
             let outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: context)
-            for (slot, variant) in zip(step.outputSlots, outputs) { if let slot { state[slot] = clippedToDemand(variant, slot: slot) } }
+            for (slot, variant) in zip(step.outputSlots, outputs) {
+                guard let slot else { continue }
+                let kept = clippedToDemand(variant, slot: slot)
+                lastWidestWindow = max(lastWidestWindow, kept.windowWidth)
+                state[slot] = kept
+            }
             if let slot = step.outputSlots.first, slot == outputSlot { break }
         }
         return state

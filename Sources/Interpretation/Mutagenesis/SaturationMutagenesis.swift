@@ -102,11 +102,15 @@ public struct SaturationMutagenesis: Sendable {
         private let lookahead: IncrementalEvaluator?
         private var lookaheadSequence: [UInt8]?
         private var lookaheadOutput: [Float] = []
+        /// How many positions a chunk of mutants spans, tuned on the first chunks and kept for
+        /// the sequences after.
+        private let sizer: ChunkSizer
 
         init(_ ism: SaturationMutagenesis, length: Int) throws {
             self.ism = ism
             self.length = length
             let model = ism.model
+            sizer = ChunkSizer(largest: max(1, ism.batchSize / max(1, model.alphabet.size - 1)))
             if ism.engine == .incremental && ReceptiveField(graph: model.graph).positional < length {
                 let plan = try model.plan(batch: 1, length: length)
                 let make = {
@@ -146,17 +150,13 @@ public struct SaturationMutagenesis: Sendable {
                     for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
                 }
                 lookaheadSequence = nil
-                // Consecutive positions share one window, about `batchSize` mutants at a time.
-                let positionsPerChunk = max(1, batchSize / max(1, a - 1))
-                var chunks: [Range<Int>] = []
-                var start = 0
-                while start < mutants.count {
-                    let first = mutants[start].position
-                    var end = start
-                    while end < mutants.count && mutants[end].position < first + positionsPerChunk { end += 1 }
-                    chunks.append(start ..< end)
-                    start = end
+                // Where each position's mutants begin: a chunk is a run of consecutive positions,
+                // whose mutants share one window.
+                var positionStarts = mutants.isEmpty ? [] : [0]
+                for (index, mutant) in mutants.enumerated().dropFirst() where mutant.position != mutants[index - 1].position {
+                    positionStarts.append(index)
                 }
+                positionStarts.append(mutants.count)
                 var whenIdle: (() -> Void)?
                 if let lookahead, let next, next.count == length {
                     whenIdle = {
@@ -164,7 +164,9 @@ public struct SaturationMutagenesis: Sendable {
                         self.lookaheadSequence = self.lookaheadOutput.isEmpty ? nil : next
                     }
                 }
-                outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, whenIdle: whenIdle, isCancelled: isCancelled)
+                // About `batchSize` mutants at a time, or fewer where they run faster so.
+                let chunks = ChunkQueue(positionStarts: positionStarts, sizer: sizer, isCancelled: isCancelled)
+                outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, whenIdle: whenIdle)
             } else {
                 referenceOutput = try model.predictEncoded(ism.layoutTensor(x, batch: 1, width: length), threads: ism.threads).scalars
                 var start = 0
@@ -193,20 +195,18 @@ public struct SaturationMutagenesis: Sendable {
             return try model.tasks(of: evaluator.setReference(x, others: model.feed(x), threads: threads)).scalars
         }
 
-        /// The outputs (mutants × tasks) of every chunk, the workers taking chunks in order from
-        /// one counter. Cancellation is polled before each chunk (one caller at a time).
-        /// `whenIdle` runs once, on the first of several workers to find no chunk left.
-        private func evaluateChunks(_ chunks: [Range<Int>], of mutants: [(position: Int, base: Int)], x: [Float], tasks: Int,
-                                    whenIdle: (() -> Void)?, isCancelled: (() -> Bool)?) throws -> [Float] {
-            let shared = ChunkQueue(count: chunks.count, isCancelled: isCancelled)
+        /// The outputs (mutants × tasks) of every chunk `shared` hands out, the workers taking
+        /// them in order. `whenIdle` runs once, on the first of several workers to find no chunk left.
+        private func evaluateChunks(_ shared: ChunkQueue, of mutants: [(position: Int, base: Int)], x: [Float], tasks: Int,
+                                    whenIdle: (() -> Void)?) throws -> [Float] {
             var outputs = [Float](repeating: 0, count: mutants.count * tasks)
-            let ism = self.ism, length = self.length, evaluators = self.evaluators
+            let ism = self.ism, length = self.length, evaluators = self.evaluators, sizer = self.sizer
             try outputs.withUnsafeMutableBufferPointer { buffer in
                 nonisolated(unsafe) let target = buffer.baseAddress!
                 let work: (Int) -> Void = { worker in
                     let evaluator = evaluators[worker]
-                    while let index = shared.next() {
-                        let chunk = mutants[chunks[index]]
+                    while let range = shared.next() {
+                        let chunk = mutants[range]
                         let window = chunk.first!.position ..< chunk.last!.position + 1
                         var patches: [Float] = []
                         patches.reserveCapacity(chunk.count * ism.model.alphabet.size * window.count)
@@ -216,14 +216,16 @@ public struct SaturationMutagenesis: Sendable {
                             guard output.count == chunk.count * tasks else {
                                 throw InterpretationError("ISM: \(output.count) outputs for \(chunk.count) mutants of \(tasks) tasks")
                             }
-                            output.scalars.withUnsafeBufferPointer { (target + chunks[index].lowerBound * tasks).update(from: $0.baseAddress!, count: $0.count) }
+                            output.scalars.withUnsafeBufferPointer { (target + range.lowerBound * tasks).update(from: $0.baseAddress!, count: $0.count) }
+                            sizer.measured(positions: window.count, mutantsPerPosition: (chunk.count + window.count - 1) / window.count,
+                                           widestWindow: evaluator.lastWidestWindow, ranPlainPass: evaluator.lastRanPlainPass)
                         } catch {
                             shared.fail(error)
                         }
                     }
                     if shared.isFirstIdle() { whenIdle?() }
                 }
-                let workers = min(evaluators.count, chunks.count)
+                let workers = min(evaluators.count, shared.positions)
                 if workers <= 1 {
                     work(0)
                 } else {
@@ -238,31 +240,49 @@ public struct SaturationMutagenesis: Sendable {
         }
     }
 
-    /// Hands out chunk indices in order to ISM's workers; stops them at the first error or on
-    /// cancellation (polled under the lock, so the caller's closure never runs concurrently).
-    private final class ChunkQueue: @unchecked Sendable {
+    /// Hands out chunks of consecutive positions (as ranges of their mutants) in order to ISM's
+    /// workers, as long as `sizer` says; stops them at the first error or on cancellation
+    /// (polled under the lock, so the caller's closure never runs concurrently).
+    package final class ChunkQueue: @unchecked Sendable {
         private let lock = NSLock()
-        private let count: Int
+        private let positionStarts: [Int]
+        private let sizer: ChunkSizer
         private let isCancelled: (() -> Bool)?
-        private var taken = 0
+        /// The next chunk's first position. Chunks run from the middle to the end, then from the
+        /// start to the middle: the sizer then learns the model's span from a window that the
+        /// sequence's ends do not clip.
+        private var cursor: Int
+        private var wrapped = false
         private var failure: Error?
         private var idle = false
 
-        init(count: Int, isCancelled: (() -> Bool)?) {
-            self.count = count
+        /// - Parameter positionStarts: the index of each position's first mutant, then the mutant count.
+        package init(positionStarts: [Int], sizer: ChunkSizer, isCancelled: (() -> Bool)?) {
+            self.positionStarts = positionStarts
+            self.sizer = sizer
             self.isCancelled = isCancelled
+            cursor = max(0, positionStarts.count - 1) / 2
         }
 
-        func next() -> Int? {
+        var positions: Int { max(0, positionStarts.count - 1) }
+
+        /// The mutants of the next chunk, nil when none is left or the run stopped.
+        package func next() -> Range<Int>? {
             lock.lock()
             defer { lock.unlock() }
-            guard failure == nil, taken < count else { return nil }
+            let middle = positions / 2
+            if !wrapped && cursor == positions {
+                wrapped = true
+                cursor = 0
+            }
+            guard failure == nil, !(wrapped && cursor >= middle) else { return nil }
             if isCancelled?() == true {
                 failure = CancellationError()
                 return nil
             }
-            taken += 1
-            return taken - 1
+            let end = min(wrapped ? middle : positions, cursor + sizer.positionsPerChunk)
+            defer { cursor = end }
+            return positionStarts[cursor] ..< positionStarts[end]
         }
 
         /// True for the first caller only (the first worker to run out of chunks), unless the
