@@ -22,6 +22,27 @@ struct ComputeOptions: ParsableArguments {
     }
 }
 
+/// A command that runs a model with `ComputeOptions`: given several threads, it has the
+/// matrix-product kernels written while it reads the model (`BLAS.prepareInBackground`).
+protocol RunsModel {
+    var compute: ComputeOptions { get }
+}
+
+extension Attr: RunsModel {}
+extension Benchmark: RunsModel {}
+extension CREMECommand: RunsModel {}
+extension Dependency: RunsModel {}
+extension DesignCommand: RunsModel {}
+extension FiltersCommand: RunsModel {}
+extension GIA: RunsModel {}
+extension HeatmapCommand: RunsModel {}
+extension ISM: RunsModel {}
+extension LogoCommand: RunsModel {}
+extension Predict: RunsModel {}
+extension RobustnessCommand: RunsModel {}
+extension SeqletsCommand: RunsModel {}
+extension Variant: RunsModel {}
+
 /// How to fit records to a fixed-length model.
 struct FitOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Pad shorter records to the model's length with all-zero columns.", valueName: "center|left|right"))

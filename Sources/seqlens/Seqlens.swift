@@ -53,7 +53,9 @@ struct Seqlens: ParsableCommand {
             if let command = command as? TakesModelAndFASTA { try command.checkArgumentOrder() }
             if let command = command as? TakesModelAndFASTAOrGenome { try command.checkArgumentOrder() }
             try ThreadBudget.checkAddressSpace()
+            if let command = command as? RunsModel, command.compute.threads > 1 { BLAS.prepareInBackground() }
             try command.run()
+            BLAS.waitUntilPrepared()
         } catch {
             exit(reporting: error, arguments: arguments)
         }
@@ -74,6 +76,7 @@ struct Seqlens: ParsableCommand {
 
     /// Help and --version go to stdout with status 0; anything else is one line on stderr and status 2.
     static func exit(reporting error: Error, arguments: [String]) -> Never {
+        BLAS.waitUntilPrepared()
         if exitCode(for: error) == .success { exit(withError: error) }
         if let code = error as? ExitCode {
             // A command that already printed its report (inspect of an unusable model).

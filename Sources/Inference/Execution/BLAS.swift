@@ -12,7 +12,7 @@ import Synchronization
 /// oneDNN rather than OpenBLAS on Linux: its JIT kernels follow the CPU's own features, where
 /// OpenBLAS's follow `OPENBLAS_CORETYPE`, which some machines pin to Haswell's AVX2 kernels —
 /// half the speed on a CPU with full-width AVX-512 (bench/RESULTS.md).
-enum BLAS {
+public enum BLAS {
     /// C (m×n) = alpha · op(A) (m×k) · op(B) (k×n) + beta · C, all row-major.
     /// `lda`, `ldb`, `ldc` are the row strides of A, B, C as stored.
     /// - Parameter splitting: false for a caller that already runs on one of the engine's
@@ -86,6 +86,38 @@ enum BLAS {
             Int64(m), Int64(n), Int64(k), alpha, a, Int64(lda), b, Int64(ldb), beta, c, Int64(ldc))
         assert(status == dnnl_success, "dnnl_sgemm refused its arguments")
     }
+    #endif
+
+    /// Starts writing the library's kernels on another thread, for a command allowed several:
+    /// oneDNN generates its JIT kernels on a process's first product, ~22 ms of CPU here
+    /// (bench/RESULTS.md), which then overlaps reading the model. Call `waitUntilPrepared`
+    /// before the process exits.
+    public static func prepareInBackground() {
+        #if !canImport(Accelerate)
+        preparation.enter()
+        DispatchQueue.global(qos: .userInitiated).async {
+            // A product of each orientation the engine uses, large enough for the JIT path.
+            let side = 64
+            let a = [Float](repeating: 0, count: side * side), b = a
+            var c = a
+            for (transA, transB) in [(false, false), (false, true), (true, false)] {
+                singleThreaded(transA, transB, side, side, side, 1, a, side, b, side, 0, &c, side)
+            }
+            preparation.leave()
+        }
+        #endif
+    }
+
+    /// Returns once `prepareInBackground`'s products are done: exiting while a thread is
+    /// inside the library can crash in its teardown.
+    public static func waitUntilPrepared() {
+        #if !canImport(Accelerate)
+        preparation.wait()
+        #endif
+    }
+
+    #if !canImport(Accelerate)
+    private static let preparation = DispatchGroup()
     #endif
 
     /// Threads a product may use, from now on and on every thread.
