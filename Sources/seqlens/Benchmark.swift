@@ -4,13 +4,19 @@ import Inference
 import Genomics
 import Interpretation
 
-/// Forward-pass throughput, for bench/forward.py (which times onnxruntime the same way), and
-/// with --live the explorer's edit-to-result latency, for bench/live.py.
+/// Forward-pass throughput, for bench/forward.py (which times onnxruntime the same way); with
+/// --method, attribution maps, for bench/attribution.py (PyTorch and captum, timed in their
+/// process the same way); with --live the explorer's edit-to-result latency, for bench/live.py.
 struct Benchmark: ParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Time batched forward passes on random one-hot input; prints one JSON line.",
+        abstract: "Time batched forward passes (or attribution maps) on random one-hot input; prints one JSON line.",
         discussion: """
         Used by bench/forward.py to compare with onnxruntime at the same thread count.
+
+        With --method, times attribution maps of task 0 instead (saliency, ig with 50 steps, \
+        ...: `seqlens attr`'s methods and defaults), --batch sequences a call; the JSON then \
+        counts maps. Used by bench/attribution.py to compare with PyTorch autograd and captum \
+        in their own process, without `seqlens attr`'s start-up and file output.
 
         With --live, times the explorer instead: a scripted session (no terminal) moves the \
         cursor with h/l and types --edits upper-case bases, and for each edit measures the time \
@@ -42,6 +48,9 @@ struct Benchmark: ParsableCommand {
 
     @OptionGroup var compute: ComputeOptions
 
+    @Option(help: ArgumentHelp("Time attribution maps of task 0 by this method instead of forward passes.", valueName: "method"))
+    var method: String?
+
     @Flag(help: "Time the explorer's edit-to-result latency instead (see below).")
     var live = false
 
@@ -70,6 +79,10 @@ struct Benchmark: ParsableCommand {
         try OptionLimits.check(interval, atLeast: 0, option: "--interval")
         try OptionLimits.check(timeout, atLeast: 0, option: "--timeout")
         if !live && (fasta != nil || record != nil) { throw ValidationError("--fasta and --record go with --live") }
+        if let method, AttributionMethod(rawValue: method) == nil {
+            throw ValidationError("unknown --method '\(method)'; methods: \(AttributionMethod.names)")
+        }
+        if method != nil && (live || profile) { throw ValidationError("--method times attribution maps; it does not go with --live or --profile") }
     }
 
     func run() throws {
@@ -85,19 +98,26 @@ struct Benchmark: ParsableCommand {
         let sequences = (0..<compute.batch).map { _ in (0..<length).map { _ in letters.randomElement(using: &generator)! } }
         // Read once: working out the cores reads cgroup files (~6 µs, a sixth of a small model's batch-1 pass).
         let threads = compute.threads
-        _ = try model.predict(sequences, batchSize: compute.batch, threads: threads)  // warm-up, plans
+        let pass: () throws -> Void
+        if let method = method.flatMap(AttributionMethod.init(rawValue:)) {
+            let attributor = Attributor(model: model, batchSize: compute.batch, threads: threads)
+            pass = { _ = try attributor.attribute(sequences, settings: AttributionSettings(method: method)) }
+        } else {
+            pass = { _ = try model.predict(sequences, batchSize: self.compute.batch, threads: threads) }
+        }
+        try pass()  // warm-up, plans
         var passes = 0
         var best = Double.infinity
         let start = Date()
         repeat {
             let passStart = Date()
-            _ = try model.predict(sequences, batchSize: compute.batch, threads: threads)
+            try pass()
             best = min(best, Date().timeIntervalSince(passStart))
             passes += 1
         } while Date().timeIntervalSince(start) < seconds
         let elapsed = Date().timeIntervalSince(start)
         if profile { try printProfile(model: model, sequences: sequences) }
-        let result: [String: Any] = [
+        var result: [String: Any] = [
             "sequences_per_second": Double(passes * compute.batch) / elapsed,
             "best_pass_seconds": best,
             "passes": passes,
@@ -105,6 +125,7 @@ struct Benchmark: ParsableCommand {
             "length": length,
             "threads": compute.threads,
         ]
+        if let method { result["method"] = method }
         print(String(decoding: try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys]), as: UTF8.self))
     }
 
