@@ -2,7 +2,6 @@
 import Accelerate
 #else
 import CDNNL
-import Dispatch
 import Synchronization
 #endif
 
@@ -43,8 +42,7 @@ public enum BLAS {
         // engine's threads, not OpenMP's, whose teams spin between the many small products.
         let extent = splitAlongN ? n : m
         let granules = (extent + splitGranule - 1) / splitGranule
-        nonisolated(unsafe) let (a, b, c) = (a, b, c)
-        DispatchQueue.concurrentPerform(iterations: parts) { part in
+        concurrently(parts) { part in
             let start = min(extent, granules * part / parts * splitGranule)
             let end = min(extent, granules * (part + 1) / parts * splitGranule)
             guard end > start else { return }

@@ -36,9 +36,18 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Runs `body(i)` for i in 0..<count, each on its own worker, and returns when all are done.
-/// Callers write to disjoint memory per index.
+/// Runs `body(i)` for i in 0..<count, the calling thread and the engine's workers sharing the
+/// indices, and returns when all are done. Callers write to disjoint memory per index.
 func concurrently(_ count: Int, _ body: (Int) -> Void) {
+    if #available(macOS 15, *) {
+        WorkerPool.shared.run(count, body)
+    } else {
+        onDispatch(count, body)
+    }
+}
+
+/// `concurrently` on Dispatch's threads, which take tens of µs to wake.
+func onDispatch(_ count: Int, _ body: (Int) -> Void) {
     withoutActuallyEscaping(body) { body in
         nonisolated(unsafe) let body = body
         DispatchQueue.concurrentPerform(iterations: count) { body($0) }
