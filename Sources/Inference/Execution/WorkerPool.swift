@@ -116,29 +116,34 @@ final class WorkerPool: Sendable {
 
         private func startWorker() {
             let worker = Worker()
-            let thread = Thread { [self] in loop(worker) }
-            thread.name = "seqlens worker"
-            thread.start()
+            // The job before the caller's: a thread that starts after the caller published its
+            // job still takes part in it.
+            let seen = ticket.load(ordering: .relaxed) >> 32
+            Thread { [self] in
+                Thread.current.name = "seqlens worker"
+                loop(worker, seen: seen)
+            }.start()
             workers.append(worker)
             started.add(1, ordering: .relaxed)
         }
 
-        private func loop(_ worker: Worker) {
-            var seen = ticket.load(ordering: .acquiring) >> 32
+        private func loop(_ worker: Worker, seen: UInt64) {
+            var seen = seen
+            var idleSince = DispatchTime.now().uptimeNanoseconds
+            var polls = 0
             while !stopping.load(ordering: .relaxed) {
-                let start = DispatchTime.now().uptimeNanoseconds
-                var polls = 0
-                var job = seen
-                while job == seen {
-                    polls += 1
-                    if polls & 255 == 0, DispatchTime.now().uptimeNanoseconds - start > spinning {
-                        park(worker, seen: seen)
-                        if stopping.load(ordering: .relaxed) { return }
-                    }
-                    job = ticket.load(ordering: .acquiring) >> 32
+                let job = ticket.load(ordering: .acquiring) >> 32
+                if job != seen {
+                    seen = job
+                    work(job)
+                    idleSince = DispatchTime.now().uptimeNanoseconds
+                    continue
                 }
-                seen = job
-                work(job)
+                polls += 1
+                if polls & 255 == 0, DispatchTime.now().uptimeNanoseconds - idleSince > spinning {
+                    park(worker, seen: seen)
+                    idleSince = DispatchTime.now().uptimeNanoseconds
+                }
             }
         }
 
