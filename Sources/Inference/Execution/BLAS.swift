@@ -61,12 +61,13 @@ public enum BLAS {
     /// The thread count products use, one for the process (a worker that runs part of a batch
     /// single-threaded relies on it).
     private static let threadCount = Atomic<Int>(1)
-    /// Below this many multiply-adds a product runs on one thread: waking workers costs more.
-    private static let minimumSplitWork = 1 << 24
+    /// Below this many multiply-adds (about 10 µs) a product runs on one thread: handing half
+    /// to a worker (about 1 µs, and the caches' contents) costs more than it saves.
+    private static let minimumSplitWork = 1 << 20
     /// Products with at most this many rows or columns are matrix-vector-like.
     private static let thinSide = 4
-    /// Floats of its large operand from which a matrix-vector-like product is split (4 MB).
-    private static let minimumSplitOperand = 1 << 20
+    /// Floats of its large operand from which a matrix-vector-like product is split (1 MB).
+    private static let minimumSplitOperand = 1 << 18
     /// Blocks of C split at multiples of this many rows or columns (whole vector registers).
     private static let splitGranule = 16
 

@@ -1,7 +1,8 @@
 import Dispatch
 
-/// Below this many element operations, waking threads costs more than it saves.
-let minimumParallelWork = 1 << 18
+/// Below this many element operations (a few µs), sharing them with a worker costs more than
+/// it saves.
+let minimumParallelWork = 1 << 16
 
 /// Runs `body(i)` for i in 0..<count on up to `threads` threads, in contiguous chunks,
 /// when the whole loop does at least `minimumParallelWork` element operations (`work`).

@@ -164,9 +164,9 @@ enum Conv {
         return Tensor(shape: outputShape, scalars: y)
     }
 
-    /// Below this many multiply-adds per sample and group, a convolution runs its sample on one
-    /// thread (waking a worker costs a few µs).
-    static let minimumBlockedWork = 1 << 24
+    /// Below this many multiply-adds per sample and group (about 10 µs), a convolution runs its
+    /// sample on one thread (as `BLAS.minimumSplitWork`).
+    static let minimumBlockedWork = 1 << 20
     /// Blocks of output positions start at multiples of this many (whole vector registers).
     static let blockGranule = 16
 
