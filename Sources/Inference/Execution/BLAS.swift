@@ -2,6 +2,7 @@
 import Accelerate
 #else
 import CDNNL
+import Dispatch
 import Synchronization
 #endif
 

@@ -18,9 +18,11 @@ final class WorkerPool: Sendable {
 
     private let core: Core
 
-    /// - Parameter spinning: nanoseconds a worker spins after a job before it parks.
-    init(spinning: UInt64) {
-        core = Core(spinning: spinning)
+    /// - Parameters:
+    ///   - spinning: nanoseconds a worker spins after a job before it parks.
+    ///   - threadName: what the workers' threads are called (at most 15 bytes on Linux).
+    init(spinning: UInt64, threadName: String = "seqlens worker") {
+        core = Core(spinning: spinning, threadName: threadName)
     }
 
     deinit {
@@ -54,6 +56,7 @@ final class WorkerPool: Sendable {
         static let maximumCount = 1 << 16 - 1
 
         let spinning: UInt64
+        let threadName: String
         /// Held by the one caller whose job runs.
         let busy = Atomic<Bool>(false)
         /// The job: its number (upper 32 bits), its index count (16 bits) and the next index to
@@ -70,8 +73,9 @@ final class WorkerPool: Sendable {
         /// Changed only by the caller holding `busy`; read by `stop` when no caller is left.
         nonisolated(unsafe) var workers: [Worker] = []
 
-        init(spinning: UInt64) {
+        init(spinning: UInt64, threadName: String) {
             self.spinning = spinning
+            self.threadName = threadName
         }
 
         final class Worker: Sendable {
@@ -120,7 +124,7 @@ final class WorkerPool: Sendable {
             // job still takes part in it.
             let seen = ticket.load(ordering: .relaxed) >> 32
             Thread { [self] in
-                Thread.current.name = "seqlens worker"
+                Thread.current.name = threadName
                 loop(worker, seen: seen)
             }.start()
             workers.append(worker)

@@ -111,29 +111,26 @@ final class WorkerPoolTests: XCTestCase {
     #if os(Linux)
     /// Releasing a pool stops its threads (counted by name in /proc), parked or spinning.
     func testWorkerThreadsStopWithThePool() throws {
-        // The engine's pool lives on; other tests' pools may still be stopping.
-        let engine = WorkerPool.shared.startedWorkers
-        try waitForWorkerThreads(engine)
         for spinning: UInt64 in [0, 5_000_000_000] {
-            var pool: WorkerPool? = WorkerPool(spinning: spinning)
+            var pool: WorkerPool? = WorkerPool(spinning: spinning, threadName: "stopping test")
             pool?.run(3) { _ in }
-            try waitForWorkerThreads(engine + 2)
-            XCTAssertEqual(try Self.workerThreads(), engine + 2)
+            try waitForThreads(2)
+            XCTAssertEqual(try Self.threads(), 2, "spinning \(spinning) ns")
             pool = nil
-            try waitForWorkerThreads(engine)
-            XCTAssertEqual(try Self.workerThreads(), engine, "spinning \(spinning) ns")
+            try waitForThreads(0)
+            XCTAssertEqual(try Self.threads(), 0, "spinning \(spinning) ns")
         }
     }
 
-    /// Waits up to 5 s for `count` threads named as workers (a thread names itself once started).
-    private func waitForWorkerThreads(_ count: Int) throws {
+    /// Waits up to 5 s for `count` threads of the test's pool (a thread names itself once started).
+    private func waitForThreads(_ count: Int) throws {
         let deadline = Date().addingTimeInterval(5)
-        while try Self.workerThreads() != count, Date() < deadline { usleep(1_000) }
+        while try Self.threads() != count, Date() < deadline { usleep(1_000) }
     }
 
-    private static func workerThreads() throws -> Int {
+    private static func threads() throws -> Int {
         try FileManager.default.contentsOfDirectory(atPath: "/proc/self/task").filter { task in
-            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) == "seqlens worker\n"
+            (try? String(contentsOfFile: "/proc/self/task/\(task)/comm", encoding: .utf8)) == "stopping test\n"
         }.count
     }
     #endif
