@@ -268,7 +268,7 @@ extension ExecutionPlan {
     /// batch (indices or bounds computed from its size). Planned once per plan.
     func batchAxes() throws -> BatchLayout {
         try batchAxesCache.value {
-            let rows = inputShapes.first { inputSlots[$0.key] != nil }?.value.first ?? 1
+            let rows = floatInputShapes.first?.value.first ?? 1
             let other = try replanned(batch: rows + 2)
             let axes: [Int?] = zip(slotShapes, other.slotShapes).map { mine, theirs in
                 guard mine.count == theirs.count else { return nil }

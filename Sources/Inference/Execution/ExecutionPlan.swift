@@ -174,9 +174,12 @@ public struct ExecutionPlan: Sendable {
     /// The same graph planned for `batch` inputs: every float input's leading axis set to it.
     /// Slots number the same values as in this plan.
     public func replanned(batch: Int) throws -> ExecutionPlan {
-        let floatShapes = inputShapes.filter { inputSlots[$0.key] != nil }.mapValues { [batch] + $0.dropFirst() }
+        let floatShapes = floatInputShapes.mapValues { [batch] + $0.dropFirst() }
         return try ExecutionPlan(graph: graph, inputShapes: floatShapes, integerInputs: integerInputs, rewriting: false)
     }
+
+    /// The shapes of the float inputs (the batched ones).
+    var floatInputShapes: [String: [Int]] { inputShapes.filter { inputSlots[$0.key] != nil } }
 
     /// The planned shape of any value of the graph (nil for unknown names).
     public func shape(of name: String) -> [Int]? {

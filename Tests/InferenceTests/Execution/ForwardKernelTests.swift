@@ -130,13 +130,18 @@ final class ForwardKernelTests: XCTestCase {
         XCTAssertEqual(y.scalars, conv.scalars.map { $0 > 0 ? $0 : 0 })
     }
 
-    /// A Reshape that folds the batch into one row mixes sequences: the batch runs whole.
+    /// A Reshape that folds the batch into one row, then a Softmax along it, mixes sequences:
+    /// every value has a batch axis (the row's), but the probe finds parts differ; the batch runs whole.
     func testBatchMixingGraphRunsWhole() throws {
         let constants = [ModelBuilder.int64Tensor("shape", dims: [2], values: [1, -1])]
-        let mixing = try plan("Reshape", inputs: ["x", "shape"], shape: [0, 3], constants: constants, batch: 6)
+        let mixing = try plan("Reshape", inputs: ["x", "shape"], shape: [0, 3], constants: constants,
+                              extraNodes: [ModelBuilder.node("Softmax", inputs: ["z"], outputs: ["y"], name: "softmax")], batch: 6)
         XCTAssertNil(try mixing.batchParts(threads: 2))
-        let x = Tensor(shape: [6, 3], scalars: (0..<18).map(Float.init))
-        XCTAssertEqual(try output(mixing, x, threads: 2).scalars, x.scalars)
+        let x = Tensor(shape: [6, 3], scalars: (0..<18).map { Float($0) / 9 })
+        let total = x.scalars.map { Foundation.exp(Double($0)) }.reduce(0, +)
+        let y = try output(mixing, x, threads: 2)
+        XCTAssertEqual(y.shape, [1, 18])
+        for (value, input) in zip(y.scalars, x.scalars) { XCTAssertEqual(Double(value), Foundation.exp(Double(input)) / total, accuracy: 1e-7) }
     }
 
     /// Two threads split a batch of 5 into parts of 2 and 3, each run on its own plan; the
@@ -147,7 +152,7 @@ final class ForwardKernelTests: XCTestCase {
         let batched = try plan("Conv", inputs: ["x", "w"], shape: [0, 4, 30], constants: constants,
                                extraNodes: [ModelBuilder.node("Relu", inputs: ["z"], outputs: ["y"], name: "relu")], batch: 5)
         let x = Tensor(shape: [5, 4, 30], scalars: (0..<600).map { (i: Int) -> Float in Float((i * 7) % 23) / 11 - 1 })
-        XCTAssertEqual(try batched.batchParts(threads: 2)?.map { $0.inputShapes["x"]?.first }, [2, 3])
+        XCTAssertEqual(try batched.batchParts(threads: 2)?.plans.map { $0.inputShapes["x"]?.first }, [2, 3])
         let one = try output(batched, x, threads: 1), two = try output(batched, x, threads: 2)
         XCTAssertEqual(two.shape, [5, 4, 26])
         XCTAssertEqual(two.scalars.count, one.scalars.count)
