@@ -1,4 +1,3 @@
-import Dispatch
 import Foundation
 
 /// Batch-parallel forward passes: the batch split into one part per thread, each part run
@@ -107,7 +106,9 @@ extension ExecutionPlan {
         nonisolated(unsafe) var results = [Result<[String: Value], Error>?](repeating: nil, count: threads)
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
-            DispatchQueue.concurrentPerform(iterations: threads) { part in
+            // On the engine's pool: its workers spin between passes, where Dispatch's take tens
+            // of µs to wake (a batch of 64 small sequences takes ~0.4 ms).
+            concurrently(threads) { part in
                 slots[part] = Result { try plans[part].runWhole(partInputs[part], threads: 1, timing: nil) }
             }
         }
