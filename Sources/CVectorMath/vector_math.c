@@ -322,6 +322,37 @@ KERNEL void gru_cell(float *gates, const float *x, const float *bias, const floa
     for (long k = 0; k < n; k++) { h[k] = (1.0f - z[k]) * candidate[k] + z[k] * h[k]; y[k] = h[k]; }
 }
 
+/* The running maximum as x86's maxss computes it (a NaN value wins, a NaN maximum is replaced),
+   so that each step is one instruction and the loops vectorise. */
+KERNEL float running_max(float best, float v) { return best > v ? best : v; }
+
+/* Windows that lie inside each row, folded left to right; the usual kernels unrolled so that
+   the loop over outputs vectorises (stride 2 deinterleaves pairs). */
+KERNEL void max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    for (long r = 0; r < rows; r++) {
+        const float *s = x + r * inW;
+        float *t = y + r * outW;
+        switch (kernel) {
+        case 2:
+            for (long o = 0; o < outW; o++) t[o] = running_max(s[o * stride], s[o * stride + 1]);
+            break;
+        case 3:
+            for (long o = 0; o < outW; o++) {
+                const float *w = s + o * stride;
+                t[o] = running_max(running_max(w[0], w[1]), w[2]);
+            }
+            break;
+        default:
+            for (long o = 0; o < outW; o++) {
+                const float *w = s + o * stride;
+                float best = w[0];
+                for (long k = 1; k < kernel; k++) best = running_max(best, w[k]);
+                t[o] = best;
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 __attribute__((target("avx2,fma")))
 static void scaled_tanh_avx2(float *p, long count, float inputScale, float outputScale, float offset) {
@@ -431,7 +462,19 @@ static void gru_cell_avx2(float *gates, const float *x, const float *bias, const
 void seqlens_gru_cell(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n) {
     if (has_avx2_fma()) gru_cell_avx2(gates, x, bias, recurrentBias, h, y, n); else gru_cell(gates, x, bias, recurrentBias, h, y, n);
 }
+__attribute__((target("avx2,fma")))
+static void max_pool_rows_avx2(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    max_pool_rows(x, y, rows, inW, outW, kernel, stride);
+}
+
+void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    if (has_avx2_fma()) max_pool_rows_avx2(x, y, rows, inW, outW, kernel, stride); else max_pool_rows(x, y, rows, inW, outW, kernel, stride);
+}
 #else
+void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    max_pool_rows(x, y, rows, inW, outW, kernel, stride);
+}
+
 void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
                            long matrixStride, long width, float *out, long outStride, int accumulate) {
     small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);

@@ -64,4 +64,9 @@ void seqlens_lstm_cell(float *gates, const float *x, const float *bias, float *c
 /// h = y = (1 − z) ⊙ candidate + z ⊙ h.
 void seqlens_gru_cell(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n);
 
+/// y[r, o] = the maximum of x[r, o·stride + k] over k < kernel, for `rows` rows of inW inputs
+/// and outW outputs whose windows lie inside the row (every 1-D CNN's pooling). Each window
+/// folds left to right as x86's maxss does (best > v ? best : v). Eight lanes wide, as above.
+void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride);
+
 #endif
