@@ -112,6 +112,10 @@ enum Conv {
                     }
                 }
             }
+            // A 1×1 convolution with unit strides and no padding reads its input as the columns
+            // (Enformer's attention-pool logits: im2col copied rows two values wide one at a time).
+            let pointwise = kH == 1 && kW == 1 && g.strides.allSatisfy { $0 == 1 } && g.padBegin.allSatisfy { $0 == 0 }
+                && g.padEnd.allSatisfy { $0 == 0 } && inPlane == outPlane
             for groupIndex in 0..<group {
                 let weights = wp.baseAddress! + groupIndex * groupFilters * rows
                 var first = 0
@@ -121,9 +125,14 @@ enum Conv {
                     if direct {
                         let target = yBase + (first * filters + groupIndex * groupFilters) * outPlane
                         guard blocks > 1 else {
-                            fillColumns(first: first, count: 1, groupIndex: groupIndex, positions: 0..<outPlane, into: cBase, threads: context.threads)
+                            var source = UnsafePointer(cBase)
+                            if pointwise {
+                                source = xBase + (first * channels + groupIndex * groupChannels) * inPlane
+                            } else {
+                                fillColumns(first: first, count: 1, groupIndex: groupIndex, positions: 0..<outPlane, into: cBase, threads: context.threads)
+                            }
                             BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
-                                       a: weights, lda: rows, b: cBase, ldb: width, c: target, ldc: outPlane)
+                                       a: weights, lda: rows, b: source, ldb: width, c: target, ldc: outPlane)
                             finish(target, groupIndex: groupIndex, positions: 0..<outPlane)
                             first += count
                             continue
