@@ -242,6 +242,117 @@ KERNEL void softmax(float *p, long count, int logarithmic) {
     }
 }
 
+/* Eight lanes as a GCC/clang vector: AVX2 registers in the AVX2 copy, two SSE halves in the
+   baseline one. Unaligned (aligned(4)) so that it loads from any float pointer. */
+typedef float lanes8 __attribute__((vector_size(32), aligned(4)));
+
+/* out[r, j] (+)= Σ_k state[r, k] · matrix[k, j]. Columns in blocks of 32 with the depth split
+   into even and odd k: eight independent accumulators hide the FMA latency on one row. */
+KERNEL void small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
+                          long matrixStride, long width, float *out, long outStride, int accumulate) {
+    for (long r = 0; r < rows; r++) {
+        const float *s = state + r * stateStride;
+        float *o = out + r * outStride;
+        long j = 0;
+        for (; j + 32 <= width; j += 32) {
+            lanes8 a0 = {0}, a1 = {0}, a2 = {0}, a3 = {0}, b0 = {0}, b1 = {0}, b2 = {0}, b3 = {0};
+            long k = 0;
+            for (; k + 2 <= depth; k += 2) {
+                const float *m = matrix + k * matrixStride + j, *n = m + matrixStride;
+                lanes8 x = (lanes8){0} + s[k], y = (lanes8){0} + s[k + 1];
+                a0 += x * *(const lanes8 *)m; a1 += x * *(const lanes8 *)(m + 8);
+                a2 += x * *(const lanes8 *)(m + 16); a3 += x * *(const lanes8 *)(m + 24);
+                b0 += y * *(const lanes8 *)n; b1 += y * *(const lanes8 *)(n + 8);
+                b2 += y * *(const lanes8 *)(n + 16); b3 += y * *(const lanes8 *)(n + 24);
+            }
+            if (k < depth) {
+                const float *m = matrix + k * matrixStride + j;
+                lanes8 x = (lanes8){0} + s[k];
+                a0 += x * *(const lanes8 *)m; a1 += x * *(const lanes8 *)(m + 8);
+                a2 += x * *(const lanes8 *)(m + 16); a3 += x * *(const lanes8 *)(m + 24);
+            }
+            a0 += b0; a1 += b1; a2 += b2; a3 += b3;
+            if (accumulate) {
+                a0 += *(lanes8 *)(o + j); a1 += *(lanes8 *)(o + j + 8);
+                a2 += *(lanes8 *)(o + j + 16); a3 += *(lanes8 *)(o + j + 24);
+            }
+            *(lanes8 *)(o + j) = a0; *(lanes8 *)(o + j + 8) = a1;
+            *(lanes8 *)(o + j + 16) = a2; *(lanes8 *)(o + j + 24) = a3;
+        }
+        for (; j + 8 <= width; j += 8) {
+            lanes8 a = {0}, b = {0};
+            long k = 0;
+            for (; k + 2 <= depth; k += 2) {
+                a += ((lanes8){0} + s[k]) * *(const lanes8 *)(matrix + k * matrixStride + j);
+                b += ((lanes8){0} + s[k + 1]) * *(const lanes8 *)(matrix + (k + 1) * matrixStride + j);
+            }
+            if (k < depth) a += ((lanes8){0} + s[k]) * *(const lanes8 *)(matrix + k * matrixStride + j);
+            a += b;
+            if (accumulate) a += *(lanes8 *)(o + j);
+            *(lanes8 *)(o + j) = a;
+        }
+        for (; j < width; j++) {
+            float a = accumulate ? o[j] : 0.0f;
+            for (long k = 0; k < depth; k++) a += s[k] * matrix[k * matrixStride + j];
+            o[j] = a;
+        }
+    }
+}
+
+/* One LSTM cell (gates i, o, f, c), the same arithmetic as the general path in Recurrent.swift. */
+KERNEL void lstm_cell(float *gates, const float *x, const float *bias, float *c, float *h, float *y, long n) {
+    for (long k = 0; k < 4 * n; k++) gates[k] += x[k] + bias[k];
+    scaled_tanh(gates, 3 * n, 0.5f, 0.5f, 0.5f);
+    scaled_tanh(gates + 3 * n, n, 1.0f, 1.0f, 0.0f);
+    const float *i = gates, *o = gates + n, *f = gates + 2 * n, *g = gates + 3 * n;
+    for (long k = 0; k < n; k++) c[k] = f[k] * c[k] + i[k] * g[k];
+    for (long k = 0; k < n; k++) h[k] = c[k];
+    scaled_tanh(h, n, 1.0f, 1.0f, 0.0f);
+    for (long k = 0; k < n; k++) { h[k] *= o[k]; y[k] = h[k]; }
+}
+
+/* One GRU cell with linear_before_reset (gates z, r, h), as the general path computes it. */
+KERNEL void gru_cell(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n) {
+    for (long k = 0; k < 2 * n; k++) gates[k] += x[k] + bias[k];
+    scaled_tanh(gates, 2 * n, 0.5f, 0.5f, 0.5f);
+    float *z = gates, *r = gates + n, *candidate = gates + 2 * n;
+    for (long k = 0; k < n; k++)
+        candidate[k] = x[2 * n + k] + bias[2 * n + k] + r[k] * (candidate[k] + recurrentBias[k]);
+    scaled_tanh(candidate, n, 1.0f, 1.0f, 0.0f);
+    for (long k = 0; k < n; k++) { h[k] = (1.0f - z[k]) * candidate[k] + z[k] * h[k]; y[k] = h[k]; }
+}
+
+/* The running maximum as x86's maxss computes it (a NaN value wins, a NaN maximum is replaced),
+   so that each step is one instruction and the loops vectorise. */
+KERNEL float running_max(float best, float v) { return best > v ? best : v; }
+
+/* Windows that lie inside each row, folded left to right; the usual kernels unrolled so that
+   the loop over outputs vectorises (stride 2 deinterleaves pairs). */
+KERNEL void max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    for (long r = 0; r < rows; r++) {
+        const float *s = x + r * inW;
+        float *t = y + r * outW;
+        switch (kernel) {
+        case 2:
+            for (long o = 0; o < outW; o++) t[o] = running_max(s[o * stride], s[o * stride + 1]);
+            break;
+        case 3:
+            for (long o = 0; o < outW; o++) {
+                const float *w = s + o * stride;
+                t[o] = running_max(running_max(w[0], w[1]), w[2]);
+            }
+            break;
+        default:
+            for (long o = 0; o < outW; o++) {
+                const float *w = s + o * stride;
+                float best = w[0];
+                for (long k = 1; k < kernel; k++) best = running_max(best, w[k]);
+                t[o] = best;
+            }
+        }
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 __attribute__((target("avx2,fma")))
 static void scaled_tanh_avx2(float *p, long count, float inputScale, float outputScale, float offset) {
@@ -321,7 +432,62 @@ static void gelu_avx2(float *p, long count, int tanhApproximation) { gelu_in_pla
 void seqlens_gelu(float *p, long count, int tanhApproximation) {
     if (has_avx2_fma()) gelu_avx2(p, count, tanhApproximation); else gelu_in_place(p, count, tanhApproximation);
 }
+
+__attribute__((target("avx2,fma")))
+static void small_product_avx2(const float *state, long stateStride, long rows, long depth, const float *matrix,
+                               long matrixStride, long width, float *out, long outStride, int accumulate) {
+    small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+}
+
+void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
+                           long matrixStride, long width, float *out, long outStride, int accumulate) {
+    if (has_avx2_fma()) small_product_avx2(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+    else small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+}
+
+__attribute__((target("avx2,fma")))
+static void lstm_cell_avx2(float *gates, const float *x, const float *bias, float *c, float *h, float *y, long n) {
+    lstm_cell(gates, x, bias, c, h, y, n);
+}
+
+void seqlens_lstm_cell(float *gates, const float *x, const float *bias, float *c, float *h, float *y, long n) {
+    if (has_avx2_fma()) lstm_cell_avx2(gates, x, bias, c, h, y, n); else lstm_cell(gates, x, bias, c, h, y, n);
+}
+
+__attribute__((target("avx2,fma")))
+static void gru_cell_avx2(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n) {
+    gru_cell(gates, x, bias, recurrentBias, h, y, n);
+}
+
+void seqlens_gru_cell(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n) {
+    if (has_avx2_fma()) gru_cell_avx2(gates, x, bias, recurrentBias, h, y, n); else gru_cell(gates, x, bias, recurrentBias, h, y, n);
+}
+__attribute__((target("avx2,fma")))
+static void max_pool_rows_avx2(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    max_pool_rows(x, y, rows, inW, outW, kernel, stride);
+}
+
+void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    if (has_avx2_fma()) max_pool_rows_avx2(x, y, rows, inW, outW, kernel, stride); else max_pool_rows(x, y, rows, inW, outW, kernel, stride);
+}
 #else
+void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    max_pool_rows(x, y, rows, inW, outW, kernel, stride);
+}
+
+void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
+                           long matrixStride, long width, float *out, long outStride, int accumulate) {
+    small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+}
+
+void seqlens_lstm_cell(float *gates, const float *x, const float *bias, float *c, float *h, float *y, long n) {
+    lstm_cell(gates, x, bias, c, h, y, n);
+}
+
+void seqlens_gru_cell(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n) {
+    gru_cell(gates, x, bias, recurrentBias, h, y, n);
+}
+
 void seqlens_exp(float *p, long count) { exp_in_place(p, count); }
 
 void seqlens_sigmoid(float *p, long count) { sigmoid_in_place(p, count); }

@@ -45,4 +45,28 @@ void seqlens_reduce_run(const float *x, float *y, long outer, long length, long 
 /// with AVX2 and FMA, as above.
 void seqlens_gelu(float *p, long count, int tanhApproximation);
 
+/// out[r, j] = Σ_k state[r, k] · matrix[k, j] (plus out[r, j] when `accumulate`) for r < rows,
+/// j < width, k < depth; rows of each operand `…Stride` floats apart. For the few-row products of
+/// a recurrent step (one row of 32 × 96 at batch 1), where a BLAS call costs more than its
+/// arithmetic. Eight lanes wide with AVX2 and FMA, as above.
+void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
+                           long matrixStride, long width, float *out, long outStride, int accumulate);
+
+/// One LSTM step of one sequence with ONNX's default activations, no clip and no peepholes:
+/// `gates` (i, o, f, c; 4n) holds h·Rᵀ on entry; adds the input projection `x` and `bias`, then
+/// c = σ(f)·c + σ(i)·tanh(c̃) and h = y = σ(o)·tanh(c) (n each). Sigmoid and tanh as
+/// `seqlens_scaled_tanh`'s.
+void seqlens_lstm_cell(float *gates, const float *x, const float *bias, float *c, float *h, float *y, long n);
+
+/// One GRU step (linear_before_reset) of one sequence with default activations and no clip:
+/// `gates` (z, r, h; 3n) holds h·Rᵀ on entry; z, r = σ(gates + x + bias), candidate =
+/// tanh(x_h + bias_h + r ⊙ (R_h·h + recurrentBias)), then
+/// h = y = (1 − z) ⊙ candidate + z ⊙ h.
+void seqlens_gru_cell(float *gates, const float *x, const float *bias, const float *recurrentBias, float *h, float *y, long n);
+
+/// y[r, o] = the maximum of x[r, o·stride + k] over k < kernel, for `rows` rows of inW inputs
+/// and outW outputs whose windows lie inside the row (every 1-D CNN's pooling). Each window
+/// folds left to right as x86's maxss does (best > v ? best : v). Eight lanes wide, as above.
+void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride);
+
 #endif

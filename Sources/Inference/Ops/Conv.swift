@@ -62,6 +62,9 @@ enum Conv {
             throw InferenceError("node '\(node.name)' (Conv): bias has \(bias.count) values for \(filters) filters")
         }
 
+        if usesTapProducts(d) {
+            return tapProducts(d, input: x, weights: w, bias: bias?.scalars, outputShape: outputShape, context: context)
+        }
         // Long outputs: one product per sample, written straight into y. Short outputs
         // (deep layers): several samples per product, so BLAS sees wide matrices, then a scatter.
         let direct = outPlane >= directOutputWidth
@@ -109,6 +112,10 @@ enum Conv {
                     }
                 }
             }
+            // A 1×1 convolution with unit strides and no padding reads its input as the columns
+            // (Enformer's attention-pool logits: im2col copied rows two values wide one at a time).
+            let pointwise = kH == 1 && kW == 1 && g.strides.allSatisfy { $0 == 1 } && g.padBegin.allSatisfy { $0 == 0 }
+                && g.padEnd.allSatisfy { $0 == 0 } && inPlane == outPlane
             for groupIndex in 0..<group {
                 let weights = wp.baseAddress! + groupIndex * groupFilters * rows
                 var first = 0
@@ -118,9 +125,14 @@ enum Conv {
                     if direct {
                         let target = yBase + (first * filters + groupIndex * groupFilters) * outPlane
                         guard blocks > 1 else {
-                            fillColumns(first: first, count: 1, groupIndex: groupIndex, positions: 0..<outPlane, into: cBase, threads: context.threads)
+                            var source = UnsafePointer(cBase)
+                            if pointwise {
+                                source = xBase + (first * channels + groupIndex * groupChannels) * inPlane
+                            } else {
+                                fillColumns(first: first, count: 1, groupIndex: groupIndex, positions: 0..<outPlane, into: cBase, threads: context.threads)
+                            }
                             BLAS.sgemm(transA: false, transB: false, m: groupFilters, n: width, k: rows,
-                                       a: weights, lda: rows, b: cBase, ldb: width, c: target, ldc: outPlane)
+                                       a: weights, lda: rows, b: source, ldb: width, c: target, ldc: outPlane)
                             finish(target, groupIndex: groupIndex, positions: 0..<outPlane)
                             first += count
                             continue
@@ -161,6 +173,64 @@ enum Conv {
                 }
             }
         }}}}}
+        return Tensor(shape: outputShape, scalars: y)
+    }
+
+    /// A 1-D convolution with fewer filters than input channels and a long kernel, such as
+    /// BPNet's and ChromBPNet's profile heads (64 channels into 1 or 2 filters, 75 taps): im2col
+    /// would copy the input once per tap (40 MB at 2,114 positions) to feed a product of one or
+    /// two rows.
+    static func usesTapProducts(_ d: Dimensions) -> Bool {
+        d.group == 1 && d.inH == 1 && d.kH == 1 && d.kW >= minimumTaps && d.filters < d.channels
+    }
+    static let minimumTaps = 8
+
+    /// Per sample and filter f, one product Z (taps, input positions) = W_fᵀ · X, then each
+    /// output sums its taps' entries, y[o] = Σ_k Z[k, o·stride + k·dilation − pad] (taps in the
+    /// padding add nothing). Same multiply-adds as im2col's product; the buffer is taps ×
+    /// input length instead of channels × taps × output length.
+    private static func tapProducts(
+        _ d: Dimensions, input x: Tensor<Float>, weights w: Tensor<Float>, bias: [Float]?, outputShape: [Int], context: ExecutionContext
+    ) -> Tensor<Float> {
+        let g = d.geometry
+        let (taps, inW, outW, channels) = (d.kW, d.inW, d.outW, d.channels)
+        let (stride, dilation, pad) = (g.strides[1], g.dilations[1], g.padBegin[1])
+        let relu = context.reluEpilogue
+        var z = context.buffers.take(count: taps * inW)
+        var y = context.buffers.take(count: d.batch * d.filters * outW)
+        defer { context.buffers.recycle(z) }
+        x.scalars.withUnsafeBufferPointer { xp in
+        w.scalars.withUnsafeBufferPointer { wp in
+        z.withUnsafeMutableBufferPointer { zp in
+        y.withUnsafeMutableBufferPointer { yp in
+            let zBase = zp.baseAddress!
+            for sample in 0..<d.batch {
+                for filter in 0..<d.filters {
+                    // W_f is (channels, taps): its transpose times the sample's (channels, inW).
+                    BLAS.sgemm(transA: true, transB: false, m: taps, n: inW, k: channels,
+                               a: wp.baseAddress! + filter * channels * taps, lda: taps,
+                               b: xp.baseAddress! + sample * channels * inW, ldb: inW, c: zBase, ldc: inW)
+                    let out = yp.baseAddress! + (sample * d.filters + filter) * outW
+                    out.update(repeating: bias?[filter] ?? 0, count: outW)
+                    for tap in 0..<taps {
+                        let offset = tap * dilation - pad
+                        // Outputs whose input position o·stride + offset lies in [0, inW).
+                        let first = offset >= 0 ? 0 : (-offset + stride - 1) / stride
+                        let last = offset >= inW ? -1 : Swift.min(outW - 1, (inW - 1 - offset) / stride)
+                        guard first <= last else { continue }
+                        let row = zBase + tap * inW + offset
+                        if stride == 1 {
+                            for o in first...last { out[o] += row[o] }
+                        } else {
+                            for o in first...last { out[o] += row[o * stride] }
+                        }
+                    }
+                    if relu {
+                        for o in 0..<outW { let v = out[o]; out[o] = v > 0 ? v : 0 }
+                    }
+                }
+            }
+        }}}}
         return Tensor(shape: outputShape, scalars: y)
     }
 

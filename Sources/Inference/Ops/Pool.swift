@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// MaxPool, AveragePool (1-D and 2-D, with pads, strides, dilations, ceil_mode,
 /// count_include_pad) and the global pools.
 enum Pool {
@@ -97,27 +99,9 @@ enum Pool {
         x.scalars.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
             let xBase = xp.baseAddress!, yBase = yp.baseAddress!
-            // A later value wins unless it is <= the best so far (so NaN propagates), as a select.
-            @inline(__always) func larger(_ best: Float, _ value: Float) -> Float { value <= best ? best : value }
+            // Vectorised C (the select a window's maximum needs was several SSE2 instructions in Swift).
             parallelFor(planes, threads: context.threads, work: planes * inW) { plane in
-                let source = xBase + plane * inW, target = yBase + plane * outW
-                // The usual kernels unrolled: windowed ISM pools many short rows (13 outputs of
-                // a chunk's window), where the loop over the kernel cost more than the maxima.
-                switch kernel {
-                case 2:
-                    for ow in 0..<outW { let w = source + ow * stride; target[ow] = larger(w[0], w[1]) }
-                case 3:
-                    for ow in 0..<outW { let w = source + ow * stride; target[ow] = larger(larger(w[0], w[1]), w[2]) }
-                case 4:
-                    for ow in 0..<outW { let w = source + ow * stride; target[ow] = larger(larger(larger(w[0], w[1]), w[2]), w[3]) }
-                default:
-                    for ow in 0..<outW {
-                        let window = source + ow * stride
-                        var best = window[0]
-                        for k in 1..<kernel { best = larger(best, window[k]) }
-                        target[ow] = best
-                    }
-                }
+                seqlens_max_pool_rows(xBase + plane * inW, yBase + plane * outW, 1, inW, outW, kernel, stride)
             }
         }}
     }

@@ -176,6 +176,11 @@ enum Recurrent {
         /// Per direction, the biases added to each step's gates outside the reset gate: Wb + Rb
         /// (GRU with linear_before_reset: Rb_h sits inside r ⊙ (R_h·h + Rb_h) instead).
         let stepBias: [Float]
+        /// GRU with linear_before_reset: per direction, Rb_h (n; zeros without B); else empty.
+        let recurrentCandidateBias: [Float]
+        /// Per direction, Rᵀ (hidden, gates × hidden) for the small product, when the batch is
+        /// small enough for it (`smallProductRows`); empty otherwise.
+        let transposedR: [Float]
 
         /// The timestep step `s` of sequence `b` reads in `direction`, with the output's gradient
         /// there added to `dh`; nil past the sequence's length, where the gates get no gradient.
@@ -227,6 +232,37 @@ enum Recurrent {
                 }
             }
             self.stepBias = stepBias
+            var recurrentCandidateBias = [Float](repeating: 0, count: linearBeforeReset ? d.directions * d.hidden : 0)
+            if linearBeforeReset, let bias {
+                for direction in 0..<d.directions {
+                    let from = direction * 2 * d.gateWidth + d.gateWidth + 2 * d.hidden
+                    for k in 0..<d.hidden { recurrentCandidateBias[direction * d.hidden + k] = bias[from + k] }
+                }
+            }
+            self.recurrentCandidateBias = recurrentCandidateBias
+            transposedR = d.batch <= Recurrent.smallProductRows ? Self.transposed(self.r, d) : []
+        }
+
+        /// R (directions, gates × hidden, hidden) as (directions, hidden, gates × hidden).
+        private static func transposed(_ r: [Float], _ d: Dimensions) -> [Float] {
+            var out = [Float](repeating: 0, count: r.count)
+            let width = d.gateWidth, n = d.hidden
+            for direction in 0..<d.directions {
+                let base = direction * width * n
+                for j in 0..<width {
+                    for k in 0..<n { out[base + k * width + j] = r[base + j * n + k] }
+                }
+            }
+            return out
+        }
+
+        /// ONNX's default activations, no clip, no peepholes and no input_forget: the cells of
+        /// `seqlens_lstm_cell` and `seqlens_gru_cell` (GRU with linear_before_reset only).
+        var fusedCells: Bool {
+            guard attributes.clip == nil, peepholes == nil, !inputForget else { return false }
+            guard attributes.activations.allSatisfy({ $0 == RecurrentAttributes.defaultActivations(attributes.cell) }) else { return false }
+            if case .gru(let linearBeforeReset) = attributes.cell { return linearBeforeReset }
+            return true
         }
 
         /// sequence_lens, each in 1...sequence (ONNX pads shorter sequences; zero-length ones are refused).
@@ -333,11 +369,15 @@ enum Recurrent {
                     if p.attributes.gates == 4 { trace.cell = c }
                 }
                 var gates = [Float](repeating: 0, count: d.batch * d.gateWidth)
-                for s in 0..<d.sequence {
-                    if p.attributes.gates == 4 {
-                        lstmStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, c: &c, y: yBase, trace: &trace, tracing: tracing)
-                    } else {
-                        gruStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, y: yBase, trace: &trace, tracing: tracing)
+                if !tracing && p.fusedCells {
+                    fusedSteps(p, direction: direction, projection: projection, gates: &gates, h: &h, c: &c, y: yBase)
+                } else {
+                    for s in 0..<d.sequence {
+                        if p.attributes.gates == 4 {
+                            lstmStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, c: &c, y: yBase, trace: &trace, tracing: tracing)
+                        } else {
+                            gruStep(p, direction: direction, step: s, projection: projection, gates: &gates, h: &h, y: yBase, trace: &trace, tracing: tracing)
+                        }
                     }
                 }
                 for b in 0..<d.batch {
@@ -355,16 +395,66 @@ enum Recurrent {
         return (outputs, traces)
     }
 
+    /// A direction's forward steps through the C cells (`Problem.fusedCells`): no trace, and
+    /// per step one small product and one call per sequence.
+    private static func fusedSteps(
+        _ p: Problem, direction: Int, projection: [Float], gates: inout [Float], h: inout [Float], c: inout [Float],
+        y: UnsafeMutablePointer<Float>
+    ) {
+        let d = p.d, n = d.hidden, width = d.gateWidth, projectionWidth = d.directions * width
+        let lstm = p.attributes.gates == 4
+        projection.withUnsafeBufferPointer { xp in
+        p.stepBias.withUnsafeBufferPointer { bp in
+        p.recurrentCandidateBias.withUnsafeBufferPointer { rbp in
+        gates.withUnsafeMutableBufferPointer { gp in
+        h.withUnsafeMutableBufferPointer { hp in
+        c.withUnsafeMutableBufferPointer { cp in
+            let bias = bp.baseAddress! + direction * width
+            for s in 0..<d.sequence {
+                recurrentProduct(p, direction: direction, state: hp.baseAddress!, stateStride: n, k: n, firstRow: 0, width: width,
+                                 into: gp.baseAddress!, outStride: width)
+                for b in 0..<d.batch {
+                    guard let t = p.timestep(s, direction, b) else { continue }
+                    let x = xp.baseAddress! + p.row(t, b) * projectionWidth + direction * width
+                    let (row, state, yRow) = (gp.baseAddress! + b * width, hp.baseAddress! + b * n, y + p.yOffset(t, direction, b))
+                    if lstm {
+                        seqlens_lstm_cell(row, x, bias, cp.baseAddress! + b * n, state, yRow, n)
+                    } else {
+                        seqlens_gru_cell(row, x, bias, rbp.baseAddress! + direction * n, state, yRow, n)
+                    }
+                }
+            }
+        }}}}}}
+    }
+
+    /// Batches up to this size multiply each step's state by R in `seqlens_small_product`: a
+    /// BLAS call on one row of 32 × 96 cost more than its arithmetic (and more than the gates).
+    static let smallProductRows = 8
+
     /// gates (batch, width) = state (batch, k) · rows [first, first + width) of R_directionᵀ (or R itself with `transpose` false).
     private static func recurrentProduct(
         _ p: Problem, direction: Int, state: UnsafePointer<Float>, stateStride: Int, k: Int, firstRow: Int, width: Int,
-        into out: UnsafeMutablePointer<Float>, outStride: Int, transpose: Bool = true, accumulate: Bool = false
+        into out: UnsafeMutablePointer<Float>, outStride: Int, transpose: Bool = true
     ) {
+        let d = p.d
+        if d.batch <= smallProductRows {
+            if transpose {
+                p.transposedR.withUnsafeBufferPointer { rp in
+                    seqlens_small_product(state, stateStride, d.batch, k, rp.baseAddress! + direction * d.gateWidth * d.hidden + firstRow,
+                                          d.gateWidth, width, out, outStride, 0)
+                }
+            } else {
+                p.r.withUnsafeBufferPointer { rp in
+                    seqlens_small_product(state, stateStride, d.batch, k, rp.baseAddress! + (direction * d.gateWidth + firstRow) * d.hidden,
+                                          d.hidden, width, out, outStride, 0)
+                }
+            }
+            return
+        }
         p.r.withUnsafeBufferPointer { rp in
-            let matrix = rp.baseAddress! + (direction * p.d.gateWidth + firstRow) * p.d.hidden
-            BLAS.sgemm(transA: false, transB: transpose, m: p.d.batch, n: width, k: k,
-                       a: state, lda: stateStride, b: matrix, ldb: p.d.hidden,
-                       beta: accumulate ? 1 : 0, c: out, ldc: outStride)
+            let matrix = rp.baseAddress! + (direction * d.gateWidth + firstRow) * d.hidden
+            BLAS.sgemm(transA: false, transB: transpose, m: d.batch, n: width, k: k,
+                       a: state, lda: stateStride, b: matrix, ldb: d.hidden, c: out, ldc: outStride)
         }
     }
 
@@ -525,7 +615,6 @@ enum Recurrent {
         let (f, g) = (p.attributes.activations[direction][0], p.attributes.activations[direction][1])
         let projectionWidth = d.directions * width
         let linearBeforeReset = p.linearBeforeReset
-        let recurrentBias = p.bias.map { Array($0[(direction * 2 * width + width + 2 * n)..<(direction * 2 * width + 2 * width)]) }
         // z and r (and with linear_before_reset R_h·h) from the previous state.
         h.withUnsafeBufferPointer { hp in
             gates.withUnsafeMutableBufferPointer { gp in
@@ -551,7 +640,7 @@ enum Recurrent {
                 f.apply(row, 2 * n)
                 if linearBeforeReset {
                     for k in 0..<n {
-                        let q = row[2 * n + k] + (recurrentBias?[k] ?? 0)
+                        let q = row[2 * n + k] + (p.recurrentCandidateBias[direction * n + k])
                         if tracing { candidate[b * n + k] = q }
                         row[2 * n + k] = x[2 * n + k] + bias[2 * n + k] + row[n + k] * q
                     }

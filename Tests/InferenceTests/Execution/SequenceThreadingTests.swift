@@ -9,7 +9,7 @@ import XCTest
 /// kernel is checked against a reference computed here, and two threads against one.
 final class SequenceThreadingTests: XCTestCase {
     /// One node `opType` from input x (of `shape`) to y, with `constants`, then `after` (a node reading z).
-    private func plan(_ opType: String, inputs: [String] = ["x"], shape: [Int], constants: [Onnx_TensorProto] = [],
+    func plan(_ opType: String, inputs: [String] = ["x"], shape: [Int], constants: [Onnx_TensorProto] = [],
                       attributes: [Onnx_AttributeProto] = [], after: String? = nil) throws -> ExecutionPlan {
         var builder = ModelBuilder()
         builder.model.graph.input = [ModelBuilder.valueInfo("x", dims: shape.map { Int64($0) })]
@@ -20,17 +20,17 @@ final class SequenceThreadingTests: XCTestCase {
         return try ExecutionPlan(graph: ONNXImporter.load(data: builder.serialized(), modelDirectory: nil), inputShapes: ["x": shape])
     }
 
-    private func output(_ plan: ExecutionPlan, _ x: Tensor<Float>, threads: Int) throws -> Tensor<Float> {
+    func output(_ plan: ExecutionPlan, _ x: Tensor<Float>, threads: Int) throws -> Tensor<Float> {
         guard case .float(let y)? = try plan.run(["x": x], threads: threads)["y"] else { throw InferenceError("no float output") }
         return y
     }
 
     /// Values in [−1, 1), different for each `seed`.
-    private func values(_ count: Int, seed: Int) -> [Float] {
+    func values(_ count: Int, seed: Int) -> [Float] {
         (0..<count).map { Float(($0 * 7919 + seed * 104_729) % 2003) / 1001.5 - 1 }
     }
 
-    private struct ConvCase {
+    struct ConvCase {
         var input: [Int], weights: [Int]
         var strides: [Int], dilations: [Int], pads: [Int], group = 1
         var relu = false
@@ -79,7 +79,7 @@ final class SequenceThreadingTests: XCTestCase {
 
     /// y[n, f, oh, ow] = b[f] + Σ w[f, c, kh, kw] · x[n, group's c, oh·sH − pH + kh·dH, ow·sW − pW + kw·dW],
     /// summed in double precision (1-D cases as unit height).
-    private func reference(_ test: ConvCase, x: [Float], w: [Float], b: [Float]) -> Tensor<Float> {
+    func reference(_ test: ConvCase, x: [Float], w: [Float], b: [Float]) -> Tensor<Float> {
         let twoD = test.input.count == 4
         let (n, channels, filters) = (test.input[0], test.input[1], test.weights[0])
         let (inH, inW) = twoD ? (test.input[2], test.input[3]) : (1, test.input[2])

@@ -1,0 +1,65 @@
+import Foundation
+@testable import Inference
+import ONNXProto
+import TestSupport
+import XCTest
+
+extension SequenceThreadingTests {
+    /// Convolutions of few filters and long kernels (BPNet's profile head, strides, dilations,
+    /// taps that fall wholly in the padding, a batch, a fused Relu) take the per-tap products
+    /// and agree with the direct sum.
+    func testFewFiltersLongKernelTapProductsMatchReference() throws {
+        let cases = [
+            ConvCase(input: [1, 64, 500], weights: [1, 64, 75], strides: [1], dilations: [1], pads: [37, 37]),
+            ConvCase(input: [3, 32, 300], weights: [2, 32, 11], strides: [2], dilations: [3], pads: [4, 9], relu: true),
+            ConvCase(input: [2, 16, 50], weights: [3, 16, 9], strides: [3], dilations: [1], pads: [0, 0]),
+            ConvCase(input: [1, 20, 30], weights: [1, 20, 12], strides: [1], dilations: [2], pads: [15, 15]),
+        ]
+        for test in cases {
+            let label = "input \(test.input), weights \(test.weights), strides \(test.strides), dilations \(test.dilations), pads \(test.pads)"
+            XCTAssertTrue(test.weights[0] < test.input[1] && test.weights[2] >= Conv.minimumTaps, "\(label): the case must take the tap products")
+            let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }, b = values(test.weights[0], seed: 2)
+            let x = Tensor(shape: test.input, scalars: values(test.input.reduce(1, *), seed: 3))
+            let attributes = [ModelBuilder.intsAttribute("strides", test.strides.map(Int64.init)),
+                              ModelBuilder.intsAttribute("dilations", test.dilations.map(Int64.init)),
+                              ModelBuilder.intsAttribute("pads", test.pads.map(Int64.init))]
+            let constants = [ModelBuilder.floatTensor("w", dims: test.weights.map(Int64.init), values: w),
+                             ModelBuilder.floatTensor("b", dims: [Int64(b.count)], values: b)]
+            let plan = try plan("Conv", inputs: ["x", "w", "b"], shape: test.input, constants: constants, attributes: attributes,
+                                after: test.relu ? "Relu" : nil)
+            let y = try output(plan, x, threads: 1)
+            let expected = reference(test, x: x.scalars, w: w, b: b)
+            XCTAssertEqual(y.shape, expected.shape, label)
+            let comparison = compare(y.scalars, expected.scalars, absolute: 2e-6, relative: 1e-5)
+            XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)")
+            if test.relu { XCTAssertTrue(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 }, label) }
+        }
+    }
+
+    /// 1×1 convolutions with unit strides and no padding read the input as im2col's columns:
+    /// Enformer's 2-D attention-pool logits, grouped, and a batch run one sample per product.
+    func testPointwiseConvolutionsMatchReference() throws {
+        let cases = [
+            ConvCase(input: [1, 24, 128, 2], weights: [24, 24, 1, 1], strides: [1, 1], dilations: [1, 1], pads: [0, 0, 0, 0]),
+            ConvCase(input: [2, 8, 300], weights: [16, 4, 1], strides: [1], dilations: [1], pads: [0, 0], group: 2, relu: true),
+        ]
+        for test in cases {
+            let label = "input \(test.input), weights \(test.weights), group \(test.group)"
+            let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }, b = values(test.weights[0], seed: 2)
+            let x = Tensor(shape: test.input, scalars: values(test.input.reduce(1, *), seed: 3))
+            let attributes = [ModelBuilder.intsAttribute("strides", test.strides.map(Int64.init)),
+                              ModelBuilder.intsAttribute("dilations", test.dilations.map(Int64.init)),
+                              ModelBuilder.intsAttribute("pads", test.pads.map(Int64.init)),
+                              ModelBuilder.intAttribute("group", Int64(test.group))]
+            let constants = [ModelBuilder.floatTensor("w", dims: test.weights.map(Int64.init), values: w),
+                             ModelBuilder.floatTensor("b", dims: [Int64(b.count)], values: b)]
+            let plan = try plan("Conv", inputs: ["x", "w", "b"], shape: test.input, constants: constants, attributes: attributes,
+                                after: test.relu ? "Relu" : nil)
+            let y = try output(plan, x, threads: 1)
+            let expected = reference(test, x: x.scalars, w: w, b: b)
+            XCTAssertEqual(y.shape, expected.shape, label)
+            let comparison = compare(y.scalars, expected.scalars, absolute: 2e-6, relative: 1e-5)
+            XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)")
+        }
+    }
+}
