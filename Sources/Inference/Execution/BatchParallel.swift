@@ -44,28 +44,32 @@ final class BatchParts: @unchecked Sendable {
 
     /// Shapes alone cannot tell a batch×heads axis ordered batch-outer (a part computes its
     /// block) from one ordered heads-outer, nor see a flip along the batch or an index sized by
-    /// it: three distinct inputs run whole must equal them run as parts of 1 and 2 rows, joined.
+    /// it: four distinct inputs run whole must equal them run as two parts of two rows, joined.
+    /// Parts of two, as the split's own parts have at least two rows: one row takes other
+    /// kernels (matrix-vector products) whose rounding differs, which through a deep network
+    /// exceeded a per-value tolerance (DeepSEA's 919 outputs). Rounding stays far below the
+    /// tolerance, a share of each output's scale; rows of other sequences are far above it.
     /// Each part is planned for its own rows, so Shape-derived values and constants sized by the
     /// batch are its own. Runs whole plans only: it cannot come back here.
     private static func agreesInParts(_ plan: ExecutionPlan, outputAxes: [String: Int]) throws -> Bool {
-        let whole = try plan.replanned(batch: 3)
+        let whole = try plan.replanned(batch: 4)
         let inputs = whole.floatInputShapes.mapValues { shape in
             // Distinct scalars in [0, 1) (a Fibonacci hash of the index), so no two rows agree.
             Tensor(shape: shape, scalars: (0..<shape.reduce(1, *)).map { Float((UInt64($0 + 1) &* 0x9E37_79B9_7F4A_7C15) >> 40) / 0x100_0000 })
         }
         let expected = try whole.runWhole(inputs, threads: 1, timing: nil)
-        let parts = try [0..<1, 1..<3].map { rows in
-            try plan.replanned(batch: rows.count).runWhole(try ExecutionPlan.rows(rows, of: inputs), threads: 1, timing: nil)
-        }
+        let half = try plan.replanned(batch: 2)
+        let parts = try [0..<2, 2..<4].map { rows in try half.runWhole(try ExecutionPlan.rows(rows, of: inputs), threads: 1, timing: nil) }
         let joined = try whole.joined(parts, outputAxes: outputAxes)
         return expected.allSatisfy { name, value in
             switch (value, joined[name]) {
             case (.float(let a), .float(let b)?):
-                a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= 1e-5 * abs($0) + 1e-6 || ($0.isNaN && $1.isNaN) }
+                let scale = a.scalars.lazy.filter(\.isFinite).map(abs).max() ?? 0
+                return a.shape == b.shape && zip(a.scalars, b.scalars).allSatisfy { abs($0 - $1) <= 1e-4 * scale || ($0.isNaN && $1.isNaN) || $0 == $1 }
             case (.int(let a), .int(let b)?):
-                a == b
+                return a == b
             default:
-                false
+                return false
             }
         }
     }

@@ -17,16 +17,9 @@ extension SequenceThreadingTests {
         ]
         for test in cases {
             let label = "input \(test.input), weights \(test.weights), strides \(test.strides), dilations \(test.dilations), pads \(test.pads)"
-            XCTAssertTrue(test.weights[0] < test.input[1] && test.weights[2] >= Conv.minimumTaps, "\(label): the case must take the tap products")
-            let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }, b = values(test.weights[0], seed: 2)
-            let x = Tensor(shape: test.input, scalars: values(test.input.reduce(1, *), seed: 3))
-            let attributes = [ModelBuilder.intsAttribute("strides", test.strides.map(Int64.init)),
-                              ModelBuilder.intsAttribute("dilations", test.dilations.map(Int64.init)),
-                              ModelBuilder.intsAttribute("pads", test.pads.map(Int64.init))]
-            let constants = [ModelBuilder.floatTensor("w", dims: test.weights.map(Int64.init), values: w),
-                             ModelBuilder.floatTensor("b", dims: [Int64(b.count)], values: b)]
-            let plan = try plan("Conv", inputs: ["x", "w", "b"], shape: test.input, constants: constants, attributes: attributes,
-                                after: test.relu ? "Relu" : nil)
+            XCTAssertTrue(test.weights[0] < test.input[1] && test.weights[0] <= Conv.maximumTapFilters && test.weights[2] >= Conv.minimumTaps,
+                          "\(label): the case must take the tap products")
+            let (plan, x, w, b) = try convPlan(test)
             let y = try output(plan, x, threads: 1)
             let expected = reference(test, x: x.scalars, w: w, b: b)
             XCTAssertEqual(y.shape, expected.shape, label)
@@ -45,16 +38,7 @@ extension SequenceThreadingTests {
         ]
         for test in cases {
             let label = "input \(test.input), weights \(test.weights), group \(test.group)"
-            let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }, b = values(test.weights[0], seed: 2)
-            let x = Tensor(shape: test.input, scalars: values(test.input.reduce(1, *), seed: 3))
-            let attributes = [ModelBuilder.intsAttribute("strides", test.strides.map(Int64.init)),
-                              ModelBuilder.intsAttribute("dilations", test.dilations.map(Int64.init)),
-                              ModelBuilder.intsAttribute("pads", test.pads.map(Int64.init)),
-                              ModelBuilder.intAttribute("group", Int64(test.group))]
-            let constants = [ModelBuilder.floatTensor("w", dims: test.weights.map(Int64.init), values: w),
-                             ModelBuilder.floatTensor("b", dims: [Int64(b.count)], values: b)]
-            let plan = try plan("Conv", inputs: ["x", "w", "b"], shape: test.input, constants: constants, attributes: attributes,
-                                after: test.relu ? "Relu" : nil)
+            let (plan, x, w, b) = try convPlan(test)
             let y = try output(plan, x, threads: 1)
             let expected = reference(test, x: x.scalars, w: w, b: b)
             XCTAssertEqual(y.shape, expected.shape, label)

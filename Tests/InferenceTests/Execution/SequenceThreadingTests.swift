@@ -36,6 +36,21 @@ final class SequenceThreadingTests: XCTestCase {
         var relu = false
     }
 
+    /// The case's Conv (then a Relu if asked) planned, with seeded input, weights and bias.
+    func convPlan(_ test: ConvCase) throws -> (plan: ExecutionPlan, x: Tensor<Float>, w: [Float], b: [Float]) {
+        let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }, b = values(test.weights[0], seed: 2)
+        let x = Tensor(shape: test.input, scalars: values(test.input.reduce(1, *), seed: 3))
+        let attributes = [ModelBuilder.intsAttribute("strides", test.strides.map(Int64.init)),
+                          ModelBuilder.intsAttribute("dilations", test.dilations.map(Int64.init)),
+                          ModelBuilder.intsAttribute("pads", test.pads.map(Int64.init)),
+                          ModelBuilder.intAttribute("group", Int64(test.group))]
+        let constants = [ModelBuilder.floatTensor("w", dims: test.weights.map(Int64.init), values: w),
+                         ModelBuilder.floatTensor("b", dims: [Int64(b.count)], values: b)]
+        let plan = try plan("Conv", inputs: ["x", "w", "b"], shape: test.input, constants: constants, attributes: attributes,
+                            after: test.relu ? "Relu" : nil)
+        return (plan, x, w, b)
+    }
+
     /// Convolutions with padding, strides, dilations, groups, two-dimensional windows (blocks then
     /// end mid-row), Keras's unit height, a batch of three run whole, and a fused Relu: two
     /// threads, one thread and a direct sum agree.
@@ -50,16 +65,7 @@ final class SequenceThreadingTests: XCTestCase {
         ]
         for test in cases {
             let label = "input \(test.input), weights \(test.weights), strides \(test.strides), dilations \(test.dilations), pads \(test.pads), group \(test.group)"
-            let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }, b = values(test.weights[0], seed: 2)
-            let x = Tensor(shape: test.input, scalars: values(test.input.reduce(1, *), seed: 3))
-            let attributes = [ModelBuilder.intsAttribute("strides", test.strides.map(Int64.init)),
-                              ModelBuilder.intsAttribute("dilations", test.dilations.map(Int64.init)),
-                              ModelBuilder.intsAttribute("pads", test.pads.map(Int64.init)),
-                              ModelBuilder.intAttribute("group", Int64(test.group))]
-            let constants = [ModelBuilder.floatTensor("w", dims: test.weights.map(Int64.init), values: w),
-                             ModelBuilder.floatTensor("b", dims: [Int64(b.count)], values: b)]
-            let plan = try plan("Conv", inputs: ["x", "w", "b"], shape: test.input, constants: constants, attributes: attributes,
-                                after: test.relu ? "Relu" : nil)
+            let (plan, x, w, b) = try convPlan(test)
             let one = try output(plan, x, threads: 1), two = try output(plan, x, threads: 2)
             let expected = reference(test, x: x.scalars, w: w, b: b)
             XCTAssertEqual(two.shape, expected.shape, label)
