@@ -246,10 +246,10 @@ KERNEL void softmax(float *p, long count, int logarithmic) {
    baseline one. Unaligned (aligned(4)) so that it loads from any float pointer. */
 typedef float lanes8 __attribute__((vector_size(32), aligned(4)));
 
-/* out[r, j] (+)= Σ_k state[r, k] · matrix[k, j]. Columns in blocks of 32 with the depth split
+/* out[r, j] = Σ_k state[r, k] · matrix[k, j]. Columns in blocks of 32 with the depth split
    into even and odd k: eight independent accumulators hide the FMA latency on one row. */
 KERNEL void small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
-                          long matrixStride, long width, float *out, long outStride, int accumulate) {
+                          long matrixStride, long width, float *out, long outStride) {
     for (long r = 0; r < rows; r++) {
         const float *s = state + r * stateStride;
         float *o = out + r * outStride;
@@ -272,10 +272,6 @@ KERNEL void small_product(const float *state, long stateStride, long rows, long 
                 a2 += x * *(const lanes8 *)(m + 16); a3 += x * *(const lanes8 *)(m + 24);
             }
             a0 += b0; a1 += b1; a2 += b2; a3 += b3;
-            if (accumulate) {
-                a0 += *(lanes8 *)(o + j); a1 += *(lanes8 *)(o + j + 8);
-                a2 += *(lanes8 *)(o + j + 16); a3 += *(lanes8 *)(o + j + 24);
-            }
             *(lanes8 *)(o + j) = a0; *(lanes8 *)(o + j + 8) = a1;
             *(lanes8 *)(o + j + 16) = a2; *(lanes8 *)(o + j + 24) = a3;
         }
@@ -288,11 +284,10 @@ KERNEL void small_product(const float *state, long stateStride, long rows, long 
             }
             if (k < depth) a += ((lanes8){0} + s[k]) * *(const lanes8 *)(matrix + k * matrixStride + j);
             a += b;
-            if (accumulate) a += *(lanes8 *)(o + j);
             *(lanes8 *)(o + j) = a;
         }
         for (; j < width; j++) {
-            float a = accumulate ? o[j] : 0.0f;
+            float a = 0.0f;
             for (long k = 0; k < depth; k++) a += s[k] * matrix[k * matrixStride + j];
             o[j] = a;
         }
@@ -435,14 +430,14 @@ void seqlens_gelu(float *p, long count, int tanhApproximation) {
 
 __attribute__((target("avx2,fma")))
 static void small_product_avx2(const float *state, long stateStride, long rows, long depth, const float *matrix,
-                               long matrixStride, long width, float *out, long outStride, int accumulate) {
-    small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+                               long matrixStride, long width, float *out, long outStride) {
+    small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride);
 }
 
 void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
-                           long matrixStride, long width, float *out, long outStride, int accumulate) {
-    if (has_avx2_fma()) small_product_avx2(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
-    else small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+                           long matrixStride, long width, float *out, long outStride) {
+    if (has_avx2_fma()) small_product_avx2(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride);
+    else small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride);
 }
 
 __attribute__((target("avx2,fma")))
@@ -476,8 +471,8 @@ void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long o
 }
 
 void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
-                           long matrixStride, long width, float *out, long outStride, int accumulate) {
-    small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride, accumulate);
+                           long matrixStride, long width, float *out, long outStride) {
+    small_product(state, stateStride, rows, depth, matrix, matrixStride, width, out, outStride);
 }
 
 void seqlens_lstm_cell(float *gates, const float *x, const float *bias, float *c, float *h, float *y, long n) {

@@ -45,12 +45,12 @@ void seqlens_reduce_run(const float *x, float *y, long outer, long length, long 
 /// with AVX2 and FMA, as above.
 void seqlens_gelu(float *p, long count, int tanhApproximation);
 
-/// out[r, j] = Σ_k state[r, k] · matrix[k, j] (plus out[r, j] when `accumulate`) for r < rows,
+/// out[r, j] = Σ_k state[r, k] · matrix[k, j] for r < rows,
 /// j < width, k < depth; rows of each operand `…Stride` floats apart. For the few-row products of
 /// a recurrent step (one row of 32 × 96 at batch 1), where a BLAS call costs more than its
 /// arithmetic. Eight lanes wide with AVX2 and FMA, as above.
 void seqlens_small_product(const float *state, long stateStride, long rows, long depth, const float *matrix,
-                           long matrixStride, long width, float *out, long outStride, int accumulate);
+                           long matrixStride, long width, float *out, long outStride);
 
 /// One LSTM step of one sequence with ONNX's default activations, no clip and no peepholes:
 /// `gates` (i, o, f, c; 4n) holds h·Rᵀ on entry; adds the input projection `x` and `bias`, then

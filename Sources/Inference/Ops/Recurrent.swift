@@ -441,12 +441,12 @@ enum Recurrent {
             if transpose {
                 p.transposedR.withUnsafeBufferPointer { rp in
                     seqlens_small_product(state, stateStride, d.batch, k, rp.baseAddress! + direction * d.gateWidth * d.hidden + firstRow,
-                                          d.gateWidth, width, out, outStride, 0)
+                                          d.gateWidth, width, out, outStride)
                 }
             } else {
                 p.r.withUnsafeBufferPointer { rp in
                     seqlens_small_product(state, stateStride, d.batch, k, rp.baseAddress! + (direction * d.gateWidth + firstRow) * d.hidden,
-                                          d.hidden, width, out, outStride, 0)
+                                          d.hidden, width, out, outStride)
                 }
             }
             return
