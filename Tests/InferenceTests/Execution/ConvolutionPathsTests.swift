@@ -19,12 +19,7 @@ extension SequenceThreadingTests {
             let label = "input \(test.input), weights \(test.weights), strides \(test.strides), dilations \(test.dilations), pads \(test.pads)"
             XCTAssertTrue(test.weights[0] < test.input[1] && test.weights[0] <= Conv.maximumTapFilters && test.weights[2] >= Conv.minimumTaps,
                           "\(label): the case must take the tap products")
-            let (plan, x, w, b) = try convPlan(test)
-            let y = try output(plan, x, threads: 1)
-            let expected = reference(test, x: x.scalars, w: w, b: b)
-            XCTAssertEqual(y.shape, expected.shape, label)
-            let comparison = compare(y.scalars, expected.scalars, absolute: 2e-6, relative: 1e-5)
-            XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)")
+            let expected = try assertOneThreadMatchesReference(test, label: label)
             if test.relu { XCTAssertTrue(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 }, label) }
         }
     }
@@ -38,12 +33,19 @@ extension SequenceThreadingTests {
         ]
         for test in cases {
             let label = "input \(test.input), weights \(test.weights), group \(test.group)"
-            let (plan, x, w, b) = try convPlan(test)
-            let y = try output(plan, x, threads: 1)
-            let expected = reference(test, x: x.scalars, w: w, b: b)
-            XCTAssertEqual(y.shape, expected.shape, label)
-            let comparison = compare(y.scalars, expected.scalars, absolute: 2e-6, relative: 1e-5)
-            XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)")
+            try assertOneThreadMatchesReference(test, label: label)
         }
+    }
+
+    /// The case's output on one thread against the direct sum; returns the direct sum.
+    @discardableResult
+    private func assertOneThreadMatchesReference(_ test: ConvCase, label: String, file: StaticString = #filePath, line: UInt = #line) throws -> Tensor<Float> {
+        let (plan, x, w, b) = try convPlan(test)
+        let y = try output(plan, x, threads: 1)
+        let expected = reference(test, x: x.scalars, w: w, b: b)
+        XCTAssertEqual(y.shape, expected.shape, label, file: file, line: line)
+        let comparison = compare(y.scalars, expected.scalars, absolute: 2e-6, relative: 1e-5)
+        XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)", file: file, line: line)
+        return expected
     }
 }
