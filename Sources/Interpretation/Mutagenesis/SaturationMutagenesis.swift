@@ -253,6 +253,8 @@ public struct SaturationMutagenesis: Sendable {
         /// sequence's ends do not clip.
         private var cursor: Int
         private var wrapped = false
+        /// Where the chunks start, and where they stop after wrapping.
+        private let middle: Int
         private var failure: Error?
         private var idle = false
 
@@ -261,7 +263,8 @@ public struct SaturationMutagenesis: Sendable {
             self.positionStarts = positionStarts
             self.sizer = sizer
             self.isCancelled = isCancelled
-            cursor = max(0, positionStarts.count - 1) / 2
+            middle = max(0, positionStarts.count - 1) / 2
+            cursor = middle
         }
 
         var positions: Int { max(0, positionStarts.count - 1) }
@@ -270,7 +273,6 @@ public struct SaturationMutagenesis: Sendable {
         package func next() -> Range<Int>? {
             lock.lock()
             defer { lock.unlock() }
-            let middle = positions / 2
             if !wrapped && cursor == positions {
                 wrapped = true
                 cursor = 0
