@@ -72,6 +72,8 @@ public final class IncrementalEvaluator {
     var resizeLayouts: [Int: Resize.Layout] = [:]
     /// Ops of the last evaluation by how they ran: over windows, as a dense delta, or in full.
     package private(set) var lastCounts = (windowed: 0, delta: 0, full: 0)
+    /// How many Relus the last `evaluate` moved behind the MaxPool after them (`propagate`).
+    package private(set) var lastPoolsBeforeRelu = 0
     /// Whether the last evaluation gave up on windows and ran a plain pass over the variants.
     package private(set) var lastRanPlainPass = false
     /// The longest window (positions along its axis) of the last evaluation's values.
@@ -184,15 +186,31 @@ public final class IncrementalEvaluator {
         let context = ExecutionContext(threads: threads, buffers: plan.buffers)
         BLAS.setThreads(threads)
         lastCounts = (0, 0, 0)
+        lastPoolsBeforeRelu = 0
         lastWidestWindow = 0
         var state = [Variant?](repeating: nil, count: reference.count)
         state[inputSlot] = .window(axis: inputAxis, start: start, data: patch)
+        var poolBeforeRelu: Int?
         for (index, step) in plan.steps.enumerated() where feedsOutput[index] {
             let inputs = step.inputSlots.map { slot -> Variant? in
                 guard let slot else { return nil }
                 return plan.constants[slot] != nil ? nil : (state[slot] ?? .reference)
             }
-            let outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: context)
+            if clipsToDemand, plan.reluPools.contains(index), case .window? = inputs[0], let slot = step.outputSlots[0],
+               plan.steps[index + 1].outputSlots.dropFirst().allSatisfy({ $0 == nil }) {
+                // The Relu commutes with the MaxPool that alone reads it (both are monotonic, and
+                // relu(max(a, relu(b))) = max(relu(a), relu(b)), so reference values the pool's
+                // window reaches may stay rectified): the pool takes the pre-activation window and
+                // the Relu runs on the pooled one, a pool's stride narrower, sparing a pass over
+                // the widest windows. Not in `values`, which hands every slot out as computed.
+                state[slot] = inputs[0]
+                poolBeforeRelu = index + 1
+                lastCounts.windowed += 1
+                lastPoolsBeforeRelu += 1
+                continue
+            }
+            var outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: context)
+            if poolBeforeRelu == index { outputs[0] = rectified(outputs[0]) }
             for (slot, variant) in zip(step.outputSlots, outputs) {
                 guard let slot else { continue }
                 let kept = clippedToDemand(variant, slot: slot)
@@ -264,6 +282,21 @@ public final class IncrementalEvaluator {
         }
         let shapes = try node.op.inferOutputs(abstract(values, step, planned: planned), node: node).map(\.shape)
         return try node.op.forward(values, outputShapes: shapes, node: node, context: context).map { .full($0) }
+    }
+
+    /// A MaxPool's output with the Relu it was moved before applied (`propagate`).
+    private func rectified(_ variant: Variant) -> Variant {
+        switch variant {
+        case .window(let axis, let start, var data):
+            Elementwise.reluInPlace(&data.scalars, threads: threads)
+            return .window(axis: axis, start: start, data: data)
+        case .full(.float(var data)):
+            Elementwise.reluInPlace(&data.scalars, threads: threads)
+            return .full(.float(data))
+        case .reference, .flattened, .full(.int):
+            // The reference pooled the rectified values already; a pool makes no flattened delta.
+            return variant
+        }
     }
 
     // MARK: Values

@@ -174,6 +174,9 @@ extension IncrementalEvaluatorTests {
                     let incremental = try evaluator.evaluate(start: start, patch: Tensor(shape: patchShape, scalars: patches))
                     let context = "\(dense) channelsLast \(channelsLast) window \(start)+\(width) ×\(variants)"
                     XCTAssertEqual(evaluator.lastCounts.delta, 2, context)
+                    // The Relu ran on the pooled window (its random biases leave many
+                    // pre-activations negative, which the comparison below would catch).
+                    XCTAssertEqual(evaluator.lastPoolsBeforeRelu, 1, context)
                     let planM = try ExecutionPlan(graph: graph, inputShapes: ["x": [variants] + shape.dropFirst()])
                     guard case .float(let naive)? = try planM.run(["x": Tensor(shape: [variants] + shape.dropFirst(), scalars: fulls)])["y"] else { return XCTFail() }
                     let comparison = compare(incremental.scalars, naive.scalars, absolute: 1e-5, relative: 1e-5)
