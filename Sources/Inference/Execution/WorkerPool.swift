@@ -124,11 +124,24 @@ final class WorkerPool: Sendable {
             // job still takes part in it.
             let seen = ticket.load(ordering: .relaxed) >> 32
             Thread { [self] in
-                Thread.current.name = threadName
+                Self.nameCurrentThread(threadName)
                 loop(worker, seen: seen)
             }.start()
             workers.append(worker)
             started.add(1, ordering: .relaxed)
+        }
+
+        /// Foundation's `Thread.current.name` left about one thread in twenty unnamed (when the
+        /// thread ran before `start` returned), so on Linux the thread writes its name itself.
+        private static func nameCurrentThread(_ name: String) {
+            #if os(Linux)
+            let file = open("/proc/thread-self/comm", O_WRONLY)
+            guard file >= 0 else { return }
+            _ = name.withCString { write(file, $0, strlen($0)) }
+            close(file)
+            #else
+            Thread.current.name = name
+            #endif
         }
 
         private func loop(_ worker: Worker, seen: UInt64) {
