@@ -349,6 +349,97 @@ KERNEL void max_pool_rows(const float *x, float *y, long rows, long inW, long ou
 }
 
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+/* exp_approx sixteen lanes wide for x <= 0 (a softmax's x − max): the same steps, so the same
+   values, with 2^n applied by scalef. max_ps returns its second operand when either is NaN,
+   so a NaN passes the clamp, and the arithmetic after it, unchanged. */
+__attribute__((target("avx512f")))
+static inline __m512 exp_approx16(__m512 x) {
+    __m512 xc = _mm512_max_ps(_mm512_set1_ps(-87.3365447504f), x);
+    __m512 n = _mm512_roundscale_ps(_mm512_fmadd_ps(xc, _mm512_set1_ps(1.44269504088896341f), _mm512_set1_ps(0.5f)),
+                                    _MM_FROUND_TO_NEG_INF | _MM_FROUND_NO_EXC);
+    __m512 r = _mm512_fnmadd_ps(n, _mm512_set1_ps(0.693359375f), xc);
+    r = _mm512_fnmadd_ps(n, _mm512_set1_ps(-2.12194440e-4f), r);
+    __m512 y = _mm512_set1_ps(1.9875691500e-4f);
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(1.3981999507e-3f));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(8.3334519073e-3f));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(4.1665795894e-2f));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(1.6666665459e-1f));
+    y = _mm512_fmadd_ps(y, r, _mm512_set1_ps(5.0000001201e-1f));
+    y = _mm512_add_ps(_mm512_fmadd_ps(y, _mm512_mul_ps(r, r), r), _mm512_set1_ps(1.0f));
+    return _mm512_scalef_ps(y, n);
+}
+
+/* Where the softmax below reads its j-th block of sixteen: whole blocks, and for a row that is
+   not a multiple of sixteen a last block that ends with the row, overlapping the one before.
+   (A masked tail store reaches into the next row, and that row's loads wait for it to reach
+   the cache: attention rows of 125 ran at half the speed of rows of 128.) */
+static inline long block_start(long count, int j) { return 16 * j + 16 <= count ? 16 * j : count - 16; }
+
+/* The lanes of block j that no earlier block holds (those the sum counts). */
+static inline __mmask16 new_lanes(long count, int j) {
+    return 16 * j + 16 <= count ? 0xFFFF : (__mmask16)(0xFFFFu << (16 * j + 16 - count));
+}
+
+/* A row of 16 to 16·blocks values held in registers: loaded once, stored once. */
+__attribute__((target("avx512f"), always_inline))
+static inline void softmax_in_registers(float *p, long count, int logarithmic, const int blocks) {
+    int used = (int)((count + 15) / 16);
+    __m512 v[8], e[8];
+    for (int j = 0; j < blocks; j++) if (j < used) v[j] = _mm512_loadu_ps(p + block_start(count, j));
+    /* max_ps(a, b) returns b when either is NaN: a NaN in the row is skipped, as the scalar
+       `v > peak ? v : peak` skips it, but a NaN first value stays (and makes every value NaN). */
+    __m512 peak = v[0];
+    for (int j = 1; j < blocks; j++) if (j < used) peak = _mm512_max_ps(v[j], peak);
+    float maximum = p[0] != p[0] ? p[0] : _mm512_reduce_max_ps(peak);
+    __m512 shift = _mm512_set1_ps(maximum), sums = _mm512_setzero_ps();
+    for (int j = 0; j < blocks; j++)
+        if (j < used) {
+            e[j] = exp_approx16(_mm512_sub_ps(v[j], shift));
+            sums = _mm512_mask_add_ps(sums, new_lanes(count, j), sums, e[j]);
+        }
+    float sum = _mm512_reduce_add_ps(sums);
+    if (logarithmic) {
+        /* (x − max) − log Σ keeps precision when |x| is large. */
+        __m512 logSum = _mm512_set1_ps(logf(sum));
+        for (int j = 0; j < blocks; j++)
+            if (j < used) _mm512_storeu_ps(p + block_start(count, j), _mm512_sub_ps(_mm512_sub_ps(v[j], shift), logSum));
+    } else {
+        __m512 factor = _mm512_set1_ps(1.0f / sum);
+        for (int j = 0; j < blocks; j++)
+            if (j < used) _mm512_storeu_ps(p + block_start(count, j), _mm512_mul_ps(e[j], factor));
+    }
+}
+
+/* `softmax` sixteen lanes wide for rows of at least 16, without a scalar tail (a tenth of an
+   attention row of 125 scores, which cost as much as the rest). Rows of up to 128 values
+   (attention over up to 128 positions) stay in registers; longer ones take three passes. */
+__attribute__((target("avx512f")))
+static void softmax_avx512(float *p, long count, int logarithmic) {
+    if (count <= 32) { softmax_in_registers(p, count, logarithmic, 2); return; }
+    if (count <= 64) { softmax_in_registers(p, count, logarithmic, 4); return; }
+    if (count <= 128) { softmax_in_registers(p, count, logarithmic, 8); return; }
+    int blocks = (int)((count + 15) / 16);
+    __m512 peak = _mm512_set1_ps(p[0]);
+    for (int j = 0; j < blocks; j++) peak = _mm512_max_ps(_mm512_loadu_ps(p + block_start(count, j)), peak);
+    float maximum = p[0] != p[0] ? p[0] : _mm512_reduce_max_ps(peak);
+    __m512 shift = _mm512_set1_ps(maximum), sums = _mm512_setzero_ps();
+    /* Only new lanes are stored: the last block's others already hold the block before's results. */
+    for (int j = 0; j < blocks; j++) {
+        __m512 e = exp_approx16(_mm512_sub_ps(_mm512_loadu_ps(p + block_start(count, j)), shift));
+        sums = _mm512_mask_add_ps(sums, new_lanes(count, j), sums, e);
+        if (!logarithmic) _mm512_mask_storeu_ps(p + block_start(count, j), new_lanes(count, j), e);
+    }
+    float sum = _mm512_reduce_add_ps(sums);
+    __m512 factor = _mm512_set1_ps(1.0f / sum), logSum = _mm512_set1_ps(logarithmic ? logf(sum) : 0);
+    for (int j = 0; j < blocks; j++) {
+        __m512 v = _mm512_loadu_ps(p + block_start(count, j));
+        v = logarithmic ? _mm512_sub_ps(_mm512_sub_ps(v, shift), logSum) : _mm512_mul_ps(v, factor);
+        _mm512_mask_storeu_ps(p + block_start(count, j), new_lanes(count, j), v);
+    }
+}
+
 __attribute__((target("avx2,fma")))
 static void scaled_tanh_avx2(float *p, long count, float inputScale, float outputScale, float offset) {
     scaled_tanh(p, count, inputScale, outputScale, offset);
@@ -363,7 +454,8 @@ __attribute__((target("avx2,fma")))
 static void softmax_avx2(float *p, long count, int logarithmic) { softmax(p, count, logarithmic); }
 
 void seqlens_softmax(float *p, long count, int logarithmic) {
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) softmax_avx2(p, count, logarithmic);
+    if (count >= 16 && __builtin_cpu_supports("avx512f")) softmax_avx512(p, count, logarithmic);
+    else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) softmax_avx2(p, count, logarithmic);
     else softmax(p, count, logarithmic);
 }
 

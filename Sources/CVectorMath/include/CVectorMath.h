@@ -10,7 +10,8 @@ void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputSca
 
 /// Softmax (or, with `logarithmic`, log-softmax) of one contiguous row, in place, numerically
 /// stable (the maximum is subtracted). exp is Cephes' polynomial on [-ln2/2, ln2/2] scaled by
-/// 2^n, within 2 ulp of expf; NaN propagates. Eight lanes wide with AVX2 and FMA, as above.
+/// 2^n, within 2 ulp of expf; NaN propagates. Rows of 16 or more run sixteen lanes wide on CPUs
+/// with AVX-512 (rows of up to 128 held in registers), others eight lanes wide with AVX2 and FMA.
 void seqlens_softmax(float *p, long count, int logarithmic);
 
 /// erf in place by Eigen's rational approximation on [-4, 4] (±1 beyond), within a few ulp;

@@ -333,9 +333,9 @@ extension ExecutionPlan {
     static func applyInPlace(_ node: Node, to tensor: inout Tensor<Float>, threads: Int) throws {
         switch node.op {
         case .softmax(let axis, let coercedTo2D):
-            try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, node: node)
+            try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, threads: threads, node: node)
         case .logSoftmax(let axis, let coercedTo2D):
-            try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, node: node)
+            try Softmax.normalise(&tensor, axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, threads: threads, node: node)
         default:
             Elementwise.reluInPlace(&tensor.scalars, threads: threads)
         }

@@ -28,9 +28,9 @@ extension Op {
         case .binary(let function):
             return [try Broadcast.apply(function, io.value(0), io.value(1), outputShape: outputShapes[0], node: node, context: context)]
         case .softmax(let axis, let coercedTo2D):
-            return [.float(try Softmax.forward(io.float(0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, node: node))]
+            return [.float(try Softmax.forward(io.float(0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: false, threads: context.threads, node: node))]
         case .logSoftmax(let axis, let coercedTo2D):
-            return [.float(try Softmax.forward(io.float(0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, node: node))]
+            return [.float(try Softmax.forward(io.float(0), axis: axis, coercedTo2D: coercedTo2D, logarithmic: true, threads: context.threads, node: node))]
         case .maxPool(let attributes):
             let (y, indices) = try Pool.maxPool(attributes, input: io.float(0), outputShape: outputShapes[0], wantsIndices: node.outputs.count > 1 && !node.outputs[1].isEmpty, node: node, context: context)
             return [.float(y), .int(indices)]

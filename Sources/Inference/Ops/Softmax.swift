@@ -5,14 +5,14 @@ import Foundation
 enum Softmax {
     /// Before opset 13 the input is viewed as 2-D, [∏ dims before axis, ∏ dims from axis],
     /// and normalised along the second; from 13 on, along `axis` alone.
-    static func forward(_ x: Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool, node: Node) throws -> Tensor<Float> {
+    static func forward(_ x: Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool, threads: Int, node: Node) throws -> Tensor<Float> {
         var y = x
-        try normalise(&y, axis: axis, coercedTo2D: coercedTo2D, logarithmic: logarithmic, node: node)
+        try normalise(&y, axis: axis, coercedTo2D: coercedTo2D, logarithmic: logarithmic, threads: threads, node: node)
         return y
     }
 
     /// `forward` in place (a fused epilogue when no one else holds the buffer: ExecutionPlan).
-    static func normalise(_ x: inout Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool, node: Node) throws {
+    static func normalise(_ x: inout Tensor<Float>, axis: Int, coercedTo2D: Bool, logarithmic: Bool, threads: Int, node: Node) throws {
         let a = axis < 0 ? axis + x.rank : axis
         guard a >= 0, a < max(x.rank, 1) else {
             throw InferenceError("node '\(node.name)' (\(node.opType)): axis \(axis) is outside rank \(x.rank)")
@@ -22,8 +22,12 @@ enum Softmax {
         let inner = coercedTo2D ? 1 : x.shape[(a + 1)...].reduce(1, *)
         x.scalars.withUnsafeMutableBufferPointer { buffer in
             if inner == 1 {
-                // Contiguous rows (attention scores, class logits): the vectorised C kernel.
-                for o in 0..<outer { seqlens_softmax(buffer.baseAddress! + o * length, length, logarithmic ? 1 : 0) }
+                // Contiguous rows (attention scores, class logits): the vectorised C kernel. A value's
+                // exp costs about four elementwise operations, so one sequence's attention scores
+                // (4 heads × 125 × 125 at batch 1) are worth sharing between threads.
+                parallelFor(outer, threads: threads, work: 4 * outer * length) { o in
+                    seqlens_softmax(buffer.baseAddress! + o * length, length, logarithmic ? 1 : 0)
+                }
                 return
             }
             for o in 0..<outer {

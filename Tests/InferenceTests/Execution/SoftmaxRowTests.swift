@@ -5,7 +5,9 @@ import XCTest
 
 /// Softmax and LogSoftmax along contiguous rows run in a vectorised C kernel with its own exp:
 /// checked against double-precision sums on rows that cover the eight-lane loop and its
-/// remainder, with large, tiny, masked (−∞) and NaN entries.
+/// remainder, and on AVX-512 machines each sixteen-lane path (rows held in 2, 4 or 8 registers,
+/// whole or with an overlapping last block, and rows longer than 128), with large, tiny,
+/// masked (−∞) and NaN entries.
 final class SoftmaxRowTests: XCTestCase {
     private func run(_ opType: String, _ x: Tensor<Float>) throws -> [Float] {
         var builder = ModelBuilder()
@@ -18,7 +20,12 @@ final class SoftmaxRowTests: XCTestCase {
     }
 
     func testRowsAgainstDoublePrecision() throws {
-        let width = 37
+        for width in [10, 37, 16, 20, 32, 49, 64, 125, 128, 200, 1000] {
+            try checkRowsAgainstDoublePrecision(width: width)
+        }
+    }
+
+    private func checkRowsAgainstDoublePrecision(width: Int) throws {
         var values: [Float] = (0..<(4 * width)).map { Float(($0 * 7919) % 101) / 9 - 5 }
         values[3] = -.infinity            // a masked attention score
         values[width + 5] = 80            // exp(80) overflows float unless the maximum is subtracted
@@ -31,14 +38,32 @@ final class SoftmaxRowTests: XCTestCase {
             let sum = slice.reduce(0) { $0 + Foundation.exp($1 - maximum) }
             for (j, v) in slice.enumerated() {
                 let expected = Foundation.exp(v - maximum) / sum
-                XCTAssertEqual(Double(softmax[row * width + j]), expected, accuracy: 1e-6 * max(expected, 1e-30) + 1e-30, "softmax row \(row) column \(j)")
+                XCTAssertEqual(Double(softmax[row * width + j]), expected, accuracy: 1e-6 * max(expected, 1e-30) + 1e-30, "width \(width): softmax row \(row) column \(j)")
                 if v.isFinite {
                     let expectedLog = (v - maximum) - Foundation.log(sum)
-                    XCTAssertEqual(Double(logSoftmax[row * width + j]), expectedLog, accuracy: 1e-5 * max(1, abs(expectedLog)), "log-softmax row \(row) column \(j)")
+                    XCTAssertEqual(Double(logSoftmax[row * width + j]), expectedLog, accuracy: 1e-5 * max(1, abs(expectedLog)), "width \(width): log-softmax row \(row) column \(j)")
                 }
             }
         }
-        XCTAssertEqual(softmax[3], 0, accuracy: 1e-30, "a masked score gets no weight")
+        XCTAssertEqual(softmax[3], 0, accuracy: 1e-30, "width \(width): a masked score gets no weight")
+    }
+
+    /// Wide rows: a NaN first value (every lane's starting maximum), one in the last block's
+    /// overlap with the block before, and one in its new lanes each make their row NaN alone.
+    func testNaNPropagatesThroughWideRows() throws {
+        for width in [20, 49, 125, 200] {
+            let nanColumns = [0, width - 16, width - 1]
+            var values = [Float](repeating: 0.5, count: (nanColumns.count + 1) * width)
+            for (row, column) in nanColumns.enumerated() { values[row * width + column] = .nan }
+            for opType in ["Softmax", "LogSoftmax"] {
+                let y = try run(opType, Tensor(shape: [nanColumns.count + 1, width], scalars: values))
+                for row in nanColumns.indices {
+                    XCTAssertTrue(y[(row * width)..<((row + 1) * width)].allSatisfy(\.isNaN), "\(opType) width \(width): the row with NaN at \(nanColumns[row])")
+                }
+                let expected = opType == "Softmax" ? 1 / Double(width) : -Foundation.log(Double(width))
+                XCTAssertEqual(y[(nanColumns.count * width)...].map { Double($0) }, Array(repeating: expected, count: width), accuracy: 1e-6)
+            }
+        }
     }
 
     func testNaNPropagatesThroughItsRow() throws {
