@@ -70,4 +70,8 @@ void seqlens_gru_cell(float *gates, const float *x, const float *bias, const flo
 /// folds left to right as x86's maxss does (best > v ? best : v). Eight lanes wide, as above.
 void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride);
 
+/// target[r · targetStride + c] = source[c · sourceStride + r] for r < rows, c < columns: a
+/// transpose's tile, eight by eight in AVX registers where the CPU has AVX2.
+void seqlens_transpose(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns);
+
 #endif

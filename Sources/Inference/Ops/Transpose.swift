@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Transpose, forward and backward (the inverse permutation).
 extension ShapeOps {
     static func transposeShape(_ shape: [Int], permutation: [Int]?, node: Node) throws -> [Int] {
@@ -63,14 +65,21 @@ extension ShapeOps {
                 var sourceIndex = Array(repeating: 0, count: outerAxes.count), targetIndex = sourceIndex
                 var sourceOffset = 0, targetOffset = 0
                 for _ in 0..<outerShape.reduce(1, *) {
-                    for row0 in stride(from: 0, to: rows, by: tile) {
-                        let row1 = min(row0 + tile, rows)
-                        for column0 in stride(from: 0, to: columns, by: tile) {
-                            let column1 = min(column0 + tile, columns)
-                            for row in row0..<row1 {
-                                let line = source.baseAddress! + sourceOffset + row
-                                let out = target.baseAddress! + targetOffset + row * rowStride
-                                for column in column0..<column1 { (out + column).initialize(to: line[column * columnStride]) }
+                    if S.self == Float.self {
+                        // Floats (activations, attention's K) go through registers, eight by eight.
+                        seqlens_transpose(UnsafeRawPointer(source.baseAddress! + sourceOffset).assumingMemoryBound(to: Float.self), columnStride,
+                                          UnsafeMutableRawPointer(target.baseAddress! + targetOffset).assumingMemoryBound(to: Float.self), rowStride,
+                                          rows, columns)
+                    } else {
+                        for row0 in stride(from: 0, to: rows, by: tile) {
+                            let row1 = min(row0 + tile, rows)
+                            for column0 in stride(from: 0, to: columns, by: tile) {
+                                let column1 = min(column0 + tile, columns)
+                                for row in row0..<row1 {
+                                    let line = source.baseAddress! + sourceOffset + row
+                                    let out = target.baseAddress! + targetOffset + row * rowStride
+                                    for column in column0..<column1 { (out + column).initialize(to: line[column * columnStride]) }
+                                }
                             }
                         }
                     }

@@ -109,4 +109,28 @@ final class VectorKernelTests: XCTestCase {
             }
         }
     }
+
+    /// Transposes that move the contiguous last axis (`seqlens_transpose`'s 8 × 8 register
+    /// tiles and their edges) against each output element's source worked out by index.
+    func testTransposeTilesAgainstIndexArithmetic() throws {
+        for (shape, perm) in [([3, 37, 21], [0, 2, 1]), ([4, 16, 32], [0, 2, 1]), ([2, 5, 40, 24], [0, 3, 1, 2]), ([19, 23], [1, 0])] {
+            let count = shape.reduce(1, *)
+            let x = Tensor(shape: shape, scalars: (0..<count).map { Float($0) })
+            let y = try run("Transpose", x, attributes: [ModelBuilder.intsAttribute("perm", perm.map { Int64($0) })])
+            let outputShape = perm.map { shape[$0] }
+            XCTAssertEqual(y.shape, outputShape)
+            let inputStrides = shape.indices.map { shape[($0 + 1)...].reduce(1, *) }
+            var expected: [Float] = []
+            for flat in 0..<count {
+                // The output index of `flat`, then the input element it comes from.
+                var rest = flat, source = 0
+                for axis in outputShape.indices.reversed() {
+                    source += rest % outputShape[axis] * inputStrides[perm[axis]]
+                    rest /= outputShape[axis]
+                }
+                expected.append(Float(source))
+            }
+            XCTAssertEqual(y.scalars, expected, "\(shape) perm \(perm)")
+        }
+    }
 }
