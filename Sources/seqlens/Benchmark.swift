@@ -145,7 +145,8 @@ struct Benchmark: ParsableCommand {
         let sum = totals.values.reduce(0, +)
         for (op, seconds) in totals.sorted(by: { $0.value > $1.value }) {
             let name = op.padding(toLength: max(op.count, 40), withPad: " ", startingAt: 0)
-            warn(name + String(format: " %8.2f ms  %5.1f%%", seconds * 1000, 100 * seconds / sum))
+            // Microseconds: a batch-1 node often takes less than 10.
+            warn(name + String(format: " %9.1f µs  %5.1f%%", seconds * 1e6, 100 * seconds / sum))
         }
     }
 }
