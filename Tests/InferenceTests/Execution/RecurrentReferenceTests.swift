@@ -1,5 +1,5 @@
 import Foundation
-import Inference
+@testable import Inference
 import ONNXProto
 import TestSupport
 import XCTest
@@ -17,11 +17,13 @@ final class RecurrentReferenceTests: XCTestCase {
         var bias = true, initialStates = true
         var lengths: [Int64]? = nil
         var batchFirst = false
+        var threads = 1
         var directions: Int { direction == "bidirectional" ? 2 : 1 }
         var gates: Int { cell == "LSTM" ? 4 : 3 }
         var label: String {
             "\(cell)\(cell == "GRU" ? " lbr \(linearBeforeReset)" : "") \(direction) batch \(batch) hidden \(hidden)"
                 + "\(bias ? " B" : "")\(initialStates ? " states" : "")\(lengths.map { " lengths \($0)" } ?? "")\(batchFirst ? " layout 1" : "")"
+                + " \(threads) thread\(threads == 1 ? "" : "s")"
         }
     }
 
@@ -84,7 +86,7 @@ final class RecurrentReferenceTests: XCTestCase {
         builder.model.graph.node = [ModelBuilder.node(c.cell, inputs: inputs, outputs: outputs, name: "rnn", attributes: attributes)]
         let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
         let x = Tensor(shape: xDims.map { Int($0) }, scalars: reordered(v.x, c, input: true))
-        let results = try ExecutionPlan(graph: graph, inputShapes: ["x": x.shape]).run(["x": x], threads: 1)
+        let results = try ExecutionPlan(graph: graph, inputShapes: ["x": x.shape]).run(["x": x], threads: c.threads)
         return try outputs.map { name in
             guard case .float(let tensor)? = results[name] else { throw InferenceError("no \(name)") }
             return tensor.scalars
@@ -189,5 +191,20 @@ final class RecurrentReferenceTests: XCTestCase {
             Case(cell: "GRU", linearBeforeReset: false, batch: 9, hidden: 5, lengths: [7, 1, 2, 3, 4, 5, 6, 7, 7], batchFirst: true),
             Case(cell: "GRU", batch: 4, hidden: 16, lengths: [2, 7, 5, 1]),
         ])
+    }
+
+    /// Layers large enough that their two directions run on two threads at once (the reverse one
+    /// writing Y into a copy merged after), padded sequences included: the same equations.
+    func testDirectionsOnTwoThreadsMatchTheEquations() throws {
+        let cases = [
+            Case(cell: "LSTM", sequence: 40, hidden: 24, threads: 2),
+            Case(cell: "GRU", sequence: 30, batch: 3, hidden: 24, lengths: [30, 11, 1], threads: 2),
+            Case(cell: "LSTM", sequence: 30, batch: 3, hidden: 24, lengths: [4, 30, 17], batchFirst: true, threads: 2),
+        ]
+        for c in cases {
+            let d = Recurrent.Dimensions(sequence: c.sequence, batch: c.batch, input: c.input, hidden: c.hidden, directions: c.directions, gates: c.gates)
+            XCTAssertTrue(Recurrent.directionsApart(d, threads: c.threads), "\(c.label): the directions must run apart")
+        }
+        try check(cases)
     }
 }
