@@ -74,4 +74,13 @@ void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long o
 /// transpose's tile, eight by eight in AVX registers where the CPU has AVX2.
 void seqlens_transpose(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns);
 
+/// The CPU's spin-wait hint (x86 PAUSE, Arm YIELD), for the loop of a thread waiting on memory.
+static inline void seqlens_spin_pause(void) {
+#if defined(__x86_64__) || defined(__i386__)
+    __builtin_ia32_pause();
+#elif defined(__aarch64__)
+    __asm__ __volatile__("yield");
+#endif
+}
+
 #endif

@@ -1,3 +1,4 @@
+import CVectorMath
 import Dispatch
 import Foundation
 import Synchronization
@@ -97,6 +98,7 @@ final class WorkerPool: Sendable {
             var polls = 0
             while finished.load(ordering: .acquiring) < count {
                 polls += 1
+                seqlens_spin_pause()
                 // A worker that the scheduler took off its core: let it back on.
                 if polls > 1_000 { sched_yield() }
             }
@@ -157,6 +159,9 @@ final class WorkerPool: Sendable {
                     continue
                 }
                 polls += 1
+                // A spinning core that pauses leaves a sibling hyperthread (a vCPU may be one) its
+                // share of the core, and leaves the loop without a mispredicted exit.
+                seqlens_spin_pause()
                 if polls & 255 == 0, DispatchTime.now().uptimeNanoseconds - idleSince > spinning {
                     park(worker, seen: seen)
                     idleSince = DispatchTime.now().uptimeNanoseconds
