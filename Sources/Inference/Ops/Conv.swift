@@ -71,7 +71,10 @@ enum Conv {
         // (deep layers): several samples per product, so BLAS sees wide matrices, then a scatter.
         let direct = outPlane >= directOutputWidth
         let blocks = direct ? positionBlocks(d, threads: context.threads) : 1
-        if direct, usesDirectKernel(d) {
+        if usesDirectKernel(d) {
+            if !direct, batch > 1 {
+                return directKernelSideBySide(d, input: x, weights: w, bias: bias?.scalars, outputShape: outputShape, context: context)
+            }
             return directKernel(d, blocks: blocks, input: x, weights: w, bias: bias?.scalars, outputShape: outputShape, context: context)
         }
         let chunk = direct ? 1 : max(1, min(batch, columnBudget / max(1, rows * outPlane)))
@@ -239,6 +242,69 @@ enum Conv {
                 }
             }
         }}}}}
+        return Tensor(shape: outputShape, scalars: y)
+    }
+
+    /// Positions side by side in a short-output convolution's row per channel (about 1,000 floats a channel).
+    static let sideBySideWidth = 1024
+
+    /// Short outputs (deep layers, 25 or 3 positions): several samples side by side in one row
+    /// per channel, each with its padding, so that the kernel's vectors of 16 span samples; the
+    /// (kernel − 1)·dilation outputs between two samples are dropped when y is scattered.
+    private static func directKernelSideBySide(
+        _ d: Dimensions, input x: Tensor<Float>, weights w: Tensor<Float>, bias: [Float]?, outputShape: [Int], context: ExecutionContext
+    ) -> Tensor<Float> {
+        let (dilation, padBegin) = (d.geometry.dilations[1], d.geometry.padBegin[1])
+        let span = d.outW + (d.kW - 1) * dilation, padEnd = span - padBegin - d.inW
+        let chunk = max(1, min(d.batch, sideBySideWidth / span))
+        var shape = seqlens_convolution(channels: d.groupChannels, inW: chunk * span, filters: d.groupFilters, kernel: d.kW,
+                                        dilation: dilation, padBegin: 0, outW: chunk * span - (d.kW - 1) * dilation)
+        let relu: Int32 = context.reluEpilogue ? 1 : 0
+        var rows = context.buffers.take(count: d.groupChannels * chunk * span)
+        var product = context.buffers.take(count: d.groupFilters * shape.outW)
+        var scratch = context.buffers.take(count: seqlens_direct_convolution_scratch(&shape, shape.outW))
+        var y = context.buffers.take(count: d.batch * d.filters * d.outW)
+        defer {
+            context.buffers.recycle(rows)
+            context.buffers.recycle(product)
+            context.buffers.recycle(scratch)
+        }
+        x.scalars.withUnsafeBufferPointer { xp in
+        w.scalars.withUnsafeBufferPointer { wp in
+        rows.withUnsafeMutableBufferPointer { rp in
+        product.withUnsafeMutableBufferPointer { pp in
+        scratch.withUnsafeMutableBufferPointer { sp in
+        y.withUnsafeMutableBufferPointer { yp in
+        (bias ?? []).withUnsafeBufferPointer { bp in
+            let (rBase, pBase) = (rp.baseAddress!, pp.baseAddress!)
+            for groupIndex in 0..<d.group {
+                let filter = groupIndex * d.groupFilters
+                var first = 0
+                while first < d.batch {
+                    let count = min(chunk, d.batch - first)
+                    shape.inW = count * span
+                    shape.outW = count * span - (d.kW - 1) * dilation
+                    for c in 0..<d.groupChannels {
+                        var row = rBase + c * shape.inW
+                        for sample in first..<first + count {
+                            row.update(repeating: 0, count: padBegin)
+                            (row + padBegin).update(from: xp.baseAddress! + ((sample * d.channels + groupIndex * d.groupChannels + c) * d.inW), count: d.inW)
+                            (row + padBegin + d.inW).update(repeating: 0, count: padEnd)
+                            row += span
+                        }
+                    }
+                    seqlens_direct_convolution(&shape, rBase, wp.baseAddress! + filter * d.rows, bias == nil ? nil : bp.baseAddress! + filter,
+                                               relu, pBase, 0, shape.outW, sp.baseAddress!)
+                    for sample in 0..<count {
+                        for f in 0..<d.groupFilters {
+                            (yp.baseAddress! + ((first + sample) * d.filters + filter + f) * d.outW)
+                                .update(from: pBase + f * shape.outW + sample * span, count: d.outW)
+                        }
+                    }
+                    first += count
+                }
+            }
+        }}}}}}}
         return Tensor(shape: outputShape, scalars: y)
     }
 

@@ -61,6 +61,26 @@ extension SequenceThreadingTests {
         }
     }
 
+    /// Short outputs of a batch run side by side in one row per channel: DeepSEA's 3-position
+    /// layer, Keras DeepSTARR's 25, asymmetric pads and dilation, groups, and a batch past one
+    /// row's width (two rows).
+    func testShortOutputsSideBySideMatchReference() throws {
+        let cases = [
+            ConvCase(input: [5, 16, 10], weights: [16, 16, 8], strides: [1], dilations: [1], pads: [0, 0], relu: true),
+            ConvCase(input: [3, 16, 1, 25], weights: [16, 16, 1, 3], strides: [1, 1], dilations: [1, 1], pads: [0, 1, 0, 1]),
+            ConvCase(input: [4, 6, 20], weights: [10, 3, 4], strides: [1], dilations: [2], pads: [5, 0], group: 2, relu: true),
+            ConvCase(input: [45, 3, 25], weights: [5, 3, 3], strides: [1], dilations: [1], pads: [1, 1]),
+        ]
+        for test in cases {
+            let label = "input \(test.input), weights \(test.weights), dilations \(test.dilations), pads \(test.pads), group \(test.group)"
+            let kernel = test.weights.last!, outW = test.input.last! + test.pads[test.pads.count / 2 - 1] + test.pads.last! - (kernel - 1) * test.dilations.last!
+            XCTAssertTrue(test.input[0] > 1 && kernel > 1 && outW < Conv.directOutputWidth, "\(label): the case must run side by side")
+            let expected = try assertOneThreadMatchesReference(test, label: label)
+            if test.relu { XCTAssertTrue(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 }, label) }
+        }
+        XCTAssertGreaterThan(45 * 27, Conv.sideBySideWidth, "the last case must take two rows")
+    }
+
     /// On two threads each block of output positions takes its own padded copy of the input, the
     /// first block here wholly in the padding: the same values as one thread, bit for bit (each
     /// output sums its terms in the same order), and as the direct sum.
