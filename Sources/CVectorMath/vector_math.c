@@ -321,21 +321,29 @@ KERNEL void gru_cell(float *gates, const float *x, const float *bias, const floa
    so that each step is one instruction and the loops vectorise. */
 KERNEL float running_max(float best, float v) { return best > v ? best : v; }
 
+/* The usual kernel with its window's stride as a constant: only then does the loop load whole
+   vectors and deinterleave them (3–7× a variable stride's time). */
+#define MAX_POOL_UNROLLED(STRIDE, FOLD) \
+    for (long o = 0; o < outW; o++) { const float *w = s + o * (STRIDE); t[o] = FOLD; }
+#define FOLD2 running_max(w[0], w[1])
+#define FOLD3 running_max(running_max(w[0], w[1]), w[2])
+#define FOLD4 running_max(running_max(running_max(w[0], w[1]), w[2]), w[3])
+
 /* Windows that lie inside each row, folded left to right; the usual kernels unrolled so that
-   the loop over outputs vectorises (stride 2 deinterleaves pairs). */
+   the loop over outputs vectorises. */
 KERNEL void max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
     for (long r = 0; r < rows; r++) {
         const float *s = x + r * inW;
         float *t = y + r * outW;
         switch (kernel) {
         case 2:
-            for (long o = 0; o < outW; o++) t[o] = running_max(s[o * stride], s[o * stride + 1]);
+            if (stride == 2) { MAX_POOL_UNROLLED(2, FOLD2) } else { MAX_POOL_UNROLLED(stride, FOLD2) }
             break;
         case 3:
-            for (long o = 0; o < outW; o++) {
-                const float *w = s + o * stride;
-                t[o] = running_max(running_max(w[0], w[1]), w[2]);
-            }
+            if (stride == 3) { MAX_POOL_UNROLLED(3, FOLD3) } else { MAX_POOL_UNROLLED(stride, FOLD3) }
+            break;
+        case 4:
+            if (stride == 4) { MAX_POOL_UNROLLED(4, FOLD4) } else { MAX_POOL_UNROLLED(stride, FOLD4) }
             break;
         default:
             for (long o = 0; o < outW; o++) {

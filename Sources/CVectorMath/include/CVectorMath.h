@@ -74,6 +74,23 @@ void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long o
 /// transpose's tile, eight by eight in AVX registers where the CPU has AVX2.
 void seqlens_transpose(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns);
 
+/// A stride-1 1-D convolution of one sample (of one group): x is (channels, inW), weights
+/// (filters, channels, kernel), y (filters, outW) with outW = inW + padBegin + padEnd −
+/// (kernel − 1)·dilation.
+typedef struct {
+    long channels, inW, filters, kernel, dilation, padBegin, outW;
+} seqlens_convolution;
+
+/// Output positions [first, first + count) of every filter of `shape`, computed directly (no
+/// im2col, no BLAS call): y[f, o] = bias[f] + Σ_c Σ_k w[f, c, k] · x[c, o + k·dilation − padBegin]
+/// (0 outside [0, inW)), then max(·, 0) with `relu`; bias may be NULL. `scratch` holds
+/// `seqlens_direct_convolution_scratch(shape, count)` floats (the block's zero-padded input).
+/// Each output sums its terms in the same order whatever the block. Sixteen lanes wide, in
+/// AVX-512 registers where the CPU has them, else AVX2 (chosen at run time).
+void seqlens_direct_convolution(const seqlens_convolution *shape, const float *x, const float *w, const float *bias,
+                                int relu, float *y, long first, long count, float *scratch);
+long seqlens_direct_convolution_scratch(const seqlens_convolution *shape, long count);
+
 /// The CPU's spin-wait hint (x86 PAUSE, Arm YIELD), for the loop of a thread waiting on memory.
 static inline void seqlens_spin_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -37,6 +37,64 @@ extension SequenceThreadingTests {
         }
     }
 
+    /// Stride-1 convolutions with kernels wider than one tap take CVectorMath's direct kernel:
+    /// filter counts off its blocks of four, outputs off its vectors of 16 and blocks of 64,
+    /// asymmetric pads, pads wider than the kernel (outputs that read only padding), dilation,
+    /// groups down to depthwise, Keras's unit height, a batch and a fused Relu.
+    func testDirectKernelConvolutionsMatchReference() throws {
+        let cases = [
+            ConvCase(input: [3, 4, 200], weights: [16, 4, 7], strides: [1], dilations: [1], pads: [3, 3], relu: true),
+            ConvCase(input: [2, 16, 1, 100], weights: [16, 16, 1, 3], strides: [1, 1], dilations: [1, 1], pads: [0, 1, 0, 1]),
+            ConvCase(input: [1, 5, 70], weights: [7, 5, 5], strides: [1], dilations: [2], pads: [0, 7]),
+            ConvCase(input: [1, 3, 40], weights: [6, 3, 3], strides: [1], dilations: [1], pads: [20, 19], relu: true),
+            ConvCase(input: [2, 8, 65], weights: [10, 4, 3], strides: [1], dilations: [1], pads: [1, 1], group: 2),
+            ConvCase(input: [1, 8, 129], weights: [8, 1, 3], strides: [1], dilations: [3], pads: [3, 3], group: 8),
+            ConvCase(input: [1, 24, 48], weights: [33, 24, 8], strides: [1], dilations: [1], pads: [0, 0]),
+        ]
+        for test in cases {
+            let label = "input \(test.input), weights \(test.weights), dilations \(test.dilations), pads \(test.pads), group \(test.group)"
+            let kernel = test.weights.last!, outW = test.input.last! + test.pads[test.pads.count / 2 - 1] + test.pads.last! - (kernel - 1) * test.dilations.last!
+            XCTAssertTrue(test.strides.allSatisfy { $0 == 1 } && kernel > 1 && outW >= Conv.directOutputWidth
+                          && (test.input.count == 3 || (test.input[2] == 1 && test.weights[2] == 1)), "\(label): the case must take the direct kernel")
+            let expected = try assertOneThreadMatchesReference(test, label: label)
+            if test.relu { XCTAssertTrue(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 }, label) }
+        }
+    }
+
+    /// Short outputs of a batch run side by side in one row per channel: DeepSEA's 3-position
+    /// layer, Keras DeepSTARR's 25, asymmetric pads and dilation, groups, and a batch past one
+    /// row's width (two rows).
+    func testShortOutputsSideBySideMatchReference() throws {
+        let cases = [
+            ConvCase(input: [5, 16, 10], weights: [16, 16, 8], strides: [1], dilations: [1], pads: [0, 0], relu: true),
+            ConvCase(input: [3, 16, 1, 25], weights: [16, 16, 1, 3], strides: [1, 1], dilations: [1, 1], pads: [0, 1, 0, 1]),
+            ConvCase(input: [4, 6, 20], weights: [10, 3, 4], strides: [1], dilations: [2], pads: [5, 0], group: 2, relu: true),
+            ConvCase(input: [45, 3, 25], weights: [5, 3, 3], strides: [1], dilations: [1], pads: [1, 1]),
+        ]
+        for test in cases {
+            let label = "input \(test.input), weights \(test.weights), dilations \(test.dilations), pads \(test.pads), group \(test.group)"
+            let kernel = test.weights.last!, outW = test.input.last! + test.pads[test.pads.count / 2 - 1] + test.pads.last! - (kernel - 1) * test.dilations.last!
+            XCTAssertTrue(test.input[0] > 1 && kernel > 1 && outW < Conv.directOutputWidth, "\(label): the case must run side by side")
+            let expected = try assertOneThreadMatchesReference(test, label: label)
+            if test.relu { XCTAssertTrue(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 }, label) }
+        }
+        XCTAssertGreaterThan(45 * 27, Conv.sideBySideWidth, "the last case must take two rows")
+    }
+
+    /// On two threads each block of output positions takes its own padded copy of the input, the
+    /// first block here wholly in the padding: the same values as one thread, bit for bit (each
+    /// output sums its terms in the same order), and as the direct sum.
+    func testDirectKernelBlocksMatchOneThreadExactly() throws {
+        let test = ConvCase(input: [1, 16, 100], weights: [64, 16, 9], strides: [1], dilations: [1], pads: [3000, 4], relu: true)
+        XCTAssertGreaterThanOrEqual(64 * 16 * 9 * 3096, Conv.minimumBlockedWork, "the case must split into blocks")
+        let (plan, x, w, b) = try convPlan(test)
+        let one = try output(plan, x, threads: 1), two = try output(plan, x, threads: 2)
+        XCTAssertEqual(two.scalars, one.scalars)
+        let expected = reference(test, x: x.scalars, w: w, b: b)
+        let comparison = compare(two.scalars, expected.scalars, absolute: 2e-6, relative: 1e-5)
+        XCTAssertEqual(comparison.failures, 0, "\(comparison)")
+    }
+
     /// The case's output on one thread against the direct sum; returns the direct sum.
     @discardableResult
     private func assertOneThreadMatchesReference(_ test: ConvCase, label: String, file: StaticString = #filePath, line: UInt = #line) throws -> Tensor<Float> {
