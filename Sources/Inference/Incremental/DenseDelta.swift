@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// The dense layer after a Flatten, evaluated as a correction to the reference output:
 /// y = y_ref + α · Δ · B[changed features], where B is the weight laid out feature-major
 /// (features × outputs), so that each changed feature is one contiguous row.
@@ -80,24 +82,13 @@ enum DenseDelta {
         return y
     }
 
-    /// The transpose of a row-major rows × columns matrix. Strips of 8 columns: one vector load
-    /// per row, written to 8 sequential streams (about 3 ms for Basset's 1000 × 3600, 3× faster
-    /// than square tiles); uninitialised storage spares zero-filling 14 MB first.
+    /// The transpose of a row-major rows × columns matrix (CVectorMath's 8 × 8 register
+    /// tiles); uninitialised storage spares zero-filling Basset's 14 MB first.
     static func transposed(_ source: [Float], rows: Int, columns: Int) -> [Float] {
         precondition(source.count == rows * columns)
         return [Float](unsafeUninitializedCapacity: rows * columns) { buffer, count in
-            let r = buffer.baseAddress!
-            source.withUnsafeBufferPointer { sp in
-                let s = sp.baseAddress!
-                var j0 = 0
-                while j0 + 8 <= columns {
-                    for i in 0..<rows {
-                        let v = UnsafeRawPointer(s + i * columns + j0).loadUnaligned(as: SIMD8<Float>.self)
-                        for t in 0..<8 { r[(j0 + t) * rows + i] = v[t] }
-                    }
-                    j0 += 8
-                }
-                for j in j0..<columns { for i in 0..<rows { r[j * rows + i] = s[i * columns + j] } }
+            source.withUnsafeBufferPointer { from in
+                if let from = from.baseAddress, let to = buffer.baseAddress { seqlens_transpose(from, columns, to, rows, columns, rows) }
             }
             count = rows * columns
         }

@@ -243,19 +243,15 @@ enum Recurrent {
             transposedR = d.batch <= Recurrent.smallProductRows ? Self.transposed(self.r, d) : []
         }
 
-        /// R (directions, gates × hidden, hidden) as (directions, hidden, gates × hidden).
-        /// Runs on every pass (R is an input of the node): unchecked pointers, rows of the output
-        /// written in order (the checked loop took 6 % of a batch-1 DanQ pass).
+        /// R (directions, gates × hidden, hidden) as (directions, hidden, gates × hidden). Runs
+        /// on every pass (R is an input of the node), so through CVectorMath's register tiles.
         private static func transposed(_ r: [Float], _ d: Dimensions) -> [Float] {
             let width = d.gateWidth, n = d.hidden
             return [Float](unsafeUninitializedCapacity: r.count) { out, count in
                 r.withUnsafeBufferPointer { rp in
                     for direction in 0..<d.directions {
-                        let source = rp.baseAddress! + direction * width * n, target = out.baseAddress! + direction * width * n
-                        for k in 0..<n {
-                            let row = target + k * width
-                            for j in 0..<width { row[j] = source[j * n + k] }
-                        }
+                        let offset = direction * width * n
+                        seqlens_transpose(rp.baseAddress! + offset, n, out.baseAddress! + offset, width, n, width)
                     }
                 }
                 count = r.count
