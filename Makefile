@@ -69,15 +69,19 @@ sample-models:
 
 ## zoo: re-export the model zoo and its references into Tests/Fixtures/zoo (installs PyTorch and
 ## TensorFlow model packages into the venv; about 3 minutes; make test does not need it)
-zoo: $(VENV)/bin/python
+zoo: $(VENV)/zoo-packages
+	$(VENV)/bin/python tools/make-zoo.py
+
+# The exporters and model packages the zoo and the bench import (bpnet-lite, chrombpnet...).
+$(VENV)/zoo-packages: $(VENV)/bin/python tools/zoo-requirements.txt tools/zoo-models.txt
 	$(VENV)/bin/pip install -q -r tools/zoo-requirements.txt
 	$(VENV)/bin/pip install -q --no-deps -r tools/zoo-models.txt
-	$(VENV)/bin/python tools/make-zoo.py
+	touch $@
 
 ## bench: forward-pass throughput and predict's peak memory of seqlens vs onnxruntime, the
 ## explorer's edit-to-result latency and first frame, ISM vs onnxruntime and tangermeme, saliency
 ## and IG vs PyTorch and captum (writes bench/out/)
-bench: deps build $(VENV)/bin/python
+bench: deps build $(VENV)/zoo-packages
 	$(VENV)/bin/python bench/make-bench-models.py
 	$(VENV)/bin/python bench/forward.py --markdown-out bench/out/forward.md
 	$(VENV)/bin/python bench/memory.py --markdown-out bench/out/memory.md
