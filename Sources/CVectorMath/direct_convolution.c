@@ -7,9 +7,12 @@
 
 typedef float lanes16 __attribute__((vector_size(64), aligned(4)));
 typedef int lanes16i __attribute__((vector_size(64), aligned(4)));
+typedef float lanes8 __attribute__((vector_size(32), aligned(4)));
+typedef int lanes8i __attribute__((vector_size(32), aligned(4)));
 
-/* Output positions per vector; filters per register block (four vectors each at most). */
-enum { LANES = 16, FILTER_BLOCK = 4 };
+/* Rows are padded to a multiple of LANES positions, so that a block's last vectors (16 lanes,
+   or on AVX2 two of 8) read inside the row. */
+enum { LANES = 16 };
 
 static long padded_width(long count, long kernel, long dilation) {
     return (count + LANES - 1) / LANES * LANES + (kernel - 1) * dilation;
@@ -19,84 +22,92 @@ long seqlens_direct_convolution_scratch(const seqlens_convolution *shape, long c
     return shape->channels * padded_width(count, shape->kernel, shape->dilation);
 }
 
-/* Stores `accumulator` (ReLU'd if asked) as positions [start, start + LANES) of row `target`,
-   only the first `valid − start`. */
-KERNEL void store_vector(const lanes16 *accumulator, int relu, float *target, long start, long valid) {
-    lanes16 a = *accumulator;
-    if (relu) a = (lanes16)((lanes16i)a & (a > 0));
-    long count = valid - start;
-    if (count >= LANES) {
-        memcpy(target + start, &a, sizeof(lanes16));
-    } else if (count > 0) {
-        float tail[LANES];
-        memcpy(tail, &a, sizeof(lanes16));
-        memcpy(target + start, tail, count * sizeof(float));
-    }
+/* The register block, once per vector type (VEC of WIDTH floats): outputs of `filters` filters ×
+   `vectors`·WIDTH positions from the block's start as named accumulators (clang kept an array in
+   memory through the loop); per (channel, tap), `vectors` loads of the padded input and one
+   broadcast weight per filter. Only the first `valid` positions are stored, ReLU'd if asked.
+   AVX-512 runs 4 filters × 4 vectors of 16 (16 of its 32 registers); AVX2 6 filters × 2
+   vectors of 8 (12 of its 16), where 4 × 1 vector of 16 (two registers each) left the FMA
+   units waiting: 6 loads per 8 multiply-adds against 8 per 12. */
+#define DIRECT_BLOCK(NAME, VEC, VECI, WIDTH)                                                                       \
+KERNEL void NAME##_store(const VEC *accumulator, int relu, float *target, long start, long valid) {              \
+    VEC a = *accumulator;                                                                                           \
+    if (relu) a = (VEC)((VECI)a & (a > 0));                                                                         \
+    long count = valid - start;                                                                                     \
+    if (count >= WIDTH) {                                                                                           \
+        memcpy(target + start, &a, sizeof(VEC));                                                                    \
+    } else if (count > 0) {                                                                                         \
+        float tail[WIDTH];                                                                                          \
+        memcpy(tail, &a, sizeof(VEC));                                                                              \
+        memcpy(target + start, tail, count * sizeof(float));                                                        \
+    }                                                                                                               \
+}                                                                                                                   \
+KERNEL void NAME(const float *rows, long rowWidth, long channels, long kernel, long dilation,                        \
+                 const float *w, long filterStride, const int filters, const int vectors,                           \
+                 const float *bias, int relu, float *y, long outW, long valid) {                                    \
+    FILTERS(DECLARE, VEC)                                                                                           \
+    /* One loop over (channel, tap) pairs, whose weights lie side by side in each filter's row. */                  \
+    const float *row = rows, *p = rows;                                                                             \
+    long k = 0;                                                                                                     \
+    for (long t = 0; t < channels * kernel; t++) {                                                                  \
+        VEC x0, x1 = {0}, x2 = {0}, x3 = {0};                                                                       \
+        memcpy(&x0, p, sizeof(VEC));                                                                                \
+        if (vectors > 1) memcpy(&x1, p + WIDTH, sizeof(VEC));                                                       \
+        if (vectors > 2) memcpy(&x2, p + 2 * WIDTH, sizeof(VEC));                                                   \
+        if (vectors > 3) memcpy(&x3, p + 3 * WIDTH, sizeof(VEC));                                                   \
+        FILTERS(MULTIPLY_ADD, VEC)                                                                                  \
+        if (++k == kernel) {                                                                                        \
+            k = 0;                                                                                                  \
+            row += rowWidth;                                                                                        \
+            p = row;                                                                                                \
+        } else {                                                                                                    \
+            p += dilation;                                                                                          \
+        }                                                                                                           \
+    }                                                                                                               \
+    FILTERS(STORE, NAME##_store)                                                                                    \
 }
-
-/* Outputs (`filters` filters, LANES·`vectors` positions from the block's start) as filters ×
-   vectors accumulators: per (channel, tap), `vectors` loads of the padded input and one
-   broadcast weight per filter. Only the first `valid` positions are stored. The accumulators
-   are named variables, not an array: clang kept an array in memory through the loop. */
-KERNEL void direct_block(const float *rows, long rowWidth, long channels, long kernel, long dilation,
-                         const float *w, long filterStride, const int filters, const int vectors,
-                         const float *bias, int relu, float *y, long outW, long valid) {
-#define FILTERS(M) M(0) M(1) M(2) M(3)
-#define DECLARE(f) lanes16 a##f##0, a##f##1, a##f##2, a##f##3; \
-    { float b = bias && filters > f ? bias[f] : 0.0f; a##f##0 = a##f##1 = a##f##2 = a##f##3 = (lanes16){0} + b; }
-    FILTERS(DECLARE)
-    /* One loop over (channel, tap) pairs, whose weights lie side by side in each filter's row. */
-    const float *row = rows, *p = rows;
-    long k = 0;
-    for (long t = 0; t < channels * kernel; t++) {
-        lanes16 x0, x1 = {0}, x2 = {0}, x3 = {0};
-        memcpy(&x0, p, sizeof(lanes16));
-        if (vectors > 1) memcpy(&x1, p + LANES, sizeof(lanes16));
-        if (vectors > 2) memcpy(&x2, p + 2 * LANES, sizeof(lanes16));
-        if (vectors > 3) memcpy(&x3, p + 3 * LANES, sizeof(lanes16));
-#define MULTIPLY_ADD(f) if (filters > f) { float weight = w[f * filterStride + t]; a##f##0 += weight * x0; \
-        if (vectors > 1) a##f##1 += weight * x1; if (vectors > 2) a##f##2 += weight * x2; if (vectors > 3) a##f##3 += weight * x3; }
-        FILTERS(MULTIPLY_ADD)
-        if (++k == kernel) {
-            k = 0;
-            row += rowWidth;
-            p = row;
-        } else {
-            p += dilation;
-        }
-    }
-#define STORE(f) if (filters > f) { float *target = y + f * outW; store_vector(&a##f##0, relu, target, 0, valid); \
-    if (vectors > 1) store_vector(&a##f##1, relu, target, LANES, valid); \
-    if (vectors > 2) store_vector(&a##f##2, relu, target, 2 * LANES, valid); \
-    if (vectors > 3) store_vector(&a##f##3, relu, target, 3 * LANES, valid); }
-    FILTERS(STORE)
+/* Per filter f of the block (at most six): its four accumulators, their update, their stores. */
+#define FILTERS(M, A) M(0, A) M(1, A) M(2, A) M(3, A) M(4, A) M(5, A)
+#define DECLARE(f, VEC) VEC a##f##0, a##f##1, a##f##2, a##f##3; \
+    { float b = bias && filters > f ? bias[f] : 0.0f; a##f##0 = a##f##1 = a##f##2 = a##f##3 = (VEC){0} + b; }
+#define MULTIPLY_ADD(f, VEC) if (filters > f) { float weight = w[f * filterStride + t]; a##f##0 += weight * x0; \
+    if (vectors > 1) a##f##1 += weight * x1; if (vectors > 2) a##f##2 += weight * x2; if (vectors > 3) a##f##3 += weight * x3; }
+#define STORE(f, store) if (filters > f) { float *target = y + f * outW; store(&a##f##0, relu, target, 0, valid); \
+    if (vectors > 1) store(&a##f##1, relu, target, sizeof(a##f##1) / 4, valid); \
+    if (vectors > 2) store(&a##f##2, relu, target, 2 * sizeof(a##f##2) / 4, valid); \
+    if (vectors > 3) store(&a##f##3, relu, target, 3 * sizeof(a##f##3) / 4, valid); }
+DIRECT_BLOCK(block16, lanes16, lanes16i, 16)
+DIRECT_BLOCK(block8, lanes8, lanes8i, 8)
 #undef STORE
 #undef MULTIPLY_ADD
 #undef DECLARE
 #undef FILTERS
-}
+#undef DIRECT_BLOCK
 
 /* The block shapes as constants, so that the accumulators live in registers. */
 KERNEL void direct_block_dispatch(const float *rows, long rowWidth, long channels, long kernel, long dilation,
                                   const float *w, long filterStride, int filters, int vectors,
-                                  const float *bias, int relu, float *y, long outW, long valid) {
-#define BLOCK(F, V) direct_block(rows, rowWidth, channels, kernel, dilation, w, filterStride, F, V, bias, relu, y, outW, valid)
+                                  const float *bias, int relu, float *y, long outW, long valid, const int width) {
+#define BLOCK(F, V) do { if (width == 16) block16(rows, rowWidth, channels, kernel, dilation, w, filterStride, F, V, bias, relu, y, outW, valid); \
+                         else block8(rows, rowWidth, channels, kernel, dilation, w, filterStride, F, V, bias, relu, y, outW, valid); } while (0)
 #define VECTORS(F) switch (vectors) { case 1: BLOCK(F, 1); break; case 2: BLOCK(F, 2); break; \
-                                      case 3: BLOCK(F, 3); break; default: BLOCK(F, 4); }
+                                      case 3: if (width == 16) BLOCK(F, 3); break; default: if (width == 16) BLOCK(F, 4); }
     switch (filters) {
     case 1: VECTORS(1); break;
     case 2: VECTORS(2); break;
     case 3: VECTORS(3); break;
-    default: VECTORS(4);
+    case 4: VECTORS(4); break;
+    case 5: if (width == 8) VECTORS(5); break;
+    default: if (width == 8) VECTORS(6);
     }
 #undef VECTORS
 #undef BLOCK
 }
 
-/* `maxVectors` vectors of positions per block: 4 with 32 vector registers (AVX-512, 16
-   accumulators), 1 with 16 (AVX2, where a 16-lane vector is two registers). */
+/* Blocks of `maxFilters` filters × `maxVectors` vectors of `width` positions (DIRECT_BLOCK). */
 KERNEL void direct_convolution(const seqlens_convolution *shape, const float *x, const float *w, const float *bias,
-                               int relu, float *y, long first, long count, float *scratch, const int maxVectors) {
+                               int relu, float *y, long first, long count, float *scratch,
+                               const int maxFilters, const int maxVectors, const int width) {
     long channels = shape->channels, inW = shape->inW, kernel = shape->kernel, dilation = shape->dilation;
     /* Row j of the scratch holds input position first + j − padBegin, zero outside [0, inW), far
        enough that every tap of every vector (whole vectors past the block too) reads inside it. */
@@ -113,15 +124,15 @@ KERNEL void direct_convolution(const seqlens_convolution *shape, const float *x,
         memset(row + high, 0, (rowWidth - high) * sizeof(float));
     }
     long filterStride = channels * kernel, outW = shape->outW;
-    for (long f = 0; f < shape->filters; f += FILTER_BLOCK) {
-        int blockFilters = shape->filters - f < FILTER_BLOCK ? (int)(shape->filters - f) : FILTER_BLOCK;
-        for (long o = 0; o < count; o += (long)maxVectors * LANES) {
+    for (long f = 0; f < shape->filters; f += maxFilters) {
+        int blockFilters = shape->filters - f < maxFilters ? (int)(shape->filters - f) : maxFilters;
+        for (long o = 0; o < count; o += (long)maxVectors * width) {
             long remaining = count - o;
-            int vectors = (int)((remaining + LANES - 1) / LANES);
+            int vectors = (int)((remaining + width - 1) / width);
             if (vectors > maxVectors) vectors = maxVectors;
             direct_block_dispatch(scratch + o, rowWidth, channels, kernel, dilation, w + f * filterStride, filterStride,
                                   blockFilters, vectors, bias ? bias + f : 0, relu, y + f * outW + first + o, outW,
-                                  remaining);
+                                  remaining, width);
         }
     }
 }
@@ -131,22 +142,22 @@ KERNEL void direct_convolution(const seqlens_convolution *shape, const float *x,
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 __attribute__((target("avx512f")))
 static void direct_convolution_avx512(ARGUMENTS) {
-    direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 4);
+    direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 4, 4, 16);
 }
 
 __attribute__((target("avx2,fma")))
 static void direct_convolution_avx2(ARGUMENTS) {
-    direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 1);
+    direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 6, 2, 8);
 }
 
 void seqlens_direct_convolution(ARGUMENTS) {
     if (__builtin_cpu_supports("avx512f")) direct_convolution_avx512(shape, x, w, bias, relu, y, first, count, scratch);
     else if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
         direct_convolution_avx2(shape, x, w, bias, relu, y, first, count, scratch);
-    else direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 1);
+    else direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 4, 1, 16);
 }
 #else
 void seqlens_direct_convolution(ARGUMENTS) {
-    direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 4);
+    direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 4, 4, 16);
 }
 #endif

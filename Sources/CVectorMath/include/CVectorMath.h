@@ -85,8 +85,9 @@ typedef struct {
 /// im2col, no BLAS call): y[f, o] = bias[f] + Σ_c Σ_k w[f, c, k] · x[c, o + k·dilation − padBegin]
 /// (0 outside [0, inW)), then max(·, 0) with `relu`; bias may be NULL. `scratch` holds
 /// `seqlens_direct_convolution_scratch(shape, count)` floats (the block's zero-padded input).
-/// Each output sums its terms in the same order whatever the block. Sixteen lanes wide, in
-/// AVX-512 registers where the CPU has them, else AVX2 (chosen at run time).
+/// Each output sums its terms in the same order whatever the block or the CPU. Blocks of 4
+/// filters × 64 positions in AVX-512 registers where the CPU has them, else of 6 filters × 16
+/// positions in AVX2's (chosen at run time).
 void seqlens_direct_convolution(const seqlens_convolution *shape, const float *x, const float *w, const float *bias,
                                 int relu, float *y, long first, long count, float *scratch);
 long seqlens_direct_convolution_scratch(const seqlens_convolution *shape, long count);

@@ -38,7 +38,8 @@ extension SequenceThreadingTests {
     }
 
     /// Stride-1 convolutions with kernels wider than one tap take CVectorMath's direct kernel:
-    /// filter counts off its blocks of four, outputs off its vectors of 16 and blocks of 64,
+    /// filter counts off its blocks (4 filters on AVX-512, 6 on AVX2: blocks of 1 to 6 filters
+    /// here), outputs off its vectors (16 or 8 lanes) and blocks (64 or 16 positions),
     /// asymmetric pads, pads wider than the kernel (outputs that read only padding), dilation,
     /// groups down to depthwise, Keras's unit height, a batch and a fused Relu.
     func testDirectKernelConvolutionsMatchReference() throws {
@@ -50,6 +51,7 @@ extension SequenceThreadingTests {
             ConvCase(input: [2, 8, 65], weights: [10, 4, 3], strides: [1], dilations: [1], pads: [1, 1], group: 2),
             ConvCase(input: [1, 8, 129], weights: [8, 1, 3], strides: [1], dilations: [3], pads: [3, 3], group: 8),
             ConvCase(input: [1, 24, 48], weights: [33, 24, 8], strides: [1], dilations: [1], pads: [0, 0]),
+            ConvCase(input: [1, 9, 45], weights: [14, 9, 4], strides: [1], dilations: [1], pads: [2, 1], relu: true),
         ]
         for test in cases {
             let label = "input \(test.input), weights \(test.weights), dilations \(test.dilations), pads \(test.pads), group \(test.group)"
