@@ -17,6 +17,10 @@ public struct ExecutionPlan: Sendable {
         /// A Conv's or pool's window geometry in the 2-D view, worked out once when planning
         /// (on a batch-1 pass of a small model, working it out per run was a fifth of the time).
         var window: WindowGeometry? = nil
+        /// A Conv's weights with the kernel flipped and the filter and channel axes swapped, for
+        /// its input gradient (`Conv.backward`), made on the first backward pass when the weights
+        /// are a constant (Basset's 660 K weights took a tenth of a saliency map to rearrange).
+        let flippedWeights = PlanCache<[Float]>()
 
         init(node: Node, inputSlots: [Int?], outputSlots: [Int?], outputShapes: [[Int]], releases: [Int]) {
             (self.node, self.inputSlots, self.outputSlots, self.outputShapes, self.releases) = (node, inputSlots, outputSlots, outputShapes, releases)

@@ -105,7 +105,11 @@ extension ExecutionPlan {
         }
         let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
         let outputs = step.outputSlots.map { $0.flatMap { slots[$0] } }
-        return (step.inputSlots, try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: context))
+        var stepContext = context
+        if case .conv = step.node.op, step.inputSlots.count > 1, let weights = step.inputSlots[1], constants[weights] != nil {
+            stepContext.flippedWeights = step.flippedWeights
+        }
+        return (step.inputSlots, try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: stepContext))
     }
 
     /// Hands the values a step computed back to the pool (not the target, which is returned).

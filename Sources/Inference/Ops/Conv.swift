@@ -489,17 +489,20 @@ extension Conv {
         guard inputShape.count == 3, d.group == 1, d.channels >= 16, g.strides[1] == 1,
               g.padBegin[1] <= extent, g.padEnd[1] <= extent else { return nil }
         let (filters, channels, kernel) = (d.filters, d.channels, d.kW)
-        let flipped = [Float](unsafeUninitializedCapacity: w.count) { target, count in
-            w.scalars.withUnsafeBufferPointer { wp in
-                for f in 0..<filters {
-                    for c in 0..<channels {
-                        let source = wp.baseAddress! + (f * channels + c) * kernel, row = target.baseAddress! + (c * filters + f) * kernel
-                        for t in 0..<kernel { row[t] = source[kernel - 1 - t] }
+        let flip = {
+            [Float](unsafeUninitializedCapacity: w.count) { target, count in
+                w.scalars.withUnsafeBufferPointer { wp in
+                    for f in 0..<filters {
+                        for c in 0..<channels {
+                            let source = wp.baseAddress! + (f * channels + c) * kernel, row = target.baseAddress! + (c * filters + f) * kernel
+                            for t in 0..<kernel { row[t] = source[kernel - 1 - t] }
+                        }
                     }
                 }
+                count = w.count
             }
-            count = w.count
         }
+        let flipped = context.flippedWeights?.value(flip) ?? flip()
         var transposed = attributes
         transposed.spatial = SpatialAttributes(kernelShape: [kernel], strides: [1], dilations: [g.dilations[1]],
                                                pads: [extent - g.padBegin[1], extent - g.padEnd[1]], autoPad: .notSet)

@@ -3,8 +3,8 @@ import Foundation
 import TestSupport
 import XCTest
 
-/// Reverse mode hands its buffers back to the plan's pool, and fuses a Relu into the MaxPool
-/// that reads it: neither may change a single gradient.
+/// Reverse mode hands its buffers back to the plan's pool, keeps each convolution's flipped
+/// weights, and fuses a Relu into the MaxPool that reads it: none may change a single gradient.
 final class GradientBufferTests: XCTestCase {
     private func multitaskGraph() throws -> Graph {
         try ONNXImporter.load(contentsOf: Fixtures.repositoryRoot.appendingPathComponent("sample-models/multitask-deep-relu.onnx"))
@@ -39,6 +39,22 @@ final class GradientBufferTests: XCTestCase {
         XCTAssertEqual(firstGradient, try fresh(first))
         XCTAssertEqual(secondGradient, try fresh(second))
         XCTAssertEqual(firstAgain, try fresh(first))
+        // The input gradients of the convolutions with 16 or more channels ran as convolutions
+        // with flipped weights, made once and kept by their steps: the later passes reused them.
+        var cached = 0
+        for step in plan.steps {
+            guard case .conv = step.node.op, let slot = step.inputSlots[1], case .float(let w)? = plan.constants[slot], w.shape[1] >= 16 else { continue }
+            let (filters, channels, kernel) = (w.shape[0], w.shape[1], w.shape[2])
+            var expected = [Float](repeating: 0, count: w.count)
+            for f in 0..<filters {
+                for c in 0..<channels {
+                    for t in 0..<kernel { expected[(c * filters + f) * kernel + t] = w.scalars[(f * channels + c) * kernel + kernel - 1 - t] }
+                }
+            }
+            XCTAssertEqual(step.flippedWeights.value { XCTFail("\(step.node.name): no flipped weights kept"); return [] }, expected, step.node.name)
+            cached += 1
+        }
+        XCTAssertGreaterThanOrEqual(cached, 2, "the model's deeper convolutions")
     }
 
     func testReluInPlaceGivesTheGradientOfKeptPreActivations() throws {
