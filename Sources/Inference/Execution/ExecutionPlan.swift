@@ -285,14 +285,18 @@ public struct ExecutionPlan: Sendable {
             let epilogue = inPlaceEpilogues.contains(index)
             // A Relu after an op that can apply it while its output is still in cache.
             let fusedRelu = epilogue && Self.appliesReluEpilogue(step.node.op) && steps[index + 1].node.op.isRelu
+            // A Softmax over the last axis after a product that applies it head by head.
+            let fusedSoftmax = epilogue && Self.appliesSoftmaxEpilogue(step.node.op)
+                && steps[index + 1].node.op.isSoftmax(overLastAxisOfRank: step.outputSlots.first.flatMap { $0 }.map { slotShapes[$0].count } ?? 0)
             var stepContext = context
             stepContext.reluEpilogue = fusedRelu
+            stepContext.softmaxEpilogue = fusedSoftmax
             stepContext.window = step.window
             var results = try execute(step, slots: slots, context: stepContext)
             var written = step.outputSlots
             if epilogue, case .float(var tensor) = results[0] {
                 results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
-                if !fusedRelu { try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads) }
+                if !fusedRelu && !fusedSoftmax { try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads) }
                 index += 1
                 written = steps[index].outputSlots
                 results[0] = .float(tensor)
@@ -329,6 +333,11 @@ extension ExecutionPlan {
         if case .conv = op { true } else { false }
     }
 
+    /// Ops that apply a following last-axis Softmax themselves when `ExecutionContext.softmaxEpilogue` says so.
+    static func appliesSoftmaxEpilogue(_ op: Op) -> Bool {
+        if case .matMul = op { true } else { false }
+    }
+
     /// `node`'s op (one `runsInPlace` accepts) over a tensor no one else holds.
     static func applyInPlace(_ node: Node, to tensor: inout Tensor<Float>, threads: Int) throws {
         switch node.op {
@@ -345,5 +354,11 @@ extension ExecutionPlan {
 private extension Op {
     var isRelu: Bool {
         if case .unary(.relu) = self { true } else { false }
+    }
+
+    /// A Softmax (not LogSoftmax) along the last axis of an input of `rank` ≥ 1: contiguous rows.
+    func isSoftmax(overLastAxisOfRank rank: Int) -> Bool {
+        guard case .softmax(let axis, _) = self, rank >= 1 else { return false }
+        return (axis < 0 ? axis + rank : axis) == rank - 1
     }
 }

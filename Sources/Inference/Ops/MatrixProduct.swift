@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Gemm and MatMul, through BLAS.
 enum MatrixProduct {
     static func gemmShape(_ a: [Int], _ b: [Int], transA: Bool, transB: Bool, node: Node) throws -> [Int] {
@@ -56,7 +58,8 @@ enum MatrixProduct {
     static func matMul(_ a: Value, _ b: Value, outputShape: [Int], node: Node, context: ExecutionContext) throws -> Value {
         switch (a, b) {
         case (.float(let x), .float(let y)):
-            return .float(floatMatMul(x, y, outputShape: outputShape, node: node, threads: context.threads, buffers: context.buffers))
+            return .float(floatMatMul(x, y, outputShape: outputShape, node: node, threads: context.threads, buffers: context.buffers,
+                                      softmax: context.softmaxEpilogue))
         case (.int(let x), .int(let y)):
             // Integer MatMul only appears in shape arithmetic: tiny, so a plain loop.
             let xf = Tensor(shape: x.shape, scalars: x.scalars.map(Float.init))
@@ -78,7 +81,11 @@ enum MatrixProduct {
         multiplyAdds >= minimumBatchSplitWork ? min(threads, batches) : 1
     }
 
-    private static func floatMatMul(_ a: Tensor<Float>, _ b: Tensor<Float>, outputShape: [Int], node: Node, threads: Int, buffers: BufferPool) -> Tensor<Float> {
+    /// With `softmax`, each row of the output's last axis is then softmax-normalised (a fused
+    /// Softmax): a batch of products does each product's rows right after it, while they are in
+    /// cache (attention's per-head scores; at batch 64 all heads' scores spill to memory).
+    private static func floatMatMul(_ a: Tensor<Float>, _ b: Tensor<Float>, outputShape: [Int], node: Node, threads: Int, buffers: BufferPool,
+                                    softmax: Bool = false) -> Tensor<Float> {
         let a2 = a.rank == 1 ? [1, a.shape[0]] : a.shape
         let b2 = b.rank == 1 ? [b.shape[0], 1] : b.shape
         let (m, k, n) = (a2[a2.count - 2], a2[a2.count - 1], b2[b2.count - 1])
@@ -90,13 +97,18 @@ enum MatrixProduct {
         // Every product writes its block whole (beta 0): a pooled buffer needs no zeroing.
         var y = buffers.take(count: batches * m * n)
         if k == 0 { y.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        let row = outputShape.last ?? 1
         a.scalars.withUnsafeBufferPointer { ap in
         b.scalars.withUnsafeBufferPointer { bp in
         y.withUnsafeMutableBufferPointer { yp in
+            func normalise(_ start: Int, _ count: Int) {
+                for r in stride(from: start, to: start + count, by: row) { seqlens_softmax(yp.baseAddress! + r, row, 0) }
+            }
             // A (…, m, k) whose batch axes are all broadcast against a shared B is one tall product.
             if aBatch.allSatisfy({ $0 != 0 }) && bBatch.allSatisfy({ $0 == 0 }) && batches > 1 {
                 BLAS.sgemm(transA: false, transB: false, m: batches * m, n: n, k: k,
                            a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n, c: yp.baseAddress!, ldc: n)
+                if softmax { normalise(0, batches * m * n) }
                 return
             }
             func product(_ batch: Int, splitting: Bool) {
@@ -110,6 +122,7 @@ enum MatrixProduct {
                            a: ap.baseAddress! + offsetA * m * k, lda: k,
                            b: bp.baseAddress! + offsetB * k * n, ldb: n,
                            c: yp.baseAddress! + batch * m * n, ldc: n, splitting: splitting)
+                if softmax { normalise(batch * m * n, m * n) }
             }
             let parts = batchParts(batches: batches, multiplyAdds: batches * m * n * k, threads: threads)
             if parts > 1 {
