@@ -35,6 +35,10 @@ public struct ExecutionPlan: Sendable {
     /// applies that op in place on the fresh output (one pass and one buffer fewer), as a fused
     /// epilogue.
     let inPlaceEpilogues: Set<Int>
+    /// MatMul steps whose output only an Add of a constant bias over the last axis right after
+    /// reads, with the bias' slot: `runWhole` has the product add it (attention's projections
+    /// and feed-forward layers export as MatMul then Add; the Add cost as much as the product).
+    let biasEpilogues: [Int: Int]
     /// Relu steps whose output only a MaxPool right after reads: reverse mode fuses the two
     /// backward passes (ReverseMode+Relu.swift).
     let reluPools: Set<Int>
@@ -159,6 +163,17 @@ public struct ExecutionPlan: Sendable {
             let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
             guard Self.runsInPlace(next.node.op), outputs.count == 1, known[outputs[0]].type == .float else { return false }
             return next.inputSlots == [outputs[0]] && next.releases.contains(outputs[0])
+        })
+        self.biasEpilogues = Dictionary(uniqueKeysWithValues: steps.indices.dropLast().compactMap { index -> (Int, Int)? in
+            let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
+            guard case .matMul = steps[index].node.op, case .binary(.add) = next.node.op, outputs.count == 1,
+                  known[outputs[0]].type == .float, next.releases.contains(outputs[0]), next.inputSlots.count == 2,
+                  next.inputSlots.contains(outputs[0]), let biasSlot = next.inputSlots.first(where: { $0 != outputs[0] }) ?? nil,
+                  case .float(let bias)? = known[biasSlot].constant else { return nil }
+            let shape = known[outputs[0]].shape
+            guard let n = shape.last, bias.count == n, bias.rank <= shape.count, bias.shape.last == n,
+                  next.outputShapes.first == shape else { return nil }
+            return (index, biasSlot)
         })
         self.reluPools = Self.reluPools(in: steps)
         self.steps = steps
@@ -291,6 +306,7 @@ public struct ExecutionPlan: Sendable {
             var stepContext = context
             stepContext.reluEpilogue = fusedRelu
             stepContext.softmaxEpilogue = fusedSoftmax
+            if let slot = biasEpilogues[index], case .float(let bias)? = slots[slot] { stepContext.biasEpilogue = bias }
             stepContext.window = step.window
             var results = try execute(step, slots: slots, context: stepContext)
             var written = step.outputSlots
@@ -300,6 +316,9 @@ public struct ExecutionPlan: Sendable {
                 index += 1
                 written = steps[index].outputSlots
                 results[0] = .float(tensor)
+            } else if stepContext.biasEpilogue != nil {
+                index += 1
+                written = steps[index].outputSlots
             }
             if let timing { timing(step.node, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
             for (slot, value) in zip(written, results) { if let slot { slots[slot] = value } }

@@ -88,4 +88,47 @@ final class BatchedProductTests: XCTestCase {
         try check(aShape: [2, 3, m, k], bShape: [k, n], axis: -1)
         try check(aShape: [2, 3, m, k], bShape: [2, 3, k, n], axis: 2)
     }
+
+    /// An Add of a constant bias over the last axis after a MatMul is applied by the product
+    /// (in row chunks when all rows share B, after each product of a batch): the same numbers
+    /// as the two ops apart, in double, on one and two threads, with the bias on either side.
+    func testFusedBiasMatchesTheOpsApart() throws {
+        let (m, k, n) = (64, 16, 50)
+        XCTAssertLessThan(MatrixProduct.biasChunkRows(width: n), 2 * 3 * m, "the shared-B case must take several chunks")
+        func check(aShape: [Int], bShape: [Int], biasShape: [Int], biasFirst: Bool) throws {
+            let outShape = Array(aShape.dropLast()) + [n]
+            var builder = ModelBuilder()
+            builder.model.graph.input = [ModelBuilder.valueInfo("a", dims: aShape.map { Int64($0) }), ModelBuilder.valueInfo("b", dims: bShape.map { Int64($0) })]
+            builder.model.graph.output = [ModelBuilder.valueInfo("y", dims: outShape.map { Int64($0) })]
+            let bias = (0..<n).map { Float($0 % 7) - 3.5 }
+            builder.model.graph.initializer = [ModelBuilder.floatTensor("bias", dims: biasShape.map { Int64($0) }, values: bias)]
+            builder.model.graph.node = [ModelBuilder.node("MatMul", inputs: ["a", "b"], outputs: ["s"], name: "projection"),
+                                        ModelBuilder.node("Add", inputs: biasFirst ? ["bias", "s"] : ["s", "bias"], outputs: ["y"], name: "bias")]
+            let graph = try ONNXImporter.load(data: builder.serialized(), modelDirectory: nil)
+            let a = Tensor(shape: aShape, scalars: (0..<aShape.reduce(1, *)).map { Float(($0 * 7) % 13) / 8 - 0.75 })
+            let b = Tensor(shape: bShape, scalars: (0..<bShape.reduce(1, *)).map { Float(($0 * 5) % 11) / 8 - 0.6 })
+            let plan = try ExecutionPlan(graph: graph, inputShapes: ["a": a.shape, "b": b.shape])
+            let batches = aShape.dropLast(2).reduce(1, *), bBatches = bShape.dropLast(2).reduce(1, *)
+            for threads in [1, 2] {
+                guard case .float(let y)? = try plan.run(["a": a, "b": b], threads: threads)["y"] else { return XCTFail("no output") }
+                for batch in 0..<batches {
+                    let bBase = (batch % bBatches) * k * n
+                    for i in 0..<m {
+                        for j in 0..<n {
+                            var sum = Double(bias[j])
+                            for p in 0..<k { sum += Double(a.scalars[(batch * m + i) * k + p]) * Double(b.scalars[bBase + p * n + j]) }
+                            let got = Double(y.scalars[(batch * m + i) * n + j])
+                            if abs(got - sum) > 1e-5 * max(1, abs(sum)) {
+                                return XCTFail("a \(aShape) b \(bShape) bias \(biasShape) threads \(threads): \(got) at batch \(batch) row \(i) column \(j), expected \(sum)")
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        try check(aShape: [2, 3, m, k], bShape: [k, n], biasShape: [n], biasFirst: true)
+        try check(aShape: [2, 3, m, k], bShape: [k, n], biasShape: [1, 1, n], biasFirst: false)
+        try check(aShape: [m, k], bShape: [k, n], biasShape: [n], biasFirst: false)
+        try check(aShape: [2, 3, m, k], bShape: [2, 3, k, n], biasShape: [n], biasFirst: true)
+    }
 }
