@@ -567,10 +567,58 @@ static void exp_avx2(float *p, long count) { exp_in_place(p, count); }
 __attribute__((target("avx2,fma")))
 static void sigmoid_avx2(float *p, long count) { sigmoid_in_place(p, count); }
 
+/* The sum of a vector's eight lanes. */
+__attribute__((target("avx2,fma")))
+static inline float sum8(__m256 v) {
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+}
+
+/* `layer_norm` eight lanes wide: the same two passes for the statistics, with two vector
+   accumulators each (the generic loop's eight partial sums compiled to scalar code; transformer
+   rows of 64 ran at 0.67 ns a value, here 0.51). */
 __attribute__((target("avx2,fma")))
 static void layer_norm_avx2(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
                             float epsilon, float *means, float *inverses) {
-    layer_norm(x, y, rows, size, gamma, beta, epsilon, means, inverses);
+    long whole = size & ~7L;
+    for (long row = 0; row < rows; row++) {
+        const float *in = x + row * size;
+        float *out = y + row * size;
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        long k = 0;
+        for (; k + 16 <= whole; k += 16) {
+            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(in + k));
+            s1 = _mm256_add_ps(s1, _mm256_loadu_ps(in + k + 8));
+        }
+        if (k < whole) s0 = _mm256_add_ps(s0, _mm256_loadu_ps(in + k));
+        float sum = sum8(_mm256_add_ps(s0, s1));
+        for (k = whole; k < size; k++) sum += in[k];
+        float mean = sum / (float)size;
+        __m256 center = _mm256_set1_ps(mean);
+        s0 = _mm256_setzero_ps();
+        s1 = _mm256_setzero_ps();
+        for (k = 0; k + 16 <= whole; k += 16) {
+            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(in + k), center), d1 = _mm256_sub_ps(_mm256_loadu_ps(in + k + 8), center);
+            s0 = _mm256_fmadd_ps(d0, d0, s0);
+            s1 = _mm256_fmadd_ps(d1, d1, s1);
+        }
+        if (k < whole) {
+            __m256 d = _mm256_sub_ps(_mm256_loadu_ps(in + k), center);
+            s0 = _mm256_fmadd_ps(d, d, s0);
+        }
+        float variance = sum8(_mm256_add_ps(s0, s1));
+        for (k = whole; k < size; k++) { float d = in[k] - mean; variance += d * d; }
+        float inverse = 1.0f / sqrtf(variance / (float)size + epsilon);
+        means[row] = mean;
+        inverses[row] = inverse;
+        __m256 scale = _mm256_set1_ps(inverse);
+        for (k = 0; k < whole; k += 8) {
+            __m256 v = _mm256_mul_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(in + k), center), scale), _mm256_loadu_ps(gamma + k));
+            _mm256_storeu_ps(out + k, beta ? _mm256_add_ps(v, _mm256_loadu_ps(beta + k)) : v);
+        }
+        for (; k < size; k++) out[k] = (in[k] - mean) * inverse * gamma[k] + (beta ? beta[k] : 0.0f);
+    }
 }
 
 __attribute__((target("avx2,fma")))
