@@ -94,12 +94,14 @@ KERNEL void tanh_in_place(float *p, long count) {
     for (long k = 0; k < count; k++) p[k] = tanh_approx(p[k]);
 }
 
-/* GELU through the two kernels above, as its definitions read (PyTorch's and onnxruntime's). */
+/* GELU as its definitions read (PyTorch's and onnxruntime's), the tanh form rewritten as
+   0.5 x (1 + tanh u) = x / (1 + e^{-2u}): one exp and one division, where tanh_approx computes
+   both its branches (half the time on AVX2), and no cancellation of 1 + tanh for x ≪ 0. */
 KERNEL void gelu_in_place(float *p, long count, int tanhApproximation) {
     if (tanhApproximation) {
         for (long k = 0; k < count; k++) {
             float x = p[k];
-            p[k] = 0.5f * x * (1.0f + tanh_approx(0.7978845608028654f * (x + 0.044715f * x * x * x)));
+            p[k] = x / (1.0f + exp_approx(-1.5957691216057308f * (x + 0.044715f * x * x * x)));
         }
     } else {
         for (long k = 0; k < count; k++) {
@@ -458,8 +460,84 @@ void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputSca
     else scaled_tanh(p, count, inputScale, outputScale, offset);
 }
 
+/* exp_approx eight lanes wide for x <= 0, the same steps as exp_approx16; 2^n goes into the
+   exponent bits (n >= -126 after the clamp). max_ps returns its second operand when either is
+   NaN, so a NaN passes the clamp and comes out NaN. */
 __attribute__((target("avx2,fma")))
-static void softmax_avx2(float *p, long count, int logarithmic) { softmax(p, count, logarithmic); }
+static inline __m256 exp_approx8(__m256 x) {
+    __m256 xc = _mm256_max_ps(_mm256_set1_ps(-87.3365447504f), x);
+    __m256 n = _mm256_floor_ps(_mm256_fmadd_ps(xc, _mm256_set1_ps(1.44269504088896341f), _mm256_set1_ps(0.5f)));
+    __m256 r = _mm256_fnmadd_ps(n, _mm256_set1_ps(0.693359375f), xc);
+    r = _mm256_fnmadd_ps(n, _mm256_set1_ps(-2.12194440e-4f), r);
+    __m256 y = _mm256_set1_ps(1.9875691500e-4f);
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.3981999507e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(8.3334519073e-3f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(4.1665795894e-2f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(1.6666665459e-1f));
+    y = _mm256_fmadd_ps(y, r, _mm256_set1_ps(5.0000001201e-1f));
+    y = _mm256_add_ps(_mm256_fmadd_ps(y, _mm256_mul_ps(r, r), r), _mm256_set1_ps(1.0f));
+    __m256i bits = _mm256_slli_epi32(_mm256_add_epi32(_mm256_cvtps_epi32(n), _mm256_set1_epi32(127)), 23);
+    return _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
+}
+
+/* `softmax` eight lanes wide for rows of at least 8, three passes without a scalar tail: a row
+   that is not a multiple of eight ends with a block that overlaps the one before. That block is
+   loaded before each pass overwrites its first lanes, and stored whole (its overlapping lanes
+   get the values they already hold); the sum counts only its new lanes. AVX2's masked stores
+   are slow on AMD, and the generic loop's scalar tail cost as much as the rest of a row of 125. */
+__attribute__((target("avx2,fma")))
+static void softmax_avx2(float *p, long count, int logarithmic) {
+    if (count < 8) { softmax(p, count, logarithmic); return; }
+    long whole = count & ~7L, last = count - 8;
+    /* The last block's lanes that no whole block holds. */
+    __m256i fresh = _mm256_cmpgt_epi32(_mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7), _mm256_set1_epi32((int)(whole - last) - 1));
+    __m256 p0 = _mm256_set1_ps(p[0]), p1 = p0;
+    long k = 0;
+    for (; k + 16 <= count; k += 16) {
+        p0 = _mm256_max_ps(_mm256_loadu_ps(p + k), p0);
+        p1 = _mm256_max_ps(_mm256_loadu_ps(p + k + 8), p1);
+    }
+    p0 = _mm256_max_ps(_mm256_loadu_ps(p + (k + 8 <= count ? k : last)), p0);
+    p0 = _mm256_max_ps(_mm256_loadu_ps(p + last), _mm256_max_ps(p1, p0));
+    __m128 h = _mm_max_ps(_mm256_castps256_ps128(p0), _mm256_extractf128_ps(p0, 1));
+    h = _mm_max_ps(h, _mm_movehl_ps(h, h));
+    h = _mm_max_ss(h, _mm_movehdup_ps(h));
+    /* As in the scalar kernel: a NaN first value makes every value NaN, later NaNs are skipped. */
+    float maximum = p[0] != p[0] ? p[0] : _mm_cvtss_f32(h);
+    __m256 shift = _mm256_set1_ps(maximum), s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+    __m256 tail = _mm256_loadu_ps(p + last);
+    for (k = 0; k + 16 <= whole; k += 16) {
+        __m256 e0 = exp_approx8(_mm256_sub_ps(_mm256_loadu_ps(p + k), shift));
+        __m256 e1 = exp_approx8(_mm256_sub_ps(_mm256_loadu_ps(p + k + 8), shift));
+        s0 = _mm256_add_ps(s0, e0);
+        s1 = _mm256_add_ps(s1, e1);
+        if (!logarithmic) { _mm256_storeu_ps(p + k, e0); _mm256_storeu_ps(p + k + 8, e1); }
+    }
+    if (k < whole) {
+        __m256 e = exp_approx8(_mm256_sub_ps(_mm256_loadu_ps(p + k), shift));
+        s0 = _mm256_add_ps(s0, e);
+        if (!logarithmic) _mm256_storeu_ps(p + k, e);
+    }
+    if (whole < count) {
+        __m256 e = exp_approx8(_mm256_sub_ps(tail, shift));
+        s1 = _mm256_add_ps(s1, _mm256_and_ps(e, _mm256_castsi256_ps(fresh)));
+        if (!logarithmic) _mm256_storeu_ps(p + last, e);
+    }
+    s0 = _mm256_add_ps(s0, s1);
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    float sum = _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+    __m256 factor = _mm256_set1_ps(1.0f / sum), logSum = _mm256_set1_ps(logarithmic ? logf(sum) : 0);
+    tail = _mm256_loadu_ps(p + last);
+    for (k = 0; k < whole; k += 8) {
+        __m256 v = _mm256_loadu_ps(p + k);
+        /* (x − max) − log Σ keeps precision when |x| is large. */
+        v = logarithmic ? _mm256_sub_ps(_mm256_sub_ps(v, shift), logSum) : _mm256_mul_ps(v, factor);
+        _mm256_storeu_ps(p + k, v);
+    }
+    if (whole < count)
+        _mm256_storeu_ps(p + last, logarithmic ? _mm256_sub_ps(_mm256_sub_ps(tail, shift), logSum) : _mm256_mul_ps(tail, factor));
+}
 
 void seqlens_softmax(float *p, long count, int logarithmic) {
     if (count >= 16 && __builtin_cpu_supports("avx512f")) softmax_avx512(p, count, logarithmic);
@@ -489,10 +567,58 @@ static void exp_avx2(float *p, long count) { exp_in_place(p, count); }
 __attribute__((target("avx2,fma")))
 static void sigmoid_avx2(float *p, long count) { sigmoid_in_place(p, count); }
 
+/* The sum of a vector's eight lanes. */
+__attribute__((target("avx2,fma")))
+static inline float sum8(__m256 v) {
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+}
+
+/* `layer_norm` eight lanes wide: the same two passes for the statistics, with two vector
+   accumulators each (the generic loop's eight partial sums compiled to scalar code; transformer
+   rows of 64 ran at 0.67 ns a value, here 0.51). */
 __attribute__((target("avx2,fma")))
 static void layer_norm_avx2(const float *x, float *y, long rows, long size, const float *gamma, const float *beta,
                             float epsilon, float *means, float *inverses) {
-    layer_norm(x, y, rows, size, gamma, beta, epsilon, means, inverses);
+    long whole = size & ~7L;
+    for (long row = 0; row < rows; row++) {
+        const float *in = x + row * size;
+        float *out = y + row * size;
+        __m256 s0 = _mm256_setzero_ps(), s1 = _mm256_setzero_ps();
+        long k = 0;
+        for (; k + 16 <= whole; k += 16) {
+            s0 = _mm256_add_ps(s0, _mm256_loadu_ps(in + k));
+            s1 = _mm256_add_ps(s1, _mm256_loadu_ps(in + k + 8));
+        }
+        if (k < whole) s0 = _mm256_add_ps(s0, _mm256_loadu_ps(in + k));
+        float sum = sum8(_mm256_add_ps(s0, s1));
+        for (k = whole; k < size; k++) sum += in[k];
+        float mean = sum / (float)size;
+        __m256 center = _mm256_set1_ps(mean);
+        s0 = _mm256_setzero_ps();
+        s1 = _mm256_setzero_ps();
+        for (k = 0; k + 16 <= whole; k += 16) {
+            __m256 d0 = _mm256_sub_ps(_mm256_loadu_ps(in + k), center), d1 = _mm256_sub_ps(_mm256_loadu_ps(in + k + 8), center);
+            s0 = _mm256_fmadd_ps(d0, d0, s0);
+            s1 = _mm256_fmadd_ps(d1, d1, s1);
+        }
+        if (k < whole) {
+            __m256 d = _mm256_sub_ps(_mm256_loadu_ps(in + k), center);
+            s0 = _mm256_fmadd_ps(d, d, s0);
+        }
+        float variance = sum8(_mm256_add_ps(s0, s1));
+        for (k = whole; k < size; k++) { float d = in[k] - mean; variance += d * d; }
+        float inverse = 1.0f / sqrtf(variance / (float)size + epsilon);
+        means[row] = mean;
+        inverses[row] = inverse;
+        __m256 scale = _mm256_set1_ps(inverse);
+        for (k = 0; k < whole; k += 8) {
+            __m256 v = _mm256_mul_ps(_mm256_mul_ps(_mm256_sub_ps(_mm256_loadu_ps(in + k), center), scale), _mm256_loadu_ps(gamma + k));
+            _mm256_storeu_ps(out + k, beta ? _mm256_add_ps(v, _mm256_loadu_ps(beta + k)) : v);
+        }
+        for (; k < size; k++) out[k] = (in[k] - mean) * inverse * gamma[k] + (beta ? beta[k] : 0.0f);
+    }
 }
 
 __attribute__((target("avx2,fma")))

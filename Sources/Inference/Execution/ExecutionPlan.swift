@@ -39,6 +39,10 @@ public struct ExecutionPlan: Sendable {
     /// applies that op in place on the fresh output (one pass and one buffer fewer), as a fused
     /// epilogue.
     let inPlaceEpilogues: Set<Int>
+    /// MatMul steps whose output only an Add of a constant bias over the last axis right after
+    /// reads, with the bias' slot: `runWhole` has the product add it (attention's projections
+    /// and feed-forward layers export as MatMul then Add; the Add cost as much as the product).
+    let biasEpilogues: [Int: Int]
     /// Relu steps whose output only a MaxPool right after reads: reverse mode fuses the two
     /// backward passes (ReverseMode+Relu.swift).
     let reluPools: Set<Int>
@@ -163,6 +167,17 @@ public struct ExecutionPlan: Sendable {
             let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
             guard Self.runsInPlace(next.node.op), outputs.count == 1, known[outputs[0]].type == .float else { return false }
             return next.inputSlots == [outputs[0]] && next.releases.contains(outputs[0])
+        })
+        self.biasEpilogues = Dictionary(uniqueKeysWithValues: steps.indices.dropLast().compactMap { index -> (Int, Int)? in
+            let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
+            guard case .matMul = steps[index].node.op, case .binary(.add) = next.node.op, outputs.count == 1,
+                  known[outputs[0]].type == .float, next.releases.contains(outputs[0]), next.inputSlots.count == 2,
+                  next.inputSlots.contains(outputs[0]), let biasSlot = next.inputSlots.first(where: { $0 != outputs[0] }) ?? nil,
+                  case .float(let bias)? = known[biasSlot].constant else { return nil }
+            let shape = known[outputs[0]].shape
+            guard let n = shape.last, bias.count == n, bias.rank <= shape.count, bias.shape.last == n,
+                  next.outputShapes.first == shape else { return nil }
+            return (index, biasSlot)
         })
         self.reluPools = Self.reluPools(in: steps)
         self.steps = steps
@@ -289,17 +304,25 @@ public struct ExecutionPlan: Sendable {
             let epilogue = inPlaceEpilogues.contains(index)
             // A Relu after an op that can apply it while its output is still in cache.
             let fusedRelu = epilogue && Self.appliesReluEpilogue(step.node.op) && steps[index + 1].node.op.isRelu
+            // A Softmax over the last axis after a product that applies it head by head.
+            let fusedSoftmax = epilogue && Self.appliesSoftmaxEpilogue(step.node.op)
+                && steps[index + 1].node.op.isSoftmax(overLastAxisOfRank: step.outputSlots.first.flatMap { $0 }.map { slotShapes[$0].count } ?? 0)
             var stepContext = context
             stepContext.reluEpilogue = fusedRelu
+            stepContext.softmaxEpilogue = fusedSoftmax
+            if let slot = biasEpilogues[index], case .float(let bias)? = slots[slot] { stepContext.biasEpilogue = bias }
             stepContext.window = step.window
             var results = try execute(step, slots: slots, context: stepContext)
             var written = step.outputSlots
             if epilogue, case .float(var tensor) = results[0] {
                 results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
-                if !fusedRelu { try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads) }
+                if !fusedRelu && !fusedSoftmax { try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads) }
                 index += 1
                 written = steps[index].outputSlots
                 results[0] = .float(tensor)
+            } else if stepContext.biasEpilogue != nil {
+                index += 1
+                written = steps[index].outputSlots
             }
             if let timing { timing(step.node, Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9) }
             for (slot, value) in zip(written, results) { if let slot { slots[slot] = value } }
@@ -333,6 +356,11 @@ extension ExecutionPlan {
         if case .conv = op { true } else { false }
     }
 
+    /// Ops that apply a following last-axis Softmax themselves when `ExecutionContext.softmaxEpilogue` says so.
+    static func appliesSoftmaxEpilogue(_ op: Op) -> Bool {
+        if case .matMul = op { true } else { false }
+    }
+
     /// `node`'s op (one `runsInPlace` accepts) over a tensor no one else holds.
     static func applyInPlace(_ node: Node, to tensor: inout Tensor<Float>, threads: Int) throws {
         switch node.op {
@@ -349,5 +377,11 @@ extension ExecutionPlan {
 private extension Op {
     var isRelu: Bool {
         if case .unary(.relu) = self { true } else { false }
+    }
+
+    /// A Softmax (not LogSoftmax) along the last axis of an input of `rank` ≥ 1: contiguous rows.
+    func isSoftmax(overLastAxisOfRank rank: Int) -> Bool {
+        guard case .softmax(let axis, _) = self, rank >= 1 else { return false }
+        return (axis < 0 ? axis + rank : axis) == rank - 1
     }
 }

@@ -18,6 +18,13 @@ struct ExecutionContext: Sendable {
     /// The op applies a Relu to its output itself (`ExecutionPlan.runWhole` fused the Relu
     /// after it into it). Only ops for which `appliesReluEpilogue` holds read it.
     var reluEpilogue = false
+    /// The op applies a following Softmax over its output's last axis itself, block by block
+    /// while each is in cache (`ExecutionPlan.runWhole` fused the Softmax into it). Only ops
+    /// for which `appliesSoftmaxEpilogue` holds read it.
+    var softmaxEpilogue = false
+    /// A bias over the last axis the op adds to its output itself, block by block while each
+    /// is in cache (`ExecutionPlan.runWhole` fused the Add after it into it). Only MatMul reads it.
+    var biasEpilogue: Tensor<Float>? = nil
     /// The running step's window geometry in the 2-D view (Conv, pools), from the plan; nil
     /// where the kernel works it out itself.
     var window: WindowGeometry? = nil

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Gemm and MatMul, through BLAS.
 enum MatrixProduct {
     static func gemmShape(_ a: [Int], _ b: [Int], transA: Bool, transB: Bool, node: Node) throws -> [Int] {
@@ -56,7 +58,8 @@ enum MatrixProduct {
     static func matMul(_ a: Value, _ b: Value, outputShape: [Int], node: Node, context: ExecutionContext) throws -> Value {
         switch (a, b) {
         case (.float(let x), .float(let y)):
-            return .float(floatMatMul(x, y, outputShape: outputShape, node: node, threads: context.threads, buffers: context.buffers))
+            return .float(floatMatMul(x, y, outputShape: outputShape, node: node, threads: context.threads, buffers: context.buffers,
+                                      softmax: context.softmaxEpilogue, bias: context.biasEpilogue))
         case (.int(let x), .int(let y)):
             // Integer MatMul only appears in shape arithmetic: tiny, so a plain loop.
             let xf = Tensor(shape: x.shape, scalars: x.scalars.map(Float.init))
@@ -78,7 +81,17 @@ enum MatrixProduct {
         multiplyAdds >= minimumBatchSplitWork ? min(threads, batches) : 1
     }
 
-    private static func floatMatMul(_ a: Tensor<Float>, _ b: Tensor<Float>, outputShape: [Int], node: Node, threads: Int, buffers: BufferPool) -> Tensor<Float> {
+    /// Output rows a product shared by all rows of A (a projection) computes at a time when it
+    /// adds a fused bias: 64 KB of output, still in cache for the add.
+    static func biasChunkRows(width: Int) -> Int { max(1, (1 << 14) / max(width, 1)) }
+
+    /// With `softmax`, each row of the output's last axis is then softmax-normalised (a fused
+    /// Softmax); with `bias` (n values), it is added to each row (a fused Add). A batch of
+    /// products does each product's rows right after it, and a product whose B all rows share
+    /// goes in chunks of `biasChunkRows`, while they are in cache (attention's per-head scores;
+    /// at batch 64 all heads' scores spill to memory).
+    private static func floatMatMul(_ a: Tensor<Float>, _ b: Tensor<Float>, outputShape: [Int], node: Node, threads: Int, buffers: BufferPool,
+                                    softmax: Bool = false, bias: Tensor<Float>? = nil) -> Tensor<Float> {
         let a2 = a.rank == 1 ? [1, a.shape[0]] : a.shape
         let b2 = b.rank == 1 ? [b.shape[0], 1] : b.shape
         let (m, k, n) = (a2[a2.count - 2], a2[a2.count - 1], b2[b2.count - 1])
@@ -90,13 +103,40 @@ enum MatrixProduct {
         // Every product writes its block whole (beta 0): a pooled buffer needs no zeroing.
         var y = buffers.take(count: batches * m * n)
         if k == 0 { y.withUnsafeMutableBufferPointer { $0.update(repeating: 0) } }
+        let row = outputShape.last ?? 1
         a.scalars.withUnsafeBufferPointer { ap in
         b.scalars.withUnsafeBufferPointer { bp in
+        (bias?.scalars ?? []).withUnsafeBufferPointer { biasp in
         y.withUnsafeMutableBufferPointer { yp in
+            func normalise(_ start: Int, _ count: Int) {
+                if softmax { for r in stride(from: start, to: start + count, by: row) { seqlens_softmax(yp.baseAddress! + r, row, 0) } }
+                if let shift = biasp.baseAddress, bias != nil {
+                    for r in stride(from: start, to: start + count, by: row) {
+                        let o = yp.baseAddress! + r
+                        for j in 0..<row { o[j] += shift[j] }
+                    }
+                }
+            }
+            // Rows all sharing one B (a projection) with a bias: chunks, each added to while in cache.
+            if bias != nil && bBatch.allSatisfy({ $0 == 0 }) && (aBatch.allSatisfy({ $0 != 0 }) || batches == 1) {
+                let rows = batches * m, chunk = biasChunkRows(width: n), chunks = (rows + chunk - 1) / chunk
+                func product(_ c: Int) {
+                    let start = c * chunk, count = min(chunk, rows - start)
+                    BLAS.sgemm(transA: false, transB: false, m: count, n: n, k: k, a: ap.baseAddress! + start * k, lda: k,
+                               b: bp.baseAddress!, ldb: n, c: yp.baseAddress! + start * n, ldc: n, splitting: false)
+                    normalise(start * n, count * n)
+                }
+                let parts = batchParts(batches: chunks, multiplyAdds: rows * n * k, threads: threads)
+                concurrently(parts) { part in
+                    for c in (chunks * part / parts)..<(chunks * (part + 1) / parts) { product(c) }
+                }
+                return
+            }
             // A (…, m, k) whose batch axes are all broadcast against a shared B is one tall product.
             if aBatch.allSatisfy({ $0 != 0 }) && bBatch.allSatisfy({ $0 == 0 }) && batches > 1 {
                 BLAS.sgemm(transA: false, transB: false, m: batches * m, n: n, k: k,
                            a: ap.baseAddress!, lda: k, b: bp.baseAddress!, ldb: n, c: yp.baseAddress!, ldc: n)
+                normalise(0, batches * m * n)
                 return
             }
             func product(_ batch: Int, splitting: Bool) {
@@ -110,6 +150,7 @@ enum MatrixProduct {
                            a: ap.baseAddress! + offsetA * m * k, lda: k,
                            b: bp.baseAddress! + offsetB * k * n, ldb: n,
                            c: yp.baseAddress! + batch * m * n, ldc: n, splitting: splitting)
+                normalise(batch * m * n, m * n)
             }
             let parts = batchParts(batches: batches, multiplyAdds: batches * m * n * k, threads: threads)
             if parts > 1 {
@@ -119,7 +160,7 @@ enum MatrixProduct {
             } else {
                 for batch in 0..<batches { product(batch, splitting: true) }
             }
-        }}}
+        }}}}
         return Tensor(shape: outputShape, scalars: y)
     }
 }

@@ -5,7 +5,8 @@ import XCTest
 
 /// Softmax and LogSoftmax along contiguous rows run in a vectorised C kernel with its own exp:
 /// checked against double-precision sums on rows that cover the eight-lane loop and its
-/// remainder, and on AVX-512 machines each sixteen-lane path (rows held in 2, 4 or 8 registers,
+/// remainder, the AVX2 eight-lane path (whole blocks or an overlapping last block), and on
+/// AVX-512 machines each sixteen-lane path (rows held in 2, 4 or 8 registers,
 /// whole or with an overlapping last block, and rows longer than 128), with large, tiny,
 /// masked (−∞) and NaN entries.
 final class SoftmaxRowTests: XCTestCase {
@@ -20,7 +21,7 @@ final class SoftmaxRowTests: XCTestCase {
     }
 
     func testRowsAgainstDoublePrecision() throws {
-        for width in [10, 37, 16, 20, 32, 49, 64, 125, 128, 200, 1000] {
+        for width in [8, 9, 10, 15, 37, 16, 20, 32, 49, 64, 125, 128, 200, 1000] {
             try checkRowsAgainstDoublePrecision(width: width)
         }
     }
@@ -49,10 +50,11 @@ final class SoftmaxRowTests: XCTestCase {
     }
 
     /// Wide rows: a NaN first value (every lane's starting maximum), one in the last block's
-    /// overlap with the block before, and one in its new lanes each make their row NaN alone.
+    /// overlap with the block before (sixteen lanes: width − 16; eight lanes: width − 6), and one
+    /// in its new lanes each make their row NaN alone.
     func testNaNPropagatesThroughWideRows() throws {
         for width in [20, 49, 125, 200] {
-            let nanColumns = [0, width - 16, width - 1]
+            let nanColumns = [0, width - 16, width - 6, width - 1]
             var values = [Float](repeating: 0.5, count: (nanColumns.count + 1) * width)
             for (row, column) in nanColumns.enumerated() { values[row * width + column] = .nan }
             for opType in ["Softmax", "LogSoftmax"] {

@@ -44,7 +44,13 @@ final class VectorKernelTests: XCTestCase {
     }
 
     func testLayerNormalizationAgainstDoublePrecision() throws {
-        let rows = 5, size = 19
+        // Sizes: two eight-lane blocks and a remainder; three blocks (one left over after the
+        // pairs) and a remainder; a transformer's 64.
+        for size in [19, 27, 64] { try checkLayerNormalization(size: size) }
+    }
+
+    private func checkLayerNormalization(size: Int) throws {
+        let rows = 5
         // A large common offset: a one-pass E[x²] − mean² would cancel it away.
         let values: [Float] = (0..<(rows * size)).map { 1000 + Float(($0 * 7919) % 97) / 13 }
         let gamma: [Float] = (0..<size).map { 0.5 + Float($0) / 10 }, beta: [Float] = (0..<size).map { Float($0) / 7 - 1 }
@@ -60,7 +66,7 @@ final class VectorKernelTests: XCTestCase {
                 let variance = slice.reduce(0) { $0 + ($1 - mean) * ($1 - mean) } / Double(size)
                 for (j, v) in slice.enumerated() {
                     let expected = (v - mean) / (variance + 1e-5).squareRoot() * Double(gamma[j]) + (withBias ? Double(beta[j]) : 0)
-                    XCTAssertEqual(Double(y[row * size + j]), expected, accuracy: 2e-4, "row \(row) column \(j), bias \(withBias)")
+                    XCTAssertEqual(Double(y[row * size + j]), expected, accuracy: 2e-4, "size \(size) row \(row) column \(j), bias \(withBias)")
                 }
             }
         }
