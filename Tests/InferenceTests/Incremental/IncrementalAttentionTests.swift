@@ -40,7 +40,7 @@ extension IncrementalEvaluatorTests {
         for p in 0..<length { reference.scalars[(p * 5 + 1) % 4 * length + p] = 1 }
         let plan1 = try ExecutionPlan(graph: graph, inputShapes: ["x": reference.shape])
         let evaluator = try IncrementalEvaluator(plan: plan1, input: "x", output: "y", positionalAxis: 2, threads: 2)
-        _ = try evaluator.setReference(reference)
+        let referenceOutput = try evaluator.setReference(reference)
 
         // Every substitution at every position, as `seqlens ism` asks for them.
         let variants = 3 * length
@@ -65,7 +65,9 @@ extension IncrementalEvaluatorTests {
         XCTAssertEqual(naive.shape, [variants, 2])
         let comparison = compare(incremental, naive.scalars, absolute: 1e-5, relative: 1e-5)
         XCTAssertEqual(comparison.failures, 0, "\(comparison)")
-        // The variants differ from one another: the check is not vacuous.
-        XCTAssertGreaterThan(Set(naive.scalars).count, variants)
+        // Most variants move the output by far more than the tolerance: the check is not vacuous
+        // (counting distinct floats was, at 69–73 of 144, at the mercy of the softmax's rounding).
+        let moved = (0..<variants).filter { v in (0..<2).contains { abs(naive.scalars[v * 2 + $0] - referenceOutput.scalars[$0]) > 1e-3 } }
+        XCTAssertGreaterThan(moved.count, variants / 2, "variants whose output moved by more than 1e-3")
     }
 }
