@@ -480,6 +480,14 @@ static inline __m256 exp_approx8(__m256 x) {
     return _mm256_mul_ps(y, _mm256_castsi256_ps(bits));
 }
 
+/* The sum of a vector's eight lanes. */
+__attribute__((target("avx2,fma")))
+static inline float sum8(__m256 v) {
+    __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
+    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
+    return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+}
+
 /* `softmax` eight lanes wide for rows of at least 8, three passes without a scalar tail: a row
    that is not a multiple of eight ends with a block that overlaps the one before. That block is
    loaded before each pass overwrites its first lanes, and stored whole (its overlapping lanes
@@ -523,10 +531,7 @@ static void softmax_avx2(float *p, long count, int logarithmic) {
         s1 = _mm256_add_ps(s1, _mm256_and_ps(e, _mm256_castsi256_ps(fresh)));
         if (!logarithmic) _mm256_storeu_ps(p + last, e);
     }
-    s0 = _mm256_add_ps(s0, s1);
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(s0), _mm256_extractf128_ps(s0, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    float sum = _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
+    float sum = sum8(_mm256_add_ps(s0, s1));
     __m256 factor = _mm256_set1_ps(1.0f / sum), logSum = _mm256_set1_ps(logarithmic ? logf(sum) : 0);
     tail = _mm256_loadu_ps(p + last);
     for (k = 0; k < whole; k += 8) {
@@ -566,14 +571,6 @@ static void exp_avx2(float *p, long count) { exp_in_place(p, count); }
 
 __attribute__((target("avx2,fma")))
 static void sigmoid_avx2(float *p, long count) { sigmoid_in_place(p, count); }
-
-/* The sum of a vector's eight lanes. */
-__attribute__((target("avx2,fma")))
-static inline float sum8(__m256 v) {
-    __m128 q = _mm_add_ps(_mm256_castps256_ps128(v), _mm256_extractf128_ps(v, 1));
-    q = _mm_add_ps(q, _mm_movehl_ps(q, q));
-    return _mm_cvtss_f32(_mm_add_ss(q, _mm_movehdup_ps(q)));
-}
 
 /* `layer_norm` eight lanes wide: the same two passes for the statistics, with two vector
    accumulators each (the generic loop's eight partial sums compiled to scalar code; transformer
