@@ -137,6 +137,43 @@ KERNEL void direct_convolution(const seqlens_convolution *shape, const float *x,
     }
 }
 
+/* Every non-zero dy[f, o] adds dy[f, o] · w[f, :, t] to the row of input position
+   q = o + t·dilation − padBegin of each tap t: rows of channels, contiguous in the transposed
+   gradient and in the tap-major weights (with dilation 1 all taps' rows at once), one
+   multiply-add loop the compiler vectorises. Only the rows in [first, end) are written. */
+KERNEL void sparse_input_gradient(const seqlens_convolution *shape, const float *dy, const float *tapMajor, float *dxT,
+                                  long first, long count) {
+    long channels = shape->channels, kernel = shape->kernel, dilation = shape->dilation, pad = shape->padBegin;
+    long end = first + count, span = (kernel - 1) * dilation;
+    /* The outputs whose taps reach [first, end). */
+    long low = first + pad - span, high = end + pad;
+    if (low < 0) low = 0;
+    if (high > shape->outW) high = shape->outW;
+    for (long f = 0; f < shape->filters; f++) {
+        const float *gradient = dy + f * shape->outW, *weights = tapMajor + f * kernel * channels;
+        for (long o = low; o < high; o++) {
+            float v = gradient[o];
+            if (v == 0) continue;
+            /* Taps [tLow, tHigh) land inside [first, end). */
+            long origin = o - pad, tLow = 0, tHigh = kernel;
+            if (origin < first) tLow = (first - origin + dilation - 1) / dilation;
+            if (origin + span >= end) tHigh = (end - origin + dilation - 1) / dilation;
+            if (tLow >= tHigh) continue;
+            if (dilation == 1) {
+                const float *source = weights + tLow * channels;
+                float *target = dxT + (origin + tLow) * channels;
+                for (long c = 0; c < (tHigh - tLow) * channels; c++) target[c] += v * source[c];
+            } else {
+                for (long t = tLow; t < tHigh; t++) {
+                    const float *source = weights + t * channels;
+                    float *target = dxT + (origin + t * dilation) * channels;
+                    for (long c = 0; c < channels; c++) target[c] += v * source[c];
+                }
+            }
+        }
+    }
+}
+
 #define ARGUMENTS const seqlens_convolution *shape, const float *x, const float *w, const float *bias, int relu, float *y, \
                   long first, long count, float *scratch
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
@@ -159,5 +196,22 @@ void seqlens_direct_convolution(ARGUMENTS) {
 #else
 void seqlens_direct_convolution(ARGUMENTS) {
     direct_convolution(shape, x, w, bias, relu, y, first, count, scratch, 4, 4, 16);
+}
+#endif
+
+#define SPARSE_ARGUMENTS const seqlens_convolution *shape, const float *dy, const float *tapMajor, float *dxT, long first, long count
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+__attribute__((target("avx2,fma")))
+static void sparse_input_gradient_avx2(SPARSE_ARGUMENTS) {
+    sparse_input_gradient(shape, dy, tapMajor, dxT, first, count);
+}
+
+void seqlens_sparse_convolution_input_gradient(SPARSE_ARGUMENTS) {
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) sparse_input_gradient_avx2(shape, dy, tapMajor, dxT, first, count);
+    else sparse_input_gradient(shape, dy, tapMajor, dxT, first, count);
+}
+#else
+void seqlens_sparse_convolution_input_gradient(SPARSE_ARGUMENTS) {
+    sparse_input_gradient(shape, dy, tapMajor, dxT, first, count);
 }
 #endif

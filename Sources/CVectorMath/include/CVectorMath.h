@@ -92,6 +92,14 @@ void seqlens_direct_convolution(const seqlens_convolution *shape, const float *x
                                 int relu, float *y, long first, long count, float *scratch);
 long seqlens_direct_convolution_scratch(const seqlens_convolution *shape, long count);
 
+/// The input gradient of `shape`'s convolution from an output gradient dy (filters, outW) that
+/// is mostly zeros (behind a ReLU and a max pool): dxT[q, c] += Σ dy[f, o] · w[f, c, t] over
+/// the non-zero dy[f, o] and the taps t with q = o + t·dilation − padBegin, for the input
+/// positions q in [first, first + count) only (threads take disjoint ranges). dxT is the
+/// gradient transposed, (inW, channels); `tapMajor` the weights as (filters, kernel, channels).
+void seqlens_sparse_convolution_input_gradient(const seqlens_convolution *shape, const float *dy, const float *tapMajor, float *dxT,
+                                               long first, long count);
+
 /// The CPU's spin-wait hint (x86 PAUSE, Arm YIELD), for the loop of a thread waiting on memory.
 static inline void seqlens_spin_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)

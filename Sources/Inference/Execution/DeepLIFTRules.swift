@@ -313,6 +313,13 @@ final class PlanCache<Value: Sendable>: @unchecked Sendable {
         stored = computed
         return computed
     }
+
+    /// The value if it has been computed.
+    var cached: Value? {
+        lock.lock()
+        defer { lock.unlock() }
+        return stored
+    }
 }
 
 /// The multipliers of the nonlinear rules, on the example's and the reference's halves.

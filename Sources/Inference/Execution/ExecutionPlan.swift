@@ -17,10 +17,9 @@ public struct ExecutionPlan: Sendable {
         /// A Conv's or pool's window geometry in the 2-D view, worked out once when planning
         /// (on a batch-1 pass of a small model, working it out per run was a fifth of the time).
         var window: WindowGeometry? = nil
-        /// A Conv's weights with the kernel flipped and the filter and channel axes swapped, for
-        /// its input gradient (`Conv.backward`), made on the first backward pass when the weights
+        /// A Conv's weights rearranged for its input gradient (`Conv.backward`), kept when they
         /// are a constant (Basset's 660 K weights took a tenth of a saliency map to rearrange).
-        let flippedWeights = PlanCache<[Float]>()
+        let convolutionWeights = ConvolutionWeightLayouts()
 
         init(node: Node, inputSlots: [Int?], outputSlots: [Int?], outputShapes: [[Int]], releases: [Int]) {
             (self.node, self.inputSlots, self.outputSlots, self.outputShapes, self.releases) = (node, inputSlots, outputSlots, outputShapes, releases)
@@ -384,4 +383,13 @@ private extension Op {
         guard case .softmax(let axis, _) = self, rank >= 1 else { return false }
         return (axis < 0 ? axis + rank : axis) == rank - 1
     }
+}
+
+/// A Conv's weights in the layouts its input gradient reads, each made on the first backward
+/// pass that needs it.
+final class ConvolutionWeightLayouts: Sendable {
+    /// The kernel flipped, the filter and channel axes swapped: dX as a convolution of dY.
+    let flipped = PlanCache<[Float]>()
+    /// (filters, kernel, channels): dX scattered from the few non-zeros of dY.
+    let tapMajor = PlanCache<[Float]>()
 }

@@ -28,9 +28,9 @@ struct ExecutionContext: Sendable {
     /// The running step's window geometry in the 2-D view (Conv, pools), from the plan; nil
     /// where the kernel works it out itself.
     var window: WindowGeometry? = nil
-    /// The running Conv step's cache of its flipped weights (`ExecutionPlan.Step.flippedWeights`),
-    /// set only when the weights are a constant of the plan.
-    var flippedWeights: PlanCache<[Float]>? = nil
+    /// The running Conv step's rearranged weights (`ExecutionPlan.Step.convolutionWeights`), set
+    /// only when the weights are a constant of the plan.
+    var convolutionWeights: ConvolutionWeightLayouts? = nil
 }
 
 /// Typed, checked access to a node's inputs for kernels, with errors naming the node.

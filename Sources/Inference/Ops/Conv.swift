@@ -424,6 +424,9 @@ extension Conv {
         node: Node, context: ExecutionContext
     ) throws -> Tensor<Float> {
         let d = try Dimensions(attributes, input: inputShape, weights: w.shape, node: node)
+        if let dx = sparseBackward(d, outputGradient: dy, inputShape: inputShape, weights: w, context: context) {
+            return dx
+        }
         if let dx = try backwardAsConvolution(attributes, d, outputGradient: dy, inputShape: inputShape, weights: w, node: node, context: context) {
             return dx
         }
@@ -474,6 +477,60 @@ extension Conv {
         return Tensor(shape: inputShape, scalars: dx)
     }
 
+    /// dX of a stride-1 1-D convolution whose dY is mostly zeros, as behind a ReLU and a max pool
+    /// (Basset's pool of 4 leaves at most a quarter): each non-zero adds its weight rows to the
+    /// transposed dX, work in proportion to the non-zeros where the dense convolution below
+    /// multiplies every zero too. Nil for other convolutions, for few channels (rows too short
+    /// to vectorise) and for a denser dY.
+    private static func sparseBackward(
+        _ d: Dimensions, outputGradient dy: Tensor<Float>, inputShape: [Int], weights w: Tensor<Float>, context: ExecutionContext
+    ) -> Tensor<Float>? {
+        let g = d.geometry
+        guard inputShape.count == 3, d.group == 1, d.channels >= 16, g.strides[1] == 1 else { return nil }
+        let nonzero = dy.scalars.withUnsafeBufferPointer { values in values.reduce(0) { $0 + ($1 != 0 ? 1 : 0) } }
+        guard Double(nonzero) <= sparseDensity * Double(dy.count) else { return nil }
+        let (batch, filters, channels, kernel, inW, outW) = (d.batch, d.filters, d.channels, d.kW, d.inW, d.outW)
+        let rearrange = {
+            [Float](unsafeUninitializedCapacity: w.count) { target, count in
+                w.scalars.withUnsafeBufferPointer { wp in
+                    for f in 0..<filters {
+                        for c in 0..<channels {
+                            for t in 0..<kernel { target[(f * kernel + t) * channels + c] = wp[(f * channels + c) * kernel + t] }
+                        }
+                    }
+                }
+                count = w.count
+            }
+        }
+        let tapMajor = context.convolutionWeights?.tapMajor.value(rearrange) ?? rearrange()
+        let shape = seqlens_convolution(channels: channels, inW: inW, filters: filters, kernel: kernel,
+                                        dilation: g.dilations[1], padBegin: g.padBegin[1], outW: outW)
+        // Threads take ranges of input positions, whole rows of dX transposed.
+        let parts = nonzero / max(1, batch) * kernel * channels >= minimumParallelWork ? min(context.threads, inW) : 1
+        var transposed = context.buffers.take(count: inW * channels)
+        var dx = context.buffers.take(count: batch * channels * inW)
+        defer { context.buffers.recycle(transposed) }
+        dy.scalars.withUnsafeBufferPointer { dyp in
+        tapMajor.withUnsafeBufferPointer { wp in
+        transposed.withUnsafeMutableBufferPointer { tp in
+        dx.withUnsafeMutableBufferPointer { dxp in
+            for sample in 0..<batch {
+                tp.update(repeating: 0)
+                let gradient = dyp.baseAddress! + sample * filters * outW
+                concurrently(parts) { part in
+                    var shape = shape
+                    let (first, end) = (inW * part / parts, inW * (part + 1) / parts)
+                    seqlens_sparse_convolution_input_gradient(&shape, gradient, wp.baseAddress!, tp.baseAddress!, first, end - first)
+                }
+                seqlens_transpose(tp.baseAddress!, channels, dxp.baseAddress! + sample * channels * inW, inW, channels, inW)
+            }
+        }}}}
+        return Tensor(shape: inputShape, scalars: dx)
+    }
+
+    /// The largest share of non-zeros in dY for which `sparseBackward` runs.
+    static let sparseDensity = 0.3
+
     /// dX of a stride-1 1-D convolution is itself a convolution: of dY with the kernel flipped
     /// and its filter and channel axes swapped, padded by (K − 1)·dilation minus the forward
     /// pads. The forward kernel batches samples into wide products and writes dX directly,
@@ -502,7 +559,7 @@ extension Conv {
                 count = w.count
             }
         }
-        let flipped = context.flippedWeights?.value(flip) ?? flip()
+        let flipped = context.convolutionWeights?.flipped.value(flip) ?? flip()
         var transposed = attributes
         transposed.spatial = SpatialAttributes(kernelShape: [kernel], strides: [1], dilations: [g.dilations[1]],
                                                pads: [extent - g.padBegin[1], extent - g.padEnd[1]], autoPad: .notSet)

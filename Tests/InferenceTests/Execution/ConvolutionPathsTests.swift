@@ -97,6 +97,57 @@ extension SequenceThreadingTests {
         XCTAssertEqual(comparison.failures, 0, "\(comparison)")
     }
 
+    /// The input gradient of 1-D convolutions (dilation, asymmetric pads, taps in the padding, a
+    /// batch): from an output gradient with a fifth of its entries non-zero (as behind a ReLU and
+    /// a max pool) it scatters the non-zeros' tap-major weight rows, from a dense one it runs as
+    /// a convolution (or, with pads past the kernel's span, col2im); both, on one thread and two (positions split), agree
+    /// with the direct sum dX[c, i] = Σ_f Σ_t w[f, c, t] · dY[f, i + pad − t·dilation].
+    func testInputGradientSparseAndDenseMatchReference() throws {
+        let cases = [
+            ConvCase(input: [2, 24, 300], weights: [40, 24, 11], strides: [1], dilations: [1], pads: [0, 0]),
+            ConvCase(input: [1, 32, 150], weights: [17, 32, 3], strides: [1], dilations: [4], pads: [6, 2]),
+            ConvCase(input: [1, 16, 40], weights: [8, 16, 9], strides: [1], dilations: [1], pads: [12, 3]),
+        ]
+        for test in cases {
+            let (channels, filters, kernel, inW) = (test.input[1], test.weights[0], test.weights[2], test.input[2])
+            let (dilation, pad) = (test.dilations[0], test.pads[0])
+            let outW = inW + test.pads[0] + test.pads[1] - (kernel - 1) * dilation
+            let w = values(test.weights.reduce(1, *), seed: 1).map { $0 / 4 }
+            let dense = values(test.input[0] * filters * outW, seed: 5)
+            // Every fifth entry kept (a stride coprime to the rows, so each filter keeps some).
+            let sparse = dense.indices.map { $0 % 5 == 2 ? dense[$0] : 0 }
+            for (name, dy) in [("sparse", sparse), ("dense", dense)] {
+                var expected = [Float](repeating: 0, count: test.input.reduce(1, *))
+                for sample in 0..<test.input[0] {
+                    for c in 0..<channels {
+                        for i in 0..<inW {
+                            var sum = 0.0
+                            for f in 0..<filters {
+                                for t in 0..<kernel {
+                                    let o = i + pad - t * dilation
+                                    guard o >= 0, o < outW else { continue }
+                                    sum += Double(w[(f * channels + c) * kernel + t]) * Double(dy[(sample * filters + f) * outW + o])
+                                }
+                            }
+                            expected[(sample * channels + c) * inW + i] = Float(sum)
+                        }
+                    }
+                }
+                for threads in [1, 2] {
+                    let (plan, x, _, _) = try convPlan(test)
+                    let label = "\(name) dY, input \(test.input), weights \(test.weights), \(threads) threads"
+                    let gradient = try plan.gradient(of: "y", outputGradient: Tensor(shape: [test.input[0], filters, outW], scalars: dy),
+                                                     inputs: ["x": x], respectTo: "x", threads: threads).gradient
+                    // Sums of up to 440 float products (|dX| up to ~5): float rounding reaches 5e-6.
+                    let comparison = compare(gradient.scalars, expected, absolute: 2e-5, relative: 1e-5)
+                    XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)")
+                    // Which path ran: the scatter keeps tap-major weights.
+                    XCTAssertEqual(plan.steps[0].convolutionWeights.tapMajor.cached != nil, name == "sparse", label)
+                }
+            }
+        }
+    }
+
     /// The case's output on one thread against the direct sum; returns the direct sum.
     @discardableResult
     private func assertOneThreadMatchesReference(_ test: ConvCase, label: String, file: StaticString = #filePath, line: UInt = #line) throws -> Tensor<Float> {
