@@ -85,16 +85,13 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         }
     }
 
-    /// - Parameter threads: BLAS threads of the fast lane (one: its single-sequence products are
-    ///   too small to split). The slow lane uses every core: it waits while the fast lane works,
-    ///   so they rarely overlap (Basset ISM at 1,000 nt: 1.7 → 1.2 s on 2 cores, bench/RESULTS.md).
     /// - Parameter scanner: motifs to find on every version of the sequence (the state must
     ///   have `scansMotifs`); they become the state's `motifs`, which its hits index.
     /// - Parameter texts: the records' texts in the input FASTA, for `s` to copy (see `SessionExport.fasta`).
     /// - Parameter autosaves: keep unsaved edits in the recovery file.
     /// - Parameter comparedModel: the second model, which `state.comparison` describes (Comparison.swift).
     /// - Parameter variantScoring: scores `state.variants` (one per record) for the `V` list.
-    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, threads: Int = 1, scanner: FIMOScanner? = nil,
+    public init(state: ExplorerState, model: SequenceModel, files: SessionFiles, scanner: FIMOScanner? = nil,
                 texts: [FASTARecordText?] = [], autosaves: Bool = true, comparedModel: SequenceModel? = nil, variantScoring: VariantScoring? = nil) {
         precondition(variantScoring.map { $0.windows.count == state.records.count } ?? true, "one variant per record")
         self.variantScoring = variantScoring
@@ -106,8 +103,8 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         self.files = files
         self.scanner = scanner
         seqletFinder = SeqletFinder(motifs: scanner?.motifs ?? [])
-        engines = ModelEngines(model: model, threads: threads, name: "seqlens")
-        comparisonEngines = comparedModel.map { ModelEngines(model: $0, threads: threads, name: "seqlens.compared") }
+        engines = ModelEngines(model: model, name: "seqlens")
+        comparisonEngines = comparedModel.map { ModelEngines(model: $0, name: "seqlens.compared") }
         let locusThreads = engines.live.slow.threads
         locusScan = state.locus.map { LocusScan(tiling: $0.tiling, threads: locusThreads) }
         if state.showsLogits {
@@ -272,7 +269,9 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
         case .mutagenize(let version, let sequence, let first):
             let live = slowModel, fast = self.fast, alphabet = state.alphabet
             slow.submit(.mutagenesis) { isCancelled in
-                guard !isCancelled() else { return }
+                // Waits before setting up too (the evaluators' buffers), not only between chunks:
+                // the edit's predictions and map, asked for just before, come first.
+                guard !Self.yielding(to: fast, isCancelled)() else { return }
                 inbox.post(Self.attempt("computing ISM") {
                     // The positions on screen first, then the rest of the sequence on either side.
                     let whole = 0 ..< sequence.count

@@ -14,13 +14,16 @@ struct ModelEngines {
     /// The live models in use: the output's or the logits'.
     private(set) var live: (fast: LiveModel, slow: LiveModel)
 
-    /// - Parameter threads: BLAS threads of the fast lane (see `ExplorerApp.init`); the slow lane uses every core.
-    init(model: SequenceModel, threads: Int, name: String) {
+    /// Both lanes use every core: the slow lane waits while the fast one has work (see
+    /// `ExplorerApp.yielding`), so they rarely run at once. One thread for the fast lane left the
+    /// other core idle during a map: Basset's saliency after an edit at 1,000 nt took 17 ms on
+    /// one thread and 11–12 ms on two (bench/RESULTS.md, issue 18's seventh round).
+    init(model: SequenceModel, name: String) {
         self.model = model
         fast = BackgroundLane(name: "\(name).fast")
         slow = BackgroundLane(name: "\(name).slow")
-        output = (LiveModel(model: model, threads: threads),
-                  LiveModel(model: model, threads: ThreadBudget.threads(requested: nil, cores: ProcessInfo.processInfo.activeProcessorCount)))
+        let threads = ThreadBudget.threads(requested: nil, cores: ProcessInfo.processInfo.activeProcessorCount)
+        output = (LiveModel(model: model, threads: threads), LiveModel(model: model, threads: threads))
         live = output
     }
 

@@ -23,8 +23,8 @@ struct Benchmark: ParsableCommand {
         from the key press until the new predictions, the new saliency map and the new ISM \
         heatmap are in the explorer's state (p50/p90/p99 in ms, one JSON line). The sequence is \
         a record of --fasta (--record, default the first) or a random one of --length. Like \
-        `seqlens explore`, each of the two background lanes uses one thread (--threads and \
-        --batch are ignored). --interval 0 waits for all three results after every edit, so \
+        `seqlens explore`, both background lanes use every core (--threads and --batch are \
+        ignored). --interval 0 waits for all three results after every edit, so \
         every ISM is timed; --interval MS types an edit every MS ms ("typing": stale work is \
         superseded or cancelled, the final edit's results are waited for).
 

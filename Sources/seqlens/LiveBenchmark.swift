@@ -46,8 +46,7 @@ struct LiveBenchmark {
         state.followsTopTask = false
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("seqlens-live-bench-\(getpid())").path
         let files = ExplorerApp.SessionFiles(modelPath: modelPath, sequencesPath: fastaPath ?? "random.fa", annotationsPath: nil, prefix: scratch)
-        // As `seqlens explore`: one BLAS thread for the fast lane, every core for the slow one.
-        let app = ExplorerApp(state: state, model: model, files: files, threads: 1)
+        let app = ExplorerApp(state: state, model: model, files: files)
         // The edits are autosaved for recovery: nothing to keep once the run ends.
         defer { app.stop(); files.recovery.remove() }
 

@@ -173,6 +173,11 @@ final class LiveModelTests: XCTestCase {
             _ = try live.predict(edited)
             let expected = try attributor.attribute([edited], settings: AttributionSettings(method: .saliency, target: task))
             assertMapsClose(try live.attribution(edited, method: .saliency, task: task), expected.scalars, "\(name) edited")
+            // The prediction's activations serve only the sequence predicted: not a further edit.
+            var further = edited
+            further[9] = further[9] == UInt8(ascii: "G") ? UInt8(ascii: "T") : UInt8(ascii: "G")
+            let furtherExpected = try attributor.attribute([further], settings: AttributionSettings(method: .saliency, target: task))
+            assertMapsClose(try live.attribution(further, method: .saliency, task: task), furtherExpected.scalars, "\(name) further edit")
             XCTAssertThrowsError(try live.attribution(sequence, method: .saliency, task: 99))
         }
     }

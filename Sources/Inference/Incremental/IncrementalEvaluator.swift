@@ -169,6 +169,12 @@ public final class IncrementalEvaluator {
         }
     }
 
+    /// The output among `values` (as `values(start:patch:)` returns them).
+    public func output(of values: [Value?]) -> Tensor<Float>? {
+        guard values.indices.contains(outputSlot), case .float(let output)? = values[outputSlot] else { return nil }
+        return output
+    }
+
     private func evaluate(start: Int, patch: Tensor<Float>, planned: BatchPlan) throws -> Tensor<Float> {
         let batch = patch.shape[0]
         clipsToDemand = true
