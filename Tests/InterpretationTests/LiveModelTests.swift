@@ -196,6 +196,16 @@ final class LiveModelTests: XCTestCase {
             let x = Tensor(shape: [1, 4, c.length], scalars: try OneHot.encode([sequence], alphabet: .dna, layout: .channelsFirst))
             let map = try live.ismAttribution(from: result, task: c.target, sequence: sequence)
             XCTAssertEqual(map, ISMAttribution.centered(expected.deltas(task: c.target), oneHot: x).scalars, name)
+            // The engine kept across calls: windows of one sequence (as the explorer asks, the
+            // positions on screen first), then an edited sequence, each as a fresh run's.
+            var edited = sequence
+            edited[c.length / 2] = edited[c.length / 2] == UInt8(ascii: "A") ? UInt8(ascii: "T") : UInt8(ascii: "A")
+            for (input, window) in [(sequence, 10 ..< 30), (sequence, 0 ..< 10), (edited, 10 ..< 30), (edited, 30 ..< c.length)] {
+                let kept = try live.mutagenesis(input, window: window)
+                let fresh = try SaturationMutagenesis(model: c.model).run([input], window: window)
+                assertClose(kept.deltas.scalars, fresh.deltas.scalars, absolute: 1e-6, "\(name) window \(window) deltas")
+                assertClose(kept.reference.scalars, fresh.reference.scalars, absolute: 1e-6, "\(name) window \(window) reference")
+            }
         }
     }
 

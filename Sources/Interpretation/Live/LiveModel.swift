@@ -65,6 +65,9 @@ public final class LiveModel: @unchecked Sendable {
     /// that sequence, which the explorer asks for right after, backpropagates from them instead
     /// of evaluating the window again (Basset at 1,000 nt: 2 ms of a 12 ms map).
     private var lastValues: (sequence: [UInt8], values: [Value?])?
+    /// ISM's engine, kept across calls: the explorer mutates each edit's sequence in three
+    /// windows, and its evaluators keep the weights they rearrange (the transposed dense layer).
+    private var mutator: SaturationMutagenesis.Mutator?
     /// Reused one-hot buffers in the model's layout.
     private var encoded: [Float] = []
     private var patch: [Float] = []
@@ -215,9 +218,12 @@ public final class LiveModel: @unchecked Sendable {
     /// - Parameter window: the positions to mutate (default: all, W = L).
     /// - Parameter isCancelled: polled between chunks of mutants; true throws `CancellationError`.
     public func mutagenesis(_ sequence: [UInt8], window: Range<Int>? = nil, isCancelled: (() -> Bool)? = nil) throws -> SaturationMutagenesis.Result {
-        _ = try checkedLength(sequence)
+        let length = try checkedLength(sequence)
         let ism = SaturationMutagenesis(model: model, batchSize: mutagenesisBatchSize, threads: threads)
-        return try ism.run([sequence], window: window, isCancelled: isCancelled)
+        if !model.mutatesNatively, mutator?.length != length || mutator?.ism.batchSize != mutagenesisBatchSize {
+            mutator = try SaturationMutagenesis.Mutator(ism, length: length)
+        }
+        return try ism.run([sequence], windows: [window ?? 0 ..< length], isCancelled: isCancelled, reusing: mutator)
     }
 
     /// The ISM-derived attribution map of one task (tangermeme's convention,

@@ -54,6 +54,13 @@ public struct SaturationMutagenesis: Sendable {
     /// own positions after they were padded or cropped differently.
     public func run(_ sequences: [[UInt8]], windows: [Range<Int>], progress: ((Int) -> Void)? = nil,
                     isCancelled: (() -> Bool)? = nil) throws -> Result {
+        try run(sequences, windows: windows, progress: progress, isCancelled: isCancelled, reusing: nil)
+    }
+
+    /// - Parameter reused: a Mutator kept by the caller (LiveModel keeps one across edits: its
+    ///   evaluators keep what they derive from the weights), used while the length is its own.
+    func run(_ sequences: [[UInt8]], windows: [Range<Int>], progress: ((Int) -> Void)? = nil,
+             isCancelled: (() -> Bool)?, reusing reused: Mutator?) throws -> Result {
         guard let length = sequences.first?.count, let width = windows.first?.count else {
             return Result(deltas: Tensor(shape: [0, model.alphabet.size, 0, 0], scalars: []), reference: Tensor(shape: [0, 0], scalars: []))
         }
@@ -69,7 +76,7 @@ public struct SaturationMutagenesis: Sendable {
         var references: [Float] = []
         var tasks = 0
         // One plan and evaluator while the length stays the same.
-        var mutator: Mutator?
+        var mutator = reused
         for (index, (sequence, positions)) in zip(sequences, windows).enumerated() {
             if mutator?.length != sequence.count { mutator = try Mutator(self, length: sequence.count) }
             let next = sequences.indices.contains(index + 1) ? sequences[index + 1] : nil
@@ -102,6 +109,9 @@ public struct SaturationMutagenesis: Sendable {
         private let lookahead: IncrementalEvaluator?
         private var lookaheadSequence: [UInt8]?
         private var lookaheadOutput: [Float] = []
+        /// The sequence whose reference activations the workers hold, and its predictions: the
+        /// explorer mutates one sequence in several windows (the positions on screen first).
+        private var current: (sequence: [UInt8], output: [Float])?
         /// How many positions a chunk of mutants spans, tuned on the first chunks and kept for
         /// the sequences after.
         private let sizer: ChunkSizer
@@ -141,7 +151,9 @@ public struct SaturationMutagenesis: Sendable {
             let referenceOutput: [Float]
             var outputs: [Float] = []
             if let lead = evaluators.first {
-                if let lookahead, lookaheadSequence == sequence {
+                if let current, current.sequence == sequence {
+                    referenceOutput = current.output
+                } else if let lookahead, lookaheadSequence == sequence {
                     referenceOutput = lookaheadOutput
                     for worker in evaluators { worker.adoptReference(of: lookahead) }
                 } else {
@@ -149,6 +161,7 @@ public struct SaturationMutagenesis: Sendable {
                     referenceOutput = try reference(of: sequence, on: lead, threads: ism.threads)
                     for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
                 }
+                current = (sequence, referenceOutput)
                 lookaheadSequence = nil
                 // Where each position's mutants begin: a chunk is a run of consecutive positions,
                 // whose mutants share one window.
