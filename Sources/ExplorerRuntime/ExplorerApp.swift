@@ -196,12 +196,15 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// After an edit's predictions and map, the fast lane makes the edited sequence the reference
     /// of incremental prediction, so the next edit recomputes one window, not the span between
     /// it and every earlier edit (edits far apart would otherwise end in full passes). Costs one
-    /// pass in idle time; an edit arriving meanwhile waits for it at most.
+    /// pass in idle time; an edit arriving meanwhile waits for it at most. The pass runs on one
+    /// thread: it starts as the map is posted, and on both cores it delayed the run loop taking
+    /// the map in (Basset at 1,000 nt, bench/live.py: from the map's post to the state p50
+    /// 0.3–1.4 → 0.2–0.3 ms, saliency after an edit p50 9.4–10.5 → 8.7–9.8 ms).
     private func rebase(on sequence: [UInt8]) {
         let live = fastModel
         fast.submit(.rebase) { isCancelled in
             guard !isCancelled(), live.reference != sequence else { return }
-            _ = try? live.setReference(sequence)
+            _ = try? live.setReference(sequence, threads: 1)
         }
     }
 

@@ -84,8 +84,10 @@ public final class LiveModel: @unchecked Sendable {
     }
 
     /// Makes `sequence` the reference: caches its activations and returns its predictions (T values).
+    /// - Parameter threads: for this pass, instead of the model's (the explorer rebases on one,
+    ///   leaving a core to the run loop).
     @discardableResult
-    public func setReference(_ sequence: [UInt8]) throws -> [Float] {
+    public func setReference(_ sequence: [UInt8], threads passThreads: Int? = nil) throws -> [Float] {
         let length = try checkedLength(sequence)
         if let energy = try model.pottsEnergy(sequence) {
             (reference, referencePredictions, lastPredictionPath) = (sequence, [energy], .reference)
@@ -100,10 +102,10 @@ public final class LiveModel: @unchecked Sendable {
             let evaluator = try evaluators[length] ?? IncrementalEvaluator(plan: plan(length: length), input: model.inputName, output: model.outputName,
                                                                            positionalAxis: positionalAxis, threads: threads)
             evaluators[length] = evaluator
-            output = try tasks(of: evaluator.setReference(input, others: model.feed(input)))
+            output = try tasks(of: evaluator.setReference(input, others: model.feed(input), threads: passThreads))
             self.evaluator = evaluator
         } else {
-            output = try fullPass(input, length: length)
+            output = try fullPass(input, length: length, threads: passThreads)
         }
         reference = sequence
         referencePredictions = output
@@ -270,8 +272,8 @@ public final class LiveModel: @unchecked Sendable {
         return plan
     }
 
-    private func fullPass(_ input: Tensor<Float>, length: Int) throws -> [Float] {
-        guard case .float(let output)? = try plan(length: length).run(model.feed(input), threads: threads)[model.outputName] else {
+    private func fullPass(_ input: Tensor<Float>, length: Int, threads passThreads: Int? = nil) throws -> [Float] {
+        guard case .float(let output)? = try plan(length: length).run(model.feed(input), threads: passThreads ?? threads)[model.outputName] else {
             throw InterpretationError("\(model.url.lastPathComponent): output '\(model.outputName)' is not a float tensor")
         }
         return tasks(of: output)
