@@ -198,8 +198,9 @@ public final class ExplorerApp: InteractiveApp, @unchecked Sendable {
     /// it and every earlier edit (edits far apart would otherwise end in full passes). Costs one
     /// pass in idle time; an edit arriving meanwhile waits for it at most. The pass runs on one
     /// thread: it starts as the map is posted, and on both cores it delayed the run loop taking
-    /// the map in (Basset at 1,000 nt, bench/live.py: from the map's post to the state p50
-    /// 0.3–1.4 → 0.2–0.3 ms, saliency after an edit p50 9.4–10.5 → 8.7–9.8 ms).
+    /// the map in (Basset at 1,000 nt, `seqlens benchmark --live`, four interleaved A/B runs:
+    /// saliency after an edit p50 9.4–10.5 → 8.7–9.8 ms; a temporary probe put the map's post
+    /// to the state at p50 0.3–1.4 → 0.2–0.3 ms).
     private func rebase(on sequence: [UInt8]) {
         let live = fastModel
         fast.submit(.rebase) { isCancelled in
