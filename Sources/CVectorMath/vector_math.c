@@ -334,6 +334,13 @@ KERNEL float running_max(float best, float v) { return best > v ? best : v; }
 /* Windows that lie inside each row, folded left to right; the usual kernels unrolled so that
    the loop over outputs vectorises. */
 KERNEL void max_pool_rows(const float *x, float *y, long rows, long inW, long outW, long kernel, long stride) {
+    /* Windows that tile each row exactly tile the rows laid end to end: one long row, so that
+       short rows (ISM's windows, 9 outputs) run in whole vectors instead of scalar tails. */
+    if (kernel == stride && inW == outW * stride) {
+        outW *= rows;
+        inW *= rows;
+        rows = 1;
+    }
     for (long r = 0; r < rows; r++) {
         const float *s = x + r * inW;
         float *t = y + r * outW;

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// A stride-1 1-D convolution of a window, evaluated as the reference output plus the change
 /// of the input columns that differ: y = y_ref + Σ over changed columns i of W[:, :, k] · Δx[:, i]
 /// at output o = i + padBegin − k · dilation.
@@ -69,6 +71,23 @@ extension IncrementalEvaluator {
         }
         var output = referenceOutput.slice(axis: 2, first, last + 1).repeatingBatch(variants)
         guard columnCount > 0 else { return [.window(axis: 2, start: first, data: output)] }
+        if dilation == 1 {
+            // A variant's runs less than a span apart convolve as one: the columns between them
+            // changed by exactly 0, and a strip would put as many zeros between them anyway.
+            var spans: [(variant: Int, position: Int, column: Int, count: Int)] = []
+            for run in runs {
+                if let last = spans.last, last.variant == run.variant, run.position - (last.position + last.count) <= extent {
+                    spans[spans.count - 1].count = run.position + run.count - last.position
+                } else {
+                    spans.append(run)
+                }
+            }
+            if spans.reduce(0, { $0 + $1.count + extent }) <= Self.stripMultiplyAdds * columnCount {
+                addStripConvolutions(spans, change: change, width: width, weights: weights, dilation: dilation,
+                                     outputStart: first - padBegin - w.start + extent, into: &output)
+                return [.window(axis: 2, start: first, data: output)]
+            }
+        }
         if columnCount >= Self.productPerRunLength * runs.count {
             addProductsPerRun(runs, change: change, width: width, windowStart: w.start, weights: tapMajorWeights(weightSlot, weights),
                               shape: (filters, channels, kernel), dilation: dilation, outputStart: first - padBegin, into: &output)
@@ -131,6 +150,82 @@ extension IncrementalEvaluator {
     /// the product itself (dilated taps are not contiguous); Basset's scattered single columns
     /// after pooling would make those products one column wide.
     static let productPerRunLength = 16
+
+    /// How many times the changed columns' multiply-adds a strip may make (each span convolves
+    /// its columns and `extent` more outputs) and still beat the products over changed columns:
+    /// the direct kernel runs near the core's peak, those products and their scatter at a third.
+    static let stripMultiplyAdds = 2
+
+    /// Positions of one strip (`addStripConvolutions`) per channel: with 32 to 96 channels its
+    /// rows, their padded copy and the filters' outputs stay within L2.
+    static let stripWidth = 512
+
+    /// Every run's change convolved in full, as the direct kernel's rows: the runs of several
+    /// variants side by side in one strip per channel, each followed by `extent` zeros, so that
+    /// one call computes each run's r + extent changed outputs and no run's taps reach another's.
+    /// The product `addProductsPerRun` splits into one small call per run and tap, and the
+    /// scatter of per-column products that reads kernel-long rows, both cost more than the
+    /// extra multiply-adds by zeros at a run's ends while runs are longer than the kernel's span
+    /// (multitask-deep's 7-tap layers: bench/RESULTS.md, issue 18).
+    ///
+    /// `outputStart` is the window position whose change lands on the output window's first
+    /// column from the kernel's first tap, less the span: window position p reaches output
+    /// columns p − outputStart ... p − outputStart + extent.
+    private func addStripConvolutions(
+        _ runs: [(variant: Int, position: Int, column: Int, count: Int)], change: [Float], width: Int, weights: Tensor<Float>,
+        dilation: Int, outputStart: Int, into output: inout Tensor<Float>
+    ) {
+        let (filters, channels, kernel) = (weights.shape[0], weights.shape[1], weights.shape[2])
+        let extent = (kernel - 1) * dilation, outputWidth = output.shape[2]
+        // A run longer than a strip gets one of its own.
+        let capacity = max(Self.stripWidth, runs.map(\.count).max()! + extent)
+        var shape = seqlens_convolution(channels: channels, inW: 0, filters: filters, kernel: kernel, dilation: dilation, padBegin: extent, outW: 0)
+        // Each written before it is read: rows per strip, the others by the kernel.
+        var rows = [Float](unsafeUninitializedCapacity: channels * capacity) { $1 = channels * capacity }
+        var product = [Float](unsafeUninitializedCapacity: filters * capacity) { $1 = filters * capacity }
+        let scratchCount = seqlens_direct_convolution_scratch(&shape, capacity)
+        var scratch = [Float](unsafeUninitializedCapacity: scratchCount) { $1 = scratchCount }
+        output.scalars.withUnsafeMutableBufferPointer { out in
+        change.withUnsafeBufferPointer { delta in
+        weights.scalars.withUnsafeBufferPointer { w in
+        rows.withUnsafeMutableBufferPointer { r in
+        product.withUnsafeMutableBufferPointer { z in
+        scratch.withUnsafeMutableBufferPointer { sp in
+            var next = 0
+            while next < runs.count {
+                // The runs of this strip, at offsets `starts` with `extent` zeros after each.
+                var used = 0, starts: [Int] = []
+                var end = next
+                while end < runs.count, used == 0 || used + runs[end].count + extent <= capacity {
+                    starts.append(used)
+                    used += runs[end].count + extent
+                    end += 1
+                }
+                let stripRuns = runs[next ..< end]
+                shape.inW = used - extent
+                shape.outW = used
+                for channel in 0..<channels {
+                    let row = r.baseAddress! + channel * shape.inW
+                    row.update(repeating: 0, count: shape.inW)
+                    for (run, start) in zip(stripRuns, starts) {
+                        (row + start).update(from: delta.baseAddress! + (run.variant * channels + channel) * width + run.position, count: run.count)
+                    }
+                }
+                seqlens_direct_convolution(&shape, r.baseAddress!, w.baseAddress!, nil, 0, z.baseAddress!, 0, shape.outW, sp.baseAddress!)
+                // Strip output u of a run starting at offset s is output column u − s + position − outputStart.
+                for (run, start) in zip(stripRuns, starts) {
+                    let column = run.position - outputStart
+                    let from = max(0, -column), to = min(run.count + extent, outputWidth - column)
+                    guard from < to else { continue }
+                    for filter in 0..<filters {
+                        Self.addRow(z.baseAddress! + filter * shape.outW + start + from,
+                                    to: out.baseAddress! + (run.variant * filters + filter) * outputWidth + column + from, count: to - from)
+                    }
+                }
+                next = end
+            }
+        }}}}}}
+    }
 
     /// For each run and tap k: output[variant, :, i + padBegin − k · dilation] += W[:, :, k] · Δx[variant, :, i]
     /// over the run's positions i whose output lies in the window, as one product into the output.

@@ -99,9 +99,12 @@ enum Pool {
         x.scalars.withUnsafeBufferPointer { xp in
         y.withUnsafeMutableBufferPointer { yp in
             let xBase = xp.baseAddress!, yBase = yp.baseAddress!
-            // Vectorised C (the select a window's maximum needs was several SSE2 instructions in Swift).
-            parallelFor(planes, threads: context.threads, work: planes * inW) { plane in
-                seqlens_max_pool_rows(xBase + plane * inW, yBase + plane * outW, 1, inW, outW, kernel, stride)
+            // Vectorised C (the select a window's maximum needs was several SSE2 instructions in
+            // Swift), a block of planes per call, which pools short planes as one row.
+            let blocks = min(planes, context.threads)
+            parallelFor(blocks, threads: blocks, work: planes * inW) { block in
+                let first = planes * block / blocks, end = planes * (block + 1) / blocks
+                seqlens_max_pool_rows(xBase + first * inW, yBase + first * outW, end - first, inW, outW, kernel, stride)
             }
         }}
     }
