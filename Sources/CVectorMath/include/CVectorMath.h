@@ -14,6 +14,11 @@ void seqlens_scaled_tanh(float *p, long count, float inputScale, float outputSca
 /// with AVX-512 (rows of up to 128 held in registers), others eight lanes wide with AVX2 and FMA.
 void seqlens_softmax(float *p, long count, int logarithmic);
 
+/// Softmax of `rows` contiguous rows of `count` values each, in place, for rows shorter than a
+/// vector (count < 8): the same values as `seqlens_softmax` row by row, with exp over all the
+/// rows at once.
+void seqlens_softmax_short_rows(float *p, long rows, long count);
+
 /// erf in place by Eigen's rational approximation on [-4, 4] (±1 beyond), within a few ulp;
 /// NaN propagates. Eight lanes wide with AVX2 and FMA, as above.
 void seqlens_erf(float *p, long count);

@@ -21,6 +21,15 @@ enum Softmax {
         let length = coercedTo2D ? x.shape[a...].reduce(1, *) : (x.rank == 0 ? 1 : x.shape[a])
         let inner = coercedTo2D ? 1 : x.shape[(a + 1)...].reduce(1, *)
         x.scalars.withUnsafeMutableBufferPointer { buffer in
+            if inner == 1, length < 8, !logarithmic {
+                // Rows shorter than a vector (Enformer's pooling weights, rows of two): in blocks.
+                let blocks = min(outer, threads)
+                parallelFor(blocks, threads: blocks, work: 4 * outer * length) { block in
+                    let first = outer * block / blocks, end = outer * (block + 1) / blocks
+                    seqlens_softmax_short_rows(buffer.baseAddress! + first * length, end - first, length)
+                }
+                return
+            }
             if inner == 1 {
                 // Contiguous rows (attention scores, class logits): the vectorised C kernel. A value's
                 // exp costs about four elementwise operations, so one sequence's attention scores

@@ -4,8 +4,8 @@ import TestSupport
 import XCTest
 
 /// Softmax and LogSoftmax along contiguous rows run in a vectorised C kernel with its own exp:
-/// checked against double-precision sums on rows that cover the eight-lane loop and its
-/// remainder, the AVX2 eight-lane path (whole blocks or an overlapping last block), and on
+/// checked against double-precision sums on rows shorter than a vector (softmaxed all rows at
+/// once), rows that cover the eight-lane loop and its remainder, the AVX2 eight-lane path (whole blocks or an overlapping last block), and on
 /// AVX-512 machines each sixteen-lane path (rows held in 2, 4 or 8 registers,
 /// whole or with an overlapping last block, and rows longer than 128), with large, tiny,
 /// masked (−∞) and NaN entries.
@@ -21,7 +21,7 @@ final class SoftmaxRowTests: XCTestCase {
     }
 
     func testRowsAgainstDoublePrecision() throws {
-        for width in [8, 9, 10, 15, 37, 16, 20, 32, 49, 64, 125, 128, 200, 1000] {
+        for width in [2, 3, 5, 7, 8, 9, 10, 15, 37, 16, 20, 32, 49, 64, 125, 128, 200, 1000] {
             try checkRowsAgainstDoublePrecision(width: width)
         }
     }
@@ -74,6 +74,13 @@ final class SoftmaxRowTests: XCTestCase {
         let y = try run("Softmax", Tensor(shape: [2, 10], scalars: values))
         XCTAssertTrue(y[10..<20].allSatisfy(\.isNaN), "the row holding NaN")
         XCTAssertEqual(y[0..<10].map { Double($0) }, Array(repeating: 0.1, count: 10), accuracy: 1e-7)
+        // Short rows: NaN first (the row's starting maximum) or last, beside a clean row.
+        var short = [Float](repeating: 0.5, count: 9)
+        short[0] = .nan
+        short[8] = .nan
+        let z = try run("Softmax", Tensor(shape: [3, 3], scalars: short))
+        XCTAssertTrue(z[0..<3].allSatisfy(\.isNaN) && z[6..<9].allSatisfy(\.isNaN), "short rows holding NaN")
+        XCTAssertEqual(z[3..<6].map { Double($0) }, Array(repeating: 1.0 / 3, count: 3), accuracy: 1e-7)
     }
 }
 
