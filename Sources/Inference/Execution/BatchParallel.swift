@@ -1,9 +1,10 @@
 import Foundation
 
-/// Batch-parallel forward passes: the batch split into one part per thread, each part run
-/// by its own plan on one thread (single-threaded GEMMs), the outputs joined. Two threads
-/// splitting every product between them (the BLAS library's own threading) scaled poorly on the
-/// small products of sequence models; whole parts per core do not share anything.
+/// Batch-parallel forward passes: the batch split into one part per thread (or several, each
+/// small enough for its activations to stay in cache), each part run by its own plan on one
+/// thread (single-threaded GEMMs), the outputs joined. Two threads splitting every product
+/// between them (the BLAS library's own threading) scaled poorly on the small products of
+/// sequence models; whole parts per core do not share anything.
 final class BatchParts: @unchecked Sendable {
     private let lock = NSLock()
     private var checked = false
@@ -79,41 +80,66 @@ extension ExecutionPlan {
     /// Smallest batch split across threads: below it a part would be a single sequence with
     /// nothing left to share the fixed cost of a pass.
     static let minimumRowsPerPart = 2
+    /// Intermediate floats (8 MB) a part of the batch may make over its pass: a batch whose
+    /// sequences make more runs as parts of fewer rows, one after another on each thread, so that
+    /// each step's output is still in cache when the next step reads it. At batch 64 on one
+    /// thread grelu's conv-transformer (1.25 M floats a sequence, its attention maps) ran 2.3×
+    /// faster in parts of 8, the sinusoidal transformer 1.45×, Enformer 1.07×; DeepSTARR and
+    /// DeepSEA (20–25 k floats a sequence) ran 9–16 % slower in parts of 8 than whole
+    /// (bench/RESULTS.md, issue 18).
+    static let partFloats = 1 << 21
+    /// Fewest rows of a part made for `partFloats`: below, what a pass reads whatever its rows
+    /// (dense weights, per-step set-up) outweighs the cache (Basset: even at 8 rows as at 64).
+    static let minimumRowsPerCachedPart = 8
 
-    /// The plans of the parts `run` splits the batch into on `threads` threads and the axis
-    /// each output joins along, nil when it runs the batch whole (too small to share, or a graph
-    /// that mixes sequences of a batch).
+    /// The plans of the parts `run` splits the batch into, in order, and the axis each output
+    /// joins along, nil when it runs the batch whole (too small to share or to cache, or a graph
+    /// that mixes sequences of a batch). There are `threads` parts, or a multiple of them when a
+    /// part would make more than `partFloats` intermediate floats.
     package func batchParts(threads: Int) throws -> (plans: [ExecutionPlan], outputAxes: [String: Int])? {
-        guard threads > 1, let rows = floatInputShapes.first?.value.first,
-              rows >= threads * Self.minimumRowsPerPart,
+        guard let rows = floatInputShapes.first?.value.first, rows > 0,
               floatInputShapes.values.allSatisfy({ $0.first == rows }) else { return nil }
+        let floatsPerRow = steps.reduce(0) { total, step in
+            total + step.outputSlots.reduce(0) { $0 + ($1.map { Limits.elementCount(slotShapes[$0]) ?? 0 } ?? 0) }
+        } / rows
+        let cachedRows = max(Self.minimumRowsPerCachedPart, Self.partFloats / max(1, floatsPerRow))
+        var count = max(1, threads)
+        if rows >= 2 * cachedRows {
+            count = (rows + cachedRows - 1) / cachedRows
+            count = (count + threads - 1) / threads * threads
+        }
+        guard count > 1, rows >= count * Self.minimumRowsPerPart else { return nil }
         var parts: [ExecutionPlan] = [], outputAxes: [String: Int] = [:]
-        for part in 0..<threads {
-            guard let split = try partPlans.plan(rows: rows * (part + 1) / threads - rows * part / threads, of: self) else { return nil }
+        for part in 0..<count {
+            guard let split = try partPlans.plan(rows: rows * (part + 1) / count - rows * part / count, of: self) else { return nil }
             parts.append(split.plan)
             outputAxes = split.outputAxes
         }
         return (parts, outputAxes)
     }
 
-    /// `run`'s batch-parallel path, nil when `batchParts` is.
+    /// `run`'s path by parts of the batch, nil when `batchParts` is.
     func runInParts(_ inputs: [String: Tensor<Float>], threads: Int) throws -> [String: Value]? {
         // runWhole reports missing or misshapen inputs.
         guard inputSlots.keys.allSatisfy({ inputs[$0]?.shape == inputShapes[$0] }),
               let (plans, outputAxes) = try batchParts(threads: threads) else { return nil }
         var bounds = [0]
         for plan in plans { bounds.append(bounds.last! + (plan.floatInputShapes.first?.value[0] ?? 0)) }
-        let partInputs = try (0..<threads).map { part in
+        let partInputs = try plans.indices.map { part in
             try Self.rows(bounds[part]..<bounds[part + 1], of: inputs.filter { inputSlots[$0.key] != nil })
         }
         BLAS.setThreads(1)
-        nonisolated(unsafe) var results = [Result<[String: Value], Error>?](repeating: nil, count: threads)
+        let workers = min(max(1, threads), plans.count)
+        nonisolated(unsafe) var results = [Result<[String: Value], Error>?](repeating: nil, count: plans.count)
         results.withUnsafeMutableBufferPointer { slots in
             nonisolated(unsafe) let slots = slots
             // On the engine's pool: its workers spin between passes, where Dispatch's take tens
-            // of µs to wake (a batch of 64 small sequences takes ~0.4 ms).
-            concurrently(threads) { part in
-                slots[part] = Result { try plans[part].runWhole(partInputs[part], threads: 1, timing: nil) }
+            // of µs to wake (a batch of 64 small sequences takes ~0.4 ms). Each worker runs a
+            // consecutive run of parts.
+            concurrently(workers) { worker in
+                for part in (plans.count * worker / workers) ..< (plans.count * (worker + 1) / workers) {
+                    slots[part] = Result { try plans[part].runWhole(partInputs[part], threads: 1, timing: nil) }
+                }
             }
         }
         return try joined(results.map { try $0!.get() }, outputAxes: outputAxes)

@@ -8,6 +8,7 @@ import XCTest
 /// on any axis: sequence-first attention and recurrent layers split, joined along each output's
 /// batch axis; graphs where a part would not compute its own block (a batch×heads axis read back
 /// in the other order, a flip along the batch) are refused by the numeric probe and run whole.
+/// Sequences with large activations run in parts small enough for the cache, also on one thread.
 final class BatchParallelTests: XCTestCase {
     private static let length = 5
 
@@ -121,6 +122,32 @@ final class BatchParallelTests: XCTestCase {
         let x = input(batch: 6), rowSize = Self.length * 4
         let expected = (0..<6).reversed().flatMap { x.scalars[($0 * rowSize)..<(($0 + 1) * rowSize)] }
         XCTAssertEqual(try y(flipping, x, threads: 2).scalars, expected)
+    }
+
+    /// gReLU's conv-transformer makes 1.25 M intermediate floats a sequence (its attention maps):
+    /// batches run in parts of at most `partFloats`' worth, more parts than threads, and every
+    /// row still equals onnxruntime's output for its sequence. Small batches run as before.
+    func testLargeActivationsRunInCachedParts() throws {
+        let folder = Fixtures.url("zoo/grelu-conv-transformer")
+        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: folder.appendingPathComponent("meta.json"))) as! [String: Any]
+        let sequences = (meta["sequences"] as! [String]).map(CropAndLengthMeanTests.oneHot)
+        let graph = try ONNXImporter.load(contentsOf: folder.appendingPathComponent("model.onnx"))
+        guard case .float(let reference)? = try NPZ.read(contentsOf: folder.appendingPathComponent("onnxruntime.npz")).first(where: { $0.0 == "output" })?.1 else {
+            return XCTFail("no onnxruntime output")
+        }
+        let per = reference.scalars.count / 2
+        let cases: [(rows: Int, threads: Int, parts: [Int?]?)] = [(16, 1, [8, 8]), (24, 2, [6, 6, 6, 6]), (12, 1, nil), (12, 2, [6, 6])]
+        for (rows, threads, parts) in cases {
+            let order = (0..<rows).map { ($0 * 7) % 3 == 0 ? 1 : 0 }
+            let x = Tensor(shape: [rows] + Array(sequences[0].shape.dropFirst()), scalars: order.flatMap { sequences[$0].scalars })
+            let plan = try ExecutionPlan(graph: graph, inputShapes: ["sequence": x.shape])
+            XCTAssertEqual(try plan.batchParts(threads: threads)?.plans.map { $0.inputShapes["sequence"]?.first }, parts, "\(rows) rows, \(threads) threads")
+            guard case .float(let y)? = try plan.run(["sequence": x], threads: threads)["output"] else { return XCTFail("no output") }
+            let expected = order.flatMap { reference.scalars[($0 * per)..<(($0 + 1) * per)] }
+            let scale = reference.scalars.reduce(Float(0)) { max($0, abs($1)) }
+            let comparison = compare(y.scalars, expected, absolute: 1e-5 * max(scale, 1), relative: 1e-4)
+            XCTAssertEqual(comparison.failures, 0, "\(rows) rows, \(threads) threads vs onnxruntime: \(comparison)")
+        }
     }
 
     /// The zoo's sequence-first transformers and recurrent DanQs, and DeepSTARR, at batch 4
