@@ -577,14 +577,6 @@ void seqlens_softmax(float *p, long count, int logarithmic) {
 }
 
 __attribute__((target("avx2,fma")))
-static void softmax_short_rows_avx2(float *p, long rows, long count) { softmax_short_rows(p, rows, count); }
-
-void seqlens_softmax_short_rows(float *p, long rows, long count) {
-    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma")) softmax_short_rows_avx2(p, rows, count);
-    else softmax_short_rows(p, rows, count);
-}
-
-__attribute__((target("avx2,fma")))
 static void erf_avx2(float *p, long count) { erf_in_place(p, count); }
 
 __attribute__((target("avx2,fma")))
@@ -658,6 +650,13 @@ static void reduce_run_avx2(const float *x, float *y, long outer, long length, l
 }
 
 static int has_avx2_fma(void) { return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"); }
+
+__attribute__((target("avx2,fma")))
+static void softmax_short_rows_avx2(float *p, long rows, long count) { softmax_short_rows(p, rows, count); }
+
+void seqlens_softmax_short_rows(float *p, long rows, long count) {
+    if (has_avx2_fma()) softmax_short_rows_avx2(p, rows, count); else softmax_short_rows(p, rows, count);
+}
 
 void seqlens_exp(float *p, long count) {
     if (has_avx2_fma()) exp_avx2(p, count); else exp_in_place(p, count);

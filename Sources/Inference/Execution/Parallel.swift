@@ -8,15 +8,21 @@ let minimumParallelWork = 1 << 16
 /// when the whole loop does at least `minimumParallelWork` element operations (`work`).
 /// Callers write to disjoint memory per index.
 func parallelFor(_ count: Int, threads: Int, work: Int, _ body: (Int) -> Void) {
+    parallelChunks(count, threads: threads, work: work) { chunk in
+        for index in chunk { body(index) }
+    }
+}
+
+/// `parallelFor`'s contiguous chunks of 0..<count, one `body` call each (the whole range when
+/// the work is too small to share): for kernels that take a block of rows per call.
+func parallelChunks(_ count: Int, threads: Int, work: Int, _ body: (Range<Int>) -> Void) {
     let workers = work < minimumParallelWork ? 1 : min(threads, count)
     guard workers > 1 else {
-        for index in 0..<count { body(index) }
+        if count > 0 { body(0..<count) }
         return
     }
     concurrently(workers) { worker in
-        let start = count * worker / workers
-        let end = count * (worker + 1) / workers
-        for index in start..<end { body(index) }
+        body((count * worker / workers) ..< (count * (worker + 1) / workers))
     }
 }
 

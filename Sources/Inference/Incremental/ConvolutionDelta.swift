@@ -58,7 +58,7 @@ extension IncrementalEvaluator {
         let touched = changedBits.map { $0 != 0 }
         // Runs of consecutive changed positions of one variant: their contributions to one
         // (filter, tap) are consecutive outputs, added by one contiguous loop.
-        var runs: [(variant: Int, position: Int, column: Int, count: Int)] = []
+        var runs: [ChangedRun] = []
         var columnCount = 0
         for (index, flag) in touched.enumerated() where flag {
             let variant = index / width, position = index % width
@@ -74,7 +74,7 @@ extension IncrementalEvaluator {
         if dilation == 1 {
             // A variant's runs less than a span apart convolve as one: the columns between them
             // changed by exactly 0, and a strip would put as many zeros between them anyway.
-            var spans: [(variant: Int, position: Int, column: Int, count: Int)] = []
+            var spans: [ChangedRun] = []
             for run in runs {
                 if let last = spans.last, last.variant == run.variant, run.position - (last.position + last.count) <= extent {
                     spans[spans.count - 1].count = run.position + run.count - last.position
@@ -83,7 +83,7 @@ extension IncrementalEvaluator {
                 }
             }
             if spans.reduce(0, { $0 + $1.count + extent }) <= Self.stripMultiplyAdds * columnCount {
-                addStripConvolutions(spans, change: change, width: width, weights: weights, dilation: dilation,
+                addStripConvolutions(spans, change: change, width: width, weights: weights,
                                      outputStart: first - padBegin - w.start + extent, into: &output)
                 return [.window(axis: 2, start: first, data: output)]
             }
@@ -144,6 +144,10 @@ extension IncrementalEvaluator {
         return [.window(axis: 2, start: first, data: output)]
     }
 
+    /// Consecutive changed positions of one variant's window from `position`, and where its
+    /// first column sits among all the changed columns (`column`, for the per-column product).
+    typealias ChangedRun = (variant: Int, position: Int, column: Int, count: Int)
+
     /// Mean run length from which each run's change is multiplied straight into its variant's
     /// outputs, one product per tap. Dilated residual towers (BPNet) change runs of hundreds of
     /// positions per variant, where scattering a product's rows over the outputs cost more than
@@ -160,26 +164,24 @@ extension IncrementalEvaluator {
     /// rows, their padded copy and the filters' outputs stay within L2.
     static let stripWidth = 512
 
-    /// Every run's change convolved in full, as the direct kernel's rows: the runs of several
-    /// variants side by side in one strip per channel, each followed by `extent` zeros, so that
-    /// one call computes each run's r + extent changed outputs and no run's taps reach another's.
-    /// The product `addProductsPerRun` splits into one small call per run and tap, and the
-    /// scatter of per-column products that reads kernel-long rows, both cost more than the
-    /// extra multiply-adds by zeros at a run's ends while runs are longer than the kernel's span
-    /// (multitask-deep's 7-tap layers: bench/RESULTS.md, issue 18).
+    /// Every run's change of an undilated convolution convolved in full, as the direct kernel's
+    /// rows: the runs of several variants side by side in one strip per channel, each followed
+    /// by `extent` zeros, so that one call computes each run's r + extent changed outputs and no
+    /// run's taps reach another's. The product `addProductsPerRun` splits into one small call
+    /// per run and tap, and the scatter of per-column products that reads kernel-long rows,
+    /// both cost more than the extra multiply-adds by zeros at a run's ends while runs are longer
+    /// than the kernel's span (multitask-deep's 7-tap layers: bench/RESULTS.md, issue 18).
     ///
-    /// `outputStart` is the window position whose change lands on the output window's first
-    /// column from the kernel's first tap, less the span: window position p reaches output
-    /// columns p − outputStart ... p − outputStart + extent.
+    /// Window position p's change reaches output columns p − outputStart through
+    /// p − outputStart + extent.
     private func addStripConvolutions(
-        _ runs: [(variant: Int, position: Int, column: Int, count: Int)], change: [Float], width: Int, weights: Tensor<Float>,
-        dilation: Int, outputStart: Int, into output: inout Tensor<Float>
+        _ runs: [ChangedRun], change: [Float], width: Int, weights: Tensor<Float>, outputStart: Int, into output: inout Tensor<Float>
     ) {
         let (filters, channels, kernel) = (weights.shape[0], weights.shape[1], weights.shape[2])
-        let extent = (kernel - 1) * dilation, outputWidth = output.shape[2]
+        let extent = kernel - 1, outputWidth = output.shape[2]
         // A run longer than a strip gets one of its own.
         let capacity = max(Self.stripWidth, runs.map(\.count).max()! + extent)
-        var shape = seqlens_convolution(channels: channels, inW: 0, filters: filters, kernel: kernel, dilation: dilation, padBegin: extent, outW: 0)
+        var shape = seqlens_convolution(channels: channels, inW: 0, filters: filters, kernel: kernel, dilation: 1, padBegin: extent, outW: 0)
         // Each written before it is read: rows per strip, the others by the kernel.
         var rows = [Float](unsafeUninitializedCapacity: channels * capacity) { $1 = channels * capacity }
         var product = [Float](unsafeUninitializedCapacity: filters * capacity) { $1 = filters * capacity }
@@ -230,7 +232,7 @@ extension IncrementalEvaluator {
     /// For each run and tap k: output[variant, :, i + padBegin − k · dilation] += W[:, :, k] · Δx[variant, :, i]
     /// over the run's positions i whose output lies in the window, as one product into the output.
     private func addProductsPerRun(
-        _ runs: [(variant: Int, position: Int, column: Int, count: Int)], change: [Float], width: Int, windowStart: Int, weights tapMajor: [Float],
+        _ runs: [ChangedRun], change: [Float], width: Int, windowStart: Int, weights tapMajor: [Float],
         shape: (filters: Int, channels: Int, kernel: Int), dilation: Int, outputStart: Int, into output: inout Tensor<Float>
     ) {
         let (filters, channels, kernel) = shape

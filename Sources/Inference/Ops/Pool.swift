@@ -101,10 +101,8 @@ enum Pool {
             let xBase = xp.baseAddress!, yBase = yp.baseAddress!
             // Vectorised C (the select a window's maximum needs was several SSE2 instructions in
             // Swift), a block of planes per call, which pools short planes as one row.
-            let blocks = min(planes, context.threads)
-            parallelFor(blocks, threads: blocks, work: planes * inW) { block in
-                let first = planes * block / blocks, end = planes * (block + 1) / blocks
-                seqlens_max_pool_rows(xBase + first * inW, yBase + first * outW, end - first, inW, outW, kernel, stride)
+            parallelChunks(planes, threads: context.threads, work: planes * inW) { block in
+                seqlens_max_pool_rows(xBase + block.lowerBound * inW, yBase + block.lowerBound * outW, block.count, inW, outW, kernel, stride)
             }
         }}
     }

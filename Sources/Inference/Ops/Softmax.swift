@@ -23,10 +23,8 @@ enum Softmax {
         x.scalars.withUnsafeMutableBufferPointer { buffer in
             if inner == 1, length < 8, !logarithmic {
                 // Rows shorter than a vector (Enformer's pooling weights, rows of two): in blocks.
-                let blocks = min(outer, threads)
-                parallelFor(blocks, threads: blocks, work: 4 * outer * length) { block in
-                    let first = outer * block / blocks, end = outer * (block + 1) / blocks
-                    seqlens_softmax_short_rows(buffer.baseAddress! + first * length, end - first, length)
+                parallelChunks(outer, threads: threads, work: 4 * outer * length) { block in
+                    seqlens_softmax_short_rows(buffer.baseAddress! + block.lowerBound * length, block.count, length)
                 }
                 return
             }
