@@ -99,9 +99,7 @@ extension ExecutionPlan {
     package func batchParts(threads: Int) throws -> (plans: [ExecutionPlan], outputAxes: [String: Int])? {
         guard let rows = floatInputShapes.first?.value.first, rows > 0,
               floatInputShapes.values.allSatisfy({ $0.first == rows }) else { return nil }
-        let floatsPerRow = steps.reduce(0) { total, step in
-            total + step.outputSlots.reduce(0) { $0 + ($1.map { Limits.elementCount(slotShapes[$0]) ?? 0 } ?? 0) }
-        } / rows
+        let floatsPerRow = intermediateFloats / rows
         let cachedRows = max(Self.minimumRowsPerCachedPart, Self.partFloats / max(1, floatsPerRow))
         var count = max(1, threads)
         if rows >= 2 * cachedRows {

@@ -20,6 +20,9 @@ public struct ExecutionPlan: Sendable {
         /// A Conv's weights rearranged for its input gradient (`Conv.backward`), kept when they
         /// are a constant (Basset's 660 K weights took a tenth of a saliency map to rearrange).
         let convolutionWeights = ConvolutionWeightLayouts()
+        /// What of the step right after this one `runWhole` folds into it (nil: nothing),
+        /// decided once while planning rather than looked up on every step of every pass.
+        var epilogue: Epilogue? = nil
 
         init(node: Node, inputSlots: [Int?], outputSlots: [Int?], outputShapes: [[Int]], releases: [Int]) {
             (self.node, self.inputSlots, self.outputSlots, self.outputShapes, self.releases) = (node, inputSlots, outputSlots, outputShapes, releases)
@@ -33,15 +36,27 @@ public struct ExecutionPlan: Sendable {
     /// The values given for integer graph inputs.
     let integerInputs: [String: Tensor<Int64>]
     public let outputShapes: [String: [Int]]
+    /// The shapes of the float inputs (the batched ones).
+    let floatInputShapes: [String: [Int]]
+    /// Floats all the steps' outputs hold together (what a pass writes; `batchParts` sizes
+    /// parts of the batch by it).
+    let intermediateFloats: Int
     let steps: [Step]
-    /// Steps whose output only a Relu, Softmax or LogSoftmax right after reads: `runWhole`
-    /// applies that op in place on the fresh output (one pass and one buffer fewer), as a fused
-    /// epilogue.
-    let inPlaceEpilogues: Set<Int>
-    /// MatMul steps whose output only an Add of a constant bias over the last axis right after
-    /// reads, with the bias' slot: `runWhole` has the product add it (attention's projections
-    /// and feed-forward layers export as MatMul then Add; the Add cost as much as the product).
-    let biasEpilogues: [Int: Int]
+    /// What `runWhole` folds into a step from the step right after it, which only reads the
+    /// step's output.
+    enum Epilogue {
+        /// The next step (a Relu, Softmax or LogSoftmax) overwrites the fresh output in place:
+        /// one pass and one buffer fewer.
+        case inPlace
+        /// The op applies the next step's Relu itself, while its output is still in cache (Conv).
+        case relu
+        /// The op applies the next step's last-axis Softmax itself, head by head (MatMul).
+        case softmax
+        /// The op adds the next step's constant bias over the last axis itself (MatMul:
+        /// attention's projections and feed-forward layers export as MatMul then Add, and the
+        /// Add cost as much as the product).
+        case bias(Tensor<Float>)
+    }
     /// Relu steps whose output only a MaxPool right after reads: reverse mode fuses the two
     /// backward passes (ReverseMode+Relu.swift).
     let reluPools: Set<Int>
@@ -162,22 +177,9 @@ public struct ExecutionPlan: Sendable {
             }
         }
 
-        self.inPlaceEpilogues = Set(steps.indices.dropLast().filter { index in
-            let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
-            guard Self.runsInPlace(next.node.op), outputs.count == 1, known[outputs[0]].type == .float else { return false }
-            return next.inputSlots == [outputs[0]] && next.releases.contains(outputs[0])
-        })
-        self.biasEpilogues = Dictionary(uniqueKeysWithValues: steps.indices.dropLast().compactMap { index -> (Int, Int)? in
-            let outputs = steps[index].outputSlots.compactMap { $0 }, next = steps[index + 1]
-            guard case .matMul = steps[index].node.op, case .binary(.add) = next.node.op, outputs.count == 1,
-                  known[outputs[0]].type == .float, next.releases.contains(outputs[0]), next.inputSlots.count == 2,
-                  next.inputSlots.contains(outputs[0]), let biasSlot = next.inputSlots.first(where: { $0 != outputs[0] }) ?? nil,
-                  case .float(let bias)? = known[biasSlot].constant else { return nil }
-            let shape = known[outputs[0]].shape
-            guard let n = shape.last, bias.count == n, bias.rank <= shape.count, bias.shape.last == n,
-                  next.outputShapes.first == shape else { return nil }
-            return (index, biasSlot)
-        })
+        for index in steps.indices.dropLast() {
+            steps[index].epilogue = Self.epilogue(of: steps[index], next: steps[index + 1], known: known)
+        }
         self.reluPools = Self.reluPools(in: steps)
         self.steps = steps
         self.slotOf = slotOf
@@ -187,6 +189,10 @@ public struct ExecutionPlan: Sendable {
         self.outputSlots = outputSlots
         self.inputShapes = resolvedInputShapes
         self.outputShapes = outputShapes
+        self.floatInputShapes = resolvedInputShapes.filter { inputSlots[$0.key] != nil }
+        self.intermediateFloats = steps.reduce(0) { total, step in
+            total + step.outputSlots.reduce(0) { $0 + ($1.map { Limits.elementCount(known[$0].shape) ?? 0 } ?? 0) }
+        }
     }
 
     /// The same graph planned for `batch` inputs: every float input's leading axis set to it.
@@ -196,8 +202,6 @@ public struct ExecutionPlan: Sendable {
         return try ExecutionPlan(graph: graph, inputShapes: floatShapes, integerInputs: integerInputs, rewriting: false)
     }
 
-    /// The shapes of the float inputs (the batched ones).
-    var floatInputShapes: [String: [Int]] { inputShapes.filter { inputSlots[$0.key] != nil } }
 
     /// The planned shape of any value of the graph (nil for unknown names).
     public func shape(of name: String) -> [Int]? {
@@ -259,9 +263,10 @@ public struct ExecutionPlan: Sendable {
         return (slots, lastStep)
     }
 
-    /// Runs one step. Its arguments die on return, so released inputs can be recycled.
+    /// Runs one step, reading each input from `slots`, or from the plan's constants where
+    /// `slots` has none. Its arguments die on return, so released inputs can be recycled.
     private func execute(_ step: Step, slots: [Value?], context: ExecutionContext) throws -> [Value] {
-        let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
+        let arguments = step.inputSlots.map { $0.flatMap { slots[$0] ?? constants[$0] } }
         return try step.node.op.forward(arguments, outputShapes: step.outputShapes, node: step.node, context: context)
     }
 
@@ -286,7 +291,9 @@ public struct ExecutionPlan: Sendable {
 
     /// Runs the whole batch step by step, kernels sharing `threads`.
     func runWhole(_ inputs: [String: Tensor<Float>], threads: Int, timing: ((Node, Double) -> Void)?) throws -> [String: Value] {
-        var slots = constants
+        // Computed values only: a copy of `constants` would retain and release every weight
+        // and folded shape on each pass (a third of a batch-1 pass of a small transformer).
+        var slots = [Value?](repeating: nil, count: constants.count)
         for (name, slot) in inputSlots {
             guard let tensor = inputs[name] else { throw InferenceError("missing value for model input '\(name)'") }
             guard tensor.shape == inputShapes[name] else {
@@ -300,26 +307,22 @@ public struct ExecutionPlan: Sendable {
         while index < steps.count {
             let step = steps[index]
             let started = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
-            let epilogue = inPlaceEpilogues.contains(index)
-            // A Relu after an op that can apply it while its output is still in cache.
-            let fusedRelu = epilogue && Self.appliesReluEpilogue(step.node.op) && steps[index + 1].node.op.isRelu
-            // A Softmax over the last axis after a product that applies it head by head.
-            let fusedSoftmax = epilogue && Self.appliesSoftmaxEpilogue(step.node.op)
-                && steps[index + 1].node.op.isSoftmax(overLastAxisOfRank: step.outputSlots.first.flatMap { $0 }.map { slotShapes[$0].count } ?? 0)
             var stepContext = context
-            stepContext.reluEpilogue = fusedRelu
-            stepContext.softmaxEpilogue = fusedSoftmax
-            if let slot = biasEpilogues[index], case .float(let bias)? = slots[slot] { stepContext.biasEpilogue = bias }
             stepContext.window = step.window
+            switch step.epilogue {
+            case .relu?: stepContext.reluEpilogue = true
+            case .softmax?: stepContext.softmaxEpilogue = true
+            case .bias(let bias)?: stepContext.biasEpilogue = bias
+            case .inPlace?, nil: break
+            }
             var results = try execute(step, slots: slots, context: stepContext)
             var written = step.outputSlots
-            if epilogue, case .float(var tensor) = results[0] {
-                results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
-                if !fusedRelu && !fusedSoftmax { try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads) }
-                index += 1
-                written = steps[index].outputSlots
-                results[0] = .float(tensor)
-            } else if stepContext.biasEpilogue != nil {
+            if let epilogue = step.epilogue {
+                if case .inPlace = epilogue, case .float(var tensor) = results[0] {
+                    results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
+                    try Self.applyInPlace(steps[index + 1].node, to: &tensor, threads: threads)
+                    results[0] = .float(tensor)
+                }
                 index += 1
                 written = steps[index].outputSlots
             }
@@ -336,28 +339,36 @@ public struct ExecutionPlan: Sendable {
             index += 1
         }
         var outputs: [String: Value] = [:]
-        for (name, slot) in outputSlots { outputs[name] = slots[slot] }
+        for (name, slot) in outputSlots { outputs[name] = slots[slot] ?? constants[slot] }
         return outputs
     }
 }
 
 extension ExecutionPlan {
-    /// Ops that can overwrite their only input: fused epilogues of the step before.
-    static func runsInPlace(_ op: Op) -> Bool {
-        switch op {
-        case .unary(.relu), .softmax, .logSoftmax: true
-        default: false
+    /// What `runWhole` folds into `step` from `next`: only when `next` reads nothing but
+    /// `step`'s single float output, which no other step reads.
+    private static func epilogue(of step: Step, next: Step, known: [AbstractValue]) -> Epilogue? {
+        let outputs = step.outputSlots.compactMap { $0 }
+        guard outputs.count == 1, known[outputs[0]].type == .float, next.releases.contains(outputs[0]) else { return nil }
+        let shape = known[outputs[0]].shape
+        if next.inputSlots == [outputs[0]] {
+            switch (step.node.op, next.node.op) {
+            case (.conv, .unary(.relu)):
+                return .relu
+            case (.matMul, .softmax) where next.node.op.isSoftmax(overLastAxisOfRank: shape.count):
+                return .softmax
+            case (_, .unary(.relu)), (_, .softmax), (_, .logSoftmax):
+                return .inPlace
+            default:
+                return nil
+            }
         }
-    }
-
-    /// Ops that apply a following Relu themselves when `ExecutionContext.reluEpilogue` says so.
-    static func appliesReluEpilogue(_ op: Op) -> Bool {
-        if case .conv = op { true } else { false }
-    }
-
-    /// Ops that apply a following last-axis Softmax themselves when `ExecutionContext.softmaxEpilogue` says so.
-    static func appliesSoftmaxEpilogue(_ op: Op) -> Bool {
-        if case .matMul = op { true } else { false }
+        // A MatMul then an Add of a constant bias over the last axis.
+        guard case .matMul = step.node.op, case .binary(.add) = next.node.op, next.inputSlots.count == 2,
+              next.inputSlots.contains(outputs[0]), let biasSlot = next.inputSlots.first(where: { $0 != outputs[0] }) ?? nil,
+              case .float(let bias)? = known[biasSlot].constant, let n = shape.last, bias.count == n,
+              bias.rank <= shape.count, bias.shape.last == n, next.outputShapes.first == shape else { return nil }
+        return .bias(bias)
     }
 
     /// `node`'s op (one `runsInPlace` accepts) over a tensor no one else holds.
@@ -374,10 +385,6 @@ extension ExecutionPlan {
 }
 
 private extension Op {
-    var isRelu: Bool {
-        if case .unary(.relu) = self { true } else { false }
-    }
-
     /// A Softmax (not LogSoftmax) along the last axis of an input of `rank` ≥ 1: contiguous rows.
     func isSoftmax(overLastAxisOfRank rank: Int) -> Bool {
         guard case .softmax(let axis, _) = self, rank >= 1 else { return false }

@@ -32,7 +32,7 @@ extension ExecutionPlan {
     /// the Relu reads that output, it is not the value differentiated, and the producer's
     /// backward does not read it.
     func reluRunsInPlace(after index: Int, stopAt: Int?) -> Bool {
-        guard inPlaceEpilogues.contains(index), case .unary(.relu) = steps[index + 1].node.op, let output = steps[index].outputSlots.first ?? nil, output != stopAt else { return false }
+        guard steps[index].epilogue != nil, case .unary(.relu) = steps[index + 1].node.op, let output = steps[index].outputSlots.first ?? nil, output != stopAt else { return false }
         switch steps[index].node.op {
         case .conv, .convTranspose, .gemm, .matMul, .batchNormalization, .binary(.add), .binary(.sub): return true
         default: return false

@@ -34,7 +34,8 @@ final class AffineFoldingTests: XCTestCase {
         XCTAssertEqual(rewritten.nodes[0].inputs.count, 3, "a bias was created")
         XCTAssertNil(rewritten.initializers["k"], "the folded constants are dropped")
         let plan = try ExecutionPlan(graph: graph, inputShapes: ["x": [2, 4, 1, 9]])
-        XCTAssertEqual(plan.inPlaceEpilogues, [0])
+        guard case .relu? = plan.steps[0].epilogue else { return XCTFail("the Relu is not the Conv's epilogue") }
+        XCTAssertEqual(plan.steps.dropFirst().compactMap(\.epilogue).count, 0)
         try T.assertSameNumbers(graph, input: T.input([2, 4, 1, 9]))
     }
 
