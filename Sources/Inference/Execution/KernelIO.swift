@@ -34,7 +34,7 @@ struct ExecutionContext: Sendable {
 }
 
 /// Typed, checked access to a node's inputs for kernels, with errors naming the node.
-struct KernelIO {
+struct KernelIO: ~Copyable {
     /// The node's name and op type, for errors (not the whole node: copying it on every step
     /// retained all of its arrays).
     let nodeName: String, opType: String

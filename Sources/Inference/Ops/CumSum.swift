@@ -1,7 +1,7 @@
 /// CumSum along one axis (inclusive or exclusive, forward or reversed), on float and integer
 /// tensors. Its gradient is the cumulative sum of the output gradient the other way round.
 enum CumulativeSum {
-    static func axis(_ io: KernelIO, rank: Int, node: Node) throws -> Int {
+    static func axis(_ io: borrowing KernelIO, rank: Int, node: Node) throws -> Int {
         let raw = try io.ints(1)
         guard raw.count == 1 else { throw InferenceError("node '\(node.name)' (CumSum): axis must be one value, got \(raw)") }
         return try ShapeOps.normalizedAxis(Int(raw[0]), rank: rank, node: node)

@@ -2,7 +2,7 @@
 /// Its length depends on the inputs' values, so they must be known while planning
 /// (constants or shape arithmetic, as exporters emit them).
 extension ShapeOps {
-    static func rangeShape(_ io: KernelIO, node: Node) throws -> ([Int], ElementType) {
+    static func rangeShape(_ io: borrowing KernelIO, node: Node) throws -> ([Int], ElementType) {
         let (start, limit, delta) = try rangeBounds(io, node: node)
         let steps: Double
         switch (start, limit, delta) {
@@ -17,7 +17,7 @@ extension ShapeOps {
         return ([Int(max(0, steps))], start.elementType)
     }
 
-    static func range(_ io: KernelIO, outputShape: [Int], node: Node) throws -> Value {
+    static func range(_ io: borrowing KernelIO, outputShape: [Int], node: Node) throws -> Value {
         let count = outputShape[0]
         switch try rangeBounds(io, node: node) {
         case (.int(let s), _, .int(let d)):
@@ -39,7 +39,7 @@ extension ShapeOps {
         }
     }
 
-    private static func rangeBounds(_ io: KernelIO, node: Node) throws -> (Bound, Bound, Bound) {
+    private static func rangeBounds(_ io: borrowing KernelIO, node: Node) throws -> (Bound, Bound, Bound) {
         func bound(_ index: Int, _ label: String) throws -> Bound {
             let value = try io.valueKnownWhilePlanning(index)
             guard value.shape.reduce(1, *) == 1 else {

@@ -147,7 +147,7 @@ enum Recurrent {
     }
 
     /// Y, Y_h and (LSTM) Y_c shapes, after checking the optional inputs' shapes.
-    static func outputShapes(_ a: RecurrentAttributes, io: KernelIO, node: Node) throws -> [[Int]] {
+    static func outputShapes(_ a: RecurrentAttributes, io: borrowing KernelIO, node: Node) throws -> [[Int]] {
         let d = try dimensions(a, x: io.shape(0), w: io.shape(1), r: io.shape(2), node: node)
         let state = a.batchFirst ? [d.batch, d.directions, d.hidden] : [d.directions, d.batch, d.hidden]
         var expected: [(index: Int, label: String, shape: [Int])] = [
@@ -208,7 +208,7 @@ enum Recurrent {
             return fn.derivative(z)
         }
 
-        init(_ a: RecurrentAttributes, io: KernelIO, node: Node) throws {
+        init(_ a: RecurrentAttributes, io: borrowing KernelIO, node: Node) throws {
             attributes = a
             let x = try io.float(0), w = try io.float(1), r = try io.float(2)
             d = try Recurrent.dimensions(a, x: x.shape, w: w.shape, r: r.shape, node: node)
@@ -336,7 +336,7 @@ enum Recurrent {
         var recurrentCandidate: [Float]
     }
 
-    static func forward(_ a: RecurrentAttributes, io: KernelIO, outputShapes: [[Int]], node: Node, context: ExecutionContext) throws -> [Value] {
+    static func forward(_ a: RecurrentAttributes, io: borrowing KernelIO, outputShapes: [[Int]], node: Node, context: ExecutionContext) throws -> [Value] {
         let problem = try Problem(a, io: io, node: node)
         let (outputs, _) = run(problem, tracing: false, context: context)
         return zip(outputShapes, outputs).map { .float(Tensor(shape: $0, scalars: $1)) }
@@ -789,7 +789,7 @@ enum Recurrent {
 
     /// Gradients of X, initial_h and (LSTM) initial_c from those of Y, Y_h, Y_c.
     static func backward(
-        _ a: RecurrentAttributes, io: KernelIO, outputGradients: [Tensor<Float>?], context: ExecutionContext, node: Node
+        _ a: RecurrentAttributes, io: borrowing KernelIO, outputGradients: [Tensor<Float>?], context: ExecutionContext, node: Node
     ) throws -> (x: Tensor<Float>, initialH: Tensor<Float>, initialC: Tensor<Float>) {
         let p = try Problem(a, io: io, node: node)
         let d = p.d

@@ -13,7 +13,7 @@ extension ShapeOps {
         }
 
         /// From Slice's inputs (starts, ends, axes, steps), clamped as ONNX specifies.
-        init(_ shape: [Int], io: KernelIO, node: Node) throws {
+        init(_ shape: [Int], io: borrowing KernelIO, node: Node) throws {
             self.init(inputShape: shape)
             let starts = try io.ints(1), ends = try io.ints(2)
             let axes = try io.optionalInts(3) ?? (0..<Int64(starts.count)).map { $0 }

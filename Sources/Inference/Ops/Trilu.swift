@@ -21,7 +21,7 @@ extension ShapeOps {
     }
 
     /// Trilu's optional k input (default 0).
-    static func triangleDiagonal(_ io: KernelIO, node: Node) throws -> Int64 {
+    static func triangleDiagonal(_ io: borrowing KernelIO, node: Node) throws -> Int64 {
         guard let k = try io.optionalInts(1) else { return 0 }
         guard k.count == 1 else { throw InferenceError("node '\(node.name)' (Trilu): k must be one value, got \(k)") }
         return k[0]
