@@ -69,6 +69,10 @@ enum Broadcast {
             }}}
             return .float(Tensor(shape: outputShape, scalars: result))
         case (.float(let x), .float(let y)):
+            if [.add, .sub, .mul, .div].contains(function),
+               let result = rowwise(function, x, y, outputShape: outputShape, buffers: context.buffers) {
+                return .float(result)
+            }
             return .float(combine(x, y, outputShape: outputShape, floatOperation(function)))
         case (.float(let x), .int(let y)) where function == .pow:
             return .float(combine(x, Tensor(shape: y.shape, scalars: y.scalars.map { Float($0) }), outputShape: outputShape, floatOperation(function)))
@@ -122,6 +126,42 @@ enum Broadcast {
                 blockRow(function, smallFirst: smallFirst, o + row * inner, a + row * inner, b + row % middle, step: 0, count: inner)
             }
         }
+    }
+
+    /// Rows shorter than this go through `combine`: a call per row would cost more than its loop.
+    static let minimumRowwiseRow = 4
+
+    /// out = function(x, y) one row of the output's last axis at a time, when at least one
+    /// operand runs along that axis and the other runs along it too or repeats one value per
+    /// row; the rows themselves broadcast in any way. A per-head bias (1, H, 1, D) over
+    /// attention's (1, H, L, D) varies along separated axes, which `blockLayout` cannot take,
+    /// and `combine`'s per-element closure made each such Add 6 ns an element (gReLU's
+    /// transformer). nil where this does not apply.
+    private static func rowwise(_ function: BinaryFunction, _ x: Tensor<Float>, _ y: Tensor<Float>, outputShape: [Int], buffers: BufferPool) -> Tensor<Float>? {
+        guard let inner = outputShape.last, inner >= minimumRowwiseRow else { return nil }
+        let lastAxis = outputShape.count - 1
+        let xStrides = broadcastStrides(x.shape, to: outputShape), yStrides = broadcastStrides(y.shape, to: outputShape)
+        guard xStrides[lastAxis] == 1 || yStrides[lastAxis] == 1 else { return nil }
+        // The operand that runs along the rows is blockRow's `a`; the other, `b`, steps 0 or 1.
+        let smallFirst = xStrides[lastAxis] != 1
+        let (full, small) = smallFirst ? (y, x) : (x, y)
+        let (fullStrides, smallStrides) = smallFirst ? (yStrides, xStrides) : (xStrides, yStrides)
+        let outerShape = Array(outputShape[..<lastAxis])
+        let rows = outerShape.reduce(1, *)
+        var result = buffers.take(count: rows * inner)
+        result.withUnsafeMutableBufferPointer { out in
+        full.scalars.withUnsafeBufferPointer { p in
+        small.scalars.withUnsafeBufferPointer { q in
+            var fullIndex = [Int](repeating: 0, count: lastAxis), smallIndex = fullIndex
+            var fullOffset = 0, smallOffset = 0
+            for row in 0..<rows {
+                blockRow(function, smallFirst: smallFirst, out.baseAddress! + row * inner, p.baseAddress! + fullOffset,
+                         q.baseAddress! + smallOffset, step: smallStrides[lastAxis], count: inner)
+                advanceOdometer(&fullIndex, offset: &fullOffset, strides: fullStrides, shape: outerShape, lastAxis: lastAxis - 1)
+                advanceOdometer(&smallIndex, offset: &smallOffset, strides: smallStrides, shape: outerShape, lastAxis: lastAxis - 1)
+            }
+        }}}
+        return Tensor(shape: outputShape, scalars: result)
     }
 
     /// o[i] = function(a[i], b[i·step]) for i < count (operands swapped when `smallFirst`): a

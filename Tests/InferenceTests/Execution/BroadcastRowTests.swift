@@ -3,9 +3,9 @@ import Inference
 import TestSupport
 import XCTest
 
-/// A bias or scale over the last axes, a per-channel scale (1, C, 1) and a scalar take loops with
-/// the small operand hoisted: both operand orders, each arithmetic op, against values computed
-/// here element by element.
+/// A bias or scale over the last axes, a per-channel scale (1, C, 1), a scalar and a bias along
+/// separated axes (2, 1, 5) take loops with the small operand hoisted or stepping along rows: both
+/// operand orders, each arithmetic op, against values computed here element by element.
 final class BroadcastRowTests: XCTestCase {
     private func run(_ opType: String, rowFirst: Bool, small smallShape: [Int64] = [1, 5]) throws -> (output: [Float], full: [Float], row: [Float]) {
         let full = (0..<(2 * 3 * 5)).map { Float($0) / 7 + 0.5 }
@@ -35,7 +35,9 @@ final class BroadcastRowTests: XCTestCase {
     /// Keras batch norms exported by tf2onnx: Mul and Add by (1, C, 1) over (N, C, L).
     func testPerChannelAndScalarOperands() throws {
         let operations: [(String, (Float, Float) -> Float)] = [("Add", (+)), ("Sub", (-)), ("Mul", (*)), ("Div", (/))]
-        let cases: [([Int64], (Int) -> Int)] = [([1, 3, 1], { $0 / 5 % 3 }), ([3, 1], { $0 / 5 % 3 }), ([1], { _ in 0 }), ([2, 1, 1], { $0 / 15 })]
+        let cases: [([Int64], (Int) -> Int)] = [([1, 3, 1], { $0 / 5 % 3 }), ([3, 1], { $0 / 5 % 3 }), ([1], { _ in 0 }), ([2, 1, 1], { $0 / 15 }),
+                                                // Varying along separated axes (a per-head bias over attention's (N, H, L, D)): row by row.
+                                                ([2, 1, 5], { $0 / 15 * 5 + $0 % 5 })]
         for (shape, smallIndex) in cases {
             for (opType, operation) in operations {
                 for smallFirst in [false, true] {
