@@ -129,7 +129,7 @@ enum Broadcast {
     }
 
     /// Rows shorter than this go through `combine`: a call per row would cost more than its loop.
-    static let minimumRowwiseRow = 4
+    private static let minimumRowwiseRow = 4
 
     /// out = function(x, y) one row of the output's last axis at a time, when at least one
     /// operand runs along that axis and the other runs along it too or repeats one value per
