@@ -135,7 +135,7 @@ enum Broadcast {
     /// operand runs along that axis and the other runs along it too or repeats one value per
     /// row; the rows themselves broadcast in any way. A per-head bias (1, H, 1, D) over
     /// attention's (1, H, L, D) varies along separated axes, which `blockLayout` cannot take,
-    /// and `combine`'s per-element closure made each such Add 6 ns an element (gReLU's
+    /// and `combine`'s per-element closure made each such Add 5–6 ns an element (gReLU's
     /// transformer). nil where this does not apply.
     private static func rowwise(_ function: BinaryFunction, _ x: Tensor<Float>, _ y: Tensor<Float>, outputShape: [Int], buffers: BufferPool) -> Tensor<Float>? {
         guard let inner = outputShape.last, inner >= minimumRowwiseRow else { return nil }
