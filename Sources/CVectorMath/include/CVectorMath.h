@@ -105,6 +105,25 @@ long seqlens_direct_convolution_scratch(const seqlens_convolution *shape, long c
 void seqlens_sparse_convolution_input_gradient(const seqlens_convolution *shape, const float *dy, const float *tapMajor, float *dxT,
                                                long first, long count);
 
+/// Winograd's minimal filtering F(m, m) (Lavin & Gray 2016) for a stride-1 1-D convolution whose
+/// kernel is cut into chunks of m taps: tiles of m outputs, each read through n = 2m − 1 points.
+/// Bᵀ (n × n) transforms an input tile, Aᵀ (m × n) turns the n products back into m outputs.
+typedef struct {
+    long m, n;
+    const float *inputTransform, *outputTransform;
+} seqlens_winograd;
+
+/// v[ξ, c, u] = Σ_l Bᵀ[ξ, l] · x[c, (firstTile + u)·m + l − padBegin] (0 outside [0, inW)) for
+/// ξ < n, c < channels, u < tiles. `phases` holds m · (tiles + 1) floats.
+void seqlens_winograd_input(const seqlens_winograd *shape, const float *x, long channels, long inW, long padBegin,
+                            long firstTile, long tiles, float *v, float *phases);
+
+/// y[f, first + o] = bias[f] + Σ_ξ Aᵀ[o mod m, ξ] · product[ξ, f, o / m] for o < count (at most
+/// tiles · m), then max(·, 0) with `relu` (NaN to 0, as the direct kernel); bias may be NULL.
+/// `scratch` holds m · tiles floats.
+void seqlens_winograd_output(const seqlens_winograd *shape, const float *product, long filters, long tiles, const float *bias,
+                             int relu, float *y, long outW, long first, long count, float *scratch);
+
 /// The CPU's spin-wait hint (x86 PAUSE, Arm YIELD), for the loop of a thread waiting on memory.
 static inline void seqlens_spin_pause(void) {
 #if defined(__x86_64__) || defined(__i386__)

@@ -17,9 +17,10 @@ public struct ExecutionPlan: Sendable {
         /// A Conv's or pool's window geometry in the 2-D view, worked out once when planning
         /// (on a batch-1 pass of a small model, working it out per run was a fifth of the time).
         var window: WindowGeometry? = nil
-        /// A Conv's weights rearranged for its input gradient (`Conv.backward`), kept when they
-        /// are a constant (Basset's 660 K weights took a tenth of a saliency map to rearrange).
-        let convolutionWeights = ConvolutionWeightLayouts()
+        /// A Conv's weights rearranged for Winograd's forward pass and for its input gradient
+        /// (`Conv.backward`), kept when they are a constant (nil otherwise): Basset's 660 K
+        /// weights took a tenth of a saliency map to rearrange.
+        var convolutionWeights: ConvolutionWeightLayouts? = nil
         /// What of the step right after this one `runWhole` folds into it (nil: nothing),
         /// decided once while planning rather than looked up on every step of every pass.
         var epilogue: Epilogue? = nil
@@ -170,6 +171,7 @@ public struct ExecutionPlan: Sendable {
             case .conv(let attributes):
                 guard shapes.count > 1, let weights = shapes[1] else { continue }
                 steps[index].window = try Conv.geometry(attributes, input: input, weights: weights, node: step.node).asTwoDimensional
+                if let slot = step.inputSlots[1], known[slot].constant != nil { steps[index].convolutionWeights = ConvolutionWeightLayouts() }
             case .maxPool(let attributes), .averagePool(let attributes):
                 steps[index].window = try Pool.geometry(attributes, input: input, node: step.node).asTwoDimensional
             default:
@@ -247,6 +249,7 @@ public struct ExecutionPlan: Sendable {
             let step = steps[index]
             var stepContext = context
             stepContext.window = step.window
+            stepContext.convolutionWeights = step.convolutionWeights
             var results = try execute(step, slots: slots, context: stepContext)
             if reluInPlace, reluRunsInPlace(after: index, stopAt: stopAt), case .float(var tensor) = results[0] {
                 results[0] = .int(Tensor(shape: [0], scalars: []))  // the tensor's buffer is now unique: no copy
@@ -309,6 +312,7 @@ public struct ExecutionPlan: Sendable {
             let started = timing == nil ? 0 : DispatchTime.now().uptimeNanoseconds
             var stepContext = context
             stepContext.window = step.window
+            stepContext.convolutionWeights = step.convolutionWeights
             switch step.epilogue {
             case .relu?: stepContext.reluEpilogue = true
             case .softmax?: stepContext.softmaxEpilogue = true
@@ -399,4 +403,6 @@ final class ConvolutionWeightLayouts: Sendable {
     let flipped = PlanCache<[Float]>()
     /// (filters, kernel, channels): dX scattered from the few non-zeros of dY.
     let tapMajor = PlanCache<[Float]>()
+    /// Winograd's chunk-kernels per point (`Conv.WinogradTransform.kernels`).
+    let winograd = PlanCache<[Float]>()
 }

@@ -106,9 +106,7 @@ extension ExecutionPlan {
         let arguments = step.inputSlots.map { $0.flatMap { slots[$0] } }
         let outputs = step.outputSlots.map { $0.flatMap { slots[$0] } }
         var stepContext = context
-        if case .conv = step.node.op, step.inputSlots.count > 1, let weights = step.inputSlots[1], constants[weights] != nil {
-            stepContext.convolutionWeights = step.convolutionWeights
-        }
+        stepContext.convolutionWeights = step.convolutionWeights
         return (step.inputSlots, try step.node.op.backward(arguments, outputs: outputs, outputGradients: outputGradients, wanted: wanted, node: step.node, context: stepContext))
     }
 

@@ -215,7 +215,9 @@ public final class IncrementalEvaluator {
                 lastPoolsBeforeRelu += 1
                 continue
             }
-            var outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: context)
+            var stepContext = context
+            stepContext.convolutionWeights = step.convolutionWeights
+            var outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: stepContext)
             if poolBeforeRelu == index { outputs[0] = rectified(outputs[0]) }
             for (slot, variant) in zip(step.outputSlots, outputs) {
                 guard let slot else { continue }

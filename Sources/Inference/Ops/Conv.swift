@@ -75,6 +75,9 @@ enum Conv {
             if !direct, batch > 1 {
                 return directKernelSideBySide(d, input: x, weights: w, bias: bias?.scalars, outputShape: outputShape, context: context)
             }
+            if usesWinograd(d) {
+                return winogradConvolution(d, blocks: blocks, input: x, weights: w, bias: bias?.scalars, outputShape: outputShape, context: context)
+            }
             return directKernel(d, blocks: blocks, input: x, weights: w, bias: bias?.scalars, outputShape: outputShape, context: context)
         }
         let chunk = direct ? 1 : max(1, min(batch, columnBudget / max(1, rows * outPlane)))

@@ -142,10 +142,69 @@ extension SequenceThreadingTests {
                     let comparison = compare(gradient.scalars, expected, absolute: 2e-5, relative: 1e-5)
                     XCTAssertEqual(comparison.failures, 0, "\(label): \(comparison)")
                     // Which path ran: the scatter keeps tap-major weights.
-                    XCTAssertEqual(plan.steps[0].convolutionWeights.tapMajor.cached != nil, name == "sparse", label)
+                    XCTAssertEqual(plan.steps[0].convolutionWeights?.tapMajor.cached != nil, name == "sparse", label)
                 }
             }
         }
+    }
+
+    /// Wide stride-1 convolutions take Winograd's F(4, 4): kernels of two or three chunks (the last
+    /// one short), outputs that end mid-tile, pads on either side wider than a tile, filters off
+    /// the direct kernel's blocks, a batch, a fused Relu, and Basset's second layer; one thread and two (tiles split) agree with the
+    /// direct sum, and the transformed weights are kept by the plan.
+    func testWinogradConvolutionsMatchReference() throws {
+        let cases = [
+            ConvCase(input: [2, 128, 200], weights: [128, 128, 7], strides: [1], dilations: [1], pads: [3, 3], relu: true),
+            ConvCase(input: [1, 128, 201], weights: [130, 128, 9], strides: [1], dilations: [1], pads: [0, 9]),
+            ConvCase(input: [1, 128, 200], weights: [128, 128, 11], strides: [1], dilations: [1], pads: [30, 2], relu: true),
+            ConvCase(input: [1, 300, 333], weights: [200, 300, 11], strides: [1], dilations: [1], pads: [0, 0], relu: true),
+        ]
+        for test in cases {
+            let label = "input \(test.input), weights \(test.weights), pads \(test.pads)"
+            let (plan, x, w, b) = try convPlan(test)
+            guard case .conv(let attributes) = plan.steps[0].node.op else { return XCTFail("\(label): the plan's first step is not the Conv") }
+            let d = try Conv.Dimensions(attributes, input: test.input, weights: test.weights, node: plan.steps[0].node)
+            XCTAssertTrue(Conv.usesWinograd(d), "\(label): the case must take Winograd's path")
+            let expected = reference(test, x: x.scalars, w: w, b: b)
+            // A float sum's rounding scales with its terms' magnitudes, Σ|w·x| + |b|; a tile's
+            // transforms mix the inputs of neighbouring outputs, so each output's error is measured
+            // against the largest such sum within a kernel and a tile of it (an output reading
+            // only padding sits next to full ones).
+            var magnitudeCase = test
+            magnitudeCase.relu = false
+            let magnitude = reference(magnitudeCase, x: x.scalars.map(abs), w: w.map(abs), b: b.map(abs)).scalars
+            let outW = expected.shape[2], reach = test.weights[2] + Conv.winograd.m
+            let scale = magnitude.indices.map { i in
+                let (row, o) = (i / outW * outW, i % outW)
+                return magnitude[(row + max(0, o - reach))...(row + min(outW - 1, o + reach))].max()!
+            }
+            for threads in [1, 2] {
+                let y = try output(plan, x, threads: threads)
+                XCTAssertEqual(y.shape, expected.shape, label)
+                let worst = y.scalars.indices.map { Double(abs(y.scalars[$0] - expected.scalars[$0])) / (Double(Float.ulpOfOne) * Double(scale[$0])) }.max()!
+                XCTAssertLessThan(worst, 4, "\(label), \(threads) threads: the largest error in units of ε·Σ|w·x|")
+            }
+            if test.relu { XCTAssertTrue(expected.scalars.contains(0) && expected.scalars.contains { $0 > 0 }, label) }
+            XCTAssertNotNil(plan.steps[0].convolutionWeights?.winograd.cached, label)
+        }
+    }
+
+    /// F(m, m)'s matrices turn a tile's correlation into n products: Aᵀ[(G·g) ⊙ (Bᵀ·d)] equals
+    /// y[i] = Σ_k g[k] · d[i + k] for every m used or tried, and F(3, 3)'s Bᵀ has integer entries.
+    func testWinogradTransformsComputeCorrelation() {
+        for m in 2...4 {
+            let transform = Conv.WinogradTransform(m: m)
+            let n = transform.n
+            let g = values(m, seed: 7).map(Double.init), d = values(n, seed: 8).map(Double.init)
+            let transformedKernel = (0..<n).map { xi in (0..<m).reduce(0.0) { $0 + transform.kernelTransform[xi * m + $1] * g[$1] } }
+            let transformedInput = (0..<n).map { xi in (0..<n).reduce(0.0) { $0 + Double(transform.inputTransform[xi * n + $1]) * d[$1] } }
+            for i in 0..<m {
+                let winograd = (0..<n).reduce(0.0) { $0 + Double(transform.outputTransform[i * n + $1]) * transformedKernel[$1] * transformedInput[$1] }
+                let direct = (0..<m).reduce(0.0) { $0 + g[$1] * d[i + $1] }
+                XCTAssertEqual(winograd, direct, accuracy: 1e-6, "F(\(m), \(m)), output \(i)")
+            }
+        }
+        XCTAssertTrue(Conv.WinogradTransform(m: 3).inputTransform.allSatisfy { $0 == $0.rounded() })
     }
 
     /// The case's output on one thread against the direct sum; returns the direct sum.

@@ -55,7 +55,7 @@ final class GradientBufferTests: XCTestCase {
                     }
                 }
             }
-            let layouts = step.convolutionWeights
+            let layouts = try XCTUnwrap(step.convolutionWeights, "\(step.node.name): constant weights without a cache")
             XCTAssertTrue(layouts.flipped.cached != nil || layouts.tapMajor.cached != nil, "\(step.node.name): no weights kept")
             if let kept = layouts.flipped.cached { XCTAssertEqual(kept, flipped, step.node.name) }
             if let kept = layouts.tapMajor.cached { XCTAssertEqual(kept, tapMajor, step.node.name) }
