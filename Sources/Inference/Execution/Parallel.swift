@@ -43,11 +43,12 @@ func parallelRanges(_ count: Int, threads: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Runs `body(i)` for i in 0..<count, the calling thread and the engine's workers sharing the
-/// indices, and returns when all are done. Callers write to disjoint memory per index.
-func concurrently(_ count: Int, _ body: (Int) -> Void) {
+/// Runs `body(i)` for i in 0..<count, the calling thread and up to `participants − 1` of the
+/// engine's workers (one per index by default) claiming the indices in turn, and returns when
+/// all are done. Callers write to disjoint memory per index.
+func concurrently(_ count: Int, participants: Int? = nil, _ body: (Int) -> Void) {
     if #available(macOS 15, *) {
-        WorkerPool.shared.run(count, body)
+        WorkerPool.shared.run(count, participants: participants, body)
     } else {
         onDispatch(count, body)
     }

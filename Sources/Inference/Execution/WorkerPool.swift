@@ -10,8 +10,8 @@ import Synchronization
 ///
 /// One job at a time: a caller that finds the pool busy (a `concurrently` inside a job, or
 /// another thread's pass) runs its job on Dispatch's threads instead, as before the pool.
-/// Workers start when a job first needs them (a job of `count` indices uses `count − 1`), and
-/// stop when the pool is released.
+/// Workers start when a job first needs them (a job of `participants` threads uses
+/// `participants − 1`), and stop when the pool is released.
 @available(macOS 15, *)
 final class WorkerPool: Sendable {
     /// The engine's pool.
@@ -30,18 +30,20 @@ final class WorkerPool: Sendable {
         core.stop()
     }
 
-    /// Runs `body(i)` for i in 0..<count on the calling thread and up to `count − 1` workers;
+    /// Runs `body(i)` for i in 0..<count on the calling thread and up to `participants − 1`
+    /// workers (`count − 1` by default), each claiming the next index when done with its last;
     /// returns when all are done.
-    func run(_ count: Int, _ body: (Int) -> Void) {
-        guard count > 1 else {
-            if count == 1 { body(0) }
+    func run(_ count: Int, participants: Int? = nil, _ body: (Int) -> Void) {
+        let participants = min(count, participants ?? count)
+        guard count > 1, participants > 1 else {
+            for index in 0..<count { body(index) }
             return
         }
         guard count <= Core.maximumCount, core.busy.compareExchange(expected: false, desired: true, ordering: .acquiring).exchanged else {
             onDispatch(count, body)
             return
         }
-        withoutActuallyEscaping(body) { core.run(count, $0) }
+        withoutActuallyEscaping(body) { core.run(count, participants: participants, $0) }
         core.busy.store(false, ordering: .releasing)
     }
 
@@ -85,15 +87,15 @@ final class WorkerPool: Sendable {
             let wake = DispatchSemaphore(value: 0)
         }
 
-        func run(_ count: Int, _ body: @escaping (Int) -> Void) {
-            while workers.count < count - 1 { startWorker() }
+        func run(_ count: Int, participants: Int, _ body: @escaping (Int) -> Void) {
+            while workers.count < participants - 1 { startWorker() }
             self.body = body
             finished.store(0, ordering: .relaxed)
             let job = (ticket.load(ordering: .relaxed) >> 32 &+ 1) & 0xFFFF_FFFF
             // Sequentially consistent, against a worker that sets `parked` and then reads the
             // ticket: one of the two sees the other's store.
             ticket.store(job << 32 | UInt64(count) << 16, ordering: .sequentiallyConsistent)
-            for worker in workers.prefix(count - 1) { wake(worker) }
+            for worker in workers.prefix(participants - 1) { wake(worker) }
             work(job)
             var polls = 0
             while finished.load(ordering: .acquiring) < count {

@@ -28,6 +28,27 @@ final class WorkerPoolTests: XCTestCase {
         XCTAssertEqual(pool.startedWorkers, 8)
     }
 
+    /// More indices than participants: each index once, only `participants − 1` workers started,
+    /// and the indices claimed in turn, so that a participant held up (the caller, 50 ms on its
+    /// first index) leaves the rest to the others instead of a fixed share.
+    func testParticipantsClaimIndicesInTurn() {
+        let pool = WorkerPool(spinning: 50_000)
+        for (count, participants) in [(8, 2), (9, 3), (5, 1), (3, 7)] {
+            let tally = Tally(count)
+            pool.run(count, participants: participants) { tally.slots[$0] += 1 }
+            XCTAssertEqual(tally.all, Array(repeating: 1, count: count), "\(count) indices on \(participants) participants")
+        }
+        XCTAssertEqual(pool.startedWorkers, 2)
+        let caller = pthread_self()
+        let onCaller = Atomic<Int>(0)
+        pool.run(16, participants: 2) { _ in
+            guard pthread_equal(pthread_self(), caller) != 0 else { return }
+            if onCaller.add(1, ordering: .relaxed).newValue == 1 { usleep(50_000) }
+        }
+        XCTAssertLessThan(onCaller.load(ordering: .relaxed), 8, "the held-up caller claimed half the indices or more")
+        XCTAssertGreaterThanOrEqual(onCaller.load(ordering: .relaxed), 1)
+    }
+
     /// Each index waits until all have started: it completes only if the caller and `count − 1`
     /// workers run at once.
     func testCallerAndWorkersRunTheIndicesAtOnce() {
