@@ -108,8 +108,9 @@ extension Conv {
     }
 
     /// The tile: F(4, 4), seven points. On Basset's 300 → 200 × 11 layer its largest error was
-    /// 0.9 ε·Σ|w·x| (F(3, 3)'s 1.3) and a batch-1 pass took 5.3–5.6 ms where F(3, 3)'s (its third layer on this path too) took 6.3–6.9
-    /// and the direct kernel's 7.5–8.2 (best passes, one thread, a Zen 3).
+    /// 0.9 ε·Σ|w·x| (F(3, 3)'s 1.3) and a batch-1 pass took 5.3–5.6 ms (three runs of four) where
+    /// F(3, 3)'s (its third layer on this path too) took 6.3–6.9 and the direct kernel's 7.5–8.2
+    /// (best passes, one thread, a Zen 3).
     static let winograd = WinogradTransform(m: 4)
 
     /// Winograd pays off where the products dwarf the transforms: many channels and filters (the
