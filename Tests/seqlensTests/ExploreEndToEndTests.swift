@@ -461,8 +461,11 @@ final class ExploreEndToEndTests: XCTestCase {
         try tmux.type("x")
         try tmux.waitFor("logits: the pre-activation output")
         try tmux.type("b")
+        // Until the first row is drawn whole: a capture can catch the panel's frame before its rows.
         let screen = try tmux.waitFor("the best next edits") { screen in
-            screen.contains { $0.contains("best next edits: CEBPB") } && !screen.contains { $0.contains("computing ISM") }
+            guard screen.contains(where: { $0.contains("best next edits: CEBPB") }), !screen.contains(where: { $0.contains("computing ISM") }),
+                  let header = screen.firstIndex(where: { $0.contains("edit        effect     prediction") }), header + 1 < screen.count else { return false }
+            return screen[header + 1].contains("→")
         }
         let header = try XCTUnwrap(screen.firstIndex { $0.contains("edit        effect     prediction") }, screen.joined(separator: "\n"))
         // The first row, from the column the header's "edit" starts at: [edit, effect, →, prediction, …].
