@@ -48,11 +48,11 @@ extension Conv {
             for j in 0..<n {
                 for l in 0..<n { bt[j * n + l] = inverse[l * n + j] * scale[j] }
             }
-            var g = evaluation(m)
+            let e = evaluation(m)
+            var g = e
             for j in 0..<n {
                 for k in 0..<m { g[j * m + k] /= scale[j] }
             }
-            let e = evaluation(m)
             self.m = m
             // Integers stay integers (the inverse leaves them off by rounding, 1e-16).
             inputTransform = bt.map { abs($0 - $0.rounded()) < 1e-9 ? Float($0.rounded()) : Float($0) }
@@ -139,12 +139,12 @@ extension Conv {
         let compute = { w.scalars.withUnsafeBufferPointer { transform.kernels($0, filters: d.filters, channels: d.channels, taps: d.kW) } }
         let kernels = context.convolutionWeights?.winograd.value(compute) ?? compute()
         let widest = (0..<blocks).map { Self.block($0, of: blocks, extent: tiles).count }.max()!
-        var shape = seqlens_convolution(channels: d.channels, inW: widest + chunks - 1, filters: d.filters, kernel: chunks,
-                                        dilation: 1, padBegin: 0, outW: widest)
+        var widestShape = seqlens_convolution(channels: d.channels, inW: widest + chunks - 1, filters: d.filters, kernel: chunks,
+                                              dilation: 1, padBegin: 0, outW: widest)
         // Per block: the transformed input, the n products, the direct kernel's padded rows, the
         // input's phases and the output transform's rows.
         let (inputSize, productSize) = (n * d.channels * (widest + chunks - 1), n * d.filters * widest)
-        let directSize = seqlens_direct_convolution_scratch(&shape, widest)
+        let directSize = seqlens_direct_convolution_scratch(&widestShape, widest)
         let phaseSize = m * (widest + chunks), rowSize = m * widest
         let blockScratch = inputSize + productSize + directSize + phaseSize + rowSize
         var scratch = context.buffers.take(count: blocks * blockScratch)

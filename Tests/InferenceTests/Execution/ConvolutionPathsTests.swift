@@ -150,8 +150,9 @@ extension SequenceThreadingTests {
 
     /// Wide stride-1 convolutions take Winograd's F(4, 4): kernels of two or three chunks (the last
     /// one short), outputs that end mid-tile, pads on either side wider than a tile, filters off
-    /// the direct kernel's blocks, a batch, a fused Relu, and Basset's second layer; one thread and two (tiles split) agree with the
-    /// direct sum, and the transformed weights are kept by the plan.
+    /// the direct kernel's blocks, a batch, a fused Relu, and Basset's second layer; one thread
+    /// and two (tiles split) agree with the direct sum, and the transformed weights are kept by
+    /// the plan.
     func testWinogradConvolutionsMatchReference() throws {
         let cases = [
             ConvCase(input: [2, 128, 200], weights: [128, 128, 7], strides: [1], dilations: [1], pads: [3, 3], relu: true),

@@ -29,7 +29,7 @@ final class WorkerPoolTests: XCTestCase {
     }
 
     /// More indices than participants: each index once, only `participants − 1` workers started,
-    /// and the indices claimed in turn, so that a participant held up (the caller, 50 ms on its
+    /// and the indices claimed in turn, so that a participant held up (the caller, 200 ms on its
     /// first index) leaves the rest to the others instead of a fixed share.
     func testParticipantsClaimIndicesInTurn() {
         let pool = WorkerPool(spinning: 50_000)
@@ -43,7 +43,7 @@ final class WorkerPoolTests: XCTestCase {
         let onCaller = Atomic<Int>(0)
         pool.run(16, participants: 2) { _ in
             guard pthread_equal(pthread_self(), caller) != 0 else { return }
-            if onCaller.add(1, ordering: .relaxed).newValue == 1 { usleep(50_000) }
+            if onCaller.add(1, ordering: .relaxed).newValue == 1 { usleep(200_000) }
         }
         XCTAssertLessThan(onCaller.load(ordering: .relaxed), 8, "the held-up caller claimed half the indices or more")
         XCTAssertGreaterThanOrEqual(onCaller.load(ordering: .relaxed), 1)
