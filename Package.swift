@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "AlignmentsTests", dependencies: ["Alignments", "Genomics", "TestSupport"]),
         .testTarget(name: "GenomeIOTests", dependencies: ["GenomeIO", "Genomics", "TestSupport"]),
         .testTarget(name: "ModiscoHDF5Tests", dependencies: ["ModiscoHDF5", "Genomics", "TestSupport"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "ONNXProto", "TestSupport", "CVectorMath"]),
         .testTarget(name: "InterpretationTests", dependencies: ["Interpretation", "Genomics", "Inference", "Alignments", "TestSupport"]),
         .testTarget(name: "RenderingTests", dependencies: ["Rendering", "Genomics"]),
         // A few state tests check what the screen then shows.

@@ -79,6 +79,11 @@ void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long o
 /// transpose's tile, eight by eight in AVX registers where the CPU has AVX2.
 void seqlens_transpose(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns);
 
+/// target[r · targetStride + i] += source[r · sourceStride + i] for r < rows, i < count: rows
+/// of a product added into rows of a larger tensor (ISM's windowed convolutions). A row of up
+/// to 16 is one masked load, add and store on CPUs with AVX-512, else eight lanes with AVX2.
+void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count);
+
 /// A stride-1 1-D convolution of one sample (of one group): x is (channels, inW), weights
 /// (filters, channels, kernel), y (filters, outW) with outW = inW + padBegin + padEnd −
 /// (kernel − 1)·dilation.

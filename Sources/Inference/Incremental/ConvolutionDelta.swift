@@ -130,13 +130,13 @@ extension IncrementalEvaluator {
                     guard low < high else { continue }
                     let row = z.baseAddress! + (run.column + index) * taps
                     let variantOutputs = out.baseAddress! + run.variant * filters * outputWidth + offset
+                    if dilation == 1 {
+                        seqlens_add_rows(row + low, kernel, variantOutputs + low, outputWidth, filters, high - low)
+                        continue
+                    }
                     for filter in 0..<filters {
                         let source = row + filter * kernel, target = variantOutputs + filter * outputWidth
-                        if dilation == 1 {
-                            Self.addRow(source + low, to: target + low, count: high - low)
-                        } else {
-                            for t in low..<high { target[t * dilation] += source[t] }
-                        }
+                        for t in low..<high { target[t * dilation] += source[t] }
                     }
                 }
             }
@@ -219,10 +219,8 @@ extension IncrementalEvaluator {
                     let column = run.position - outputStart
                     let from = max(0, -column), to = min(run.count + extent, outputWidth - column)
                     guard from < to else { continue }
-                    for filter in 0..<filters {
-                        Self.addRow(z.baseAddress! + filter * shape.outW + start + from,
-                                    to: out.baseAddress! + (run.variant * filters + filter) * outputWidth + column + from, count: to - from)
-                    }
+                    seqlens_add_rows(z.baseAddress! + start + from, shape.outW,
+                                     out.baseAddress! + run.variant * filters * outputWidth + column + from, outputWidth, filters, to - from)
                 }
                 next = end
             }

@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// A residual Add of two same-shaped values on windows (BPNet's x + relu(conv(x)) per layer):
 /// the operand whose window spans the result, cut to it, plus the other operand added in place,
 /// its window where it has one and the reference elsewhere. The broadcasting rule would first
@@ -33,33 +35,17 @@ extension IncrementalEvaluator {
         otherReference.scalars.withUnsafeBufferPointer { ref in
         (other?.data.scalars ?? []).withUnsafeBufferPointer { window in
             for variant in 0..<variants {
-                for row in 0..<rows {
-                    let target = out.baseAddress! + (variant * rows + row) * width - range.lowerBound
-                    let referenceRow = ref.baseAddress! + row * length
-                    Self.addRow(referenceRow + range.lowerBound, to: target + range.lowerBound, count: otherStart - range.lowerBound)
-                    if otherEnd > otherStart, let start = other?.start {
-                        let windowRow = window.baseAddress! + (variant * rows + row) * otherWidth - start
-                        Self.addRow(windowRow + otherStart, to: target + otherStart, count: otherEnd - otherStart)
-                    }
-                    Self.addRow(referenceRow + otherEnd, to: target + otherEnd, count: range.upperBound - otherEnd)
+                // This variant's rows, shifted so that column p of the range is index p.
+                let target = out.baseAddress! + variant * rows * width - range.lowerBound
+                seqlens_add_rows(ref.baseAddress! + range.lowerBound, length, target + range.lowerBound, width, rows, otherStart - range.lowerBound)
+                if otherEnd > otherStart, let start = other?.start {
+                    let windowRows = window.baseAddress! + variant * rows * otherWidth - start
+                    seqlens_add_rows(windowRows + otherStart, otherWidth, target + otherStart, width, rows, otherEnd - otherStart)
                 }
+                seqlens_add_rows(ref.baseAddress! + otherEnd, length, target + otherEnd, width, rows, range.upperBound - otherEnd)
             }
         }}}
         return [.window(axis: axis, start: range.lowerBound, data: result)]
     }
 
-    /// target[i] += source[i] for i in 0..<count, sixteen lanes at a time (also ConvolutionDelta's
-    /// rows of changes).
-    static func addRow(_ source: UnsafePointer<Float>, to target: UnsafeMutablePointer<Float>, count: Int) {
-        var i = 0
-        while i + 16 <= count {
-            let sum = UnsafeRawPointer(target + i).loadUnaligned(as: SIMD16<Float>.self) + UnsafeRawPointer(source + i).loadUnaligned(as: SIMD16<Float>.self)
-            UnsafeMutableRawPointer(target + i).storeBytes(of: sum, as: SIMD16<Float>.self)
-            i += 16
-        }
-        while i < count {
-            target[i] += source[i]
-            i += 1
-        }
-    }
 }

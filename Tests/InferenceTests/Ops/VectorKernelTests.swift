@@ -1,3 +1,4 @@
+import CVectorMath
 import Foundation
 import Inference
 import ONNXProto
@@ -137,6 +138,25 @@ final class VectorKernelTests: XCTestCase {
                 expected.append(Float(source))
             }
             XCTAssertEqual(y.scalars, expected, "\(shape) perm \(perm)")
+        }
+    }
+
+    /// `seqlens_add_rows` (ISM's scatter of windowed convolutions) on row lengths that cover the
+    /// masked tails below and above a vector, with strides apart from the length: every element
+    /// inside the rows gains its source, and the floats between the rows are untouched.
+    func testAddRowsTouchesExactlyTheRows() {
+        for count in [0, 1, 7, 8, 11, 15, 16, 17, 19, 33, 40] {
+            let rows = 5, sourceStride = count + 3, targetStride = count + 6
+            let source = (0..<(rows * sourceStride)).map { Float($0 % 13) - 6.5 }
+            var target = (0..<(rows * targetStride)).map { Float($0) * 0.25 }
+            var expected = target
+            for r in 0..<rows {
+                for i in 0..<count { expected[r * targetStride + i] += source[r * sourceStride + i] }
+            }
+            target.withUnsafeMutableBufferPointer { t in
+                seqlens_add_rows(source, sourceStride, t.baseAddress!, targetStride, rows, count)
+            }
+            XCTAssertEqual(target, expected, "rows of \(count)")
         }
     }
 }

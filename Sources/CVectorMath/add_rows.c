@@ -1,0 +1,59 @@
+#include "CVectorMath.h"
+
+/* target[r · targetStride + i] += source[r · sourceStride + i]: the scatter of ISM's windowed
+   convolutions, whose rows are a kernel's taps (11 floats for Basset's second layer). Swift,
+   compiled for SSE2, added those one float at a time; AVX-512 adds a row of up to 16 in one
+   masked load, add and store. */
+static void add_rows_plain(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
+    for (long r = 0; r < rows; r++) {
+        const float *s = source + r * sourceStride;
+        float *t = target + r * targetStride;
+        for (long i = 0; i < count; i++) t[i] += s[i];
+    }
+}
+
+#if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
+#include <immintrin.h>
+
+__attribute__((target("avx512f")))
+static void add_rows_avx512(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
+    long whole = count & ~15L;
+    __mmask16 tail = (__mmask16)((1u << (count & 15)) - 1);
+    for (long r = 0; r < rows; r++) {
+        const float *s = source + r * sourceStride;
+        float *t = target + r * targetStride;
+        for (long i = 0; i < whole; i += 16) _mm512_storeu_ps(t + i, _mm512_add_ps(_mm512_loadu_ps(t + i), _mm512_loadu_ps(s + i)));
+        if (tail) {
+            __m512 sum = _mm512_add_ps(_mm512_maskz_loadu_ps(tail, t + whole), _mm512_maskz_loadu_ps(tail, s + whole));
+            _mm512_mask_storeu_ps(t + whole, tail, sum);
+        }
+    }
+}
+
+__attribute__((target("avx2")))
+static void add_rows_avx2(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
+    long whole = count & ~7L;
+    /* Lanes below count mod 8 set (their sign bit), the mask of maskload and maskstore. */
+    __m256i tail = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)(count & 7)), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+    for (long r = 0; r < rows; r++) {
+        const float *s = source + r * sourceStride;
+        float *t = target + r * targetStride;
+        for (long i = 0; i < whole; i += 8) _mm256_storeu_ps(t + i, _mm256_add_ps(_mm256_loadu_ps(t + i), _mm256_loadu_ps(s + i)));
+        if (count & 7) {
+            __m256 sum = _mm256_add_ps(_mm256_maskload_ps(t + whole, tail), _mm256_maskload_ps(s + whole, tail));
+            _mm256_maskstore_ps(t + whole, tail, sum);
+        }
+    }
+}
+
+void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
+    if (count <= 0) return;
+    if (__builtin_cpu_supports("avx512f")) add_rows_avx512(source, sourceStride, target, targetStride, rows, count);
+    else if (__builtin_cpu_supports("avx2")) add_rows_avx2(source, sourceStride, target, targetStride, rows, count);
+    else add_rows_plain(source, sourceStride, target, targetStride, rows, count);
+}
+#else
+void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
+    add_rows_plain(source, sourceStride, target, targetStride, rows, count);
+}
+#endif
