@@ -28,6 +28,19 @@ final class SaturationMutagenesisTests: XCTestCase {
         }
     }
 
+    /// The naive engine's workers (two threads, chunks of four mutants) poll `isCancelled` under
+    /// a lock between chunks: cancelled at the fourth poll, the run throws CancellationError and
+    /// polls no more, far short of its hundreds of chunks.
+    func testNaiveEngineStopsWhenCancelled() throws {
+        let c = try AttributorTests.Case("basset_folded")
+        var polls = 0
+        let ism = SaturationMutagenesis(model: c.model, batchSize: 4, threads: 2, engine: .naive)
+        XCTAssertThrowsError(try ism.run(c.sequences, isCancelled: { polls += 1; return polls >= 4 })) { error in
+            XCTAssert(error is CancellationError, "\(error)")
+        }
+        XCTAssertEqual(polls, 4)
+    }
+
     func testReferenceBaseIsExactlyZeroAndNColumnsAreAllSubstitutions() throws {
         let c = try AttributorTests.Case("basset_folded")
         let deltas = try SaturationMutagenesis(model: c.model).run(c.sequences).deltas(task: c.target)

@@ -139,9 +139,8 @@ public struct SaturationMutagenesis: Sendable {
         /// - Parameter next: the sequence mutated after this one, if known (its reference is
         ///   computed while this one's last chunks run).
         func mutate(_ sequence: [UInt8], positions: Range<Int>, next: [UInt8]? = nil, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
-            func checkCancellation() throws { if isCancelled?() == true { throw CancellationError() } }
-            try checkCancellation()
-            let model = ism.model, a = model.alphabet.size, batchSize = ism.batchSize
+            if isCancelled?() == true { throw CancellationError() }
+            let model = ism.model, a = model.alphabet.size
             let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
             // Every (position, base) that differs from the sequence.
             let mutants: [(position: Int, base: Int)] = positions.flatMap { p in
@@ -182,15 +181,7 @@ public struct SaturationMutagenesis: Sendable {
                 outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, whenIdle: whenIdle)
             } else {
                 referenceOutput = try model.predictEncoded(ism.layoutTensor(x, batch: 1, width: length), threads: ism.threads).scalars
-                var start = 0
-                while start < mutants.count {
-                    try checkCancellation()
-                    let chunk = mutants[start ..< min(start + batchSize, mutants.count)]
-                    var inputs: [Float] = []
-                    for mutant in chunk { inputs += ism.substituted(x, length: length, mutant, window: 0..<length) }
-                    outputs += try model.predictEncoded(ism.layoutTensor(inputs, batch: chunk.count, width: length), threads: ism.threads).scalars
-                    start += chunk.count
-                }
+                outputs = try fullPassOutputs(of: mutants, x: x, tasks: referenceOutput.count, isCancelled: isCancelled)
             }
             let tasks = referenceOutput.count
             var deltas = [Float](repeating: 0, count: a * positions.count * tasks)
@@ -199,6 +190,64 @@ public struct SaturationMutagenesis: Sendable {
                 for t in 0..<tasks { deltas[base + t] = outputs[row * tasks + t] - referenceOutput[t] }
             }
             return (referenceOutput, deltas)
+        }
+
+        /// The outputs (mutants × tasks) of full passes over chunks of `batchSize` mutants. With
+        /// several threads and chunks, each worker runs every `workers`-th chunk on one thread of
+        /// its own (the chunks cost the same): one pass split across both threads left them
+        /// waiting on its serial parts (the mutants' inputs built, the parts joined), which on a
+        /// small model cost as much as the pass (code-shallow at 200 nt ran slower on two threads
+        /// than on one; bench/RESULTS.md, issue 18).
+        private func fullPassOutputs(of mutants: [(position: Int, base: Int)], x: [Float], tasks: Int,
+                                     isCancelled: (() -> Bool)?) throws -> [Float] {
+            let ism = self.ism, length = self.length, batchSize = max(1, ism.batchSize)
+            let chunks = (mutants.count + batchSize - 1) / batchSize
+            let workers = min(max(1, ism.threads), chunks)
+            let passThreads = workers > 1 ? 1 : ism.threads
+            var outputs = [Float](repeating: 0, count: mutants.count * tasks)
+            // The first error or cancellation stops every worker; isCancelled is polled under
+            // the lock, so the caller's closure never runs concurrently.
+            let lock = NSLock()
+            nonisolated(unsafe) var failure: Error?
+            func stopped(by error: Error? = nil) -> Bool {
+                lock.lock()
+                defer { lock.unlock() }
+                if failure == nil, let error { failure = error }
+                if failure == nil, isCancelled?() == true { failure = CancellationError() }
+                return failure != nil
+            }
+            outputs.withUnsafeMutableBufferPointer { buffer in
+                nonisolated(unsafe) let target = buffer.baseAddress!
+                let work: (Int) -> Void = { worker in
+                    for chunk in stride(from: worker, to: chunks, by: workers) {
+                        guard !stopped() else { return }
+                        let range = chunk * batchSize ..< min((chunk + 1) * batchSize, mutants.count)
+                        do {
+                            var inputs: [Float] = []
+                            inputs.reserveCapacity(range.count * ism.model.alphabet.size * length)
+                            for mutant in mutants[range] { inputs += ism.substituted(x, length: length, mutant, window: 0..<length) }
+                            let output = try ism.model.predictEncoded(ism.layoutTensor(inputs, batch: range.count, width: length), threads: passThreads)
+                            guard output.count == range.count * tasks else {
+                                throw InterpretationError("ISM: \(output.count) outputs for \(range.count) mutants of \(tasks) tasks")
+                            }
+                            output.scalars.withUnsafeBufferPointer { (target + range.lowerBound * tasks).update(from: $0.baseAddress!, count: $0.count) }
+                        } catch {
+                            _ = stopped(by: error)
+                            return
+                        }
+                    }
+                }
+                if workers <= 1 {
+                    work(0)
+                } else {
+                    withoutActuallyEscaping(work) { work in
+                        nonisolated(unsafe) let work = work
+                        DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
+                    }
+                }
+            }
+            if let failure { throw failure }
+            return outputs
         }
 
         /// The reference predictions of `sequence`, its activations kept by `evaluator`.
