@@ -196,8 +196,8 @@ public struct SaturationMutagenesis: Sendable {
         /// several threads and chunks, each worker runs every `workers`-th chunk on one thread of
         /// its own (the chunks cost the same): one pass split across both threads left them
         /// waiting on its serial parts (the mutants' inputs built, the parts joined), which on a
-        /// small model cost as much as the pass (code-shallow at 200 nt ran slower on two threads
-        /// than on one; bench/RESULTS.md, issue 18).
+        /// small model cost about as much as the pass (code-shallow, 200 sequences of 200 nt on
+        /// two threads: 2.2–2.4 CPU seconds split, 1.9 by chunks; bench/RESULTS.md, issue 18).
         private func fullPassOutputs(of mutants: [(position: Int, base: Int)], x: [Float], tasks: Int,
                                      isCancelled: (() -> Bool)?) throws -> [Float] {
             let ism = self.ism, length = self.length, batchSize = max(1, ism.batchSize)
