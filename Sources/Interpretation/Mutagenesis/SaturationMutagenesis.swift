@@ -237,17 +237,19 @@ public struct SaturationMutagenesis: Sendable {
                         }
                     }
                 }
-                if workers <= 1 {
-                    work(0)
-                } else {
-                    withoutActuallyEscaping(work) { work in
-                        nonisolated(unsafe) let work = work
-                        DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
-                    }
-                }
+                Self.onWorkers(workers, work)
             }
             if let failure { throw failure }
             return outputs
+        }
+
+        /// `work(i)` for each worker i in 0..<workers, on Dispatch's threads when there are several.
+        private static func onWorkers(_ workers: Int, _ work: (Int) -> Void) {
+            guard workers > 1 else { return work(0) }
+            withoutActuallyEscaping(work) { work in
+                nonisolated(unsafe) let work = work
+                DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
+            }
         }
 
         /// The reference predictions of `sequence`, its activations kept by `evaluator`.
@@ -288,14 +290,7 @@ public struct SaturationMutagenesis: Sendable {
                     if shared.isFirstIdle() { whenIdle?() }
                 }
                 let workers = min(evaluators.count, shared.positions)
-                if workers <= 1 {
-                    work(0)
-                } else {
-                    withoutActuallyEscaping(work) { work in
-                        nonisolated(unsafe) let work = work
-                        DispatchQueue.concurrentPerform(iterations: workers) { work($0) }
-                    }
-                }
+                Self.onWorkers(workers, work)
                 try shared.check()
             }
             return outputs
