@@ -12,6 +12,22 @@ static void add_rows_plain(const float *source, long sourceStride, float *target
     }
 }
 
+/* target[r · targetStride + i] += Σ_j scale[j] · source[r · sourceStride + j · termStride + i]:
+   the first layer's change of a substituted column, added without a product whose inner
+   dimension is the alphabet (four channels ran at 5–9 GFLOP/s). Terms with a zero scale are
+   left out before the rows are walked: a substitution has two. */
+static void add_weighted_rows_plain(const float *source, long sourceStride, long termStride, const float *scale, long terms,
+                                    float *target, long targetStride, long rows, long count) {
+    for (long r = 0; r < rows; r++) {
+        float *t = target + r * targetStride;
+        for (long j = 0; j < terms; j++) {
+            if (scale[j] == 0) continue;
+            const float *s = source + r * sourceStride + j * termStride;
+            for (long i = 0; i < count; i++) t[i] += scale[j] * s[i];
+        }
+    }
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
 
@@ -46,6 +62,71 @@ static void add_rows_avx2(const float *source, long sourceStride, float *target,
     }
 }
 
+/* The terms with a non-zero scale, at most `capacity` (the callers' alphabets): their offsets
+   and scales; -1 when there are more. */
+static long nonzero_terms(long termStride, const float *scale, long terms, long *offsets, float *scales, long capacity) {
+    long used = 0;
+    for (long j = 0; j < terms; j++) {
+        if (scale[j] == 0) continue;
+        if (used == capacity) return -1;
+        offsets[used] = j * termStride;
+        scales[used++] = scale[j];
+    }
+    return used;
+}
+
+enum { WEIGHTED_TERMS = 8 };
+
+__attribute__((target("avx512f")))
+static void add_weighted_rows_avx512(const float *source, long sourceStride, const long *offsets, const float *scales, long terms,
+                                     float *target, long targetStride, long rows, long count) {
+    __m512 factor[WEIGHTED_TERMS];
+    for (long j = 0; j < terms; j++) factor[j] = _mm512_set1_ps(scales[j]);
+    for (long r = 0; r < rows; r++) {
+        const float *s = source + r * sourceStride;
+        float *t = target + r * targetStride;
+        for (long i = 0; i < count; i += 16) {
+            __mmask16 lanes = count - i >= 16 ? (__mmask16)0xFFFF : (__mmask16)((1u << (count - i)) - 1);
+            __m512 sum = _mm512_maskz_loadu_ps(lanes, t + i);
+            for (long j = 0; j < terms; j++) sum = _mm512_fmadd_ps(factor[j], _mm512_maskz_loadu_ps(lanes, s + offsets[j] + i), sum);
+            _mm512_mask_storeu_ps(t + i, lanes, sum);
+        }
+    }
+}
+
+__attribute__((target("avx2,fma")))
+static void add_weighted_rows_avx2(const float *source, long sourceStride, const long *offsets, const float *scales, long terms,
+                                   float *target, long targetStride, long rows, long count) {
+    __m256 factor[WEIGHTED_TERMS];
+    for (long j = 0; j < terms; j++) factor[j] = _mm256_set1_ps(scales[j]);
+    for (long r = 0; r < rows; r++) {
+        const float *s = source + r * sourceStride;
+        float *t = target + r * targetStride;
+        for (long i = 0; i < count; i += 8) {
+            long left = count - i < 8 ? count - i : 8;
+            __m256i lanes = _mm256_cmpgt_epi32(_mm256_set1_epi32((int)left), _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7));
+            __m256 sum = _mm256_maskload_ps(t + i, lanes);
+            for (long j = 0; j < terms; j++) sum = _mm256_fmadd_ps(factor[j], _mm256_maskload_ps(s + offsets[j] + i, lanes), sum);
+            _mm256_maskstore_ps(t + i, lanes, sum);
+        }
+    }
+}
+
+void seqlens_add_weighted_rows(const float *source, long sourceStride, long termStride, const float *scale, long terms,
+                               float *target, long targetStride, long rows, long count) {
+    if (count <= 0) return;
+    long offsets[WEIGHTED_TERMS];
+    float scales[WEIGHTED_TERMS];
+    long used = nonzero_terms(termStride, scale, terms, offsets, scales, WEIGHTED_TERMS);
+    if (used == 0) return;
+    if (used > 0 && __builtin_cpu_supports("avx512f"))
+        add_weighted_rows_avx512(source, sourceStride, offsets, scales, used, target, targetStride, rows, count);
+    else if (used > 0 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma"))
+        add_weighted_rows_avx2(source, sourceStride, offsets, scales, used, target, targetStride, rows, count);
+    else
+        add_weighted_rows_plain(source, sourceStride, termStride, scale, terms, target, targetStride, rows, count);
+}
+
 void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
     if (count <= 0) return;
     if (__builtin_cpu_supports("avx512f")) add_rows_avx512(source, sourceStride, target, targetStride, rows, count);
@@ -55,5 +136,10 @@ void seqlens_add_rows(const float *source, long sourceStride, float *target, lon
 #else
 void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
     add_rows_plain(source, sourceStride, target, targetStride, rows, count);
+}
+
+void seqlens_add_weighted_rows(const float *source, long sourceStride, long termStride, const float *scale, long terms,
+                               float *target, long targetStride, long rows, long count) {
+    add_weighted_rows_plain(source, sourceStride, termStride, scale, terms, target, targetStride, rows, count);
 }
 #endif

@@ -84,6 +84,13 @@ void seqlens_transpose(const float *source, long sourceStride, float *target, lo
 /// to 16 is one masked load, add and store on CPUs with AVX-512, else eight lanes with AVX2.
 void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count);
 
+/// target[r · targetStride + i] += Σ_j scale[j] · source[r · sourceStride + j · termStride + i]
+/// for r < rows, i < count, over the terms j < terms whose scale is not zero: a one-hot
+/// column's change times a first layer's weights (two terms for a substitution), added straight
+/// into the outputs' rows.
+void seqlens_add_weighted_rows(const float *source, long sourceStride, long termStride, const float *scale, long terms,
+                               float *target, long targetStride, long rows, long count);
+
 /// A stride-1 1-D convolution of one sample (of one group): x is (channels, inW), weights
 /// (filters, channels, kernel), y (filters, outW) with outW = inW + padBegin + padEnd −
 /// (kernel − 1)·dilation.

@@ -93,6 +93,11 @@ extension IncrementalEvaluator {
                               shape: (filters, channels, kernel), dilation: dilation, outputStart: first - padBegin, into: &output)
             return [.window(axis: 2, start: first, data: output)]
         }
+        if channels <= Self.weightedRowChannels, dilation == 1 {
+            addWeightedRows(runs, change: change, width: width, weights: tapReversedWeights(weightSlot, weights),
+                            shape: (filters, channels, kernel), outputStart: w.start + padBegin - extent - first, into: &output)
+            return [.window(axis: 2, start: first, data: output)]
+        }
         // The changed columns' changes, channels × columns: the product's right operand.
         let packed = [Float](unsafeUninitializedCapacity: channels * columnCount) { buffer, count in
             change.withUnsafeBufferPointer { delta in
@@ -253,6 +258,51 @@ extension IncrementalEvaluator {
                 }
             }
         }}}
+    }
+
+    /// Channels up to which a changed column's change is added as its channels' weight rows,
+    /// each scaled by the channel's change (`seqlens_add_weighted_rows`), instead of through a
+    /// product: a first layer's inner dimension is its alphabet, where a product ran at 5–9
+    /// GFLOP/s and wrote a contribution row per column and tap to be scattered.
+    static let weightedRowChannels = 8
+
+    /// output[variant, f, o] += Σ_c Δx[variant, c, i] · W[f, c, i + padBegin − o] for every changed
+    /// column i, over the outputs o of the window its taps reach; `outputStart` is where window
+    /// position 0's first tap lands. Needs dilation 1.
+    private func addWeightedRows(
+        _ runs: [ChangedRun], change: [Float], width: Int, weights reversed: [Float],
+        shape: (filters: Int, channels: Int, kernel: Int), outputStart: Int, into output: inout Tensor<Float>
+    ) {
+        let (filters, channels, kernel) = shape
+        let outputWidth = output.shape[2]
+        var scale = [Float](repeating: 0, count: channels)
+        output.scalars.withUnsafeMutableBufferPointer { out in
+        change.withUnsafeBufferPointer { delta in
+        reversed.withUnsafeBufferPointer { w in
+            for run in runs {
+                for position in run.position ..< run.position + run.count {
+                    let offset = position + outputStart
+                    let low = max(0, -offset), high = min(kernel, outputWidth - offset)
+                    guard low < high else { continue }
+                    for channel in 0..<channels { scale[channel] = delta[(run.variant * channels + channel) * width + position] }
+                    seqlens_add_weighted_rows(w.baseAddress! + low, channels * kernel, kernel, scale, channels,
+                                              out.baseAddress! + run.variant * filters * outputWidth + offset + low, outputWidth,
+                                              filters, high - low)
+                }
+            }
+        }}}
+    }
+
+    /// Conv weights (F, C, K) with each kernel row reversed: element (f · C + c) · K + t holds
+    /// W[f, c, K − 1 − t], tap t of a column landing t after its first output. Made once per
+    /// weight and kept.
+    private func tapReversedWeights(_ slot: Int, _ weights: Tensor<Float>) -> [Float] {
+        if let cached = tapReversedConvolutionWeights[slot] { return cached }
+        let kernel = weights.shape[2]
+        var result = weights.scalars
+        for row in stride(from: 0, to: result.count, by: kernel) { result[row ..< row + kernel].reverse() }
+        tapReversedConvolutionWeights[slot] = result
+        return result
     }
 
     /// Conv weights (F, C, K) as (F·K) × C with the taps reversed: row f·K + t holds

@@ -67,6 +67,9 @@ public final class IncrementalEvaluator {
     var featureMajorWeights: [Int: [Float]] = [:]
     /// Conv weights of `convolutionDelta` by weight slot, laid out for its product (ConvolutionDelta.swift).
     var tapMajorConvolutionWeights: [Int: [Float]] = [:]
+    /// Conv weights of `convolutionDelta`'s first layers (few channels) by weight slot, each
+    /// kernel row reversed (ConvolutionDelta.swift).
+    var tapReversedConvolutionWeights: [Int: [Float]] = [:]
     /// Resize layouts by the step's output slot, computed on first use: they depend only on
     /// planned shapes and constants, and long outputs make them costly to redo per edit.
     var resizeLayouts: [Int: Resize.Layout] = [:]

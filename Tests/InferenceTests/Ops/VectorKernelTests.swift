@@ -159,4 +159,34 @@ final class VectorKernelTests: XCTestCase {
             XCTAssertEqual(target, expected, "rows of \(count)")
         }
     }
+
+    /// `seqlens_add_weighted_rows` (a first layer's change added as its channels' weight rows):
+    /// a substitution's two terms (+1, −1), every term non-zero, and more non-zero terms than the
+    /// vector paths hold (the plain loop), on row lengths around a vector; the floats between
+    /// the rows are untouched.
+    func testAddWeightedRowsAddsEachScaledTerm() {
+        let cases: [[Float]] = [[0, 1, 0, -1], [0.5, -2, 0.25, 3], [0, 0, 0, 0], (0..<10).map { Float($0) - 4.5 }]
+        for scale in cases {
+            for count in [1, 7, 8, 11, 16, 19, 33] {
+                let rows = 4, terms = scale.count, termStride = count + 2, sourceStride = terms * termStride + 1
+                let targetStride = count + 5
+                let source = (0..<(rows * sourceStride)).map { Float($0 % 17) * 0.125 - 1 }
+                var target = (0..<(rows * targetStride)).map { Float($0) * 0.5 }
+                var expected = target
+                for r in 0..<rows {
+                    for i in 0..<count {
+                        var sum = expected[r * targetStride + i]
+                        for j in 0..<terms where scale[j] != 0 { sum += scale[j] * source[r * sourceStride + j * termStride + i] }
+                        expected[r * targetStride + i] = sum
+                    }
+                }
+                target.withUnsafeMutableBufferPointer { t in
+                    seqlens_add_weighted_rows(source, sourceStride, termStride, scale, terms, t.baseAddress!, targetStride, rows, count)
+                }
+                for (index, (got, want)) in zip(target, expected).enumerated() {
+                    XCTAssertEqual(got, want, accuracy: 1e-5 * max(1, abs(want)), "scale \(scale), rows of \(count), element \(index)")
+                }
+            }
+        }
+    }
 }
