@@ -47,7 +47,8 @@ enum DenseDelta {
         reference yRef: UnsafePointer<Float>, n: Int, delta: UnsafePointer<Float>, m: Int, k: Int,
         runs: [Run], weights b: UnsafePointer<Float>, alpha: Float
     ) -> [Float] {
-        var y = [Float](repeating: 0, count: m * n)
+        // Every buffer below is written in full before it is read: no zero-filling first.
+        var y = [Float](unsafeUninitializedCapacity: m * n) { $1 = m * n }
         y.withUnsafeMutableBufferPointer { yp in
             let c = yp.baseAddress!
             for i in 0..<m { (c + i * n).update(from: yRef, count: n) }
@@ -65,8 +66,8 @@ enum DenseDelta {
             // rereads and rewrites all of y, so copy the runs' rows (contiguous, memcpy speed)
             // and delta columns into packed matrices and multiply once.
             let kept = runs.reduce(0) { $0 + $1.count }
-            var packedB = [Float](repeating: 0, count: kept * n)
-            var packedA = [Float](repeating: 0, count: m * kept)
+            var packedB = [Float](unsafeUninitializedCapacity: kept * n) { $1 = kept * n }
+            var packedA = [Float](unsafeUninitializedCapacity: m * kept) { $1 = m * kept }
             packedB.withUnsafeMutableBufferPointer { pb in
             packedA.withUnsafeMutableBufferPointer { pa in
                 var offset = 0

@@ -221,7 +221,7 @@ public final class IncrementalEvaluator {
             var stepContext = context
             stepContext.convolutionWeights = step.convolutionWeights
             var outputs = try evaluate(step, inputs: inputs, planned: planned, batch: batch, context: stepContext)
-            if poolBeforeRelu == index { outputs[0] = rectified(outputs[0]) }
+            if poolBeforeRelu == index { rectify(&outputs[0]) }
             for (slot, variant) in zip(step.outputSlots, outputs) {
                 guard let slot else { continue }
                 let kept = clippedToDemand(variant, slot: slot)
@@ -295,18 +295,22 @@ public final class IncrementalEvaluator {
         return try node.op.forward(values, outputShapes: shapes, node: node, context: context).map { .full($0) }
     }
 
-    /// A MaxPool's output with the Relu it was moved before applied (`propagate`).
-    private func rectified(_ variant: Variant) -> Variant {
+    /// Applies to a MaxPool's output the Relu that was moved before the pool (`propagate`).
+    private func rectify(_ variant: inout Variant) {
         switch variant {
         case .window(let axis, let start, var data):
+            // Let go of the variant's hold on the data first, so that the Relu writes in place
+            // rather than into a copy.
+            variant = .reference
             Elementwise.reluInPlace(&data.scalars, threads: threads)
-            return .window(axis: axis, start: start, data: data)
+            variant = .window(axis: axis, start: start, data: data)
         case .full(.float(var data)):
+            variant = .reference
             Elementwise.reluInPlace(&data.scalars, threads: threads)
-            return .full(.float(data))
+            variant = .full(.float(data))
         case .reference, .flattened, .full(.int):
             // The reference pooled the rectified values already; a pool makes no flattened delta.
-            return variant
+            break
         }
     }
 
@@ -331,10 +335,7 @@ public final class IncrementalEvaluator {
         case .window(_, let windowStart, let data):
             let windowEnd = windowStart + data.shape[axis]
             if windowStart == start && windowEnd == end { return data }
-            var result = ref.slice(axis: axis, start, end).repeatingBatch(data.shape[0])
-            let from = max(start, windowStart), to = min(end, windowEnd)
-            if from < to { result.write(data.slice(axis: axis, from - windowStart, to - windowStart), axis: axis, at: from - start) }
-            return result
+            return ref.spliced(data, at: windowStart, axis: axis, start, end)
         case .flattened, .full:
             throw InferenceError("internal: only windows and the reference are sliced")
         }
