@@ -27,7 +27,9 @@ onnxruntime (max abs diff < 1e-4) before timing.
 Outputs are compared with onnxruntime: max |Δ seqlens − Δ onnxruntime| over all
 (sequence, base, position, task) entries, and the same for tangermeme.
 
-Each timing is the median of --repeats runs when one run takes < 5 s, else one run.
+Each timing is the median of --repeats runs when one run takes < 5 s, else one run. On the
+L >= 1000 model the goal's ratio against tangermeme's default is also taken from --paired pairs
+of runs made back to back (seqlens, then tangermeme): the median of the pairs' ratios.
 Before measuring, the script waits (polling every 30 s, up to --wait-minutes) until no
 model training (sample_models, make-sample-models, train.py), Swift compilation or test run
 is running; if still busy, it runs anyway and says so. Every measurement is also checked
@@ -509,6 +511,26 @@ def tangermeme_ism(model, seqs: np.ndarray, threads: int, batch: int, fast: bool
     return seconds, deltas, used["fast"]
 
 
+def paired_runs(seqlens_run, model, seqs: np.ndarray, threads: int, pairs: int, label: str) -> dict:
+    """Alternates one seqlens run and one tangermeme default run (batch 32, fast=True), `pairs`
+    times: on a VM whose speed drifts by 1.5× within minutes, the ratio of two runs made seconds
+    apart is steadier than the ratio of two medians taken minutes apart."""
+    runs = {"seqlens": [], "tangermeme": [], "ratios": []}
+
+    def pair():
+        s, _ = seqlens_run()
+        t, _, _ = tangermeme_ism(model, seqs, threads, 32, True)
+        runs["seqlens"].append(s)
+        runs["tangermeme"].append(t)
+        runs["ratios"].append(t / s)
+        return t / s, None
+
+    n0 = len(DISTURBED)
+    timed(pair, pairs, long_run=math.inf, label=label, on_retry=lambda: [v.clear() for v in runs.values()])
+    runs["busy"] = len(DISTURBED) > n0
+    return runs
+
+
 # ----------------------------------------------------------------------------- BPNet-class models
 
 BPNET_MODELS = ["bpnet-L2114", "chrombpnet-L2114"]
@@ -669,6 +691,9 @@ def main() -> int:
     ap.add_argument("--skip-tangermeme", action="store_true")
     ap.add_argument("--skip-seqlens-naive", action="store_true", help="time only seqlens's incremental engine")
     ap.add_argument("--repeats", type=int, default=3, help="runs per timing when a run takes < 5 s (median)")
+    ap.add_argument("--paired", type=int, default=5, metavar="N",
+                    help="on L >= 1000 models, N more pairs of seqlens incremental and tangermeme's default run back to "
+                    "back, for the goal's ratio under one machine state (0: don't)")
     ap.add_argument("--seed", type=int, default=2024)
     ap.add_argument("--seqlens", default=DEFAULT_BIN)
     ap.add_argument("--wait-minutes", type=float, default=25.0, help="max wait for an idle machine (0: don't)")
@@ -713,6 +738,7 @@ def main() -> int:
     print(idle, file=sys.stderr)
 
     rows, records, agreement = [], [], []
+    paired = {}  # (model, threads) -> paired_runs(...) of the goal's model
     for w in work:
         n, length = w["seqs"].shape
         subs = 3 * n * length
@@ -768,6 +794,11 @@ def main() -> int:
                             results.append((marked(label, busy), statistics.median(times), times, deltas))
                             print(f"  {label}: {statistics.median(times):.2f} s {times}", file=sys.stderr, flush=True)
 
+            if w["torch"] is not None and length >= 1000 and args.paired > 0 and args.tangermeme_fast != "off":
+                paired[(w["name"], threads)] = paired_runs(seqlens_run("incremental", args.batch), w["torch"], w["seqs"],
+                                                           threads, args.paired, f"{w['name']} T={threads} paired")
+                ratios = paired[(w["name"], threads)]["ratios"]
+                print(f"  paired seqlens/tangermeme-default ratios: {[round(r, 2) for r in ratios]}", file=sys.stderr, flush=True)
             ort_d = next(r[3] for r in results if r[0].startswith("onnxruntime"))
             scale = float(np.abs(ort_d).max())
             inc = results[0][1]
@@ -811,6 +842,14 @@ def main() -> int:
             if "batch 32, fast=True" in r["tool"]:
                 ratio = r["seconds"] / inc["seconds"]
                 line += f"; vs tangermeme's default ({r['tool']}) {ratio:.1f}× (goal ≥ 5×: {'met' if ratio >= 5 else 'NOT met'})"
+        pair = paired.get((inc["model"], threads))
+        if pair:
+            ratio = statistics.median(pair["ratios"])
+            line += (f"; paired (seqlens and tangermeme's default run alternately, {len(pair['ratios'])} pairs, "
+                     f"tangermeme {min(pair['tangermeme']):.2f}–{max(pair['tangermeme']):.2f} s, seqlens "
+                     f"{min(pair['seqlens']):.2f}–{max(pair['seqlens']):.2f} s): median ratio {ratio:.1f}× "
+                     f"(range {min(pair['ratios']):.1f}–{max(pair['ratios']):.1f}×; goal ≥ 5×: "
+                     f"{'met' if ratio >= 5 else 'NOT met'}{', machine busy ⚠' if pair['busy'] else ''})")
         if tms:
             best = min(tms, key=lambda r: r["seconds"])
             line += f"; vs the fastest tangermeme setting ({best['tool']}) {best['seconds'] / inc['seconds']:.1f}×"
