@@ -1,6 +1,9 @@
 /* The single-core kernel numbers bench/RESULTS.md and docs/PLATFORM.md quote ("Issue 18, second
    round"): sgemm GFLOP/s on the engine's conv-sized shapes through OpenBLAS, oneDNN and
-   (optionally) BLIS, and ns per value of the CVectorMath tanh kernels against libm's tanhf.
+   (optionally) BLIS, and ns per value of the CVectorMath tanh kernels against libm's tanhf;
+   first, what a process pays once ("twelfth round"): oneDNN's first product, which writes its
+   JIT kernels, against its second, and a CPUID instruction (a VM exit on some hypervisors).
+   Run the fixed costs with OMP_NUM_THREADS=1, as seqlens runs oneDNN's products.
    Not part of `make bench`: OpenBLAS and BLIS are peers here, not dependencies.
 
      apt-get install libopenblas-dev libdnnl-dev [libblis-dev]
@@ -35,7 +38,26 @@ static void product(int library, int m, int n, int k, const float *a, const floa
     }
 }
 
+/* oneDNN's first product in the process (must run before any other) against its second, and
+   the mean cost of a CPUID instruction. */
+static void fixed_costs(void) {
+    int m = 200, n = 64, k = 300;
+    float *a = calloc((size_t)m * k, sizeof(float)), *b = calloc((size_t)k * n, sizeof(float)), *c = calloc((size_t)m * n, sizeof(float));
+    for (int call = 1; call <= 2; call++) {
+        double t0 = now();
+        dnnl_sgemm('N', 'N', m, n, k, 1, a, k, b, n, 0, c, n);
+        printf("oneDNN product %d of the process (%d × %d × %d): %.2f ms\n", call, m, n, k, (now() - t0) * 1e3);
+    }
+    free(a); free(b); free(c);
+    unsigned eax, ebx, ecx, edx;
+    double t0 = now();
+    /* Volatile: cpuid.h's asm is not, and clang runs it once for the whole loop. */
+    for (int i = 0; i < 1000; i++) __asm__ __volatile__("cpuid" : "=a"(eax), "=b"(ebx), "=c"(ecx), "=d"(edx) : "a"(7), "c"(0));
+    printf("CPUID: %.2f µs each\n", (now() - t0) * 1e3);
+}
+
 int main(void) {
+    fixed_costs();
     /* M × N × K: Basset's conv 2 and conv 1 as im2col products, multitask's convs at batch 64, a
        dense layer at batch 64, Basset's conv 3 at batch 64. */
     const int shapes[][3] = {{200, 333, 3300}, {300, 1000, 76}, {48, 12800, 224}, {96, 3200, 336},
