@@ -12,6 +12,16 @@ static void add_rows_plain(const float *source, long sourceStride, float *target
     }
 }
 
+/* Column by column: each column's taps that land in [low, high), a row per filter. */
+static void add_run_taps_by_column(const float *source, long sourceStride, long columns, long kernel,
+                                   float *target, long targetStride, long filters, long offset, long low, long high) {
+    for (long j = 0; j < columns; j++) {
+        long first = low - j > 0 ? low - j : 0, end = high - j < kernel ? high - j : kernel;
+        if (first >= end) continue;
+        seqlens_add_rows(source + j * sourceStride + first, kernel, target + offset + j + first, targetStride, filters, end - first);
+    }
+}
+
 /* target[r · targetStride + i] += Σ_j scale[j] · source[r · sourceStride + j · termStride + i]:
    the first layer's change of a substituted column, added without a product whose inner
    dimension is the alphabet (four channels ran at 5–9 GFLOP/s). Terms with a zero scale are
@@ -42,6 +52,40 @@ static void add_rows_avx512(const float *source, long sourceStride, float *targe
         if (tail) {
             __m512 sum = _mm512_add_ps(_mm512_maskz_loadu_ps(tail, t + whole), _mm512_maskz_loadu_ps(tail, s + whole));
             _mm512_mask_storeu_ps(t + whole, tail, sum);
+        }
+    }
+}
+
+/* A piece of at most 33 − kernel columns spans at most 32 outputs: per filter, column j's taps
+   are loaded into lanes j … j + kernel − 1 of a register pair (a masked load from j floats
+   before the row: the masked-off lanes are not read) and summed there, then added to the
+   target once, clipped to [low, high). */
+__attribute__((target("avx512f")))
+static void add_run_taps_avx512(const float *source, long sourceStride, long columns, long kernel,
+                                float *target, long targetStride, long filters, long offset, long low, long high) {
+    const unsigned taps = (1u << kernel) - 1;
+    const long piece = 33 - kernel;
+    for (long j0 = 0; j0 < columns; j0 += piece) {
+        long n = columns - j0 < piece ? columns - j0 : piece;
+        long span = n + kernel - 1;
+        /* Outputs j0 + q for q < span that lie in [low, high). */
+        unsigned long long valid = 0;
+        for (long q = 0; q < span; q++) valid |= (unsigned long long)(j0 + q >= low && j0 + q < high) << q;
+        if (!valid) continue;
+        __mmask16 valid0 = (__mmask16)valid, valid1 = (__mmask16)(valid >> 16);
+        const float *piece_source = source + j0 * sourceStride;
+        float *piece_target = target + offset + j0;
+        for (long f = 0; f < filters; f++) {
+            __m512 sum0 = _mm512_setzero_ps(), sum1 = _mm512_setzero_ps();
+            const float *row = piece_source + f * kernel;
+            for (long j = 0; j < n; j++, row += sourceStride) {
+                unsigned lanes = taps << j;
+                sum0 = _mm512_add_ps(sum0, _mm512_maskz_loadu_ps((__mmask16)lanes, row - j));
+                sum1 = _mm512_add_ps(sum1, _mm512_maskz_loadu_ps((__mmask16)(lanes >> 16), row - j + 16));
+            }
+            float *t = piece_target + f * targetStride;
+            _mm512_mask_storeu_ps(t, valid0, _mm512_add_ps(_mm512_maskz_loadu_ps(valid0, t), sum0));
+            if (valid1) _mm512_mask_storeu_ps(t + 16, valid1, _mm512_add_ps(_mm512_maskz_loadu_ps(valid1, t + 16), sum1));
         }
     }
 }
@@ -127,6 +171,15 @@ void seqlens_add_weighted_rows(const float *source, long sourceStride, long term
         add_weighted_rows_plain(source, sourceStride, termStride, scale, terms, target, targetStride, rows, count);
 }
 
+void seqlens_add_run_taps(const float *source, long sourceStride, long columns, long kernel,
+                          float *target, long targetStride, long filters, long offset, long low, long high) {
+    if (low >= high || columns <= 0) return;
+    if (kernel <= 16 && __builtin_cpu_supports("avx512f"))
+        add_run_taps_avx512(source, sourceStride, columns, kernel, target, targetStride, filters, offset, low, high);
+    else
+        add_run_taps_by_column(source, sourceStride, columns, kernel, target, targetStride, filters, offset, low, high);
+}
+
 void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
     if (count <= 0) return;
     if (__builtin_cpu_supports("avx512f")) add_rows_avx512(source, sourceStride, target, targetStride, rows, count);
@@ -134,6 +187,11 @@ void seqlens_add_rows(const float *source, long sourceStride, float *target, lon
     else add_rows_plain(source, sourceStride, target, targetStride, rows, count);
 }
 #else
+void seqlens_add_run_taps(const float *source, long sourceStride, long columns, long kernel,
+                          float *target, long targetStride, long filters, long offset, long low, long high) {
+    add_run_taps_by_column(source, sourceStride, columns, kernel, target, targetStride, filters, offset, low, high);
+}
+
 void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count) {
     add_rows_plain(source, sourceStride, target, targetStride, rows, count);
 }

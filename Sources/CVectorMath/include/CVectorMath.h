@@ -84,12 +84,28 @@ void seqlens_transpose(const float *source, long sourceStride, float *target, lo
 /// to 16 is one masked load, add and store on CPUs with AVX-512, else eight lanes with AVX2.
 void seqlens_add_rows(const float *source, long sourceStride, float *target, long targetStride, long rows, long count);
 
+/// target[f · targetStride + offset + p] += Σ over j + t = p of source[j · sourceStride + f · kernel + t]
+/// for filters f < filters and output positions low ≤ p < high: the per-column products of a
+/// run of `columns` consecutive changed columns (column j's taps t < kernel for every filter),
+/// added where they land. On CPUs with AVX-512 and kernels of up to 16 taps, a run's columns
+/// are summed per filter in two registers (32 outputs) before one add into the target, where
+/// adding them a column at a time made a masked load, add and store per column and filter.
+void seqlens_add_run_taps(const float *source, long sourceStride, long columns, long kernel,
+                          float *target, long targetStride, long filters, long offset, long low, long high);
+
 /// target[r · targetStride + i] += Σ_j scale[j] · source[r · sourceStride + j · termStride + i]
 /// for r < rows, i < count, over the terms j < terms whose scale is not zero: a one-hot
 /// column's change times a first layer's weights (two terms for a substitution), added straight
 /// into the outputs' rows.
 void seqlens_add_weighted_rows(const float *source, long sourceStride, long termStride, const float *scale, long terms,
                                float *target, long targetStride, long rows, long count);
+
+/// change[c · width + i] = rows[c · width + i] − reference[c · referenceStride + i] for channels
+/// c < channels and positions i < width, and changed[i] = 1 where any channel's change is not
+/// zero (−0 counts as no change: it adds nothing), else 0: which columns of an ISM variant's
+/// window differ from the reference. Sixteen positions at a time with AVX-512, eight with AVX2.
+void seqlens_row_changes(const float *rows, const float *reference, long referenceStride, long channels, long width,
+                         float *change, unsigned char *changed);
 
 /// A stride-1 1-D convolution of one sample (of one group): x is (channels, inW), weights
 /// (filters, channels, kernel), y (filters, outW) with outW = inW + padBegin + padEnd −

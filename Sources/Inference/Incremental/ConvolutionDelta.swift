@@ -26,41 +26,37 @@ extension IncrementalEvaluator {
         let dilation = geometry.dilations[0], padBegin = geometry.padBegin[0]
         let extent = (kernel - 1) * dilation
         let demanded = demandedPositions(outputSlot, axis: 2) ?? 0 ..< outputLength
-        let first = max(demanded.lowerBound, w.start + padBegin - extent)
-        let last = min(demanded.upperBound - 1, w.start + width - 1 + padBegin)
+        var first = max(demanded.lowerBound, w.start + padBegin - extent)
+        var last = min(demanded.upperBound - 1, w.start + width - 1 + padBegin)
         guard first <= last else { return [.reference] }
+        if let poolStride = poolStrides[outputSlot] {
+            // Out to the pool's window boundaries, so that it pools this window without copying
+            // it (the outputs added lie in the reference's values the copy would have read).
+            first = max(demanded.lowerBound, first / poolStride * poolStride)
+            last = min(demanded.upperBound, outputLength, (last / poolStride + 1) * poolStride) - 1
+        }
         let outputWidth = last - first + 1
 
         // The change, variant by channel by position (rows run along positions, as the data do),
         // and which (variant, position) columns it touches.
         var change = [Float](unsafeUninitializedCapacity: w.data.count) { _, count in count = w.data.count }
-        // Per column, the OR of its changes' bits without the sign: non-zero where it changed
-        // (a branch-free loop; -0 counts as no change, as it adds nothing).
-        var changedBits = [UInt32](repeating: 0, count: variants * width)
-        w.data.scalars.withUnsafeBufferPointer { data in
-        referenceInput.scalars.withUnsafeBufferPointer { ref in
-        change.withUnsafeMutableBufferPointer { delta in
-        changedBits.withUnsafeMutableBufferPointer { bits in
-            for variant in 0..<variants {
-                let bitRow = bits.baseAddress! + variant * width
-                for channel in 0..<channels {
-                    let row = (variant * channels + channel) * width
-                    let source = data.baseAddress! + row, target = delta.baseAddress! + row
-                    let referenceRow = ref.baseAddress! + channel * inputLength + w.start
-                    for position in 0..<width {
-                        let difference = source[position] - referenceRow[position]
-                        target[position] = difference
-                        bitRow[position] |= difference.bitPattern & 0x7fff_ffff
-                    }
+        let touched = [UInt8](unsafeUninitializedCapacity: variants * width) { flags, count in
+            w.data.scalars.withUnsafeBufferPointer { data in
+            referenceInput.scalars.withUnsafeBufferPointer { ref in
+            change.withUnsafeMutableBufferPointer { delta in
+                for variant in 0..<variants {
+                    let rows = variant * channels * width
+                    seqlens_row_changes(data.baseAddress! + rows, ref.baseAddress! + w.start, inputLength, channels, width,
+                                        delta.baseAddress! + rows, flags.baseAddress! + variant * width)
                 }
-            }
-        }}}}
-        let touched = changedBits.map { $0 != 0 }
+            }}}
+            count = variants * width
+        }
         // Runs of consecutive changed positions of one variant: their contributions to one
         // (filter, tap) are consecutive outputs, added by one contiguous loop.
         var runs: [ChangedRun] = []
         var columnCount = 0
-        for (index, flag) in touched.enumerated() where flag {
+        for (index, flag) in touched.enumerated() where flag != 0 {
             let variant = index / width, position = index % width
             if let last = runs.last, last.variant == variant, last.position + last.count == position {
                 runs[runs.count - 1].count += 1
@@ -111,41 +107,49 @@ extension IncrementalEvaluator {
             count = channels * columnCount
         }
 
-        let taps = filters * kernel
         let tapMajor = tapMajorWeights(weightSlot, weights)
         // Contributions: one row per changed column, its (filter, tap) products side by side, so
         // that adding a column's taps to its variant's outputs reads memory in order (rows per
         // (filter, tap) made that loop stride across the whole product, a cache miss per add).
-        var contributions = [Float](unsafeUninitializedCapacity: columnCount * taps) { _, count in count = columnCount * taps }
+        // A block of filters at a time, so that the rows are still in L2 when added; blocks of
+        // columns instead would pack all the weights once per block.
+        let blockFilters = max(1, min(filters, productBlockFloats / (columnCount * kernel)))
+        var contributions = [Float](unsafeUninitializedCapacity: columnCount * blockFilters * kernel) { $1 = $0.count }
         tapMajor.withUnsafeBufferPointer { a in
         packed.withUnsafeBufferPointer { b in
-        contributions.withUnsafeMutableBufferPointer { c in
-            BLAS.sgemm(transA: true, transB: true, m: columnCount, n: taps, k: channels,
-                       a: b.baseAddress!, lda: columnCount, b: a.baseAddress!, ldb: channels, c: c.baseAddress!, ldc: taps)
-        }}}
-        // Tap t of a column at input position i lands on output i + padBegin − extent + t · dilation.
+        contributions.withUnsafeMutableBufferPointer { z in
         output.scalars.withUnsafeMutableBufferPointer { out in
-        contributions.withUnsafeBufferPointer { z in
-            for run in runs {
-                for index in 0..<run.count {
-                    let offset = w.start + run.position + index + padBegin - extent - first
-                    // The taps whose output lies in [first, last].
-                    let low = offset >= 0 ? 0 : (-offset + dilation - 1) / dilation
-                    let high = min(kernel, (outputWidth - offset + dilation - 1) / dilation)
-                    guard low < high else { continue }
-                    let row = z.baseAddress! + (run.column + index) * taps
-                    let variantOutputs = out.baseAddress! + run.variant * filters * outputWidth + offset
+            for firstFilter in stride(from: 0, to: filters, by: blockFilters) {
+                let blockTaps = min(blockFilters, filters - firstFilter) * kernel
+                BLAS.sgemm(transA: true, transB: true, m: columnCount, n: blockTaps, k: channels,
+                           a: b.baseAddress!, lda: columnCount, b: a.baseAddress! + firstFilter * kernel * channels, ldb: channels,
+                           c: z.baseAddress!, ldc: blockTaps)
+                let blockRows = blockTaps / kernel
+                for run in runs {
+                    // Tap t of the run's column j (input position i) lands on output
+                    // i + padBegin − extent + t · dilation, j + t · dilation after `offset`.
+                    let offset = w.start + run.position + padBegin - extent - first
+                    let rows = z.baseAddress! + run.column * blockTaps
+                    let blockOutputs = out.baseAddress! + (run.variant * filters + firstFilter) * outputWidth
                     if dilation == 1 {
-                        seqlens_add_rows(row + low, kernel, variantOutputs + low, outputWidth, filters, high - low)
+                        seqlens_add_run_taps(rows, blockTaps, run.count, kernel, blockOutputs, outputWidth, blockRows,
+                                             offset, max(0, -offset), outputWidth - offset)
                         continue
                     }
-                    for filter in 0..<filters {
-                        let source = row + filter * kernel, target = variantOutputs + filter * outputWidth
-                        for t in low..<high { target[t * dilation] += source[t] }
+                    for index in 0..<run.count {
+                        // The taps whose output lies in [first, last].
+                        let columnOffset = offset + index
+                        let low = columnOffset >= 0 ? 0 : (-columnOffset + dilation - 1) / dilation
+                        let high = min(kernel, (outputWidth - columnOffset + dilation - 1) / dilation)
+                        for filter in 0..<blockRows where low < high {
+                            let source = rows + index * blockTaps + filter * kernel
+                            let target = blockOutputs + filter * outputWidth + columnOffset
+                            for t in low..<high { target[t * dilation] += source[t] }
+                        }
                     }
                 }
             }
-        }}
+        }}}}
         return [.window(axis: 2, start: first, data: output)]
     }
 

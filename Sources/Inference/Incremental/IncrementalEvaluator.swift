@@ -57,6 +57,8 @@ public final class IncrementalEvaluator {
     private let feedsOutput: [Bool]
     /// By slot, the positions the output reads (DemandedPositions.swift).
     let positionDemands: [PositionDemand]
+    /// By slot, the stride its window's ends are rounded to (`poolStrides`).
+    let poolStrides: [Int: Int]
     /// Whether windows are cut to `positionDemands` (while `evaluate` runs, not `values`).
     private(set) var clipsToDemand = false
     /// Every activation of the reference input, by slot.
@@ -70,6 +72,10 @@ public final class IncrementalEvaluator {
     /// Conv weights of `convolutionDelta`'s first layers (few channels) by weight slot, each
     /// kernel row reversed (ConvolutionDelta.swift).
     var tapReversedConvolutionWeights: [Int: [Float]] = [:]
+    /// Floats of `convolutionDelta`'s per-column products made and scattered at a time (a
+    /// block of filters): 512 KB stays in this machine kind's 2 MB L2 beside the operands'
+    /// packed panels. A test lowers it to run several blocks on a small model.
+    var productBlockFloats = 1 << 17
     /// Resize layouts by the step's output slot, computed on first use: they depend only on
     /// planned shapes and constants, and long outputs make them costly to redo per edit.
     var resizeLayouts: [Int: Resize.Layout] = [:]
@@ -114,6 +120,31 @@ public final class IncrementalEvaluator {
         }
         feedsOutput = feeds
         positionDemands = Self.positionDemands(plan: plan, outputSlot: outputSlot, feedsOutput: feeds)
+        poolStrides = Self.poolStrides(plan: plan)
+    }
+
+    /// By slot: the stride of the pool whose windows tile it (kernel = stride, no padding or
+    /// dilation, along its last axis) and that alone reads it, directly or through a Relu that
+    /// `propagate` moves after the pool. A window of such a slot that starts and ends on the
+    /// pool's window boundaries is pooled as it is, where any other is first copied into the
+    /// span the pool reads (`windowedSpatial`).
+    private static func poolStrides(plan: ExecutionPlan) -> [Int: Int] {
+        var readers: [Int: Int] = [:]
+        for step in plan.steps {
+            for slot in step.inputSlots.compactMap({ $0 }) { readers[slot, default: 0] += 1 }
+        }
+        var strides: [Int: Int] = [:]
+        for (index, step) in plan.steps.enumerated() {
+            guard case .pool(let attributes, _) = step.node.op.windowRule, let input = step.inputSlots[0], readers[input] == 1,
+                  let geometry = try? Pool.geometry(attributes, input: plan.slotShapes[input], node: step.node),
+                  geometry.kernel.count == 1, geometry.kernel[0] == geometry.strides[0], geometry.dilations[0] == 1,
+                  geometry.padBegin[0] == 0, geometry.padEnd[0] == 0 else { continue }
+            strides[input] = geometry.strides[0]
+            if index > 0, plan.reluPools.contains(index - 1), let reluInput = plan.steps[index - 1].inputSlots[0] {
+                strides[reluInput] = geometry.strides[0]
+            }
+        }
+        return strides
     }
 
     /// Computes and keeps every activation of the reference input; returns the output.

@@ -4,9 +4,9 @@ import ONNXProto
 import TestSupport
 import XCTest
 
-/// A convolution's change (ConvolutionDelta.swift) is added column by column, as one product
-/// per run and tap straight into the outputs (long runs, dilated kernels) or, undilated, as
-/// strips of runs through the direct kernel. Each must equal full passes, at either end of
+/// A convolution's change (ConvolutionDelta.swift) is added column by column (per-column
+/// products in blocks of filters), as one product per run and tap straight into the outputs
+/// (long runs, dilated kernels) or, undilated, as strips of runs through the direct kernel. Each must equal full passes, at either end of
 /// the sequence.
 final class ConvolutionDeltaTests: XCTestCase {
     func testLongAndShortRunsThroughDilatedConvolutionsEqualFullPasses() throws {
@@ -59,6 +59,31 @@ final class ConvolutionDeltaTests: XCTestCase {
             let comparison = compare(incremental.scalars, naive.scalars, absolute: 1e-5, relative: 1e-5)
             XCTAssertEqual(comparison.failures, 0, "window \(start)+\(width): \(comparison)")
             XCTAssertNotEqual(incremental.scalars, Array(repeating: referenceOutput.scalars, count: variants).flatMap { $0 }, "window \(start)+\(width)")
+        }
+    }
+
+    /// Basset's per-column products, made and added a block of filters at a time: one filter per
+    /// block and the default blocks both equal full passes, for single substitutions and a
+    /// window of them, at either end and in the middle of the sequence.
+    func testPerColumnProductsInBlocksOfFiltersEqualFullPasses() throws {
+        let folder = Fixtures.url("parity/basset_folded_b1_L200")
+        let graph = try ONNXImporter.load(contentsOf: folder.appendingPathComponent("model.onnx"))
+        guard case .float(let x) = try NPY.read(contentsOf: folder.appendingPathComponent("input.npy")) else { return XCTFail() }
+        let length = x.shape[2]
+        let plan = try ExecutionPlan(graph: graph, inputShapes: ["input": x.shape])
+        for blockFloats in [1, 1 << 17] {
+            let evaluator = try IncrementalEvaluator(plan: plan, input: "input", output: "output", positionalAxis: 2)
+            evaluator.productBlockFloats = blockFloats
+            try evaluator.setReference(x)
+            for (start, width) in [(0, 1), (97, 1), (length - 1, 1), (40, 6), (length - 6, 6)] {
+                let (patch, full) = windowVariants(of: x, start: start, width: width)
+                let incremental = try evaluator.evaluate(start: start, patch: patch)
+                XCTAssertFalse(evaluator.tapMajorConvolutionWeights.isEmpty, "window \(start)+\(width) made no product")
+                let planM = try ExecutionPlan(graph: graph, inputShapes: ["input": full.shape])
+                guard case .float(let naive)? = try planM.run(["input": full])["output"] else { return XCTFail() }
+                let comparison = compare(incremental.scalars, naive.scalars, absolute: 1e-5, relative: 1e-5)
+                XCTAssertEqual(comparison.failures, 0, "blocks of \(blockFloats), window \(start)+\(width): \(comparison)")
+            }
         }
     }
 

@@ -189,4 +189,71 @@ final class VectorKernelTests: XCTestCase {
             }
         }
     }
+
+    /// `seqlens_row_changes` (which columns of an ISM window differ from the reference): the
+    /// changes exactly, and a column flagged only where some channel's change is not zero; a
+    /// change of −0 (0 − 0 is +0, but −0 − 0 is −0) is no change. Widths around a vector, a
+    /// reference wider than the window.
+    func testRowChangesFlagsExactlyTheChangedColumns() {
+        for width in [1, 7, 8, 9, 15, 16, 17, 33] {
+            let channels = 3, referenceStride = width + 5
+            let reference = (0..<(channels * referenceStride)).map { Float($0 % 11) * 0.5 - 2 }
+            var rows = [Float](repeating: 0, count: channels * width)
+            var expectedFlags = [UInt8](repeating: 0, count: width)
+            for i in 0..<width {
+                // Every third column equal to the reference, every fifth −0 where it is 0.
+                for c in 0..<channels {
+                    let value = reference[c * referenceStride + i]
+                    rows[c * width + i] = i % 3 == 0 ? (value == 0 ? -0.0 : value) : value + Float(c + 1) * 0.25
+                }
+                if i % 3 != 0 { expectedFlags[i] = 1 }
+            }
+            // A change in one channel only.
+            if width > 4 {
+                rows[2 * width + 3] += 1
+                expectedFlags[3] = 1
+            }
+            var change = [Float](repeating: .nan, count: channels * width)
+            var flags = [UInt8](repeating: 9, count: width)
+            seqlens_row_changes(rows, reference, referenceStride, channels, width, &change, &flags)
+            for c in 0..<channels {
+                for i in 0..<width {
+                    XCTAssertEqual(change[c * width + i], rows[c * width + i] - reference[c * referenceStride + i], "width \(width), (\(c), \(i))")
+                }
+            }
+            XCTAssertEqual(flags, expectedFlags, "width \(width)")
+        }
+    }
+
+    /// `seqlens_add_run_taps` (a run of columns' per-column products added where their taps
+    /// land) against adding each column's taps one at a time: runs shorter and longer than a
+    /// register pair holds (pieces), kernels of 1 to 16 taps and one of 17 (the column-by-column
+    /// path), clipped at either end; the floats outside [low, high) and between the filters'
+    /// rows are untouched.
+    func testAddRunTapsEqualsAddingColumnByColumn() {
+        for kernel in [1, 4, 11, 16, 17] {
+            for columns in [1, 2, 7, 22, 23, 40] {
+                for (low, cut) in [(0, 0), (3, 2), (kernel + 1, kernel)] {
+                    let filters = 3, sourceStride = filters * kernel + 2
+                    let span = columns + kernel - 1, offset = 4, targetStride = offset + span + 6
+                    let high = span - cut
+                    let source = (0..<(columns * sourceStride)).map { Float($0 % 19) * 0.125 - 1 }
+                    var target = (0..<(filters * targetStride)).map { Float($0) * 0.5 }
+                    var expected = target
+                    for j in 0..<columns {
+                        for f in 0..<filters {
+                            for t in 0..<kernel where j + t >= low && j + t < high {
+                                expected[f * targetStride + offset + j + t] += source[j * sourceStride + f * kernel + t]
+                            }
+                        }
+                    }
+                    seqlens_add_run_taps(source, sourceStride, columns, kernel, &target, targetStride, filters, offset, low, high)
+                    for (index, (got, want)) in zip(target, expected).enumerated() {
+                        XCTAssertEqual(got, want, accuracy: 1e-5 * max(1, abs(want)),
+                                       "kernel \(kernel), \(columns) columns, [\(low), \(high)), element \(index)")
+                    }
+                }
+            }
+        }
+    }
 }
