@@ -2,17 +2,20 @@
    round"): sgemm GFLOP/s on the engine's conv-sized shapes through OpenBLAS, oneDNN and
    (optionally) BLIS, and ns per value of the CVectorMath tanh kernels against libm's tanhf;
    first, what a process pays once ("twelfth round"): oneDNN's first product, which writes its
-   JIT kernels, against its second, and a CPUID instruction (a VM exit on some hypervisors).
-   Run the fixed costs with OMP_NUM_THREADS=1, as seqlens runs oneDNN's products.
+   JIT kernels, against its second, and a CPUID instruction (a VM exit on some hypervisors);
+   then how much two cores compute at once against one ("thirteenth round"): the same kernel
+   alone on one thread, then on two threads together, each on its own data.
+   Run with OMP_NUM_THREADS=1, as seqlens runs oneDNN's products.
    Not part of `make bench`: OpenBLAS and BLIS are peers here, not dependencies.
 
      apt-get install libopenblas-dev libdnnl-dev [libblis-dev]
      clang -O2 -I Sources/CVectorMath/include bench/kernels.c Sources/CVectorMath/vector_math.c \
-        -o /tmp/kernels -lopenblas -ldnnl -lm   [-DWITH_BLIS -I/usr/include/x86_64-linux-gnu -lblis]
+        -o /tmp/kernels -lopenblas -ldnnl -lm -lpthread   [-DWITH_BLIS -I/usr/include/x86_64-linux-gnu -lblis]
    clang, as SwiftPM compiles CVectorMath (gcc leaves the tanh kernels scalar: 4 ns a value).
      /tmp/kernels                                  # OpenBLAS as the environment sets it
      OPENBLAS_CORETYPE=Cooperlake /tmp/kernels     # OpenBLAS's own choice on this CPU      */
 #include <math.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
@@ -56,8 +59,77 @@ static void fixed_costs(void) {
     printf("CPUID: %.2f µs each\n", (now() - t0) * 1e3);
 }
 
+/* One thread's share of `two_cores`: `repeats` runs of one kernel on buffers of its own. */
+typedef struct {
+    int kernel;
+    long repeats;
+    double seconds;
+} core_work;
+
+static void *run_kernel(void *argument) {
+    core_work *work = argument;
+    if (work->kernel == 0) {
+        /* Basset's second convolution as an im2col product (200 × 333 × 3300), oneDNN. */
+        int m = 200, n = 333, k = 3300;
+        float *a = calloc((size_t)m * k, sizeof(float)), *b = calloc((size_t)k * n, sizeof(float)), *c = calloc((size_t)m * n, sizeof(float));
+        dnnl_sgemm('N', 'N', m, n, k, 1, a, k, b, n, 0, c, n);
+        double t0 = now();
+        for (long r = 0; r < work->repeats; r++) dnnl_sgemm('N', 'N', m, n, k, 1, a, k, b, n, 0, c, n);
+        work->seconds = now() - t0;
+        free(a); free(b); free(c);
+    } else {
+        /* code-shallow-relu's first layer (4 → 24 channels, 19 taps, 200 nt, ReLU), direct, on
+           `samples` samples, then its max pool of 50: a full pass over a chunk of ISM's mutants,
+           whose activations (1.2 MB for 64 samples) outgrow L1. */
+        int samples = work->kernel == 1 ? 1 : 64;
+        long length = work->kernel == 3 ? 1000 : 200;
+        seqlens_convolution shape = {4, length, 24, 19, 1, 9, length};
+        float *x = calloc((size_t)samples * 4 * length, sizeof(float)), *w = calloc(24 * 4 * 19, sizeof(float));
+        float *y = calloc((size_t)samples * 24 * length, sizeof(float)), *pooled = calloc((size_t)samples * 24 * length / 50, sizeof(float));
+        float *scratch = calloc((size_t)seqlens_direct_convolution_scratch(&shape, length), sizeof(float));
+        for (long i = 0; i < samples * 4 * length; i++) x[i] = (i % 7) * 0.25f;
+        for (int i = 0; i < 24 * 4 * 19; i++) w[i] = (i % 5) * 0.125f - 0.25f;
+        double t0 = now();
+        for (long r = 0; r < work->repeats; r++) {
+            for (int sample = 0; sample < samples; sample++)
+                seqlens_direct_convolution(&shape, x + sample * 4 * length, w, NULL, 1, y + sample * 24 * length, 0, length, scratch);
+            seqlens_max_pool_rows(y, pooled, samples * 24, length, length / 50, 50, 50);
+        }
+        work->seconds = now() - t0;
+        free(x); free(w); free(y); free(pooled); free(scratch);
+    }
+    return NULL;
+}
+
+/* Two threads computing at once against one alone: the most a second thread can add to a
+   command made of this kernel (a CPU's cores share power and clocks, a VM's vCPUs may share
+   more). Three rounds each, the best kept. */
+static void two_cores(void) {
+    const char *names[] = {"oneDNN sgemm 200 × 333 × 3300", "convolution 4 → 24, k 19, 200 nt + pool",
+                           "the same on 64 samples (1.2 MB)", "the same on 64 × 1,000 nt (6.1 MB)"};
+    const long repeats[] = {300, 60000, 1000, 200};
+    for (int kernel = 0; kernel < 4; kernel++) {
+        double alone = 1e9, together = 1e9;
+        for (int round = 0; round < 3; round++) {
+            core_work one = {kernel, repeats[kernel], 0};
+            run_kernel(&one);
+            if (one.seconds < alone) alone = one.seconds;
+            core_work pair[2] = {{kernel, repeats[kernel], 0}, {kernel, repeats[kernel], 0}};
+            pthread_t other;
+            pthread_create(&other, NULL, run_kernel, &pair[1]);
+            run_kernel(&pair[0]);
+            pthread_join(other, NULL);
+            double slower = pair[0].seconds > pair[1].seconds ? pair[0].seconds : pair[1].seconds;
+            if (slower < together) together = slower;
+        }
+        printf("%-44s one thread %.3f s, two at once %.3f s each: two threads do %.2f× one's work\n",
+               names[kernel], alone, together, 2 * alone / together);
+    }
+}
+
 int main(void) {
     fixed_costs();
+    two_cores();
     /* M × N × K: Basset's conv 2 and conv 1 as im2col products, multitask's convs at batch 64, a
        dense layer at batch 64, Basset's conv 3 at batch 64. */
     const int shapes[][3] = {{200, 333, 3300}, {300, 1000, 76}, {48, 12800, 224}, {96, 3200, 336},
