@@ -141,7 +141,8 @@ extension IncrementalEvaluator {
                         let columnOffset = offset + index
                         let low = columnOffset >= 0 ? 0 : (-columnOffset + dilation - 1) / dilation
                         let high = min(kernel, (outputWidth - columnOffset + dilation - 1) / dilation)
-                        for filter in 0..<blockRows where low < high {
+                        guard low < high else { continue }
+                        for filter in 0..<blockRows {
                             let source = rows + index * blockTaps + filter * kernel
                             let target = blockOutputs + filter * outputWidth + columnOffset
                             for t in low..<high { target[t * dilation] += source[t] }

@@ -64,7 +64,8 @@ final class ConvolutionDeltaTests: XCTestCase {
 
     /// Basset's per-column products, made and added a block of filters at a time: one filter per
     /// block and the default blocks both equal full passes, for single substitutions and a
-    /// window of them, at either end and in the middle of the sequence.
+    /// window of them, at either end and in the middle of the sequence, on windows widened to
+    /// the pools' boundaries.
     func testPerColumnProductsInBlocksOfFiltersEqualFullPasses() throws {
         let folder = Fixtures.url("parity/basset_folded_b1_L200")
         let graph = try ONNXImporter.load(contentsOf: folder.appendingPathComponent("model.onnx"))
@@ -74,6 +75,12 @@ final class ConvolutionDeltaTests: XCTestCase {
         for blockFloats in [1, 1 << 17] {
             let evaluator = try IncrementalEvaluator(plan: plan, input: "input", output: "output", positionalAxis: 2)
             evaluator.productBlockFloats = blockFloats
+            // Each convolution's window is widened to its pool's windows (3, then 4): through
+            // the Relu that runs after the pool, to the convolution's output.
+            let strides = ["/conv1/Conv_output_0": 3, "/conv2/Conv_output_0": 4, "/Relu_output_0": 3, "/Relu_1_output_0": 4]
+            for (name, stride) in strides {
+                XCTAssertEqual(plan.slotOf[name].flatMap { evaluator.poolStrides[$0] }, stride, name)
+            }
             try evaluator.setReference(x)
             for (start, width) in [(0, 1), (97, 1), (length - 1, 1), (40, 6), (length - 6, 6)] {
                 let (patch, full) = windowVariants(of: x, start: start, width: width)
