@@ -4,12 +4,14 @@
    first, what a process pays once ("twelfth round"): oneDNN's first product, which writes its
    JIT kernels, against its second, and a CPUID instruction (a VM exit on some hypervisors);
    then how much two cores compute at once against one ("thirteenth round"): the same kernel
-   alone on one thread, then on two threads together, each on its own data.
+   alone on one thread, then on two threads together, each on its own data; and ISM's scatter of
+   per-column products, column by column against a run at a time.
    Run with OMP_NUM_THREADS=1, as seqlens runs oneDNN's products.
    Not part of `make bench`: OpenBLAS and BLIS are peers here, not dependencies.
 
      apt-get install libopenblas-dev libdnnl-dev [libblis-dev]
      clang -O2 -I Sources/CVectorMath/include bench/kernels.c Sources/CVectorMath/vector_math.c \
+        Sources/CVectorMath/direct_convolution.c Sources/CVectorMath/add_rows.c \
         -o /tmp/kernels -lopenblas -ldnnl -lm -lpthread   [-DWITH_BLIS -I/usr/include/x86_64-linux-gnu -lblis]
    clang, as SwiftPM compiles CVectorMath (gcc leaves the tanh kernels scalar: 4 ns a value).
      /tmp/kernels                                  # OpenBLAS as the environment sets it
@@ -105,8 +107,8 @@ static void *run_kernel(void *argument) {
    command made of this kernel (a CPU's cores share power and clocks, a VM's vCPUs may share
    more). Three rounds each, the best kept. */
 static void two_cores(void) {
-    const char *names[] = {"oneDNN sgemm 200 × 333 × 3300", "convolution 4 → 24, k 19, 200 nt + pool",
-                           "the same on 64 samples (1.2 MB)", "the same on 64 × 1,000 nt (6.1 MB)"};
+    const char *labels[] = {"oneDNN sgemm 200 × 333 × 3300", "convolution 4 → 24, k 19, 200 nt + pool",
+                            "the same on 64 samples (1.2 MB)", "the same on 64 × 1,000 nt (6.1 MB)"};
     const long repeats[] = {300, 60000, 1000, 200};
     for (int kernel = 0; kernel < 4; kernel++) {
         double alone = 1e9, together = 1e9;
@@ -123,13 +125,47 @@ static void two_cores(void) {
             if (slower < together) together = slower;
         }
         printf("%-44s one thread %.3f s, two at once %.3f s each: two threads do %.2f× one's work\n",
-               names[kernel], alone, together, 2 * alone / together);
+               labels[kernel], alone, together, 2 * alone / together);
     }
+}
+
+/* ISM's scatter of per-column products on Basset's second layer ("thirteenth round"): a chunk's
+   441 changed columns (63 variants, a run of 7 each) × 200 filters × 11 taps added into the
+   variants' 24-position output windows, column by column (`seqlens_add_rows`, a masked load,
+   add and store per column and filter) against a run at a time (`seqlens_add_run_taps`). */
+static void scatter(void) {
+    const long variants = 63, run = 7, filters = 200, kernel = 11, width = 24, columns = variants * run;
+    float *rows = malloc(sizeof(float) * columns * filters * kernel), *out = calloc((size_t)variants * filters * width, sizeof(float));
+    for (long i = 0; i < columns * filters * kernel; i++) rows[i] = (i % 7) * 0.25f;
+    for (int method = 0; method < 2; method++) {
+        double best = 1e9;
+        for (int round = 0; round < 5; round++) {
+            double t0 = now();
+            for (int repeat = 0; repeat < 20; repeat++) {
+                for (long v = 0; v < variants; v++) {
+                    const float *source = rows + v * run * filters * kernel;
+                    float *target = out + v * filters * width;
+                    if (method == 1) {
+                        seqlens_add_run_taps(source, filters * kernel, run, kernel, target, width, filters, 3, 0, width - 3);
+                        continue;
+                    }
+                    for (long j = 0; j < run; j++) seqlens_add_rows(source + j * filters * kernel, kernel, target + 3 + j, width, filters, kernel);
+                }
+            }
+            double t = (now() - t0) / 20;
+            if (t < best) best = t;
+        }
+        printf("ISM scatter, %s: %.3f ms a chunk, %.2f ns a column and filter\n",
+               method == 0 ? "column by column (seqlens_add_rows)" : "a run at a time (seqlens_add_run_taps)",
+               best * 1e3, best * 1e9 / (columns * filters));
+    }
+    free(rows); free(out);
 }
 
 int main(void) {
     fixed_costs();
     two_cores();
+    scatter();
     /* M × N × K: Basset's conv 2 and conv 1 as im2col products, multitask's convs at batch 64, a
        dense layer at batch 64, Basset's conv 3 at batch 64. */
     const int shapes[][3] = {{200, 333, 3300}, {300, 1000, 76}, {48, 12800, 224}, {96, 3200, 336},
