@@ -153,6 +153,17 @@ enum MatrixProduct {
                 normalise(batch * m * n, m * n)
             }
             let parts = batchParts(batches: batches, multiplyAdds: batches * m * n * k, threads: threads)
+            // Neither operand broadcast (attention's heads): a part's products in one call.
+            if Array(a2.dropLast(2)) == batchShape && Array(b2.dropLast(2)) == batchShape
+                && batches >= BLAS.minimumBatchedProducts * parts {
+                concurrently(parts) { part in
+                    let start = batches * part / parts, end = batches * (part + 1) / parts
+                    BLAS.batchedSgemm(batches: end - start, m: m, n: n, k: k, a: ap.baseAddress! + start * m * k,
+                                      b: bp.baseAddress! + start * k * n, c: yp.baseAddress! + start * m * n)
+                    normalise(start * m * n, (end - start) * m * n)
+                }
+                return
+            }
             if parts > 1 {
                 concurrently(parts) { part in
                     for batch in (batches * part / parts)..<(batches * (part + 1) / parts) { product(batch, splitting: false) }

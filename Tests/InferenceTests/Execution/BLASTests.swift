@@ -1,5 +1,6 @@
 import Foundation
 @testable import Inference
+import Synchronization
 import XCTest
 
 /// The one door to matrix products: each orientation against a direct sum, also while the
@@ -33,5 +34,41 @@ final class BLASTests: XCTestCase {
         BLAS.waitUntilPrepared()  // returns at once when nothing is being prepared
         let (actual, expected) = product(transA: false, transB: false, m: 64, n: 64, k: 64, seed: 9)
         XCTAssertEqual(actual, expected)
+    }
+
+    /// A batch of products in one call against direct sums: below the batch that takes oneDNN's
+    /// matmul primitive (separate sgemm calls), at it, and above it; then four batches at once
+    /// on several threads (each run needs its own working memory).
+    func testBatchedProductsMatchDirectSums() {
+        let (m, n, k) = (49, 23, 16)
+        func mismatch(batches: Int, seed: Int) -> String? {
+            let a = (0..<(batches * m * k)).map { Float(($0 * 7 + seed) % 13) - 6 }
+            let b = (0..<(batches * k * n)).map { Float(($0 * 5 + seed) % 11) - 5 }
+            var c = [Float](repeating: .nan, count: batches * m * n)
+            BLAS.batchedSgemm(batches: batches, m: m, n: n, k: k, a: a, b: b, c: &c)
+            for batch in 0..<batches {
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum: Float = 0
+                        for p in 0..<k { sum += a[(batch * m + i) * k + p] * b[(batch * k + p) * n + j] }
+                        if c[(batch * m + i) * n + j] != sum {
+                            return "batches \(batches) seed \(seed): \(c[(batch * m + i) * n + j]) at batch \(batch) row \(i) column \(j), expected \(sum)"
+                        }
+                    }
+                }
+            }
+            return nil
+        }
+        for batches in [3, BLAS.minimumBatchedProducts, 37] {
+            if let failure = mismatch(batches: batches, seed: 0) { return XCTFail(failure) }
+        }
+        let failures = Mutex<[String]>([])
+        concurrently(4, participants: 2) { seed in
+            for _ in 0..<20 { if let failure = mismatch(batches: 37, seed: seed) { failures.withLock { $0.append(failure) } } }
+        }
+        XCTAssertEqual(failures.withLock { $0 }, [])
+        #if !canImport(Accelerate)
+        XCTAssertNotNil(BatchedMatMul.cached(BatchedMatMul.Shape(batches: 37, m: m, n: n, k: k)), "oneDNN must take the batch, not the fallback")
+        #endif
     }
 }

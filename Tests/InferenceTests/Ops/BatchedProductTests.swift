@@ -39,7 +39,8 @@ final class BatchedProductTests: XCTestCase {
 
     /// A Softmax over the last axis after a MatMul is applied by the product, head by head: the
     /// same numbers as the two ops apart, in double, for a batch of products on one and two
-    /// threads, for a shared B (one tall product), and for an axis that is not the last (not fused).
+    /// threads (a few products, and enough for one batched call a thread), for a shared B (one
+    /// tall product), and for an axis that is not the last (not fused).
     func testFusedSoftmaxMatchesTheOpsApart() throws {
         let (m, k, n) = (64, 16, 50)
         func check(aShape: [Int], bShape: [Int], axis: Int) throws {
@@ -87,6 +88,9 @@ final class BatchedProductTests: XCTestCase {
         try check(aShape: [2, 3, m, k], bShape: [2, 3, k, n], axis: -1)
         try check(aShape: [2, 3, m, k], bShape: [k, n], axis: -1)
         try check(aShape: [2, 3, m, k], bShape: [2, 3, k, n], axis: 2)
+        // Enough heads for one batched call per thread.
+        XCTAssertGreaterThanOrEqual(4 * 5, 2 * BLAS.minimumBatchedProducts)
+        try check(aShape: [4, 5, m, k], bShape: [4, 5, k, n], axis: -1)
     }
 
     /// An Add of a constant bias over the last axis after a MatMul is applied by the product
