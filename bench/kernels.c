@@ -4,8 +4,9 @@
    first, what a process pays once ("twelfth round"): oneDNN's first product, which writes its
    JIT kernels, against its second, and a CPUID instruction (a VM exit on some hypervisors);
    then how much two cores compute at once against one ("thirteenth round"): the same kernel
-   alone on one thread, then on two threads together, each on its own data; and ISM's scatter of
-   per-column products, column by column against a run at a time.
+   alone on one thread, then on two threads together, each on its own data; ISM's scatter of
+   per-column products, column by column against a run at a time; and a batch of attention's
+   per-head products as separate sgemm calls against one oneDNN matmul primitive.
    Run with OMP_NUM_THREADS=1, as seqlens runs oneDNN's products.
    Not part of `make bench`: OpenBLAS and BLIS are peers here, not dependencies.
 
@@ -162,10 +163,67 @@ static void scatter(void) {
     free(rows); free(out);
 }
 
+/* Attention's per-head products ("fourteenth round"): a batch of equal products as separate
+   dnnl_sgemm calls against one oneDNN matmul primitive over the whole batch (what
+   `BLAS.batchedSgemm` does). Scores (49 × 16 × 49) and weighted values (49 × 49 × 16) of the
+   zoo's transformer-learned: 2 heads of 16 over 49 tokens, so a batch of 64 sequences is 128
+   products, one thread's part of it at two threads 64. */
+static void batched_products(void) {
+    dnnl_engine_t engine;
+    dnnl_stream_t stream;
+    if (dnnl_engine_create(&engine, dnnl_cpu, 0) != dnnl_success || dnnl_stream_create(&stream, engine, dnnl_stream_default_flags) != dnnl_success) return;
+    const int batches[] = {4, 8, 64, 128}, products[][3] = {{49, 49, 16}, {49, 16, 49}};
+    for (int p = 0; p < 2; p++) {
+        for (int bi = 0; bi < 4; bi++) {
+            int count = batches[bi], m = products[p][0], n = products[p][1], k = products[p][2];
+            float *a = malloc(sizeof(float) * count * m * k), *b = malloc(sizeof(float) * count * k * n), *c = malloc(sizeof(float) * count * m * n);
+            for (long i = 0; i < (long)count * m * k; i++) a[i] = rand() / (float)RAND_MAX;
+            for (long i = 0; i < (long)count * k * n; i++) b[i] = rand() / (float)RAND_MAX;
+            dnnl_memory_desc_t ad, bd, cd;
+            dnnl_dims_t adims = {count, m, k}, bdims = {count, k, n}, cdims = {count, m, n};
+            dnnl_memory_desc_init_by_tag(&ad, 3, adims, dnnl_f32, dnnl_abc);
+            dnnl_memory_desc_init_by_tag(&bd, 3, bdims, dnnl_f32, dnnl_abc);
+            dnnl_memory_desc_init_by_tag(&cd, 3, cdims, dnnl_f32, dnnl_abc);
+            dnnl_matmul_desc_t operation;
+            dnnl_primitive_desc_t descriptor;
+            dnnl_primitive_t primitive;
+            dnnl_memory_t am, bm, cm;
+            if (dnnl_matmul_desc_init(&operation, &ad, &bd, NULL, &cd) != dnnl_success
+                || dnnl_primitive_desc_create(&descriptor, &operation, NULL, engine, NULL) != dnnl_success
+                || dnnl_primitive_create(&primitive, descriptor) != dnnl_success) return;
+            dnnl_memory_create(&am, &ad, engine, a);
+            dnnl_memory_create(&bm, &bd, engine, b);
+            dnnl_memory_create(&cm, &cd, engine, c);
+            dnnl_exec_arg_t arguments[] = {{DNNL_ARG_SRC, am}, {DNNL_ARG_WEIGHTS, bm}, {DNNL_ARG_DST, cm}};
+            double best[2] = {1e9, 1e9};
+            for (int round = 0; round < 5; round++) {
+                for (int method = 0; method < 2; method++) {
+                    double t0 = now();
+                    for (int repeat = 0; repeat < 100; repeat++) {
+                        if (method == 1) { dnnl_primitive_execute(primitive, stream, 3, arguments); continue; }
+                        for (int i = 0; i < count; i++)
+                            dnnl_sgemm('N', 'N', m, n, k, 1, a + (long)i * m * k, k, b + (long)i * k * n, n, 0, c + (long)i * m * n, n);
+                    }
+                    double t = (now() - t0) / 100;
+                    if (t < best[method]) best[method] = t;
+                }
+            }
+            printf("%3d products of %d × %d × %d: separate sgemm calls %.1f µs, one matmul primitive %.1f µs (%.2f×)\n",
+                   count, m, n, k, best[0] * 1e6, best[1] * 1e6, best[0] / best[1]);
+            dnnl_memory_destroy(am); dnnl_memory_destroy(bm); dnnl_memory_destroy(cm);
+            dnnl_primitive_destroy(primitive); dnnl_primitive_desc_destroy(descriptor);
+            free(a); free(b); free(c);
+        }
+    }
+    dnnl_stream_destroy(stream);
+    dnnl_engine_destroy(engine);
+}
+
 int main(void) {
     fixed_costs();
     two_cores();
     scatter();
+    batched_products();
     /* M × N × K: Basset's conv 2 and conv 1 as im2col products, multitask's convs at batch 64, a
        dense layer at batch 64, Basset's conv 3 at batch 64. */
     const int shapes[][3] = {{200, 333, 3300}, {300, 1000, 76}, {48, 12800, 224}, {96, 3200, 336},

@@ -8,11 +8,12 @@ import Synchronization
 /// A batch of equal, independent products in one call: attention's per-head scores and
 /// weighted values.
 ///
-/// On Linux one oneDNN matmul primitive runs the whole batch (its batch-reduce kernels):
-/// 64 products of 49 × 16 × 49 take 37 µs, against 110 µs as 64 separate sgemm calls, each
-/// of which pays its own dispatch and packing (bench/RESULTS.md).
+/// On Linux one oneDNN matmul primitive runs the whole batch: 64 products of 49 × 16 × 49 take
+/// 34 µs, against 67 µs as separate sgemm calls, each of which pays its own dispatch and
+/// packing (bench/kernels.c; 1.5× on 49 × 49 × 16).
 extension BLAS {
-    /// Below this many products, separate sgemm calls are as fast (measured at 4 and 8).
+    /// Below this many products the primitive saves 1–2 µs (bench/kernels.c), about what a run's
+    /// stream, memory objects and scratchpad cost: separate sgemm calls are kept.
     static let minimumBatchedProducts = 8
 
     /// C_i (m×n) = A_i (m×k) · B_i (k×n) for i in 0..<batches: all row-major, each operand's
