@@ -1,4 +1,5 @@
 #include "CVectorMath.h"
+#include <string.h>
 
 /* target[r · targetStride + c] = source[c · sourceStride + r]: Transpose's tiles (an attention
    layer's K, heads × positions × 16). The Swift tile loop moved a float at a time, ~0.6 ns each;
@@ -9,8 +10,35 @@ static void transpose_plain(const float *source, long sourceStride, float *targe
         for (long r = (c < fromColumn ? fromRow : 0); r < rows; r++) target[r * targetStride + c] = source[c * sourceStride + r];
 }
 
+/* Rows of `width` floats, gathered in order from two strided axes: a transpose that keeps the
+   last axis (attention's heads moved past positions). Swift stepped its odometer and called
+   memmove once per row, often of 16 or 32 floats. */
+static void copy_rows_plain(const float *source, long outerStride, long innerStride, float *target, long outer, long inner, long width) {
+    for (long i = 0; i < outer; i++)
+        for (long j = 0; j < inner; j++, target += width) memcpy(target, source + i * outerStride + j * innerStride, sizeof(float) * width);
+}
+
 #if defined(__x86_64__) && (defined(__clang__) || defined(__GNUC__))
 #include <immintrin.h>
+
+__attribute__((target("avx512f")))
+static void copy_rows_avx512(const float *source, long outerStride, long innerStride, float *target, long outer, long inner, long width) {
+    const long whole = width & ~15L;
+    const __mmask16 tail = (__mmask16)((1u << (width & 15)) - 1);
+    for (long i = 0; i < outer; i++) {
+        for (long j = 0; j < inner; j++, target += width) {
+            const float *row = source + i * outerStride + j * innerStride;
+            for (long k = 0; k < whole; k += 16) _mm512_storeu_ps(target + k, _mm512_loadu_ps(row + k));
+            if (tail) _mm512_mask_storeu_ps(target + whole, tail, _mm512_maskz_loadu_ps(tail, row + whole));
+        }
+    }
+}
+
+void seqlens_copy_rows(const float *source, long outerStride, long innerStride, float *target, long outer, long inner, long width) {
+    /* Long rows are memmove's own work. */
+    if (width <= 256 && __builtin_cpu_supports("avx512f")) copy_rows_avx512(source, outerStride, innerStride, target, outer, inner, width);
+    else copy_rows_plain(source, outerStride, innerStride, target, outer, inner, width);
+}
 
 __attribute__((target("avx2")))
 static void transpose_avx2(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns) {
@@ -49,6 +77,10 @@ void seqlens_transpose(const float *source, long sourceStride, float *target, lo
     else transpose_plain(source, sourceStride, target, targetStride, rows, columns, 0, 0);
 }
 #else
+void seqlens_copy_rows(const float *source, long outerStride, long innerStride, float *target, long outer, long inner, long width) {
+    copy_rows_plain(source, outerStride, innerStride, target, outer, inner, width);
+}
+
 void seqlens_transpose(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns) {
     transpose_plain(source, sourceStride, target, targetStride, rows, columns, 0, 0);
 }

@@ -79,6 +79,10 @@ void seqlens_max_pool_rows(const float *x, float *y, long rows, long inW, long o
 /// transpose's tile, eight by eight in AVX registers where the CPU has AVX2.
 void seqlens_transpose(const float *source, long sourceStride, float *target, long targetStride, long rows, long columns);
 
+/// Copies outer × inner rows of `width` floats, row (i, j) from source + i · outerStride +
+/// j · innerStride, one after another into target: a transpose that keeps the last axis.
+void seqlens_copy_rows(const float *source, long outerStride, long innerStride, float *target, long outer, long inner, long width);
+
 /// target[r · targetStride + i] += source[r · sourceStride + i] for r < rows, i < count: rows
 /// of a product added into rows of a larger tensor (ISM's windowed convolutions). A row of up
 /// to 16 is one masked load, add and store on CPUs with AVX-512, else eight lanes with AVX2.

@@ -27,6 +27,7 @@ extension ShapeOps {
         if let rowsAxis = perm.firstIndex(of: rank - 1), rowsAxis != rank - 1, outputShape[rowsAxis] >= 16, inner >= 16 {
             return blockTransposed(x, perm, outputShape, rowsAxis: rowsAxis, sourceStrides: sourceStrides)
         }
+        if S.self == Float.self && innerStride == 1 { return rowsCopied(x, outputShape, sourceStrides: sourceStrides) }
         let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
             x.scalars.withUnsafeBufferPointer { source in
                 var index = Array(repeating: 0, count: rank)
@@ -41,6 +42,44 @@ extension ShapeOps {
                     }
                     out += inner
                     advanceOdometer(&index, offset: &offset, strides: sourceStrides, shape: outputShape, lastAxis: rank - 2)
+                }
+            }
+            initialized = x.count
+        }
+        return Tensor(shape: outputShape, scalars: result)
+    }
+
+    /// A transpose of floats that keeps the last axis: rows copied in C two axes at a time
+    /// (`seqlens_copy_rows`), the odometer stepping once per block of rows. Axes of one are
+    /// dropped and axes contiguous in the source merged first (into the rows themselves where
+    /// they follow on), so rows are as long and blocks as large as the layout allows.
+    static func rowsCopied<S>(_ x: Tensor<S>, _ outputShape: [Int], sourceStrides: [Int]) -> Tensor<S> {
+        var width = outputShape[outputShape.count - 1]
+        var axes: [(size: Int, stride: Int)] = (0..<(outputShape.count - 1)).filter { outputShape[$0] > 1 }.map { (outputShape[$0], sourceStrides[$0]) }
+        while let last = axes.last, last.stride == width {
+            width *= last.size
+            axes.removeLast()
+        }
+        var merged: [(size: Int, stride: Int)] = []
+        for axis in axes {
+            if let previous = merged.last, previous.stride == axis.stride * axis.size {
+                merged[merged.count - 1] = (previous.size * axis.size, axis.stride)
+            } else {
+                merged.append(axis)
+            }
+        }
+        while merged.count < 2 { merged.insert((1, 0), at: 0) }
+        let (outer, inner) = (merged[merged.count - 2], merged[merged.count - 1])
+        let blockShape = merged.dropLast(2).map(\.size), blockStrides = merged.dropLast(2).map(\.stride)
+        let block = outer.size * inner.size * width
+        let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
+            x.scalars.withUnsafeBufferPointer { source in
+                let from = UnsafeRawPointer(source.baseAddress!).assumingMemoryBound(to: Float.self)
+                let to = UnsafeMutableRawPointer(target.baseAddress!).assumingMemoryBound(to: Float.self)
+                var index = Array(repeating: 0, count: blockShape.count), offset = 0
+                for blockIndex in 0..<(x.count / block) {
+                    seqlens_copy_rows(from + offset, outer.stride, inner.stride, to + blockIndex * block, outer.size, inner.size, width)
+                    advanceOdometer(&index, offset: &offset, strides: blockStrides, shape: blockShape, lastAxis: blockShape.count - 1)
                 }
             }
             initialized = x.count

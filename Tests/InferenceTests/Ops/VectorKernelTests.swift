@@ -118,9 +118,15 @@ final class VectorKernelTests: XCTestCase {
     }
 
     /// Transposes that move the contiguous last axis (`seqlens_transpose`'s 8 × 8 register
-    /// tiles and their edges) against each output element's source worked out by index.
+    /// tiles and their edges) and that keep it (`seqlens_copy_rows`: rows of 7 to 300 floats,
+    /// axes of one, axes merged into the rows or with each other, blocks of rows stepped over
+    /// one to three more axes) against each output element's source worked out by index.
     func testTransposeTilesAgainstIndexArithmetic() throws {
-        for (shape, perm) in [([3, 37, 21], [0, 2, 1]), ([4, 16, 32], [0, 2, 1]), ([2, 5, 40, 24], [0, 3, 1, 2]), ([19, 23], [1, 0])] {
+        let movingTheLastAxis = [([3, 37, 21], [0, 2, 1]), ([4, 16, 32], [0, 2, 1]), ([2, 5, 40, 24], [0, 3, 1, 2]), ([19, 23], [1, 0])]
+        let keepingTheLastAxis = [([1, 49, 6, 3, 32], [3, 1, 2, 0, 4]), ([49, 6, 16], [1, 0, 2]), ([6, 2, 7, 16], [2, 0, 1, 3]),
+                                  ([2, 3, 4, 5, 7], [1, 0, 3, 2, 4]), ([3, 4, 17], [0, 1, 2]), ([5, 1, 33], [1, 0, 2]),
+                                  ([4, 3, 300], [1, 0, 2]), ([2, 3, 4, 16], [2, 0, 1, 3]), ([3, 2, 5, 2, 9], [3, 1, 0, 2, 4])]
+        for (shape, perm) in movingTheLastAxis + keepingTheLastAxis {
             let count = shape.reduce(1, *)
             let x = Tensor(shape: shape, scalars: (0..<count).map { Float($0) })
             let y = try run("Transpose", x, attributes: [ModelBuilder.intsAttribute("perm", perm.map { Int64($0) })])
