@@ -27,7 +27,9 @@ extension ShapeOps {
         if let rowsAxis = perm.firstIndex(of: rank - 1), rowsAxis != rank - 1, outputShape[rowsAxis] >= 16, inner >= 16 {
             return blockTransposed(x, perm, outputShape, rowsAxis: rowsAxis, sourceStrides: sourceStrides)
         }
-        if S.self == Float.self && innerStride == 1 { return rowsCopied(x, outputShape, sourceStrides: sourceStrides) }
+        if innerStride == 1, let floats = x as? Tensor<Float> {
+            return rowsCopied(floats, outputShape, sourceStrides: sourceStrides) as! Tensor<S>
+        }
         let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
             x.scalars.withUnsafeBufferPointer { source in
                 var index = Array(repeating: 0, count: rank)
@@ -53,7 +55,7 @@ extension ShapeOps {
     /// (`seqlens_copy_rows`), the odometer stepping once per block of rows. Axes of one are
     /// dropped and axes contiguous in the source merged first (into the rows themselves where
     /// they follow on), so rows are as long and blocks as large as the layout allows.
-    static func rowsCopied<S>(_ x: Tensor<S>, _ outputShape: [Int], sourceStrides: [Int]) -> Tensor<S> {
+    static func rowsCopied(_ x: Tensor<Float>, _ outputShape: [Int], sourceStrides: [Int]) -> Tensor<Float> {
         var width = outputShape[outputShape.count - 1]
         var axes: [(size: Int, stride: Int)] = (0..<(outputShape.count - 1)).filter { outputShape[$0] > 1 }.map { (outputShape[$0], sourceStrides[$0]) }
         while let last = axes.last, last.stride == width {
@@ -72,13 +74,12 @@ extension ShapeOps {
         let (outer, inner) = (merged[merged.count - 2], merged[merged.count - 1])
         let blockShape = merged.dropLast(2).map(\.size), blockStrides = merged.dropLast(2).map(\.stride)
         let block = outer.size * inner.size * width
-        let result = [S](unsafeUninitializedCapacity: x.count) { target, initialized in
+        let result = [Float](unsafeUninitializedCapacity: x.count) { target, initialized in
             x.scalars.withUnsafeBufferPointer { source in
-                let from = UnsafeRawPointer(source.baseAddress!).assumingMemoryBound(to: Float.self)
-                let to = UnsafeMutableRawPointer(target.baseAddress!).assumingMemoryBound(to: Float.self)
                 var index = Array(repeating: 0, count: blockShape.count), offset = 0
                 for blockIndex in 0..<(x.count / block) {
-                    seqlens_copy_rows(from + offset, outer.stride, inner.stride, to + blockIndex * block, outer.size, inner.size, width)
+                    seqlens_copy_rows(source.baseAddress! + offset, outer.stride, inner.stride, target.baseAddress! + blockIndex * block,
+                                      outer.size, inner.size, width)
                     advanceOdometer(&index, offset: &offset, strides: blockStrides, shape: blockShape, lastAxis: blockShape.count - 1)
                 }
             }
