@@ -36,8 +36,8 @@ extension BLAS {
 }
 
 #if !canImport(Accelerate)
-/// One oneDNN matmul primitive for a batch shape, made once (its JIT kernels take 0.4–0.6 ms)
-/// and kept for the process.
+/// One oneDNN matmul primitive for a batch shape, made once (its JIT kernels take 0.1–0.4 ms,
+/// bench/kernels.c) and kept for the process.
 ///
 /// @unchecked Sendable: a primitive is immutable once created, and oneDNN allows executing one
 /// from several threads at once, each with its own stream and memory objects.
