@@ -12,8 +12,8 @@ import Synchronization
 /// 34 µs, against 67 µs as separate sgemm calls, each of which pays its own dispatch and
 /// packing (bench/kernels.c; 1.5× on 49 × 49 × 16).
 extension BLAS {
-    /// Below this many products the primitive saves 1–2 µs (bench/kernels.c), about what a run's
-    /// stream, memory objects and scratchpad cost: separate sgemm calls are kept.
+    /// With its own stream and memory objects each run (1–3 µs), the primitive is about as fast
+    /// as separate sgemm calls at 4 products and 1.2–1.6× faster at 8 (bench/kernels.c).
     static let minimumBatchedProducts = 8
 
     /// C_i (m×n) = A_i (m×k) · B_i (k×n) for i in 0..<batches: all row-major, each operand's
@@ -36,8 +36,8 @@ extension BLAS {
 }
 
 #if !canImport(Accelerate)
-/// One oneDNN matmul primitive for a batch shape, made once (its JIT kernels take 0.1–0.4 ms,
-/// bench/kernels.c) and kept for the process.
+/// One oneDNN matmul primitive for a batch shape, made once (its JIT kernels take 0.2–1 ms, the
+/// process's first 2–7 ms; bench/kernels.c) and kept for the process.
 ///
 /// @unchecked Sendable: a primitive is immutable once created, and oneDNN allows executing one
 /// from several threads at once, each with its own stream and memory objects.
@@ -47,10 +47,10 @@ final class BatchedMatMul: @unchecked Sendable {
     }
 
     private let primitive: dnnl_primitive_t
-    private var a: dnnl_memory_desc_t, b: dnnl_memory_desc_t, c: dnnl_memory_desc_t
+    private let a: dnnl_memory_desc_t, b: dnnl_memory_desc_t, c: dnnl_memory_desc_t
     /// The primitive's working memory, given by each run: oneDNN's own (the default) is one
     /// buffer for all threads, so two threads' products would overwrite each other's.
-    private var scratchpad: dnnl_memory_desc_t
+    private let scratchpad: dnnl_memory_desc_t
     private let scratchpadBytes: Int
 
     /// Shapes met so far; nil where oneDNN declined one (the caller then loops over sgemm).
