@@ -5,7 +5,7 @@ VENV := .venv
 # tmux drives the explorer's end-to-end tests; libhdf5-dev reads TF-MoDISco results; libhts-dev
 # reads indexed genomes and VCFs; libbigwig-dev writes bigWig tracks; snakemake runs the sharded
 # workflow of examples/sharded (its test).
-SYSTEM_PACKAGES := libdnnl-dev libncurses-dev zlib1g-dev libhdf5-dev libhts-dev libbigwig-dev liblbfgs-dev pkg-config tmux snakemake
+SYSTEM_PACKAGES := libdnnl-dev libncurses-dev zlib1g-dev libhdf5-dev libhts-dev libbigwig-dev liblbfgs-dev libmimalloc-dev pkg-config tmux snakemake
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 SAMPLE_MODEL := sample-models/multitask-deep-relu.onnx
 SAMPLE_FASTA := assets/sequences/multitask.fa

@@ -14,8 +14,9 @@ let package = Package(
     ],
     targets: [
         // System libraries and generated code.
-        // glibc's malloc tuning (mallopt), which Swift's Glibc module leaves out.
-        .systemLibrary(name: "CMalloc"),
+        // mimalloc, the seqlens process's malloc: glibc's one arena serialised the workers' many
+        // small allocations (oneDNN's per-product buffers, Swift's arrays) on its lock.
+        .systemLibrary(name: "CMimalloc", providers: [.apt(["libmimalloc-dev"])]),
         // oneDNN's sgemm, the engine's matrix products (no pkg-config file).
         .systemLibrary(name: "CDNNL", providers: [.apt(["libdnnl-dev"])]),
         // Debian's HDF5 is the serial build; its pkg-config name `hdf5` points at hdf5/serial.
@@ -86,7 +87,7 @@ let package = Package(
             dependencies: [
                 "Genomics", "Inference", "Interpretation", "Rendering", "Interactive", "ExplorerCore", "ExplorerRuntime", "TerminalUI",
                 "ModiscoHDF5", "GenomeIO", "Alignments",
-                .target(name: "CMalloc", condition: .when(platforms: [.linux])),
+                .target(name: "CMimalloc", condition: .when(platforms: [.linux])),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

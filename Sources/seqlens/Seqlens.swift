@@ -1,6 +1,6 @@
 import ArgumentParser
-#if canImport(CMalloc)
-import CMalloc
+#if canImport(CMimalloc)
+import CMimalloc
 #endif
 import Foundation
 import Inference
@@ -61,16 +61,15 @@ struct Seqlens: ParsableCommand {
         }
     }
 
-    /// glibc hands freed blocks above its thresholds back to the kernel (mmap'd blocks, the top
-    /// of the heap), so every batch page-faults its activations and gradients afresh: 7–30 % of
-    /// a pass, in the kernel (bench/RESULTS.md). A process of seqlens keeps them for the next,
-    /// in one arena: with an arena per thread, a block freed by one worker was not reused by
-    /// the next (2-thread BPNet ISM: 244k page faults against 97k).
+    /// The process's malloc is mimalloc (CMimalloc). glibc's one arena serialised two workers'
+    /// allocations on its lock (2-thread BPNet ISM: 8,600 context switches, 0.37 s in the kernel;
+    /// with an arena per thread, freed blocks were not reused: 244k page faults against 97k);
+    /// mimalloc's per-thread heaps take neither lock nor fault. Keeping what it frees mapped,
+    /// not decommitted, stops every batch page-faulting its activations afresh (7–30 % of a
+    /// pass under glibc's defaults; bench/RESULTS.md).
     private static func keepFreedMemory() {
-        #if canImport(CMalloc)
-        _ = mallopt(M_MMAP_THRESHOLD, 256 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 1 << 30)
-        _ = mallopt(M_ARENA_MAX, 1)
+        #if canImport(CMimalloc)
+        mi_option_disable(mi_option_allow_decommit)
         #endif
     }
 

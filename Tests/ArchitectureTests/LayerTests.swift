@@ -24,7 +24,7 @@ final class LayerTests: XCTestCase {
         "TerminalUI": ["Foundation", "Glibc", "Darwin", "CNcurses", "Interactive", "Rendering"],
         "ONNXProto": ["Foundation", "FoundationEssentials", "SwiftProtobuf"],
         "seqlens": ["Foundation", "ArgumentParser", "Genomics", "Inference", "Interpretation", "Rendering", "Interactive",
-                    "ExplorerCore", "ExplorerView", "ExplorerRuntime", "TerminalUI", "ModiscoHDF5", "GenomeIO", "Alignments", "CMalloc"],
+                    "ExplorerCore", "ExplorerView", "ExplorerRuntime", "TerminalUI", "ModiscoHDF5", "GenomeIO", "Alignments", "CMimalloc"],
     ]
 
     func testEveryModuleImportsOnlyItsLowerLayers() throws {
