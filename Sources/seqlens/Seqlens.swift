@@ -64,9 +64,10 @@ struct Seqlens: ParsableCommand {
     /// The process's malloc is mimalloc (CMimalloc). glibc's one arena serialised two workers'
     /// allocations on its lock (2-thread BPNet ISM: 8,600 context switches, 0.37 s in the kernel;
     /// with an arena per thread, freed blocks were not reused: 244k page faults against 97k);
-    /// mimalloc's per-thread heaps take no lock. Keeping what it frees committed stops every
-    /// batch page-faulting its activations afresh (7–30 % of a pass under glibc's defaults;
-    /// bench/RESULTS.md).
+    /// mimalloc's per-thread heaps take no lock. Asked to keep what it frees committed, it
+    /// page-faults less on each batch's fresh activations (7–30 % of a pass under glibc's
+    /// defaults): Basset at batch 64, 24.9k faults in 3 s against 27.8k (glibc tuned: 17.7k; set
+    /// in the environment before start, the option gives 18.8k; bench/RESULTS.md).
     private static func keepFreedMemory() {
         #if canImport(CMimalloc)
         mi_option_disable(mi_option_allow_decommit)
