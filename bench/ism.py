@@ -551,12 +551,21 @@ def thread_pairs(command, pairs: int, label: str) -> dict:
     return runs
 
 
-def thread_goal(name: str, one: float, two: float, pair: dict | None) -> str:
-    """The goal line for two threads against one: the medians' ratio, and the pairs' when run
-    (the goal is judged on the pairs then)."""
-    scale = one / two
-    line = f"{name}: seqlens incremental, 2 threads vs 1: {scale:.2f}× by the medians above"
-    if pair:
+def two_thread_goal(args, binary: str, tmp: str, w: dict, target: str, records: list) -> str | None:
+    """The goal line for two threads against one on w's model (None unless both ran): the
+    medians' ratio, and that of --thread-pairs pairs run first (the goal is judged on the pairs
+    then; their record joins `records`)."""
+    one, two = ([r for r in records if r["model"] == w["name"] and r["threads"] == t and "incremental" in r["tool"]] for t in (1, 2))
+    if not (one and two):
+        return None
+    scale = one[0]["seconds"] / two[0]["seconds"]
+    line = f"{w['name']}: seqlens incremental, 2 threads vs 1: {scale:.2f}× by the medians above"
+    if args.thread_pairs > 0:
+        def command(threads):
+            return [binary, "ism", w["path"], w["fasta"], "--target", target, "--engine", "incremental", "--threads",
+                    str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs.npy")]
+        pair = thread_pairs(command, args.thread_pairs, f"{w['name']} one and two threads")
+        records.append(dict(model=w["name"], threads=(1, 2), tool="seqlens incremental, one and two threads alternately", **pair))
         scale = statistics.median(pair["ratios"])
         line += (f"; paired (one and two threads run alternately, {len(pair['ratios'])} pairs, one thread "
                  f"{min(pair['one']):.2f}–{max(pair['one']):.2f} s, two {min(pair['two']):.2f}–{max(pair['two']):.2f} s): "
@@ -674,17 +683,7 @@ def bpnet_main(args, binary: str) -> int:
             goals.append(f"{r['model']}, {r['threads']} thread(s): seqlens vs tangermeme's default {r['ratio_to_seqlens']:.2f}× "
                          f"(goal ≥ 2×: {'met' if r['ratio_to_seqlens'] >= 2 else 'NOT met'}; CPU time "
                          f"{r['cpu_ratio_to_seqlens']:.2f}×)")
-    for w in work:
-        one, two = ([r for r in records if r["model"] == w["name"] and r["threads"] == t and r["tool"].startswith("seqlens")] for t in (1, 2))
-        if one and two:
-            pair = None
-            if args.thread_pairs > 0:
-                def command(threads, w=w):
-                    return [binary, "ism", w["path"], w["fasta"], "--target", "counts:0", "--engine", "incremental",
-                            "--threads", str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs.npy")]
-                pair = thread_pairs(command, args.thread_pairs, f"{w['name']} one and two threads")
-                records.append(dict(model=w["name"], threads=(1, 2), tool="seqlens incremental, one and two threads alternately", **pair))
-            goals.append(thread_goal(w["name"], one[0]["seconds"], two[0]["seconds"], pair))
+    goals += [g for w in work if (g := two_thread_goal(args, binary, tmp, w, "counts:0", records))]
     notes = [f"Environment: {head}", idle,
              "Target: the counts head (bpnet-lite CountWrapper; seqlens --target counts:0), every substitution at "
              "every position. Seconds: wall clock of the whole seqlens command (model load and .npy write "
@@ -898,18 +897,7 @@ def main() -> int:
             best = min(tms, key=lambda r: r["seconds"])
             line += f"; vs the fastest tangermeme setting ({best['tool']}) {best['seconds'] / inc['seconds']:.1f}×"
         goals.append(line)
-    if 1 in args.threads and 2 in args.threads:
-        for w in work:
-            one, two = ([r for r in records if r["model"] == w["name"] and r["threads"] == t and "incremental" in r["tool"]] for t in (1, 2))
-            if one and two:
-                pair = None
-                if args.thread_pairs > 0:
-                    def command(threads, w=w):
-                        return [binary, "ism", w["path"], w["fasta"], "--target", "all", "--engine", "incremental",
-                                "--threads", str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs.npy")]
-                    pair = thread_pairs(command, args.thread_pairs, f"{w['name']} one and two threads")
-                    records.append(dict(model=w["name"], threads=(1, 2), tool="seqlens incremental, one and two threads alternately", **pair))
-                goals.append(thread_goal(w["name"], one[0]["seconds"], two[0]["seconds"], pair))
+    goals += [g for w in work if (g := two_thread_goal(args, binary, tmp, w, "all", records))]
 
     notes = [f"Environment: {head}", idle,
              "Seconds: wall clock of whole seqlens commands (process start, model load, .npy write included); "
