@@ -512,19 +512,17 @@ def tangermeme_ism(model, seqs: np.ndarray, threads: int, batch: int, fast: bool
     return seconds, deltas, used["fast"]
 
 
-def paired_runs(seqlens_run, model, seqs: np.ndarray, threads: int, pairs: int, label: str) -> dict:
-    """Alternates one seqlens run and one tangermeme default run (batch 32, fast=True), `pairs`
-    times: on a VM whose speed drifts by 1.5× within minutes, the ratio of two runs made seconds
-    apart is steadier than the ratio of two medians taken minutes apart."""
-    runs = {"seqlens": [], "tangermeme": [], "ratios": []}
+def alternating(tools: dict, pairs: int, label: str) -> dict:
+    """Runs each of `tools` (name -> a function returning seconds) in turn, `pairs` times: on a
+    VM whose speed drifts by 1.5× within minutes, the ratio of two runs made seconds apart is
+    steadier than the ratio of two medians taken minutes apart. Returns each tool's seconds and
+    whether another process ran meanwhile ("busy")."""
+    runs = {name: [] for name in tools}
 
     def pair():
-        s, _ = seqlens_run()
-        t, _, _ = tangermeme_ism(model, seqs, threads, 32, True)
-        runs["seqlens"].append(s)
-        runs["tangermeme"].append(t)
-        runs["ratios"].append(t / s)
-        return t / s, None
+        for name, run in tools.items():
+            runs[name].append(run())
+        return 0.0, None
 
     n0 = len(DISTURBED)
     timed(pair, pairs, long_run=math.inf, label=label, on_retry=lambda: [v.clear() for v in runs.values()])
@@ -532,22 +530,12 @@ def paired_runs(seqlens_run, model, seqs: np.ndarray, threads: int, pairs: int, 
     return runs
 
 
-def thread_pairs(command, pairs: int, label: str) -> dict:
-    """Alternates one seqlens run on one thread and one on two, `pairs` times: the goal's
-    two-thread speed-up as the median of the pairs' ratios (steadier on a drifting VM than two
-    medians taken minutes apart, as in paired_runs). command(threads) is the seqlens command."""
-    runs = {"one": [], "two": [], "ratios": []}
-
-    def pair():
-        one, two = run_seqlens(command(1)), run_seqlens(command(2))
-        runs["one"].append(one)
-        runs["two"].append(two)
-        runs["ratios"].append(one / two)
-        return one / two, None
-
-    n0 = len(DISTURBED)
-    timed(pair, pairs, long_run=math.inf, label=label, on_retry=lambda: [v.clear() for v in runs.values()])
-    runs["busy"] = len(DISTURBED) > n0
+def paired_runs(seqlens_run, model, seqs: np.ndarray, threads: int, pairs: int, label: str) -> dict:
+    """One seqlens run and one tangermeme default run (batch 32, fast=True) in turn, `pairs`
+    times; "ratios" are tangermeme's seconds over seqlens's."""
+    runs = alternating({"seqlens": lambda: seqlens_run()[0],
+                        "tangermeme": lambda: tangermeme_ism(model, seqs, threads, 32, True)[0]}, pairs, label)
+    runs["ratios"] = [t / s for s, t in zip(runs["seqlens"], runs["tangermeme"])]
     return runs
 
 
@@ -564,7 +552,9 @@ def two_thread_goal(args, binary: str, tmp: str, w: dict, target: str, records: 
         def command(threads):
             return [binary, "ism", w["path"], w["fasta"], "--target", target, "--engine", "incremental", "--threads",
                     str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs.npy")]
-        pair = thread_pairs(command, args.thread_pairs, f"{w['name']} one and two threads")
+        pair = alternating({"one": lambda: run_seqlens(command(1)), "two": lambda: run_seqlens(command(2))},
+                           args.thread_pairs, f"{w['name']} one and two threads")
+        pair["ratios"] = [one / two for one, two in zip(pair["one"], pair["two"])]
         records.append(dict(model=w["name"], threads=(1, 2), tool="seqlens incremental, one and two threads alternately", **pair))
         scale = statistics.median(pair["ratios"])
         line += (f"; paired (one and two threads run alternately, {len(pair['ratios'])} pairs, one thread "
