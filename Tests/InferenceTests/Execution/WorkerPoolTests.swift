@@ -30,7 +30,9 @@ final class WorkerPoolTests: XCTestCase {
 
     /// More indices than participants: each index once, only `participants − 1` workers started,
     /// and the indices claimed in turn, so that a participant held up (the caller, 200 ms on its
-    /// first index) leaves the rest to the others instead of a fixed share.
+    /// first index) leaves the rest to the others instead of a fixed share. The worker waits
+    /// for the caller's first claim, as a spinning worker could otherwise claim all 16 trivial
+    /// indices before the caller reaches its loop.
     func testParticipantsClaimIndicesInTurn() {
         let pool = WorkerPool(spinning: 50_000)
         for (count, participants) in [(8, 2), (9, 3), (5, 1), (3, 7)] {
@@ -42,7 +44,11 @@ final class WorkerPoolTests: XCTestCase {
         let caller = pthread_self()
         let onCaller = Atomic<Int>(0)
         pool.run(16, participants: 2) { _ in
-            guard pthread_equal(pthread_self(), caller) != 0 else { return }
+            guard pthread_equal(pthread_self(), caller) != 0 else {
+                let deadline = DispatchTime.now().uptimeNanoseconds + 10_000_000_000
+                while onCaller.load(ordering: .relaxed) == 0, DispatchTime.now().uptimeNanoseconds < deadline { sched_yield() }
+                return
+            }
             if onCaller.add(1, ordering: .relaxed).newValue == 1 { usleep(200_000) }
         }
         XCTAssertLessThan(onCaller.load(ordering: .relaxed), 8, "the held-up caller claimed half the indices or more")
