@@ -30,7 +30,10 @@ Outputs are compared with onnxruntime: max |Δ seqlens − Δ onnxruntime| over 
 Each timing is the median of --repeats runs when one run takes < 5 s, else one run. On the
 L >= 1000 model the goal's ratio against tangermeme's default is also taken from --paired pairs
 of runs made back to back (seqlens, then tangermeme): the median of the pairs' ratios; likewise
-the two-thread speed-up of every model from --thread-pairs pairs (one thread, then two).
+the two-thread speed-up of every model from --thread-pairs pairs (one thread, then two), with
+the machine's ceiling for that command beside it: in each pair, two one-thread runs also start
+at once, and twice one run's seconds over theirs is what two cores give the command when
+nothing in it is serial (its start included) and the runs share only the hardware.
 Before measuring, the script waits (polling every 30 s, up to --wait-minutes) until no
 model training (sample_models, make-sample-models, train.py), Swift compilation or test run
 is running; if still busy, it runs anyway and says so. Every measurement is also checked
@@ -539,28 +542,44 @@ def paired_runs(seqlens_run, model, seqs: np.ndarray, threads: int, pairs: int, 
     return runs
 
 
+def run_seqlens_together(cmds: list[list[str]]) -> float:
+    """Wall-clock seconds from starting all of `cmds` at once until the last ends (raises on a
+    failure)."""
+    t = time.perf_counter()
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for cmd in cmds]
+    errors = [(cmd, proc.communicate()[1], proc.returncode) for cmd, proc in zip(cmds, procs)]
+    elapsed = time.perf_counter() - t
+    for cmd, stderr, code in errors:
+        if code != 0:
+            raise RuntimeError(f"exit {code}: {' '.join(cmd)}\n{stderr.strip()[-500:]}")
+    return elapsed
+
+
 def two_thread_goal(args, binary: str, tmp: str, w: dict, target: str, records: list) -> str | None:
     """The goal line for two threads against one on w's model (None unless both ran): the
     medians' ratio, and that of --thread-pairs pairs run first (the goal is judged on the pairs
-    then; their record joins `records`)."""
+    then; their record joins `records`), with the ceiling from two one-thread runs at once."""
     one, two = ([r for r in records if r["model"] == w["name"] and r["threads"] == t and "incremental" in r["tool"]] for t in (1, 2))
     if not (one and two):
         return None
     scale = one[0]["seconds"] / two[0]["seconds"]
     line = f"{w['name']}: seqlens incremental, 2 threads vs 1: {scale:.2f}× by the medians above"
     if args.thread_pairs > 0:
-        def command(threads):
+        def command(threads, copy=0):
             return [binary, "ism", w["path"], w["fasta"], "--target", target, "--engine", "incremental", "--threads",
-                    str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs.npy")]
-        pair = alternating({"one": lambda: run_seqlens(command(1)), "two": lambda: run_seqlens(command(2))},
+                    str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs-{copy}.npy")]
+        pair = alternating({"one": lambda: run_seqlens(command(1)), "two": lambda: run_seqlens(command(2)),
+                            "two one-thread runs at once": lambda: run_seqlens_together([command(1), command(1, copy=1)])},
                            args.thread_pairs, f"{w['name']} one and two threads")
         pair["ratios"] = [one / two for one, two in zip(pair["one"], pair["two"])]
+        pair["ceilings"] = [2 * one / both for one, both in zip(pair["one"], pair["two one-thread runs at once"])]
         records.append(dict(model=w["name"], threads=(1, 2), tool="seqlens incremental, one and two threads alternately", **pair))
-        scale = statistics.median(pair["ratios"])
+        scale, ceiling = statistics.median(pair["ratios"]), statistics.median(pair["ceilings"])
         line += (f"; paired (one and two threads run alternately, {len(pair['ratios'])} pairs, one thread "
                  f"{min(pair['one']):.2f}–{max(pair['one']):.2f} s, two {min(pair['two']):.2f}–{max(pair['two']):.2f} s): "
                  f"median {scale:.2f}× (range {min(pair['ratios']):.2f}–{max(pair['ratios']):.2f}×"
-                 f"{', machine busy ⚠' if pair['busy'] else ''})")
+                 f"{', machine busy ⚠' if pair['busy'] else ''}); ceiling on this machine (two one-thread runs at "
+                 f"once do this much of one's work): {ceiling:.2f}× (range {min(pair['ceilings']):.2f}–{max(pair['ceilings']):.2f}×)")
     return line + f" (goal ≥ 1.8×: {'met' if scale >= 1.8 else 'NOT met'})"
 
 
