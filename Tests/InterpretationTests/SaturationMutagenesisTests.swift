@@ -87,6 +87,28 @@ final class SaturationMutagenesisTests: XCTestCase {
         XCTAssertThrowsError(try ism.run(c.sequences, windows: [0 ..< 10, 0 ..< 10, 195 ..< 205]))
     }
 
+    /// Full passes take several sequences at once, in chunks that cross from one sequence to the
+    /// next (five rows: a sequence's own row and its mutants): each sequence's effects and
+    /// prediction are what it gets alone, and progress still counts whole sequences.
+    func testFullPassChunksCrossSequences() throws {
+        let c = try AttributorTests.Case("residual_dilated")
+        let windows = [10 ..< 12, 40 ..< 42, 0 ..< 2]
+        let ism = SaturationMutagenesis(model: c.model, batchSize: 5, threads: 2, engine: .naive)
+        var reported: [Int] = []
+        let result = try ism.run(c.sequences, windows: windows, progress: { reported.append($0) })
+        XCTAssertEqual(result.deltas.shape, [3, 4, 2, 1])
+        XCTAssertEqual(reported.last, 3)
+        XCTAssertEqual(reported, reported.sorted())
+        // Rows batched differently round differently: a few float32 steps of the outputs (~1).
+        XCTAssertGreaterThan(result.deltas.scalars.map(abs).max() ?? 0, 1e-3)
+        for (s, window) in windows.enumerated() {
+            let alone = try SaturationMutagenesis(model: c.model, batchSize: 64, engine: .naive).run([c.sequences[s]], window: window)
+            let comparison = compare(Array(result.deltas.scalars[s * 8 ..< (s + 1) * 8]), alone.deltas.scalars, absolute: 1e-6, relative: 0)
+            XCTAssertEqual(comparison.failures, 0, "sequence \(s): \(comparison)")
+            XCTAssertEqual(result.reference.scalars[s], alone.reference.scalars[0], accuracy: 1e-6)
+        }
+    }
+
     func testTangermemeAttributionConvention() throws {
         for name in AttributorTests.names {
             let c = try AttributorTests.Case(name)

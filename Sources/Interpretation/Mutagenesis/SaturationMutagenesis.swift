@@ -77,14 +77,31 @@ public struct SaturationMutagenesis: Sendable {
         var tasks = 0
         // One plan and evaluator while the length stays the same.
         var mutator = reused
-        for (index, (sequence, positions)) in zip(sequences, windows).enumerated() {
+        var index = 0
+        while index < sequences.count {
+            let sequence = sequences[index]
             if mutator?.length != sequence.count { mutator = try Mutator(self, length: sequence.count) }
-            let next = sequences.indices.contains(index + 1) ? sequences[index + 1] : nil
-            let (reference, effects) = try mutator!.mutate(sequence, positions: positions, next: next, isCancelled: isCancelled)
-            tasks = reference.count
-            references += reference
-            deltas += effects
-            progress?(index + 1)
+            // Full passes take several sequences at once: their chunks then run full and claimed in
+            // turn, with no wait for the last chunk of each sequence.
+            var end = index + 1
+            if mutator!.runsFullPasses {
+                var rows = 1 + Mutator.mutants(of: sequence, positions: windows[index], alphabet: model.alphabet).count
+                while end < sequences.count, sequences[end].count == sequence.count, rows < Mutator.groupChunks * max(1, batchSize) {
+                    rows += 1 + Mutator.mutants(of: sequences[end], positions: windows[end], alphabet: model.alphabet).count
+                    end += 1
+                }
+            }
+            let next = sequences.indices.contains(end) ? sequences[end] : nil
+            let results = mutator!.runsFullPasses
+                ? try mutator!.fullPasses(Array(sequences[index ..< end]), windows: Array(windows[index ..< end]), isCancelled: isCancelled)
+                : [try mutator!.mutate(sequence, positions: windows[index], next: next, isCancelled: isCancelled)]
+            for (reference, effects) in results {
+                tasks = reference.count
+                references += reference
+                deltas += effects
+            }
+            index = end
+            progress?(index)
         }
         return Result(
             deltas: Tensor(shape: [sequences.count, a, width, tasks], scalars: deltas),
@@ -140,107 +157,139 @@ public struct SaturationMutagenesis: Sendable {
         ///   computed while this one's last chunks run).
         func mutate(_ sequence: [UInt8], positions: Range<Int>, next: [UInt8]? = nil, isCancelled: (() -> Bool)?) throws -> ([Float], [Float]) {
             if isCancelled?() == true { throw CancellationError() }
-            let model = ism.model, a = model.alphabet.size
+            guard let lead = evaluators.first else {
+                return try fullPasses([sequence], windows: [positions], isCancelled: isCancelled)[0]
+            }
+            let model = ism.model
             let x = try OneHot.encode([sequence], alphabet: model.alphabet, layout: .channelsFirst)
-            // Every (position, base) that differs from the sequence.
-            let mutants: [(position: Int, base: Int)] = positions.flatMap { p in
-                let reference = model.alphabet.index(of: sequence[p])
-                return (0..<a).filter { $0 != reference }.map { (p, $0) }
-            }
+            let mutants = Self.mutants(of: sequence, positions: positions, alphabet: model.alphabet)
             let referenceOutput: [Float]
-            var outputs: [Float] = []
-            if let lead = evaluators.first {
-                if let current, current.sequence == sequence {
-                    referenceOutput = current.output
-                } else if let lookahead, lookaheadSequence == sequence {
-                    referenceOutput = lookaheadOutput
-                    for worker in evaluators { worker.adoptReference(of: lookahead) }
-                } else {
-                    // No worker runs yet: the pass may use every thread.
-                    referenceOutput = try reference(of: sequence, on: lead, threads: ism.threads)
-                    for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
-                }
-                current = (sequence, referenceOutput)
-                lookaheadSequence = nil
-                // Where each position's mutants begin: a chunk is a run of consecutive positions,
-                // whose mutants share one window.
-                var positionStarts = mutants.isEmpty ? [] : [0]
-                for (index, mutant) in mutants.enumerated().dropFirst() where mutant.position != mutants[index - 1].position {
-                    positionStarts.append(index)
-                }
-                positionStarts.append(mutants.count)
-                var whenIdle: (() -> Void)?
-                if let lookahead, let next, next.count == length {
-                    whenIdle = {
-                        self.lookaheadOutput = (try? self.reference(of: next, on: lookahead)) ?? []
-                        self.lookaheadSequence = self.lookaheadOutput.isEmpty ? nil : next
-                    }
-                }
-                // About `batchSize` mutants at a time, or fewer where they run faster so.
-                let chunks = ChunkQueue(positionStarts: positionStarts, sizer: sizer, isCancelled: isCancelled)
-                outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, whenIdle: whenIdle)
+            if let current, current.sequence == sequence {
+                referenceOutput = current.output
+            } else if let lookahead, lookaheadSequence == sequence {
+                referenceOutput = lookaheadOutput
+                for worker in evaluators { worker.adoptReference(of: lookahead) }
             } else {
-                referenceOutput = try model.predictEncoded(ism.layoutTensor(x, batch: 1, width: length), threads: ism.threads).scalars
-                outputs = try fullPassOutputs(of: mutants, x: x, tasks: referenceOutput.count, isCancelled: isCancelled)
+                // No worker runs yet: the pass may use every thread.
+                referenceOutput = try reference(of: sequence, on: lead, threads: ism.threads)
+                for worker in evaluators.dropFirst() { worker.adoptReference(of: lead) }
             }
-            let tasks = referenceOutput.count
-            var deltas = [Float](repeating: 0, count: a * positions.count * tasks)
-            for (row, mutant) in mutants.enumerated() {
-                let base = (mutant.base * positions.count + (mutant.position - positions.lowerBound)) * tasks
-                for t in 0..<tasks { deltas[base + t] = outputs[row * tasks + t] - referenceOutput[t] }
+            current = (sequence, referenceOutput)
+            lookaheadSequence = nil
+            // Where each position's mutants begin: a chunk is a run of consecutive positions,
+            // whose mutants share one window.
+            var positionStarts = mutants.isEmpty ? [] : [0]
+            for (index, mutant) in mutants.enumerated().dropFirst() where mutant.position != mutants[index - 1].position {
+                positionStarts.append(index)
             }
-            return (referenceOutput, deltas)
+            positionStarts.append(mutants.count)
+            var whenIdle: (() -> Void)?
+            if let lookahead, let next, next.count == length {
+                whenIdle = {
+                    self.lookaheadOutput = (try? self.reference(of: next, on: lookahead)) ?? []
+                    self.lookaheadSequence = self.lookaheadOutput.isEmpty ? nil : next
+                }
+            }
+            // About `batchSize` mutants at a time, or fewer where they run faster so.
+            let chunks = ChunkQueue(positionStarts: positionStarts, sizer: sizer, isCancelled: isCancelled)
+            let outputs = try evaluateChunks(chunks, of: mutants, x: x, tasks: referenceOutput.count, whenIdle: whenIdle)
+            return (referenceOutput, deltas(outputs[...], of: mutants, reference: referenceOutput, positions: positions))
         }
 
-        /// The outputs (mutants × tasks) of full passes over chunks of `batchSize` mutants. With
-        /// several threads and chunks, each worker runs every `workers`-th chunk on one thread of
-        /// its own (the chunks cost the same): one pass split across both threads left them
-        /// waiting on its serial parts (the mutants' inputs built, the parts joined), which on a
-        /// small model cost about as much as the pass (code-shallow, 200 sequences of 200 nt on
+        /// Every (position, base) of `positions` that differs from the sequence (at N, every base).
+        static func mutants(of sequence: [UInt8], positions: Range<Int>, alphabet: Alphabet) -> [(position: Int, base: Int)] {
+            positions.flatMap { p in
+                let reference = alphabet.index(of: sequence[p])
+                return (0..<alphabet.size).filter { $0 != reference }.map { (p, $0) }
+            }
+        }
+
+        /// The effects (A, W, T) from the mutants' outputs (mutants × T): 0 at the reference base.
+        private func deltas(_ outputs: ArraySlice<Float>, of mutants: [(position: Int, base: Int)], reference: [Float], positions: Range<Int>) -> [Float] {
+            let tasks = reference.count
+            var deltas = [Float](repeating: 0, count: ism.model.alphabet.size * positions.count * tasks)
+            for (row, mutant) in mutants.enumerated() {
+                let base = (mutant.base * positions.count + (mutant.position - positions.lowerBound)) * tasks
+                for t in 0..<tasks { deltas[base + t] = outputs[outputs.startIndex + row * tasks + t] - reference[t] }
+            }
+            return deltas
+        }
+
+        /// Whether mutants run as full passes (no incremental evaluators).
+        var runsFullPasses: Bool { evaluators.isEmpty }
+
+        /// How many chunks of mutants `run` gives `fullPasses` at a time (whole sequences, so a
+        /// little more): enough that the workers' last chunks end close together.
+        static let groupChunks = 16
+
+        /// (reference predictions, deltas (A, W, T)) of every sequence, from full passes over
+        /// chunks of `batchSize` rows: each sequence's unmutated row and then its mutants, the
+        /// sequences one after another, so that chunks run full across sequences and no batch-1
+        /// reference pass runs. With several threads and chunks, the workers claim chunks in turn,
+        /// each running its pass on one thread of its own: one pass split across both threads left
+        /// them waiting on its serial parts (the mutants' inputs built, the parts joined), which on
+        /// a small model cost about as much as the pass (code-shallow, 200 sequences of 200 nt on
         /// two threads: 2.2–2.4 CPU seconds split, 1.9 by chunks; bench/RESULTS.md, issue 18).
-        private func fullPassOutputs(of mutants: [(position: Int, base: Int)], x: [Float], tasks: Int,
-                                     isCancelled: (() -> Bool)?) throws -> [Float] {
-            let ism = self.ism, length = self.length, batchSize = max(1, ism.batchSize)
-            let chunks = (mutants.count + batchSize - 1) / batchSize
+        func fullPasses(_ sequences: [[UInt8]], windows: [Range<Int>], isCancelled: (() -> Bool)?) throws -> [(reference: [Float], deltas: [Float])] {
+            let ism = self.ism, length = self.length, alphabet = ism.model.alphabet, batchSize = max(1, ism.batchSize)
+            let inputs = try sequences.map { try OneHot.encode([$0], alphabet: alphabet, layout: .channelsFirst) }
+            let mutants = zip(sequences, windows).map { Self.mutants(of: $0, positions: $1, alphabet: alphabet) }
+            // Row r of the passes: (sequence, mutant), nil for the sequence itself.
+            let rows: [(sequence: Int, mutant: (position: Int, base: Int)?)] = mutants.enumerated().flatMap { s, list in
+                [(s, nil)] + list.map { (s, $0) }
+            }
+            let chunks = (rows.count + batchSize - 1) / batchSize
             let workers = min(max(1, ism.threads), chunks)
             let passThreads = workers > 1 ? 1 : ism.threads
-            var outputs = [Float](repeating: 0, count: mutants.count * tasks)
+            var outputs = [[Float]?](repeating: nil, count: chunks)
+            var claimed = 0
             // The first error or cancellation stops every worker; isCancelled is polled under
             // the lock, so the caller's closure never runs concurrently.
             let lock = NSLock()
             nonisolated(unsafe) var failure: Error?
-            func stopped(by error: Error? = nil) -> Bool {
+            func claim(failing error: Error? = nil) -> Int? {
                 lock.lock()
                 defer { lock.unlock() }
                 if failure == nil, let error { failure = error }
                 if failure == nil, isCancelled?() == true { failure = CancellationError() }
-                return failure != nil
+                guard failure == nil, claimed < chunks else { return nil }
+                claimed += 1
+                return claimed - 1
             }
-            outputs.withUnsafeMutableBufferPointer { buffer in
-                nonisolated(unsafe) let target = buffer.baseAddress!
-                let work: (Int) -> Void = { worker in
-                    for chunk in stride(from: worker, to: chunks, by: workers) {
-                        guard !stopped() else { return }
-                        let range = chunk * batchSize ..< min((chunk + 1) * batchSize, mutants.count)
-                        do {
-                            var inputs: [Float] = []
-                            inputs.reserveCapacity(range.count * ism.model.alphabet.size * length)
-                            for mutant in mutants[range] { inputs += ism.substituted(x, length: length, mutant, window: 0..<length) }
-                            let output = try ism.model.predictEncoded(ism.layoutTensor(inputs, batch: range.count, width: length), threads: passThreads)
-                            guard output.count == range.count * tasks else {
-                                throw InterpretationError("ISM: \(output.count) outputs for \(range.count) mutants of \(tasks) tasks")
-                            }
-                            output.scalars.withUnsafeBufferPointer { (target + range.lowerBound * tasks).update(from: $0.baseAddress!, count: $0.count) }
-                        } catch {
-                            _ = stopped(by: error)
-                            return
+            Self.onWorkers(workers) { _ in
+                while let chunk = claim() {
+                    let range = chunk * batchSize ..< min((chunk + 1) * batchSize, rows.count)
+                    var batch: [Float] = []
+                    batch.reserveCapacity(range.count * alphabet.size * length)
+                    for (s, mutant) in rows[range] {
+                        batch += mutant.map { ism.substituted(inputs[s], length: length, $0, window: 0..<length) } ?? inputs[s]
+                    }
+                    do {
+                        let output = try ism.model.predictEncoded(ism.layoutTensor(batch, batch: range.count, width: length), threads: passThreads)
+                        guard output.count % range.count == 0 else {
+                            throw InterpretationError("ISM: \(output.count) outputs for \(range.count) mutants")
                         }
+                        lock.lock()
+                        outputs[chunk] = output.scalars
+                        lock.unlock()
+                    } catch {
+                        _ = claim(failing: error)
+                        return
                     }
                 }
-                Self.onWorkers(workers, work)
             }
             if let failure { throw failure }
-            return outputs
+            let all = outputs.flatMap { $0! }
+            let tasks = all.count / rows.count
+            var results: [(reference: [Float], deltas: [Float])] = []
+            var row = 0
+            for (s, list) in mutants.enumerated() {
+                let reference = Array(all[row * tasks ..< (row + 1) * tasks])
+                let own = all[(row + 1) * tasks ..< (row + 1 + list.count) * tasks]
+                results.append((reference, deltas(own, of: list, reference: reference, positions: windows[s])))
+                row += 1 + list.count
+            }
+            return results
         }
 
         /// `work(i)` for each worker i in 0..<workers, on Dispatch's threads when there are several.
