@@ -83,11 +83,11 @@ public struct SaturationMutagenesis: Sendable {
             if mutator?.length != sequence.count { mutator = try Mutator(self, length: sequence.count) }
             // Full passes take several sequences at once: their chunks then run full and claimed in
             // turn, with no wait for the last chunk of each sequence.
+            // The group's size need not be exact: rows are counted without the extra mutant at N.
             var end = index + 1
             if mutator!.runsFullPasses {
-                var rows = 1 + Mutator.mutants(of: sequence, positions: windows[index], alphabet: model.alphabet).count
-                while end < sequences.count, sequences[end].count == sequence.count, rows < Mutator.groupChunks * max(1, batchSize) {
-                    rows += 1 + Mutator.mutants(of: sequences[end], positions: windows[end], alphabet: model.alphabet).count
+                let rowsPerSequence = 1 + width * (a - 1)
+                while end < sequences.count, sequences[end].count == sequence.count, (end - index) * rowsPerSequence < Mutator.groupChunks * max(1, batchSize) {
                     end += 1
                 }
             }
