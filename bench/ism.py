@@ -373,13 +373,19 @@ def find_seqlens(binary: str) -> str:
     return binary
 
 
-def run_seqlens(cmd: list[str]) -> float:
-    """Wall-clock seconds of one seqlens command (raises on failure)."""
+def run_seqlens(*cmds: list[str]) -> float:
+    """Wall-clock seconds of seqlens commands started at once, until the last ends (raises on a
+    failure). Their stderr goes to files, so that one command's full pipe cannot stall it while
+    another is waited for."""
     t = time.perf_counter()
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    logs = [tempfile.TemporaryFile(mode="w+") for _ in cmds]
+    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=log, text=True) for cmd, log in zip(cmds, logs)]
+    codes = [proc.wait() for proc in procs]
     elapsed = time.perf_counter() - t
-    if proc.returncode != 0:
-        raise RuntimeError(f"exit {proc.returncode}: {' '.join(cmd)}\n{proc.stderr.strip()[-500:]}")
+    for cmd, log, code in zip(cmds, logs, codes):
+        if code != 0:
+            log.seek(0)
+            raise RuntimeError(f"exit {code}: {' '.join(cmd)}\n{log.read().strip()[-500:]}")
     return elapsed
 
 
@@ -542,19 +548,6 @@ def paired_runs(seqlens_run, model, seqs: np.ndarray, threads: int, pairs: int, 
     return runs
 
 
-def run_seqlens_together(cmds: list[list[str]]) -> float:
-    """Wall-clock seconds from starting all of `cmds` at once until the last ends (raises on a
-    failure)."""
-    t = time.perf_counter()
-    procs = [subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True) for cmd in cmds]
-    errors = [(cmd, proc.communicate()[1], proc.returncode) for cmd, proc in zip(cmds, procs)]
-    elapsed = time.perf_counter() - t
-    for cmd, stderr, code in errors:
-        if code != 0:
-            raise RuntimeError(f"exit {code}: {' '.join(cmd)}\n{stderr.strip()[-500:]}")
-    return elapsed
-
-
 def two_thread_goal(args, binary: str, tmp: str, w: dict, target: str, records: list) -> str | None:
     """The goal line for two threads against one on w's model (None unless both ran): the
     medians' ratio, and that of --thread-pairs pairs run first (the goal is judged on the pairs
@@ -569,7 +562,7 @@ def two_thread_goal(args, binary: str, tmp: str, w: dict, target: str, records: 
             return [binary, "ism", w["path"], w["fasta"], "--target", target, "--engine", "incremental", "--threads",
                     str(threads), "--batch", str(args.batch), "-o", os.path.join(tmp, f"{w['name']}-pairs-{copy}.npy")]
         pair = alternating({"one": lambda: run_seqlens(command(1)), "two": lambda: run_seqlens(command(2)),
-                            "two one-thread runs at once": lambda: run_seqlens_together([command(1), command(1, copy=1)])},
+                            "two one-thread runs at once": lambda: run_seqlens(command(1), command(1, copy=1))},
                            args.thread_pairs, f"{w['name']} one and two threads")
         pair["ratios"] = [one / two for one, two in zip(pair["one"], pair["two"])]
         pair["ceilings"] = [2 * one / both for one, both in zip(pair["one"], pair["two one-thread runs at once"])]
